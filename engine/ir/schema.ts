@@ -1,0 +1,191 @@
+// The Design IR: the one contract between every input path (screenshot perception, Figma,
+// video) and every output path (code generators, models). Coordinates are CSS px of the
+// design viewport; `box` is always absolute (relative to the design's top-left), so a node
+// keeps its measured geometry whatever layout its parent is given.
+import { z } from 'zod';
+
+export const IR_VERSION = 1;
+
+/** #rrggbb or #rrggbbaa, lower case. */
+export const Color = z.string().regex(/^#[0-9a-f]{6}([0-9a-f]{2})?$/, 'colour must be #rrggbb or #rrggbbaa');
+
+export const Box = z.object({
+  x: z.number().finite(),
+  y: z.number().finite(),
+  width: z.number().finite().nonnegative(),
+  height: z.number().finite().nonnegative(),
+});
+
+export const Sides = z.object({
+  top: z.number().finite(),
+  right: z.number().finite(),
+  bottom: z.number().finite(),
+  left: z.number().finite(),
+});
+
+const GradientStop = z.object({ color: Color, position: z.number().min(0).max(1) });
+
+export const Paint = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('solid'), color: Color }),
+  z.object({
+    type: z.literal('linear-gradient'),
+    /** CSS angle in degrees: 180 runs top to bottom. */
+    angle: z.number().finite(),
+    stops: z.array(GradientStop).min(2),
+  }),
+  z.object({ type: z.literal('radial-gradient'), stops: z.array(GradientStop).min(2) }),
+  z.object({ type: z.literal('image'), assetId: z.string(), fit: z.enum(['cover', 'contain', 'fill']) }),
+]);
+
+export const Border = z.object({
+  color: Color,
+  style: z.enum(['solid', 'dashed', 'dotted']),
+  /** Per-side widths; a uniform border has four equal sides. */
+  width: Sides,
+});
+
+export const Shadow = z.object({
+  x: z.number().finite(),
+  y: z.number().finite(),
+  blur: z.number().finite().nonnegative(),
+  spread: z.number().finite(),
+  color: Color,
+  inset: z.boolean(),
+});
+
+/** Corner radii: top-left, top-right, bottom-right, bottom-left. */
+export const Radius = z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]);
+
+export const Style = z.object({
+  fills: z.array(Paint),
+  border: Border.optional(),
+  radius: Radius.optional(),
+  shadows: z.array(Shadow),
+  opacity: z.number().min(0).max(1),
+});
+
+export const Layout = z.object({
+  /** none: children are placed absolutely from their boxes; row/column: flexbox; grid: CSS grid. */
+  mode: z.enum(['none', 'row', 'column', 'grid']),
+  gap: z.number().finite().nonnegative(),
+  /** Gap between lines when wrapping, or between grid rows. */
+  crossGap: z.number().finite().nonnegative(),
+  padding: Sides,
+  mainAlign: z.enum(['start', 'center', 'end', 'space-between']),
+  crossAlign: z.enum(['start', 'center', 'end', 'stretch', 'baseline']),
+  wrap: z.boolean(),
+  /** Column count for grid mode. */
+  columns: z.number().int().positive().optional(),
+});
+
+const SizingMode = z.enum(['fixed', 'hug', 'fill']);
+export const Sizing = z.object({ width: SizingMode, height: SizingMode });
+
+/** What a node is to a person reading the page; generators pick tags from it. */
+export const Role = z.enum([
+  'header', 'nav', 'main', 'footer', 'section', 'article', 'aside',
+  'heading', 'paragraph', 'button', 'link', 'input', 'list', 'listitem', 'image', 'icon', 'divider',
+]);
+
+const NodeBase = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  role: Role.optional(),
+  box: Box,
+  sizing: Sizing,
+  /** Space around the node inside a flow layout, for spacing a single gap cannot express. */
+  margin: Sides.optional(),
+  /** An absolutely positioned child of a flow container (placed from its box). */
+  absolute: z.boolean().optional(),
+});
+
+export const TextStyle = z.object({
+  fontFamily: z.string().min(1),
+  fontClass: z.enum(['sans', 'serif', 'mono']),
+  fontSize: z.number().positive(),
+  fontWeight: z.number().int().min(100).max(900),
+  /** px */
+  lineHeight: z.number().positive(),
+  /** px; may be negative */
+  letterSpacing: z.number().finite(),
+  color: Color,
+  align: z.enum(['left', 'center', 'right', 'justify']),
+  italic: z.boolean(),
+  decoration: z.enum(['none', 'underline', 'line-through']),
+  transform: z.enum(['none', 'uppercase', 'lowercase', 'capitalize']),
+});
+
+export const TextNode = NodeBase.extend({
+  type: z.literal('text'),
+  text: z.string(),
+  style: TextStyle,
+  /** 1–6 where role is heading. */
+  level: z.number().int().min(1).max(6).optional(),
+  href: z.string().optional(),
+});
+
+export const ImageNode = NodeBase.extend({
+  type: z.literal('image'),
+  assetId: z.string().min(1),
+  alt: z.string(),
+  fit: z.enum(['cover', 'contain', 'fill']),
+  style: Style.optional(),
+});
+
+export const VectorNode = NodeBase.extend({
+  type: z.literal('vector'),
+  /** A complete <svg> element. */
+  svg: z.string().startsWith('<svg'),
+});
+
+export type TextNode = z.infer<typeof TextNode>;
+export type ImageNode = z.infer<typeof ImageNode>;
+export type VectorNode = z.infer<typeof VectorNode>;
+export type FrameNode = z.infer<typeof NodeBase> & {
+  type: 'frame';
+  layout: z.infer<typeof Layout>;
+  style: z.infer<typeof Style>;
+  children: DesignNode[];
+};
+export type DesignNode = FrameNode | TextNode | ImageNode | VectorNode;
+
+export const FrameNode: z.ZodType<FrameNode> = NodeBase.extend({
+  type: z.literal('frame'),
+  layout: Layout,
+  style: Style,
+  children: z.lazy(() => z.array(DesignNode)),
+});
+
+export const DesignNode: z.ZodType<DesignNode> = z.lazy(() =>
+  z.discriminatedUnion('type', [FrameNode as never, TextNode, ImageNode, VectorNode]),
+) as z.ZodType<DesignNode>;
+
+export const Asset = z.object({
+  mime: z.enum(['image/png', 'image/jpeg', 'image/webp', 'image/svg+xml']),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** base64 of the file */
+  data: z.string().min(1),
+});
+
+export const Design = z.object({
+  version: z.literal(IR_VERSION),
+  viewport: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
+  root: FrameNode,
+  assets: z.record(z.string(), Asset),
+  source: z.object({ kind: z.enum(['image', 'figma', 'video', 'html']), name: z.string() }).optional(),
+});
+
+export type Color = z.infer<typeof Color>;
+export type Box = z.infer<typeof Box>;
+export type Sides = z.infer<typeof Sides>;
+export type Paint = z.infer<typeof Paint>;
+export type Border = z.infer<typeof Border>;
+export type Shadow = z.infer<typeof Shadow>;
+export type Style = z.infer<typeof Style>;
+export type Layout = z.infer<typeof Layout>;
+export type Sizing = z.infer<typeof Sizing>;
+export type Role = z.infer<typeof Role>;
+export type TextStyle = z.infer<typeof TextStyle>;
+export type Asset = z.infer<typeof Asset>;
+export type Design = z.infer<typeof Design>;

@@ -1,0 +1,61 @@
+// Finds a Chromium-family browser already on the machine: Loupe never downloads one.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { LoupeError } from '../errors.ts';
+
+const CANDIDATES: Record<string, string[]> = {
+  linux: [
+    '/usr/lib/chromium/chromium',
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/usr/bin/microsoft-edge',
+    '/snap/bin/chromium',
+  ],
+  darwin: [
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
+  ],
+  win32: [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+  ],
+};
+
+// Without the background-networking flags Chromium keeps dialling out, which an offline
+// tool must not do (and which a closed network refuses noisily).
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--font-render-hinting=none',
+  '--hide-scrollbars',
+];
+
+/** LOUPE_CHROMIUM, else the first known install location that exists. */
+export function findChromium(): string {
+  const fromEnv = process.env.LOUPE_CHROMIUM;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new LoupeError('BROWSER_NOT_FOUND', `LOUPE_CHROMIUM points at ${fromEnv}, which does not exist.`);
+    return fromEnv;
+  }
+  const found = (CANDIDATES[process.platform] ?? []).find((p) => existsSync(p));
+  if (!found) {
+    throw new LoupeError(
+      'BROWSER_NOT_FOUND',
+      'No Chromium, Chrome or Edge was found. Install one (Debian: apt-get install chromium) or set LOUPE_CHROMIUM to its executable.',
+    );
+  }
+  return found;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true });
+}

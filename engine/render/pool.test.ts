@@ -1,0 +1,35 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { RenderPool } from './pool.ts';
+
+const pool = new RenderPool(2);
+test.after(() => pool.close());
+
+test('renders a page at the viewport width, full height, with the right pixels', async () => {
+  const html = '<html><body style="margin:0"><div style="height:700px;background:#ff0000"></div><div style="height:300px;background:#0000ff"></div></body></html>';
+  const shot = await pool.screenshot(html, { width: 320, height: 200 });
+  const meta = await sharp(shot.png).metadata();
+  assert.equal(meta.width, 320);
+  assert.equal(meta.height, 1000);
+  const { data, info } = await sharp(shot.png).raw().toBuffer({ resolveWithObject: true });
+  const px = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
+  assert.deepEqual(px(10, 10), [255, 0, 0]);
+  assert.deepEqual(px(10, 900), [0, 0, 255]);
+});
+
+test('network requests from rendered code are blocked', async () => {
+  const html = '<html><body><img id="i" src="http://127.0.0.1:9/x.png"><script>fetch("http://127.0.0.1:9/").then(()=>document.title="reached",()=>document.title="blocked")</script></body></html>';
+  const title = await pool.withPage(html, { width: 200, height: 100 }, async (page) => {
+    await page.waitForFunction(() => document.title !== '');
+    return page.title();
+  });
+  assert.equal(title, 'blocked');
+});
+
+test('concurrent renders beyond the pool size all complete', async () => {
+  const shots = await Promise.all(
+    [1, 2, 3, 4, 5].map((n) => pool.screenshot(`<body style="margin:0;height:${n * 100}px;background:#0f0"></body>`, { width: 100, height: 50 })),
+  );
+  assert.deepEqual(shots.map((s) => s.height), [100, 200, 300, 400, 500]);
+});
