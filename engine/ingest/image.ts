@@ -1,0 +1,72 @@
+// Reads a design image from disk or memory and normalises it to RGBA. Every check that a
+// user's file can fail happens here, before any expensive work, with a message that names
+// the file and the limit.
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import sharp from 'sharp';
+import { LoupeError } from '../errors.ts';
+import type { DecodedImage } from './decoded-image.ts';
+
+export const IMAGE_LIMITS = {
+  /** Bytes on disk. */
+  maxFileBytes: 100 * 1024 * 1024,
+  maxWidth: 8192,
+  maxHeight: 32768,
+  /** Decoded pixels: 50 MP is a 1920 px page 26000 px tall, about 200 MB as RGBA. */
+  maxPixels: 50_000_000,
+};
+
+const FORMATS = new Set(['png', 'jpeg', 'webp']);
+
+export async function readDesignImage(path: string): Promise<DecodedImage> {
+  const name = basename(path);
+  const info = await stat(path).catch(() => undefined);
+  if (!info || !info.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
+  if (info.size > IMAGE_LIMITS.maxFileBytes) {
+    throw new LoupeError('INPUT_TOO_LARGE', `${name} is ${mb(info.size)} MB; the limit is ${mb(IMAGE_LIMITS.maxFileBytes)} MB.`);
+  }
+  return decodeDesignImage(await readFile(path), name);
+}
+
+export async function decodeDesignImage(bytes: Buffer, name: string): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new LoupeError('INPUT_EMPTY', `${name} is empty (0 bytes).`);
+  // Reading only the header first: a decompression bomb declares its size there, and is
+  // refused before a single pixel is decoded.
+  const meta = await sharp(bytes, { limitInputPixels: false })
+    .metadata()
+    .catch((e: Error) => {
+      throw new LoupeError('INPUT_UNSUPPORTED', `${name} is not a PNG, JPEG or WebP image (${e.message}).`);
+    });
+  if (!meta.format || !FORMATS.has(meta.format)) {
+    throw new LoupeError('INPUT_UNSUPPORTED', `${name} is a ${meta.format ?? 'unknown'} file; Loupe reads PNG, JPEG and WebP designs.`);
+  }
+  if ((meta.pages ?? 1) > 1) {
+    throw new LoupeError('INPUT_ANIMATED', `${name} is animated (${meta.pages} frames); export a single frame as PNG, or convert the recording as a video.`);
+  }
+  const { width = 0, height = 0 } = meta;
+  if (width > IMAGE_LIMITS.maxWidth || height > IMAGE_LIMITS.maxHeight || width * height > IMAGE_LIMITS.maxPixels) {
+    throw new LoupeError(
+      'INPUT_TOO_LARGE',
+      `${name} is ${width}×${height} px; the limits are ${IMAGE_LIMITS.maxWidth} px wide, ${IMAGE_LIMITS.maxHeight} px tall and ` +
+        `${IMAGE_LIMITS.maxPixels / 1e6} megapixels. Crop or scale it down.`,
+    );
+  }
+  const { data, info } = await sharp(bytes, { limitInputPixels: IMAGE_LIMITS.maxPixels, failOn: 'truncated' })
+    .autoOrient()
+    .toColourspace('srgb')
+    .flatten({ background: '#ffffff' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .catch((e: Error) => {
+      throw new LoupeError('INPUT_CORRUPT', `${name} could not be decoded; the file looks corrupt or truncated (${e.message}).`);
+    });
+  return { name, width: info.width, height: info.height, rgba: data };
+}
+
+/** PNG bytes of a decoded image, for writing and comparing. */
+export function encodePng(image: DecodedImage): Promise<Buffer> {
+  return sharp(image.rgba, { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer();
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
