@@ -1,0 +1,93 @@
+// The Design2Code benchmark: each reference page is rendered to a PNG, the PNG is converted
+// as any user's screenshot would be, and the result is scored against the page's own DOM.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeDesignImage } from '../ingest/image.ts';
+import { convertImage } from '../pipeline/convert.ts';
+import type { Stack } from '../codegen/index.ts';
+import type { RenderPool } from '../render/pool.ts';
+import { renderReference } from './reference-pages.ts';
+import { mean, median, percentile, round } from './stats.ts';
+
+export const BENCH_WIDTH = 1280;
+const METRICS = ['block', 'text', 'position', 'color', 'ssim'] as const;
+type Metric = (typeof METRICS)[number];
+
+export interface PageResult {
+  page: string;
+  ok: boolean;
+  error?: string;
+  metrics?: Record<Metric, number>;
+  convertMs?: number;
+  stageMs?: Record<string, number>;
+}
+
+export interface BenchSummary {
+  pages: number;
+  failed: number;
+  metrics: Record<Metric, number>;
+  timing: { medianMs: number; p95Ms: number; rendersPerSecond: number };
+}
+
+export interface BenchOptions {
+  pagesDir: string;
+  limit?: number;
+  stack: Stack;
+  pool: RenderPool;
+  cacheDir: string;
+  signal?: AbortSignal;
+  onPage?: (result: PageResult, index: number, total: number) => void;
+}
+
+export async function runD2CBench(options: BenchOptions): Promise<{ summary: BenchSummary; results: PageResult[] }> {
+  const pages = (await readdir(options.pagesDir)).filter((f) => f.endsWith('.html')).sort(byNumber).slice(0, options.limit);
+  await options.pool.warm();
+  const results: PageResult[] = [];
+  const previews: string[] = [];
+  for (const [i, page] of pages.entries()) {
+    if (options.signal?.aborted) break;
+    const result = await benchPage(page, options, previews);
+    results.push(result);
+    options.onPage?.(result, i, pages.length);
+  }
+  const ok = results.filter((r) => r.ok);
+  const times = ok.map((r) => r.convertMs!);
+  const summary: BenchSummary = {
+    pages: results.length,
+    failed: results.length - ok.length,
+    metrics: Object.fromEntries(METRICS.map((m) => [m, round(mean(ok.map((r) => r.metrics![m])))])) as Record<Metric, number>,
+    timing: {
+      medianMs: Math.round(median(times)),
+      p95Ms: Math.round(percentile(times, 95)),
+      rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.pool), 2),
+    },
+  };
+  return { summary, results };
+}
+
+async function benchPage(page: string, options: BenchOptions, previews: string[]): Promise<PageResult> {
+  try {
+    const reference = await renderReference(join(options.pagesDir, page), BENCH_WIDTH, options.pool, options.cacheDir);
+    // Timed from the design PNG on: the reference render is the benchmark's, not the user's.
+    const started = performance.now();
+    const image = await decodeDesignImage(reference.png, page.replace(/\.html$/, '.png'));
+    const conversion = await convertImage(image, { stack: options.stack, pool: options.pool, signal: options.signal, referenceBlocks: reference.blocks });
+    const convertMs = Math.round(performance.now() - started);
+    previews.push(conversion.preview);
+    const { block, text, position, color, ssim } = conversion.scores;
+    const metrics = { block: round(block), text: round(text), position: round(position), color: round(color), ssim: round(ssim) };
+    return { page, ok: true, metrics, convertMs, stageMs: conversion.timings as Record<string, number> };
+  } catch (error) {
+    return { page, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Renders per second of the warm pool, with as many renders in flight as the pool allows. */
+async function warmRenderRate(previews: string[], pool: RenderPool): Promise<number> {
+  if (previews.length === 0) return 0;
+  const started = performance.now();
+  await Promise.all(previews.map((html) => pool.screenshot(html, { width: BENCH_WIDTH, height: 800 })));
+  return previews.length / ((performance.now() - started) / 1000);
+}
+
+const byNumber = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });

@@ -1,0 +1,48 @@
+// `loupe`: the command line. Each command lives in its own module; this file wires them,
+// maps errors to exit codes and makes Ctrl-C cancel the running job.
+import { Command, CommanderError } from 'commander';
+import { closePerception } from '../perceive/index.ts';
+import { RenderPool } from '../render/pool.ts';
+import { EXIT, describeError, exitCodeFor } from './exit-codes.ts';
+import { registerConvert } from './convert.ts';
+import { registerRender } from './render.ts';
+import { registerCompare } from './compare.ts';
+import { registerBench } from './bench.ts';
+
+export interface CliContext {
+  pool: () => RenderPool;
+  signal: AbortSignal;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  let pool: RenderPool | undefined;
+  const context: CliContext = { pool: () => (pool ??= new RenderPool(2)), signal: abort.signal };
+
+  const program = new Command('loupe')
+    .description('Turn a design into frontend code, render it, and score it against the design.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError();
+  registerConvert(program, context);
+  registerRender(program, context);
+  registerCompare(program, context);
+  registerBench(program, context);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.user;
+    }
+    process.stderr.write(describeError(error) + '\n');
+    return exitCodeFor(error);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pool?.close();
+    await closePerception();
+  }
+}

@@ -1,0 +1,47 @@
+// The CLI's and the app's conversion of a file on disk into a folder of outputs.
+import { readDesignImage } from '../ingest/image.ts';
+import { convertImage, type Conversion, type ConvertOptions, type Scores } from './convert.ts';
+import { writeFilesInside } from './output.ts';
+import type { Stage } from './progress.ts';
+
+export interface ConvertFileResult {
+  input: string;
+  outDir: string;
+  stack: ConvertOptions['stack'];
+  /** Paths written, relative to outDir. */
+  files: string[];
+  entry: string;
+  scores: Scores;
+  timings: Partial<Record<Stage, number>> & { total: number };
+}
+
+export async function convertFile(input: string, outDir: string, options: ConvertOptions): Promise<ConvertFileResult> {
+  const started = performance.now();
+  const readStarted = performance.now();
+  const image = await readDesignImage(input);
+  const readMs = performance.now() - readStarted;
+  const conversion = await convertImage(image, options);
+  options.onProgress?.({ stage: 'write', fraction: 0 });
+  const writeStarted = performance.now();
+  const files = await writeFilesInside(outDir, outputFiles(conversion));
+  options.onProgress?.({ stage: 'write', fraction: 1 });
+  const timings = {
+    ...conversion.timings,
+    ingest: Math.round((conversion.timings.ingest ?? 0) + readMs),
+    write: Math.round(performance.now() - writeStarted),
+    total: Math.round(performance.now() - started),
+  };
+  return { input, outDir, stack: options.stack, files, entry: conversion.code.entry, scores: conversion.scores, timings };
+}
+
+function outputFiles(c: Conversion) {
+  return [
+    ...c.code.files,
+    { path: 'preview.html', contents: c.preview },
+    { path: 'design.png', contents: c.designPng },
+    { path: 'render.png', contents: c.render.png },
+    { path: 'diff.png', contents: c.heatmap },
+    { path: 'design.ir.json', contents: JSON.stringify(c.design, null, 2) + '\n' },
+    { path: 'scores.json', contents: JSON.stringify(c.scores, null, 2) + '\n' },
+  ];
+}
