@@ -1,0 +1,115 @@
+// The CLI as a user runs it: a real process, real files, real Chromium.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { RenderPool } from '../render/pool.ts';
+
+const run = promisify(execFile);
+const bin = new URL('../../bin/loupe.js', import.meta.url).pathname;
+const dir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
+
+async function loupe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const design = join(dir, 'design.png');
+test.before(async () => {
+  const pool = new RenderPool(1);
+  const html = `<html><body style="margin:0;font-family:Arial;background:#fafafa">
+    <header style="background:#1e3a8a;color:#fff;padding:20px 32px;font-size:28px;font-weight:bold">Acme Analytics</header>
+    <main style="padding:32px"><h2 style="margin:0 0 12px;font-size:22px;color:#111">Understand your users</h2>
+    <p style="margin:0;font-size:16px;color:#444">Dashboards that load in a second and answer real questions.</p></main></body></html>`;
+  const shot = await pool.screenshot(html, { width: 640, height: 300 }, { fullPage: false });
+  await writeFile(design, shot.png);
+  await pool.close();
+});
+
+test('convert writes code, preview, render, diff and scores, and --json describes them', async () => {
+  const out = join(dir, 'out');
+  const { code, stdout, stderr } = await loupe('convert', design, '--out', out, '--json');
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(stdout);
+  for (const f of ['index.html', 'preview.html', 'render.png', 'diff.png', 'scores.json']) {
+    assert.ok(result.files.includes(f), `${f} listed`);
+    assert.ok(existsSync(join(out, f)), `${f} written`);
+  }
+  const meta = await sharp(join(out, 'render.png')).metadata();
+  assert.equal(meta.width, 640, 'viewport width is the design width');
+  const scores = JSON.parse(await readFile(join(out, 'scores.json'), 'utf8'));
+  assert.deepEqual(scores, result.scores);
+  assert.ok(scores.text > 0.8, `text found and rendered as text (text=${scores.text})`);
+  assert.ok(scores.ssim > 0.5, `render resembles the design (ssim=${scores.ssim})`);
+  assert.ok(result.timings.total > 0 && result.timings.perceive >= 0);
+  const html = await readFile(join(out, 'index.html'), 'utf8');
+  assert.match(html, /Acme Analytics/);
+  const preview = await readFile(join(out, 'preview.html'), 'utf8');
+  assert.doesNotMatch(preview, /https?:\/\/(?!www\.w3\.org)/, 'preview loads nothing from the network');
+});
+
+test('each stack converts', async () => {
+  for (const stack of ['html-tailwind', 'react-tailwind']) {
+    const out = join(dir, `out-${stack}`);
+    const { code, stderr, stdout } = await loupe('convert', design, '--out', out, '--stack', stack, '--json');
+    assert.equal(code, 0, stderr);
+    const { entry } = JSON.parse(stdout);
+    assert.ok(existsSync(join(out, entry)), `${stack} entry ${entry}`);
+  }
+});
+
+test('render and compare work on files', async () => {
+  const page = join(dir, 'page.html');
+  await writeFile(page, '<body style="margin:0"><div style="height:500px;background:#00ff00"></div></body>');
+  const png = join(dir, 'page.png');
+  const r = await loupe('render', page, '--width', '300', '--out', png);
+  assert.equal(r.code, 0, r.stderr);
+  const meta = await sharp(png).metadata();
+  assert.deepEqual([meta.width, meta.height], [300, 500]);
+  const same = await loupe('compare', png, png, '--json', '--diff', join(dir, 'd.png'));
+  assert.equal(same.code, 0, same.stderr);
+  assert.equal(JSON.parse(same.stdout).ssim, 1);
+  const other = await loupe('compare', png, design, '--json');
+  assert.ok(JSON.parse(other.stdout).ssim < 0.9);
+});
+
+test('user errors exit 2 with a message naming the file; nothing is written', async () => {
+  const out = join(dir, 'never');
+  const missing = await loupe('convert', join(dir, 'missing.png'), '--out', out);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /missing\.png: no such file/);
+  await writeFile(join(dir, 'corrupt.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]));
+  const corrupt = await loupe('convert', join(dir, 'corrupt.png'), '--out', out);
+  assert.equal(corrupt.code, 2);
+  assert.match(corrupt.stderr, /corrupt\.png/);
+  await writeFile(join(dir, 'zero.png'), '');
+  const zero = await loupe('convert', join(dir, 'zero.png'), '--out', out);
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /empty/);
+  assert.ok(!existsSync(out));
+  assert.doesNotMatch(missing.stderr + corrupt.stderr + zero.stderr, /internal error|at .*\.ts:\d+/);
+});
+
+test('bad arguments exit 2', async () => {
+  assert.equal((await loupe('convert', design, '--out', join(dir, 'x'), '--stack', 'cobol')).code, 2);
+  assert.equal((await loupe('convert', design)).code, 2);
+  assert.equal((await loupe('render', design, '--width', 'wide', '--out', 'x.png')).code, 2);
+  assert.equal((await loupe('frobnicate')).code, 2);
+  assert.equal((await loupe('--help')).code, 0);
+});
+
+test('the output folder only ever holds what convert wrote', async () => {
+  const out = join(dir, 'out');
+  const names = await readdir(out, { recursive: true });
+  assert.ok(names.every((n) => !String(n).startsWith('..')));
+});
