@@ -1,0 +1,54 @@
+// The import rules of ARCHITECTURE.md, checked: the engine never reaches into the app
+// (Electron, React UI), and lower layers never import higher ones.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const engine = dirname(new URL(import.meta.url).pathname);
+// Each layer may import only from layers listed before it (and itself).
+const LAYERS = ['errors', 'ir', 'ingest', 'render', 'compare', 'layout', 'perceive', 'codegen', 'pipeline', 'bench', 'cli'];
+const FORBIDDEN_PACKAGES = /^(electron|react-dom\/client)$/;
+
+const sources = readdirSync(engine, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+
+const layerOf = (file: string) => relative(engine, file).split(/[\\/]/)[0].replace(/\.ts$/, '');
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
+}
+
+test('the engine imports neither Electron nor the UI', () => {
+  for (const f of sources) {
+    for (const spec of importsOf(join(engine, f))) {
+      assert.ok(!FORBIDDEN_PACKAGES.test(spec), `${f} imports ${spec}`);
+      if (spec.startsWith('.')) {
+        const target = resolve(engine, dirname(f), spec);
+        assert.ok(target.startsWith(engine), `${f} imports ${spec}, outside engine/`);
+      }
+    }
+  }
+});
+
+test('lower layers never import higher ones', () => {
+  const violations: string[] = [];
+  for (const f of sources) {
+    const from = layerOf(join(engine, f));
+    const fromRank = LAYERS.indexOf(from);
+    if (fromRank < 0) continue;
+    for (const spec of importsOf(join(engine, f)).filter((s) => s.startsWith('.'))) {
+      const to = layerOf(resolve(engine, dirname(f), spec));
+      const toRank = LAYERS.indexOf(to);
+      if (toRank > fromRank) violations.push(`${f} (${from}) imports ${spec} (${to})`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('every engine folder has a place in the layer order', () => {
+  const folders = new Set(sources.map((f) => layerOf(join(engine, f))));
+  assert.deepEqual([...folders].filter((f) => !LAYERS.includes(f)), []);
+});
