@@ -1,0 +1,7 @@
+// The compare stage: how close a rendered page is to its design.
+// - comparePixels: SSIM, pixel mismatch share and a diff heat map, on the reference's size;
+// - scoreBlocks: Design2Code's Block-Match, Text, Position and Color scores over text blocks;
+// - extractTextBlocks: the text blocks of a rendered page, as those scores expect them.
+export { comparePixels, type PixelComparison } from './pixels.ts';
+export { scoreBlocks, colorSimilarity, textSimilarity, MIN_TEXT_SIMILARITY, type D2CScores, type BlockMatch, type PageSize } from './blocks.ts';
+export { extractTextBlocks } from './extract.ts';

@@ -1,0 +1,93 @@
+// Pixel-level comparison of two rendered pages: SSIM, the share of differing pixels, and a
+// heat map of where they differ.
+//
+// Size policy: everything is measured on the reference's size. A generated page is often shorter
+// or taller (or, rarely, narrower/wider) than the design; the candidate is anchored at its top-left,
+// cropped where it overhangs and padded with white where it falls short. So missing content
+// counts as a difference against a white page (the usual page background), and extra content below
+// the design's end is ignored here; the block metrics, normalised by each page's own size, and the
+// caller's height check see it instead. Transparency is flattened onto white on both sides.
+//
+// SSIM: greyscale SSIM (ssim.js, Weber's fast variant with an 11 px window, its defaults) on both
+// images box-downscaled by f = max(1, round(min(width, height) / 256)), the downsampling Wang et al.
+// recommend for SSIM and what ssim.js itself would do, but done natively by sharp, which is much
+// faster than ssim.js's JS resize. For a 1280-wide page f = 5 (1280×5000 → 256×1000).
+import sharp from 'sharp';
+import pixelmatch from 'pixelmatch';
+import { ssim } from 'ssim.js';
+
+export interface PixelComparison {
+  /** Mean SSIM in [-1, 1] (in practice 0..1); 1 for identical images. */
+  ssim: number;
+  /** Share of the reference's pixels that differ (pixelmatch, anti-aliasing ignored), 0..1. */
+  mismatchRatio: number;
+  /** The size everything was measured at: the reference's. */
+  width: number;
+  height: number;
+  /** PNG at the reference's size: differing pixels in red over a faded greyscale reference. */
+  heatmap: Buffer;
+}
+
+/** pixelmatch's OKLab threshold: 0.1, its default, is about what a person notices. */
+const PIXEL_THRESHOLD = 0.1;
+/** SSIM is computed on images whose shorter side is about this many pixels (Wang et al.). */
+const SSIM_TARGET_SIDE = 256;
+
+/**
+ * Compares two PNGs on the reference's size, cropping or white-padding the candidate (anchored
+ * top-left) to fit.
+ */
+export async function comparePixels(reference: Buffer, candidate: Buffer): Promise<PixelComparison> {
+  const [ref, cand] = await Promise.all([decodeRgba(reference), decodeRgba(candidate)]);
+  const { width, height } = ref;
+  const fitted = fitTo(cand, width, height);
+
+  const diff = Buffer.alloc(width * height * 4);
+  const mismatched = pixelmatch(ref.data, fitted, diff, width, height, { threshold: PIXEL_THRESHOLD, alpha: 0.15 });
+
+  const [heatmap, score] = await Promise.all([
+    sharp(diff, { raw: { width, height, channels: 4 } }).removeAlpha().png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer(),
+    ssimOf(ref.data, fitted, width, height),
+  ]);
+  return { ssim: score, mismatchRatio: mismatched / (width * height), width, height, heatmap };
+}
+
+interface Rgba {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+async function decodeRgba(png: Buffer): Promise<Rgba> {
+  const { data, info } = await sharp(png).flatten({ background: '#ffffff' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** The candidate on a white canvas of the given size, top-left anchored. */
+function fitTo(img: Rgba, width: number, height: number): Buffer {
+  if (img.width === width && img.height === height) return img.data;
+  const out = Buffer.alloc(width * height * 4, 255);
+  const rowBytes = Math.min(width, img.width) * 4;
+  for (let y = 0; y < Math.min(height, img.height); y++) img.data.copy(out, y * width * 4, y * img.width * 4, y * img.width * 4 + rowBytes);
+  return out;
+}
+
+async function ssimOf(a: Buffer, b: Buffer, width: number, height: number): Promise<number> {
+  const f = Math.max(1, Math.round(Math.min(width, height) / SSIM_TARGET_SIDE));
+  const w = Math.max(1, Math.floor(width / f));
+  const h = Math.max(1, Math.floor(height / f));
+  const small = (data: Buffer) =>
+    f === 1
+      ? Promise.resolve(data)
+      : sharp(data, { raw: { width, height, channels: 4 } })
+          // Average down by exactly f (whole f×f cells), as Wang's reference implementation does.
+          .extract({ left: 0, top: 0, width: w * f, height: h * f })
+          .resize(w, h, { kernel: 'linear', fastShrinkOnLoad: false })
+          .raw()
+          .toBuffer();
+  const [sa, sb] = await Promise.all([small(a), small(b)]);
+  // Identical inputs give 1 exactly; skip the work (and any rounding) in that case.
+  if (sa.equals(sb)) return 1;
+  const img = (data: Buffer) => ({ data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: w, height: h });
+  return ssim(img(sa), img(sb), { downsample: false }).mssim;
+}
