@@ -32,10 +32,10 @@
 //    both sides but no match ≥ 0.5 → every score 0 (as the original).
 //  - If every block has zero area (cannot happen with extract.ts, which skips them), Block-Match
 //    falls back to the share of blocks matched, by count.
-import difflib from 'difflib';
 import { linearSumAssignment } from 'linear-sum-assignment';
 import { differenceCiede2000 } from 'culori';
 import type { TextBlock } from '../ir/text-block.ts';
+import { prepareText, quickRatioBound, sequenceRatio, type PreparedText } from './sequence-ratio.ts';
 
 export interface D2CScores {
   /** Block-Match: area of matched blocks over area of all blocks, both pages. */
@@ -148,23 +148,45 @@ export function colorSimilarity(a: readonly number[], b: readonly number[]): num
   return Math.max(0, 1 - de / 100);
 }
 
-/** difflib.SequenceMatcher(None, a, b).ratio(), Python's defaults (autojunk on). */
+/** Python's difflib.SequenceMatcher(None, a, b).ratio() (defaults: autojunk on), exactly. */
 export function textSimilarity(a: string, b: string): number {
-  return new difflib.SequenceMatcher(null, a, b).ratio();
+  return sequenceRatio(a, b);
 }
 
 const ciede2000 = differenceCiede2000();
 
+/** Ratios cached by text pair (the merge search asks for the same pairs again and again). */
 class Similarity {
   private readonly cache = new Map<string, number>();
+  private readonly prepared = new Map<string, PreparedText>();
   ratio(a: string, b: string): number {
     const key = `${a}\u0000${b}`;
     let r = this.cache.get(key);
     if (r === undefined) {
-      r = textSimilarity(a, b);
+      r = sequenceRatio(this.prepare(a), this.prepare(b));
       this.cache.set(key, r);
     }
     return r;
+  }
+  /** The ratio of an uncached text (a trial merge) against a block's text. */
+  ratioOf(a: PreparedText, b: string): number {
+    return sequenceRatio(a, this.prepare(b));
+  }
+  /** Whether `a` is more similar than `floor` to any of `texts`; bounds first, exact ratios only where needed. */
+  beatsAny(a: PreparedText, texts: string[], floor: number): boolean {
+    for (const t of texts) {
+      const b = this.prepare(t);
+      const n = a.points.length + b.points.length;
+      if (n > 0 && (2 * Math.min(a.points.length, b.points.length)) / n <= floor) continue;
+      if (quickRatioBound(a, b) <= floor) continue;
+      if (sequenceRatio(a, b) > floor) return true;
+    }
+    return false;
+  }
+  private prepare(text: string): PreparedText {
+    let p = this.prepared.get(text);
+    if (!p) this.prepared.set(text, (p = prepareText(text)));
+    return p;
   }
   matrix(rows: Block[], cols: Block[]): number[][] {
     return rows.map((r) => cols.map((c) => this.ratio(r.text, c.text)));
@@ -263,12 +285,13 @@ function mergeSide(side: Block[], other: Block[], sim: Similarity, transposed: b
   const orient = (mat: number[][]) => (transposed ? transpose(mat, other.length) : mat);
   const current = assign(orient(base), 0, 0).costs;
   const bestOf = base.map(max0);
+  const otherTexts = other.map((o) => o.text);
   const candidates: Array<[number, number, number]> = [];
   for (let i = 0; i < side.length - 1; i++) {
-    const merged = mergeBlocks(side[i], side[i + 1]);
-    const row = other.map((o) => sim.ratio(merged.text, o.text));
+    const merged = prepareText(`${side[i].text} ${side[i + 1].text}`);
     // Pruning (a deviation, see the header): a merge must bring a better counterpart.
-    if (max0(row) <= Math.max(bestOf[i], bestOf[i + 1])) continue;
+    if (!sim.beatsAny(merged, otherTexts, Math.max(bestOf[i], bestOf[i + 1]))) continue;
+    const row = other.map((o) => sim.ratioOf(merged, o.text));
     const mat = [...base.slice(0, i), row, ...base.slice(i + 2)];
     const diff = differenceOfMeans(current, assign(orient(mat), 0, 0).costs);
     if (diff > MERGE_GAIN) candidates.push([i, i + 1, diff]);
