@@ -1,0 +1,117 @@
+// Writes the element tree as HTML: with a <style> block of readable class rules (html-css)
+// or with Tailwind utilities and a compiled styles.css (html-tailwind).
+import type { Element, Page } from './tree.ts';
+import { DEFAULT_FONT } from './fonts.ts';
+
+export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+const VOID = new Set(['img', 'hr', 'br', 'input']);
+
+/** The same resets Tailwind's preflight makes, so both HTML stacks start from one baseline. */
+export const RESET_CSS = `*,
+::before,
+::after {
+  box-sizing: border-box;
+  margin: 0;
+  padding: 0;
+  border: 0 solid;
+}
+html {
+  line-height: 1.5;
+  font-family: ${DEFAULT_FONT};
+  -webkit-text-size-adjust: 100%;
+  tab-size: 4;
+}
+h1, h2, h3, h4, h5, h6 {
+  font-size: inherit;
+  font-weight: inherit;
+}
+a {
+  color: inherit;
+  text-decoration: inherit;
+}
+ol, ul, menu {
+  list-style: none;
+}
+img, svg, video, canvas {
+  display: block;
+  vertical-align: middle;
+}
+img, video {
+  max-width: 100%;
+  height: auto;
+}
+button {
+  font: inherit;
+  letter-spacing: inherit;
+  color: inherit;
+  border-radius: 0;
+  background-color: transparent;
+  opacity: 1;
+}
+hr {
+  height: 0;
+  color: inherit;
+  border-top-width: 1px;
+}
+`;
+
+/** The element as HTML; `classOf` gives its class attribute. */
+export function elementHtml(el: Element, classOf: (el: Element) => string, depth = 0): string {
+  const pad = '  '.repeat(depth);
+  const cls = classOf(el);
+  if (el.svg !== undefined) {
+    return pad + svgWithClass(el.svg, cls);
+  }
+  const attrs = [`class="${escapeAttr(cls)}"`];
+  if (el.src !== undefined) attrs.push(`src="${escapeAttr(el.src)}"`);
+  for (const [k, v] of el.attrs) attrs.push(`${k}="${escapeAttr(v)}"`);
+  const open = `<${el.tag} ${attrs.join(' ')}>`;
+  if (VOID.has(el.tag)) return pad + open.replace(/>$/, ' />');
+  if (el.text) return `${pad}${open}${el.text.map(escapeText).join('<br />')}</${el.tag}>`;
+  if (el.children.length === 0) return `${pad}${open}</${el.tag}>`;
+  const inner = el.children.map((c) => elementHtml(c, classOf, depth + 1)).join('\n');
+  return `${pad}${open}\n${inner}\n${pad}</${el.tag}>`;
+}
+
+/** Adds `cls` to the root <svg> tag's class attribute. */
+export function svgWithClass(svg: string, cls: string): string {
+  return svg.replace(/^<svg\b[^>]*>/, (open) => {
+    const m = /\sclass\s*=\s*("([^"]*)"|'([^']*)')/.exec(open);
+    if (!m) return open.replace(/^<svg/, `<svg class="${escapeAttr(cls)}"`);
+    const existing = m[2] ?? m[3] ?? '';
+    return open.replace(m[0], ` class="${escapeAttr(`${cls} ${existing}`.trim())}"`);
+  });
+}
+
+export function walk(el: Element, fn: (el: Element) => void): void {
+  fn(el);
+  for (const c of el.children) walk(c, fn);
+}
+
+/** One rule per element, in document order. */
+export function classRules(root: Element): string {
+  const rules: string[] = [];
+  walk(root, (el) => {
+    if (el.decls.length === 0) return;
+    rules.push(`.${el.name} {\n${el.decls.map(([p, v]) => `  ${p}: ${v};`).join('\n')}\n}\n`);
+  });
+  return rules.join('\n');
+}
+
+export function htmlDocument(page: Page, head: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${escapeText(page.title)}</title>
+${head}
+  </head>
+  <body>
+${body}
+  </body>
+</html>
+`;
+}

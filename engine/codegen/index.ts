@@ -1,0 +1,158 @@
+// Code generators: Design IR → source files for a stack, and the self-contained preview
+// of those files that gets rendered and scored. All three stacks write the same element
+// tree (tree.ts), so their renders match.
+import * as prettier from 'prettier';
+import type { Design } from '../ir/schema.ts';
+import { LoupeError } from '../errors.ts';
+import { facesFor, fontFaceCss, fontStack, readFace } from './fonts.ts';
+import { RESET_CSS, classRules, elementHtml, htmlDocument, walk } from './html.ts';
+import { inlineHtml, bundleScript, memoryFiles, mountEntry, type FileReader } from './preview.ts';
+import { elementJsx, importName } from './react.ts';
+import { compileTailwind, fontThemeNames, toTailwind } from './tailwind.ts';
+import { buildPage, type Element, type Page } from './tree.ts';
+
+export { previewFromFile } from './preview.ts';
+
+export type Stack = 'html-css' | 'html-tailwind' | 'react-tailwind';
+export const STACKS: readonly Stack[] = ['html-css', 'html-tailwind', 'react-tailwind'];
+
+export interface GeneratedFile {
+  /** Relative posix path: 'index.html', 'assets/img-1.png', 'fonts/arimo-latin-400-normal.woff2'. */
+  path: string;
+  contents: string | Uint8Array;
+}
+
+export interface GeneratedCode {
+  stack: Stack;
+  files: GeneratedFile[];
+  /** The main file: 'index.html' or 'App.tsx'. */
+  entry: string;
+}
+
+const PRETTIER: prettier.Options = { printWidth: 100, singleQuote: true, htmlWhitespaceSensitivity: 'ignore' };
+
+const format = (source: string, parser: string) => prettier.format(source, { ...PRETTIER, parser });
+
+/** Source files for `design` in `stack`: deterministic (same IR, same bytes) and formatted. */
+export async function generate(design: Design, stack: Stack): Promise<GeneratedCode> {
+  if (!STACKS.includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACKS.join(', ')}.`);
+  const page = buildPage(design);
+  const faces = facesFor(page.textStyles);
+  const binary: GeneratedFile[] = [
+    ...page.assets.map((a) => ({ path: a.path, contents: a.bytes })),
+    ...(await Promise.all(faces.map(async (f) => ({ path: f.path, contents: await readFace(f) })))),
+  ];
+  const fontCss = fontFaceCss(faces);
+  if (stack === 'html-css') {
+    const css = `${fontCss}\n${RESET_CSS}\n${classRules(page.root)}`;
+    const html = htmlDocument(page, `<style>\n${css}</style>`, elementHtml(page.root, (el) => el.name, 2));
+    return { stack, entry: 'index.html', files: [{ path: 'index.html', contents: await format(html, 'html') }, ...binary] };
+  }
+
+  const fonts = fontThemeNames(page.textStyles.map(fontStack));
+  const classes = new Map<Element, string>();
+  walk(page.root, (el) => classes.set(el, toTailwind(el.decls, fonts).join(' ')));
+  const classOf = (el: Element) => classes.get(el) ?? '';
+  const tw = await compileTailwind([...classes.values()].flatMap((c) => c.split(' ')).filter(Boolean), fonts, fontCss);
+  const styles: GeneratedFile[] = [
+    { path: 'styles.css', contents: await format(tw.css, 'css') },
+    { path: 'tailwind.css', contents: await format(tw.source, 'css') },
+  ];
+
+  if (stack === 'html-tailwind') {
+    const html = htmlDocument(page, '    <link rel="stylesheet" href="styles.css" />', elementHtml(page.root, classOf, 2));
+    return { stack, entry: 'index.html', files: [{ path: 'index.html', contents: await format(html, 'html') }, ...styles, ...binary] };
+  }
+
+  const files: GeneratedFile[] = [
+    { path: 'App.tsx', contents: await format(appTsx(page, classOf), 'typescript') },
+    { path: 'main.tsx', contents: await format(MAIN_TSX, 'typescript') },
+    { path: 'index.html', contents: await format(reactIndexHtml(page), 'html') },
+    ...styles,
+    { path: 'package.json', contents: await format(packageJson(design), 'json') },
+    { path: 'vite.config.ts', contents: await format(VITE_CONFIG, 'typescript') },
+    { path: 'vite-env.d.ts', contents: '/// <reference types="vite/client" />\n' },
+    ...binary,
+  ];
+  return { stack, entry: 'App.tsx', files };
+}
+
+function appTsx(page: Page, classOf: (el: Element) => string): string {
+  const taken = new Set<string>();
+  const imports = new Map<string, string>();
+  walk(page.root, (el) => {
+    if (el.src !== undefined && !imports.has(el.src)) imports.set(el.src, importName(el.src, taken));
+  });
+  const body = elementJsx(page.root, { classOf, importOf: (p) => imports.get(p)! });
+  const importLines = [...imports].map(([path, id]) => `import ${id} from './${path}';`).join('\n');
+  return `${importLines}${importLines ? '\n\n' : ''}export default function App() {\n  return (\n${body}\n  );\n}\n`;
+}
+
+const MAIN_TSX = `import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import App from './App.tsx';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+`;
+
+const VITE_CONFIG = `import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({ plugins: [react()] });
+`;
+
+function reactIndexHtml(page: Page): string {
+  return htmlDocument(page, '', '    <div id="root"></div>\n    <script type="module" src="/main.tsx"></script>');
+}
+
+function packageJson(design: Design): string {
+  const name = (design.source?.name ?? design.root.name ?? 'design').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'design';
+  return JSON.stringify({
+    name,
+    private: true,
+    version: '0.0.0',
+    type: 'module',
+    scripts: { dev: 'vite', build: 'vite build', preview: 'vite preview', css: 'tailwindcss -i tailwind.css -o styles.css' },
+    dependencies: { react: '^19.0.0', 'react-dom': '^19.0.0' },
+    devDependencies: {
+      '@tailwindcss/cli': '^4.0.0',
+      '@types/react': '^19.0.0',
+      '@types/react-dom': '^19.0.0',
+      '@vitejs/plugin-react': '^5.0.0',
+      tailwindcss: '^4.0.0',
+      typescript: '^5.0.0',
+      vite: '^7.0.0',
+    },
+  });
+}
+
+/**
+ * One self-contained HTML document (inline CSS, JS bundle, assets and fonts as data: URIs)
+ * that renders exactly what the code renders, openable from disk with no network.
+ */
+export async function buildPreview(code: GeneratedCode): Promise<string> {
+  const files = new Map(code.files.map((f) => [f.path, f.contents] as const));
+  const read: FileReader = async (path) => {
+    const c = files.get(path);
+    return c === undefined ? undefined : typeof c === 'string' ? new TextEncoder().encode(c) : c;
+  };
+  const text = (path: string) => {
+    const c = files.get(path);
+    if (c === undefined) throw new LoupeError('INVALID_ARGUMENT', `The generated code has no ${path}.`);
+    return typeof c === 'string' ? c : Buffer.from(c).toString('utf8');
+  };
+  if (code.stack !== 'react-tailwind') {
+    return inlineHtml(text(code.entry), code.entry, read, () => Promise.reject(new Error('no scripts in HTML stacks')));
+  }
+  // React: the page's stylesheet, and App mounted synchronously (main.tsx without StrictMode's
+  // double render), so the DOM is complete when the page reports it has loaded.
+  let html = files.has('index.html') ? text('index.html') : '<!doctype html><html><head></head><body><div id="root"></div><script type="module" src="/main.tsx"></script></body></html>';
+  if (files.has('styles.css')) html = html.replace(/<\/head>/i, () => '<link rel="stylesheet" href="styles.css" />\n</head>');
+  const entryModule = `./${code.entry}`;
+  return inlineHtml(html, 'index.html', read, () => bundleScript({ contents: mountEntry(entryModule), resolveDir: process.cwd() }, [memoryFiles(files)]));
+}

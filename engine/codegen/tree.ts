@@ -1,0 +1,386 @@
+// The Design IR as a tree of HTML elements with CSS declarations: everything the three
+// generators share. Tags come from roles, class names from node names, declarations from
+// layout, sizing and style. The generators differ only in how they write this tree out
+// (a <style> block, Tailwind utilities, JSX), which is what keeps their renders identical.
+import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, TextStyle, VectorNode } from '../ir/schema.ts';
+import { fontStack } from './fonts.ts';
+
+/** One CSS declaration: [property, value]. */
+export type Decl = readonly [string, string];
+
+export interface Element {
+  tag: string;
+  /** Readable, unique in the page: derived from the node's name or role. */
+  name: string;
+  /** Attributes other than class/src, in order; values unescaped. */
+  attrs: Array<[string, string]>;
+  decls: Decl[];
+  children: Element[];
+  /** Live text, one entry per line (joined by <br>). */
+  text?: string[];
+  /** For <img>: the asset's path in the generated code. */
+  src?: string;
+  /** For vectors: the <svg> markup (the element is the svg itself). */
+  svg?: string;
+}
+
+export interface AssetFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface Page {
+  title: string;
+  viewport: { width: number; height: number };
+  root: Element;
+  /** Asset files in order of first use. */
+  assets: AssetFile[];
+  textStyles: TextStyle[];
+}
+
+const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
+
+/** Rounds to 1/100 px and writes `12px` (or `0`). */
+export function px(n: number): string {
+  const r = Math.round(n * 100) / 100;
+  return r === 0 ? '0' : `${r}px`;
+}
+
+const num = (n: number) => String(Math.round(n * 1000) / 1000 || 0);
+
+export function slug(s: string, max = 32): string {
+  const out = s
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/g, '');
+  return /^[0-9]/.test(out) ? `n-${out}` : out;
+}
+
+const sidesEqual = (s: Sides) => s.top === s.right && s.right === s.bottom && s.bottom === s.left;
+const sidesZero = (s: Sides) => s.top === 0 && s.right === 0 && s.bottom === 0 && s.left === 0;
+
+/** `8px`, `8px 16px`, or `1px 2px 3px 4px`. */
+export function sides(s: Sides): string {
+  if (sidesEqual(s)) return px(s.top);
+  if (s.top === s.bottom && s.left === s.right) return `${px(s.top)} ${px(s.left)}`;
+  return `${px(s.top)} ${px(s.right)} ${px(s.bottom)} ${px(s.left)}`;
+}
+
+/** Text whose box is under 1.5 lines is one line: it must not wrap, whatever the font's width. */
+export const isSingleLine = (t: TextNode) => t.box.height < 1.5 * t.style.lineHeight && !t.text.includes('\n');
+
+const PHRASING = new Set(['button', 'a', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label']);
+const INLINE = new Set(['span', 'a', 'button', 'label']);
+
+const FRAME_TAGS: Partial<Record<NonNullable<FrameNode['role']>, string>> = {
+  header: 'header', nav: 'nav', main: 'main', footer: 'footer', section: 'section', article: 'article', aside: 'aside',
+  list: 'ul', listitem: 'li', button: 'button', link: 'a',
+};
+
+interface Ctx {
+  parent: FrameNode | undefined;
+  /** The parent element's tag. */
+  parentTag: string | undefined;
+  /** Inside an element that allows only phrasing content (button, a, p, h1…). */
+  phrasing: boolean;
+  /** Inside a <button>: texts must set their own alignment (buttons centre). */
+  inButton: boolean;
+}
+
+class Builder {
+  private readonly names = new Map<string, number>();
+  readonly assets = new Map<string, AssetFile>();
+  private readonly assetPaths = new Set<string>();
+  readonly textStyles: TextStyle[] = [];
+
+  constructor(private readonly design: Design) {}
+
+  uniqueName(base: string): string {
+    const n = (this.names.get(base) ?? 0) + 1;
+    this.names.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  }
+
+  /** The generated path of an asset, writing it on first use; undefined when the IR lacks it. */
+  asset(id: string): string | undefined {
+    const known = this.assets.get(id);
+    if (known) return known.path;
+    const a = this.design.assets[id];
+    if (!a) return undefined;
+    let base = slug(id, 40) || 'image';
+    let path = `assets/${base}.${EXT[a.mime] ?? 'bin'}`;
+    for (let i = 2; this.assetPaths.has(path); i++) path = `assets/${base}-${i}.${EXT[a.mime] ?? 'bin'}`;
+    this.assetPaths.add(path);
+    const file = { path, bytes: new Uint8Array(Buffer.from(a.data, 'base64')) };
+    this.assets.set(id, file);
+    return path;
+  }
+
+  node(n: DesignNode, ctx: Ctx): Element {
+    switch (n.type) {
+      case 'frame':
+        return this.frame(n, ctx);
+      case 'text':
+        return this.text(n, ctx);
+      case 'image':
+        return this.image(n, ctx);
+      case 'vector':
+        return this.vector(n, ctx);
+    }
+  }
+
+  private nameFor(n: DesignNode, fallback: string): string {
+    return this.uniqueName(slug(n.name ?? '') || n.role || fallback);
+  }
+
+  private frame(n: FrameNode, ctx: Ctx): Element {
+    let tag = (n.role && FRAME_TAGS[n.role]) ?? 'div';
+    if (n.role === 'divider' && n.children.length === 0) tag = 'hr';
+    if (ctx.parentTag === 'ul' && tag === 'div') tag = 'li';
+    if (ctx.phrasing && !INLINE.has(tag)) tag = 'span';
+    const attrs: Array<[string, string]> = [];
+    if (tag === 'button') attrs.push(['type', 'button']);
+    if (tag === 'a') attrs.push(['href', '#']);
+    if ((n.role === 'image' || n.role === 'icon') && tag !== 'hr') {
+      attrs.push(['role', 'img'], ['aria-label', n.name ?? n.role]);
+    }
+    const name = ctx.parent ? this.nameFor(n, 'box') : this.uniqueName(slug(n.name ?? '') || 'page');
+    const decls = [...placement(n, ctx), ...frameLayout(n, tag), ...sizing(n, ctx), ...margin(n, ctx)];
+    decls.push(...this.visual(n.style, tag));
+    const childCtx: Ctx = {
+      parent: n,
+      parentTag: tag,
+      phrasing: ctx.phrasing || PHRASING.has(tag),
+      inButton: ctx.inButton || tag === 'button',
+    };
+    const children = n.children.map((c) => this.node(c, childCtx));
+    return { tag, name, attrs, decls, children };
+  }
+
+  private text(n: TextNode, ctx: Ctx): Element {
+    let tag: string;
+    const attrs: Array<[string, string]> = [];
+    if (n.role === 'heading') tag = `h${n.level ?? 2}`;
+    else if (n.role === 'button') tag = 'button';
+    else if (n.role === 'link' || n.href !== undefined) tag = 'a';
+    else if (n.role === 'listitem' || ctx.parentTag === 'ul') tag = 'li';
+    else tag = ctx.phrasing ? 'span' : 'p';
+    if (ctx.phrasing && !INLINE.has(tag)) tag = 'span';
+    if (tag === 'button') attrs.push(['type', 'button']);
+    if (tag === 'a') attrs.push(['href', n.href ?? '#']);
+    this.textStyles.push(n.style);
+    const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...typography(n, ctx)];
+    return { tag, name: this.nameFor(n, 'text'), attrs, decls, children: [], text: n.text.split('\n') };
+  }
+
+  private image(n: ImageNode, ctx: Ctx): Element {
+    const src = this.asset(n.assetId);
+    const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx)];
+    if (!src) {
+      // The IR names an asset it does not carry: keep the space, draw nothing.
+      return { tag: 'div', name: this.nameFor(n, 'image'), attrs: [['role', 'img'], ['aria-label', n.alt]], decls, children: [] };
+    }
+    decls.push(['object-fit', n.fit]);
+    if (n.style) decls.push(...this.visual(n.style, 'img'));
+    return { tag: 'img', name: this.nameFor(n, 'image'), attrs: [['alt', n.alt]], decls, children: [], src };
+  }
+
+  private vector(n: VectorNode, ctx: Ctx): Element {
+    const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx)];
+    return { tag: 'svg', name: this.nameFor(n, 'icon'), attrs: [], decls, children: [], svg: cleanSvg(n.svg) };
+  }
+
+  /** Fills, border, radius, shadows, opacity. Fills are listed bottom to top. */
+  private visual(style: FrameNode['style'], tag: string): Decl[] {
+    const d: Decl[] = [];
+    const fills = [...style.fills];
+    const bottom = fills[0];
+    if (bottom?.type === 'solid') {
+      d.push(['background-color', bottom.color]);
+      fills.shift();
+    }
+    if (fills.length > 0) {
+      const layers = fills.reverse().map((p) => this.layer(p));
+      if (layers.some((l) => l !== undefined)) {
+        const ok = layers.filter((l): l is Layer => l !== undefined);
+        d.push(['background-image', ok.map((l) => l.image).join(', ')]);
+        if (ok.some((l) => l.size !== 'auto')) {
+          d.push(['background-size', ok.map((l) => l.size).join(', ')]);
+          d.push(['background-position', 'center']);
+          d.push(['background-repeat', 'no-repeat']);
+        }
+      }
+    }
+    const b = style.border;
+    if (b && !sidesZero(b.width)) {
+      d.push(['border-width', sides(b.width)], ['border-style', b.style], ['border-color', b.color]);
+    } else if (tag === 'hr') {
+      d.push(['border-width', '0']);
+    }
+    const r = style.radius;
+    if (r && r.some((v) => v > 0)) {
+      d.push(['border-radius', r.every((v) => v === r[0]) ? px(r[0]) : r.map(px).join(' ')]);
+    }
+    if (style.shadows.length > 0) {
+      d.push([
+        'box-shadow',
+        style.shadows.map((s) => `${s.inset ? 'inset ' : ''}${px(s.x)} ${px(s.y)} ${px(s.blur)} ${px(s.spread)} ${s.color}`).join(', '),
+      ]);
+    }
+    if (style.opacity < 1) d.push(['opacity', num(style.opacity)]);
+    return d;
+  }
+
+  private layer(p: Paint): Layer | undefined {
+    const stops = (s: Array<{ color: string; position: number }>) => s.map((x) => `${x.color} ${num(x.position * 100)}%`).join(', ');
+    switch (p.type) {
+      case 'solid':
+        return { image: `linear-gradient(${p.color}, ${p.color})`, size: 'auto' };
+      case 'linear-gradient':
+        return { image: `linear-gradient(${num(p.angle)}deg, ${stops(p.stops)})`, size: 'auto' };
+      case 'radial-gradient':
+        return { image: `radial-gradient(${stops(p.stops)})`, size: 'auto' };
+      case 'image': {
+        const path = this.asset(p.assetId);
+        if (!path) return undefined;
+        return { image: `url(${path})`, size: p.fit === 'fill' ? '100% 100%' : p.fit };
+      }
+    }
+  }
+}
+
+interface Layer {
+  image: string;
+  size: string;
+}
+
+/** Inline SVG in HTML needs no namespace declarations (and they are the only URLs it would carry). */
+function cleanSvg(svg: string): string {
+  return svg
+    .trim()
+    .replace(/\s+xmlns(:\w+)?\s*=\s*("[^"]*"|'[^']*')/g, '')
+    .replace(/<script[\s\S]*?<\/script>/gi, '')
+    .replace(/\s+on\w+\s*=\s*("[^"]*"|'[^']*')/gi, '');
+}
+
+const isAbsolute = (n: DesignNode, ctx: Ctx) => ctx.parent !== undefined && (ctx.parent.layout.mode === 'none' || n.absolute === true);
+
+/** position/left/top for nodes placed from their boxes; position:relative for their containers. */
+function placement(n: DesignNode, ctx: Ctx): Decl[] {
+  const d: Decl[] = [];
+  const p = ctx.parent;
+  if (p && isAbsolute(n, ctx)) {
+    const bw = p.style.border?.width;
+    d.push(['position', 'absolute'], ['left', px(n.box.x - p.box.x - (bw?.left ?? 0))], ['top', px(n.box.y - p.box.y - (bw?.top ?? 0))]);
+  } else if (n.type === 'frame' && (n.layout.mode === 'none' || n.children.some((c) => c.absolute))) {
+    d.push(['position', 'relative']);
+  }
+  return d;
+}
+
+const JUSTIFY = { start: undefined, center: 'center', end: 'flex-end', 'space-between': 'space-between' } as const;
+const ALIGN = { start: 'flex-start', center: 'center', end: 'flex-end', stretch: undefined, baseline: 'baseline' } as const;
+
+function frameLayout(n: FrameNode, tag: string): Decl[] {
+  const d: Decl[] = [];
+  const l = n.layout;
+  if (tag === 'hr') return d;
+  if (l.mode === 'row' || l.mode === 'column') {
+    d.push(['display', 'flex']);
+    if (l.mode === 'column') d.push(['flex-direction', 'column']);
+    if (l.wrap) d.push(['flex-wrap', 'wrap'], ['align-content', 'flex-start']);
+    if (l.wrap && l.crossGap !== l.gap) {
+      const [rowGap, columnGap] = l.mode === 'row' ? [l.crossGap, l.gap] : [l.gap, l.crossGap];
+      if (rowGap) d.push(['row-gap', px(rowGap)]);
+      if (columnGap) d.push(['column-gap', px(columnGap)]);
+    } else if (l.gap) d.push(['gap', px(l.gap)]);
+    const j = JUSTIFY[l.mainAlign];
+    if (j) d.push(['justify-content', j]);
+    const a = ALIGN[l.crossAlign];
+    if (a) d.push(['align-items', a]);
+  } else if (l.mode === 'grid') {
+    d.push(['display', 'grid'], ['grid-template-columns', `repeat(${l.columns ?? 1}, minmax(0, 1fr))`]);
+    if (l.gap === l.crossGap) {
+      if (l.gap) d.push(['gap', px(l.gap)]);
+    } else {
+      if (l.crossGap) d.push(['row-gap', px(l.crossGap)]);
+      if (l.gap) d.push(['column-gap', px(l.gap)]);
+    }
+    const a = ALIGN[l.crossAlign];
+    if (a) d.push(['align-items', a]);
+  } else if (INLINE.has(tag)) {
+    d.push(['display', 'block']);
+  }
+  if (!sidesZero(l.padding)) d.push(['padding', sides(l.padding)]);
+  return d;
+}
+
+/** Width and height from sizing modes, read in the parent's layout. */
+function sizing(n: DesignNode, ctx: Ctx): Decl[] {
+  const d: Decl[] = [];
+  const { width: w, height: h } = n.box;
+  const p = ctx.parent;
+  if (!p) return [['width', px(w)], ['min-height', px(h)]];
+  if (isAbsolute(n, ctx)) {
+    d.push(['width', px(w)]);
+    if (n.type !== 'text' || n.sizing.height === 'fixed') d.push(['height', px(h)]);
+    return d;
+  }
+  // Hug means "as big as the content"; where content cannot say (images, absolutely laid out
+  // frames, wrapped text), the measured box is the content size.
+  const hugIsFixed = n.type === 'image' || n.type === 'vector' || (n.type === 'frame' && n.layout.mode === 'none');
+  const wm = n.sizing.width === 'hug' && (hugIsFixed || (n.type === 'text' && !isSingleLine(n))) ? 'fixed' : n.sizing.width;
+  const hm = n.sizing.height === 'hug' && hugIsFixed ? 'fixed' : n.sizing.height;
+  if (p.layout.mode === 'grid') {
+    if (wm === 'fixed') d.push(['width', px(w)]);
+    if (hm === 'fixed') d.push(['height', px(h)]);
+    return d;
+  }
+  const row = p.layout.mode === 'row';
+  const [main, cross] = row ? [wm, hm] : [hm, wm];
+  const [mainSize, crossSize] = row ? [w, h] : [h, w];
+  const [mainProp, crossProp] = row ? ['width', 'height'] : ['height', 'width'];
+  if (main === 'fixed') d.push([mainProp, px(mainSize)], ['flex-shrink', '0']);
+  else if (main === 'fill') d.push(['flex', '1'], [row ? 'min-width' : 'min-height', '0']);
+  if (cross === 'fixed') d.push([crossProp, px(crossSize)]);
+  else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
+  return d;
+}
+
+function margin(n: DesignNode, ctx: Ctx): Decl[] {
+  if (!n.margin || sidesZero(n.margin) || !ctx.parent || isAbsolute(n, ctx)) return [];
+  return [['margin', sides(n.margin)]];
+}
+
+function typography(n: TextNode, ctx: Ctx): Decl[] {
+  const s = n.style;
+  const d: Decl[] = [
+    ['font-family', fontStack(s)],
+    ['font-size', px(s.fontSize)],
+    ['font-weight', String(s.fontWeight)],
+    ['line-height', px(s.lineHeight)],
+  ];
+  if (s.letterSpacing) d.push(['letter-spacing', px(s.letterSpacing)]);
+  d.push(['color', s.color]);
+  if (s.align !== 'left' || ctx.inButton) d.push(['text-align', s.align]);
+  if (s.italic) d.push(['font-style', 'italic']);
+  if (s.decoration !== 'none') d.push(['text-decoration-line', s.decoration]);
+  if (s.transform !== 'none') d.push(['text-transform', s.transform]);
+  if (isSingleLine(n)) d.push(['white-space', 'nowrap']);
+  return d;
+}
+
+export function buildPage(design: Design): Page {
+  const b = new Builder(design);
+  const root = b.node(design.root, { parent: undefined, parentTag: undefined, phrasing: false, inButton: false });
+  return {
+    title: design.source?.name ?? design.root.name ?? 'Design',
+    viewport: design.viewport,
+    root,
+    assets: [...b.assets.values()],
+    textStyles: b.textStyles,
+  };
+}
