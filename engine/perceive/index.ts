@@ -1,0 +1,155 @@
+// Perception: a design image → Design IR. Steps: page background; text lines (PP-OCRv4
+// detector in a worker, Tesseract reading); per line colour, size and weight; solid and
+// picture regions around the text; then a nested flow layout of it all (engine/layout).
+import sharp from 'sharp';
+import type { DecodedImage } from '../ingest/decoded-image.ts';
+import type { Design, DesignNode, ImageNode, TextNode } from '../ir/schema.ts';
+import type { TextBlock } from '../ir/text-block.ts';
+import { frame, noStyle, text as textNode } from '../ir/build.ts';
+import { parseDesign } from '../ir/validate.ts';
+import { LoupeError } from '../errors.ts';
+import { arrangeFlow, nestByContainment } from '../layout/flow.ts';
+import { closeOcr, detectText } from './ocr.ts';
+import { dominantColour, rectPixels, toHex, type IntRect } from './pixels.ts';
+import { measureLine, readLines, type TextLine } from './text-lines.ts';
+import { findRegions, type Region } from './regions.ts';
+
+export interface Perception {
+  design: Design;
+  /** every text line found, with box and colour: the reference blocks when the design is only an image */
+  textBlocks: TextBlock[];
+}
+
+export interface PerceiveOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+export async function perceive(image: DecodedImage, options: PerceiveOptions = {}): Promise<Perception> {
+  const { signal, onProgress } = options;
+  const t0 = performance.now();
+  const mark = (what: string) => process.env.LOUPE_DEBUG && console.log(`${what} ${(performance.now() - t0).toFixed(0)}ms`);
+  const check = () => {
+    if (signal?.aborted) throw new LoupeError('CANCELLED', 'Perception was cancelled.');
+  };
+  check();
+  onProgress?.(0);
+  const full: IntRect = { x0: 0, y0: 0, x1: image.width, y1: image.height };
+  const background = dominantColour(image, rectPixels(image, full, 3)).color;
+
+  const boxes = await detectText(image.rgba, image.width, image.height);
+  check();
+  mark('detect');
+  onProgress?.(0.35);
+  const measured = boxes
+    .map((b) => measureLine(image, b))
+    .filter((l) => l !== null)
+    .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0);
+  const lines = (await readLines(image, measured)).filter((l) => l.text.length > 0);
+  check();
+  mark('read');
+  onProgress?.(0.8);
+
+  const regions = findRegions(image, background, lines.map((l) => ({ rect: l.det, background: l.background })));
+  check();
+  mark('regions');
+
+  let n = 0;
+  const newId = (prefix = 'n') => `${prefix}${++n}`;
+  const assets: Design['assets'] = {};
+  const items: DesignNode[] = [];
+  const textBlocks: TextBlock[] = [];
+  for (const l of lines) {
+    const node = toTextNode(l, newId('t'));
+    items.push(node);
+    textBlocks.push({ text: node.text, box: node.box, color: node.style.color });
+  }
+  const addRegion = async (r: Region) => {
+    const box = toBox(r.rect);
+    if (r.kind === 'picture') {
+      const assetId = newId('a');
+      assets[assetId] = await crop(image, r.rect);
+      const img: ImageNode = { type: 'image', id: newId('i'), box, sizing: { width: 'fixed', height: 'fixed' }, assetId, alt: '', fit: 'fill' };
+      items.push(img);
+    } else {
+      const style = noStyle();
+      if (r.color) style.fills.push({ type: 'solid', color: toHex(r.color) });
+      if (r.border) {
+        style.border = { color: toHex(r.border), style: 'solid', width: { top: 1, right: 1, bottom: 1, left: 1 } };
+      }
+      items.push(frame(newId('f'), box, [], { sizing: { width: 'fixed', height: 'fixed' }, style }));
+    }
+    for (const c of r.children) await addRegion(c);
+  };
+  for (const r of regions) await addRegion(r);
+
+  const root = frame('root', { x: 0, y: 0, width: image.width, height: image.height }, [], {
+    name: image.name,
+    sizing: { width: 'fixed', height: 'fixed' },
+    style: { ...noStyle(), fills: [{ type: 'solid', color: toHex(background) }] },
+  });
+  arrangeFlow(nestByContainment(root, items), () => newId('r'));
+  const design = parseDesign({
+    version: 1,
+    viewport: { width: image.width, height: image.height },
+    root,
+    assets,
+    source: { kind: 'image', name: image.name },
+  });
+  mark('built');
+  onProgress?.(1);
+  return { design, textBlocks };
+}
+
+/** Terminates the OCR workers so the process can exit; the next perceive() starts them again. */
+export function closePerception(): Promise<void> {
+  return closeOcr();
+}
+
+const toBox = (r: IntRect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
+
+// Glyph metrics of the common sans faces (Arial/Helvetica/Liberation Sans), in em.
+const CAP = 0.716;
+const X_HEIGHT = 0.519;
+const DESCENT = 0.21;
+const ASCENT_CONTENT = 0.905;
+const CONTENT = 1.149;
+
+/** Font size from the ink height and which glyph zones the text reaches. */
+export function estimateFontSize(inkHeight: number, text: string): number {
+  const tall = /[A-Z0-9bdfhklt!?%&$#@(){}[\]|/\\]/.test(text);
+  const deep = /[gjpqy(){}[\]|,;]/.test(text);
+  const em = (tall ? CAP + 0.02 : X_HEIGHT) + (deep ? DESCENT : 0);
+  return Math.max(6, Math.round((inkHeight / em) * 2) / 2);
+}
+
+function toTextNode(l: TextLine, id: string): TextNode {
+  const inkH = l.ink.y1 - l.ink.y0;
+  const fontSize = estimateFontSize(inkH, l.text);
+  const lineHeight = Math.round(fontSize * 1.2);
+  const deep = /[gjpqy,;]/.test(l.text);
+  // Place the line box so that a sans face at this size puts its baseline where the ink's is.
+  const baseline = l.ink.y1 - (deep ? DESCENT * fontSize : 0);
+  const top = baseline - ASCENT_CONTENT * fontSize - (lineHeight - CONTENT * fontSize) / 2;
+  const box = { x: l.ink.x0, y: Math.round(top), width: l.ink.x1 - l.ink.x0 + 1, height: lineHeight };
+  // Stems of regular sans text are ~0.09 em wide, bold ~0.15 em.
+  const weight = l.stroke / fontSize > 0.125 ? 700 : 400;
+  return textNode(id, box, l.text, {
+    fontSize,
+    lineHeight,
+    fontWeight: weight,
+    color: toHex(l.color),
+  }, { sizing: { width: 'fixed', height: 'hug' } });
+}
+
+async function crop(image: DecodedImage, r: IntRect): Promise<Design['assets'][string]> {
+  const width = r.x1 - r.x0, height = r.y1 - r.y0;
+  const data = await sharp(image.rgba, { raw: { width: image.width, height: image.height, channels: 4 } })
+    .extract({ left: r.x0, top: r.y0, width, height })
+    .removeAlpha()
+    .webp({ quality: 82 })
+    .toBuffer();
+  return { mime: 'image/webp', width, height, data: data.toString('base64') };
+}
+
+
