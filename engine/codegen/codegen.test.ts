@@ -240,7 +240,7 @@ test('previewFromFile renders generated code from disk: HTML, a React component,
       }
     }
     const expected = await pool.screenshot(await preview('landing', 'html-css'), landing.viewport);
-    for (const file of ['html-tailwind/index.html', 'react-tailwind/App.tsx', 'react-tailwind/main.tsx', 'react-tailwind/index.html']) {
+    for (const file of ['html-tailwind/index.html', 'react-tailwind/App.tsx', 'react-tailwind/index.html']) {
       const html = await previewFromFile(join(dir, file));
       assert.doesNotMatch(html, /\s(src|href)="(?!data:|#)/, `${file}: a reference was not inlined`);
       const shot = await pool.screenshot(html, landing.viewport);

@@ -131,7 +131,7 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
       // box-shadow: an arbitrary property, since shadow-[…] composes ring and inset layers
       // into the computed value.
       case 'opacity': {
-        const pct = Number(value) * 100;
+        const pct = Math.round(Number(value) * 10000) / 100;
         out.push(Number.isInteger(pct) ? `opacity-${pct}` : `opacity-${arb(value)}`);
         continue;
       }
