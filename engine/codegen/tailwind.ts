@@ -10,7 +10,7 @@ import { DEFAULT_FONT } from './fonts.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const arb = (v: string) => `[${v.replace(/ /g, '_')}]`;
+const arb = (v: string) => `[${v.replace(/,\s+/g, ',').replace(/ /g, '_')}]`;
 
 /** A length on the spacing scale (4px steps, half steps allowed) or an arbitrary value. */
 function spacing(prefix: string, value: string): string {
@@ -30,6 +30,11 @@ function boxSides(p: 'p' | 'm', value: string): string[] {
   if (v.length === 2) return [spacing(`${p}y`, v[0]!), spacing(`${p}x`, v[1]!)];
   const [t, r, b, l] = v as [string, string, string, string];
   const out: string[] = [];
+  // Preflight zeroes every margin and padding: a zero side needs no class.
+  if (t !== b || r !== l) {
+    for (const [side, x] of [['t', t], ['r', r], ['b', b], ['l', l]] as const) if (x !== '0') out.push(spacing(`${p}${side}`, x));
+    return out;
+  }
   if (t === b) out.push(spacing(`${p}y`, t));
   else out.push(spacing(`${p}t`, t), spacing(`${p}b`, b));
   if (r === l) out.push(spacing(`${p}x`, r));
@@ -117,7 +122,8 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
         else {
           const [t, r = t, b = t, l = r] = v as [string, string?, string?, string?];
           for (const [side, w] of [['t', t], ['r', r], ['b', b], ['l', l]] as const) {
-            out.push(w === '1px' ? `border-${side}` : w === '0' ? `border-${side}-0` : `border-${side}-${arb(w)}`);
+            // Preflight zeroes borders (as the html-css reset does): a zero side needs no class.
+            if (w !== '0') out.push(w === '1px' ? `border-${side}` : w === '0' ? `border-${side}-0` : `border-${side}-${arb(w)}`);
           }
         }
         continue;

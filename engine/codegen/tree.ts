@@ -275,7 +275,7 @@ function placement(n: DesignNode, ctx: Ctx): Decl[] {
   if (p && isAbsolute(n, ctx)) {
     const bw = p.style.border?.width;
     d.push(['position', 'absolute'], ['left', px(n.box.x - p.box.x - (bw?.left ?? 0))], ['top', px(n.box.y - p.box.y - (bw?.top ?? 0))]);
-  } else if (n.type === 'frame' && (n.layout.mode === 'none' || n.children.some((c) => c.absolute))) {
+  } else if (n.type === 'frame' && n.children.length > 0 && (n.layout.mode === 'none' || n.children.some((c) => c.absolute))) {
     d.push(['position', 'relative']);
   }
   return d;
@@ -286,8 +286,10 @@ const ALIGN = { start: 'flex-start', center: 'center', end: 'flex-end', stretch:
 
 function frameLayout(n: FrameNode, tag: string): Decl[] {
   const d: Decl[] = [];
-  const l = n.layout;
+  let l = n.layout;
   if (tag === 'hr') return d;
+  // A frame with nothing inside needs no layout, only its size and paint.
+  if (n.children.length === 0) l = { ...l, mode: 'none' };
   if (l.mode === 'row' || l.mode === 'column') {
     d.push(['display', 'flex']);
     if (l.mode === 'column') d.push(['flex-direction', 'column']);
@@ -331,7 +333,7 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   }
   // Hug means "as big as the content"; where content cannot say (images, absolutely laid out
   // frames, wrapped text), the measured box is the content size.
-  const hugIsFixed = n.type === 'image' || n.type === 'vector' || (n.type === 'frame' && n.layout.mode === 'none');
+  const hugIsFixed = n.type === 'image' || n.type === 'vector' || (n.type === 'frame' && (n.layout.mode === 'none' || n.children.length === 0));
   const wm = n.sizing.width === 'hug' && (hugIsFixed || (n.type === 'text' && !isSingleLine(n))) ? 'fixed' : n.sizing.width;
   const hm = n.sizing.height === 'hug' && hugIsFixed ? 'fixed' : n.sizing.height;
   if (p.layout.mode === 'grid') {

@@ -22,8 +22,8 @@ test('declarations map to exact Tailwind utilities', () => {
       fonts,
     ),
     [
-      'flex', 'flex-col', 'gap-3', 'py-2.5', 'px-4', 'w-78', 'h-[13px]', '-left-2', 'mt-[1px]', 'mb-[3px]', 'mr-0.5', 'ml-1',
-      'bg-[#1a2b3c]', 'border-t-0', 'border-r-0', 'border-b-[2px]', 'border-l-0', 'rounded-[4px_4px_0_0]',
+      'flex', 'flex-col', 'gap-3', 'py-2.5', 'px-4', 'w-78', 'h-[13px]', '-left-2', 'mt-[1px]', 'mr-0.5', 'mb-[3px]', 'ml-1',
+      'bg-[#1a2b3c]', 'border-b-[2px]', 'rounded-[4px_4px_0_0]',
       '[box-shadow:0_2px_4px_0_#00000040]', 'opacity-90', 'font-arimo', 'text-base/5', 'font-semibold',
       'tracking-[-0.5px]', 'text-[#ffffff]', 'whitespace-nowrap', 'grid-cols-3', 'bg-[url(assets/a.png)]',
     ],
