@@ -43,7 +43,7 @@ export function arrangeFlow(node: FrameNode, newId: () => string): FrameNode {
     let item: DesignNode;
     if (band.length === 1) item = band[0];
     else {
-      item = frame(newId(), box, placeInRow(band, box), {
+      item = frame(newId(), box, placeInRow(toColumns(band, box, newId), box), {
         layout: flowLayout('row'),
         sizing: { width: 'fixed', height: 'fixed' },
         style: noStyle(),
@@ -74,6 +74,36 @@ function toBands(children: DesignNode[]): DesignNode[][] {
     }
   }
   return bands;
+}
+
+/**
+ * Splits a band into columns where the items' horizontal extents do not overlap (an XY cut);
+ * a column of several items becomes a column frame laid out in its own bands.
+ */
+function toColumns(band: DesignNode[], box: Box, newId: () => string): DesignNode[] {
+  const sorted = [...band].sort((a, b) => a.box.x - b.box.x);
+  const groups: DesignNode[][] = [];
+  let end = -Infinity;
+  for (const c of sorted) {
+    if (groups.length && c.box.x < end - 1) {
+      groups[groups.length - 1].push(c);
+      end = Math.max(end, right(c.box));
+    } else {
+      groups.push([c]);
+      end = right(c.box);
+    }
+  }
+  // One group means the items overlap both ways: no cut exists, the row places them as they are.
+  if (groups.length === 1) return band;
+  return groups.map((g) => {
+    if (g.length === 1) return g[0];
+    const col = frame(newId(), union(g.map((n) => n.box)), g, {
+      layout: flowLayout('column'),
+      sizing: { width: 'fixed', height: 'fixed' },
+      style: noStyle(),
+    });
+    return arrangeFlow(col, newId);
+  });
 }
 
 /** Children of one row, left to right, each with margins that reproduce its box. */

@@ -27,8 +27,6 @@ export interface PerceiveOptions {
 
 export async function perceive(image: DecodedImage, options: PerceiveOptions = {}): Promise<Perception> {
   const { signal, onProgress } = options;
-  const t0 = performance.now();
-  const mark = (what: string) => process.env.LOUPE_DEBUG && console.log(`${what} ${(performance.now() - t0).toFixed(0)}ms`);
   const check = () => {
     if (signal?.aborted) throw new LoupeError('CANCELLED', 'Perception was cancelled.');
   };
@@ -39,7 +37,6 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
 
   const boxes = await detectText(image.rgba, image.width, image.height);
   check();
-  mark('detect');
   onProgress?.(0.35);
   const measured = boxes
     .map((b) => measureLine(image, b))
@@ -47,12 +44,10 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
     .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0);
   const lines = (await readLines(image, measured)).filter((l) => l.text.length > 0);
   check();
-  mark('read');
   onProgress?.(0.8);
 
   const regions = findRegions(image, background, lines.map((l) => ({ rect: l.det, background: l.background })));
   check();
-  mark('regions');
 
   let n = 0;
   const newId = (prefix = 'n') => `${prefix}${++n}`;
@@ -96,7 +91,6 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
     assets,
     source: { kind: 'image', name: image.name },
   });
-  mark('built');
   onProgress?.(1);
   return { design, textBlocks };
 }

@@ -83,7 +83,7 @@ export function recogniser(slot = 0): Promise<TesseractWorker> {
     const { createWorker, OEM, PSM } = await import('tesseract.js');
     const langPath = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
     const t = await createWorker('eng', OEM.LSTM_ONLY, { langPath, cacheMethod: 'none', gzip: true });
-    await t.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK, preserve_interword_spaces: '1', tessedit_do_invert: '0' } as never);
+    await t.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK, preserve_interword_spaces: '1', tessedit_do_invert: '0', user_defined_dpi: '96' } as never);
     return t;
   })();
   tesseract.catch(() => (tesseracts[slot] = undefined));

@@ -168,13 +168,10 @@ export async function readLines(img: DecodedImage, lines: Array<Omit<TextLine, '
 const area = (l: { ink: IntRect }) => (l.ink.x1 - l.ink.x0) * Math.min(STRIP_LINE, l.ink.y1 - l.ink.y0);
 
 async function readStrip(img: DecodedImage, lines: Array<Omit<TextLine, 'text' | 'confidence'>>, slot: number): Promise<TextLine[]> {
-  const t0 = performance.now();
   const strip = buildStrip(img, lines);
-  const t1 = performance.now();
   const png = await sharp(strip.grey, { raw: { width: strip.width, height: strip.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
   const worker = await recogniser(slot);
   const { data } = await worker.recognize(png, {}, { blocks: true, text: false });
-  if (process.env.LOUPE_DEBUG) console.log(`strip ${(t1 - t0).toFixed(0)}ms ${strip.width}x${strip.height} recognise ${(performance.now() - t1).toFixed(0)}ms`);
   const words: Array<{ text: string; cx: number; cy: number; conf: number }> = [];
   for (const block of data.blocks ?? [])
     for (const para of block.paragraphs)
