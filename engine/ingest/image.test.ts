@@ -64,7 +64,7 @@ test('a missing file, an empty file and a non-image are told apart', async () =>
 });
 
 test('a truncated PNG is reported as corrupt', async () => {
-  const full = await sharp({ create: { width: 300, height: 300, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+  const full = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
   await assert.rejects(decodeDesignImage(full.subarray(0, Math.floor(full.length / 2)), 'cut.png'), code('INPUT_CORRUPT'));
 });
 

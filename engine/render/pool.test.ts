@@ -21,7 +21,7 @@ test('renders a page at the viewport width, full height, with the right pixels',
 test('network requests from rendered code are blocked', async () => {
   const html = '<html><body><img id="i" src="http://127.0.0.1:9/x.png"><script>fetch("http://127.0.0.1:9/").then(()=>document.title="reached",()=>document.title="blocked")</script></body></html>';
   const title = await pool.withPage(html, { width: 200, height: 100 }, async (page) => {
-    await page.waitForFunction(() => document.title !== '');
+    await page.waitForFunction('document.title !== ""');
     return page.title();
   });
   assert.equal(title, 'blocked');

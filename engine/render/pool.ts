@@ -40,7 +40,8 @@ export class RenderPool {
       const page = await context.newPage();
       page.on('popup', (p) => void p.close());
       await page.setContent(html, { waitUntil: 'load', timeout: 30_000 });
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      // Page code is passed as strings: the engine is compiled without DOM types.
+      await page.evaluate('document.fonts.ready.then(() => undefined)');
       return await fn(page);
     } finally {
       await context?.close().catch(() => undefined);
@@ -53,11 +54,8 @@ export class RenderPool {
     return this.withPage(html, viewport, async (page) => {
       await options.inspect?.(page);
       const png = await page.screenshot({ fullPage: options.fullPage ?? true, type: 'png', animations: 'disabled' });
-      const size = await page.evaluate(() => ({
-        width: document.documentElement.clientWidth,
-        height: Math.max(document.documentElement.scrollHeight, document.body?.scrollHeight ?? 0, window.innerHeight),
-      }));
-      return { png, width: viewport.width, height: options.fullPage === false ? viewport.height : size.height };
+      // The PNG header's own size (IHDR: width at byte 16, height at 20) is what was captured.
+      return { png, width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
     });
   }
 
