@@ -72,7 +72,7 @@ test('render and compare work on files', async () => {
   const page = join(dir, 'page.html');
   await writeFile(page, '<body style="margin:0"><div style="height:500px;background:#00ff00"></div></body>');
   const png = join(dir, 'page.png');
-  const r = await loupe('render', page, '--width', '300', '--out', png);
+  const r = await loupe('render', page, '--width', '300', '--height', '100', '--out', png);
   assert.equal(r.code, 0, r.stderr);
   const meta = await sharp(png).metadata();
   assert.deepEqual([meta.width, meta.height], [300, 500]);
