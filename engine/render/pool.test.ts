@@ -33,3 +33,20 @@ test('concurrent renders beyond the pool size all complete', async () => {
   );
   assert.deepEqual(shots.map((s) => s.height), [100, 200, 300, 400, 500]);
 });
+
+test('nothing a page sets survives into the next render, even on a reused page', async () => {
+  const single = new RenderPool(1);
+  try {
+    await single.withPage('<script>window.leak = 42; document.cookie = "a=1"</script>', { width: 100, height: 100 }, async () => undefined);
+    const seen = await single.withPage('<p>next</p>', { width: 100, height: 100 }, (page) => page.evaluate('[typeof window.leak, document.body.innerText]'));
+    assert.deepEqual(seen, ['undefined', 'next']);
+  } finally {
+    await single.close();
+  }
+});
+
+test('a render that fails leaves the pool usable', async () => {
+  await assert.rejects(pool.withPage('<p>x</p>', { width: 100, height: 100 }, async () => { throw new Error('boom'); }), /boom/);
+  const shot = await pool.screenshot('<body style="margin:0;background:#00f"></body>', { width: 50, height: 40 });
+  assert.deepEqual([shot.width, shot.height], [50, 40]);
+});
