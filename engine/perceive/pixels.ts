@@ -31,31 +31,30 @@ export const q5 = (r: number, g: number, b: number): number => ((r >> 3) << 10) 
  * is the exact colour most often seen inside the winning bin (so a flat fill comes back exact).
  */
 export function dominantColour(img: DecodedImage, pixels: Iterable<number>): { color: Rgb; share: number } {
-  const bins = new Map<number, number>();
-  const exact = new Map<number, number>();
-  let total = 0;
-  const idx: number[] = [];
-  for (const p of pixels) {
-    const i = p * 4;
-    const k = q5(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]);
-    bins.set(k, (bins.get(k) ?? 0) + 1);
-    idx.push(p);
-    total++;
-  }
+  const rgba = img.rgba;
+  const idx = pixels instanceof Int32Array ? pixels : Int32Array.from(pixels);
+  // A flat histogram instead of a Map: this runs over every region of every page.
+  const bins = new Uint32Array(32768);
   let best = -1;
-  let bestN = -1;
-  for (const [k, n] of bins) if (n > bestN) { best = k; bestN = n; }
+  let bestN = 0;
+  for (let j = 0; j < idx.length; j++) {
+    const i = idx[j] * 4;
+    const k = q5(rgba[i], rgba[i + 1], rgba[i + 2]);
+    const n = ++bins[k];
+    if (n > bestN) { best = k; bestN = n; }
+  }
+  const exact = new Map<number, number>();
   let bestExact = 0;
   let bestExactN = -1;
-  for (const p of idx) {
-    const i = p * 4;
-    if (q5(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]) !== best) continue;
-    const e = (img.rgba[i] << 16) | (img.rgba[i + 1] << 8) | img.rgba[i + 2];
+  for (let j = 0; j < idx.length; j++) {
+    const i = idx[j] * 4;
+    if (q5(rgba[i], rgba[i + 1], rgba[i + 2]) !== best) continue;
+    const e = (rgba[i] << 16) | (rgba[i + 1] << 8) | rgba[i + 2];
     const n = (exact.get(e) ?? 0) + 1;
     exact.set(e, n);
     if (n > bestExactN) { bestExact = e; bestExactN = n; }
   }
-  return { color: [(bestExact >> 16) & 255, (bestExact >> 8) & 255, bestExact & 255], share: total ? bestN / total : 0 };
+  return { color: [(bestExact >> 16) & 255, (bestExact >> 8) & 255, bestExact & 255], share: idx.length ? bestN / idx.length : 0 };
 }
 
 /** Pixel indices of a rectangle, every `step` px. */

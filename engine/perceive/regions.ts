@@ -57,62 +57,76 @@ interface Ctx {
   maxPicture: number;
 }
 
-function differs(ctx: Ctx, p: number, bg: Rgb): boolean {
-  const k = ctx.textOf[p];
-  if (k >= 0) return dist(ctx.texts[k].background, bg) > SAME;
-  const i = p * 4, d = ctx.img.rgba;
-  const dr = d[i] - bg[0], dg = d[i + 1] - bg[1], db = d[i + 2] - bg[2];
-  return dr * dr + dg * dg + db * db > SAME * SAME;
-}
-
 /** Regions inside `rect` against background `bg`. */
 function search(ctx: Ctx, rect: IntRect, bg: Rgb, depth: number): Region[] {
-  const { img } = ctx;
+  const { img, textOf, texts } = ctx;
   const w = rect.x1 - rect.x0, h = rect.y1 - rect.y0;
   if (w < 3 || h < 3) return [];
+  const rgba = img.rgba;
+  const far = texts.map((t) => dist(t.background, bg) > SAME);
   const mask = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      if (differs(ctx, (rect.y0 + y) * img.width + rect.x0 + x, bg)) mask[y * w + x] = 1;
-  const label = new Int32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let p = (rect.y0 + y) * img.width + rect.x0;
+    for (let x = 0; x < w; x++, p++) {
+      const k = textOf[p];
+      let on: boolean;
+      if (k >= 0) on = far[k];
+      else {
+        const i = p * 4;
+        const dr = rgba[i] - bg[0], dg = rgba[i + 1] - bg[1], db = rgba[i + 2] - bg[2];
+        on = dr * dr + dg * dg + db * db > SAME * SAME;
+      }
+      if (on) mask[y * w + x] = 1;
+    }
+  }
+  // Flood fill with typed arrays: components are disjoint, so every component's pixels (as
+  // image indices) fit one after another in `members`; big pages have millions of them.
+  const seen = new Uint8Array(w * h);
+  const stack = new Int32Array(w * h);
+  const members = new Int32Array(w * h);
+  let used = 0;
   const out: Region[] = [];
-  const stack: number[] = [];
-  let next = 0;
   for (let s = 0; s < w * h; s++) {
-    if (!mask[s] || label[s]) continue;
-    next++;
-    label[s] = next;
-    stack.push(s);
-    const pixels: number[] = [];
+    if (!mask[s] || seen[s]) continue;
+    const start = used;
+    let top = 0;
+    seen[s] = 1;
+    stack[top++] = s;
     let x0 = w, y0 = h, x1 = -1, y1 = -1;
-    while (stack.length) {
-      const p = stack.pop()!;
-      pixels.push(p);
+    while (top > 0) {
+      const p = stack[--top];
       const x = p % w, y = (p - x) / w;
+      members[used++] = (rect.y0 + y) * img.width + rect.x0 + x;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      if (x > 0 && mask[p - 1] && !label[p - 1]) { label[p - 1] = next; stack.push(p - 1); }
-      if (x < w - 1 && mask[p + 1] && !label[p + 1]) { label[p + 1] = next; stack.push(p + 1); }
-      if (y > 0 && mask[p - w] && !label[p - w]) { label[p - w] = next; stack.push(p - w); }
-      if (y < h - 1 && mask[p + w] && !label[p + w]) { label[p + w] = next; stack.push(p + w); }
+      if (x > 0 && mask[p - 1] && !seen[p - 1]) { seen[p - 1] = 1; stack[top++] = p - 1; }
+      if (x < w - 1 && mask[p + 1] && !seen[p + 1]) { seen[p + 1] = 1; stack[top++] = p + 1; }
+      if (y > 0 && mask[p - w] && !seen[p - w]) { seen[p - w] = 1; stack[top++] = p - w; }
+      if (y < h - 1 && mask[p + w] && !seen[p + w]) { seen[p + w] = 1; stack[top++] = p + w; }
     }
     const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-    if (pixels.length < MIN_AREA || bw < 2 || bh < 2) continue;
+    if (used - start < MIN_AREA || bw < 2 || bh < 2) continue;
     const r: IntRect = { x0: rect.x0 + x0, y0: rect.y0 + y0, x1: rect.x0 + x1 + 1, y1: rect.y0 + y1 + 1 };
-    const region = classify(ctx, r, pixels.map((p) => (rect.y0 + ((p / w) | 0)) * img.width + rect.x0 + (p % w)), bw * bh, depth);
+    const region = classify(ctx, r, members.subarray(start, used), bw * bh, depth);
     if (region) out.push(region);
   }
   return out;
 }
 
-function classify(ctx: Ctx, r: IntRect, pixels: number[], boxArea: number, depth: number): Region | null {
+function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, depth: number): Region | null {
   const { img } = ctx;
-  const own = pixels.filter((p) => ctx.textOf[p] < 0);
-  // Colour statistics over the non-text pixels (sampled on big areas).
-  const step = Math.max(1, Math.floor(own.length / 40000));
-  const sample = step === 1 ? own : own.filter((_, i) => i % step === 0);
+  // Colour statistics over the non-text pixels (sampled on big areas). Plain loops: typed
+  // array filter() with a closure costs seconds on full-page components.
+  let ownCount = 0;
+  for (let i = 0; i < pixels.length; i++) if (ctx.textOf[pixels[i]] < 0) ownCount++;
+  const step = Math.max(1, Math.floor(ownCount / 40000));
+  const sample = new Int32Array(Math.ceil(ownCount / step));
+  for (let i = 0, n = 0, taken = 0; i < pixels.length; i++) {
+    if (ctx.textOf[pixels[i]] >= 0) continue;
+    if (n++ % step === 0) sample[taken++] = pixels[i];
+  }
   const { color, share } = dominantColour(img, sample);
   const bins = new Set<number>();
   for (const p of sample) {
@@ -139,7 +153,7 @@ function classify(ctx: Ctx, r: IntRect, pixels: number[], boxArea: number, depth
     }
   }
   const big = area > 40000;
-  if (area <= ctx.maxPicture && own.length >= 0.25 * pixels.length && w >= 8 && h >= 8 && (!big || share < 0.6) && (bins.size >= 3 || share < 0.85)) {
+  if (area <= ctx.maxPicture && ownCount >= 0.25 * pixels.length && w >= 8 && h >= 8 && (!big || share < 0.6) && (bins.size >= 3 || share < 0.85)) {
     // Many colours, or a non-rectangular shape of a few (icon, logo): a picture.
     return { kind: 'picture', rect: r, color, children: [] };
   }
@@ -151,7 +165,7 @@ function classify(ctx: Ctx, r: IntRect, pixels: number[], boxArea: number, depth
 }
 
 /** Bounding box and count of the component's pixels that have the colour `c` (text boxes count by their background). */
-function tightBox(ctx: Ctx, pixels: number[], c: Rgb): { rect: IntRect; count: number } {
+function tightBox(ctx: Ctx, pixels: Int32Array, c: Rgb): { rect: IntRect; count: number } {
   const { img } = ctx;
   let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1, count = 0;
   for (const p of pixels) {
@@ -160,7 +174,8 @@ function tightBox(ctx: Ctx, pixels: number[], c: Rgb): { rect: IntRect; count: n
     if (k >= 0) same = dist(ctx.texts[k].background, c) <= SAME;
     else {
       const i = p * 4;
-      same = dist([img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]], c) <= SAME;
+      const dr = img.rgba[i] - c[0], dg = img.rgba[i + 1] - c[1], db = img.rgba[i + 2] - c[2];
+      same = dr * dr + dg * dg + db * db <= SAME * SAME;
     }
     if (!same) continue;
     count++;
@@ -174,7 +189,7 @@ function tightBox(ctx: Ctx, pixels: number[], c: Rgb): { rect: IntRect; count: n
 }
 
 /** True when most of the component lies on the 3-px band along its bounding box's edges. */
-function isOutline(ctx: Ctx, r: IntRect, pixels: number[]): boolean {
+function isOutline(ctx: Ctx, r: IntRect, pixels: Int32Array): boolean {
   const { img } = ctx;
   let edge = 0;
   for (const p of pixels) {
