@@ -9,7 +9,7 @@ import { frame, noStyle, text as textNode } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { LoupeError } from '../errors.ts';
 import { arrangeFlow, nestByContainment } from '../layout/flow.ts';
-import { closeOcr, detectText } from './ocr.ts';
+import { closeOcr, detectText, recogniser, RECOGNISERS } from './ocr.ts';
 import { dominantColour, rectPixels, toHex, type IntRect } from './pixels.ts';
 import { measureLine, readLines, type TextLine } from './text-lines.ts';
 import { findRegions, type Region } from './regions.ts';
@@ -93,6 +93,12 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   });
   onProgress?.(1);
   return { design, textBlocks };
+}
+
+/** Loads the OCR models now (a one-time start of ~2 s), so the first perceive() is not charged with it. */
+export async function warmPerception(): Promise<void> {
+  const blank = Buffer.alloc(32 * 32 * 4, 255);
+  await Promise.all([detectText(blank, 32, 32), ...Array.from({ length: RECOGNISERS }, (_, slot) => recogniser(slot))]);
 }
 
 /** Terminates the OCR workers so the process can exit; the next perceive() starts them again. */

@@ -82,9 +82,10 @@ export class RenderPool {
     });
   }
 
-  /** Starts the browser now, so the first render is not charged with its start-up. */
+  /** Starts the browser and the pool's pages now, so the first renders are not charged with their start-up. */
   async warm(): Promise<void> {
     await this.launch();
+    while (this.idle.length + this.active < this.size) this.idle.push(await this.newSlot());
   }
 
   async close(): Promise<void> {
