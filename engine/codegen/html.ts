@@ -101,12 +101,16 @@ export function classRules(root: Element): string {
 }
 
 export function htmlDocument(page: Page, head: string, body: string): string {
+  return htmlShell(page.title, head, body);
+}
+
+export function htmlShell(title: string, head: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${escapeText(page.title)}</title>
+    <title>${escapeText(title)}</title>
 ${head}
   </head>
   <body>

@@ -5,6 +5,7 @@ import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { LoupeError } from '../errors.ts';
+import { htmlShell } from './html.ts';
 
 /** Loupe's own node_modules: where react and react-dom come from when bundling a preview. */
 const OWN_NODE_MODULES = resolvePath(dirname(fileURLToPath(import.meta.url)), '../../node_modules');
@@ -175,22 +176,6 @@ flushSync(() => root.render(<App />));
 `;
 }
 
-export function shellHtml(title: string, head: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<title>${title.replace(/[<&]/g, '')}</title>
-${head}
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
-}
-
 /** `loupe render <file>`: a preview of an .html document or a React component/entry on disk. */
 export async function previewFromFile(path: string): Promise<string> {
   const abs = resolvePath(path);
@@ -217,7 +202,7 @@ export async function previewFromFile(path: string): Promise<string> {
       const sheet = await read('styles.css');
       if (sheet) css = (await inlineCssUrls(Buffer.from(sheet).toString('utf8'), 'styles.css', read)) + css;
     }
-    return shellHtml(name, css ? styleTag(css) : '', `<div id="root"></div>\n${scriptTag(bundle.js)}`);
+    return htmlShell(name, css ? styleTag(css) : '', `<div id="root"></div>\n${scriptTag(bundle.js)}`);
   }
   throw new LoupeError('INPUT_UNSUPPORTED', `${path}: previews are made from .html, .tsx or .jsx files.`);
 }
