@@ -72,18 +72,3 @@ test('different heights: measured on the reference, candidate cropped or padded 
   assert.deepEqual([n.width, n.height], [800, 1200]);
   assert.ok(n.mismatchRatio > 0);
 });
-
-test('a full 1280×5000 page compares in about half a second', async () => {
-  const ref = await page(1280, 5000);
-  const cand = await page(1280, 4800, { shift: 4, panel: '#16a34a' });
-  await comparePixels(ref, cand); // warm up sharp and the JIT
-  const runs: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    const t0 = performance.now();
-    await comparePixels(ref, cand);
-    runs.push(performance.now() - t0);
-  }
-  const best = Math.min(...runs);
-  console.log(`# comparePixels 1280×5000: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  assert.ok(best < 1500, `best of 2: ${best} ms`); // ~0.5 s on a quiet machine; headroom for loaded CI
-});

@@ -69,9 +69,7 @@ test('a truncated PNG is reported as corrupt', async () => {
 });
 
 test('a decompression bomb is refused from its header, naming the limit', async () => {
-  const started = Date.now();
   await assert.rejects(decodeDesignImage(bombPng(30000, 30000), 'bomb.png'), (e) => code('INPUT_TOO_LARGE')(e) && /30000×30000/.test((e as Error).message) && /8192/.test((e as Error).message));
-  assert.ok(Date.now() - started < 2000);
 });
 
 test('an animated image is refused', async () => {
