@@ -6,6 +6,7 @@ import { decodeDesignImage } from '../ingest/image.ts';
 import { convertImage } from '../pipeline/convert.ts';
 import { warmPerception } from '../perceive/index.ts';
 import type { Stack } from '../codegen/index.ts';
+import { failedCodeChecks, type CodeChecks } from '../compare/index.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { renderReference } from './reference-pages.ts';
 import { mean, median, percentile, round } from './stats.ts';
@@ -19,6 +20,7 @@ export interface PageResult {
   ok: boolean;
   error?: string;
   metrics?: Record<Metric, number>;
+  checks?: CodeChecks;
   convertMs?: number;
   stageMs?: Record<string, number>;
 }
@@ -27,6 +29,8 @@ export interface BenchSummary {
   pages: number;
   failed: number;
   metrics: Record<Metric, number>;
+  /** The worst page's figures, and the pages whose code breaks a limit (see compare/code-checks.ts). */
+  checks: { largestImageShare: number; absoluteShare: number; failingPages: string[] };
   timing: { medianMs: number; p95Ms: number; rendersPerSecond: number };
 }
 
@@ -58,6 +62,11 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
     pages: results.length,
     failed: results.length - ok.length,
     metrics: Object.fromEntries(METRICS.map((m) => [m, round(mean(ok.map((r) => r.metrics![m])))])) as Record<Metric, number>,
+    checks: {
+      largestImageShare: round(Math.max(0, ...ok.map((r) => r.checks!.largestImageShare))),
+      absoluteShare: round(Math.max(0, ...ok.map((r) => r.checks!.absoluteShare))),
+      failingPages: ok.filter((r) => failedCodeChecks(r.checks!).length > 0).map((r) => r.page),
+    },
     timing: {
       medianMs: Math.round(median(times)),
       p95Ms: Math.round(percentile(times, 95)),
@@ -78,7 +87,8 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     previews.push(conversion.preview);
     const { block, text, position, color, ssim } = conversion.scores;
     const metrics = { block: round(block), text: round(text), position: round(position), color: round(color), ssim: round(ssim) };
-    return { page, ok: true, metrics, convertMs, stageMs: conversion.timings as Record<string, number> };
+    const checks = { ...conversion.checks, largestImageShare: round(conversion.checks.largestImageShare), absoluteShare: round(conversion.checks.absoluteShare) };
+    return { page, ok: true, metrics, checks, convertMs, stageMs: conversion.timings as Record<string, number> };
   } catch (error) {
     return { page, ok: false, error: error instanceof Error ? error.message : String(error) };
   }

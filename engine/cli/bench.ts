@@ -15,7 +15,7 @@ export function registerBench(program: Command, context: CliContext): void {
     .option('--json <file>', 'write the summary and per-page results here')
     .option('--cache <dir>', 'where reference renders are cached', '.loupe-cache/d2c')
     .action(async (opts: { pages: string; limit?: number; stack: ReturnType<typeof parseStack>; json?: string; cache: string }) => {
-      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'ms']) + '\n');
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
       const { summary, results } = await runD2CBench({
         pagesDir: opts.pages,
         limit: opts.limit,
@@ -33,7 +33,8 @@ export function registerBench(program: Command, context: CliContext): void {
 function pageRow(r: PageResult): string {
   if (!r.ok) return row([r.page, `FAILED: ${r.error}`]);
   const m = r.metrics!;
-  return row([r.page, ...[m.block, m.text, m.position, m.color, m.ssim].map((x) => x.toFixed(3)), String(r.convertMs)]);
+  const c = r.checks!;
+  return row([r.page, ...[m.block, m.text, m.position, m.color, m.ssim, c.largestImageShare, c.absoluteShare].map((x) => x.toFixed(3)), String(r.convertMs)]);
 }
 
 const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(9))).join(' ');

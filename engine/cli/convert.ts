@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { failedCodeChecks } from '../compare/index.ts';
 import { convertFile } from '../pipeline/convert-file.ts';
 import type { CliContext } from './main.ts';
 import { parseStack } from './options.ts';
@@ -21,9 +22,13 @@ export function registerConvert(program: Command, context: CliContext): void {
           process.stdout.write(JSON.stringify(result) + '\n');
         } else {
           const s = result.scores;
+          const c = result.checks;
+          const failed = failedCodeChecks(c);
           process.stdout.write(
             `Wrote ${result.files.length} files to ${result.outDir} (entry: ${result.entry}) in ${(result.timings.total / 1000).toFixed(1)} s\n` +
-              `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}\n`,
+              `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}\n` +
+              `largest picture ${pct(c.largestImageShare)} of the page, ${pct(c.absoluteShare)} of elements absolute` +
+              (failed.length ? ` (over the limits: ${failed.join('; ')})\n` : '\n'),
           );
         }
       } finally {
@@ -33,3 +38,4 @@ export function registerConvert(program: Command, context: CliContext): void {
 }
 
 const f = (n: number) => n.toFixed(3);
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;

@@ -1,5 +1,6 @@
 // The CLI's and the app's conversion of a file on disk into a folder of outputs.
 import { readDesignImage } from '../ingest/image.ts';
+import type { CodeChecks } from '../compare/index.ts';
 import { convertImage, type Conversion, type ConvertOptions, type Scores } from './convert.ts';
 import { writeFilesInside } from './output.ts';
 import type { Stage } from './progress.ts';
@@ -12,6 +13,7 @@ export interface ConvertFileResult {
   files: string[];
   entry: string;
   scores: Scores;
+  checks: CodeChecks;
   timings: Partial<Record<Stage, number>> & { total: number };
 }
 
@@ -31,7 +33,7 @@ export async function convertFile(input: string, outDir: string, options: Conver
     write: Math.round(performance.now() - writeStarted),
     total: Math.round(performance.now() - started),
   };
-  return { input, outDir, stack: options.stack, files, entry: conversion.code.entry, scores: conversion.scores, timings };
+  return { input, outDir, stack: options.stack, files, entry: conversion.code.entry, scores: conversion.scores, checks: conversion.checks, timings };
 }
 
 function outputFiles(c: Conversion) {
@@ -42,6 +44,6 @@ function outputFiles(c: Conversion) {
     { path: 'render.png', contents: c.render.png },
     { path: 'diff.png', contents: c.heatmap },
     { path: 'design.ir.json', contents: JSON.stringify(c.design, null, 2) + '\n' },
-    { path: 'scores.json', contents: JSON.stringify(c.scores, null, 2) + '\n' },
+    { path: 'scores.json', contents: JSON.stringify({ ...c.scores, checks: c.checks }, null, 2) + '\n' },
   ];
 }

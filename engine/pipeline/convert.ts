@@ -4,7 +4,7 @@ import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { encodePng } from '../ingest/image.ts';
 import { perceive } from '../perceive/index.ts';
 import { generate, buildPreview, type GeneratedCode, type Stack } from '../codegen/index.ts';
-import { comparePixels, extractTextBlocks, scoreBlocks } from '../compare/index.ts';
+import { checkCode, comparePixels, extractTextBlocks, scoreBlocks, type CodeChecks } from '../compare/index.ts';
 import type { RenderPool, Screenshot } from '../render/pool.ts';
 import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
@@ -37,6 +37,8 @@ export interface Conversion {
   render: Screenshot;
   heatmap: Buffer;
   scores: Scores;
+  /** What the rendered code is made of: picture coverage and absolute positioning. */
+  checks: CodeChecks;
   timings: Partial<Record<Stage, number>>;
 }
 
@@ -49,10 +51,12 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
     return { code: generated, preview: await buildPreview(generated) };
   });
   let renderedBlocks: TextBlock[] = [];
+  let checks: CodeChecks | undefined;
   const render = await stages.run('render', () =>
     options.pool.screenshot(preview, { width: image.width, height: Math.min(image.height, 1080) }, {
       inspect: async (page) => {
         renderedBlocks = await extractTextBlocks(page);
+        checks = await checkCode(page);
       },
     }),
   );
@@ -64,5 +68,5 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
       scores: { ssim: pixels.ssim, mismatch: pixels.mismatchRatio, ...blocks.scores },
     };
   });
-  return { design: perception.design, code, preview, designPng, render, heatmap, scores, timings: stages.timings };
+  return { design: perception.design, code, preview, designPng, render, heatmap, scores, checks: checks!, timings: stages.timings };
 }
