@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { failedCodeChecks } from '../compare/index.ts';
 import { RenderPool } from '../render/pool.ts';
 
 const run = promisify(execFile);
@@ -48,7 +49,8 @@ test('convert writes code, preview, render, diff and scores, and --json describe
   const meta = await sharp(join(out, 'render.png')).metadata();
   assert.equal(meta.width, 640, 'viewport width is the design width');
   const scores = JSON.parse(await readFile(join(out, 'scores.json'), 'utf8'));
-  assert.deepEqual(scores, result.scores);
+  assert.deepEqual(scores, { ...result.scores, checks: result.checks });
+  assert.deepEqual(failedCodeChecks(result.checks), [], 'the example is code, not a picture');
   assert.ok(scores.text > 0.8, `text found and rendered as text (text=${scores.text})`);
   assert.ok(scores.ssim > 0.5, `render resembles the design (ssim=${scores.ssim})`);
   assert.ok(result.timings.total > 0 && result.timings.perceive >= 0);
