@@ -3,15 +3,16 @@
 // picture regions around the text; then a nested flow layout of it all (engine/layout).
 import sharp from 'sharp';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import type { Design, DesignNode, ImageNode, TextNode } from '../ir/schema.ts';
+import type { Design, DesignNode, ImageNode } from '../ir/schema.ts';
 import type { TextBlock } from '../ir/text-block.ts';
-import { frame, noStyle, text as textNode } from '../ir/build.ts';
+import { frame, noStyle } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { LoupeError } from '../errors.ts';
 import { arrangeFlow, nestByContainment } from '../layout/flow.ts';
 import { closeOcr, detectText, recogniser, RECOGNISERS } from './ocr.ts';
 import { dominantColour, rectPixels, toHex, type IntRect } from './pixels.ts';
-import { measureLine, readLines, type TextLine } from './text-lines.ts';
+import { measureLines, readLines } from './text-lines.ts';
+import { toTextNode } from './typography.ts';
 import { findRegions, type Region } from './regions.ts';
 
 export interface Perception {
@@ -39,8 +40,7 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   check();
   onProgress?.(0.35);
   const measured = boxes
-    .map((b) => measureLine(image, b))
-    .filter((l) => l !== null)
+    .flatMap((b) => measureLines(image, b))
     .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0);
   const lines = (await readLines(image, measured)).filter((l) => l.text.length > 0);
   check();
@@ -107,40 +107,6 @@ export function closePerception(): Promise<void> {
 }
 
 const toBox = (r: IntRect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
-
-// Glyph metrics of the common sans faces (Arial/Helvetica/Liberation Sans), in em.
-const CAP = 0.716;
-const X_HEIGHT = 0.519;
-const DESCENT = 0.21;
-const ASCENT_CONTENT = 0.905;
-const CONTENT = 1.149;
-
-/** Font size from the ink height and which glyph zones the text reaches. */
-export function estimateFontSize(inkHeight: number, text: string): number {
-  const tall = /[A-Z0-9bdfhklt!?%&$#@(){}[\]|/\\]/.test(text);
-  const deep = /[gjpqy(){}[\]|,;]/.test(text);
-  const em = (tall ? CAP + 0.02 : X_HEIGHT) + (deep ? DESCENT : 0);
-  return Math.max(6, Math.round((inkHeight / em) * 2) / 2);
-}
-
-function toTextNode(l: TextLine, id: string): TextNode {
-  const inkH = l.ink.y1 - l.ink.y0;
-  const fontSize = estimateFontSize(inkH, l.text);
-  const lineHeight = Math.round(fontSize * 1.2);
-  const deep = /[gjpqy,;]/.test(l.text);
-  // Place the line box so that a sans face at this size puts its baseline where the ink's is.
-  const baseline = l.ink.y1 - (deep ? DESCENT * fontSize : 0);
-  const top = baseline - ASCENT_CONTENT * fontSize - (lineHeight - CONTENT * fontSize) / 2;
-  const box = { x: l.ink.x0, y: Math.round(top), width: l.ink.x1 - l.ink.x0 + 1, height: lineHeight };
-  // Stems of regular sans text are ~0.09 em wide, bold ~0.15 em.
-  const weight = l.stroke / fontSize > 0.125 ? 700 : 400;
-  return textNode(id, box, l.text, {
-    fontSize,
-    lineHeight,
-    fontWeight: weight,
-    color: toHex(l.color),
-  }, { sizing: { width: 'fixed', height: 'hug' } });
-}
 
 async function crop(image: DecodedImage, r: IntRect): Promise<Design['assets'][string]> {
   const width = r.x1 - r.x0, height = r.y1 - r.y0;

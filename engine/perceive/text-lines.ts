@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { PixelBox } from './text-detect.ts';
-import { clampRect, dist, dominantColour, ringPixels, type IntRect, type Rgb } from './pixels.ts';
+import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect, type Rgb } from './pixels.ts';
 import { RECOGNISERS, recogniser } from './ocr.ts';
 
 export interface TextLine {
@@ -24,15 +24,81 @@ export interface TextLine {
 
 /** Minimum colour distance for a pixel to count as ink against the local background. */
 const INK = 40;
+/** Share of the farthest ink distance from the background that makes a pixel part of the glyph core. */
+const CORE = 0.92;
+/** Word gap, in ink-band heights: letters of a word sit closer than this. */
+const WORD_GAP = 0.25;
+/** Least column gap, in ink-band heights: wider than a word space. */
+const COLUMN_GAP = 0.8;
+/** Colour distance between neighbouring words, beyond anti-aliasing, that makes them separate runs (a link in a sentence). */
+const RUN_COLOUR = 48;
 
-/** Measures one detected box: background, ink box and ink colour. Null when it holds no ink. */
-export function measureLine(img: DecodedImage, b: PixelBox): Omit<TextLine, 'text' | 'confidence'> | null {
+export type MeasuredLine = Omit<TextLine, 'text' | 'confidence'>;
+
+/**
+ * Measures one detected box: background, ink band, and the line's runs. The detector may join
+ * text that is set apart on the page (two columns, a label and its link), so the box is cut
+ * where the gap between words is wider than any word space, or where the ink colour changes.
+ */
+export function measureLines(img: DecodedImage, b: PixelBox): MeasuredLine[] {
   const det = clampRect(img, b.x, b.y, b.x + b.width, b.y + b.height);
-  if (det.x1 - det.x0 < 2 || det.y1 - det.y0 < 2) return null;
+  if (det.x1 - det.x0 < 2 || det.y1 - det.y0 < 2) return [];
   const { color: background } = dominantColour(img, ringPixels(img, det, 1));
+  const band = inkBand(img, det, background);
+  if (!band) return [];
+  const h = band.y1 - band.y0;
+  const words = inkWords(img, { ...det, ...band }, background, Math.max(2, Math.round(WORD_GAP * h)));
+  // A column gap is wider than the line's own word spaces (justified text stretches them all).
+  const gaps = words.slice(1).map((w, k) => w.x0 - words[k].x1).sort((a, b) => a - b);
+  const columnGap = Math.max(COLUMN_GAP * h, gaps.length >= 3 ? 2 * gaps[gaps.length >> 1] : 0);
+  const runs: Array<{ x0: number; x1: number; background: Rgb }> = [];
+  let prev: { x1: number; color: Rgb; chip: boolean } | undefined;
+  for (const w of words) {
+    // A word on its own tinted chip is read against the chip (its ink is what differs from it).
+    const inside = { x0: w.x0 + 1, x1: w.x1 - 1, y0: band.y0 + 1, y1: band.y1 - 1 };
+    if (w.chip) {
+      runs.push({ ...inside, background: dominantColour(img, rectPixels(img, inside)).color });
+      prev = { x1: w.x1, color: background, chip: true };
+      continue;
+    }
+    const color = inkColour(img, { x0: w.x0, x1: w.x1, ...band }, background);
+    const apart = !prev || prev.chip || w.x0 - prev.x1 > columnGap || (color && !sameInk(color, prev.color, background));
+    if (apart) runs.push({ x0: w.x0, x1: w.x1, background });
+    else runs[runs.length - 1].x1 = w.x1;
+    prev = { x1: w.x1, color: color ?? prev?.color ?? background, chip: false };
+  }
+  const out: MeasuredLine[] = [];
+  for (const [k, r] of runs.entries()) {
+    // Each run keeps the detector's margin, but never reaches into its neighbours.
+    const x0 = k === 0 ? det.x0 : Math.max(det.x0, Math.ceil((runs[k - 1].x1 + r.x0) / 2));
+    const x1 = k === runs.length - 1 ? det.x1 : Math.min(det.x1, Math.floor((r.x1 + runs[k + 1].x0) / 2));
+    const chip = r.background !== background;
+    const m = measureInk(img, { x0: r.x0, x1: r.x1, y0: band.y0 + (chip ? 1 : 0), y1: band.y1 - (chip ? 1 : 0) }, r.background);
+    if (m) out.push({ ...m, det: chip ? { x0: r.x0, x1: r.x1, y0: det.y0, y1: det.y1 } : { x0, x1, y0: det.y0, y1: det.y1 }, background: r.background });
+  }
+  return out;
+}
+
+/**
+ * Whether two words' core colours are one ink: thin strokes never reach their full colour, so
+ * their core is the colour blended towards the background. One colour counts as the other when
+ * it lies near the line from the background to the other.
+ */
+export function sameInk(a: Rgb, b: Rgb, background: Rgb): boolean {
+  return Math.min(offLine(a, background, b), offLine(b, background, a)) <= RUN_COLOUR;
+}
+
+/** Distance from `c` to the segment from `p` to `q`. */
+function offLine(c: Rgb, p: Rgb, q: Rgb): number {
+  const d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]];
+  const len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+  const t = len2 ? Math.max(0, Math.min(1, ((c[0] - p[0]) * d[0] + (c[1] - p[1]) * d[1] + (c[2] - p[2]) * d[2]) / len2)) : 0;
+  return dist(c, [p[0] + t * d[0], p[1] + t * d[1], p[2] + t * d[2]]);
+}
+
+/** The run of inked rows around the box's middle: the detector box may reach into the lines above and below when lines are set tight. */
+function inkBand(img: DecodedImage, det: IntRect, background: Rgb): { y0: number; y1: number } | null {
   const { rgba, width } = img;
-  // Ink rows: the detector box may reach into the lines above and below when lines are set
-  // tight, so keep only the run of inked rows around the box's middle.
   const rowInk = new Int32Array(det.y1 - det.y0);
   for (let y = det.y0; y < det.y1; y++) {
     let c = 0;
@@ -49,15 +115,77 @@ export function measureLine(img: DecodedImage, b: PixelBox): Omit<TextLine, 'tex
   let top = mid, bottom = mid;
   while (top > 0 && rowInk[top - 1] > 0) top--;
   while (bottom < rowInk.length - 1 && rowInk[bottom + 1] > 0) bottom++;
-  const band = { y0: det.y0 + top, y1: det.y0 + bottom + 1 };
-  let x0 = det.x1, y0 = band.y1, x1 = -1, y1 = -1, n = 0, maxD = 0;
-  for (let y = band.y0; y < band.y1; y++) {
-    for (let x = det.x0; x < det.x1; x++) {
+  return { y0: det.y0 + top, y1: det.y0 + bottom + 1 };
+}
+
+/**
+ * Column ranges of ink in a band, joined across gaps narrower than `gap` (letters into words).
+ * A run of columns inked from top to bottom, wider than a stem, is a tinted chip behind text
+ * (a badge, a highlighted cell): it is a word of its own, never joined to its neighbours.
+ */
+function inkWords(img: DecodedImage, r: IntRect, background: Rgb, gap: number): InkWord[] {
+  const { rgba, width } = img;
+  const h = r.y1 - r.y0;
+  const count = new Int32Array(r.x1 - r.x0);
+  for (let y = r.y0; y < r.y1; y++)
+    for (let x = r.x0; x < r.x1; x++) {
       const i = (y * width + x) * 4;
-      const d = dist([rgba[i], rgba[i + 1], rgba[i + 2]], background);
-      if (d < INK) continue;
+      if (dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) >= INK) count[x - r.x0]++;
+    }
+  const full = (x: number) => count[x - r.x0] >= 0.85 * h;
+  const words: InkWord[] = [];
+  for (let x = r.x0; x < r.x1; x++) {
+    if (count[x - r.x0] === 0) continue;
+    let end = x;
+    while (end < r.x1 && full(end)) end++;
+    if (end - x >= Math.max(4, h)) {
+      words.push({ x0: x, x1: end, chip: true });
+      x = end - 1;
+      continue;
+    }
+    const last = words[words.length - 1];
+    if (last && !last.chip && x - last.x1 < gap) last.x1 = x + 1;
+    else words.push({ x0: x, x1: x + 1, chip: false });
+  }
+  return words;
+}
+
+interface InkWord { x0: number; x1: number; chip: boolean }
+
+/**
+ * Text colour: the core of the glyphs, i.e. the pixels farthest from the background
+ * (anti-aliased edges blend towards it); the median of that core, channel by channel. The
+ * core is kept narrow, as small text has few pixels at full colour.
+ */
+function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
+  const { rgba, width } = img;
+  let maxD = 0;
+  for (let y = r.y0; y < r.y1; y++)
+    for (let x = r.x0; x < r.x1; x++) {
+      const i = (y * width + x) * 4;
+      maxD = Math.max(maxD, dist([rgba[i], rgba[i + 1], rgba[i + 2]], background));
+    }
+  if (maxD < INK) return null;
+  const core: Rgb[] = [];
+  for (let y = r.y0; y < r.y1; y++)
+    for (let x = r.x0; x < r.x1; x++) {
+      const i = (y * width + x) * 4;
+      const c: Rgb = [rgba[i], rgba[i + 1], rgba[i + 2]];
+      if (dist(c, background) >= CORE * maxD) core.push(c);
+    }
+  const median = (k: 0 | 1 | 2) => core.map((c) => c[k]).sort((a, b) => a - b)[core.length >> 1];
+  return [median(0), median(1), median(2)];
+}
+
+/** Tight ink box, colour, density and stem width of the ink inside `r`. */
+function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
+  const { rgba, width } = img;
+  let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1, n = 0;
+  for (let y = r.y0; y < r.y1; y++) {
+    for (let x = r.x0; x < r.x1; x++) {
+      const i = (y * width + x) * 4;
+      if (dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) < INK) continue;
       n++;
-      if (d > maxD) maxD = d;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
@@ -66,33 +194,32 @@ export function measureLine(img: DecodedImage, b: PixelBox): Omit<TextLine, 'tex
   }
   if (n < 4) return null;
   const ink = { x0, y0, x1: x1 + 1, y1: y1 + 1 };
-  // Text colour: the core of the glyphs, i.e. the pixels farthest from the background
-  // (anti-aliased edges blend towards it); the median of that core, channel by channel.
-  const core: Rgb[] = [];
-  for (let y = ink.y0; y < ink.y1; y++) {
-    for (let x = ink.x0; x < ink.x1; x++) {
-      const i = (y * width + x) * 4;
-      const c: Rgb = [rgba[i], rgba[i + 1], rgba[i + 2]];
-      if (dist(c, background) >= 0.8 * maxD) core.push(c);
-    }
-  }
-  const median = (k: 0 | 1 | 2) => core.map((c) => c[k]).sort((a, b) => a - b)[core.length >> 1];
-  const color: Rgb = [median(0), median(1), median(2)];
-  // Stroke width: median length of horizontal ink runs (cheap bold cue).
+  const color = inkColour(img, ink, background);
+  if (!color) return null;
+  const area = (ink.x1 - ink.x0) * (ink.y1 - ink.y0);
+  return { ink, color, density: n / area, stroke: stemWidth(img, ink, background, color) };
+}
+
+/**
+ * Median stem width, px: along every other row, each horizontal run of ink is weighed by its
+ * coverage (0..1 of the way from background to text colour), so anti-aliased edges count for
+ * what they cover and a 1-px stem smeared over 2 px still measures ~1 px.
+ */
+function stemWidth(img: DecodedImage, ink: IntRect, background: Rgb, color: Rgb): number {
+  const { rgba, width } = img;
+  const contrast = Math.max(1, dist(color, background));
   const runs: number[] = [];
-  const half = 0.5 * dist(color, background);
   for (let y = ink.y0; y < ink.y1; y += 2) {
     let run = 0;
     for (let x = ink.x0; x <= ink.x1; x++) {
       const i = (y * width + x) * 4;
-      const on = x < ink.x1 && dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) >= half;
-      if (on) run++;
+      const cover = x < ink.x1 ? Math.min(1, dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) / contrast) : 0;
+      if (cover >= 0.15) run += cover;
       else if (run) { runs.push(run); run = 0; }
     }
   }
   runs.sort((a, b) => a - b);
-  const area = (ink.x1 - ink.x0) * (ink.y1 - ink.y0);
-  return { ink, det, background, color, density: n / area, stroke: runs.length ? runs[runs.length >> 1] : 1 };
+  return runs.length ? runs[runs.length >> 1] : 1;
 }
 
 /** Height the strip gives each line's ink, px: Tesseract reads best around 20–40 px text. */
@@ -106,7 +233,7 @@ interface Slot { y0: number; y1: number }
  * Builds one grey strip: every line resampled to a common height and mapped to dark ink on
  * white by its distance from its own background (so light-on-dark reads like dark-on-light).
  */
-export function buildStrip(img: DecodedImage, lines: Array<Omit<TextLine, 'text' | 'confidence'>>) {
+export function buildStrip(img: DecodedImage, lines: MeasuredLine[]) {
   const pads = 3;
   const plans = lines.map((l) => {
     const h = l.ink.y1 - l.ink.y0 + 2 * pads;
@@ -145,7 +272,7 @@ export function buildStrip(img: DecodedImage, lines: Array<Omit<TextLine, 'text'
 }
 
 /** Reads the text of every line; returns the lines with text (empty string where none was read). */
-export async function readLines(img: DecodedImage, lines: Array<Omit<TextLine, 'text' | 'confidence'>>): Promise<TextLine[]> {
+export async function readLines(img: DecodedImage, lines: MeasuredLine[]): Promise<TextLine[]> {
   if (lines.length === 0) return [];
   // Split the lines into as many strips as there are recognisers, balanced by ink area.
   const groups: number[][] = Array.from({ length: Math.min(RECOGNISERS, lines.length) }, () => []);
@@ -167,7 +294,7 @@ export async function readLines(img: DecodedImage, lines: Array<Omit<TextLine, '
 
 const area = (l: { ink: IntRect }) => (l.ink.x1 - l.ink.x0) * Math.min(STRIP_LINE, l.ink.y1 - l.ink.y0);
 
-async function readStrip(img: DecodedImage, lines: Array<Omit<TextLine, 'text' | 'confidence'>>, slot: number): Promise<TextLine[]> {
+async function readStrip(img: DecodedImage, lines: MeasuredLine[], slot: number): Promise<TextLine[]> {
   const strip = buildStrip(img, lines);
   const png = await sharp(strip.grey, { raw: { width: strip.width, height: strip.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
   const worker = await recogniser(slot);

@@ -1,0 +1,112 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { RenderPool } from '../render/pool.ts';
+import type { DesignNode, TextNode } from '../ir/schema.ts';
+import type { DecodedImage } from '../ingest/decoded-image.ts';
+import { textSimilarity } from '../compare/index.ts';
+import { perceive, closePerception, type Perception } from './index.ts';
+import { estimateFontSize, estimateWeight } from './typography.ts';
+
+const pool = new RenderPool(1);
+test.after(async () => {
+  await pool.close();
+  await closePerception();
+});
+
+async function render(html: string, width = 1000, height = 700): Promise<DecodedImage> {
+  const shot = await pool.screenshot(html, { width, height });
+  const { data, info } = await sharp(shot.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { name: 'typography.png', width: info.width, height: info.height, rgba: data };
+}
+
+const texts = (n: DesignNode, out: TextNode[] = []): TextNode[] => {
+  if (n.type === 'text') out.push(n);
+  if (n.type === 'frame') for (const c of n.children) texts(c, out);
+  return out;
+};
+
+const hexDist = (a: string, b: string) => {
+  const p = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  const [x, y] = [p(a), p(b)];
+  return Math.hypot(x[0] - y[0], x[1] - y[1], x[2] - y[2]);
+};
+
+/** The text node that reads most like `s` (at least 0.85 similar). */
+function node(result: Perception, s: string): TextNode {
+  const best = texts(result.design.root)
+    .map((n) => ({ n, r: textSimilarity(n.text, s) }))
+    .sort((a, b) => b.r - a.r)[0];
+  assert.ok(best && best.r >= 0.85, `"${s}" not read (best: ${JSON.stringify(best?.n.text)})`);
+  return best.n;
+}
+
+const SPECIMENS = [
+  { text: 'Small print about cookies', size: 11, weight: 400 },
+  { text: 'Small bold label here', size: 11, weight: 700 },
+  { text: 'Navigation item and more', size: 13, weight: 400 },
+  { text: 'Body copy of the page', size: 16, weight: 400 },
+  { text: 'Strong body statement', size: 16, weight: 700 },
+  { text: 'Section heading text', size: 24, weight: 700 },
+  { text: 'Light headline words', size: 32, weight: 400 },
+];
+
+let page: Perception | undefined;
+async function specimenPage(): Promise<Perception> {
+  if (page) return page;
+  let y = 20;
+  const rows = SPECIMENS.map((s) => {
+    const row = `<div style="position:absolute;left:40px;top:${y}px;font:${s.weight} ${s.size}px Arial;color:#333333;white-space:nowrap">${s.text}</div>`;
+    y += Math.round(s.size * 2.2);
+    return row;
+  }).join('');
+  const html = `<body style="margin:0;background:#ffffff">${rows}
+    <p style="position:absolute;left:40px;top:360px;margin:0;font:16px Arial;color:#333333;white-space:nowrap">Read the <span style="color:#1a73e8">delivery terms and rules</span> before you order</p>
+    <div style="position:absolute;left:40px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Left column words end</div>
+    <div style="position:absolute;left:240px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Right column starts here</div>
+    <p style="position:absolute;left:40px;top:480px;margin:0;font:14px Arial;color:#222222;white-space:nowrap">Status <span style="background:#bfe9ff;padding:3px 6px">Shipped</span> today</p>
+  </body>`;
+  page = await perceive(await render(html));
+  return page;
+}
+
+test('font size and weight come from the glyphs: small text is not taken for bold', async () => {
+  const result = await specimenPage();
+  for (const s of SPECIMENS) {
+    const n = node(result, s.text);
+    assert.ok(Math.abs(n.style.fontSize - s.size) / s.size <= 0.12, `${s.text}: size ${n.style.fontSize} vs ${s.size}`);
+    assert.equal(n.style.fontWeight, s.weight, `${s.text}: weight`);
+    assert.ok(hexDist(n.style.color, '#333333') <= 30, `${s.text}: colour ${n.style.color}`);
+  }
+});
+
+test('a link inside a sentence is a run of its own, in its own colour', async () => {
+  const result = await specimenPage();
+  const link = node(result, 'delivery terms and rules');
+  assert.ok(hexDist(link.style.color, '#1a73e8') <= 40, `link colour ${link.style.color}`);
+  assert.ok(!link.text.includes('Read'), `link run holds the sentence: ${link.text}`);
+  assert.ok(hexDist(node(result, 'Read the').style.color, '#333333') <= 30);
+});
+
+test('text on one baseline but set apart by a column gap is two lines', async () => {
+  const result = await specimenPage();
+  const left = node(result, 'Left column words end');
+  const right = node(result, 'Right column starts here');
+  assert.notEqual(left, right);
+  assert.ok(right.box.x >= 235, `right column at ${right.box.x}`);
+});
+
+test('a word on a tinted chip is read against the chip', async () => {
+  const result = await specimenPage();
+  const chip = node(result, 'Shipped');
+  assert.ok(hexDist(chip.style.color, '#222222') <= 40, `chip text colour ${chip.style.color}`);
+  assert.ok(!/Status|today/.test(chip.text), `chip run joined its neighbours: ${chip.text}`);
+});
+
+test('size and weight rules on measured glyph zones and stems', () => {
+  // 16-px Arial: capitals and descenders span ~0.93 em; stems ~0.09 em regular, ~0.14 em bold.
+  assert.ok(Math.abs(estimateFontSize(16 * 0.93, 'Typography') - 16) <= 1.5);
+  assert.ok(Math.abs(estimateFontSize(16 * 0.52, 'mean once') - 16) <= 1.5);
+  assert.equal(estimateWeight(16 * 0.09, 16), 400);
+  assert.equal(estimateWeight(16 * 0.14, 16), 700);
+});
