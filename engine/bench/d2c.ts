@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDesignImage } from '../ingest/image.ts';
-import { convertImage } from '../pipeline/convert.ts';
+import { convertImage, type Mode } from '../pipeline/convert.ts';
 import { warmPerception } from '../perceive/index.ts';
 import type { Stack } from '../codegen/index.ts';
 import { failedCodeChecks, type CodeChecks } from '../compare/index.ts';
@@ -23,6 +23,8 @@ export interface PageResult {
   checks?: CodeChecks;
   convertMs?: number;
   stageMs?: Record<string, number>;
+  /** Think mode: repair rounds run, and the round kept (0: the first pass). */
+  think?: { rounds: number; kept: number };
 }
 
 export interface BenchSummary {
@@ -32,12 +34,17 @@ export interface BenchSummary {
   /** The worst page's figures, and the pages whose code breaks a limit (see compare/code-checks.ts). */
   checks: { largestImageShare: number; absoluteShare: number; failingPages: string[] };
   timing: { medianMs: number; p95Ms: number; rendersPerSecond: number };
+  /** Think mode: mean repair rounds per page, and the share of pages where a repaired round was kept. */
+  think?: { meanRounds: number; improvedShare: number };
 }
 
 export interface BenchOptions {
   pagesDir: string;
   limit?: number;
   stack: Stack;
+  mode?: Mode;
+  /** Think mode: the time each page's conversion may take, repair rounds included, ms. */
+  budgetMs?: number;
   pool: RenderPool;
   cacheDir: string;
   signal?: AbortSignal;
@@ -73,6 +80,13 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
       rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.pool), 2),
     },
   };
+  const thought = ok.filter((r) => r.think);
+  if (thought.length > 0) {
+    summary.think = {
+      meanRounds: round(mean(thought.map((r) => r.think!.rounds)), 2),
+      improvedShare: round(thought.filter((r) => r.think!.kept > 0).length / thought.length, 2),
+    };
+  }
   return { summary, results };
 }
 
@@ -82,13 +96,21 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     // Timed from the design PNG on: the reference render is the benchmark's, not the user's.
     const started = performance.now();
     const image = await decodeDesignImage(reference.png, page.replace(/\.html$/, '.png'));
-    const conversion = await convertImage(image, { stack: options.stack, pool: options.pool, signal: options.signal, referenceBlocks: reference.blocks });
+    const conversion = await convertImage(image, {
+      stack: options.stack,
+      mode: options.mode,
+      budgetMs: options.budgetMs,
+      pool: options.pool,
+      signal: options.signal,
+      referenceBlocks: reference.blocks,
+    });
     const convertMs = Math.round(performance.now() - started);
     previews.push(conversion.preview);
     const { block, text, position, color, ssim } = conversion.scores;
     const metrics = { block: round(block), text: round(text), position: round(position), color: round(color), ssim: round(ssim) };
     const checks = { ...conversion.checks, largestImageShare: round(conversion.checks.largestImageShare), absoluteShare: round(conversion.checks.absoluteShare) };
-    return { page, ok: true, metrics, checks, convertMs, stageMs: conversion.timings as Record<string, number> };
+    const think = conversion.think && { rounds: conversion.think.rounds.length - 1, kept: conversion.think.best };
+    return { page, ok: true, metrics, checks, convertMs, stageMs: conversion.timings as Record<string, number>, ...(think && { think }) };
   } catch (error) {
     return { page, ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runD2CBench, type PageResult } from '../bench/d2c.ts';
 import type { CliContext } from './main.ts';
-import { parsePositiveInt, parseStack } from './options.ts';
+import { parseMode, parsePositiveInt, parseStack } from './options.ts';
 
 export function registerBench(program: Command, context: CliContext): void {
   const bench = program.command('bench').description('benchmarks that print figures');
@@ -12,14 +12,19 @@ export function registerBench(program: Command, context: CliContext): void {
     .requiredOption('--pages <dir>', 'folder of reference .html pages')
     .option('--limit <n>', 'only the first n pages', parsePositiveInt)
     .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
+    .option('--budget <ms>', "think mode: the time each page's conversion may take, repair rounds included, ms (default 8000)", parsePositiveInt)
     .option('--json <file>', 'write the summary and per-page results here')
     .option('--cache <dir>', 'where reference renders are cached', '.loupe-cache/d2c')
-    .action(async (opts: { pages: string; limit?: number; stack: ReturnType<typeof parseStack>; json?: string; cache: string }) => {
-      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
+    .action(async (opts: BenchFlags) => {
+      const think = opts.mode === 'think';
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : [])]) + '\n');
       const { summary, results } = await runD2CBench({
         pagesDir: opts.pages,
         limit: opts.limit,
         stack: opts.stack,
+        mode: opts.mode,
+        budgetMs: opts.budget,
         pool: context.pool(),
         cacheDir: opts.cache,
         signal: context.signal,
@@ -30,11 +35,24 @@ export function registerBench(program: Command, context: CliContext): void {
     });
 }
 
+interface BenchFlags {
+  pages: string;
+  limit?: number;
+  stack: ReturnType<typeof parseStack>;
+  mode: ReturnType<typeof parseMode>;
+  budget?: number;
+  json?: string;
+  cache: string;
+}
+
 function pageRow(r: PageResult): string {
   if (!r.ok) return row([r.page, `FAILED: ${r.error}`]);
   const m = r.metrics!;
   const c = r.checks!;
-  return row([r.page, ...[m.block, m.text, m.position, m.color, m.ssim, c.largestImageShare, c.absoluteShare].map((x) => x.toFixed(3)), String(r.convertMs)]);
+  const figures = [m.block, m.text, m.position, m.color, m.ssim, c.largestImageShare, c.absoluteShare].map((x) => x.toFixed(3));
+  // Think mode: rounds run / round kept.
+  const rounds = r.think ? [`${r.think.rounds}/${r.think.kept}`] : [];
+  return row([r.page, ...figures, String(r.convertMs), ...rounds]);
 }
 
 const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(9))).join(' ');

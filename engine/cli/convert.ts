@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { failedCodeChecks } from '../compare/index.ts';
 import { convertFile } from '../pipeline/convert-file.ts';
 import type { CliContext } from './main.ts';
-import { parseStack } from './options.ts';
+import { parseMode, parsePositiveInt, parseStack } from './options.ts';
+import type { ThinkReport } from '../pipeline/think.ts';
 import { progressBar } from './progress-bar.ts';
 
 export function registerConvert(program: Command, context: CliContext): void {
@@ -12,11 +13,20 @@ export function registerConvert(program: Command, context: CliContext): void {
     .argument('<design>', 'the design image')
     .requiredOption('--out <dir>', 'folder for the code, preview.html, render.png, diff.png and scores.json')
     .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
+    .option('--budget <ms>', 'think mode: the time the conversion may take, repair rounds included, ms (default 8000)', parsePositiveInt)
     .option('--json', 'print one JSON object with the files, scores and timings on stdout')
-    .action(async (design: string, opts: { out: string; stack: ReturnType<typeof parseStack>; json?: boolean }) => {
+    .action(async (design: string, opts: ConvertFlags) => {
       const bar = progressBar('converting');
       try {
-        const result = await convertFile(design, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress: bar.listener });
+        const result = await convertFile(design, opts.out, {
+          stack: opts.stack,
+          mode: opts.mode,
+          budgetMs: opts.budget,
+          pool: context.pool(),
+          signal: context.signal,
+          onProgress: bar.listener,
+        });
         bar.stop();
         if (opts.json) {
           process.stdout.write(JSON.stringify(result) + '\n');
@@ -28,13 +38,29 @@ export function registerConvert(program: Command, context: CliContext): void {
             `Wrote ${result.files.length} files to ${result.outDir} (entry: ${result.entry}) in ${(result.timings.total / 1000).toFixed(1)} s\n` +
               `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}\n` +
               `largest picture ${pct(c.largestImageShare)} of the page, ${pct(c.absoluteShare)} of elements absolute` +
-              (failed.length ? ` (over the limits: ${failed.join('; ')})\n` : '\n'),
+              (failed.length ? ` (over the limits: ${failed.join('; ')})\n` : '\n') +
+              (result.think ? thinkLine(result.think) : ''),
           );
         }
       } finally {
         bar.stop();
       }
     });
+}
+
+interface ConvertFlags {
+  out: string;
+  stack: ReturnType<typeof parseStack>;
+  mode: ReturnType<typeof parseMode>;
+  budget?: number;
+  json?: boolean;
+}
+
+function thinkLine(t: ThinkReport): string {
+  const kept = t.rounds[t.best].scores;
+  const first = t.rounds[0].scores;
+  return `think: ${t.rounds.length - 1} repair round(s), kept round ${t.best} (stopped: ${t.stoppedBy}); ` +
+    `score ${f(first.score)} → ${f(kept.score)}, position ${f(first.position)} → ${f(kept.position)}, ssim ${f(first.ssim)} → ${f(kept.ssim)}\n`;
 }
 
 const f = (n: number) => n.toFixed(3);

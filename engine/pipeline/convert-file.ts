@@ -4,17 +4,21 @@ import type { CodeChecks } from '../compare/index.ts';
 import { convertImage, type Conversion, type ConvertOptions, type Scores } from './convert.ts';
 import { writeFilesInside } from './output.ts';
 import type { Stage } from './progress.ts';
+import type { ThinkReport } from './think.ts';
 
 export interface ConvertFileResult {
   input: string;
   outDir: string;
   stack: ConvertOptions['stack'];
+  mode: NonNullable<ConvertOptions['mode']>;
   /** Paths written, relative to outDir. */
   files: string[];
   entry: string;
   scores: Scores;
   checks: CodeChecks;
   timings: Partial<Record<Stage, number>> & { total: number };
+  /** Think mode only: the repair rounds, their scores and which one was kept. */
+  think?: ThinkReport;
 }
 
 export async function convertFile(input: string, outDir: string, options: ConvertOptions): Promise<ConvertFileResult> {
@@ -33,7 +37,18 @@ export async function convertFile(input: string, outDir: string, options: Conver
     write: Math.round(performance.now() - writeStarted),
     total: Math.round(performance.now() - started),
   };
-  return { input, outDir, stack: options.stack, files, entry: conversion.code.entry, scores: conversion.scores, checks: conversion.checks, timings };
+  return {
+    input,
+    outDir,
+    stack: options.stack,
+    mode: options.mode ?? 'fast',
+    files,
+    entry: conversion.code.entry,
+    scores: conversion.scores,
+    checks: conversion.checks,
+    timings,
+    ...(conversion.think && { think: conversion.think }),
+  };
 }
 
 function outputFiles(c: Conversion) {
@@ -44,6 +59,6 @@ function outputFiles(c: Conversion) {
     { path: 'render.png', contents: c.render.png },
     { path: 'diff.png', contents: c.heatmap },
     { path: 'design.ir.json', contents: JSON.stringify(c.design, null, 2) + '\n' },
-    { path: 'scores.json', contents: JSON.stringify({ ...c.scores, checks: c.checks }, null, 2) + '\n' },
+    { path: 'scores.json', contents: JSON.stringify({ ...c.scores, checks: c.checks, ...(c.think && { think: c.think }) }, null, 2) + '\n' },
   ];
 }

@@ -1,17 +1,28 @@
-// One conversion: design image → IR → code → rendered preview → scores.
+// One conversion: design image → IR → code → rendered preview → scores; in think mode, then
+// rounds of repair (see think.ts) that keep the best result.
 import type { Design, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { encodePng } from '../ingest/image.ts';
 import { perceive } from '../perceive/index.ts';
-import { generate, buildPreview, type GeneratedCode, type Stack } from '../codegen/index.ts';
-import { checkCode, comparePixels, extractTextBlocks, scoreBlocks, type CodeChecks } from '../compare/index.ts';
+import type { GeneratedCode, Stack } from '../codegen/index.ts';
+import { comparePixels, scoreBlocks, type CodeChecks } from '../compare/index.ts';
 import type { RenderPool, Screenshot } from '../render/pool.ts';
+import { generateCode, makeAttempt, renderCode, type Attempt } from './attempt.ts';
+import { DEFAULT_THINK_BUDGET_MS, think, type ThinkReport } from './think.ts';
 import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
+
+/** fast: one pass. think: the first pass, then repair rounds while the score improves, within a budget. */
+export type Mode = 'fast' | 'think';
+export const MODES: readonly Mode[] = ['fast', 'think'];
 
 export interface ConvertOptions {
   stack: Stack;
   pool: RenderPool;
+  /** Default fast. */
+  mode?: Mode;
+  /** Think mode: the time the whole conversion may take, ms (default 8000); rounds stop before it runs out. */
+  budgetMs?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** Text blocks of the true design where they are known (e.g. from reference HTML); otherwise perception's are used. */
@@ -39,34 +50,48 @@ export interface Conversion {
   scores: Scores;
   /** What the rendered code is made of: picture coverage and absolute positioning. */
   checks: CodeChecks;
+  /** The design's text blocks as perception read them: what later edits of the code are scored against. */
+  textBlocks: TextBlock[];
   timings: Partial<Record<Stage, number>>;
+  /** Think mode's rounds: what each repaired and scored, and which was kept. */
+  think?: ThinkReport;
 }
 
 export async function convertImage(image: DecodedImage, options: ConvertOptions): Promise<Conversion> {
+  const started = performance.now();
   const stages = new StageRunner(options.signal, options.onProgress);
   const designPng = await stages.run('ingest', () => encodePng(image));
   const perception = await stages.run('perceive', (report) => perceive(image, { signal: options.signal, onProgress: report }));
-  const { code, preview } = await stages.run('generate', async () => {
-    const generated = await generate(perception.design, options.stack);
-    return { code: generated, preview: await buildPreview(generated) };
-  });
-  let renderedBlocks: TextBlock[] = [];
-  let checks: CodeChecks | undefined;
-  const render = await stages.run('render', () =>
-    options.pool.screenshot(preview, { width: image.width, height: Math.min(image.height, 1080) }, {
-      inspect: async (page) => {
-        renderedBlocks = await extractTextBlocks(page);
-        checks = await checkCode(page);
-      },
-    }),
-  );
-  const { scores, heatmap } = await stages.run('compare', async () => {
-    const pixels = await comparePixels(designPng, render.png);
-    const blocks = scoreBlocks(options.referenceBlocks ?? perception.textBlocks, renderedBlocks, image, render);
-    return {
-      heatmap: pixels.heatmap,
-      scores: { ssim: pixels.ssim, mismatch: pixels.mismatchRatio, ...blocks.scores },
-    };
-  });
-  return { design: perception.design, code, preview, designPng, render, heatmap, scores, checks: checks!, timings: stages.timings };
+  const generated = await stages.run('generate', () => generateCode(perception.design, options.stack));
+  const rendered = await stages.run('render', () => renderCode(options.pool, generated.preview, image));
+  let best: Attempt = { ...generated, ...rendered, pixels: await stages.run('compare', () => comparePixels(designPng, rendered.render.png)) };
+  let report: ThinkReport | undefined;
+  if (options.mode === 'think') {
+    const firstRoundMs = (stages.timings.generate ?? 0) + (stages.timings.render ?? 0) + (stages.timings.compare ?? 0);
+    ({ best, report } = await stages.run('think', (onProgress) =>
+      think(best, {
+        image,
+        perceived: perception.textBlocks,
+        deadline: started + (options.budgetMs ?? DEFAULT_THINK_BUDGET_MS),
+        firstRoundMs,
+        attempt: (design) => makeAttempt(design, options.stack, options.pool, designPng, image),
+        signal: options.signal,
+        onProgress,
+      }),
+    ));
+  }
+  const blocks = scoreBlocks(options.referenceBlocks ?? perception.textBlocks, best.blocks, image, best.render);
+  return {
+    design: best.design,
+    code: best.code,
+    preview: best.preview,
+    designPng,
+    render: best.render,
+    heatmap: best.pixels.heatmap,
+    scores: { ssim: best.pixels.ssim, mismatch: best.pixels.mismatchRatio, ...blocks.scores },
+    checks: best.checks,
+    textBlocks: perception.textBlocks,
+    timings: stages.timings,
+    think: report,
+  };
 }

@@ -1,4 +1,4 @@
-export const STAGES = ['ingest', 'perceive', 'generate', 'render', 'compare', 'write'] as const;
+export const STAGES = ['ingest', 'perceive', 'generate', 'render', 'compare', 'think', 'write'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface Progress {
