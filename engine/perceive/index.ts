@@ -1,9 +1,8 @@
 // Perception: a design image → Design IR. Steps: page background; text lines (PP-OCRv4
 // detector in a worker, Tesseract reading); per line colour, size and weight; solid and
 // picture regions around the text; then a nested flow layout of it all (engine/layout).
-import sharp from 'sharp';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import type { Design, DesignNode, ImageNode } from '../ir/schema.ts';
+import type { Design, DesignNode } from '../ir/schema.ts';
 import type { TextBlock } from '../ir/text-block.ts';
 import { frame, noStyle } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
@@ -12,8 +11,9 @@ import { arrangeFlow, nestByContainment } from '../layout/flow.ts';
 import { closeOcr, detectText, recogniser, RECOGNISERS } from './ocr.ts';
 import { dominantColour, rectPixels, toHex, type IntRect } from './pixels.ts';
 import { measureLines, readLines } from './text-lines.ts';
-import { toTextNode } from './typography.ts';
-import { findRegions, type Region } from './regions.ts';
+import { groupParagraphs, toTextNode } from './typography.ts';
+import { findRegions } from './regions.ts';
+import { regionNodes } from './region-nodes.ts';
 
 export interface Perception {
   design: Design;
@@ -54,29 +54,12 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   const assets: Design['assets'] = {};
   const items: DesignNode[] = [];
   const textBlocks: TextBlock[] = [];
-  for (const l of lines) {
-    const node = toTextNode(l, newId('t'));
+  for (const paragraph of groupParagraphs(lines)) {
+    const node = toTextNode(paragraph, newId('t'));
     items.push(node);
     textBlocks.push({ text: node.text, box: node.box, color: node.style.color });
   }
-  const addRegion = async (r: Region) => {
-    const box = toBox(r.rect);
-    if (r.kind === 'picture') {
-      const assetId = newId('a');
-      assets[assetId] = await crop(image, r.rect);
-      const img: ImageNode = { type: 'image', id: newId('i'), box, sizing: { width: 'fixed', height: 'fixed' }, assetId, alt: '', fit: 'fill' };
-      items.push(img);
-    } else {
-      const style = noStyle();
-      if (r.color) style.fills.push({ type: 'solid', color: toHex(r.color) });
-      if (r.border) {
-        style.border = { color: toHex(r.border), style: 'solid', width: { top: 1, right: 1, bottom: 1, left: 1 } };
-      }
-      items.push(frame(newId('f'), box, [], { sizing: { width: 'fixed', height: 'fixed' }, style }));
-    }
-    for (const c of r.children) await addRegion(c);
-  };
-  for (const r of regions) await addRegion(r);
+  items.push(...(await regionNodes(image, regions, newId, assets)));
 
   const root = frame('root', { x: 0, y: 0, width: image.width, height: image.height }, [], {
     name: image.name,
@@ -105,17 +88,3 @@ export async function warmPerception(): Promise<void> {
 export function closePerception(): Promise<void> {
   return closeOcr();
 }
-
-const toBox = (r: IntRect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
-
-async function crop(image: DecodedImage, r: IntRect): Promise<Design['assets'][string]> {
-  const width = r.x1 - r.x0, height = r.y1 - r.y0;
-  const data = await sharp(image.rgba, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .extract({ left: r.x0, top: r.y0, width, height })
-    .removeAlpha()
-    .webp({ quality: 82 })
-    .toBuffer();
-  return { mime: 'image/webp', width, height, data: data.toString('base64') };
-}
-
-

@@ -1,17 +1,25 @@
-// Regions: connected areas that differ from their surroundings. An area of one colour becomes
-// a solid frame (and is searched again inside, against its own colour); a many-coloured area
-// becomes a picture; a rectangle outline becomes a bordered frame. Text is masked out first
-// (it stays live text): a text box counts as its own local background.
+// Regions: connected areas that differ from what lies behind them. An area of one colour
+// becomes a frame with that fill, its border ring, rounded corners and drop shadow (and is
+// searched again inside, against its own colour); an area whose colour runs smoothly along one
+// axis becomes a gradient frame; a thin line becomes a divider; a many-coloured area becomes a
+// picture; a rectangle outline becomes a bordered frame. Text is masked out first (it stays
+// live text): a text box counts as its own local background.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { dist, dominantColour, q5, type IntRect, type Rgb } from './pixels.ts';
+import { borderAround, cornerRadii, dropShadow, type BorderRing, type DropShadow } from './box-edges.ts';
+import { dist, dominantColour, pixel, q5, type IntRect, type Rgb } from './pixels.ts';
+import { colourAt, fitRamp, flat, lineAt, type Ramp } from './ramp.ts';
 
 export interface Region {
-  kind: 'solid' | 'picture';
+  kind: 'solid' | 'picture' | 'divider';
   rect: IntRect;
   /** the fill; null for an outline with no fill of its own */
-  color: Rgb | null;
-  /** uniform border colour, when the region is a rectangle outline around its content */
-  border?: Rgb;
+  fill: Ramp | null;
+  border?: BorderRing;
+  /** corner radii: top-left, top-right, bottom-right, bottom-left */
+  radius?: [number, number, number, number];
+  shadow?: DropShadow;
+  /** a picture of a few flat colours (icon, logo) rather than a photo */
+  flatColours?: boolean;
   children: Region[];
 }
 
@@ -23,7 +31,11 @@ export interface TextMask {
 
 /** Colour distance under which two pixels are the same fill. */
 const SAME = 12;
+/** Least colour distance from the backdrop that marks a pixel as part of something, on a noiseless image. */
+const DIFFERS = 4;
 const MIN_AREA = 48;
+/** Thin lines at least this long are dividers. */
+const MIN_LINE = 16;
 const MAX_DEPTH = 4;
 
 export interface RegionOptions {
@@ -46,24 +58,44 @@ export function findRegions(img: DecodedImage, background: Rgb, texts: TextMask[
       }
     }
   });
-  const ctx = { img, texts, textOf, maxPicture: options.maxPictureShare * img.width * img.height };
-  return search(ctx, { x0: 0, y0: 0, x1: img.width, y1: img.height }, background, 0);
+  const ctx: Ctx = { img, texts, textOf, differs: differsOn(img, background), maxPicture: options.maxPictureShare * img.width * img.height };
+  return search(ctx, { x0: 0, y0: 0, x1: img.width, y1: img.height }, flat(background), 0);
+}
+
+/**
+ * The threshold that separates things from their backdrop: a few levels on a clean render, more
+ * on a noisy (JPEG, scanned) image, judged by how far the pixels near the page background
+ * typically stray from it.
+ */
+function differsOn(img: DecodedImage, background: Rgb): number {
+  const near: number[] = [];
+  for (let p = 0; p < img.width * img.height; p += 97) {
+    const i = p * 4;
+    const d = Math.hypot(img.rgba[i] - background[0], img.rgba[i + 1] - background[1], img.rgba[i + 2] - background[2]);
+    if (d <= SAME) near.push(d);
+  }
+  near.sort((a, b) => a - b);
+  const noise = near.length ? near[near.length >> 1] : 0;
+  return Math.max(DIFFERS, 3 * noise);
 }
 
 interface Ctx {
   img: DecodedImage;
   texts: TextMask[];
   textOf: Int32Array;
+  differs: number;
   maxPicture: number;
 }
 
-/** Regions inside `rect` against background `bg`. */
-function search(ctx: Ctx, rect: IntRect, bg: Rgb, depth: number): Region[] {
+/** Regions inside `rect` against what lies behind them. */
+function search(ctx: Ctx, rect: IntRect, behind: Ramp, depth: number): Region[] {
   const { img, textOf, texts } = ctx;
   const w = rect.x1 - rect.x0, h = rect.y1 - rect.y0;
   if (w < 3 || h < 3) return [];
   const rgba = img.rgba;
-  const far = texts.map((t) => dist(t.background, bg) > SAME);
+  const far = texts.map((t) => dist(t.background, colourAt(behind, (t.rect.x0 + t.rect.x1) >> 1, (t.rect.y0 + t.rect.y1) >> 1)) > ctx.differs);
+  const limit = ctx.differs * ctx.differs;
+  const bg = behind.colours;
   const mask = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     let p = (rect.y0 + y) * img.width + rect.x0;
@@ -72,9 +104,9 @@ function search(ctx: Ctx, rect: IntRect, bg: Rgb, depth: number): Region[] {
       let on: boolean;
       if (k >= 0) on = far[k];
       else {
-        const i = p * 4;
-        const dr = rgba[i] - bg[0], dg = rgba[i + 1] - bg[1], db = rgba[i + 2] - bg[2];
-        on = dr * dr + dg * dg + db * db > SAME * SAME;
+        const i = p * 4, b = lineAt(behind, behind.axis === 'y' ? rect.y0 + y : rect.x0 + x);
+        const dr = rgba[i] - bg[b], dg = rgba[i + 1] - bg[b + 1], db = rgba[i + 2] - bg[b + 2];
+        on = dr * dr + dg * dg + db * db > limit;
       }
       if (on) mask[y * w + x] = 1;
     }
@@ -107,61 +139,140 @@ function search(ctx: Ctx, rect: IntRect, bg: Rgb, depth: number): Region[] {
       if (y < h - 1 && mask[p + w] && !seen[p + w]) { seen[p + w] = 1; stack[top++] = p + w; }
     }
     const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-    if (used - start < MIN_AREA || bw < 2 || bh < 2) continue;
+    if (used - start < MIN_AREA || Math.max(bw, bh) < MIN_LINE && Math.min(bw, bh) < 2) continue;
     const r: IntRect = { x0: rect.x0 + x0, y0: rect.y0 + y0, x1: rect.x0 + x1 + 1, y1: rect.y0 + y1 + 1 };
-    const region = classify(ctx, r, members.subarray(start, used), bw * bh, depth);
+    const region = classify(ctx, r, members.subarray(start, used), bw * bh, behind, depth);
     if (region) out.push(region);
   }
   return out;
 }
 
-function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, depth: number): Region | null {
+function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, behind: Ramp, depth: number): Region | null {
   const { img } = ctx;
   // Colour statistics over the non-text pixels (sampled on big areas). Plain loops: typed
   // array filter() with a closure costs seconds on full-page components.
+  const own = new Int32Array(pixels.length);
   let ownCount = 0;
-  for (let i = 0; i < pixels.length; i++) if (ctx.textOf[pixels[i]] < 0) ownCount++;
+  for (let i = 0; i < pixels.length; i++) if (ctx.textOf[pixels[i]] < 0) own[ownCount++] = pixels[i];
   const step = Math.max(1, Math.floor(ownCount / 40000));
   const sample = new Int32Array(Math.ceil(ownCount / step));
-  for (let i = 0, n = 0, taken = 0; i < pixels.length; i++) {
-    if (ctx.textOf[pixels[i]] >= 0) continue;
-    if (n++ % step === 0) sample[taken++] = pixels[i];
-  }
+  for (let i = 0, taken = 0; i < ownCount; i += step) sample[taken++] = own[i];
   const { color, share } = dominantColour(img, sample);
-  const bins = new Set<number>();
+  const bins = new Map<number, number>();
   for (const p of sample) {
     const i = p * 4;
-    bins.add(q5(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]));
+    const k = q5(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]);
+    bins.set(k, (bins.get(k) ?? 0) + 1);
   }
   const fill = pixels.length / boxArea;
   const w = r.x1 - r.x0, h = r.y1 - r.y0;
   const area = w * h;
 
-  // A rectangle outline (a bordered box): pixels hug the edges, the inside is open.
-  if (fill < 0.5 && w > 8 && h > 8 && isOutline(ctx, r, pixels)) {
-    return { kind: 'solid', rect: r, color: null, border: color, children: [] };
+  if (fill < 0.5 && w > 8 && h > 8) {
+    // A rectangle outline (a bordered box): the ring's pixels hug its edges, the inside is open.
+    const ring = tightBox(ctx, pixels, color);
+    if (isOutline(ctx, ring.rect, pixels, color)) return outlineRegion(ctx, ring.rect, r, color, behind);
   }
   if (share >= 0.6) {
-    // Mostly one colour: the fill's own extent (shadows and anti-aliased edges left out).
+    // Mostly one colour: the fill's own extent (shadows, borders and anti-aliased edges left out).
     const t = tightBox(ctx, pixels, color);
     const tw = t.rect.x1 - t.rect.x0, th = t.rect.y1 - t.rect.y0;
-    if (tw >= 2 && th >= 2 && t.count >= 0.8 * tw * th && (share >= 0.85 || tw * th > 40000 || fill >= 0.8)) {
-      const region: Region = { kind: 'solid', rect: t.rect, color, children: [] };
-      if (depth < MAX_DEPTH && tw > 6 && th > 6) region.children = search(ctx, t.rect, color, depth + 1);
-      // What the component holds outside the fill (e.g. a badge overlapping its edge) is lost; fine for now.
+    const line = Math.min(tw, th) <= 3 && Math.max(tw, th) >= MIN_LINE;
+    if ((tw >= 2 && th >= 2 || line) && t.count >= 0.8 * tw * th && (share >= 0.85 || tw * th > 40000 || fill >= 0.8)) {
+      if (line) return { kind: 'divider', rect: t.rect, fill: flat(color), children: [] };
+      return boxRegion(ctx, t.rect, r, color, behind, depth);
+    }
+  }
+  if (fill >= 0.85 && w >= 8 && h >= 8 && area >= 2000) {
+    // A smooth run of colour along one axis: a gradient band, with its content searched against it.
+    const ramp = fitRamp(img, r, own.subarray(0, ownCount));
+    if (ramp) {
+      const region: Region = { kind: 'solid', rect: r, fill: ramp, children: [] };
+      decorate(ctx, region, r, behind);
+      if (depth < MAX_DEPTH) region.children = search(ctx, r, ramp, depth + 1).filter((c) => !inCorner(c, r, region.radius, behind));
       return region;
     }
   }
   const big = area > 40000;
   if (area <= ctx.maxPicture && ownCount >= 0.25 * pixels.length && w >= 8 && h >= 8 && (!big || share < 0.6) && (bins.size >= 3 || share < 0.85)) {
     // Many colours, or a non-rectangular shape of a few (icon, logo): a picture.
-    return { kind: 'picture', rect: r, color, children: [] };
+    return { kind: 'picture', rect: r, fill: flat(color), flatColours: topShare(bins, 8, sample.length) >= 0.9, children: [] };
   }
   if (big && depth < MAX_DEPTH) {
-    // Too big, or too plain, to be one picture: keep its main colour and look for parts inside.
-    return { kind: 'solid', rect: r, color: share >= 0.5 ? color : null, children: search(ctx, r, color, depth + 1) };
+    // Too big, or too plain, to be one picture: a background of its main (or mean) colour with
+    // its parts found inside. A part as big as the whole is the same texture again: its own
+    // parts are kept instead.
+    const c = share >= 0.5 ? color : meanOf(img, sample);
+    const children = search(ctx, r, flat(c), depth + 1).flatMap((k) => (sameRect(k.rect, r) ? k.children : [k]));
+    return { kind: 'solid', rect: r, fill: flat(c), children };
   }
   return null;
+}
+
+/** A filled box: its fill rectangle `fill` grown by any border ring, with corners and shadow measured within `outer`. */
+function boxRegion(ctx: Ctx, fill: IntRect, outer: IntRect, color: Rgb, behind: Ramp, depth: number): Region {
+  const { img } = ctx;
+  const border = borderAround(img, fill, outer, color, behind) ?? undefined;
+  const [bt, br, bb, bl] = border?.width ?? [0, 0, 0, 0];
+  const rect = { x0: fill.x0 - bl, y0: fill.y0 - bt, x1: fill.x1 + br, y1: fill.y1 + bb };
+  const region: Region = { kind: 'solid', rect, fill: flat(color), border, children: [] };
+  decorate(ctx, region, outer, behind);
+  const w = fill.x1 - fill.x0, h = fill.y1 - fill.y0;
+  // What the component holds outside the fill (e.g. a badge overlapping its edge) is lost; fine for now.
+  if (depth < MAX_DEPTH && w > 6 && h > 6) region.children = search(ctx, fill, flat(color), depth + 1).filter((c) => !inCorner(c, fill, region.radius, behind));
+  return region;
+}
+
+/** A ring of one colour around open space: a bordered frame with no fill of its own. */
+function outlineRegion(ctx: Ctx, ring: IntRect, outer: IntRect, color: Rgb, behind: Ramp): Region {
+  const width: BorderRing['width'] = [0, 0, 0, 0];
+  // Ring widths, read inward at the middle of each side.
+  const mx = (ring.x0 + ring.x1) >> 1, my = (ring.y0 + ring.y1) >> 1;
+  const probes = [[mx, ring.y0, 0, 1], [ring.x1 - 1, my, -1, 0], [mx, ring.y1 - 1, 0, -1], [ring.x0, my, 1, 0]] as const;
+  probes.forEach(([x, y, dx, dy], s) => {
+    while (width[s] < 4 && dist(pixel(ctx.img, x + dx * width[s], y + dy * width[s]), color) <= SAME) width[s]++;
+    width[s] = Math.max(1, width[s]);
+  });
+  const region: Region = { kind: 'solid', rect: ring, fill: null, border: { color, width }, children: [] };
+  decorate(ctx, region, outer, behind);
+  return region;
+}
+
+/** Sets the box region's corner radii, when any is rounded, and its drop shadow, when it casts one. */
+function decorate(ctx: Ctx, region: Region, outer: IntRect, behind: Ramp): void {
+  const radius = cornerRadii(ctx.img, region.rect, behind);
+  if (radius.some((v) => v > 0)) region.radius = radius;
+  const shadow = dropShadow(ctx.img, region.rect, outer, behind);
+  if (shadow) region.shadow = shadow;
+}
+
+/**
+ * True when `child` is the backdrop showing past the rounded corners of `box`: of the backdrop's
+ * colour, on the box's edge, within a corner's reach of a side (a pill's whole end cap).
+ */
+function inCorner(child: Region, box: IntRect, radius: Region['radius'], behind: Ramp): boolean {
+  if (!radius) return false;
+  const r = child.rect;
+  const c = child.fill ? colourAt(child.fill, r.x0, r.y0) : child.border?.color;
+  if (!c || dist(c, colourAt(behind, r.x0, r.y0)) > SAME) return false;
+  const [tl, tr, br, bl] = radius;
+  const touches = r.x0 <= box.x0 || r.y0 <= box.y0 || r.x1 >= box.x1 || r.y1 >= box.y1;
+  return touches && (r.x1 <= box.x0 + Math.max(tl, bl) + 1 || r.x0 >= box.x1 - Math.max(tr, br) - 1
+    || r.y1 <= box.y0 + Math.max(tl, tr) + 1 || r.y0 >= box.y1 - Math.max(bl, br) - 1);
+}
+
+const sameRect = (a: IntRect, b: IntRect) => a.x0 === b.x0 && a.y0 === b.y0 && a.x1 === b.x1 && a.y1 === b.y1;
+
+/** Share of the `n` most common bins. */
+function topShare(bins: Map<number, number>, n: number, total: number): number {
+  const top = [...bins.values()].sort((a, b) => b - a).slice(0, n);
+  return top.reduce((a, b) => a + b, 0) / Math.max(1, total);
+}
+
+function meanOf(img: DecodedImage, pixels: Int32Array): Rgb {
+  const m: Rgb = [0, 0, 0];
+  for (const p of pixels) for (let c = 0; c < 3; c++) m[c] += img.rgba[p * 4 + c];
+  return m.map((v) => Math.round(v / Math.max(1, pixels.length))) as Rgb;
 }
 
 /** Bounding box and count of the component's pixels that have the colour `c` (text boxes count by their background). */
@@ -169,15 +280,7 @@ function tightBox(ctx: Ctx, pixels: Int32Array, c: Rgb): { rect: IntRect; count:
   const { img } = ctx;
   let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1, count = 0;
   for (const p of pixels) {
-    const k = ctx.textOf[p];
-    let same: boolean;
-    if (k >= 0) same = dist(ctx.texts[k].background, c) <= SAME;
-    else {
-      const i = p * 4;
-      const dr = img.rgba[i] - c[0], dg = img.rgba[i + 1] - c[1], db = img.rgba[i + 2] - c[2];
-      same = dr * dr + dg * dg + db * db <= SAME * SAME;
-    }
-    if (!same) continue;
+    if (!sameColour(ctx, p, c)) continue;
     count++;
     const x = p % img.width, y = (p / img.width) | 0;
     if (x < x0) x0 = x;
@@ -188,14 +291,24 @@ function tightBox(ctx: Ctx, pixels: Int32Array, c: Rgb): { rect: IntRect; count:
   return { rect: { x0, y0, x1: x1 + 1, y1: y1 + 1 }, count };
 }
 
-/** True when most of the component lies on the 3-px band along its bounding box's edges. */
-function isOutline(ctx: Ctx, r: IntRect, pixels: Int32Array): boolean {
+function sameColour(ctx: Ctx, p: number, c: Rgb): boolean {
+  const k = ctx.textOf[p];
+  if (k >= 0) return dist(ctx.texts[k].background, c) <= SAME;
+  const i = p * 4, rgba = ctx.img.rgba;
+  const dr = rgba[i] - c[0], dg = rgba[i + 1] - c[1], db = rgba[i + 2] - c[2];
+  return dr * dr + dg * dg + db * db <= SAME * SAME;
+}
+
+/** True when the pixels of colour `c` lie on the 3-px band along the edges of `r`, all the way round. */
+function isOutline(ctx: Ctx, r: IntRect, pixels: Int32Array, c: Rgb): boolean {
   const { img } = ctx;
-  let edge = 0;
+  let edge = 0, all = 0;
   for (const p of pixels) {
+    if (!sameColour(ctx, p, c)) continue;
+    all++;
     const x = p % img.width, y = (p / img.width) | 0;
     if (x - r.x0 < 3 || r.x1 - 1 - x < 3 || y - r.y0 < 3 || r.y1 - 1 - y < 3) edge++;
   }
   const perimeter = 2 * (r.x1 - r.x0 + r.y1 - r.y0);
-  return edge >= 0.8 * pixels.length && edge >= 0.8 * perimeter;
+  return r.x1 - r.x0 > 8 && r.y1 - r.y0 > 8 && edge >= 0.8 * all && edge >= 0.8 * perimeter;
 }
