@@ -19,6 +19,9 @@ import type { RenderedText } from './text-match.ts';
 export const REPAIR_KINDS = ['size', 'spacing', 'wrap', 'offset', 'color', 'fill'] as const;
 export type RepairKind = (typeof REPAIR_KINDS)[number];
 export type RepairCounts = Record<RepairKind, number>;
+/** What the repairs change: the text's shape and place, or the paint. */
+export const SHAPE_REPAIRS: readonly RepairKind[] = ['size', 'spacing', 'wrap', 'offset'];
+export const PAINT_REPAIRS: readonly RepairKind[] = ['color', 'fill'];
 
 /** Where a text node was perceived, what every round aims for. */
 export interface TextTarget {
@@ -32,6 +35,8 @@ export interface RepairInput {
   rendered: RenderedText[];
   designPixels: DecodedImage;
   renderPixels: DecodedImage;
+  /** The kinds of repair to make (default all). */
+  kinds?: readonly RepairKind[];
 }
 
 /** Ink heights differ by at least this many px before the font size changes (1 px is anti-aliasing noise). */
@@ -62,33 +67,35 @@ export function repairDesign(input: RepairInput): { design: Design; repairs: Rep
   };
   visit(design.root, undefined);
   const repairs = Object.fromEntries(REPAIR_KINDS.map((k) => [k, 0])) as RepairCounts;
+  const allowed = new Set(input.kinds ?? REPAIR_KINDS);
   for (const r of input.rendered) {
     const at = placed.get(r.node.id);
     const target = input.targets.get(r.node.id);
     if (!at || at.node.type !== 'text' || !target) continue;
-    for (const kind of repairText(at.node, at.parent, r.box, target, input)) repairs[kind]++;
+    for (const kind of repairText(at.node, at.parent, r.box, target, input, allowed)) repairs[kind]++;
   }
-  for (const { node } of placed.values()) if (node.type === 'frame' && repairFill(node, input)) repairs.fill++;
+  if (allowed.has('fill')) for (const { node } of placed.values()) if (node.type === 'frame' && repairFill(node, input)) repairs.fill++;
   return { design, repairs };
 }
 
-function repairText(n: TextNode, parent: FrameNode | undefined, rendered: Box, target: TextTarget, input: RepairInput): RepairKind[] {
+function repairText(n: TextNode, parent: FrameNode | undefined, rendered: Box, target: TextTarget, input: RepairInput, allowed: ReadonlySet<RepairKind>): RepairKind[] {
   const done: RepairKind[] = [];
   const s = n.style;
   const lines = n.text.split('\n').length;
   if (rendered.height > (lines + 0.5) * s.lineHeight) {
+    if (!allowed.has('wrap')) return [];
     widenOrTighten(n, parent);
     return ['wrap'];
   }
   const ink = inkPair(input.designPixels, target.box, input.renderPixels, rendered);
   let sized = false;
-  if (lines === 1 && ink && Math.abs(ink.design.height - ink.render.height) >= MIN_INK_DELTA) {
+  if (allowed.has('size') && lines === 1 && ink && Math.abs(ink.design.height - ink.render.height) >= MIN_INK_DELTA) {
     s.fontSize = round2(s.fontSize * clamp(ink.design.height / ink.render.height, SIZE_STEP[0], SIZE_STEP[1]));
     sized = true;
     done.push('size');
   }
   const dw = target.box.width - rendered.width;
-  if (lines === 1 && !sized && Math.abs(dw) >= Math.max(1.5, 0.01 * target.box.width)) {
+  if (allowed.has('spacing') && lines === 1 && !sized && Math.abs(dw) >= Math.max(1.5, 0.01 * target.box.width)) {
     const limit = MAX_SPACING_EM * s.fontSize;
     const spacing = round2(clamp(s.letterSpacing + dw / [...n.text].length, -limit, limit));
     if (spacing !== s.letterSpacing) {
@@ -98,11 +105,11 @@ function repairText(n: TextNode, parent: FrameNode | undefined, rendered: Box, t
   }
   const dx = round2(horizontalOffset(s.align, target.box, rendered));
   const dy = round2(target.box.y + target.box.height / 2 - (rendered.y + rendered.height / 2));
-  if (Math.abs(dx) >= MIN_OFFSET || Math.abs(dy) >= MIN_OFFSET) {
+  if (allowed.has('offset') && (Math.abs(dx) >= MIN_OFFSET || Math.abs(dy) >= MIN_OFFSET)) {
     shift(n, parent, Math.abs(dx) >= MIN_OFFSET ? dx : 0, Math.abs(dy) >= MIN_OFFSET ? dy : 0);
     done.push('offset');
   }
-  if (ink && dist(ink.design.color, ink.render.color) > MIN_COLOR_DELTA) {
+  if (allowed.has('color') && ink && dist(ink.design.color, ink.render.color) > MIN_COLOR_DELTA) {
     const now = hexToRgb(s.color);
     s.color = toHex(now.map((v, k) => v + ink.design.color[k] - ink.render.color[k]) as Rgb) + s.color.slice(7);
     done.push('color');

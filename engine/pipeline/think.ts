@@ -1,6 +1,7 @@
 // Think mode: after the first render, compare the render with the design where it matters,
 // repair the IR, regenerate, re-render, and go on while the score improves and the time budget
-// lasts; the best candidate wins. The score is what a user can compute: perception's text
+// lasts; the best candidate wins. A round that does not improve is retried once without the
+// kind of repair (shape or paint) behind the figure that fell. The score is what a user can compute: perception's text
 // blocks against the render's, plus SSIM against the design's pixels; never a reference page.
 import sharp from 'sharp';
 import type { Design } from '../ir/index.ts';
@@ -9,7 +10,7 @@ import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { colorSimilarity, scoreBlocks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { Attempt } from './attempt.ts';
-import { repairDesign, REPAIR_KINDS, type RepairCounts, type TextTarget } from './repair.ts';
+import { PAINT_REPAIRS, repairDesign, REPAIR_KINDS, SHAPE_REPAIRS, type RepairCounts, type RepairKind, type TextTarget } from './repair.ts';
 import { inkPair } from './ink.ts';
 import { matchRenderedText, textNodes, type RenderedText } from './text-match.ts';
 
@@ -73,6 +74,7 @@ export async function think(first: Attempt, options: ThinkOptions): Promise<{ be
   let best = current;
   let roundMs = options.firstRoundMs;
   let stoppedBy: ThinkReport['stoppedBy'] = 'budget';
+  let kinds: readonly RepairKind[] = REPAIR_KINDS;
   for (;;) {
     check();
     const now = performance.now();
@@ -85,6 +87,7 @@ export async function think(first: Attempt, options: ThinkOptions): Promise<{ be
       rendered: current.matched,
       designPixels: options.image,
       renderPixels: current.pixels,
+      kinds,
     });
     if (REPAIR_KINDS.every((k) => repairs[k] === 0)) {
       stoppedBy = 'nothing-to-repair';
@@ -94,11 +97,19 @@ export async function think(first: Attempt, options: ThinkOptions): Promise<{ be
     check();
     roundMs = performance.now() - roundStarted;
     rounds.push({ round: rounds.length, repairs, scores: next.scores, ms: Math.round(roundMs) });
-    if (!(next.scores.score > best.scores.score + MIN_GAIN)) {
+    if (next.scores.score > best.scores.score + MIN_GAIN) {
+      best = current = next;
+      kinds = REPAIR_KINDS;
+      continue;
+    }
+    // A round that lost overall may have won on one side: retry it once without the kind of
+    // repair behind the figure that fell.
+    const blamed = next.scores.color < best.scores.color ? PAINT_REPAIRS : next.scores.position < best.scores.position ? SHAPE_REPAIRS : undefined;
+    if (kinds !== REPAIR_KINDS || !blamed) {
       stoppedBy = 'no-gain';
       break;
     }
-    best = current = next;
+    kinds = REPAIR_KINDS.filter((k) => !blamed.includes(k));
   }
   options.onProgress?.(1);
   const bestRound = rounds.findIndex((r) => r.scores === best.scores);
