@@ -8,7 +8,7 @@ import ts from 'typescript';
 
 const engine = dirname(new URL(import.meta.url).pathname);
 // Each layer may import only from layers listed before it (and itself).
-const LAYERS = ['errors', 'ir', 'ingest', 'render', 'compare', 'layout', 'perceive', 'codegen', 'pipeline', 'bench', 'cli'];
+const LAYERS = ['errors', 'api', 'ir', 'ingest', 'render', 'compare', 'layout', 'perceive', 'codegen', 'pipeline', 'bench', 'server', 'cli'];
 const FORBIDDEN_PACKAGES = /^(electron|react-dom\/client)$/;
 
 const sources = readdirSync(engine, { recursive: true })
@@ -51,4 +51,19 @@ test('lower layers never import higher ones', () => {
 test('every engine folder has a place in the layer order', () => {
   const folders = new Set(sources.map((f) => layerOf(join(engine, f))));
   assert.deepEqual([...folders].filter((f) => !LAYERS.includes(f)), []);
+});
+
+test('the renderer knows the engine only through the API contract', () => {
+  const renderer = resolve(engine, '../renderer/src');
+  const contract = join(engine, 'api/contract.ts');
+  const files = readdirSync(renderer, { recursive: true }).map(String).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f));
+  assert.ok(files.length > 0);
+  const violations = files.flatMap((f) =>
+    importsOf(join(renderer, f))
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => resolve(renderer, dirname(f), spec))
+      .filter((target) => !target.startsWith(renderer) && target !== contract)
+      .map((target) => `${f} imports ${relative(renderer, target)}`),
+  );
+  assert.deepEqual(violations, []);
 });

@@ -8,6 +8,7 @@ import { registerConvert } from './convert.ts';
 import { registerRender } from './render.ts';
 import { registerCompare } from './compare.ts';
 import { registerBench } from './bench.ts';
+import { registerServe } from './serve.ts';
 
 export interface CliContext {
   pool: () => RenderPool;
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRender(program, context);
   registerCompare(program, context);
   registerBench(program, context);
+  registerServe(program, context);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,90 @@
+// The app ↔ engine API, declared once: the schemas validate every message at the boundary
+// (the server checks requests, the client checks responses), and the TypeScript types are
+// derived from them. The same contract is served over HTTP (web mode) and Electron IPC.
+import { z } from 'zod';
+
+export const STACK_NAMES = ['html-css', 'html-tailwind', 'react-tailwind'] as const;
+export const MODES = ['fast', 'think'] as const;
+/** Designs larger than this are refused before decoding (the decoder has its own pixel limits). */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+export const ConvertRequest = z.object({
+  name: z.string().min(1).max(255),
+  /** The design file's bytes, base64. */
+  data: z.base64().min(1),
+  stack: z.enum(STACK_NAMES),
+  mode: z.enum(MODES).default('fast'),
+});
+
+export const JobRef = z.object({ jobId: z.string().min(1) });
+
+export const TextFile = z.object({ path: z.string().min(1), contents: z.string() });
+
+export const Scores = z.object({
+  ssim: z.number(),
+  mismatch: z.number(),
+  block: z.number(),
+  text: z.number(),
+  position: z.number(),
+  color: z.number(),
+});
+
+export const CodeChecks = z.object({ largestImageShare: z.number(), absoluteShare: z.number(), elements: z.number() });
+
+/**
+ * What the app shows of a finished conversion. Pictures and previews are URLs the engine serves;
+ * a preview URL serves the page under its own sandbox (no network, no same-origin access).
+ */
+export const ConversionView = z.object({
+  jobId: z.string(),
+  name: z.string(),
+  stack: z.enum(STACK_NAMES),
+  mode: z.enum(MODES),
+  entry: z.string(),
+  /** The code's text files; binary files (pictures, fonts) stay with the engine. */
+  files: z.array(TextFile),
+  binaryFiles: z.array(z.string()),
+  preview: z.string(),
+  design: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }),
+  render: z.string(),
+  diff: z.string(),
+  scores: Scores,
+  checks: CodeChecks,
+  timings: z.record(z.string(), z.number()),
+});
+
+export const JobEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('queued'), jobId: z.string(), name: z.string(), position: z.number().int() }),
+  z.object({ type: z.literal('progress'), jobId: z.string(), stage: z.string(), fraction: z.number(), overall: z.number() }),
+  z.object({ type: z.literal('done'), jobId: z.string(), result: ConversionView }),
+  z.object({ type: z.literal('failed'), jobId: z.string(), code: z.string(), message: z.string() }),
+]);
+
+/** Edited code → a new preview; `score` also renders it and scores it against the design. */
+export const EditRequest = z.object({ jobId: z.string().min(1), files: z.array(TextFile).min(1), score: z.boolean().default(false) });
+
+export const EditResult = z.object({
+  preview: z.string(),
+  /** Present when the request asked for scoring. */
+  scored: z.object({ render: z.string(), diff: z.string(), scores: Scores }).optional(),
+  ms: z.number(),
+});
+
+export const ApiError = z.object({ code: z.string(), message: z.string() });
+
+export type ConvertRequest = z.input<typeof ConvertRequest>;
+export type ConversionView = z.infer<typeof ConversionView>;
+export type JobEvent = z.infer<typeof JobEvent>;
+export type EditRequest = z.input<typeof EditRequest>;
+export type EditResult = z.infer<typeof EditResult>;
+export type TextFile = z.infer<typeof TextFile>;
+export type ApiError = z.infer<typeof ApiError>;
+
+/** The API as the renderer sees it, whatever carries it. */
+export interface LoupeApi {
+  convert(request: ConvertRequest): Promise<{ jobId: string }>;
+  cancel(jobId: string): Promise<void>;
+  edit(request: EditRequest): Promise<EditResult>;
+  /** Every job event from now on; returns the unsubscribe function. */
+  subscribe(listener: (event: JobEvent) => void): () => void;
+}

@@ -1,0 +1,152 @@
+// Web mode: the engine's API over HTTP on loopback, plus the renderer's files, so the app runs
+// in any browser. Requests are JSON, checked against the contract; job events stream as
+// Server-Sent Events. Generated previews are served under a sandbox CSP with no network.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { EditRequest, JobRef, MAX_UPLOAD_BYTES, type ApiError } from '../api/contract.ts';
+import { LoupeError, isLoupeError } from '../errors.ts';
+import type { RenderPool } from '../render/pool.ts';
+import { ArtifactStore } from './artifacts.ts';
+import { applyEdit } from './edits.ts';
+import { JobQueue } from './jobs.ts';
+import { parseConvertRequest, parseMessage } from './validate.ts';
+
+/** The app's own pages: scripts only from the engine, no inline script, previews in frames. */
+const APP_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
+  "worker-src 'self' blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+/** Generated code: its own opaque origin, inline code and data: resources only, nothing fetched. */
+const PREVIEW_CSP =
+  "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
+  "font-src data:; media-src data: blob:";
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
+};
+
+export interface EngineServer {
+  url: string;
+  jobs: JobQueue;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  pool: RenderPool;
+  /** The built renderer (index.html and its bundles). */
+  appDir: string;
+  port?: number;
+}
+
+export async function startServer(options: ServeOptions): Promise<EngineServer> {
+  const artifacts = new ArtifactStore();
+  const jobs = new JobQueue(options.pool, artifacts);
+  const host = '127.0.0.1';
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => sendError(res, error));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A page on another site that resolves its own name to 127.0.0.1 still sends its own Host.
+    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(req.headers.host ?? '')) {
+      return sendJson(res, 403, { code: 'FORBIDDEN', message: 'The engine answers only on loopback addresses.' });
+    }
+    const url = new URL(req.url ?? '/', 'http://engine');
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, jobs);
+    if (req.method === 'POST' && path.startsWith('/api/')) {
+      const body = await readJson(req);
+      if (path === '/api/convert') return sendJson(res, 200, { jobId: jobs.submit(parseConvertRequest(body)) });
+      if (path === '/api/cancel') {
+        jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
+        return sendJson(res, 200, {});
+      }
+      if (path === '/api/edit') {
+        const edit = parseMessage(EditRequest, body, 'edit');
+        return sendJson(res, 200, await applyEdit(jobs.finished(edit.jobId), edit.files, edit.score, options.pool, artifacts));
+      }
+    }
+    if (req.method === 'GET' && path.startsWith('/artifacts/')) {
+      const item = artifacts.get(path.slice('/artifacts/'.length));
+      if (!item) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'This preview or picture has expired; convert again.' });
+      const csp = item.mime === 'text/html' ? { 'content-security-policy': PREVIEW_CSP } : {};
+      res.writeHead(200, { 'content-type': item.mime, 'cache-control': 'no-store', ...csp });
+      return void res.end(item.bytes);
+    }
+    if (req.method === 'GET') return serveApp(res, options.appDir, path);
+    sendJson(res, 404, { code: 'NOT_FOUND', message: `${req.method} ${path} is not part of the API.` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/`,
+    jobs,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  // Only JSON is accepted: a cross-site form post cannot send it without the browser asking first.
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new LoupeError('INVALID_ARGUMENT', 'Requests to the API must be JSON (content-type: application/json).');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Base64 grows a file by a third; the JSON around it is small.
+  const limit = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new LoupeError('INPUT_TOO_LARGE', `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new LoupeError('INVALID_ARGUMENT', 'The request body is not valid JSON.');
+  }
+}
+
+function streamEvents(req: IncomingMessage, res: ServerResponse, jobs: JobQueue): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+  res.write(': connected\n\n');
+  const unsubscribe = jobs.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+  req.on('close', unsubscribe);
+}
+
+async function serveApp(res: ServerResponse, appDir: string, path: string): Promise<void> {
+  const relative = normalize(path === '/' ? 'index.html' : path.slice(1));
+  if (relative.startsWith('..')) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'No such file.' });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(join(appDir, relative));
+  } catch {
+    return sendJson(res, 404, { code: 'NOT_FOUND', message: `No ${path} in the app.` });
+  }
+  const headers: Record<string, string> = { 'content-type': MIME[extname(relative)] ?? 'application/octet-stream' };
+  if (relative.endsWith('.html')) headers['content-security-policy'] = APP_CSP;
+  res.writeHead(200, headers);
+  res.end(bytes);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) return void res.end();
+  const body: ApiError = isLoupeError(error)
+    ? { code: error.code, message: error.message }
+    : { code: 'INTERNAL', message: `The engine failed: ${error instanceof Error ? error.message : String(error)}` };
+  sendJson(res, isLoupeError(error) ? (error.code === 'INPUT_TOO_LARGE' ? 413 : 400) : 500, body);
+}

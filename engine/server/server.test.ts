@@ -1,0 +1,147 @@
+// Web mode's API as the app uses it: real HTTP on loopback, real conversions, real Chromium.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import type { ConversionView, EditResult, JobEvent } from '../api/contract.ts';
+import { RenderPool } from '../render/pool.ts';
+import { closePerception } from '../perceive/index.ts';
+import { startServer, type EngineServer } from './http.ts';
+
+const pool = new RenderPool(1);
+let server: EngineServer;
+let events: JobEvent[] = [];
+let stopEvents: AbortController;
+const landing = (await readFile(new URL('../../examples/landing.png', import.meta.url))).toString('base64');
+
+test.before(async () => {
+  const appDir = await mkdtemp(join(tmpdir(), 'loupe-app-'));
+  await writeFile(join(appDir, 'index.html'), '<!doctype html><title>Loupe</title>');
+  server = await startServer({ pool, appDir });
+  stopEvents = new AbortController();
+  const response = await fetch(new URL('api/events', server.url), { signal: stopEvents.signal });
+  void (async () => {
+    let buffer = '';
+    try {
+      for await (const chunk of response.body!) {
+        buffer += Buffer.from(chunk).toString('utf8');
+        const parts = buffer.split('\n\n');
+        buffer = parts.pop()!;
+        for (const p of parts) if (p.startsWith('data: ')) events.push(JSON.parse(p.slice(6)) as JobEvent);
+      }
+    } catch {
+      // aborted at the end of the tests
+    }
+  })();
+});
+test.after(async () => {
+  stopEvents.abort();
+  await server.close();
+  await pool.close();
+  await closePerception();
+});
+
+const post = async (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
+  const response = await fetch(new URL(path, server.url), { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+
+async function ended(jobId: string): Promise<JobEvent> {
+  await server.jobs.idle();
+  // The last event may still be in flight on the stream.
+  for (let i = 0; i < 100; i++) {
+    const end = events.find((e) => e.jobId === jobId && (e.type === 'done' || e.type === 'failed'));
+    if (end) return end;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no end event for ${jobId}`);
+}
+
+let converted: ConversionView;
+
+test('a design posted to the API is converted; its progress and result arrive as events', async () => {
+  const { status, json } = await post('api/convert', { name: 'landing.png', data: landing, stack: 'html-css' });
+  assert.equal(status, 200);
+  const jobId = json.jobId as string;
+  const end = await ended(jobId);
+  assert.equal(end.type, 'done', JSON.stringify(end));
+  converted = (end as Extract<JobEvent, { type: 'done' }>).result;
+  const mine = events.filter((e) => e.jobId === jobId);
+  assert.equal(mine[0]!.type, 'queued');
+  const stages = new Set(mine.flatMap((e) => (e.type === 'progress' ? [e.stage] : [])));
+  for (const s of ['perceive', 'generate', 'render', 'compare']) assert.ok(stages.has(s), `progress of ${s}`);
+  assert.equal(converted.entry, 'index.html');
+  assert.match(converted.files.find((f) => f.path === 'index.html')!.contents, /Ship reports/);
+  assert.ok(converted.scores.text > 0.8);
+
+  const preview = await fetch(new URL(converted.preview, server.url));
+  assert.equal(preview.status, 200);
+  // Generated code is served in its own sandbox with nothing to fetch.
+  assert.match(preview.headers.get('content-security-policy')!, /sandbox allow-scripts; default-src 'none'/);
+  assert.match(await preview.text(), /Ship reports/);
+  const design = await fetch(new URL(converted.design.url, server.url));
+  assert.equal(design.headers.get('content-type'), 'image/png');
+  assert.equal(converted.design.width, 1280);
+});
+
+test('an edit re-previews the code; scoring it shows what the edit did to the match', async () => {
+  const html = converted.files.find((f) => f.path === 'index.html')!.contents;
+  const edited = html.replace(/Ship reports your team will read/, 'Completely different words here');
+  assert.notEqual(edited, html);
+  const { status, json } = await post('api/edit', { jobId: converted.jobId, files: [{ path: 'index.html', contents: edited }], score: true });
+  assert.equal(status, 200, JSON.stringify(json));
+  const result = json as unknown as EditResult;
+  assert.match(await (await fetch(new URL(result.preview, server.url))).text(), /Completely different words here/);
+  // The heading no longer matches any text of the design: Block-Match counts it as unmatched.
+  const before = converted.scores, after = result.scored!.scores;
+  assert.ok(after.block < before.block, `block ${after.block} < ${before.block}`);
+
+  const unknown = await post('api/edit', { jobId: converted.jobId, files: [{ path: '../../etc/passwd', contents: 'x' }] });
+  assert.equal(unknown.status, 400);
+  assert.match(String(unknown.json.message), /no file/);
+});
+
+test('malformed requests are refused with a message naming the fault', async () => {
+  const notJson = await post('api/convert', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(notJson.status, 400);
+  assert.match(String(notJson.json.message), /JSON/);
+  const broken = await post('api/convert', '{"name": ', { 'content-type': 'application/json' });
+  assert.equal(broken.status, 400);
+  const missing = await post('api/convert', { name: 'x.png', stack: 'cobol' });
+  assert.equal(missing.status, 400);
+  assert.match(String(missing.json.message), /data/);
+  assert.match(String(missing.json.message), /stack/);
+  const noJob = await post('api/cancel', { jobId: 'nope' });
+  assert.equal(noJob.status, 400);
+});
+
+test('a corrupt design fails its job with a clear message; a cancelled one never runs', async () => {
+  const corrupt = await post('api/convert', { name: 'broken.png', data: Buffer.from('not a png at all').toString('base64'), stack: 'html-css' });
+  const first = await post('api/convert', { name: 'landing.png', data: landing, stack: 'html-tailwind' });
+  const second = await post('api/convert', { name: 'again.png', data: landing, stack: 'html-css' });
+  await post('api/cancel', { jobId: second.json.jobId });
+  const [c, f, s] = await Promise.all([ended(String(corrupt.json.jobId)), ended(String(first.json.jobId)), ended(String(second.json.jobId))]);
+  assert.equal(c.type, 'failed');
+  assert.match((c as Extract<JobEvent, { type: 'failed' }>).message, /broken\.png/);
+  assert.equal(f.type, 'done');
+  assert.deepEqual([s.type, (s as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED']);
+  assert.ok(!events.some((e) => e.jobId === second.json.jobId && e.type === 'progress'), 'the cancelled job did no work');
+});
+
+test('only loopback host names are answered', async () => {
+  const { port } = new URL(server.url);
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(status, 403);
+  const app = await fetch(server.url);
+  assert.equal(app.status, 200);
+  assert.match(app.headers.get('content-security-policy')!, /script-src 'self'/);
+});

@@ -1,0 +1,31 @@
+import { useState } from 'react';
+import { Editor } from '@monaco-editor/react';
+import type { ConversionView } from '../../engine/api/contract.ts';
+
+export function CodePane({ result, onEdit }: { result: ConversionView; onEdit: (path: string, contents: string) => void }) {
+  const [active, setActive] = useState(result.entry);
+  const file = result.files.find((f) => f.path === active) ?? result.files[0];
+  const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+  return (
+    <section className="code-pane">
+      <nav className="tabs" aria-label="Files">
+        {result.files.map((f) => (
+          <button key={f.path} type="button" aria-pressed={f.path === file?.path} onClick={() => setActive(f.path)}>
+            {f.path}
+          </button>
+        ))}
+      </nav>
+      {file && (
+        <div className="editor" data-testid="editor">
+          <Editor
+            path={`${result.jobId}/${file.path}`}
+            defaultValue={file.contents}
+            theme={dark ? 'vs-dark' : 'light'}
+            options={{ minimap: { enabled: false }, fontSize: 13, wordWrap: 'on', automaticLayout: true }}
+            onChange={(value) => onEdit(file.path, value ?? '')}
+          />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+// The render beside the design, over it (opacity), swiped across it, or the diff heat map.
+// Generated code runs in a sandboxed frame (its own origin, no network: the engine serves it
+// with a sandbox CSP too); it is drawn at the design's width and scaled to fit the pane.
+import { useEffect, useRef, useState } from 'react';
+import type { ConversionView } from '../../engine/api/contract.ts';
+import type { Settings } from './Toolbar.tsx';
+
+interface Props {
+  result: ConversionView;
+  previewUrl: string;
+  diffUrl: string;
+  view: Settings['view'];
+  onFrameLoad: (url: string) => void;
+}
+
+export function PreviewPane({ result, previewUrl, diffUrl, view, onFrameLoad }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const [paneWidth, setPaneWidth] = useState(600);
+  const [opacity, setOpacity] = useState(0.5);
+  const [swipe, setSwipe] = useState(0.5);
+  useEffect(() => {
+    const observer = new ResizeObserver(([entry]) => setPaneWidth(entry!.contentRect.width));
+    if (box.current) observer.observe(box.current);
+    return () => observer.disconnect();
+  }, []);
+  const { width, height } = result.design;
+  const columns = view === 'side' ? 2 : 1;
+  const scale = Math.min(1, (paneWidth - 8 * (columns - 1)) / columns / width);
+  const sized = { width: width * scale, height: height * scale };
+  const frame = (
+    <iframe
+      title="Preview of the generated code"
+      data-testid="preview-frame"
+      src={previewUrl}
+      sandbox="allow-scripts"
+      width={width}
+      height={height}
+      style={{ transform: `scale(${scale})`, transformOrigin: '0 0' }}
+      onLoad={() => onFrameLoad(previewUrl)}
+    />
+  );
+  const design = <img src={result.design.url} alt={`The design ${result.name}`} width={sized.width} height={sized.height} data-testid="design-image" />;
+  return (
+    <div className="preview" ref={box} data-view={view}>
+      {view === 'side' && (
+        <div className="side-by-side">
+          <figure style={sized}>{design}<figcaption>design</figcaption></figure>
+          <figure style={sized} className="frame-box">{frame}<figcaption>code</figcaption></figure>
+        </div>
+      )}
+      {(view === 'overlay' || view === 'swipe') && (
+        <>
+          <label className="slider">
+            {view === 'overlay' ? 'Code opacity' : 'Swipe'}{' '}
+            <input
+              type="range"
+              min={0}
+              max={1}
+              step={0.01}
+              value={view === 'overlay' ? opacity : swipe}
+              onChange={(e) => (view === 'overlay' ? setOpacity : setSwipe)(Number(e.target.value))}
+            />
+          </label>
+          <div className="stack" style={sized}>
+            {design}
+            <div
+              className="frame-box over"
+              style={{ ...sized, opacity: view === 'overlay' ? opacity : 1, clipPath: view === 'swipe' ? `inset(0 ${(1 - swipe) * 100}% 0 0)` : undefined }}
+            >
+              {frame}
+            </div>
+          </div>
+        </>
+      )}
+      {view === 'diff' && <img src={diffUrl} alt="Where the render differs from the design" style={sized} data-testid="diff-image" />}
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+// Reading design files the user drops, pastes or picks, before they go to the engine.
+import { MAX_UPLOAD_BYTES } from '../../engine/api/contract.ts';
+
+export const ACCEPTED_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+
+/** The file's bytes as base64, or a message saying why it cannot be converted. */
+export async function readDesignFile(file: File): Promise<{ data: string } | { error: string }> {
+  if (file.size === 0) return { error: `${file.name} is empty.` };
+  if (file.size > MAX_UPLOAD_BYTES) return { error: `${file.name} is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` };
+  if (file.type && !ACCEPTED_TYPES.includes(file.type)) {
+    return { error: `${file.name} is ${file.type}; Loupe converts PNG, JPEG and WebP screenshots.` };
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  // In slices: String.fromCharCode(...all) overflows the call stack on big files.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { data: btoa(binary) };
+}

@@ -1,0 +1,79 @@
+// Edits in the editor re-render the preview shortly after typing stops; scoring an edit (a real
+// render and compare in the engine) is slower, so it runs when asked.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ConversionView, EditResult, LoupeApi } from '../../engine/api/contract.ts';
+
+const DEBOUNCE_MS = 150;
+
+export interface LiveEdits {
+  previewUrl?: string;
+  scored?: EditResult['scored'];
+  /** From the edit being sent to the new preview having loaded in its frame, ms. */
+  lastMs?: number;
+  error?: string;
+  busy: boolean;
+  edit(path: string, contents: string): void;
+  score(): void;
+  /** The preview frame calls this when a page has loaded. */
+  frameLoaded(url: string): void;
+}
+
+export function useLiveEdits(api: LoupeApi, result: ConversionView | undefined): LiveEdits {
+  const [previewUrl, setPreviewUrl] = useState<string>();
+  const [scored, setScored] = useState<EditResult['scored']>();
+  const [lastMs, setLastMs] = useState<number>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const edits = useRef(new Map<string, string>());
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const generation = useRef(0);
+  const sentAt = useRef(new Map<string, number>());
+
+  useEffect(() => {
+    edits.current = new Map();
+    setPreviewUrl(undefined);
+    setScored(undefined);
+    setError(undefined);
+  }, [result?.jobId]);
+
+  const send = useCallback(
+    async (score: boolean) => {
+      if (!result || edits.current.size === 0) return;
+      const mine = ++generation.current;
+      const started = performance.now();
+      setBusy(true);
+      try {
+        const files = [...edits.current].map(([path, contents]) => ({ path, contents }));
+        const answer = await api.edit({ jobId: result.jobId, files, score });
+        // A slower answer to an older edit must not replace a newer one.
+        if (mine !== generation.current) return;
+        sentAt.current.set(answer.preview, started);
+        setPreviewUrl(answer.preview);
+        if (answer.scored) setScored(answer.scored);
+        setError(undefined);
+      } catch (e) {
+        if (mine === generation.current) setError((e as Error).message);
+      } finally {
+        if (mine === generation.current) setBusy(false);
+      }
+    },
+    [api, result],
+  );
+
+  const edit = useCallback(
+    (path: string, contents: string) => {
+      edits.current.set(path, contents);
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => void send(false), DEBOUNCE_MS);
+    },
+    [send],
+  );
+
+  const frameLoaded = useCallback((url: string) => {
+    const started = sentAt.current.get(new URL(url, location.href).pathname);
+    if (started !== undefined) setLastMs(Math.round(performance.now() - started));
+    sentAt.current.clear();
+  }, []);
+
+  return { previewUrl, scored, lastMs, error, busy, edit, score: () => void send(true), frameLoaded };
+}
