@@ -87,14 +87,28 @@ interface Ctx {
   maxPicture: number;
 }
 
+/** Only the given pixels are searched: for the parts that differ from the backdrop (by `differs`), or (`same`) for those that match it. */
+interface Within {
+  pixels: Int32Array;
+  same: boolean;
+  differs: number;
+}
+
 /** Regions inside `rect` against what lies behind them. */
-function search(ctx: Ctx, rect: IntRect, behind: Ramp, depth: number): Region[] {
+function search(ctx: Ctx, rect: IntRect, behind: Ramp, depth: number, within?: Within): Region[] {
   const { img, textOf, texts } = ctx;
   const w = rect.x1 - rect.x0, h = rect.y1 - rect.y0;
   if (w < 3 || h < 3) return [];
+  let allowed: Uint8Array | undefined;
+  if (within) {
+    allowed = new Uint8Array(w * h);
+    for (const p of within.pixels) allowed[(((p / img.width) | 0) - rect.y0) * w + (p % img.width) - rect.x0] = 1;
+  }
+  const wanted = !within?.same;
   const rgba = img.rgba;
-  const far = texts.map((t) => dist(t.background, colourAt(behind, (t.rect.x0 + t.rect.x1) >> 1, (t.rect.y0 + t.rect.y1) >> 1)) > ctx.differs);
-  const limit = ctx.differs * ctx.differs;
+  const differs = within?.differs ?? ctx.differs;
+  const far = texts.map((t) => dist(t.background, colourAt(behind, (t.rect.x0 + t.rect.x1) >> 1, (t.rect.y0 + t.rect.y1) >> 1)) > differs);
+  const limit = differs * differs;
   const bg = behind.colours;
   const mask = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
@@ -108,7 +122,7 @@ function search(ctx: Ctx, rect: IntRect, behind: Ramp, depth: number): Region[] 
         const dr = rgba[i] - bg[b], dg = rgba[i + 1] - bg[b + 1], db = rgba[i + 2] - bg[b + 2];
         on = dr * dr + dg * dg + db * db > limit;
       }
-      if (on) mask[y * w + x] = 1;
+      if (on === wanted && (!allowed || allowed[y * w + x])) mask[y * w + x] = 1;
     }
   }
   // Flood fill with typed arrays: components are disjoint, so every component's pixels (as
@@ -199,9 +213,18 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
     return { kind: 'picture', rect: r, fill: flat(color), flatColours: topShare(bins, 8, sample.length) >= 0.9, children: [] };
   }
   if (big && depth < MAX_DEPTH) {
-    // Too big, or too plain, to be one picture: a background of its main (or mean) colour with
-    // its parts found inside. A part as big as the whole is the same texture again: its own
-    // parts are kept instead.
+    // Too big, or too plain, to be one picture: a background of its main colour (its mean, for a
+    // texture filling its box) with its parts found inside. A part as big as the whole is the
+    // same texture again: its own parts are kept instead.
+    if (share < 0.5 && fill < 0.9) {
+      // A sparse tangle of parts (bars, margins) joined by faint fringes (shadows, anti-aliasing):
+      // its parts that stand out clearly from the backdrop, each on their own; failing that, its
+      // parts of the main colour and those of other colours.
+      const clear = search(ctx, r, behind, depth + 1, { pixels, same: false, differs: SAME });
+      const apart = clear.length > 1 || (clear.length === 1 && !sameRect(clear[0].rect, r));
+      const parts = (same: boolean) => search(ctx, r, flat(color), depth + 1, { pixels, same, differs: ctx.differs });
+      return { kind: 'solid', rect: r, fill: null, children: apart ? clear : [...parts(true), ...parts(false)] };
+    }
     const c = share >= 0.5 ? color : meanOf(img, sample);
     const children = search(ctx, r, flat(c), depth + 1).flatMap((k) => (sameRect(k.rect, r) ? k.children : [k]));
     return { kind: 'solid', rect: r, fill: flat(c), children };
