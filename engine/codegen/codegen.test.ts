@@ -109,8 +109,9 @@ for (const stack of STACKS) {
       // Live text.
       const text = await page.evaluate<string>('document.body.innerText');
       for (const t of ['Home', 'About', 'Hello Loupe', 'Get started', 'Turn designs into code']) assert.ok(text.includes(t), `"${t}" is not live text`);
-      // A row is a row, its gap is the gap, its padding the padding.
-      assert.equal(await style(page, 'nav', 'flex-direction'), 'row');
+      // A menu is a list in its nav; a row is a row, its gap is the gap, its padding the padding.
+      assert.equal(await page.evaluate(`document.querySelectorAll('nav > ul > li > a').length`), 2);
+      assert.equal(await style(page, 'nav > ul', 'flex-direction'), 'row');
       const nav = await rect(page, 'nav');
       const [home, about] = await rects(page, 'nav a');
       assert.deepEqual([nav.x, nav.y, nav.width, nav.height], [0, 0, 400, 40]);
@@ -118,7 +119,7 @@ for (const stack of STACKS) {
       assert.equal(home!.y - nav.y, 10);
       assert.ok(Math.abs(about!.x - (home!.x + home!.width) - 12) < 0.01, `gap ${about!.x - (home!.x + home!.width)}`);
       assert.ok(Math.abs(home!.y - about!.y) < 0.01);
-      const cards = await rects(page, 'li');
+      const cards = await rects(page, 'main li');
       assert.deepEqual(cards.map((c) => [c.x, c.y, c.width, c.height]), [[24, 232, 104, 60], [148, 232, 104, 60], [272, 232, 104, 60]]);
       // Absolute placement from boxes.
       assert.deepEqual(Object.values(await rect(page, 'h1')).slice(0, 2), [24, 64]);

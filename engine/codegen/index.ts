@@ -7,7 +7,7 @@ import { LoupeError } from '../errors.ts';
 import { facesFor, fontFaceCss, fontStack, readFace } from './fonts.ts';
 import { RESET_CSS, classRules, elementHtml, htmlDocument, walk } from './html.ts';
 import { inlineHtml, bundleScript, memoryFiles, mountEntry, type FileReader } from './preview.ts';
-import { elementJsx, importName } from './react.ts';
+import { componentSource, elementJsx, importName, type JsxContext } from './react.ts';
 import { compileTailwind, fontThemeNames, toTailwind } from './tailwind.ts';
 import { buildPage, type Element, type Page } from './tree.ts';
 
@@ -83,9 +83,11 @@ function appTsx(page: Page, classOf: (el: Element) => string): string {
   walk(page.root, (el) => {
     if (el.src !== undefined && !imports.has(el.src)) imports.set(el.src, importName(el.src, taken));
   });
-  const body = elementJsx(page.root, { classOf, importOf: (p) => imports.get(p)! });
+  const ctx: JsxContext = { classOf, importOf: (p) => imports.get(p)!, components: [] };
+  const body = elementJsx(page.root, ctx);
   const importLines = [...imports].map(([path, id]) => `import ${id} from './${path}';`).join('\n');
-  return `${importLines}${importLines ? '\n\n' : ''}export default function App() {\n  return (\n${body}\n  );\n}\n`;
+  const components = ctx.components!.map((c) => `${componentSource(c, ctx)}\n\n`).join('');
+  return `${importLines}${importLines ? '\n\n' : ''}${components}export default function App() {\n  return (\n${body}\n  );\n}\n`;
 }
 
 const MAIN_TSX = `import { StrictMode } from 'react';

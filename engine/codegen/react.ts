@@ -94,21 +94,132 @@ export interface JsxContext {
   classOf: (el: Element) => string;
   /** The identifier an asset path was imported as. */
   importOf: (path: string) => string;
+  /** Where a list found to repeat one item shape registers that item as a component. */
+  components?: ItemComponent[];
+  /** Inside a component's template: the props standing for this element's text, src, attributes. */
+  slots?: Map<Element, Slots>;
+}
+
+interface Slots {
+  /** One prop per line of text. */
+  text?: string[];
+  src?: string;
+  attrs?: Map<string, string>;
+}
+
+/** A list item drawn by a component, and the data of every item in the list. */
+export interface ItemComponent {
+  name: string;
+  dataName: string;
+  template: Element;
+  slots: Map<Element, Slots>;
+  /** Props in order, with their TypeScript type. */
+  props: Array<{ name: string; type: 'string' }>;
+  /** Per item: prop → JS expression of its value. */
+  rows: Array<Map<string, string>>;
+}
+
+/** Attributes that carry an item's own content (the rest is the same for every item). */
+const CONTENT_ATTRS = new Set(['alt', 'href', 'aria-label']);
+
+/** The shape of an element: everything but its content. */
+function shapeOf(el: Element, classOf: (el: Element) => string): string {
+  const attrs = el.attrs.map(([k, v]) => (CONTENT_ATTRS.has(k) ? k : `${k}=${v}`)).join(' ');
+  const own = `${el.tag}|${classOf(el)}|${attrs}|${el.text?.length ?? '-'}|${el.src !== undefined}|${el.svg ?? ''}`;
+  return `${own}[${el.children.map((c) => shapeOf(c, classOf)).join(',')}]`;
+}
+
+const PROP_BASE: Record<string, string> = { h1: 'title', h2: 'title', h3: 'title', h4: 'title', h5: 'title', h6: 'title', a: 'label', button: 'label' };
+const pascal = (s: string) => camel(`-${s.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`).replace(/-/g, '') || 'Item';
+
+/**
+ * The items of `list` as one component when every item has the same shape (tags, classes,
+ * attributes) and only their text, pictures and content attributes differ.
+ */
+function itemComponent(list: Element, ctx: JsxContext, taken: Set<string>): ItemComponent | undefined {
+  const items = list.children;
+  if (items.length < 2) return undefined;
+  const shape = shapeOf(items[0]!, ctx.classOf);
+  if (items.some((it) => shapeOf(it, ctx.classOf) !== shape)) return undefined;
+  const template = items[0]!;
+  const slots = new Map<Element, Slots>();
+  const props: ItemComponent['props'] = [];
+  const rows = items.map(() => new Map<string, string>());
+  const used = new Set<string>();
+  const prop = (base: string) => {
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+    used.add(name);
+    props.push({ name, type: 'string' });
+    return name;
+  };
+  // Walks the template and every item in step (they have the same shape).
+  const visit = (t: Element, same: Element[]) => {
+    const s: Slots = {};
+    if (t.text) {
+      s.text = t.text.map(() => prop(PROP_BASE[t.tag] ?? 'text'));
+      s.text.forEach((p, line) => same.forEach((e, i) => rows[i]!.set(p, JSON.stringify(e.text![line]))));
+    }
+    if (t.src !== undefined) {
+      s.src = prop('image');
+      same.forEach((e, i) => rows[i]!.set(s.src!, ctx.importOf(e.src!)));
+    }
+    t.attrs.forEach(([k], a) => {
+      if (!CONTENT_ATTRS.has(k) || same.every((e) => e.attrs[a]![1] === t.attrs[a]![1])) return;
+      const p = prop(camel(k));
+      (s.attrs ??= new Map()).set(k, p);
+      same.forEach((e, i) => rows[i]!.set(p, JSON.stringify(e.attrs[a]![1])));
+    });
+    if (s.text || s.src || s.attrs) slots.set(t, s);
+    t.children.forEach((c, k) => visit(c, same.map((e) => e.children[k]!)));
+  };
+  visit(template, items);
+  if (props.length === 0) return undefined;
+  let name = `${pascal(list.name)}Item`;
+  for (let i = 2; taken.has(name); i++) name = `${pascal(list.name)}Item${i}`;
+  taken.add(name);
+  const dataName = `${name[0]!.toLowerCase()}${name.slice(1)}s`;
+  return { name, dataName, template, slots, props, rows };
 }
 
 export function elementJsx(el: Element, ctx: JsxContext): string {
   const cls = ctx.classOf(el);
   if (el.svg !== undefined) return svgToJsx(el.svg, cls);
+  const slots = ctx.slots?.get(el);
   const attrs = cls ? [`className=${jsxAttrValue(cls)}`] : [];
-  if (el.src !== undefined) attrs.push(`src={${ctx.importOf(el.src)}}`);
-  for (const [k, v] of el.attrs) attrs.push(`${k}=${jsxAttrValue(v)}`);
+  if (el.src !== undefined) attrs.push(`src={${slots?.src ?? ctx.importOf(el.src)}}`);
+  for (const [k, v] of el.attrs) {
+    const p = slots?.attrs?.get(k);
+    attrs.push(p ? `${k}={${p}}` : `${k}=${jsxAttrValue(v)}`);
+  }
   const open = `<${el.tag}${attrs.length ? ' ' + attrs.join(' ') : ''}`;
   if (el.text) {
-    const body = el.text.map(jsxText).join('<br />');
+    const body = (slots?.text ? slots.text.map((p) => `{${p}}`) : el.text.map(jsxText)).join('<br />');
     return body ? `${open}>${body}</${el.tag}>` : `${open} />`;
   }
   if (el.children.length === 0) return `${open} />`;
+  if (el.tag === 'ul' && ctx.components && !ctx.slots) {
+    const c = itemComponent(el, ctx, new Set(ctx.components.map((x) => x.name)));
+    if (c) {
+      ctx.components.push(c);
+      const key = c.props.find((p) => new Set(c.rows.map((r) => r.get(p.name))).size === c.rows.length);
+      const call = key ? `<${c.name} key={item.${key.name}} {...item} />` : `<${c.name} key={i} {...item} />`;
+      return `${open}>\n{${c.dataName}.map((item${key ? '' : ', i'}) => (${call}))}\n</${el.tag}>`;
+    }
+  }
   return `${open}>\n${el.children.map((c) => elementJsx(c, ctx)).join('\n')}\n</${el.tag}>`;
+}
+
+/** The component, its props type and its data array, as module-level code. */
+export function componentSource(c: ItemComponent, ctx: JsxContext): string {
+  const propsType = `${c.name}Props`;
+  const body = elementJsx(c.template, { ...ctx, slots: c.slots });
+  const rows = c.rows.map((r) => `  { ${[...r].map(([k, v]) => `${k}: ${v}`).join(', ')} },`).join('\n');
+  return [
+    `type ${propsType} = { ${c.props.map((p) => `${p.name}: ${p.type}`).join('; ')} };`,
+    `function ${c.name}({ ${c.props.map((p) => p.name).join(', ')} }: ${propsType}) {\n  return (\n${body}\n  );\n}`,
+    `const ${c.dataName}: ${propsType}[] = [\n${rows}\n];`,
+  ].join('\n\n');
 }
 
 /** `assets/hero-photo.png` → `heroPhoto`, distinct from the others taken. */

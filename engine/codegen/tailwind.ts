@@ -27,10 +27,10 @@ function spacing(prefix: string, value: string): string {
 function boxSides(p: 'p' | 'm', value: string): string[] {
   const v = value.split(' ');
   if (v.length === 1) return [spacing(p, v[0]!)];
-  if (v.length === 2) return [spacing(`${p}y`, v[0]!), spacing(`${p}x`, v[1]!)];
+  // Preflight zeroes every margin and padding: a zero side needs no class.
+  if (v.length === 2) return [v[0] === '0' ? '' : spacing(`${p}y`, v[0]!), v[1] === '0' ? '' : spacing(`${p}x`, v[1]!)].filter(Boolean);
   const [t, r, b, l] = v as [string, string, string, string];
   const out: string[] = [];
-  // Preflight zeroes every margin and padding: a zero side needs no class.
   if (t !== b || r !== l) {
     for (const [side, x] of [['t', t], ['r', r], ['b', b], ['l', l]] as const) if (x !== '0') out.push(spacing(`${p}${side}`, x));
     return out;

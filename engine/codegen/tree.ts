@@ -74,6 +74,8 @@ export const isSingleLine = (t: TextNode) => t.box.height < 1.5 * t.style.lineHe
 
 const PHRASING = new Set(['button', 'a', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label']);
 const INLINE = new Set(['span', 'a', 'button', 'label']);
+/** Declarations that place an element in its parent's layout, rather than draw it (position:relative excepted: it anchors the element's own absolute children). */
+const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'text-align']);
 
 const FRAME_TAGS: Partial<Record<NonNullable<FrameNode['role']>, string>> = {
   header: 'header', nav: 'nav', main: 'main', footer: 'footer', section: 'section', article: 'article', aside: 'aside',
@@ -148,16 +150,42 @@ class Builder {
       attrs.push(['role', 'img'], ['aria-label', n.name ?? n.role]);
     }
     const name = ctx.parent ? this.nameFor(n, 'box') : this.uniqueName(slug(n.name ?? '') || 'page');
-    const decls = [...placement(n, ctx), ...frameLayout(n, tag), ...sizing(n, ctx), ...margin(n, ctx)];
+    // A menu is a list inside its landmark: <nav><ul><li><a>…; the list does the layout.
+    const menu = tag === 'nav' && !ctx.phrasing && n.children.length >= 2 && n.children.every((c) => c.role === 'link' || c.role === 'listitem');
+    const layout = frameLayout(n, tag);
+    const decls = [...placement(n, ctx), ...(menu ? [] : layout), ...sizing(n, ctx), ...margin(n, ctx)];
     decls.push(...this.visual(n.style, tag));
+    const inner = menu ? 'ul' : tag;
     const childCtx: Ctx = {
       parent: n,
-      parentTag: tag,
+      parentTag: inner,
       phrasing: ctx.phrasing || PHRASING.has(tag),
       inButton: ctx.inButton || tag === 'button',
     };
-    const children = n.children.map((c) => this.node(c, childCtx));
+    let children = n.children.map((c) => this.node(c, childCtx));
+    if (inner === 'ul') children = children.map((c) => (c.tag === 'li' ? c : this.listItem(c)));
+    if (menu) children = [{ tag: 'ul', name: this.uniqueName(`${name}-list`), attrs: [], decls: layout, children }];
     return { tag, name, attrs, decls, children };
+  }
+
+  /**
+   * `el` inside an <li> of its own: the item takes its place in the list (position, margins,
+   * flex sizing, text alignment); what it draws stays on it.
+   */
+  private listItem(el: Element): Element {
+    const keepsSize = el.text === undefined;
+    const outer: Decl[] = [];
+    const own: Decl[] = [];
+    for (const d of el.decls) {
+      if (PLACE_PROPS.has(d[0]) && !(d[0] === 'position' && d[1] === 'relative')) outer.push(d);
+      else if (d[0] === 'width' || d[0] === 'height') {
+        outer.push(d);
+        if (keepsSize) own.push(d);
+      } else own.push(d);
+    }
+    // Text keeps the line box it had as a flex item (an inline <a> would only be as tall as its glyphs).
+    if (el.text !== undefined && INLINE.has(el.tag)) own.unshift(['display', 'block']);
+    return { tag: 'li', name: this.uniqueName(`${el.name}-item`), attrs: [], decls: outer, children: [{ ...el, decls: own }] };
   }
 
   private text(n: TextNode, ctx: Ctx): Element {

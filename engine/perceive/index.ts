@@ -7,7 +7,7 @@ import type { TextBlock } from '../ir/text-block.ts';
 import { frame, noStyle } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { LoupeError } from '../errors.ts';
-import { arrangeFlow, nestByContainment } from '../layout/flow.ts';
+import { inferLayout } from '../layout/index.ts';
 import { closeOcr, detectText, recogniser, RECOGNISERS } from './ocr.ts';
 import { dominantColour, rectPixels, toHex, type IntRect } from './pixels.ts';
 import { measureLines, readLines } from './text-lines.ts';
@@ -66,7 +66,7 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
     sizing: { width: 'fixed', height: 'fixed' },
     style: { ...noStyle(), fills: [{ type: 'solid', color: toHex(background) }] },
   });
-  arrangeFlow(nestByContainment(root, items), () => newId('r'));
+  inferLayout(root, items, () => newId('r'));
   const design = parseDesign({
     version: 1,
     viewport: { width: image.width, height: image.height },

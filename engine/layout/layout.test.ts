@@ -1,0 +1,132 @@
+// Layout inference end to end: absolute boxes, as perception measures them, go through
+// inferLayout and the three generators, and the rendered DOM must be the flow a developer
+// would write (a nav list at the far end of its header row, a centred heading and button, a
+// card grid as a list with the measured gaps) while every box stays where it was measured.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { Design, DesignNode } from '../ir/schema.ts';
+import { frame, noStyle, text } from '../ir/build.ts';
+import { parseDesign } from '../ir/validate.ts';
+import { RenderPool } from '../render/pool.ts';
+import { checkCode } from '../compare/code-checks.ts';
+import { buildPreview, generate, STACKS } from '../codegen/index.ts';
+import { BLUE_PNG_BASE64 } from '../codegen/fixtures.ts';
+import { inferLayout } from './index.ts';
+
+const pool = new RenderPool(2);
+test.after(() => pool.close());
+
+const fill = (color: string) => ({ ...noStyle(), fills: [{ type: 'solid' as const, color }] });
+const fixed = { width: 'fixed', height: 'fixed' } as const;
+const LINKS: Array<[string, number]> = [['Home', 44], ['Docs', 40], ['Pricing', 56], ['Blog', 36]];
+const CARD = { width: 232, height: 120, gap: 28, left: 24, top: 280 };
+const cardBox = (i: number) => ({ x: CARD.left + (i % 3) * (CARD.width + CARD.gap), y: CARD.top + Math.floor(i / 3) * (CARD.height + CARD.gap), width: CARD.width, height: CARD.height });
+
+/** A landing page as perception reports it: loose text lines, frames and pictures, all absolute. */
+function measuredPage(): Design {
+  let n = 0;
+  const id = () => `n${++n}`;
+  const items: DesignNode[] = [
+    frame(id(), { x: 0, y: 0, width: 800, height: 64 }, [], { sizing: fixed, style: fill('#1a2b3c') }),
+    text(id(), { x: 24, y: 20, width: 70, height: 24 }, 'Loupe', { fontSize: 20, lineHeight: 24, fontWeight: 700, color: '#ffffff' }, { sizing: { width: 'fixed', height: 'hug' } }),
+  ];
+  // Links right-aligned at x = 776, 24 px apart.
+  let x = 776 - LINKS.reduce((s, [, w]) => s + w, 0) - 24 * (LINKS.length - 1);
+  for (const [label, w] of LINKS) {
+    items.push(text(id(), { x, y: 22, width: w, height: 20 }, label, { color: '#ffffff' }, { sizing: { width: 'fixed', height: 'hug' } }));
+    x += w + 24;
+  }
+  items.push(
+    text(id(), { x: 250, y: 104, width: 300, height: 40 }, 'Designs into code', { fontSize: 36, lineHeight: 40, fontWeight: 700 }, { sizing: { width: 'fixed', height: 'hug' } }),
+    text(id(), { x: 290, y: 160, width: 220, height: 20 }, 'Render, compare, repeat.', {}, { sizing: { width: 'fixed', height: 'hug' } }),
+    frame(id(), { x: 340, y: 204, width: 120, height: 40 }, [], { sizing: fixed, style: fill('#e63946') }),
+    text(id(), { x: 380, y: 214, width: 40, height: 20 }, 'Start', { color: '#ffffff' }, { sizing: { width: 'fixed', height: 'hug' } }),
+  );
+  for (let i = 0; i < 6; i++) {
+    const b = cardBox(i);
+    items.push(
+      frame(id(), b, [], { sizing: fixed, style: fill('#f1f1f1') }),
+      text(id(), { x: b.x + 16, y: b.y + 16, width: 60, height: 20 }, `Card ${i + 1}`, {}, { sizing: { width: 'fixed', height: 'hug' } }),
+      { type: 'image', id: id(), box: { x: b.x + 16, y: b.y + 48, width: 48, height: 48 }, sizing: fixed, assetId: 'blue', alt: '', fit: 'fill' },
+    );
+  }
+  const root = frame('root', { x: 0, y: 0, width: 800, height: 600 }, [], { name: 'Landing', sizing: fixed, style: fill('#ffffff') });
+  inferLayout(root, items, id);
+  return parseDesign({
+    version: 1,
+    viewport: { width: 800, height: 600 },
+    root,
+    assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
+  });
+}
+
+const design = measuredPage();
+
+type Rect = [number, number, number, number];
+const rects = (page: Page, selector: string) =>
+  page.evaluate<Rect[]>(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })`);
+const css = (page: Page, selector: string, prop: string) =>
+  page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(prop)})`);
+const near = (a: Rect, b: Rect, what: string) => assert.ok(a.every((v, i) => Math.abs(v - b[i]!) <= 1), `${what}: ${a} is not ${b}`);
+
+test('roles: header with a nav of links, main, a level-1 heading, a paragraph, a button, a list of cards with alt text', () => {
+  const all: DesignNode[] = [];
+  const walk = (n: DesignNode) => {
+    all.push(n);
+    if (n.type === 'frame') n.children.forEach(walk);
+  };
+  walk(design.root);
+  const byText = (t: string) => all.find((n) => n.type === 'text' && n.text === t)!;
+  assert.deepEqual(design.root.children.map((c) => c.role), ['header', 'main']);
+  assert.equal(byText('Designs into code').role, 'heading');
+  assert.equal((byText('Designs into code') as { level?: number }).level, 1);
+  assert.equal(byText('Render, compare, repeat.').role, 'paragraph');
+  for (const [label] of LINKS) assert.equal(byText(label).role, 'link');
+  assert.equal(all.filter((n) => n.role === 'button').length, 1);
+  assert.equal(all.filter((n) => n.role === 'listitem').length, 6);
+  assert.deepEqual(all.flatMap((n) => (n.type === 'image' ? [n.alt] : [])), ['Card 1', 'Card 2', 'Card 3', 'Card 4', 'Card 5', 'Card 6']);
+});
+
+test('react-tailwind renders a repeated card as a typed component mapped over its data', async () => {
+  const code = await generate(design, 'react-tailwind');
+  const app = code.files.find((f) => f.path === 'App.tsx')!.contents as string;
+  assert.match(app, /type (\w+)Props = \{ [^}]*text: string[^}]*image: string[^}]*\};/);
+  assert.match(app, /function \w+Item\(\{ [^}]+ \}: \w+Props\)/);
+  assert.match(app, /\{\w+Items\.map\(\(item\) => \(\s*<\w+Item key=\{item\.\w+\} \{\.\.\.item\} \/>/);
+  assert.match(app, /\{ text: 'Card 6', image: blue, alt: 'Card 6' \}/);
+});
+
+for (const stack of STACKS) {
+  test(`${stack}: rows, gaps, alignment and lists render where the design put them`, async () => {
+    const html = await buildPreview(await generate(design, stack));
+    await pool.withPage(html, design.viewport, async (page) => {
+      // The nav is a list of links at the far end of the header's row, 24 px apart.
+      assert.equal(await css(page, 'header > *', 'justify-content'), 'space-between');
+      const links = await rects(page, 'header nav > ul > li > a');
+      assert.equal(links.length, LINKS.length);
+      assert.equal(await css(page, 'header nav > ul', 'column-gap'), '24px');
+      assert.ok(Math.abs(links[0]![1] - 22) <= 1, `links at y ${links[0]![1]}`);
+      // Centred content is centred by the layout, not pushed by margins.
+      const [h1] = await rects(page, 'main h1');
+      assert.ok(Math.abs(h1![0] + h1![2] / 2 - 400) <= 1, `h1 centre ${h1![0] + h1![2] / 2}`);
+      assert.equal(await css(page, 'main h1', 'text-align'), 'center');
+      assert.equal(await css(page, 'main h1', 'margin-left'), '0px');
+      near((await rects(page, 'main button'))[0]!, [340, 204, 120, 40], 'button');
+      assert.equal(await css(page, 'main button', 'background-color'), 'rgb(230, 57, 70)');
+      // The cards are a list laid out as a 3-column grid with the measured gaps.
+      assert.equal(await css(page, 'main ul', 'display'), 'grid');
+      assert.equal((await css(page, 'main ul', 'grid-template-columns')).split(' ').length, 3);
+      assert.equal(await css(page, 'main ul', 'column-gap'), `${CARD.gap}px`);
+      assert.equal(await css(page, 'main ul', 'row-gap'), `${CARD.gap}px`);
+      const cards = await rects(page, 'main ul > li');
+      assert.equal(cards.length, 6);
+      cards.forEach((c, i) => {
+        const b = cardBox(i);
+        near(c, [b.x, b.y, b.width, b.height], `card ${i + 1}`);
+      });
+      const checks = await checkCode(page);
+      assert.equal(checks.absoluteShare, 0);
+    });
+  });
+}
