@@ -51,6 +51,9 @@ const SPECIMENS = [
   { text: 'Light headline words', size: 32, weight: 400 },
 ];
 
+const PARAGRAPH = 'Every order ships from our own warehouse within two working days, packed in recycled boxes, and you can follow it from the moment it leaves until it reaches your door.';
+const MENU = ['Home page', 'About the team', 'Our shops', 'Contact us'];
+
 let page: Perception | undefined;
 async function specimenPage(): Promise<Perception> {
   if (page) return page;
@@ -65,6 +68,8 @@ async function specimenPage(): Promise<Perception> {
     <div style="position:absolute;left:40px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Left column words end</div>
     <div style="position:absolute;left:240px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Right column starts here</div>
     <p style="position:absolute;left:40px;top:480px;margin:0;font:14px Arial;color:#222222;white-space:nowrap">Status <span style="background:#bfe9ff;padding:3px 6px">Shipped</span> today</p>
+    <p id="para" style="position:absolute;left:40px;top:530px;width:430px;margin:0;font:15px/22px Arial;color:#222222">${PARAGRAPH}</p>
+    <div style="position:absolute;left:640px;top:530px;font:15px/22px Arial;color:#222222">${MENU.join('<br>')}</div>
   </body>`;
   page = await perceive(await render(html));
   return page;
@@ -101,6 +106,23 @@ test('a word on a tinted chip is read against the chip', async () => {
   const chip = node(result, 'Shipped');
   assert.ok(hexDist(chip.style.color, '#222222') <= 40, `chip text colour ${chip.style.color}`);
   assert.ok(!/Status|today/.test(chip.text), `chip run joined its neighbours: ${chip.text}`);
+});
+
+test('the lines of a wrapped paragraph are one text node, as wide as its lines, one line box per line', async () => {
+  const result = await specimenPage();
+  const para = node(result, PARAGRAPH);
+  assert.ok(textSimilarity(para.text, PARAGRAPH) >= 0.95, para.text);
+  const lines = Math.round(para.box.height / para.style.lineHeight);
+  assert.ok(lines >= 3, `${lines} lines`);
+  assert.ok(Math.abs(para.style.lineHeight - 22) <= 1, `line height ${para.style.lineHeight}`);
+  assert.ok(Math.abs(para.style.fontSize - 15) <= 1, `size ${para.style.fontSize}`);
+  // No wider than the design's column, no narrower than its lines.
+  assert.ok(para.box.width <= 430 && para.box.width >= 380, `width ${para.box.width}`);
+});
+
+test('a stack of short menu items stays one node per item', async () => {
+  const result = await specimenPage();
+  for (const item of MENU) assert.ok(textSimilarity(node(result, item).text, item) >= 0.85, item);
 });
 
 test('size and weight rules on measured glyph zones and stems', () => {

@@ -1,8 +1,11 @@
-// Typography from glyph pixels: each read text line becomes a text node whose font size,
-// weight, line box and colour make a browser draw it where the design has it.
+// Typography from glyph pixels: each read text line gets a font size, weight and letter
+// spacing that make a browser draw it as wide and as high as the design has it; consecutive
+// lines set as one paragraph become one multi-line text node whose box wraps where the
+// design's lines break.
 import type { TextNode } from '../ir/schema.ts';
 import { text as textNode } from '../ir/build.ts';
-import { toHex } from './pixels.ts';
+import { dist, toHex } from './pixels.ts';
+import { faceMetrics, textWidth } from './font-metrics.ts';
 import type { TextLine } from './text-lines.ts';
 
 // Glyph metrics of the common sans faces (Arial/Helvetica/Liberation Sans), in em.
@@ -11,11 +14,17 @@ const X_HEIGHT = 0.519;
 const DESCENT = 0.21;
 const ASCENT_CONTENT = 0.905;
 const CONTENT = 1.149;
+/** Side bearings of a line's first and last glyphs together, em: ink is this much narrower than the advances. */
+const BEARINGS = 0.07;
 /**
  * Stem width over font size above which text is bold: Arial's regular stems are ~0.09 em,
- * its bold ones ~0.15 em (stems measured by coverage, see text-lines.ts stemWidth).
+ * its bold ones ~0.14 em (stems measured by coverage, see text-lines.ts stemWidth).
  */
 const BOLD_STEM = 0.12;
+/** Fewest words a line needs for the line below to count as its continuation. */
+const MIN_WRAPPED_WORDS = 4;
+/** How far the width may move the size found from the ink height (OCR may misread a glyph or two). */
+const WIDTH_TRUST = 0.1;
 
 /** Font size from the ink height and which glyph zones the text reaches. */
 export function estimateFontSize(inkHeight: number, text: string): number {
@@ -30,19 +39,136 @@ export function estimateWeight(stroke: number, fontSize: number): 400 | 700 {
   return stroke / fontSize > BOLD_STEM ? 700 : 400;
 }
 
-export function toTextNode(l: TextLine, id: string): TextNode {
-  const inkH = l.ink.y1 - l.ink.y0;
-  const fontSize = estimateFontSize(inkH, l.text);
-  const lineHeight = Math.round(fontSize * 1.2);
+export interface LineType {
+  fontSize: number;
+  fontWeight: 400 | 700;
+  /** px per character */
+  letterSpacing: number;
+  /** baseline, image px */
+  baseline: number;
+}
+
+const ink = (text: string, fontSize: number, bold: boolean, letterSpacing = 0) =>
+  textWidth(faceMetrics('sans', bold), text, fontSize, letterSpacing) - BEARINGS * fontSize - letterSpacing;
+
+/**
+ * Size, weight and spacing of one line. The ink height gives the size to a pixel; the ink
+ * width, against the bundled face's advances, refines it (within WIDTH_TRUST) and what is left
+ * over becomes letter spacing, so the rendered line is as wide as the design's.
+ */
+export function lineType(l: TextLine): LineType {
+  const inkW = l.ink.x1 - l.ink.x0;
+  const byHeight = estimateFontSize(l.ink.y1 - l.ink.y0, l.text);
+  const fontWeight = estimateWeight(l.stroke, byHeight);
+  const bold = fontWeight === 700;
+  const perPx = ink(l.text, 1, bold);
+  const byWidth = perPx > 0 ? inkW / perPx : byHeight;
+  const fontSize = Math.round(Math.min(byHeight * (1 + WIDTH_TRUST), Math.max(byHeight * (1 - WIDTH_TRUST), byWidth)) * 2) / 2;
+  const gaps = Math.max(1, [...l.text].length - 1);
+  const spacing = (inkW - ink(l.text, fontSize, bold)) / gaps;
+  const letterSpacing = Math.abs(spacing) < 0.1 ? 0 : Math.round(Math.max(-0.05 * fontSize, Math.min(0.1 * fontSize, spacing)) * 10) / 10;
   const deep = /[gjpqy,;]/.test(l.text);
-  // Place the line box so that a sans face at this size puts its baseline where the ink's is.
-  const baseline = l.ink.y1 - (deep ? DESCENT * fontSize : 0);
+  return { fontSize, fontWeight, letterSpacing, baseline: l.ink.y1 - (deep ? DESCENT * fontSize : 0) };
+}
+
+/**
+ * Groups lines (sorted top to bottom) into paragraphs: a line continues the paragraph above
+ * when it has the same size, weight, colour and left edge, sits one regular line pitch below,
+ * and a box as wide as the widest line would have broken the line above before this line's
+ * first word. Everything else starts a paragraph of its own.
+ */
+export function groupParagraphs(lines: TextLine[]): TextLine[][] {
+  const types = new Map(lines.map((l) => [l, lineType(l)]));
+  const paraOf = new Map<TextLine, TextLine[]>();
+  const out: TextLine[][] = [];
+  for (const [i, l] of lines.entries()) {
+    // The nearest line above that shares some of this line's columns.
+    let above: TextLine | undefined;
+    for (const u of lines.slice(0, i))
+      if (u.ink.y1 <= l.ink.y0 && u.ink.x0 < l.ink.x1 && l.ink.x0 < u.ink.x1 && (!above || u.ink.y1 > above.ink.y1)) above = u;
+    const para = above && paraOf.get(above);
+    if (para && para[para.length - 1] === above && !continuedOnItsRow(above, lines, types) && continues(para, l, types)) para.push(l);
+    else out.push([l]);
+    paraOf.set(l, para && para[para.length - 1] === l ? para : out[out.length - 1]);
+  }
+  return out;
+}
+
+/**
+ * Whether another run follows the line on its own row (a link after a label, the next cell):
+ * then the line ended there because its text did, not because the box was full.
+ */
+function continuedOnItsRow(l: TextLine, lines: TextLine[], types: Map<TextLine, LineType>): boolean {
+  // Farther than a word space plus bearings, nearer than a column gutter.
+  const reach = 0.6 * types.get(l)!.fontSize;
+  const h = l.ink.y1 - l.ink.y0;
+  return lines.some((r) => r !== l && r.ink.x0 >= l.ink.x1 && r.ink.x0 - l.ink.x1 <= reach &&
+    Math.min(r.ink.y1, l.ink.y1) - Math.max(r.ink.y0, l.ink.y0) > 0.5 * Math.min(h, r.ink.y1 - r.ink.y0));
+}
+
+function continues(para: TextLine[], l: TextLine, types: Map<TextLine, LineType>): boolean {
+  const last = para[para.length - 1];
+  // A line of a few words over another is more likely a list than a wrapped paragraph.
+  if (last.text.split(' ').length < MIN_WRAPPED_WORDS) return false;
+  const a = types.get(last)!, b = types.get(l)!;
+  if (a.fontWeight !== b.fontWeight || Math.abs(a.fontSize - b.fontSize) > 0.12 * a.fontSize) return false;
+  if (dist(last.color, l.color) > 40 || dist(last.background, l.background) > 20) return false;
+  if (Math.abs(l.ink.x0 - para[0].ink.x0) > Math.max(2, 0.1 * a.fontSize)) return false;
+  const pitch = b.baseline - a.baseline;
+  if (l.ink.y0 < last.ink.y1 || pitch < 1.05 * a.fontSize || pitch > 2 * a.fontSize) return false;
+  if (para.length > 1 && Math.abs(pitch - (a.baseline - types.get(para[para.length - 2])!.baseline)) > 2) return false;
+  return wrapsLikeDesign([...para, l], types) !== null;
+}
+
+/**
+ * A box width that wraps the paragraph's text where the design broke it: at least the widest
+ * rendered line, and narrower than any line plus a space and the next line's first word. Null
+ * when no width does both.
+ */
+function wrapsLikeDesign(para: TextLine[], types: Map<TextLine, LineType>): number | null {
+  const { fontSize, fontWeight, letterSpacing } = paragraphType(para, types);
+  const bold = fontWeight === 700;
+  const widths = para.map((l) => ink(l.text, fontSize, bold, letterSpacing) + BEARINGS * fontSize);
+  // A little room, so rounding in the browser does not push a last word down.
+  const width = Math.ceil(Math.max(...widths) + 0.15 * fontSize);
+  for (let i = 0; i + 1 < para.length; i++) {
+    const next = para[i + 1].text.split(' ')[0];
+    const room = widths[i] + textWidth(faceMetrics('sans', bold), ` ${next}`, fontSize, letterSpacing);
+    if (room <= width + 0.1 * fontSize) return null;
+  }
+  return width;
+}
+
+function paragraphType(para: TextLine[], types: Map<TextLine, LineType>): LineType {
+  const ts = para.map((l) => types.get(l)!);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return {
+    fontSize: median(ts.map((t) => t.fontSize)),
+    fontWeight: ts[0].fontWeight,
+    letterSpacing: median(ts.map((t) => t.letterSpacing)),
+    baseline: ts[0].baseline,
+  };
+}
+
+/** One text node for a paragraph (one or more lines, top to bottom). */
+export function toTextNode(para: TextLine[], id: string): TextNode {
+  const types = new Map(para.map((l) => [l, lineType(l)]));
+  const { fontSize, fontWeight, letterSpacing, baseline } = paragraphType(para, types);
+  const pitch = para.length > 1 ? (types.get(para[para.length - 1])!.baseline - baseline) / (para.length - 1) : 1.2 * fontSize;
+  const lineHeight = Math.round(pitch);
+  // Place the line box so that a sans face at this size puts the first baseline where the ink's is.
   const top = baseline - ASCENT_CONTENT * fontSize - (lineHeight - CONTENT * fontSize) / 2;
-  const box = { x: l.ink.x0, y: Math.round(top), width: l.ink.x1 - l.ink.x0 + 1, height: lineHeight };
-  return textNode(id, box, l.text, {
+  const x = Math.min(...para.map((l) => l.ink.x0));
+  const width = para.length > 1
+    ? wrapsLikeDesign(para, types)!
+    : para[0].ink.x1 - para[0].ink.x0 + 1;
+  // The colour of the paragraph's longest line: the one with most glyph pixels.
+  const main = para.reduce((a, b) => (b.ink.x1 - b.ink.x0 > a.ink.x1 - a.ink.x0 ? b : a));
+  return textNode(id, { x, y: Math.round(top), width, height: lineHeight * para.length }, para.map((l) => l.text).join(' '), {
     fontSize,
     lineHeight,
-    fontWeight: estimateWeight(l.stroke, fontSize),
-    color: toHex(l.color),
+    fontWeight,
+    letterSpacing,
+    color: toHex(main.color),
   }, { sizing: { width: 'fixed', height: 'hug' } });
 }
