@@ -34,6 +34,7 @@ function perceivedPage() {
       <div style="${at(60, 160, 320, 200)};border:1px solid #e5e7eb;border-radius:12px"></div>
       <img src="${photo}" style="${at(440, 180, 240, 160)}">
       <img src="${icon}" style="${at(760, 200, 40, 40)}">
+      <div style="${at(880, 160, 320, 200)};background:#ffffff;box-shadow:0 4px 12px rgba(0,0,0,0.15)"></div>
       <div style="${at(0, 400, 1280, 300)};background:#f3f4f6"></div>
       <div style="${at(60, 440, 320, 200)};background:#ffffff;border-radius:8px;box-shadow:0 4px 12px rgba(0,0,0,0.2)"></div>
       <div style="${at(700, 440, 400, 200)};background:linear-gradient(90deg,#f97316,#db2777)"></div>
@@ -95,6 +96,14 @@ test('a white card on a grey band keeps its box, an 8-px radius and a soft shado
   assert.ok(s.y >= 2 && s.y <= 6 && Math.abs(s.x) <= 1, `offset ${s.x},${s.y}`);
   assert.ok(s.blur >= 6 && s.blur <= 20, `blur ${s.blur}`);
   assert.ok(s.alpha >= 0.1 && s.alpha <= 0.35, `alpha ${s.alpha}`);
+});
+
+test('a white card on the white page is found by its shadow alone', async () => {
+  const { regions } = await perceivedPage();
+  const { region: card, off } = nearest(regions, rect(880, 160, 320, 200));
+  assert.ok(off <= 2, `card at ${JSON.stringify(card.rect)}`);
+  assert.equal(toHex(colourAt(card.fill!, 0, 0)), '#ffffff');
+  assert.ok(card.shadow && card.shadow.y >= 2 && card.shadow.blur >= 6 && card.shadow.alpha <= 0.3, `shadow ${JSON.stringify(card.shadow)}`);
 });
 
 test('vertical and horizontal gradients are fitted along their axis with their end colours', async () => {

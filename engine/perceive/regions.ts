@@ -37,6 +37,10 @@ const MIN_AREA = 48;
 /** Thin lines at least this long are dividers. */
 const MIN_LINE = 16;
 const MAX_DEPTH = 4;
+/** Widest fringe a drop shadow casts past its box. */
+const MAX_FRINGE = 48;
+/** Darkest shadow a ring may be read as (a darker ring is a line drawn around something). */
+const MAX_SHADE = 0.6;
 
 export interface RegionOptions {
   /** largest picture, as a share of the page area */
@@ -186,6 +190,12 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
     // A rectangle outline (a bordered box): the ring's pixels hug its edges, the inside is open.
     const ring = tightBox(ctx, pixels, color);
     if (isOutline(ctx, ring.rect, pixels, color)) return outlineRegion(ctx, ring.rect, r, color, behind);
+    const box = hollowBox(ctx, r, pixels);
+    const shadow = box && dropShadow(img, box, r, behind);
+    if (box && shadow && shadow.alpha <= MAX_SHADE) {
+      // A box of the backdrop's own colour, seen only by the shadow it casts around itself.
+      return { kind: 'solid', rect: box, fill: flat(colourAt(behind, box.x0, box.y0)), shadow, children: [] };
+    }
   }
   if (share >= 0.6) {
     // Mostly one colour: the fill's own extent (shadows, borders and anti-aliased edges left out).
@@ -213,9 +223,7 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
     return { kind: 'picture', rect: r, fill: flat(color), flatColours: topShare(bins, 8, sample.length) >= 0.9, children: [] };
   }
   if (big && depth < MAX_DEPTH) {
-    // Too big, or too plain, to be one picture: a background of its main colour (its mean, for a
-    // texture filling its box) with its parts found inside. A part as big as the whole is the
-    // same texture again: its own parts are kept instead.
+    // Too big, or too plain, to be one picture.
     if (share < 0.5 && fill < 0.9) {
       // A sparse tangle of parts (bars, margins) joined by faint fringes (shadows, anti-aliasing):
       // its parts that stand out clearly from the backdrop, each on their own; failing that, its
@@ -225,6 +233,8 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
       const parts = (same: boolean) => search(ctx, r, flat(color), depth + 1, { pixels, same, differs: ctx.differs });
       return { kind: 'solid', rect: r, fill: null, children: apart ? clear : [...parts(true), ...parts(false)] };
     }
+    // A background of its main colour (its mean, for a texture) with its parts found inside. A
+    // part as big as the whole is the same texture again: its own parts are kept instead.
     const c = share >= 0.5 ? color : meanOf(img, sample);
     const children = search(ctx, r, flat(c), depth + 1).flatMap((k) => (sameRect(k.rect, r) ? k.children : [k]));
     return { kind: 'solid', rect: r, fill: flat(c), children };
@@ -259,6 +269,36 @@ function outlineRegion(ctx: Ctx, ring: IntRect, outer: IntRect, color: Rgb, behi
   const region: Region = { kind: 'solid', rect: ring, fill: null, border: { color, width }, children: [] };
   decorate(ctx, region, outer, behind);
   return region;
+}
+
+/**
+ * The open rectangle a ring-shaped component encloses, read from the middle of its bounding box
+ * outward to the ring's first pixel on each side; null when a side is not closed or the ring is
+ * thicker than a shadow's fringe.
+ */
+function hollowBox(ctx: Ctx, r: IntRect, pixels: Int32Array): IntRect | null {
+  const { img } = ctx;
+  const w = r.x1 - r.x0, h = r.y1 - r.y0;
+  const own = new Uint8Array(w * h);
+  for (const p of pixels) own[(((p / img.width) | 0) - r.y0) * w + (p % img.width) - r.x0] = 1;
+  const mx = w >> 1, my = h >> 1;
+  if (own[my * w + mx]) return null;
+  const reach = (dx: number, dy: number) => {
+    for (let x = mx, y = my; x >= 0 && x < w && y >= 0 && y < h; x += dx, y += dy) if (own[y * w + x]) return dx ? x : y;
+    return -1;
+  };
+  const left = reach(-1, 0), right = reach(1, 0), top = reach(0, -1), bottom = reach(0, 1);
+  // A light shadow offset downward may leave the top fringe too faint to join the ring: one
+  // open side ends at the ring's own extent.
+  if ([left, right, top, bottom].filter((v) => v < 0).length > 1) return null;
+  const box = {
+    x0: left < 0 ? r.x0 : r.x0 + left + 1,
+    y0: top < 0 ? r.y0 : r.y0 + top + 1,
+    x1: right < 0 ? r.x1 : r.x0 + right,
+    y1: bottom < 0 ? r.y1 : r.y0 + bottom,
+  };
+  const thickest = Math.max(box.x0 - r.x0, r.x1 - box.x1, box.y0 - r.y0, r.y1 - box.y1);
+  return box.x1 - box.x0 >= 16 && box.y1 - box.y0 >= 16 && thickest <= MAX_FRINGE ? box : null;
 }
 
 /** Sets the box region's corner radii, when any is rounded, and its drop shadow, when it casts one. */
