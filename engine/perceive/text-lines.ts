@@ -16,8 +16,10 @@ export interface TextLine {
   color: Rgb;
   /** ink pixels / ink-box area; bold text scores higher */
   density: number;
-  /** median stroke run length across rows, px */
+  /** median stem width, px (see stemWidth) */
   stroke: number;
+  /** horizontal shift per row up that makes the glyphs' stems upright: ~0 roman, ~0.1–0.25 italic */
+  slant: number;
   text: string;
   confidence: number;
 }
@@ -197,7 +199,43 @@ function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<Measur
   const color = inkColour(img, ink, background);
   if (!color) return null;
   const area = (ink.x1 - ink.x0) * (ink.y1 - ink.y0);
-  return { ink, color, density: n / area, stroke: stemWidth(img, ink, background, color) };
+  return { ink, color, density: n / area, stroke: stemWidth(img, ink, background, color), slant: slant(img, ink, background, color) };
+}
+
+/**
+ * The slant of the glyphs: the shear under which the ink's column profile is sharpest (upright
+ * stems stack into few columns). Each pixel adds its coverage, split between the two columns
+ * it falls between, so the staircase of rounding does not favour one shear. Shears from -0.1
+ * to 0.4 px per px, in steps of 0.025.
+ */
+function slant(img: DecodedImage, ink: IntRect, background: Rgb, color: Rgb): number {
+  const { rgba, width } = img;
+  const contrast = Math.max(1, dist(color, background));
+  const xs: number[] = [], ys: number[] = [], ws: number[] = [];
+  for (let y = ink.y0; y < ink.y1; y++)
+    for (let x = ink.x0; x < ink.x1; x++) {
+      const i = (y * width + x) * 4;
+      const cover = Math.min(1, dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) / contrast);
+      if (cover >= 0.15) { xs.push(x - ink.x0); ys.push(ink.y1 - y); ws.push(cover); }
+    }
+  const h = ink.y1 - ink.y0;
+  const profile = new Float64Array(ink.x1 - ink.x0 + h + 2);
+  let best = 0, bestSharpness = -1;
+  for (let k = -4; k <= 16; k++) {
+    const shear = k * 0.025;
+    profile.fill(0);
+    for (let j = 0; j < xs.length; j++) {
+      // Offset by the largest shear's reach so every index stays in range.
+      const p = xs[j] - shear * ys[j] + 0.4 * h;
+      const p0 = Math.floor(p), f = p - p0;
+      profile[p0] += ws[j] * (1 - f);
+      profile[p0 + 1] += ws[j] * f;
+    }
+    let sharpness = 0;
+    for (const v of profile) sharpness += v * v;
+    if (sharpness > bestSharpness) { bestSharpness = sharpness; best = shear; }
+  }
+  return best;
 }
 
 /**

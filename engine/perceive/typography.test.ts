@@ -49,6 +49,8 @@ const SPECIMENS = [
   { text: 'Strong body statement', size: 16, weight: 700 },
   { text: 'Section heading text', size: 24, weight: 700 },
   { text: 'Light headline words', size: 32, weight: 400 },
+  { text: 'A remark set in italics', size: 16, weight: 400, italic: true },
+  { text: 'Emphasised bold slanted line', size: 20, weight: 700, italic: true },
 ];
 
 const PARAGRAPH = 'Every order ships from our own warehouse within two working days, packed in recycled boxes, and you can follow it from the moment it leaves until it reaches your door.';
@@ -59,8 +61,8 @@ async function specimenPage(): Promise<Perception> {
   if (page) return page;
   let y = 20;
   const rows = SPECIMENS.map((s) => {
-    const row = `<div style="position:absolute;left:40px;top:${y}px;font:${s.weight} ${s.size}px Arial;color:#333333;white-space:nowrap">${s.text}</div>`;
-    y += Math.round(s.size * 2.2);
+    const row = `<div style="position:absolute;left:40px;top:${y}px;font:${s.italic ? 'italic ' : ''}${s.weight} ${s.size}px Arial;color:#333333;white-space:nowrap">${s.text}</div>`;
+    y += Math.round(s.size * 1.9);
     return row;
   }).join('');
   const html = `<body style="margin:0;background:#ffffff">${rows}
@@ -75,12 +77,13 @@ async function specimenPage(): Promise<Perception> {
   return page;
 }
 
-test('font size and weight come from the glyphs: small text is not taken for bold', async () => {
+test('font size, weight and slant come from the glyphs: small text is not taken for bold', async () => {
   const result = await specimenPage();
   for (const s of SPECIMENS) {
     const n = node(result, s.text);
     assert.ok(Math.abs(n.style.fontSize - s.size) / s.size <= 0.12, `${s.text}: size ${n.style.fontSize} vs ${s.size}`);
     assert.equal(n.style.fontWeight, s.weight, `${s.text}: weight`);
+    assert.equal(n.style.italic, s.italic ?? false, `${s.text}: italic`);
     assert.ok(hexDist(n.style.color, '#333333') <= 30, `${s.text}: colour ${n.style.color}`);
   }
 });

@@ -21,6 +21,8 @@ const BEARINGS = 0.07;
  * its bold ones ~0.14 em (stems measured by coverage, see text-lines.ts stemWidth).
  */
 const BOLD_STEM = 0.12;
+/** Slant (px per px) from which glyphs are italic: roman stems measure ~0, italic ones 0.1–0.25. */
+const ITALIC_SLANT = 0.08;
 /** Fewest words a line needs for the line below to count as its continuation. */
 const MIN_WRAPPED_WORDS = 4;
 /** How far the width may move the size found from the ink height (OCR may misread a glyph or two). */
@@ -44,6 +46,7 @@ export interface LineType {
   fontWeight: 400 | 700;
   /** px per character */
   letterSpacing: number;
+  italic: boolean;
   /** baseline, image px */
   baseline: number;
 }
@@ -57,7 +60,8 @@ const ink = (text: string, fontSize: number, bold: boolean, letterSpacing = 0) =
  * over becomes letter spacing, so the rendered line is as wide as the design's.
  */
 export function lineType(l: TextLine): LineType {
-  const inkW = l.ink.x1 - l.ink.x0;
+  // Slanted glyphs reach past their advances by about the slant over the x-height.
+  const inkW = l.ink.x1 - l.ink.x0 - Math.max(0, l.slant) * 0.7 * (l.ink.y1 - l.ink.y0);
   const byHeight = estimateFontSize(l.ink.y1 - l.ink.y0, l.text);
   const fontWeight = estimateWeight(l.stroke, byHeight);
   const bold = fontWeight === 700;
@@ -68,7 +72,9 @@ export function lineType(l: TextLine): LineType {
   const spacing = (inkW - ink(l.text, fontSize, bold)) / gaps;
   const letterSpacing = Math.abs(spacing) < 0.1 ? 0 : Math.round(Math.max(-0.05 * fontSize, Math.min(0.1 * fontSize, spacing)) * 10) / 10;
   const deep = /[gjpqy,;]/.test(l.text);
-  return { fontSize, fontWeight, letterSpacing, baseline: l.ink.y1 - (deep ? DESCENT * fontSize : 0) };
+  // A glyph or two may lean on their own (A, V, /); a word's worth of them is italic.
+  const italic = l.slant >= ITALIC_SLANT && l.text.replace(/\W/g, '').length >= 3;
+  return { fontSize, fontWeight, letterSpacing, italic, baseline: l.ink.y1 - (deep ? DESCENT * fontSize : 0) };
 }
 
 /**
@@ -111,7 +117,7 @@ function continues(para: TextLine[], l: TextLine, types: Map<TextLine, LineType>
   // A line of a few words over another is more likely a list than a wrapped paragraph.
   if (last.text.split(' ').length < MIN_WRAPPED_WORDS) return false;
   const a = types.get(last)!, b = types.get(l)!;
-  if (a.fontWeight !== b.fontWeight || Math.abs(a.fontSize - b.fontSize) > 0.12 * a.fontSize) return false;
+  if (a.fontWeight !== b.fontWeight || a.italic !== b.italic || Math.abs(a.fontSize - b.fontSize) > 0.12 * a.fontSize) return false;
   if (dist(last.color, l.color) > 40 || dist(last.background, l.background) > 20) return false;
   if (Math.abs(l.ink.x0 - para[0].ink.x0) > Math.max(2, 0.1 * a.fontSize)) return false;
   const pitch = b.baseline - a.baseline;
@@ -146,6 +152,7 @@ function paragraphType(para: TextLine[], types: Map<TextLine, LineType>): LineTy
     fontSize: median(ts.map((t) => t.fontSize)),
     fontWeight: ts[0].fontWeight,
     letterSpacing: median(ts.map((t) => t.letterSpacing)),
+    italic: ts[0].italic,
     baseline: ts[0].baseline,
   };
 }
@@ -153,7 +160,7 @@ function paragraphType(para: TextLine[], types: Map<TextLine, LineType>): LineTy
 /** One text node for a paragraph (one or more lines, top to bottom). */
 export function toTextNode(para: TextLine[], id: string): TextNode {
   const types = new Map(para.map((l) => [l, lineType(l)]));
-  const { fontSize, fontWeight, letterSpacing, baseline } = paragraphType(para, types);
+  const { fontSize, fontWeight, letterSpacing, italic, baseline } = paragraphType(para, types);
   const pitch = para.length > 1 ? (types.get(para[para.length - 1])!.baseline - baseline) / (para.length - 1) : 1.2 * fontSize;
   const lineHeight = Math.round(pitch);
   // Place the line box so that a sans face at this size puts the first baseline where the ink's is.
@@ -169,6 +176,7 @@ export function toTextNode(para: TextLine[], id: string): TextNode {
     lineHeight,
     fontWeight,
     letterSpacing,
+    italic,
     color: toHex(main.color),
   }, { sizing: { width: 'fixed', height: 'hug' } });
 }
