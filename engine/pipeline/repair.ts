@@ -10,7 +10,7 @@
 // - text colour: the glyphs' fully covered pixels differ in colour between render and design
 //   (perception's colour is a median that anti-aliasing pales) → shift the colour by the difference;
 // - frame fill: the colour covering a frame differs between design and render → the design's.
-import type { Box, Color, Design, DesignNode, FrameNode, TextNode } from '../ir/schema.ts';
+import type { Box, Design, DesignNode, FrameNode, TextNode } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { dist, toHex, type Rgb } from '../perceive/pixels.ts';
 import { dominantFill, inkPair } from './ink.ts';
@@ -23,15 +23,10 @@ export type RepairCounts = Record<RepairKind, number>;
 export const SHAPE_REPAIRS: readonly RepairKind[] = ['size', 'spacing', 'wrap', 'offset'];
 export const PAINT_REPAIRS: readonly RepairKind[] = ['color', 'fill'];
 
-/** Where a text node was perceived, what every round aims for. */
-export interface TextTarget {
-  box: Box;
-  color: Color;
-}
-
 export interface RepairInput {
   design: Design;
-  targets: ReadonlyMap<string, TextTarget>;
+  /** Where each text node was perceived (by id): what every round aims for. */
+  targets: ReadonlyMap<string, Box>;
   rendered: RenderedText[];
   designPixels: DecodedImage;
   renderPixels: DecodedImage;
@@ -78,24 +73,25 @@ export function repairDesign(input: RepairInput): { design: Design; repairs: Rep
   return { design, repairs };
 }
 
-function repairText(n: TextNode, parent: FrameNode | undefined, rendered: Box, target: TextTarget, input: RepairInput, allowed: ReadonlySet<RepairKind>): RepairKind[] {
+function repairText(n: TextNode, parent: FrameNode | undefined, rendered: Box, target: Box, input: RepairInput, allowed: ReadonlySet<RepairKind>): RepairKind[] {
   const done: RepairKind[] = [];
   const s = n.style;
-  const lines = n.text.split('\n').length;
+  // Lines as perceived: written breaks, or a paragraph box that spans several lines.
+  const lines = Math.max(n.text.split('\n').length, Math.round(target.height / s.lineHeight));
   if (rendered.height > (lines + 0.5) * s.lineHeight) {
     if (!allowed.has('wrap')) return [];
     widenOrTighten(n, parent);
     return ['wrap'];
   }
-  const ink = inkPair(input.designPixels, target.box, input.renderPixels, rendered);
+  const ink = inkPair(input.designPixels, target, input.renderPixels, rendered);
   let sized = false;
   if (allowed.has('size') && lines === 1 && ink && Math.abs(ink.design.height - ink.render.height) >= MIN_INK_DELTA) {
     s.fontSize = round2(s.fontSize * clamp(ink.design.height / ink.render.height, SIZE_STEP[0], SIZE_STEP[1]));
     sized = true;
     done.push('size');
   }
-  const dw = target.box.width - rendered.width;
-  if (allowed.has('spacing') && lines === 1 && !sized && Math.abs(dw) >= Math.max(1.5, 0.01 * target.box.width)) {
+  const dw = target.width - rendered.width;
+  if (allowed.has('spacing') && lines === 1 && !sized && Math.abs(dw) >= Math.max(1.5, 0.01 * target.width)) {
     const limit = MAX_SPACING_EM * s.fontSize;
     const spacing = round2(clamp(s.letterSpacing + dw / [...n.text].length, -limit, limit));
     if (spacing !== s.letterSpacing) {
@@ -103,8 +99,8 @@ function repairText(n: TextNode, parent: FrameNode | undefined, rendered: Box, t
       done.push('spacing');
     }
   }
-  const dx = round2(horizontalOffset(s.align, target.box, rendered));
-  const dy = round2(target.box.y + target.box.height / 2 - (rendered.y + rendered.height / 2));
+  const dx = round2(horizontalOffset(s.align, target, rendered));
+  const dy = round2(target.y + target.height / 2 - (rendered.y + rendered.height / 2));
   if (allowed.has('offset') && (Math.abs(dx) >= MIN_OFFSET || Math.abs(dy) >= MIN_OFFSET)) {
     shift(n, parent, Math.abs(dx) >= MIN_OFFSET ? dx : 0, Math.abs(dy) >= MIN_OFFSET ? dy : 0);
     done.push('offset');

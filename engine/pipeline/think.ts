@@ -4,13 +4,13 @@
 // kind of repair (shape or paint) behind the figure that fell. The score is what a user can compute: perception's text
 // blocks against the render's, plus SSIM against the design's pixels; never a reference page.
 import sharp from 'sharp';
-import type { Design } from '../ir/index.ts';
+import type { Box, Design } from '../ir/index.ts';
 import type { TextBlock } from '../ir/text-block.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { colorSimilarity, scoreBlocks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { Attempt } from './attempt.ts';
-import { PAINT_REPAIRS, repairDesign, REPAIR_KINDS, SHAPE_REPAIRS, type RepairCounts, type RepairKind, type TextTarget } from './repair.ts';
+import { PAINT_REPAIRS, repairDesign, REPAIR_KINDS, SHAPE_REPAIRS, type RepairCounts, type RepairKind } from './repair.ts';
 import { inkPair } from './ink.ts';
 import { matchRenderedText, textNodes, type RenderedText } from './text-match.ts';
 
@@ -67,7 +67,7 @@ export async function think(first: Attempt, options: ThinkOptions): Promise<{ be
   const check = () => {
     if (options.signal?.aborted) throw new LoupeError('CANCELLED', 'Cancelled.');
   };
-  const targets = new Map<string, TextTarget>(textNodes(first.design.root).map((n) => [n.id, { box: n.box, color: n.style.color }]));
+  const targets = new Map(textNodes(first.design.root).map((n) => [n.id, n.box]));
   const none = Object.fromEntries(REPAIR_KINDS.map((k) => [k, 0])) as RepairCounts;
   let current = await evaluate(first, targets, options);
   const rounds: ThinkRound[] = [{ round: 0, repairs: none, scores: current.scores, ms: 0 }];
@@ -133,14 +133,14 @@ interface Evaluated {
  * (the render's CSS colours are perception's own guesses, so comparing those would only
  * measure how far a repair moved away from the guess). SSIM: the render against the design.
  */
-async function evaluate(attempt: Attempt, targets: ReadonlyMap<string, TextTarget>, options: Pick<ThinkOptions, 'perceived' | 'image'>): Promise<Evaluated> {
+async function evaluate(attempt: Attempt, targets: ReadonlyMap<string, Box>, options: Pick<ThinkOptions, 'perceived' | 'image'>): Promise<Evaluated> {
   const pixels = await decodeRender(attempt.render.png);
   const matched = matchRenderedText(attempt.design.root, attempt.blocks);
   const { scores } = scoreBlocks(options.perceived, attempt.blocks, options.image, attempt.render);
   const colors: number[] = [];
   for (const m of matched) {
     const target = targets.get(m.node.id);
-    const ink = target && inkPair(options.image, target.box, pixels, m.box);
+    const ink = target && inkPair(options.image, target, pixels, m.box);
     if (ink) colors.push(colorSimilarity(ink.design.color, ink.render.color));
   }
   const figures = { ...scores, color: colors.length ? colors.reduce((t, v) => t + v, 0) / colors.length : scores.color, ssim: attempt.pixels.ssim };
