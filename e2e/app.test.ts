@@ -3,7 +3,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../engine/render/browser.ts';
@@ -16,6 +18,7 @@ const artifacts = `${root}e2e/artifacts`;
 const landing = `${root}examples/landing.png`;
 const pool = new RenderPool(1);
 let server: EngineServer;
+let historyPath: string;
 let browser: Browser;
 let page: Page;
 
@@ -25,7 +28,8 @@ const figures: Record<string, number> = {};
 test.before(async () => {
   execFileSync(process.execPath, ['scripts/build-renderer.mjs', '--production'], { cwd: root, stdio: 'inherit' });
   await mkdir(artifacts, { recursive: true });
-  server = await startServer({ pool, appDir: `${root}renderer/dist` });
+  historyPath = join(await mkdtemp(join(tmpdir(), 'loupe-e2e-')), 'history.sqlite');
+  server = await startServer({ pool, appDir: `${root}renderer/dist`, historyPath });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const errors: string[] = [];
@@ -106,12 +110,54 @@ test('overlay, swipe and diff views show the design against the render', async (
   await page.getByTestId('view-side').click();
 });
 
+test('a saved edit is a new version in the history, and the history survives a restart of the engine', async () => {
+  await page.getByRole('button', { name: 'Save version' }).click();
+  await until('version 2', async () => (await page.getByTestId('version').innerText()).includes('v2 edited'));
+  const versions = page.locator('[data-design="landing.png"] li');
+  await until('two versions listed', async () => (await versions.count()) === 2);
+  await shot('6-saved');
+
+  await server.close();
+  server = await startServer({ pool, appDir: `${root}renderer/dist`, historyPath });
+  await page.goto(server.url);
+  await until('the history after the restart', async () => (await page.locator('[data-design="landing.png"] li').count()) === 2);
+  await page.locator('[data-design="landing.png"] li[data-version="2"] button').click();
+  await until('version 2 on screen', async () => (await page.getByTestId('version').innerText()).includes('v2 edited'));
+  await page.frameLocator('[data-testid=preview-frame]').getByText('Edited in Loupe').waitFor();
+  await page.locator('[data-design="landing.png"] li[data-version="1"] input[type=checkbox]').check();
+  await page.locator('[data-design="landing.png"] li[data-version="2"] input[type=checkbox]').check();
+  await page.getByTestId('compare').waitFor();
+  await shot('7-history-after-restart');
+});
+
+test('export writes a runnable project into the chosen folder, and asks before writing into a full one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-e2e-export-'));
+  await page.getByRole('button', { name: 'Export…' }).click();
+  await page.getByTestId('export-dir').fill(dir);
+  await page.getByTestId('export-dialog').getByRole('button', { name: 'Export' }).click();
+  await page.getByTestId('export-done').waitFor();
+  const written = await readdir(dir);
+  for (const f of ['index.html', 'serve.mjs', 'package.json']) assert.ok(written.includes(f), f);
+  assert.match(await readFile(join(dir, 'index.html'), 'utf8'), /Edited in Loupe/);
+  const asked: string[] = [];
+  page.once('dialog', (d) => {
+    asked.push(d.message());
+    void d.accept();
+  });
+  await page.getByTestId('export-dialog').getByRole('button', { name: 'Export' }).click();
+  await until('the overwrite question', async () => asked.length === 1);
+  assert.match(asked[0]!, /already holds/);
+  await shot('8-export');
+  await page.getByTestId('export-dialog').getByRole('button', { name: 'Close' }).click();
+});
+
 test('a file that is not a picture gets a clear message, and the shown work stays', async () => {
   await page.getByTestId('file-input').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are notes, not pixels') });
   const failed = page.locator('.job[data-status=failed] .error');
   await failed.waitFor({ timeout: 120_000 });
   assert.match(await failed.innerText(), /notes\.png/);
-  assert.match(await editorText(), /Edited in Loupe/);
+  assert.match(await page.getByTestId('version').innerText(), /v2 edited/);
+  await page.frameLocator('[data-testid=preview-frame]').getByText('Edited in Loupe').waitFor();
   await page.getByTestId('file-input').setInputFiles({ name: 'song.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('ID3') });
   assert.match(await page.getByTestId('notice').innerText(), /song\.mp3 is audio\/mpeg/);
   await shot('5-bad-input');

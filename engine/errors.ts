@@ -11,6 +11,7 @@ export type UserErrorCode =
   | 'INVALID_IR'
   | 'INVALID_ARGUMENT'
   | 'OUTPUT_UNSAFE'
+  | 'OUTPUT_EXISTS'
   | 'BROWSER_NOT_FOUND'
   | 'CANCELLED';
 

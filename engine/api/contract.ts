@@ -32,11 +32,15 @@ export const Scores = z.object({
 export const CodeChecks = z.object({ largestImageShare: z.number(), absoluteShare: z.number(), elements: z.number() });
 
 /**
- * What the app shows of a finished conversion. Pictures and previews are URLs the engine serves;
- * a preview URL serves the page under its own sandbox (no network, no same-origin access).
+ * One version of a design's code, as the app shows it. Pictures and previews are URLs the engine
+ * serves; a preview URL serves the page under its own sandbox (no network, no same-origin access).
  */
-export const ConversionView = z.object({
-  jobId: z.string(),
+export const VersionView = z.object({
+  designId: z.string(),
+  versionId: z.string(),
+  /** 1 for the generated code, then one more for each saved edit or regeneration. */
+  number: z.number().int().positive(),
+  kind: z.enum(['generated', 'edited']),
   name: z.string(),
   stack: z.enum(STACK_NAMES),
   mode: z.enum(MODES),
@@ -51,17 +55,54 @@ export const ConversionView = z.object({
   scores: Scores,
   checks: CodeChecks,
   timings: z.record(z.string(), z.number()),
+  createdAt: z.number(),
 });
+
+export const VersionSummary = z.object({
+  versionId: z.string(),
+  number: z.number().int(),
+  kind: z.enum(['generated', 'edited']),
+  stack: z.string(),
+  mode: z.string(),
+  scores: z.record(z.string(), z.number()),
+  createdAt: z.number(),
+});
+
+export const DesignSummary = z.object({
+  designId: z.string(),
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  createdAt: z.number(),
+  versions: z.array(VersionSummary),
+});
+export const History = z.array(DesignSummary);
+
+export const VersionRef = z.object({ versionId: z.string().min(1) });
+export const DeleteRequest = z.union([z.object({ designId: z.string().min(1) }), VersionRef]);
+
+/** Saves the editor's files as a new version of the design (rendered and scored). */
+export const SaveRequest = z.object({ versionId: z.string().min(1), files: z.array(TextFile).min(1) });
+
+export const EXPORT_FORMATS = ['files', 'project'] as const;
+export const ExportRequest = z.object({
+  versionId: z.string().min(1),
+  /** An absolute folder on the engine's machine. */
+  dir: z.string().min(1),
+  format: z.enum(EXPORT_FORMATS),
+  overwrite: z.boolean().default(false),
+});
+export const ExportResult = z.object({ dir: z.string(), files: z.array(z.string()) });
 
 export const JobEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), jobId: z.string(), name: z.string(), position: z.number().int() }),
   z.object({ type: z.literal('progress'), jobId: z.string(), stage: z.string(), fraction: z.number(), overall: z.number() }),
-  z.object({ type: z.literal('done'), jobId: z.string(), result: ConversionView }),
+  z.object({ type: z.literal('done'), jobId: z.string(), result: VersionView }),
   z.object({ type: z.literal('failed'), jobId: z.string(), code: z.string(), message: z.string() }),
 ]);
 
 /** Edited code → a new preview; `score` also renders it and scores it against the design. */
-export const EditRequest = z.object({ jobId: z.string().min(1), files: z.array(TextFile).min(1), score: z.boolean().default(false) });
+export const EditRequest = z.object({ versionId: z.string().min(1), files: z.array(TextFile).min(1), score: z.boolean().default(false) });
 
 export const EditResult = z.object({
   preview: z.string(),
@@ -73,7 +114,12 @@ export const EditResult = z.object({
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 
 export type ConvertRequest = z.input<typeof ConvertRequest>;
-export type ConversionView = z.infer<typeof ConversionView>;
+export type VersionView = z.infer<typeof VersionView>;
+export type DesignSummary = z.infer<typeof DesignSummary>;
+export type SaveRequest = z.infer<typeof SaveRequest>;
+export type DeleteRequest = z.infer<typeof DeleteRequest>;
+export type ExportRequest = z.input<typeof ExportRequest>;
+export type ExportResult = z.infer<typeof ExportResult>;
 export type JobEvent = z.infer<typeof JobEvent>;
 export type EditRequest = z.input<typeof EditRequest>;
 export type EditResult = z.infer<typeof EditResult>;
@@ -85,6 +131,11 @@ export interface LoupeApi {
   convert(request: ConvertRequest): Promise<{ jobId: string }>;
   cancel(jobId: string): Promise<void>;
   edit(request: EditRequest): Promise<EditResult>;
+  history(): Promise<DesignSummary[]>;
+  open(versionId: string): Promise<VersionView>;
+  save(request: SaveRequest): Promise<VersionView>;
+  remove(request: DeleteRequest): Promise<void>;
+  exportVersion(request: ExportRequest): Promise<ExportResult>;
   /** Every job event from now on; returns the unsubscribe function. */
   subscribe(listener: (event: JobEvent) => void): () => void;
 }

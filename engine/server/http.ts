@@ -5,11 +5,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { EditRequest, JobRef, MAX_UPLOAD_BYTES, type ApiError } from '../api/contract.ts';
+import { DeleteRequest, EditRequest, ExportRequest, JobRef, MAX_UPLOAD_BYTES, SaveRequest, VersionRef, type ApiError, type EditResult } from '../api/contract.ts';
+import { HistoryStore } from '../history/store.ts';
+import { exportCode } from '../pipeline/export.ts';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore } from './artifacts.ts';
-import { applyEdit } from './edits.ts';
+import { editedCode, renderAndScore } from './edits.ts';
+import { versionView } from './views.ts';
 import { JobQueue } from './jobs.ts';
 import { parseConvertRequest, parseMessage } from './validate.ts';
 
@@ -21,6 +24,8 @@ const APP_CSP =
 const PREVIEW_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
   "font-src data:; media-src data: blob:";
+
+const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -37,12 +42,15 @@ export interface ServeOptions {
   pool: RenderPool;
   /** The built renderer (index.html and its bundles). */
   appDir: string;
+  /** The history database file (SQLite). */
+  historyPath: string;
   port?: number;
 }
 
 export async function startServer(options: ServeOptions): Promise<EngineServer> {
   const artifacts = new ArtifactStore();
-  const jobs = new JobQueue(options.pool, artifacts);
+  const history = new HistoryStore(options.historyPath);
+  const jobs = new JobQueue(options.pool, history, artifacts);
   const host = '127.0.0.1';
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => sendError(res, error));
@@ -64,8 +72,40 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
         return sendJson(res, 200, {});
       }
       if (path === '/api/edit') {
+        const started = performance.now();
         const edit = parseMessage(EditRequest, body, 'edit');
-        return sendJson(res, 200, await applyEdit(jobs.finished(edit.jobId), edit.files, edit.score, options.pool, artifacts));
+        const { version, preview } = await editedCode(history, edit.versionId, edit.files);
+        const result: EditResult = { preview: artifacts.put(preview, 'text/html', 'html'), ms: 0 };
+        if (edit.score) {
+          const scored = await renderAndScore(history, version.designId, preview, options.pool);
+          result.scored = { render: artifacts.put(scored.render, 'image/png', 'png'), diff: artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
+        }
+        result.ms = Math.round(performance.now() - started);
+        return sendJson(res, 200, result);
+      }
+      if (path === '/api/save') {
+        const save = parseMessage(SaveRequest, body, 'save');
+        const { version, code, preview } = await editedCode(history, save.versionId, save.files);
+        const scored = await renderAndScore(history, version.designId, preview, options.pool);
+        const versionId = history.addVersion(version.designId, {
+          kind: 'edited', stack: version.stack, mode: version.mode, entry: code.entry, files: code.files,
+          render: scored.render, diff: scored.diff, scores: { ...scored.scores }, checks: { ...scored.checks }, timings: {},
+        });
+        return sendJson(res, 200, await versionView(history, artifacts, versionId, preview));
+      }
+      if (path === '/api/open') return sendJson(res, 200, await versionView(history, artifacts, parseMessage(VersionRef, body, 'open').versionId));
+      if (path === '/api/history') return sendJson(res, 200, history.list());
+      if (path === '/api/delete') {
+        const target = parseMessage(DeleteRequest, body, 'delete');
+        if ('designId' in target) history.deleteDesign(target.designId);
+        else history.deleteVersion(target.versionId);
+        return sendJson(res, 200, {});
+      }
+      if (path === '/api/export') {
+        const request = parseMessage(ExportRequest, body, 'export');
+        const version = history.version(request.versionId);
+        const files = await exportCode({ stack: version.stack, entry: version.entry, files: version.files, dir: request.dir, format: request.format, overwrite: request.overwrite });
+        return sendJson(res, 200, { dir: request.dir, files });
       }
     }
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
@@ -90,7 +130,10 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          history.close();
+          resolve();
+        });
       }),
   };
 }
@@ -148,5 +191,5 @@ function sendError(res: ServerResponse, error: unknown): void {
   const body: ApiError = isLoupeError(error)
     ? { code: error.code, message: error.message }
     : { code: 'INTERNAL', message: `The engine failed: ${error instanceof Error ? error.message : String(error)}` };
-  sendJson(res, isLoupeError(error) ? (error.code === 'INPUT_TOO_LARGE' ? 413 : 400) : 500, body);
+  sendJson(res, isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500, body);
 }

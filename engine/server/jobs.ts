@@ -1,27 +1,21 @@
 // Conversions the app asked for, run one at a time in arrival order (each uses the whole
-// machine), each cancellable, each reporting its progress as events. A finished job keeps its
-// code and design so edits can be previewed and scored against it.
+// machine), each cancellable, each reporting its progress as events. A finished conversion is
+// saved in the history as a new design with its first version.
 import { randomUUID } from 'node:crypto';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
-import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { convertImage, type Conversion } from '../pipeline/convert.ts';
+import { convertImage } from '../pipeline/convert.ts';
 import { overallFraction } from '../pipeline/progress.ts';
 import type { RenderPool } from '../render/pool.ts';
-import type { ConversionView, JobEvent } from '../api/contract.ts';
+import type { HistoryStore } from '../history/store.ts';
+import type { JobEvent } from '../api/contract.ts';
 import type { ConvertRequestParsed } from './validate.ts';
 import type { ArtifactStore } from './artifacts.ts';
-
-export interface FinishedJob {
-  image: DecodedImage;
-  conversion: Conversion;
-  view: ConversionView;
-}
+import { versionView } from './views.ts';
 
 interface Job {
   request: ConvertRequestParsed;
   abort: AbortController;
-  finished?: FinishedJob;
 }
 
 export class JobQueue {
@@ -32,6 +26,7 @@ export class JobQueue {
 
   constructor(
     private readonly pool: RenderPool,
+    private readonly history: HistoryStore,
     private readonly artifacts: ArtifactStore,
   ) {}
 
@@ -54,12 +49,6 @@ export class JobQueue {
 
   cancel(jobId: string): void {
     this.known(jobId).abort.abort();
-  }
-
-  finished(jobId: string): FinishedJob {
-    const done = this.known(jobId).finished;
-    if (!done) throw new LoupeError('INVALID_ARGUMENT', `Conversion ${jobId} has not finished; edit it once its code is shown.`);
-    return done;
   }
 
   /** Resolves when every job submitted so far has ended. */
@@ -85,34 +74,29 @@ export class JobQueue {
         signal: abort.signal,
         onProgress: (p) => this.emit({ type: 'progress', jobId, stage: p.stage, fraction: p.fraction, overall: overallFraction(p) }),
       });
-      const view = this.toView(jobId, request, image, conversion);
-      job.finished = { image, conversion, view };
-      this.emit({ type: 'done', jobId, result: view });
+      const { versionId } = this.history.addDesign(
+        { name: request.name, width: image.width, height: image.height, png: conversion.designPng, textBlocks: conversion.textBlocks },
+        {
+          kind: 'generated',
+          stack: request.stack,
+          mode: request.mode,
+          entry: conversion.code.entry,
+          files: conversion.code.files,
+          render: conversion.render.png,
+          diff: conversion.heatmap,
+          scores: { ...conversion.scores },
+          checks: { ...conversion.checks },
+          timings: conversion.timings as Record<string, number>,
+        },
+      );
+      this.emit({ type: 'done', jobId, result: await versionView(this.history, this.artifacts, versionId, conversion.preview) });
     } catch (error) {
       const code = isLoupeError(error) ? error.code : 'INTERNAL';
       const message = error instanceof Error ? error.message : String(error);
       this.emit({ type: 'failed', jobId, code, message: isLoupeError(error) ? message : `The engine failed on ${request.name}: ${message}` });
+    } finally {
+      this.jobs.delete(jobId);
     }
-  }
-
-  private toView(jobId: string, request: ConvertRequestParsed, image: DecodedImage, c: Conversion): ConversionView {
-    const text = c.code.files.filter((f) => typeof f.contents === 'string') as { path: string; contents: string }[];
-    return {
-      jobId,
-      name: request.name,
-      stack: request.stack,
-      mode: request.mode,
-      entry: c.code.entry,
-      files: text.map((f) => ({ path: f.path, contents: f.contents })),
-      binaryFiles: c.code.files.filter((f) => typeof f.contents !== 'string').map((f) => f.path),
-      preview: this.artifacts.put(c.preview, 'text/html', 'html'),
-      design: { url: this.artifacts.put(c.designPng, 'image/png', 'png'), width: image.width, height: image.height },
-      render: this.artifacts.put(c.render.png, 'image/png', 'png'),
-      diff: this.artifacts.put(c.heatmap, 'image/png', 'png'),
-      scores: c.scores,
-      checks: c.checks,
-      timings: c.timings as Record<string, number>,
-    };
   }
 
   private emit(event: JobEvent): void {

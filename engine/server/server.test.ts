@@ -5,21 +5,25 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
-import type { ConversionView, EditResult, JobEvent } from '../api/contract.ts';
+import type { DesignSummary, EditResult, ExportResult, JobEvent, VersionView } from '../api/contract.ts';
 import { RenderPool } from '../render/pool.ts';
 import { closePerception } from '../perceive/index.ts';
 import { startServer, type EngineServer } from './http.ts';
+import { readdir } from 'node:fs/promises';
 
 const pool = new RenderPool(1);
 let server: EngineServer;
+let appDir: string;
+let historyPath: string;
 let events: JobEvent[] = [];
 let stopEvents: AbortController;
 const landing = (await readFile(new URL('../../examples/landing.png', import.meta.url))).toString('base64');
 
 test.before(async () => {
-  const appDir = await mkdtemp(join(tmpdir(), 'loupe-app-'));
+  appDir = await mkdtemp(join(tmpdir(), 'loupe-app-'));
+  historyPath = join(appDir, 'data', 'history.sqlite');
   await writeFile(join(appDir, 'index.html'), '<!doctype html><title>Loupe</title>');
-  server = await startServer({ pool, appDir });
+  server = await startServer({ pool, appDir, historyPath });
   stopEvents = new AbortController();
   const response = await fetch(new URL('api/events', server.url), { signal: stopEvents.signal });
   void (async () => {
@@ -59,7 +63,7 @@ async function ended(jobId: string): Promise<JobEvent> {
   throw new Error(`no end event for ${jobId}`);
 }
 
-let converted: ConversionView;
+let converted: VersionView;
 
 test('a design posted to the API is converted; its progress and result arrive as events', async () => {
   const { status, json } = await post('api/convert', { name: 'landing.png', data: landing, stack: 'html-css' });
@@ -90,7 +94,7 @@ test('an edit re-previews the code; scoring it shows what the edit did to the ma
   const html = converted.files.find((f) => f.path === 'index.html')!.contents;
   const edited = html.replace(/Ship reports your team will read/, 'Completely different words here');
   assert.notEqual(edited, html);
-  const { status, json } = await post('api/edit', { jobId: converted.jobId, files: [{ path: 'index.html', contents: edited }], score: true });
+  const { status, json } = await post('api/edit', { versionId: converted.versionId, files: [{ path: 'index.html', contents: edited }], score: true });
   assert.equal(status, 200, JSON.stringify(json));
   const result = json as unknown as EditResult;
   assert.match(await (await fetch(new URL(result.preview, server.url))).text(), /Completely different words here/);
@@ -98,7 +102,7 @@ test('an edit re-previews the code; scoring it shows what the edit did to the ma
   const before = converted.scores, after = result.scored!.scores;
   assert.ok(after.block < before.block, `block ${after.block} < ${before.block}`);
 
-  const unknown = await post('api/edit', { jobId: converted.jobId, files: [{ path: '../../etc/passwd', contents: 'x' }] });
+  const unknown = await post('api/edit', { versionId: converted.versionId, files: [{ path: '../../etc/passwd', contents: 'x' }] });
   assert.equal(unknown.status, 400);
   assert.match(String(unknown.json.message), /no file/);
 });
@@ -144,4 +148,42 @@ test('only loopback host names are answered', async () => {
   const app = await fetch(server.url);
   assert.equal(app.status, 200);
   assert.match(app.headers.get('content-security-policy')!, /script-src 'self'/);
+});
+
+test('saved edits become versions in the history, which survives a restart of the engine', async () => {
+  const html = converted.files.find((f) => f.path === 'index.html')!.contents;
+  const saved = await post('api/save', { versionId: converted.versionId, files: [{ path: 'index.html', contents: html.replace('Ship reports', 'Send reports') }] });
+  assert.equal(saved.status, 200, JSON.stringify(saved.json));
+  const v2 = saved.json as unknown as VersionView;
+  assert.deepEqual([v2.number, v2.kind, v2.designId], [2, 'edited', converted.designId]);
+  assert.match(v2.files.find((f) => f.path === 'index.html')!.contents, /Send reports/);
+
+  await server.close();
+  server = await startServer({ pool, appDir, historyPath });
+  const history = (await post('api/history', {})).json as unknown as DesignSummary[];
+  const design = history.find((d) => d.designId === converted.designId)!;
+  assert.deepEqual(design.versions.map((v) => [v.number, v.kind]), [[1, 'generated'], [2, 'edited']]);
+  const reopened = (await post('api/open', { versionId: v2.versionId })).json as unknown as VersionView;
+  assert.match(reopened.files.find((f) => f.path === 'index.html')!.contents, /Send reports/);
+  assert.match(await (await fetch(new URL(reopened.preview, server.url))).text(), /Send reports/);
+  // Edits of a version from before the restart still preview and score.
+  const edit = await post('api/edit', { versionId: converted.versionId, files: [{ path: 'index.html', contents: html }], score: true });
+  assert.equal(edit.status, 200, JSON.stringify(edit.json));
+
+  assert.equal((await post('api/delete', { versionId: v2.versionId })).status, 200);
+  const after = (await post('api/history', {})).json as unknown as DesignSummary[];
+  assert.deepEqual(after.find((d) => d.designId === converted.designId)!.versions.map((v) => v.number), [1]);
+  assert.equal((await post('api/open', { versionId: v2.versionId })).status, 400);
+});
+
+test('export writes the version into the chosen folder, and asks before writing into a full one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-export-'));
+  const first = await post('api/export', { versionId: converted.versionId, dir, format: 'project' });
+  assert.equal(first.status, 200, JSON.stringify(first.json));
+  assert.ok((first.json as unknown as ExportResult).files.includes('index.html'));
+  assert.ok((await readdir(dir)).includes('serve.mjs'));
+  const again = await post('api/export', { versionId: converted.versionId, dir, format: 'files' });
+  assert.equal(again.status, 409);
+  assert.equal(again.json.code, 'OUTPUT_EXISTS');
+  assert.equal((await post('api/export', { versionId: converted.versionId, dir, format: 'files', overwrite: true })).status, 200);
 });

@@ -1,28 +1,57 @@
 // The app: designs in (drop, paste, pick), code out (Monaco), the render beside the design with
 // its scores. State lives here; each panel is its own component.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import type { LoupeApi } from '../../engine/api/contract.ts';
-import { emptyJobs, reduceJobEvent, selectJob, type JobsState } from './jobs-state.ts';
+import type { DesignSummary, LoupeApi, VersionView } from '../../engine/api/contract.ts';
+import { emptyJobs, reduceJobEvent, selectJob, showVersion, type JobsState } from './jobs-state.ts';
 import { readDesignFile } from './files.ts';
 import { Toolbar, type Settings } from './Toolbar.tsx';
 import { JobList } from './JobList.tsx';
 import { CodePane } from './CodePane.tsx';
 import { PreviewPane } from './PreviewPane.tsx';
 import { ScoreBar } from './ScoreBar.tsx';
+import { HistoryPanel } from './HistoryPanel.tsx';
+import { ExportDialog } from './ExportDialog.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
 
-type Action = { type: 'event'; event: Parameters<typeof reduceJobEvent>[1] } | { type: 'select'; jobId: string };
+type Action =
+  | { type: 'event'; event: Parameters<typeof reduceJobEvent>[1] }
+  | { type: 'select'; jobId: string }
+  | { type: 'show'; version: VersionView };
 
-const reducer = (state: JobsState, action: Action): JobsState =>
-  action.type === 'event' ? reduceJobEvent(state, action.event) : selectJob(state, action.jobId);
+function reducer(state: JobsState, action: Action): JobsState {
+  if (action.type === 'event') return reduceJobEvent(state, action.event);
+  return action.type === 'select' ? selectJob(state, action.jobId) : showVersion(state, action.version);
+}
 
 export function App({ api }: { api: LoupeApi }) {
   const [state, dispatch] = useReducer(reducer, emptyJobs);
   const [settings, setSettings] = useState<Settings>({ stack: 'html-css', mode: 'fast', view: 'side' });
   const [notice, setNotice] = useState<string>();
   const [dragging, setDragging] = useState(false);
+  const [history, setHistory] = useState<DesignSummary[]>([]);
+  const [exporting, setExporting] = useState(false);
 
-  useEffect(() => api.subscribe((event) => dispatch({ type: 'event', event })), [api]);
+  const refreshHistory = useCallback(() => {
+    api.history().then(setHistory, (e: Error) => setNotice(e.message));
+  }, [api]);
+  useEffect(refreshHistory, [refreshHistory]);
+  useEffect(
+    () =>
+      api.subscribe((event) => {
+        dispatch({ type: 'event', event });
+        if (event.type === 'done') refreshHistory();
+      }),
+    [api, refreshHistory],
+  );
+  // Every action on a version reports failure the same way: a notice the user can read.
+  const attempt = useCallback(async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (e) {
+      setNotice((e as Error).message);
+    }
+  }, []);
+  const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open(versionId) }));
 
   const convertFiles = useCallback(
     async (files: File[]) => {
@@ -52,8 +81,21 @@ export function App({ api }: { api: LoupeApi }) {
     return () => window.removeEventListener('paste', onPaste);
   }, [convertFiles]);
 
-  const job = useMemo(() => state.jobs.find((j) => j.jobId === state.selected && j.result), [state]);
-  const live = useLiveEdits(api, job?.result);
+  const current = state.current;
+  const live = useLiveEdits(api, current);
+  const selectedJob = useMemo(() => state.jobs.find((j) => j.result && j.result.versionId === current?.versionId)?.jobId, [state, current]);
+  const save = () =>
+    attempt(async () => {
+      const files = live.edited();
+      if (!current || files.length === 0) return setNotice('Nothing to save: edit the code first.');
+      dispatch({ type: 'show', version: await api.save({ versionId: current.versionId, files }) });
+      refreshHistory();
+    });
+  const remove = (target: { designId: string } | { versionId: string }) =>
+    attempt(async () => {
+      await api.remove(target);
+      refreshHistory();
+    });
 
   return (
     <div
@@ -76,21 +118,25 @@ export function App({ api }: { api: LoupeApi }) {
           {notice}
         </div>
       )}
-      <JobList jobs={state.jobs} selected={state.selected} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel(jobId)} />
-      {job?.result ? (
-        <main className="workspace">
-          <CodePane key={job.jobId} result={job.result} onEdit={live.edit} />
-          <section className="preview-column">
-            <ScoreBar result={job.result} live={live} />
-            <PreviewPane result={job.result} previewUrl={live.previewUrl ?? job.result.preview} view={settings.view} diffUrl={live.scored?.diff ?? job.result.diff} onFrameLoad={live.frameLoaded} />
-          </section>
-        </main>
-      ) : (
-        <main className="empty" data-testid="drop-hint">
-          <p>Drop a screenshot here, paste one, or open a file.</p>
-          <p className="hint">PNG, JPEG or WebP. Loupe writes the code, renders it, and shows how close it is.</p>
-        </main>
-      )}
+      <JobList jobs={state.jobs} selected={selectedJob} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel(jobId)} />
+      <div className="body">
+        {current ? (
+          <main className="workspace">
+            <CodePane key={current.versionId} result={current} onEdit={live.edit} />
+            <section className="preview-column">
+              <ScoreBar result={current} live={live} onSave={() => void save()} onExport={() => setExporting(true)} />
+              <PreviewPane result={current} previewUrl={live.previewUrl ?? current.preview} view={settings.view} diffUrl={live.scored?.diff ?? current.diff} onFrameLoad={live.frameLoaded} />
+            </section>
+          </main>
+        ) : (
+          <main className="empty" data-testid="drop-hint">
+            <p>Drop a screenshot here, paste one, or open a file.</p>
+            <p className="hint">PNG, JPEG or WebP. Loupe writes the code, renders it, and shows how close it is.</p>
+          </main>
+        )}
+        <HistoryPanel history={history} currentVersionId={current?.versionId} onOpen={(id) => void open(id)} onDelete={(t) => void remove(t)} />
+      </div>
+      {exporting && current && <ExportDialog api={api} versionId={current.versionId} onClose={() => setExporting(false)} />}
     </div>
   );
 }

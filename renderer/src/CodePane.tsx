@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Editor } from '@monaco-editor/react';
-import type { ConversionView } from '../../engine/api/contract.ts';
+import type { VersionView } from '../../engine/api/contract.ts';
 
-export function CodePane({ result, onEdit }: { result: ConversionView; onEdit: (path: string, contents: string) => void }) {
+export function CodePane({ result, onEdit }: { result: VersionView; onEdit: (path: string, contents: string) => void }) {
   const [active, setActive] = useState(result.entry);
   const file = result.files.find((f) => f.path === active) ?? result.files[0];
   const dark = matchMedia('(prefers-color-scheme: dark)').matches;
@@ -18,7 +18,7 @@ export function CodePane({ result, onEdit }: { result: ConversionView; onEdit: (
       {file && (
         <div className="editor" data-testid="editor">
           <Editor
-            path={`${result.jobId}/${file.path}`}
+            path={`${result.versionId}/${file.path}`}
             defaultValue={file.contents}
             theme={dark ? 'vs-dark' : 'light'}
             options={{ minimap: { enabled: false }, fontSize: 13, wordWrap: 'on', automaticLayout: true }}

@@ -2,11 +2,11 @@
 // Generated code runs in a sandboxed frame (its own origin, no network: the engine serves it
 // with a sandbox CSP too); it is drawn at the design's width and scaled to fit the pane.
 import { useEffect, useRef, useState } from 'react';
-import type { ConversionView } from '../../engine/api/contract.ts';
+import type { VersionView } from '../../engine/api/contract.ts';
 import type { Settings } from './Toolbar.tsx';
 
 interface Props {
-  result: ConversionView;
+  result: VersionView;
   previewUrl: string;
   diffUrl: string;
   view: Settings['view'];

@@ -1,10 +1,12 @@
-import type { ConversionView } from '../../engine/api/contract.ts';
+import type { VersionView } from '../../engine/api/contract.ts';
 import type { LiveEdits } from './use-live-edits.ts';
 
 const METRICS = ['block', 'text', 'position', 'color', 'ssim'] as const;
 
-export function ScoreBar({ result, live }: { result: ConversionView; live: LiveEdits }) {
+export function ScoreBar({ result, live, onSave, onExport }: { result: VersionView; live: LiveEdits; onSave: () => void; onExport: () => void }) {
   const scores = live.scored?.scores ?? result.scores;
+  // Stage timings of the conversion; a saved edit has none.
+  const converted = Object.values(result.timings).reduce((a, b) => a + b, 0);
   return (
     <div className="scores" data-testid="scores">
       {METRICS.map((m) => (
@@ -15,10 +17,19 @@ export function ScoreBar({ result, live }: { result: ConversionView; live: LiveE
       <span className="checks" title="Largest picture's share of the page; share of absolutely positioned elements">
         picture {(result.checks.largestImageShare * 100).toFixed(0)}% · absolute {(result.checks.absoluteShare * 100).toFixed(0)}%
       </span>
-      <span className="timing">converted in {((result.timings.total ?? Object.values(result.timings).reduce((a, b) => a + b, 0)) / 1000).toFixed(1)} s</span>
+      {converted > 0 && <span className="timing">converted in {(converted / 1000).toFixed(1)} s</span>}
       {live.lastMs !== undefined && <span data-testid="preview-latency">preview {live.lastMs} ms</span>}
+      <span className="hint" data-testid="version">
+        v{result.number} {result.kind}
+      </span>
       <button type="button" onClick={live.score} disabled={live.busy}>
         Score edits
+      </button>
+      <button type="button" onClick={onSave} disabled={live.busy}>
+        Save version
+      </button>
+      <button type="button" onClick={onExport}>
+        Export…
       </button>
       {live.error && <span className="error" role="alert">{live.error}</span>}
     </div>

@@ -1,9 +1,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConversionView } from '../../engine/api/contract.ts';
-import { emptyJobs, reduceJobEvent, selectJob } from './jobs-state.ts';
+import type { VersionView } from '../../engine/api/contract.ts';
+import { emptyJobs, reduceJobEvent, selectJob, showVersion } from './jobs-state.ts';
 
-const view = (jobId: string) => ({ jobId }) as ConversionView;
+const view = (versionId: string) => ({ versionId }) as VersionView;
 
 test('jobs go from queued through progress to done, and the first finished one is shown', () => {
   let s = reduceJobEvent(emptyJobs, { type: 'queued', jobId: 'a', name: 'a.png', position: 0 });
@@ -11,13 +11,14 @@ test('jobs go from queued through progress to done, and the first finished one i
   s = reduceJobEvent(s, { type: 'progress', jobId: 'a', stage: 'perceive', fraction: 0.5, overall: 0.3 });
   assert.deepEqual(s.jobs.map((j) => j.status), ['running', 'queued']);
   assert.equal(s.jobs[0]!.stage, 'perceive');
-  assert.equal(s.selected, undefined);
+  assert.equal(s.current, undefined);
   s = reduceJobEvent(s, { type: 'done', jobId: 'a', result: view('a') });
-  assert.equal(s.selected, 'a');
+  assert.equal(s.current?.versionId, 'a');
   // A later design finishing does not take the screen from the one being looked at.
   s = reduceJobEvent(s, { type: 'done', jobId: 'b', result: view('b') });
-  assert.equal(s.selected, 'a');
-  assert.equal(selectJob(s, 'b').selected, 'b');
+  assert.equal(s.current?.versionId, 'a');
+  assert.equal(selectJob(s, 'b').current?.versionId, 'b');
+  assert.equal(showVersion(s, view('old')).current?.versionId, 'old');
 });
 
 test('a cancelled job is marked cancelled, a failed one keeps its message, neither can be selected', () => {
@@ -26,5 +27,5 @@ test('a cancelled job is marked cancelled, a failed one keeps its message, neith
   s = reduceJobEvent(s, { type: 'failed', jobId: 'a', code: 'CANCELLED', message: 'a.png: cancelled.' });
   s = reduceJobEvent(s, { type: 'failed', jobId: 'b', code: 'INPUT_CORRUPT', message: 'b.png is not a valid PNG.' });
   assert.deepEqual(s.jobs.map((j) => [j.status, j.error]), [['cancelled', 'a.png: cancelled.'], ['failed', 'b.png is not a valid PNG.']]);
-  assert.equal(selectJob(s, 'b').selected, undefined);
+  assert.equal(selectJob(s, 'b').current, undefined);
 });

@@ -1,6 +1,7 @@
-// The app's view of the engine's jobs, driven by the engine's events: a pure reducer, so the
-// rules (what is selected when a job finishes, what a cancel looks like) are testable alone.
-import type { ConversionView, JobEvent } from '../../engine/api/contract.ts';
+// The app's view of the engine's jobs and of the version on screen, driven by the engine's
+// events and the user's choices: a pure reducer, so the rules (what is shown when a job
+// finishes, what a cancel looks like) are testable alone.
+import type { JobEvent, VersionView } from '../../engine/api/contract.ts';
 
 export interface JobState {
   jobId: string;
@@ -10,12 +11,13 @@ export interface JobState {
   /** 0–1 over all stages. */
   overall: number;
   error?: string;
-  result?: ConversionView;
+  result?: VersionView;
 }
 
 export interface JobsState {
   jobs: JobState[];
-  selected?: string;
+  /** The version on screen: a finished job's, or one opened from the history. */
+  current?: VersionView;
 }
 
 export const emptyJobs: JobsState = { jobs: [] };
@@ -29,9 +31,8 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
     case 'progress':
       return { ...state, jobs: update({ status: 'running', stage: event.stage, overall: event.overall }) };
     case 'done': {
-      // The first finished design is shown at once; later ones wait for a click, so work in progress is not yanked away.
-      const selectedDone = state.jobs.some((j) => j.jobId === state.selected && j.status === 'done');
-      return { jobs: update({ status: 'done', overall: 1, stage: undefined, result: event.result }), selected: selectedDone ? state.selected : event.jobId };
+      // A finished design is shown at once only when nothing is: work in progress is not yanked away.
+      return { jobs: update({ status: 'done', overall: 1, stage: undefined, result: event.result }), current: state.current ?? event.result };
     }
     case 'failed':
       return { ...state, jobs: update({ status: event.code === 'CANCELLED' ? 'cancelled' : 'failed', error: event.message, stage: undefined }) };
@@ -39,5 +40,8 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
 }
 
 export function selectJob(state: JobsState, jobId: string): JobsState {
-  return state.jobs.some((j) => j.jobId === jobId && j.status === 'done') ? { ...state, selected: jobId } : state;
+  const result = state.jobs.find((j) => j.jobId === jobId)?.result;
+  return result ? { ...state, current: result } : state;
 }
+
+export const showVersion = (state: JobsState, version: VersionView): JobsState => ({ ...state, current: version });

@@ -1,7 +1,7 @@
 // Edits in the editor re-render the preview shortly after typing stops; scoring an edit (a real
 // render and compare in the engine) is slower, so it runs when asked.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ConversionView, EditResult, LoupeApi } from '../../engine/api/contract.ts';
+import type { EditResult, LoupeApi, VersionView } from '../../engine/api/contract.ts';
 
 const DEBOUNCE_MS = 150;
 
@@ -12,13 +12,15 @@ export interface LiveEdits {
   lastMs?: number;
   error?: string;
   busy: boolean;
+  /** The files edited since the version was shown. */
+  edited(): { path: string; contents: string }[];
   edit(path: string, contents: string): void;
   score(): void;
   /** The preview frame calls this when a page has loaded. */
   frameLoaded(url: string): void;
 }
 
-export function useLiveEdits(api: LoupeApi, result: ConversionView | undefined): LiveEdits {
+export function useLiveEdits(api: LoupeApi, result: VersionView | undefined): LiveEdits {
   const [previewUrl, setPreviewUrl] = useState<string>();
   const [scored, setScored] = useState<EditResult['scored']>();
   const [lastMs, setLastMs] = useState<number>();
@@ -34,7 +36,9 @@ export function useLiveEdits(api: LoupeApi, result: ConversionView | undefined):
     setPreviewUrl(undefined);
     setScored(undefined);
     setError(undefined);
-  }, [result?.jobId]);
+  }, [result?.versionId]);
+
+  const edited = useCallback(() => [...edits.current].map(([path, contents]) => ({ path, contents })), []);
 
   const send = useCallback(
     async (score: boolean) => {
@@ -43,8 +47,8 @@ export function useLiveEdits(api: LoupeApi, result: ConversionView | undefined):
       const started = performance.now();
       setBusy(true);
       try {
-        const files = [...edits.current].map(([path, contents]) => ({ path, contents }));
-        const answer = await api.edit({ jobId: result.jobId, files, score });
+        const files = edited();
+        const answer = await api.edit({ versionId: result.versionId, files, score });
         // A slower answer to an older edit must not replace a newer one.
         if (mine !== generation.current) return;
         sentAt.current.set(answer.preview, started);
@@ -57,7 +61,7 @@ export function useLiveEdits(api: LoupeApi, result: ConversionView | undefined):
         if (mine === generation.current) setBusy(false);
       }
     },
-    [api, result],
+    [api, result, edited],
   );
 
   const edit = useCallback(
@@ -75,5 +79,5 @@ export function useLiveEdits(api: LoupeApi, result: ConversionView | undefined):
     sentAt.current.clear();
   }, []);
 
-  return { previewUrl, scored, lastMs, error, busy, edit, score: () => void send(true), frameLoaded };
+  return { previewUrl, scored, lastMs, error, busy, edited, edit, score: () => void send(true), frameLoaded };
 }

@@ -1,7 +1,7 @@
 // The engine's API over HTTP and Server-Sent Events (web mode). Responses are checked against
 // the contract, so a mismatched engine fails loudly here, not deep in the UI.
 import { z } from 'zod';
-import { ApiError, EditResult, JobEvent, JobRef, type LoupeApi } from '../../engine/api/contract.ts';
+import { ApiError, EditResult, ExportResult, History, JobEvent, JobRef, VersionView, type LoupeApi } from '../../engine/api/contract.ts';
 
 const Empty = z.object({});
 
@@ -42,6 +42,13 @@ export function webApi(): LoupeApi {
       await post('api/cancel', { jobId }, Empty);
     },
     edit: (request) => post('api/edit', request, EditResult),
+    history: () => post('api/history', {}, History),
+    open: (versionId) => post('api/open', { versionId }, VersionView),
+    save: (request) => post('api/save', request, VersionView),
+    remove: async (request) => {
+      await post('api/delete', request, Empty);
+    },
+    exportVersion: (request) => post('api/export', request, ExportResult),
     subscribe(listener) {
       if (!source) connect();
       listeners.add(listener);

@@ -1,0 +1,92 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { HistoryStore, type NewVersion } from './store.ts';
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+const font = new Uint8Array(4096).map((_, i) => i % 251);
+const version = (html: string, kind: NewVersion['kind'] = 'generated'): NewVersion => ({
+  kind,
+  stack: 'html-css',
+  mode: 'fast',
+  entry: 'index.html',
+  files: [
+    { path: 'index.html', contents: html },
+    { path: 'fonts/arimo.woff2', contents: font },
+  ],
+  render: new Uint8Array([1, 1, 1]),
+  diff: new Uint8Array([2, 2, 2]),
+  scores: { block: 0.9, text: 0.95 },
+  checks: { largestImageShare: 0.1, absoluteShare: 0 },
+  timings: { perceive: 800 },
+});
+const design = { name: 'landing.png', width: 1280, height: 800, png, textBlocks: [{ text: 'Hello', box: { x: 1, y: 2, width: 3, height: 4 }, color: '#000000' }] };
+
+const tempDb = async () => join(await mkdtemp(join(tmpdir(), 'loupe-history-')), 'history.sqlite');
+
+test('designs and their versions survive closing and reopening the file', async () => {
+  const path = await tempDb();
+  const store = new HistoryStore(path);
+  const { designId, versionId } = store.addDesign(design, version('<p>one</p>'));
+  const edited = store.addVersion(designId, version('<p>two</p>', 'edited'));
+  store.close();
+
+  const again = new HistoryStore(path);
+  const [d] = again.list();
+  assert.equal(d!.name, 'landing.png');
+  assert.deepEqual(d!.versions.map((v) => [v.number, v.kind]), [[1, 'generated'], [2, 'edited']]);
+  const v2 = again.version(edited);
+  assert.equal(v2.files[0]!.contents, '<p>two</p>');
+  assert.deepEqual(v2.files[1]!.contents, font);
+  assert.deepEqual(again.design(designId).png, png);
+  assert.deepEqual(again.design(designId).textBlocks, design.textBlocks);
+  assert.equal(again.version(versionId).files[0]!.contents, '<p>one</p>');
+  again.close();
+});
+
+test('versions share stored files; deleting the last version deletes the design and its data', async () => {
+  const path = await tempDb();
+  const store = new HistoryStore(path);
+  const { designId, versionId } = store.addDesign(design, version('<p>one</p>'));
+  const second = store.addVersion(designId, version('<p>two</p>', 'edited'));
+  const blobs = () => (store as unknown as { db: { prepare(s: string): { get(): { n: number } } } }).db.prepare('SELECT COUNT(*) AS n FROM blobs').get().n;
+  // design png, render, diff, font, two htmls: the font and pictures are stored once.
+  assert.equal(blobs(), 6);
+  store.deleteVersion(versionId);
+  assert.deepEqual(store.list()[0]!.versions.map((v) => v.number), [2]);
+  assert.equal(blobs(), 5);
+  store.deleteVersion(second);
+  assert.deepEqual(store.list(), []);
+  assert.equal(blobs(), 0);
+  assert.throws(() => store.version(second), /No version/);
+  store.close();
+});
+
+test('a process killed right after a save keeps the saved version (WAL, committed transaction)', async () => {
+  const path = await tempDb();
+  const script = `
+    import { HistoryStore } from ${JSON.stringify(new URL('./store.ts', import.meta.url).pathname)};
+    const store = new HistoryStore(${JSON.stringify(path)});
+    const v = ${JSON.stringify(version('<p>saved</p>'))};
+    v.files = [{ path: 'index.html', contents: '<p>saved</p>' }];
+    for (const k of ['render', 'diff']) v[k] = new Uint8Array([1]);
+    store.addDesign(${JSON.stringify({ ...design, png: [1, 2] })}, v);
+    process.kill(process.pid, 'SIGKILL');
+  `;
+  const file = join(tmpdir(), `loupe-kill-${process.pid}.ts`);
+  await writeFile(file, script.replace('"png":[1,2]', '"png":new Uint8Array([1,2])'));
+  assert.throws(() => execFileSync(process.execPath, ['--import', 'tsx', file], { stdio: 'pipe' }));
+  const store = new HistoryStore(path);
+  assert.equal(store.list().length, 1);
+  assert.equal(store.version(store.list()[0]!.versions[0]!.versionId).files[0]!.contents, '<p>saved</p>');
+  store.close();
+});
+
+test('a file that is not a database is refused with advice, not a crash', async () => {
+  const path = await tempDb();
+  await writeFile(path, 'this is not sqlite '.repeat(100));
+  assert.throws(() => new HistoryStore(path), (e: Error & { code?: string }) => e.code === 'INPUT_CORRUPT' && /Move it aside/.test(e.message));
+});

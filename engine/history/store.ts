@@ -1,0 +1,240 @@
+// History: every design the user converted, with its versions (generated and hand-edited),
+// scores and timestamps, in one SQLite file in the user-data folder. WAL journaling, and one
+// transaction per saved version, so a crash mid-save loses nothing that was committed.
+// File contents are stored once by hash: versions of a design share their pictures and fonts.
+import Database from 'better-sqlite3';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LoupeError } from '../errors.ts';
+import type { TextBlock } from '../ir/text-block.ts';
+
+export interface StoredFile {
+  path: string;
+  contents: string | Uint8Array;
+}
+
+export interface NewDesign {
+  name: string;
+  width: number;
+  height: number;
+  /** The design as PNG. */
+  png: Uint8Array;
+  /** Perception's text blocks: what every version is scored against. */
+  textBlocks: TextBlock[];
+}
+
+export interface NewVersion {
+  kind: 'generated' | 'edited';
+  stack: string;
+  mode: string;
+  entry: string;
+  files: StoredFile[];
+  render: Uint8Array;
+  diff: Uint8Array;
+  scores: Record<string, number>;
+  checks: Record<string, number>;
+  timings: Record<string, number>;
+}
+
+export interface VersionSummary {
+  versionId: string;
+  number: number;
+  kind: 'generated' | 'edited';
+  stack: string;
+  mode: string;
+  scores: Record<string, number>;
+  createdAt: number;
+}
+
+export interface DesignSummary {
+  designId: string;
+  name: string;
+  width: number;
+  height: number;
+  createdAt: number;
+  versions: VersionSummary[];
+}
+
+export interface StoredVersion extends VersionSummary, Omit<NewVersion, 'kind' | 'stack' | 'mode' | 'scores'> {
+  designId: string;
+}
+
+const SCHEMA_VERSION = 1;
+const SCHEMA = `
+CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+CREATE TABLE designs (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL
+);
+CREATE TABLE versions (
+  id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('generated', 'edited')),
+  stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+  render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+  scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL,
+  UNIQUE (design_id, number)
+);
+CREATE TABLE files (
+  version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
+  blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path)
+);
+CREATE INDEX versions_by_design ON versions(design_id, number);
+`;
+
+type Row = Record<string, unknown>;
+
+export class HistoryStore {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+    } catch (error) {
+      throw new LoupeError('INPUT_CORRUPT', `The history database ${path} cannot be opened (${(error as Error).message}). Move it aside and Loupe will start a new one.`, { cause: error });
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  addDesign(design: NewDesign, first: NewVersion): { designId: string; versionId: string } {
+    const designId = randomUUID();
+    const versionId = this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO designs (id, name, width, height, png, text_blocks, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(designId, design.name, design.width, design.height, this.putBlob(design.png), JSON.stringify(design.textBlocks), Date.now());
+      return this.insertVersion(designId, first);
+    })();
+    return { designId, versionId };
+  }
+
+  addVersion(designId: string, version: NewVersion): string {
+    return this.db.transaction(() => {
+      this.design(designId);
+      return this.insertVersion(designId, version);
+    })();
+  }
+
+  list(): DesignSummary[] {
+    const designs = this.db.prepare('SELECT id, name, width, height, created_at FROM designs ORDER BY created_at DESC, rowid DESC').all() as Row[];
+    const versions = this.db.prepare('SELECT * FROM versions ORDER BY number').all() as Row[];
+    return designs.map((d) => ({
+      designId: d.id as string,
+      name: d.name as string,
+      width: d.width as number,
+      height: d.height as number,
+      createdAt: d.created_at as number,
+      versions: versions.filter((v) => v.design_id === d.id).map(toSummary),
+    }));
+  }
+
+  design(designId: string): NewDesign & { designId: string } {
+    const d = this.db.prepare('SELECT * FROM designs WHERE id = ?').get(designId) as Row | undefined;
+    if (!d) throw new LoupeError('INVALID_ARGUMENT', `No design ${designId} in the history; it may have been deleted.`);
+    return {
+      designId,
+      name: d.name as string,
+      width: d.width as number,
+      height: d.height as number,
+      png: this.blob(d.png as string),
+      textBlocks: JSON.parse(d.text_blocks as string) as TextBlock[],
+    };
+  }
+
+  version(versionId: string): StoredVersion {
+    const v = this.db.prepare('SELECT * FROM versions WHERE id = ?').get(versionId) as Row | undefined;
+    if (!v) throw new LoupeError('INVALID_ARGUMENT', `No version ${versionId} in the history; it may have been deleted.`);
+    const files = (this.db.prepare('SELECT path, blob, is_text FROM files WHERE version_id = ? ORDER BY rowid').all(versionId) as Row[]).map((f) => {
+      const bytes = this.blob(f.blob as string);
+      return { path: f.path as string, contents: f.is_text ? Buffer.from(bytes).toString('utf8') : bytes };
+    });
+    return {
+      ...toSummary(v),
+      designId: v.design_id as string,
+      entry: v.entry as string,
+      files,
+      render: this.blob(v.render as string),
+      diff: this.blob(v.diff as string),
+      checks: JSON.parse(v.checks as string) as Record<string, number>,
+      timings: JSON.parse(v.timings as string) as Record<string, number>,
+    };
+  }
+
+  deleteDesign(designId: string): void {
+    this.db.transaction(() => {
+      this.design(designId);
+      this.db.prepare('DELETE FROM designs WHERE id = ?').run(designId);
+      this.dropUnusedBlobs();
+    })();
+  }
+
+  /** Deletes one version; the design goes with its last one. */
+  deleteVersion(versionId: string): void {
+    this.db.transaction(() => {
+      const { designId } = this.version(versionId);
+      this.db.prepare('DELETE FROM versions WHERE id = ?').run(versionId);
+      const left = this.db.prepare('SELECT COUNT(*) AS n FROM versions WHERE design_id = ?').get(designId) as { n: number };
+      if (left.n === 0) this.db.prepare('DELETE FROM designs WHERE id = ?').run(designId);
+      this.dropUnusedBlobs();
+    })();
+  }
+
+  private insertVersion(designId: string, v: NewVersion): string {
+    const versionId = randomUUID();
+    const { next } = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM versions WHERE design_id = ?').get(designId) as { next: number };
+    this.db
+      .prepare('INSERT INTO versions (id, design_id, number, kind, stack, mode, entry, render, diff, scores, checks, timings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(versionId, designId, next, v.kind, v.stack, v.mode, v.entry, this.putBlob(v.render), this.putBlob(v.diff), JSON.stringify(v.scores), JSON.stringify(v.checks), JSON.stringify(v.timings), Date.now());
+    const insertFile = this.db.prepare('INSERT INTO files (version_id, path, blob, is_text) VALUES (?, ?, ?, ?)');
+    for (const f of v.files) {
+      const text = typeof f.contents === 'string';
+      insertFile.run(versionId, f.path, this.putBlob(text ? Buffer.from(f.contents as string, 'utf8') : (f.contents as Uint8Array)), text ? 1 : 0);
+    }
+    return versionId;
+  }
+
+  private putBlob(bytes: Uint8Array): string {
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    this.db.prepare('INSERT OR IGNORE INTO blobs (hash, bytes) VALUES (?, ?)').run(hash, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return hash;
+  }
+
+  private blob(hash: string): Uint8Array {
+    const row = this.db.prepare('SELECT bytes FROM blobs WHERE hash = ?').get(hash) as { bytes: Buffer } | undefined;
+    if (!row) throw new LoupeError('INPUT_CORRUPT', `The history database ${this.path} is missing data (${hash.slice(0, 12)}); move it aside to start a new one.`);
+    return new Uint8Array(row.bytes);
+  }
+
+  private dropUnusedBlobs(): void {
+    this.db.exec(`DELETE FROM blobs WHERE hash NOT IN (
+      SELECT png FROM designs UNION SELECT render FROM versions UNION SELECT diff FROM versions UNION SELECT blob FROM files)`);
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current === SCHEMA_VERSION) return;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`it was written by a newer Loupe (schema ${current}, this one knows ${SCHEMA_VERSION})`);
+    }
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+}
+
+const toSummary = (v: Row): VersionSummary => ({
+  versionId: v.id as string,
+  number: v.number as number,
+  kind: v.kind as VersionSummary['kind'],
+  stack: v.stack as string,
+  mode: v.mode as string,
+  scores: JSON.parse(v.scores as string) as Record<string, number>,
+  createdAt: v.created_at as number,
+});

@@ -1,0 +1,33 @@
+// A stored version as the app shows it: text files inline, pictures and the preview as URLs.
+import { buildPreview, type Stack } from '../codegen/index.ts';
+import type { HistoryStore } from '../history/store.ts';
+import type { VersionView } from '../api/contract.ts';
+import type { ArtifactStore } from './artifacts.ts';
+
+/** `preview`: the version's preview where it was just built, to spare building it again. */
+export async function versionView(history: HistoryStore, artifacts: ArtifactStore, versionId: string, preview?: string): Promise<VersionView> {
+  const v = history.version(versionId);
+  const design = history.design(v.designId);
+  const html = preview ?? (await buildPreview({ stack: v.stack as Stack, entry: v.entry, files: v.files }));
+  const text = v.files.filter((f): f is { path: string; contents: string } => typeof f.contents === 'string');
+  return {
+    designId: v.designId,
+    versionId,
+    number: v.number,
+    kind: v.kind,
+    name: design.name,
+    stack: v.stack as VersionView['stack'],
+    mode: v.mode as VersionView['mode'],
+    entry: v.entry,
+    files: text.map((f) => ({ path: f.path, contents: f.contents })),
+    binaryFiles: v.files.filter((f) => typeof f.contents !== 'string').map((f) => f.path),
+    preview: artifacts.put(html, 'text/html', 'html'),
+    design: { url: artifacts.put(design.png, 'image/png', 'png'), width: design.width, height: design.height },
+    render: artifacts.put(v.render, 'image/png', 'png'),
+    diff: artifacts.put(v.diff, 'image/png', 'png'),
+    scores: v.scores as VersionView['scores'],
+    checks: v.checks as VersionView['checks'],
+    timings: v.timings,
+    createdAt: v.createdAt,
+  };
+}

@@ -1,0 +1,58 @@
+// Export the version on screen into a folder: plain files, or a project that runs with
+// `npm install && npm run dev`. A folder with files in it is only written after the user agrees.
+import { useState } from 'react';
+import { EXPORT_FORMATS, type ExportResult, type LoupeApi } from '../../engine/api/contract.ts';
+import { ApiRequestError } from './web-api.ts';
+
+export function ExportDialog({ api, versionId, onClose }: { api: LoupeApi; versionId: string; onClose: () => void }) {
+  const [dir, setDir] = useState('');
+  const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('project');
+  const [message, setMessage] = useState<string>();
+  const [done, setDone] = useState<ExportResult>();
+
+  const run = async (overwrite: boolean) => {
+    setMessage(undefined);
+    try {
+      setDone(await api.exportVersion({ versionId, dir, format, overwrite }));
+    } catch (e) {
+      if (e instanceof ApiRequestError && e.code === 'OUTPUT_EXISTS' && confirm(`${e.message}\n\nWrite into it anyway?`)) return run(true);
+      setMessage((e as Error).message);
+    }
+  };
+
+  return (
+    <dialog open className="export" data-testid="export-dialog">
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(false);
+        }}
+      >
+        <h2>Export</h2>
+        <label>
+          Folder <input required value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/home/me/projects/landing" data-testid="export-dir" />
+        </label>
+        <label>
+          As{' '}
+          <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
+            <option value="project">a runnable project</option>
+            <option value="files">the code files only</option>
+          </select>
+        </label>
+        {message && <p className="error" role="alert">{message}</p>}
+        {done && (
+          <p data-testid="export-done">
+            Wrote {done.files.length} files to {done.dir}.
+          </p>
+        )}
+        <menu>
+          <button type="submit">Export</button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </menu>
+      </form>
+    </dialog>
+  );
+}
