@@ -1,8 +1,10 @@
 // Layout inference: absolute boxes → a tree a developer would keep. Nest by containment,
 // lay out in rows, columns and grids (flow.ts, place.ts), name what things are (roles.ts),
-// then turn repeated structures into lists (repeat.ts).
+// then turn repeated structures into lists (repeat.ts), whose items are made alike, and
+// place everything again from the final boxes.
 import type { DesignNode, FrameNode } from '../ir/schema.ts';
 import { arrangeFlow, nestByContainment } from './flow.ts';
+import { reflow } from './place.ts';
 import { markRepeats } from './repeat.ts';
 import { assignRoles } from './roles.ts';
 
@@ -10,5 +12,6 @@ export function inferLayout(root: FrameNode, items: DesignNode[], newId: () => s
   arrangeFlow(nestByContainment(root, items), newId);
   assignRoles(root, newId);
   markRepeats(root);
+  reflow(root);
   return root;
 }

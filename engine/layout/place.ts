@@ -51,14 +51,17 @@ function crossMargins(align: Align, before: number, after: number): [number, num
   return before < after ? [0, after - before] : [before - after, 0];
 }
 
-/** Gap and per-child extra spacing for spacings `s` between neighbours. */
-function gapAndExtras(s: number[]): { gap: number; extras: number[] } {
+/**
+ * Gap and per-child extra spacing for spacings `s` between neighbours; `exact[i]` says the
+ * child after spacing i has edges that show (a painted block), so no drift may reach it.
+ */
+function gapAndExtras(s: number[], exact: boolean[]): { gap: number; extras: number[] } {
   if (s.length === 0) return { gap: 0, extras: [] };
   const gap = Math.max(0, Math.round(Math.min(...s)));
   let carry = 0;
-  const extras = s.map((v) => {
+  const extras = s.map((v, i) => {
     const extra = v - gap + carry;
-    if (Math.abs(extra) < MIN_MARGIN) {
+    if (Math.abs(extra) < (exact[i] ? 0.5 : MIN_MARGIN)) {
       carry = extra;
       return 0;
     }
@@ -68,19 +71,23 @@ function gapAndExtras(s: number[]): { gap: number; extras: number[] } {
   return { gap, extras };
 }
 
+const showsEdges = (n: DesignNode) => n.type === 'image' || (n.type === 'frame' && (n.style.fills.length > 0 || n.style.border !== undefined));
+
 const setMargin = (n: DesignNode, m: Sides) => {
   if (m.top || m.right || m.bottom || m.left) n.margin = m;
   else delete n.margin;
 };
 
 /**
- * Lays `children` (top to bottom, not overlapping vertically) out as the frame's column:
+ * Lays `all` (top to bottom, not overlapping vertically, but for those placed absolutely) out
+ * as the frame's column:
  * padding from the space around them, a gap, the horizontal alignment most agree with, and
  * a text aligned the way it sits. Children spanning the content width fill it.
  */
-export function placeColumn(f: FrameNode, children: DesignNode[]): void {
+export function placeColumn(f: FrameNode, all: DesignNode[]): void {
   const inner = contentBox(f);
-  f.children = children;
+  f.children = all;
+  const children = all.filter((c) => !c.absolute);
   const layout: Layout = { ...f.layout, mode: 'column', gap: 0, mainAlign: 'start', crossAlign: 'start', wrap: false };
   f.layout = layout;
   if (children.length === 0) {
@@ -101,7 +108,10 @@ export function placeColumn(f: FrameNode, children: DesignNode[]): void {
   const align = majority(offsets, symmetric(padding.left, padding.right) ? CENTRE_FIRST : START_FIRST);
   layout.crossAlign = align;
   if (symmetric(padding.top, padding.bottom)) layout.mainAlign = 'center';
-  const { gap, extras } = gapAndExtras(children.slice(1).map((c, i) => c.box.y - bottom(children[i]!.box)));
+  const { gap, extras } = gapAndExtras(
+    children.slice(1).map((c, i) => c.box.y - bottom(children[i]!.box)),
+    children.slice(1).map(showsEdges),
+  );
   layout.gap = gap;
   let spanning = false;
   children.forEach((c, i) => {
@@ -120,6 +130,43 @@ export function placeColumn(f: FrameNode, children: DesignNode[]): void {
   if (!spanning && align === 'start') padding.right = Math.min(padding.right, padding.left);
   if (!spanning && align === 'end') padding.left = Math.min(padding.left, padding.right);
   if (layout.mainAlign === 'start') padding.bottom = Math.min(padding.bottom, padding.top);
+  hug(f);
+}
+
+/**
+ * Places every row and column under `node` again from the boxes, innermost first: after
+ * boxes changed (list items made alike), each container's spacing follows them.
+ */
+export function reflow(node: FrameNode): void {
+  for (const c of node.children) if (c.type === 'frame') reflow(c);
+  if (node.layout.mode === 'column') placeColumn(node, node.children);
+  else if (node.layout.mode === 'row') placeRow(node, node.children);
+}
+
+/**
+ * A frame that hugs its content is as big as the flow makes it, which may differ from the
+ * union of its children's boxes by what alignment slack absorbed: the box is set to that
+ * size, so the frame's neighbours are spaced from where it really ends.
+ */
+function hug(f: FrameNode): void {
+  const flow = f.children.filter((c) => !c.absolute);
+  if (flow.length === 0) return;
+  const m = (c: DesignNode) => c.margin ?? zeroSides();
+  const { gap, padding, mode } = f.layout;
+  const along = (size: (c: DesignNode) => number, before: (c: DesignNode) => number, after: (c: DesignNode) => number) =>
+    flow.reduce((sum, c) => sum + size(c) + before(c) + after(c), 0) + gap * (flow.length - 1);
+  const across = (size: (c: DesignNode) => number, before: (c: DesignNode) => number, after: (c: DesignNode) => number) =>
+    Math.max(...flow.map((c) => size(c) + before(c) + after(c)));
+  const w = (c: DesignNode) => c.box.width;
+  const h = (c: DesignNode) => c.box.height;
+  const [width, height] =
+    mode === 'row'
+      ? [along(w, (c) => m(c).left, (c) => m(c).right), across(h, (c) => m(c).top, (c) => m(c).bottom)]
+      : [across(w, (c) => m(c).left, (c) => m(c).right), along(h, (c) => m(c).top, (c) => m(c).bottom)];
+  const box = { ...f.box };
+  if (f.sizing.height === 'hug') box.height = height + padding.top + padding.bottom;
+  if (f.sizing.width === 'hug' && f.layout.mainAlign !== 'space-between') box.width = width + padding.left + padding.right;
+  f.box = box;
 }
 
 /**
@@ -132,7 +179,7 @@ export function placeRow(f: FrameNode, children: DesignNode[]): void {
   const offsets = flow.map((c): [number, number] => [c.box.y - inner.y, bottom(inner) - bottom(c.box)]);
   const align = majority(offsets, START_FIRST);
   const spacings = flow.slice(1).map((c, i) => c.box.x - right(flow[i]!.box));
-  const { gap, extras } = f.layout.mainAlign === 'space-between' ? { gap: 0, extras: spacings.map(() => 0) } : gapAndExtras(spacings);
+  const { gap, extras } = f.layout.mainAlign === 'space-between' ? { gap: 0, extras: spacings.map(() => 0) } : gapAndExtras(spacings, flow.slice(1).map(showsEdges));
   f.children = children;
   f.layout = { ...f.layout, mode: 'row', gap, crossAlign: align, wrap: false };
   flow.forEach((c, i) => {
@@ -140,6 +187,7 @@ export function placeRow(f: FrameNode, children: DesignNode[]): void {
     const left = i === 0 ? Math.max(0, c.box.x - inner.x) : extras[i - 1]!;
     setMargin(c, { top, right: 0, bottom: bottomM, left });
   });
+  hug(f);
 }
 
 /**
