@@ -18,6 +18,8 @@ export interface TextLine {
   density: number;
   /** median stem width, px (see stemWidth) */
   stroke: number;
+  /** a line drawn under the whole run */
+  underline: boolean;
   /** horizontal shift per row up that makes the glyphs' stems upright: ~0 roman, ~0.1–0.25 italic */
   slant: number;
   text: string;
@@ -28,6 +30,8 @@ export interface TextLine {
 const INK = 40;
 /** Share of the farthest ink distance from the background that makes a pixel part of the glyph core. */
 const CORE = 0.92;
+/** Share of a run's width an underline covers (a row of glyph ink never comes close). */
+const UNDERLINE_COVER = 0.92;
 /** Word gap, in ink-band heights: letters of a word sit closer than this. */
 const WORD_GAP = 0.25;
 /** Least column gap, in ink-band heights: wider than a word space. */
@@ -182,24 +186,50 @@ function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
 /** Tight ink box, colour, density and stem width of the ink inside `r`. */
 function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
   const { rgba, width } = img;
-  let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1, n = 0;
-  for (let y = r.y0; y < r.y1; y++) {
+  const isInk = (x: number, y: number) => {
+    const i = (y * width + x) * 4;
+    return dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) >= INK;
+  };
+  const rowInk = new Int32Array(r.y1 - r.y0);
+  let x0 = r.x1, x1 = -1, n = 0;
+  for (let y = r.y0; y < r.y1; y++)
     for (let x = r.x0; x < r.x1; x++) {
-      const i = (y * width + x) * 4;
-      if (dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) < INK) continue;
+      if (!isInk(x, y)) continue;
       n++;
+      rowInk[y - r.y0]++;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
     }
-  }
   if (n < 4) return null;
-  const ink = { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+  // An underline is a row inked along the whole run, in the lower part of the line or just
+  // under it; it is decoration, not glyph ink, so it does not count in the ink box.
+  const w = x1 + 1 - x0;
+  // It ends with the text: a border or rule under it runs on past the run's ends.
+  const full = (y: number) => {
+    let c = 0;
+    for (let x = x0; x < x1 + 1; x++) if (isInk(x, y)) c++;
+    const past = (x: number) => x >= 0 && x < width && isInk(x, y);
+    return c >= UNDERLINE_COVER * w && !past(x0 - 3) && !past(x1 + 3);
+  };
+  const h = r.y1 - r.y0;
+  let underline = false;
+  const glyphRows: number[] = [];
+  for (let y = r.y0; y < r.y1; y++) {
+    if (rowInk[y - r.y0] === 0) continue;
+    if (w >= 2 * h && y >= r.y0 + 0.6 * h && rowInk[y - r.y0] >= UNDERLINE_COVER * w && full(y)) underline = true;
+    else glyphRows.push(y);
+  }
+  for (let y = r.y1; !underline && y < Math.min(img.height, r.y1 + Math.ceil(0.3 * h)); y++) underline = w >= 2 * h && full(y);
+  if (glyphRows.length === 0) {
+    // Nothing but full rows: a rule or dashes, drawn as they are.
+    underline = false;
+    for (let y = r.y0; y < r.y1; y++) if (rowInk[y - r.y0] > 0) glyphRows.push(y);
+  }
+  const ink = { x0, y0: glyphRows[0], x1: x1 + 1, y1: glyphRows[glyphRows.length - 1] + 1 };
   const color = inkColour(img, ink, background);
   if (!color) return null;
   const area = (ink.x1 - ink.x0) * (ink.y1 - ink.y0);
-  return { ink, color, density: n / area, stroke: stemWidth(img, ink, background, color), slant: slant(img, ink, background, color) };
+  return { ink, color, density: n / area, stroke: stemWidth(img, ink, background, color), slant: slant(img, ink, background, color), underline };
 }
 
 /**

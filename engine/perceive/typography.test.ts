@@ -70,6 +70,8 @@ async function specimenPage(): Promise<Perception> {
     <div style="position:absolute;left:40px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Left column words end</div>
     <div style="position:absolute;left:240px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Right column starts here</div>
     <p style="position:absolute;left:40px;top:480px;margin:0;font:14px Arial;color:#222222;white-space:nowrap">Status <span style="background:#bfe9ff;padding:3px 6px">Shipped</span> today</p>
+    <p style="position:absolute;left:600px;top:430px;margin:0;font:16px Arial;color:#1a0dab;text-decoration:underline;white-space:nowrap">Underlined link to the shop</p>
+    <p style="position:absolute;left:600px;top:470px;margin:0;padding-bottom:4px;border-bottom:1px solid #999999;font:16px Arial;color:#222222;white-space:nowrap;width:300px">Heading over a rule</p>
     <p id="para" style="position:absolute;left:40px;top:530px;width:430px;margin:0;font:15px/22px Arial;color:#222222">${PARAGRAPH}</p>
     <div style="position:absolute;left:640px;top:530px;font:15px/22px Arial;color:#222222">${MENU.join('<br>')}</div>
   </body>`;
@@ -126,6 +128,15 @@ test('the lines of a wrapped paragraph are one text node, as wide as its lines, 
 test('a stack of short menu items stays one node per item', async () => {
   const result = await specimenPage();
   for (const item of MENU) assert.ok(textSimilarity(node(result, item).text, item) >= 0.85, item);
+});
+
+test('an underline is decoration, not glyph ink; a rule under a heading is not an underline', async () => {
+  const result = await specimenPage();
+  const link = node(result, 'Underlined link to the shop');
+  assert.equal(link.style.decoration, 'underline');
+  assert.ok(Math.abs(link.style.fontSize - 16) <= 1, `underlined size ${link.style.fontSize}`);
+  assert.equal(node(result, 'Heading over a rule').style.decoration, 'none');
+  for (const s of SPECIMENS) assert.equal(node(result, s.text).style.decoration, 'none', s.text);
 });
 
 test('size and weight rules on measured glyph zones and stems', () => {

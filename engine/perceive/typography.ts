@@ -117,7 +117,7 @@ function continues(para: TextLine[], l: TextLine, types: Map<TextLine, LineType>
   // A line of a few words over another is more likely a list than a wrapped paragraph.
   if (last.text.split(' ').length < MIN_WRAPPED_WORDS) return false;
   const a = types.get(last)!, b = types.get(l)!;
-  if (a.fontWeight !== b.fontWeight || a.italic !== b.italic || Math.abs(a.fontSize - b.fontSize) > 0.12 * a.fontSize) return false;
+  if (a.fontWeight !== b.fontWeight || a.italic !== b.italic || last.underline !== l.underline || Math.abs(a.fontSize - b.fontSize) > 0.12 * a.fontSize) return false;
   if (dist(last.color, l.color) > 40 || dist(last.background, l.background) > 20) return false;
   if (Math.abs(l.ink.x0 - para[0].ink.x0) > Math.max(2, 0.1 * a.fontSize)) return false;
   const pitch = b.baseline - a.baseline;
@@ -177,6 +177,7 @@ export function toTextNode(para: TextLine[], id: string): TextNode {
     fontWeight,
     letterSpacing,
     italic,
+    decoration: para[0].underline ? 'underline' : 'none',
     color: toHex(main.color),
   }, { sizing: { width: 'fixed', height: 'hug' } });
 }
