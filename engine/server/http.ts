@@ -1,20 +1,15 @@
 // Web mode: the engine's API over HTTP on loopback, plus the renderer's files, so the app runs
 // in any browser. Requests are JSON, checked against the contract; job events stream as
 // Server-Sent Events. Generated previews are served under a sandbox CSP with no network.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { DeleteRequest, EditRequest, ExportRequest, JobRef, MAX_UPLOAD_BYTES, SaveRequest, VersionRef, type ApiError, type EditResult } from '../api/contract.ts';
-import { HistoryStore } from '../history/store.ts';
-import { exportCode } from '../pipeline/export.ts';
+import { MAX_UPLOAD_BYTES, type ApiError } from '../api/contract.ts';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
-import { ArtifactStore } from './artifacts.ts';
-import { editedCode, renderAndScore } from './edits.ts';
-import { versionView } from './views.ts';
-import { JobQueue } from './jobs.ts';
-import { parseConvertRequest, parseMessage } from './validate.ts';
+import type { JobQueue } from './jobs.ts';
+import { EngineService } from './service.ts';
 
 /** The app's own pages: scripts only from the engine, no inline script, previews in frames. */
 const APP_CSP =
@@ -48,9 +43,7 @@ export interface ServeOptions {
 }
 
 export async function startServer(options: ServeOptions): Promise<EngineServer> {
-  const artifacts = new ArtifactStore();
-  const history = new HistoryStore(options.historyPath);
-  const jobs = new JobQueue(options.pool, history, artifacts);
+  const service = new EngineService(options.pool, options.historyPath);
   const host = '127.0.0.1';
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => sendError(res, error));
@@ -63,53 +56,14 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     }
     const url = new URL(req.url ?? '/', 'http://engine');
     const path = url.pathname;
-    if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, jobs);
+    if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
     if (req.method === 'POST' && path.startsWith('/api/')) {
-      const body = await readJson(req);
-      if (path === '/api/convert') return sendJson(res, 200, { jobId: jobs.submit(parseConvertRequest(body)) });
-      if (path === '/api/cancel') {
-        jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
-        return sendJson(res, 200, {});
-      }
-      if (path === '/api/edit') {
-        const started = performance.now();
-        const edit = parseMessage(EditRequest, body, 'edit');
-        const { version, preview } = await editedCode(history, edit.versionId, edit.files);
-        const result: EditResult = { preview: artifacts.put(preview, 'text/html', 'html'), ms: 0 };
-        if (edit.score) {
-          const scored = await renderAndScore(history, version.designId, preview, options.pool);
-          result.scored = { render: artifacts.put(scored.render, 'image/png', 'png'), diff: artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
-        }
-        result.ms = Math.round(performance.now() - started);
-        return sendJson(res, 200, result);
-      }
-      if (path === '/api/save') {
-        const save = parseMessage(SaveRequest, body, 'save');
-        const { version, code, preview } = await editedCode(history, save.versionId, save.files);
-        const scored = await renderAndScore(history, version.designId, preview, options.pool);
-        const versionId = history.addVersion(version.designId, {
-          kind: 'edited', stack: version.stack, mode: version.mode, entry: code.entry, files: code.files,
-          render: scored.render, diff: scored.diff, scores: { ...scored.scores }, checks: { ...scored.checks }, timings: {},
-        });
-        return sendJson(res, 200, await versionView(history, artifacts, versionId, preview));
-      }
-      if (path === '/api/open') return sendJson(res, 200, await versionView(history, artifacts, parseMessage(VersionRef, body, 'open').versionId));
-      if (path === '/api/history') return sendJson(res, 200, history.list());
-      if (path === '/api/delete') {
-        const target = parseMessage(DeleteRequest, body, 'delete');
-        if ('designId' in target) history.deleteDesign(target.designId);
-        else history.deleteVersion(target.versionId);
-        return sendJson(res, 200, {});
-      }
-      if (path === '/api/export') {
-        const request = parseMessage(ExportRequest, body, 'export');
-        const version = history.version(request.versionId);
-        const files = await exportCode({ stack: version.stack, entry: version.entry, files: version.files, dir: request.dir, format: request.format, overwrite: request.overwrite });
-        return sendJson(res, 200, { dir: request.dir, files });
-      }
+      const name = path.slice('/api/'.length);
+      const method = Object.hasOwn(service.methods, name) ? service.methods[name] : undefined;
+      if (method) return sendJson(res, 200, await method(await readJson(req)));
     }
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
-      const item = artifacts.get(path.slice('/artifacts/'.length));
+      const item = service.artifact(path.slice('/artifacts/'.length));
       if (!item) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'This preview or picture has expired; convert again.' });
       const csp = item.mime === 'text/html' ? { 'content-security-policy': PREVIEW_CSP } : {};
       res.writeHead(200, { 'content-type': item.mime, 'cache-control': 'no-store', ...csp });
@@ -126,12 +80,12 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}/`,
-    jobs,
+    jobs: service.jobs,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          history.close();
+          service.close();
           resolve();
         });
       }),
@@ -159,10 +113,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function streamEvents(req: IncomingMessage, res: ServerResponse, jobs: JobQueue): void {
+function streamEvents(req: IncomingMessage, res: ServerResponse, service: EngineService): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
   res.write(': connected\n\n');
-  const unsubscribe = jobs.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+  const unsubscribe = service.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
   req.on('close', unsubscribe);
 }
 
