@@ -113,8 +113,8 @@ export interface ItemComponent {
   dataName: string;
   template: Element;
   slots: Map<Element, Slots>;
-  /** Props in order, with their TypeScript type. */
-  props: Array<{ name: string; type: 'string' }>;
+  /** Prop names in order (every prop is a string: a text line, an attribute, an imported asset). */
+  props: string[];
   /** Per item: prop → JS expression of its value. */
   rows: Array<Map<string, string>>;
 }
@@ -150,7 +150,7 @@ function itemComponent(list: Element, ctx: JsxContext, taken: Set<string>): Item
     let name = base;
     for (let i = 2; used.has(name); i++) name = `${base}${i}`;
     used.add(name);
-    props.push({ name, type: 'string' });
+    props.push(name);
     return name;
   };
   // Walks the template and every item in step (they have the same shape).
@@ -202,8 +202,8 @@ export function elementJsx(el: Element, ctx: JsxContext): string {
     const c = itemComponent(el, ctx, new Set(ctx.components.map((x) => x.name)));
     if (c) {
       ctx.components.push(c);
-      const key = c.props.find((p) => new Set(c.rows.map((r) => r.get(p.name))).size === c.rows.length);
-      const call = key ? `<${c.name} key={item.${key.name}} {...item} />` : `<${c.name} key={i} {...item} />`;
+      const key = c.props.find((p) => new Set(c.rows.map((r) => r.get(p))).size === c.rows.length);
+      const call = key ? `<${c.name} key={item.${key}} {...item} />` : `<${c.name} key={i} {...item} />`;
       return `${open}>\n{${c.dataName}.map((item${key ? '' : ', i'}) => (${call}))}\n</${el.tag}>`;
     }
   }
@@ -216,8 +216,8 @@ export function componentSource(c: ItemComponent, ctx: JsxContext): string {
   const body = elementJsx(c.template, { ...ctx, slots: c.slots });
   const rows = c.rows.map((r) => `  { ${[...r].map(([k, v]) => `${k}: ${v}`).join(', ')} },`).join('\n');
   return [
-    `type ${propsType} = { ${c.props.map((p) => `${p.name}: ${p.type}`).join('; ')} };`,
-    `function ${c.name}({ ${c.props.map((p) => p.name).join(', ')} }: ${propsType}) {\n  return (\n${body}\n  );\n}`,
+    `type ${propsType} = { ${c.props.map((p) => `${p}: string`).join('; ')} };`,
+    `function ${c.name}({ ${c.props.join(', ')} }: ${propsType}) {\n  return (\n${body}\n  );\n}`,
     `const ${c.dataName}: ${propsType}[] = [\n${rows}\n];`,
   ].join('\n\n');
 }

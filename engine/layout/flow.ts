@@ -7,7 +7,7 @@
 // absolute `box`; a box that overlaps its row neighbour is marked absolute.
 import type { Box, DesignNode, FrameNode, ImageNode } from '../ir/schema.ts';
 import { flowLayout, frame, noStyle } from '../ir/build.ts';
-import { bottom, placeColumn, placeRow, right } from './place.ts';
+import { bottom, painted, placeColumn, placeRow, right } from './place.ts';
 
 const area = (b: Box) => b.width * b.height;
 /** `a` holds `b`, allowing a pixel of slack. */
@@ -50,7 +50,6 @@ export function arrangeFlow(node: FrameNode, newId: () => string): FrameNode {
   return arrangeChildren(node, newId);
 }
 
-const painted = (f: FrameNode) => f.style.fills.length > 0 || f.style.border !== undefined || f.style.shadows.length > 0;
 const sameBox = (a: Box, b: Box) => [a.x - b.x, a.y - b.y, right(a) - right(b), bottom(a) - bottom(b)].every((d) => Math.abs(d) <= 1);
 
 /**

@@ -71,7 +71,9 @@ function gapAndExtras(s: number[], exact: boolean[]): { gap: number; extras: num
   return { gap, extras };
 }
 
-const showsEdges = (n: DesignNode) => n.type === 'image' || (n.type === 'frame' && (n.style.fills.length > 0 || n.style.border !== undefined));
+/** A frame with paint of its own (fill, border, shadow): its edges show. */
+export const painted = (f: FrameNode) => f.style.fills.length > 0 || f.style.border !== undefined || f.style.shadows.length > 0;
+const showsEdges = (n: DesignNode) => n.type === 'image' || (n.type === 'frame' && painted(n));
 
 const setMargin = (n: DesignNode, m: Sides) => {
   if (m.top || m.right || m.bottom || m.left) n.margin = m;

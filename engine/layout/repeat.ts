@@ -1,8 +1,8 @@
 // Repeated structures: children of one flow container that share a shape (nav items, cards
 // of a grid, rows of a list) make that container a list and each of them a list item.
 import type { DesignNode, FrameNode, TextNode } from '../ir/schema.ts';
+import { words } from './roles.ts';
 
-const words = (t: TextNode) => t.text.trim().split(/\s+/).length;
 /** Within 10% (and a few px) of each other. */
 const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(4, 0.1 * Math.max(a, b));
 

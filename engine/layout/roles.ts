@@ -8,16 +8,15 @@
 // - images: alt text from the nearest text beside or under the picture.
 import type { DesignNode, FrameNode, ImageNode, TextNode } from '../ir/schema.ts';
 import { flowLayout, frame, noStyle } from '../ir/build.ts';
-import { bottom, placeColumn, right } from './place.ts';
+import { bottom, painted, placeColumn, right } from './place.ts';
 
 function* walk(n: DesignNode, parent?: FrameNode): Generator<[DesignNode, FrameNode | undefined]> {
   yield [n, parent];
   if (n.type === 'frame') for (const c of n.children) yield* walk(c, n);
 }
 
-const words = (t: TextNode) => t.text.trim().split(/\s+/).length;
+export const words = (t: TextNode) => t.text.trim().split(/\s+/).length;
 const isShort = (t: TextNode) => words(t) <= 4 && t.text.length <= 32 && !t.text.includes('\n');
-const painted = (f: FrameNode) => f.style.fills.length > 0 || f.style.border !== undefined;
 
 /** The font size carrying the most characters: the page's body text. */
 function bodySize(texts: TextNode[]): number {
