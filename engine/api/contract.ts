@@ -126,6 +126,10 @@ export type EditResult = z.infer<typeof EditResult>;
 export type TextFile = z.infer<typeof TextFile>;
 export type ApiError = z.infer<typeof ApiError>;
 
+/** The methods every transport carries (HTTP `POST /api/<method>`, Electron IPC), by name. */
+export const API_METHODS = ['convert', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export'] as const;
+export type ApiMethod = (typeof API_METHODS)[number];
+
 /** The API as the renderer sees it, whatever carries it. */
 export interface LoupeApi {
   convert(request: ConvertRequest): Promise<{ jobId: string }>;

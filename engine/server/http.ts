@@ -5,20 +5,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { MAX_UPLOAD_BYTES, type ApiError } from '../api/contract.ts';
+import { MAX_UPLOAD_BYTES, type ApiError, type ApiMethod } from '../api/contract.ts';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from './jobs.ts';
 import { EngineService } from './service.ts';
-
-/** The app's own pages: scripts only from the engine, no inline script, previews in frames. */
-const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
-  "worker-src 'self' blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
-/** Generated code: its own opaque origin, inline code and data: resources only, nothing fetched. */
-const PREVIEW_CSP =
-  "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
-  "font-src data:; media-src data: blob:";
+import { APP_CSP, PREVIEW_CSP } from './csp.ts';
 
 const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
 
@@ -59,7 +51,7 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
     if (req.method === 'POST' && path.startsWith('/api/')) {
       const name = path.slice('/api/'.length);
-      const method = Object.hasOwn(service.methods, name) ? service.methods[name] : undefined;
+      const method = Object.hasOwn(service.methods, name) ? service.methods[name as ApiMethod] : undefined;
       if (method) return sendJson(res, 200, await method(await readJson(req)));
     }
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {

@@ -2,7 +2,7 @@
 // `npm install && npm run dev`. A folder with files in it is only written after the user agrees.
 import { useState } from 'react';
 import { EXPORT_FORMATS, type ExportResult, type LoupeApi } from '../../engine/api/contract.ts';
-import { ApiRequestError } from './web-api.ts';
+import { ApiRequestError } from './api-client.ts';
 
 export function ExportDialog({ api, versionId, onClose }: { api: LoupeApi; versionId: string; onClose: () => void }) {
   const [dir, setDir] = useState('');

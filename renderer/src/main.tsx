@@ -2,6 +2,10 @@ import './monaco-setup.ts';
 import './app.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { webApi } from './web-api.ts';
+import { apiClient } from './api-client.ts';
+import { bridge, ipcTransport } from './ipc-api.ts';
+import { httpTransport } from './web-api.ts';
 
-createRoot(document.getElementById('root')!).render(<App api={webApi()} />);
+// In the desktop app the preload provides a bridge; in a browser the engine serves the page.
+const desktop = bridge();
+createRoot(document.getElementById('root')!).render(<App api={apiClient(desktop ? ipcTransport(desktop) : httpTransport())} />);

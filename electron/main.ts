@@ -1,0 +1,92 @@
+// The desktop shell: one locked-down window showing the UI from loupe://app, the engine in a
+// utility process (restarted if it dies), the API bridged over IPC, menus and shortcuts.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, shell, utilityProcess, type UtilityProcess } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { headersFor, routeAppUrl } from './app-protocol.ts';
+import { EngineClient, EngineCallError } from './engine-client.ts';
+import { menuTemplate } from './menu.ts';
+import { isAppUrl, windowOptions } from './window-options.ts';
+import { API_METHODS } from '../engine/api/contract.ts';
+
+const root = join(fileURLToPath(import.meta.url), '../..');
+const appDir = join(root, 'renderer/dist');
+protocol.registerSchemesAsPrivileged([{ scheme: 'loupe', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let window: BrowserWindow | undefined;
+let engine: { process: UtilityProcess; client: EngineClient } | undefined;
+
+function startEngine(): { process: UtilityProcess; client: EngineClient } {
+  const child = utilityProcess.fork(join(root, 'electron/engine-entry.mjs'), [], {
+    env: { ...process.env, LOUPE_HISTORY_PATH: join(app.getPath('userData'), 'history.sqlite') },
+    serviceName: 'Loupe engine',
+  });
+  const client = new EngineClient(
+    { post: (m) => child.postMessage(m), onMessage: (l) => child.on('message', l) },
+    (event) => window?.webContents.send('loupe:event', event),
+  );
+  child.on('exit', (code) => {
+    client.fail(`The engine stopped (exit code ${code}); it has been restarted and your history is safe. Try again.`);
+    if (engine?.client === client && !quitting) {
+      engine = startEngine();
+      window?.webContents.send('loupe:event', { type: 'engine-restarted', code });
+    }
+  });
+  return { process: child, client };
+}
+
+let quitting = false;
+app.on('before-quit', () => {
+  quitting = true;
+  engine?.process.kill();
+});
+
+app.whenReady().then(() => {
+  engine = startEngine();
+  protocol.handle('loupe', async (request) => {
+    const route = routeAppUrl(request.url);
+    if (route.kind === 'refused') return new Response('not found', { status: 404 });
+    if (route.kind === 'artifact') {
+      const { bytes, mime } = await engine!.client.artifact(route.id);
+      if (!bytes) return new Response('This preview or picture has expired; convert again.', { status: 404 });
+      return new Response(bytes, { headers: headersFor(route, mime) });
+    }
+    try {
+      return new Response(await readFile(join(appDir, route.path)), { headers: headersFor(route) });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+
+  // Answers travel as an envelope: Electron would reduce a thrown error to its message and lose its code.
+  ipcMain.handle('loupe:call', async (_e, method: unknown, body: unknown) => {
+    try {
+      if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
+        throw new EngineCallError('NOT_FOUND', `${String(method)} is not part of the API.`);
+      }
+      return { result: await engine!.client.call(method, body) };
+    } catch (e) {
+      return { error: { code: e instanceof EngineCallError ? e.code : 'INTERNAL', message: (e as Error).message } };
+    }
+  });
+  ipcMain.handle('loupe:pick-folder', async () => {
+    const picked = await dialog.showOpenDialog(window!, { properties: ['openDirectory', 'createDirectory'] });
+    return picked.canceled ? undefined : picked.filePaths[0];
+  });
+
+  window = new BrowserWindow(windowOptions(join(root, 'electron/dist/preload.cjs')));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate((command) => window?.webContents.send('loupe:command', command), process.platform === 'darwin')));
+  // Generated code never navigates the app or opens windows; links go to the system browser.
+  window.webContents.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:/.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.once('ready-to-show', () => window?.show());
+  void window.loadURL('loupe://app/');
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,27 @@
+// The main window locked down: the UI gets no Node, runs sandboxed and isolated from the preload,
+// and reaches the engine only through the preload's one bridge.
+import type { BrowserWindowConstructorOptions } from 'electron';
+
+export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    width: 1440,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Loupe',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  };
+}
+
+/** Only the app's own pages may load in the window; everything else is refused. */
+export const isAppUrl = (url: string): boolean => url.startsWith('loupe://app/');

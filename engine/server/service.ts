@@ -1,0 +1,92 @@
+// The engine's API, independent of what carries it: each method takes the raw message, checks
+// it against the contract, and does the work. Web mode serves it over HTTP (http.ts); the
+// desktop app over Electron IPC. Transports only forward.
+import { DeleteRequest, EditRequest, ExportRequest, JobRef, SaveRequest, VersionRef, type ApiMethod, type EditResult, type JobEvent } from '../api/contract.ts';
+import { HistoryStore } from '../history/store.ts';
+import { exportCode } from '../pipeline/export.ts';
+import type { RenderPool } from '../render/pool.ts';
+import { ArtifactStore, type Artifact } from './artifacts.ts';
+import { editedCode, renderAndScore } from './edits.ts';
+import { JobQueue } from './jobs.ts';
+import { parseConvertRequest, parseMessage } from './validate.ts';
+import { versionView } from './views.ts';
+
+export class EngineService {
+  readonly jobs: JobQueue;
+  private readonly history: HistoryStore;
+  private readonly artifacts = new ArtifactStore();
+
+  constructor(private readonly pool: RenderPool, historyPath: string) {
+    this.history = new HistoryStore(historyPath);
+    this.jobs = new JobQueue(pool, this.history, this.artifacts);
+  }
+
+  /** The API's methods by name, as transports call them. */
+  readonly methods: Record<ApiMethod, (body: unknown) => Promise<unknown>> = {
+    convert: async (body) => ({ jobId: this.jobs.submit(parseConvertRequest(body)) }),
+    cancel: async (body) => {
+      this.jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
+      return {};
+    },
+    edit: (body) => this.edit(body),
+    save: (body) => this.save(body),
+    open: (body) => versionView(this.history, this.artifacts, parseMessage(VersionRef, body, 'open').versionId),
+    history: async () => this.history.list(),
+    delete: async (body) => {
+      const target = parseMessage(DeleteRequest, body, 'delete');
+      if ('designId' in target) this.history.deleteDesign(target.designId);
+      else this.history.deleteVersion(target.versionId);
+      return {};
+    },
+    export: async (body) => {
+      const request = parseMessage(ExportRequest, body, 'export');
+      const v = this.history.version(request.versionId);
+      const files = await exportCode({ stack: v.stack, entry: v.entry, files: v.files, dir: request.dir, format: request.format, overwrite: request.overwrite });
+      return { dir: request.dir, files };
+    },
+  };
+
+  subscribe(listener: (event: JobEvent) => void): () => void {
+    return this.jobs.subscribe(listener);
+  }
+
+  artifact(id: string): Artifact | undefined {
+    return this.artifacts.get(id);
+  }
+
+  close(): void {
+    this.history.close();
+  }
+
+  private async edit(body: unknown): Promise<EditResult> {
+    const started = performance.now();
+    const edit = parseMessage(EditRequest, body, 'edit');
+    const { version, preview } = await editedCode(this.history, edit.versionId, edit.files);
+    const result: EditResult = { preview: this.artifacts.put(preview, 'text/html', 'html'), ms: 0 };
+    if (edit.score) {
+      const scored = await renderAndScore(this.history, version.designId, preview, this.pool);
+      result.scored = { render: this.artifacts.put(scored.render, 'image/png', 'png'), diff: this.artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
+    }
+    result.ms = Math.round(performance.now() - started);
+    return result;
+  }
+
+  private async save(body: unknown) {
+    const save = parseMessage(SaveRequest, body, 'save');
+    const { version, code, preview } = await editedCode(this.history, save.versionId, save.files);
+    const scored = await renderAndScore(this.history, version.designId, preview, this.pool);
+    const versionId = this.history.addVersion(version.designId, {
+      kind: 'edited',
+      stack: version.stack,
+      mode: version.mode,
+      entry: code.entry,
+      files: code.files,
+      render: scored.render,
+      diff: scored.diff,
+      scores: { ...scored.scores },
+      checks: { ...scored.checks },
+      timings: {},
+    });
+    return versionView(this.history, this.artifacts, versionId, preview);
+  }
+}
