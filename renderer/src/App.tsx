@@ -12,6 +12,7 @@ import { ScoreBar } from './ScoreBar.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
+import { bridge } from './ipc-api.ts';
 
 type Action =
   | { type: 'event'; event: Parameters<typeof reduceJobEvent>[1] }
@@ -91,6 +92,16 @@ export function App({ api }: { api: LoupeApi }) {
       dispatch({ type: 'show', version: await api.save({ versionId: current.versionId, files }) });
       refreshHistory();
     });
+  // The desktop app's menu and shortcuts arrive as commands.
+  useEffect(
+    () =>
+      bridge()?.onCommand((command) => {
+        if (command === 'open') document.querySelector<HTMLInputElement>('[data-testid=file-input]')?.click();
+        if (command === 'save-version') void save();
+        if (command === 'export' && current) setExporting(true);
+      }),
+    [save, current],
+  );
   const remove = (target: { designId: string } | { versionId: string }) =>
     attempt(async () => {
       await api.remove(target);

@@ -3,12 +3,14 @@
 import { useState } from 'react';
 import { EXPORT_FORMATS, type ExportResult, type LoupeApi } from '../../engine/api/contract.ts';
 import { ApiRequestError } from './api-client.ts';
+import { bridge } from './ipc-api.ts';
 
 export function ExportDialog({ api, versionId, onClose }: { api: LoupeApi; versionId: string; onClose: () => void }) {
   const [dir, setDir] = useState('');
   const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('project');
   const [message, setMessage] = useState<string>();
   const [done, setDone] = useState<ExportResult>();
+  const desktop = bridge();
 
   const run = async (overwrite: boolean) => {
     setMessage(undefined);
@@ -33,6 +35,11 @@ export function ExportDialog({ api, versionId, onClose }: { api: LoupeApi; versi
         <label>
           Folder <input required value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/home/me/projects/landing" data-testid="export-dir" />
         </label>
+        {desktop && (
+          <button type="button" onClick={() => void desktop.pickFolder().then((picked) => picked && setDir(picked))}>
+            Choose…
+          </button>
+        )}
         <label>
           As{' '}
           <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
