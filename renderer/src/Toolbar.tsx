@@ -30,22 +30,8 @@ export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; o
           e.target.value = '';
         }}
       />
-      <label>
-        Stack{' '}
-        <select data-testid="stack" value={settings.stack} onChange={(e) => onChange({ ...settings, stack: e.target.value as Settings['stack'] })}>
-          {STACK_NAMES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Mode{' '}
-        <select data-testid="mode" value={settings.mode} onChange={(e) => onChange({ ...settings, mode: e.target.value as Settings['mode'] })}>
-          {MODES.map((m) => (
-            <option key={m}>{m}</option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Stack" testId="stack" options={STACK_NAMES} value={settings.stack} onChange={(stack) => onChange({ ...settings, stack })} />
+      <Choice label="Mode" testId="mode" options={MODES} value={settings.mode} onChange={(mode) => onChange({ ...settings, mode })} />
       <div className="views" role="group" aria-label="Preview view">
         {VIEWS.map((v) => (
           <button key={v} type="button" aria-pressed={settings.view === v} data-testid={`view-${v}`} onClick={() => onChange({ ...settings, view: v })}>
@@ -54,5 +40,18 @@ export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; o
         ))}
       </div>
     </header>
+  );
+}
+
+function Choice<T extends string>({ label, testId, options, value, onChange }: { label: string; testId: string; options: readonly T[]; value: T; onChange: (value: T) => void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </label>
   );
 }
