@@ -4,7 +4,8 @@ import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { DesignSummary, LoupeApi, VersionView } from '../../engine/api/contract.ts';
 import { emptyJobs, reduceJobEvent, selectJob, showVersion, type JobsState } from './jobs-state.ts';
 import { readDesignFile } from './files.ts';
-import { Toolbar, type Settings } from './Toolbar.tsx';
+import { Toolbar } from './Toolbar.tsx';
+import { loadSettings, saveSettings, type Settings } from './settings.ts';
 import { JobList } from './JobList.tsx';
 import { CodePane } from './CodePane.tsx';
 import { PreviewPane } from './PreviewPane.tsx';
@@ -26,7 +27,11 @@ function reducer(state: JobsState, action: Action): JobsState {
 
 export function App({ api }: { api: LoupeApi }) {
   const [state, dispatch] = useReducer(reducer, emptyJobs);
-  const [settings, setSettings] = useState<Settings>({ stack: 'html-css', mode: 'fast', view: 'side' });
+  const [settings, setSettings] = useState<Settings>(() => loadSettings(localStorage));
+  useEffect(() => {
+    saveSettings(localStorage, settings);
+    document.documentElement.dataset.theme = settings.theme;
+  }, [settings]);
   const [notice, setNotice] = useState<string>();
   const [dragging, setDragging] = useState(false);
   const [history, setHistory] = useState<DesignSummary[]>([]);

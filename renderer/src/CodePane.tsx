@@ -5,7 +5,8 @@ import type { VersionView } from '../../engine/api/contract.ts';
 export function CodePane({ result, onEdit }: { result: VersionView; onEdit: (path: string, contents: string) => void }) {
   const [active, setActive] = useState(result.entry);
   const file = result.files.find((f) => f.path === active) ?? result.files[0];
-  const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+  const theme = document.documentElement.dataset.theme;
+  const dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
   return (
     <section className="code-pane">
       <nav className="tabs" aria-label="Files">

@@ -3,7 +3,7 @@
 // with a sandbox CSP too); it is drawn at the design's width and scaled to fit the pane.
 import { useEffect, useRef, useState } from 'react';
 import type { VersionView } from '../../engine/api/contract.ts';
-import type { Settings } from './Toolbar.tsx';
+import type { Settings } from './settings.ts';
 
 interface Props {
   result: VersionView;

@@ -1,14 +1,7 @@
 import { useRef } from 'react';
 import { MODES, STACK_NAMES } from '../../engine/api/contract.ts';
 import { ACCEPTED_TYPES } from './files.ts';
-
-export const VIEWS = ['side', 'overlay', 'swipe', 'diff'] as const;
-
-export interface Settings {
-  stack: (typeof STACK_NAMES)[number];
-  mode: (typeof MODES)[number];
-  view: (typeof VIEWS)[number];
-}
+import { THEMES, VIEWS, type Settings } from './settings.ts';
 
 export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; onChange: (s: Settings) => void; onFiles: (files: File[]) => void }) {
   const input = useRef<HTMLInputElement>(null);
@@ -32,6 +25,7 @@ export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; o
       />
       <Choice label="Stack" testId="stack" options={STACK_NAMES} value={settings.stack} onChange={(stack) => onChange({ ...settings, stack })} />
       <Choice label="Mode" testId="mode" options={MODES} value={settings.mode} onChange={(mode) => onChange({ ...settings, mode })} />
+      <Choice label="Theme" testId="theme" options={THEMES} value={settings.theme} onChange={(theme) => onChange({ ...settings, theme })} />
       <div className="views" role="group" aria-label="Preview view">
         {VIEWS.map((v) => (
           <button key={v} type="button" aria-pressed={settings.view === v} data-testid={`view-${v}`} onClick={() => onChange({ ...settings, view: v })}>
