@@ -130,3 +130,30 @@ for (const stack of STACKS) {
     });
   });
 }
+
+test('a screenshot of a page with a menu and a row of cards comes back as a nav list and a card list, in flow', async () => {
+  // A real page, rendered and read back by perception (OCR and regions), not hand-made IR.
+  const card = (title: string) => `<li style="width:300px;height:160px;background:#eef1f5;padding:24px"><b style="font-size:22px">${title}</b></li>`;
+  const source = `<!doctype html><html><body style="margin:0;font-family:Arial,sans-serif">
+    <header style="display:flex;justify-content:space-between;align-items:center;height:72px;padding:0 40px;background:#102030;color:#fff">
+      <b style="font-size:26px">Acme</b>
+      <nav style="display:flex;gap:32px;font-size:18px"><span>Products</span><span>Pricing</span><span>Company</span><span>Contact</span></nav>
+    </header>
+    <h1 style="margin:64px 0 0;text-align:center;font-size:44px">Build better pages</h1>
+    <ul style="display:flex;gap:40px;list-style:none;margin:56px 0 0;padding:0 40px">${card('Fast')}${card('Simple')}${card('Open')}</ul>
+  </body></html>`;
+  const shot = await pool.screenshot(source, { width: 1100, height: 600 });
+  const { perceive, closePerception } = await import('../perceive/index.ts');
+  const { decodeDesignImage } = await import('../ingest/image.ts');
+  const { design: perceived } = await perceive(await decodeDesignImage(shot.png, 'page.png'));
+  await closePerception();
+  const html = await buildPreview(await generate(perceived, 'html-css'));
+  await pool.withPage(html, perceived.viewport, async (page) => {
+    const links = await page.evaluate<string[]>(`[...document.querySelectorAll('nav li')].map((e) => e.textContent.trim())`);
+    assert.deepEqual(links, ['Products', 'Pricing', 'Company', 'Contact']);
+    assert.equal(await page.evaluate<number>(`document.querySelectorAll('h1').length`), 1);
+    const lists = await page.evaluate<number[]>(`[...document.querySelectorAll('ul')].map((u) => u.children.length)`);
+    assert.ok(lists.includes(3), `lists of ${lists}`);
+    assert.ok((await checkCode(page)).absoluteShare <= 0.1);
+  });
+});

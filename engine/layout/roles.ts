@@ -18,13 +18,18 @@ function* walk(n: DesignNode, parent?: FrameNode): Generator<[DesignNode, FrameN
 export const words = (t: TextNode) => t.text.trim().split(/\s+/).length;
 const isShort = (t: TextNode) => words(t) <= 4 && t.text.length <= 32 && !t.text.includes('\n');
 
-/** The font size carrying the most characters: the page's body text. */
+/**
+ * The font size carrying the most characters, counting sizes within 8% as one (the same type
+ * measures a little differently line to line): the page's body text.
+ */
 function bodySize(texts: TextNode[]): number {
-  const chars = new Map<number, number>();
-  for (const t of texts) chars.set(t.style.fontSize, (chars.get(t.style.fontSize) ?? 0) + t.text.length);
   let best = 16;
   let most = -1;
-  for (const [size, n] of chars) if (n > most) [best, most] = [size, n];
+  for (const t of texts) {
+    const s = t.style.fontSize;
+    const chars = texts.reduce((n, o) => (Math.abs(o.style.fontSize - s) <= 0.08 * s ? n + o.text.length : n), 0);
+    if (chars > most) [best, most] = [s, chars];
+  }
   return best;
 }
 
@@ -37,7 +42,7 @@ export function assignRoles(root: FrameNode, newId: () => string): void {
   const texts = nodes.flatMap(([n]) => (n.type === 'text' && !inButton.has(n) ? [n] : []));
   // Menus first: a menu's entries are links, however large their type.
   for (const [n] of nodes) if (n.type === 'frame' && isLinkRow(n)) markLinks(n, root);
-  markHeadings(texts.filter((t) => t.role !== 'link'));
+  markHeadings(texts.filter((t) => t.role !== 'link'), bodySize(texts));
   for (const t of texts) t.role ??= 'paragraph';
   for (const [n, p] of nodes) if (n.type === 'image' && p) n.alt ||= nearbyText(n, p) ?? '';
   landmarks(root, newId);
@@ -53,8 +58,7 @@ function isButton(f: FrameNode): boolean {
 }
 
 /** Headings rank by size: sizes within 10% of a bigger one share its level. */
-function markHeadings(texts: TextNode[]): void {
-  const body = bodySize(texts);
+function markHeadings(texts: TextNode[], body: number): void {
   const heading = (t: TextNode) =>
     t.text.length <= 120 && (t.style.fontSize >= Math.max(body * 1.2, body + 2) || (t.style.fontWeight >= 600 && t.style.fontSize >= body * 1.1));
   const headings = texts.filter(heading);
