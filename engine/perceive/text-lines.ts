@@ -1,6 +1,7 @@
-// From detector boxes to text lines: the local background around each box, the ink inside
-// it (tight box), the text colour, a font size and weight guess, and the words read by
-// Tesseract from one strip image holding every line normalised to dark-on-light.
+// From detector boxes to text lines: the local background around each box, the box cut into
+// runs (at column gaps, colour changes, tinted chips), each run's ink (tight box), text colour,
+// stem width, slant and underline, and the words read by Tesseract from one strip image
+// holding every run normalised to dark-on-light.
 import sharp from 'sharp';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { PixelBox } from './text-detect.ts';
@@ -14,8 +15,6 @@ export interface TextLine {
   det: IntRect;
   background: Rgb;
   color: Rgb;
-  /** ink pixels / ink-box area; bold text scores higher */
-  density: number;
   /** median stem width, px (see stemWidth) */
   stroke: number;
   /** a line drawn under the whole run */
@@ -53,10 +52,11 @@ export function measureLines(img: DecodedImage, b: PixelBox): MeasuredLine[] {
   const band = inkBand(img, det, background);
   if (!band) return [];
   const h = band.y1 - band.y0;
-  const words = inkWords(img, { ...det, ...band }, background, Math.max(2, Math.round(WORD_GAP * h)));
-  // A column gap is wider than the line's own word spaces (justified text stretches them all).
+  const { words, letterGap } = inkWords(img, { ...det, ...band }, background, Math.max(2, Math.round(WORD_GAP * h)));
+  // A column gap is wider than the line's own word spaces (justified text stretches them all,
+  // letter-spaced text widens them too).
   const gaps = words.slice(1).map((w, k) => w.x0 - words[k].x1).sort((a, b) => a - b);
-  const columnGap = Math.max(COLUMN_GAP * h, gaps.length >= 3 ? 2 * gaps[gaps.length >> 1] : 0);
+  const columnGap = Math.max(COLUMN_GAP * h + letterGap, gaps.length >= 3 ? 2 * gaps[gaps.length >> 1] : 0);
   const runs: Array<{ x0: number; x1: number; background: Rgb }> = [];
   let prev: { x1: number; color: Rgb; chip: boolean } | undefined;
   for (const w of words) {
@@ -129,7 +129,7 @@ function inkBand(img: DecodedImage, det: IntRect, background: Rgb): { y0: number
  * A run of columns inked from top to bottom, wider than a stem, is a tinted chip behind text
  * (a badge, a highlighted cell): it is a word of its own, never joined to its neighbours.
  */
-function inkWords(img: DecodedImage, r: IntRect, background: Rgb, gap: number): InkWord[] {
+function inkWords(img: DecodedImage, r: IntRect, background: Rgb, gap: number): { words: InkWord[]; letterGap: number } {
   const { rgba, width } = img;
   const h = r.y1 - r.y0;
   const count = new Int32Array(r.x1 - r.x0);
@@ -140,20 +140,26 @@ function inkWords(img: DecodedImage, r: IntRect, background: Rgb, gap: number): 
     }
   const full = (x: number) => count[x - r.x0] >= 0.85 * h;
   const words: InkWord[] = [];
+  // Every blank stretch between inked columns: mostly the spaces between letters.
+  const blanks: number[] = [];
+  let lastInk = -1;
   for (let x = r.x0; x < r.x1; x++) {
     if (count[x - r.x0] === 0) continue;
+    if (lastInk >= 0 && x - lastInk > 1) blanks.push(x - lastInk - 1);
+    lastInk = x;
     let end = x;
     while (end < r.x1 && full(end)) end++;
     if (end - x >= Math.max(4, h)) {
       words.push({ x0: x, x1: end, chip: true });
-      x = end - 1;
+      x = lastInk = end - 1;
       continue;
     }
     const last = words[words.length - 1];
     if (last && !last.chip && x - last.x1 < gap) last.x1 = x + 1;
     else words.push({ x0: x, x1: x + 1, chip: false });
   }
-  return words;
+  blanks.sort((a, b) => a - b);
+  return { words, letterGap: blanks.length ? blanks[blanks.length >> 1] : 0 };
 }
 
 interface InkWord { x0: number; x1: number; chip: boolean }
@@ -183,7 +189,7 @@ function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
   return [median(0), median(1), median(2)];
 }
 
-/** Tight ink box, colour, density and stem width of the ink inside `r`. */
+/** Tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
 function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
   const { rgba, width } = img;
   const isInk = (x: number, y: number) => {
@@ -228,8 +234,7 @@ function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<Measur
   const ink = { x0, y0: glyphRows[0], x1: x1 + 1, y1: glyphRows[glyphRows.length - 1] + 1 };
   const color = inkColour(img, ink, background);
   if (!color) return null;
-  const area = (ink.x1 - ink.x0) * (ink.y1 - ink.y0);
-  return { ink, color, density: n / area, stroke: stemWidth(img, ink, background, color), slant: slant(img, ink, background, color), underline };
+  return { ink, color, stroke: stemWidth(img, ink, background, color), slant: slant(img, ink, background, color), underline };
 }
 
 /**

@@ -70,6 +70,7 @@ async function specimenPage(): Promise<Perception> {
     <div style="position:absolute;left:40px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Left column words end</div>
     <div style="position:absolute;left:240px;top:420px;font:16px Arial;color:#222222;white-space:nowrap">Right column starts here</div>
     <p style="position:absolute;left:40px;top:480px;margin:0;font:14px Arial;color:#222222;white-space:nowrap">Status <span style="background:#bfe9ff;padding:3px 6px">Shipped</span> today</p>
+    <div style="position:absolute;left:600px;top:380px;font:24px Arial;letter-spacing:5px;color:#222222;white-space:nowrap">WORLD OF SWIM</div>
     <p style="position:absolute;left:600px;top:430px;margin:0;font:16px Arial;color:#1a0dab;text-decoration:underline;white-space:nowrap">Underlined link to the shop</p>
     <p style="position:absolute;left:600px;top:470px;margin:0;padding-bottom:4px;border-bottom:1px solid #999999;font:16px Arial;color:#222222;white-space:nowrap;width:300px">Heading over a rule</p>
     <p id="para" style="position:absolute;left:40px;top:530px;width:430px;margin:0;font:15px/22px Arial;color:#222222">${PARAGRAPH}</p>
@@ -104,6 +105,8 @@ test('text on one baseline but set apart by a column gap is two lines', async ()
   const right = node(result, 'Right column starts here');
   assert.notEqual(left, right);
   assert.ok(right.box.x >= 235, `right column at ${right.box.x}`);
+  // Letter-spaced words sit far apart, but no farther than their letters allow.
+  assert.equal(node(result, 'WORLD OF SWIM').text.replace(/\s+/g, ' '), 'WORLD OF SWIM');
 });
 
 test('a word on a tinted chip is read against the chip', async () => {
