@@ -224,10 +224,13 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
   }
   if (big && depth < MAX_DEPTH) {
     // Too big, or too plain, to be one picture.
-    if (share < 0.5 && fill < 0.9) {
-      // A sparse tangle of parts (bars, margins) joined by faint fringes (shadows, anti-aliasing):
-      // its parts that stand out clearly from the backdrop, each on their own; failing that, its
-      // parts of the main colour and those of other colours.
+    const main = tightBox(ctx, pixels, color).rect;
+    const underAll = (main.x1 - main.x0) * (main.y1 - main.y0) >= 0.9 * area;
+    if ((share < 0.5 && fill < 0.9) || (!underAll && topShare(bins, 8, sample.length) >= 0.9)) {
+      // A tangle of flat parts (bars, bands, margins; no one colour under all of them) joined at
+      // their edges or by faint fringes (shadows, anti-aliasing): its parts that stand out clearly
+      // from the backdrop, each on their own; failing that, its parts of the main colour and
+      // those of other colours.
       const clear = search(ctx, r, behind, depth + 1, { pixels, same: false, differs: SAME });
       const apart = clear.length > 1 || (clear.length === 1 && !sameRect(clear[0].rect, r));
       const parts = (same: boolean) => search(ctx, r, flat(color), depth + 1, { pixels, same, differs: ctx.differs });
