@@ -2,98 +2,43 @@
 // against the real engine over HTTP. Each step leaves a screenshot in e2e/artifacts/.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../engine/render/browser.ts';
-import { RenderPool } from '../engine/render/pool.ts';
-import { closePerception } from '../engine/perceive/index.ts';
-import { startServer, type EngineServer } from '../engine/server/http.ts';
+import type { Page } from 'playwright-core';
+import { dropDesign, editAndWaitForPreview, editorText as textOf, landing, openApp, root, until, type AppSession } from './harness.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const artifacts = `${root}e2e/artifacts`;
-const landing = `${root}examples/landing.png`;
-const pool = new RenderPool(1);
-let server: EngineServer;
-let historyPath: string;
-let browser: Browser;
+let app: AppSession;
 let page: Page;
-
 const shot = (name: string) => page.screenshot({ path: `${artifacts}/${name}.png` });
-const figures: Record<string, number> = {};
+const editorText = () => textOf(page);
+const score = async (metric: string) => Number(await page.locator(`[data-metric=${metric}] b`).innerText());
 
 test.before(async () => {
-  execFileSync(process.execPath, ['scripts/build-renderer.mjs', '--production'], { cwd: root, stdio: 'inherit' });
   await mkdir(artifacts, { recursive: true });
-  historyPath = join(await mkdtemp(join(tmpdir(), 'loupe-e2e-')), 'history.sqlite');
-  server = await startServer({ pool, appDir: `${root}renderer/dist`, historyPath });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
-  });
-  (page as Page & { errors?: string[] }).errors = errors;
-  await page.goto(server.url);
+  app = await openApp();
+  page = app.page;
 });
-test.after(async () => {
-  console.log(`# app figures: ${JSON.stringify(figures)}`);
-  await browser?.close();
-  await server?.close();
-  await pool.close();
-  await closePerception();
-});
-
-// Monaco draws spaces as no-break spaces.
-const editorText = async () => (await page.locator('[data-testid=editor] .view-lines').innerText()).replace(/\u00a0/g, ' ');
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const score = async (metric: string) => Number(await page.locator(`[data-metric=${metric}] b`).innerText());
+test.after(() => app?.close());
 
 test('a dropped design becomes code in the editor, a rendered preview and scores', async () => {
   await page.getByTestId('drop-hint').waitFor();
   await shot('1-empty');
-  const started = Date.now();
-  await page.getByTestId('file-input').setInputFiles(landing);
-  // Generous: CI machines are slow and busy; the figure printed at the end is what is measured.
-  await page.locator('[data-testid=editor] .view-lines').waitFor({ timeout: 180_000 });
-  await until('the code in the editor', async () => (await editorText()).includes('<!doctype html>'));
-  figures.dropToCodeMs = Date.now() - started;
+  await dropDesign(page, landing);
   assert.match(await editorText(), /<!doctype html>/);
   const frame = page.frameLocator('[data-testid=preview-frame]');
   await frame.getByText('Ship reports your team will read').waitFor();
   const text = await score('text');
   assert.ok(text > 0.8, `text score ${text}`);
   await shot('2-converted');
-  assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+  assert.deepEqual(app.errors, []);
 });
 
 test('editing the code re-renders the preview, and scoring the edit updates the scores', async () => {
   const blockBefore = await score('block');
-  await page.locator('[data-testid=editor] .view-lines').click();
-  // Find the heading, let the find widget select it, type over it.
-  await page.keyboard.press('Control+f');
-  await page.keyboard.type('Ship reports your team will read');
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Escape');
-  await page.keyboard.type('Edited in Loupe');
-  const frame = page.frameLocator('[data-testid=preview-frame]');
-  await frame.getByText('Edited in Loupe').waitFor();
+  await editAndWaitForPreview(page, 'Ship reports your team will read', 'Edited in Loupe');
   await page.getByTestId('preview-latency').waitFor();
-  figures.editToPreviewMs = Number((await page.getByTestId('preview-latency').innerText()).match(/\d+/)![0]);
   await shot('3-edited');
   await page.getByRole('button', { name: 'Score edits' }).click();
   await until('the edit to be scored', async () => (await score('block')) < blockBefore);
@@ -117,9 +62,7 @@ test('a saved edit is a new version in the history, and the history survives a r
   await until('two versions listed', async () => (await versions.count()) === 2);
   await shot('6-saved');
 
-  await server.close();
-  server = await startServer({ pool, appDir: `${root}renderer/dist`, historyPath });
-  await page.goto(server.url);
+  await app.restartEngine();
   await until('the history after the restart', async () => (await page.locator('[data-design="landing.png"] li').count()) === 2);
   await page.locator('[data-design="landing.png"] li[data-version="2"] button').click();
   await until('version 2 on screen', async () => (await page.getByTestId('version').innerText()).includes('v2 edited'));
