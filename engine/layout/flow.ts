@@ -87,8 +87,10 @@ function toBands(children: DesignNode[]): DesignNode[][] {
   const bands: DesignNode[][] = [];
   let end = -Infinity;
   for (const c of sorted) {
-    // Overlap of more than a pixel joins the current band.
-    if (bands.length && c.box.y < end - 1) {
+    // Overlap of more than a pixel joins the current band; lines of large type set tighter
+    // than their boxes overlap a little and still stack (with a negative margin).
+    const slack = c.type === 'text' ? Math.max(1, 0.2 * c.box.height) : 1;
+    if (bands.length && c.box.y < end - slack) {
       bands[bands.length - 1]!.push(c);
       end = Math.max(end, bottom(c.box));
     } else {
