@@ -191,6 +191,8 @@ function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
 
 /** Tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
 function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
+  // A chip's inside on a band one or two rows high is empty: no ink to measure.
+  if (r.x1 <= r.x0 || r.y1 <= r.y0) return null;
   const { rgba, width } = img;
   const isInk = (x: number, y: number) => {
     const i = (y * width + x) * 4;
