@@ -1,29 +1,17 @@
 // The CLI as a user runs it: a real process, real files, real Chromium.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { failedCodeChecks } from '../compare/index.ts';
 import { RenderPool } from '../render/pool.ts';
+import { loupe } from './run-loupe.ts';
 
-const run = promisify(execFile);
-const bin = new URL('../../bin/loupe.js', import.meta.url).pathname;
 const dir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
 
-async function loupe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const design = join(dir, 'design.png');
 test.before(async () => {
