@@ -82,7 +82,7 @@ export async function dropDesign(page: Page, file: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** Types over the first match of `find` in the editor; returns the ms until the preview shows `replacement`. */
+/** Types over the first match of `find` in the editor; returns the ms from the last keystroke until the preview shows `replacement`. */
 export async function editAndWaitForPreview(page: Page, find: string, replacement: string): Promise<number> {
   await page.locator('[data-testid=editor] .view-lines').click();
   await page.keyboard.press('Control+f');
@@ -90,8 +90,8 @@ export async function editAndWaitForPreview(page: Page, find: string, replacemen
   await page.keyboard.type(find);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Escape');
-  const started = performance.now();
   await page.keyboard.type(replacement);
+  const started = performance.now();
   await page.frameLocator('[data-testid=preview-frame]').getByText(replacement).waitFor();
   return performance.now() - started;
 }

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EditResult, LoupeApi, VersionView } from '../../engine/api/contract.ts';
 
-const DEBOUNCE_MS = 150;
+// Long enough to skip the previews of a word being typed, short enough to feel live.
+const DEBOUNCE_MS = 100;
 
 export interface LiveEdits {
   previewUrl?: string;
