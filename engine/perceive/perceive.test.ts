@@ -6,6 +6,7 @@ import { parseDesign } from '../ir/validate.ts';
 import type { DesignNode, FrameNode, ImageNode, TextNode } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
+import { allNodes, hexDist } from './test-support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {
@@ -34,18 +35,6 @@ async function render(html: string, width = 1280, height = 800): Promise<Decoded
   const { data, info } = await sharp(shot.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { name: 'synthetic.png', width: info.width, height: info.height, rgba: data };
 }
-
-function walk(n: DesignNode, out: DesignNode[] = []): DesignNode[] {
-  out.push(n);
-  if (n.type === 'frame') for (const c of n.children) walk(c, out);
-  return out;
-}
-
-const hexDist = (a: string, b: string) => {
-  const p = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  const [x, y] = [p(a), p(b)];
-  return Math.hypot(x[0] - y[0], x[1] - y[1], x[2] - y[2]);
-};
 
 /** Similarity of two strings, 0..1 (longest-common-subsequence based). */
 function ratio(a: string, b: string): number {
@@ -113,7 +102,7 @@ test('reads every text line, with its box and colour, dark-on-light and light-on
 test('font sizes are estimated from the ink within 15%', async () => {
   const { result } = await syntheticPage();
   const sizes: Record<string, number> = { 'Northwind Traders': 20, 'Fresh coffee every morning': 36, 'Shop the menu': 18, 'Order before noon and we deliver the same day.': 16 };
-  const texts = walk(result.design.root).filter((n): n is TextNode => n.type === 'text');
+  const texts = allNodes(result.design.root).filter((n): n is TextNode => n.type === 'text');
   for (const [s, size] of Object.entries(sizes)) {
     const node = texts.find((n) => ratio(n.text, s) >= 0.9);
     assert.ok(node, s);
@@ -128,7 +117,7 @@ test('page background is exact; the bar and the button are frames with their fil
   const root = result.design.root;
   assert.deepEqual(root.style.fills, [{ type: 'solid', color: '#f4f1ea' }]);
   assert.deepEqual(root.box, { x: 0, y: 0, width: 1280, height: 800 });
-  const frames = walk(root).filter((n): n is FrameNode => n.type === 'frame' && n.style.fills.length > 0 && n !== root);
+  const frames = allNodes(root).filter((n): n is FrameNode => n.type === 'frame' && n.style.fills.length > 0 && n !== root);
   const find = (color: string) => frames.find((f) => f.style.fills.some((p) => p.type === 'solid' && p.color === color));
   const bar = find('#1d3557');
   assert.ok(bar, 'bar frame');
@@ -138,12 +127,12 @@ test('page background is exact; the bar and the button are frames with their fil
   for (const [k, v] of Object.entries({ x: 40, y: 240, width: 180, height: 48 }))
     assert.ok(Math.abs(button.box[k as 'x'] - v) <= 2, `button ${k}: ${button.box[k as 'x']} vs ${v}`);
   // The button's label lives inside the button frame.
-  assert.ok(walk(button).some((n) => n.type === 'text' && n.text.includes('Shop')), 'label nested in the button');
+  assert.ok(allNodes(button).some((n) => n.type === 'text' && n.text.includes('Shop')), 'label nested in the button');
 });
 
 test('a photo becomes an image node with a cropped asset; no image covers more than 30% of the page', async () => {
   const { result } = await syntheticPage();
-  const images = walk(result.design.root).filter((n): n is ImageNode => n.type === 'image');
+  const images = allNodes(result.design.root).filter((n): n is ImageNode => n.type === 'image');
   const photoNode = images.find((i) => Math.abs(i.box.x - 700) <= 3 && Math.abs(i.box.y - 120) <= 3);
   assert.ok(photoNode, `photo not found among ${JSON.stringify(images.map((i) => i.box))}`);
   assert.ok(Math.abs(photoNode.box.width - 240) <= 3 && Math.abs(photoNode.box.height - 160) <= 3);
@@ -161,7 +150,7 @@ test('the design validates and is laid out as nested flows, not absolute positio
   parseDesign(result.design);
   const root = result.design.root;
   assert.equal(root.layout.mode, 'column');
-  const nodes = walk(root);
+  const nodes = allNodes(root);
   assert.ok(nodes.some((n) => n.type === 'frame' && n.layout.mode === 'row'), 'some row');
   const absolute = nodes.filter((n) => n.absolute).length;
   assert.ok(absolute <= 1, `${absolute} absolute nodes`);

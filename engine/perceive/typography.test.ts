@@ -2,11 +2,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
-import type { DesignNode, TextNode } from '../ir/schema.ts';
+import type { TextNode } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { textSimilarity } from '../compare/index.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
 import { estimateFontSize, estimateWeight } from './typography.ts';
+import { allNodes, hexDist } from './test-support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {
@@ -20,21 +21,10 @@ async function render(html: string, width = 1000, height = 700): Promise<Decoded
   return { name: 'typography.png', width: info.width, height: info.height, rgba: data };
 }
 
-const texts = (n: DesignNode, out: TextNode[] = []): TextNode[] => {
-  if (n.type === 'text') out.push(n);
-  if (n.type === 'frame') for (const c of n.children) texts(c, out);
-  return out;
-};
-
-const hexDist = (a: string, b: string) => {
-  const p = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  const [x, y] = [p(a), p(b)];
-  return Math.hypot(x[0] - y[0], x[1] - y[1], x[2] - y[2]);
-};
-
 /** The text node that reads most like `s` (at least 0.85 similar). */
 function node(result: Perception, s: string): TextNode {
-  const best = texts(result.design.root)
+  const best = allNodes(result.design.root)
+    .filter((n): n is TextNode => n.type === 'text')
     .map((n) => ({ n, r: textSimilarity(n.text, s) }))
     .sort((a, b) => b.r - a.r)[0];
   assert.ok(best && best.r >= 0.85, `"${s}" not read (best: ${JSON.stringify(best?.n.text)})`);
