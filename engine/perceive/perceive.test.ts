@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
 import { parseDesign } from '../ir/validate.ts';
-import type { DesignNode, FrameNode, ImageNode, TextNode } from '../ir/schema.ts';
+import type { FrameNode, ImageNode, TextNode } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
 import { allNodes, hexDist } from './test-support.ts';
