@@ -2,7 +2,7 @@
 // benchmark width, with its text blocks read from the DOM, and cached on disk by content.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { TextBlock } from '../ir/index.ts';
 import { extractTextBlocks } from '../compare/index.ts';
@@ -40,7 +40,8 @@ export async function inlineLocalImages(html: string, pageDir: string): Promise<
 }
 
 export async function renderReference(pagePath: string, width: number, pool: RenderPool, cacheDir: string): Promise<ReferencePage> {
-  const html = await inlineLocalImages(await readFile(pagePath, 'utf8'), dirname(pagePath));
+  // A page linked into another folder (a subset of the dev set) still finds the images beside the original.
+  const html = await inlineLocalImages(await readFile(pagePath, 'utf8'), dirname(await realpath(pagePath)));
   const key = createHash('sha256').update(`${width}\n${html}`).digest('hex').slice(0, 24);
   const pngPath = join(cacheDir, `${key}.png`);
   const metaPath = join(cacheDir, `${key}.json`);
