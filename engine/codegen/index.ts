@@ -2,6 +2,7 @@
 // of those files that gets rendered and scored. All three stacks write the same element
 // tree (tree.ts), so their renders match.
 import * as prettier from 'prettier';
+import { STACK_NAMES } from '../api/contract.ts';
 import type { Design } from '../ir/schema.ts';
 import { LoupeError } from '../errors.ts';
 import { facesFor, fontFaceCss, fontStack, readFace } from './fonts.ts';
@@ -13,8 +14,9 @@ import { buildPage, type Element, type Page } from './tree.ts';
 
 export { previewFromFile } from './preview.ts';
 
-export type Stack = 'html-css' | 'html-tailwind' | 'react-tailwind';
-export const STACKS: readonly Stack[] = ['html-css', 'html-tailwind', 'react-tailwind'];
+// The stacks are part of the app's API contract, which names them once.
+export const STACKS = STACK_NAMES;
+export type Stack = (typeof STACK_NAMES)[number];
 
 export interface GeneratedFile {
   /** Relative posix path: 'index.html', 'assets/img-1.png', 'fonts/arimo-latin-400-normal.woff2'. */
@@ -35,7 +37,7 @@ const format = (source: string, parser: string) => prettier.format(source, { ...
 
 /** Source files for `design` in `stack`: deterministic (same IR, same bytes) and formatted. */
 export async function generate(design: Design, stack: Stack): Promise<GeneratedCode> {
-  if (!STACKS.includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACKS.join(', ')}.`);
+  if (!(STACKS as readonly string[]).includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACKS.join(', ')}.`);
   const page = buildPage(design);
   const faces = facesFor(page.textStyles);
   const binary: GeneratedFile[] = [

@@ -1,5 +1,6 @@
 // One conversion: design image → IR → code → rendered preview → scores; in think mode, then
 // rounds of repair (see think.ts) that keep the best result.
+import { MODES as API_MODES } from '../api/contract.ts';
 import type { Design, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { encodePng } from '../ingest/image.ts';
@@ -13,8 +14,8 @@ import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
 
 /** fast: one pass. think: the first pass, then repair rounds while the score improves, within a budget. */
-export type Mode = 'fast' | 'think';
-export const MODES: readonly Mode[] = ['fast', 'think'];
+export type Mode = (typeof API_MODES)[number];
+export const MODES = API_MODES;
 
 export interface ConvertOptions {
   stack: Stack;

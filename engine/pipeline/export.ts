@@ -2,11 +2,11 @@
 // that runs with `npm install && npm run dev`. Never writes outside the folder, and never over
 // existing files unless the user said so.
 import { readdir } from 'node:fs/promises';
+import type { EXPORT_FORMATS } from '../api/contract.ts';
 import { LoupeError } from '../errors.ts';
 import type { GeneratedFile } from '../codegen/index.ts';
 import { writeFilesInside } from './output.ts';
 
-export const EXPORT_FORMATS = ['files', 'project'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportRequest {

@@ -3,21 +3,17 @@
 // Server-Sent Events. Generated previews are served under a sandbox CSP with no network.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MAX_UPLOAD_BYTES, type ApiError, type ApiMethod } from '../api/contract.ts';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from './jobs.ts';
 import { EngineService } from './service.ts';
-import { APP_CSP, PREVIEW_CSP } from './csp.ts';
+import { appFileHeaders, artifactHeaders } from './app-headers.ts';
 
 const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
-};
 
 export interface EngineServer {
   url: string;
@@ -57,8 +53,7 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
       const item = service.artifact(path.slice('/artifacts/'.length));
       if (!item) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'This preview or picture has expired; convert again.' });
-      const csp = item.mime === 'text/html' ? { 'content-security-policy': PREVIEW_CSP } : {};
-      res.writeHead(200, { 'content-type': item.mime, 'cache-control': 'no-store', ...csp });
+      res.writeHead(200, artifactHeaders(item.mime));
       return void res.end(item.bytes);
     }
     if (req.method === 'GET') return serveApp(res, options.appDir, path);
@@ -121,9 +116,7 @@ async function serveApp(res: ServerResponse, appDir: string, path: string): Prom
   } catch {
     return sendJson(res, 404, { code: 'NOT_FOUND', message: `No ${path} in the app.` });
   }
-  const headers: Record<string, string> = { 'content-type': MIME[extname(relative)] ?? 'application/octet-stream' };
-  if (relative.endsWith('.html')) headers['content-security-policy'] = APP_CSP;
-  res.writeHead(200, headers);
+  res.writeHead(200, appFileHeaders(relative));
   res.end(bytes);
 }
 
