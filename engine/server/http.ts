@@ -5,15 +5,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { MAX_UPLOAD_BYTES, type ApiError, type ApiMethod } from '../api/contract.ts';
+import { MAX_UPLOAD_BYTES } from '../api/contract.ts';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from './jobs.ts';
-import { EngineService } from './service.ts';
+import { EngineService, toApiError } from './service.ts';
 import { appFileHeaders, artifactHeaders } from './app-headers.ts';
 
 const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
-
 
 export interface EngineServer {
   url: string;
@@ -46,8 +45,7 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     const path = url.pathname;
     if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
     if (req.method === 'POST' && path.startsWith('/api/')) {
-      const name = path.slice('/api/'.length);
-      const method = Object.hasOwn(service.methods, name) ? service.methods[name as ApiMethod] : undefined;
+      const method = service.method(path.slice('/api/'.length));
       if (method) return sendJson(res, 200, await method(await readJson(req)));
     }
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
@@ -127,8 +125,5 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function sendError(res: ServerResponse, error: unknown): void {
   if (res.headersSent) return void res.end();
-  const body: ApiError = isLoupeError(error)
-    ? { code: error.code, message: error.message }
-    : { code: 'INTERNAL', message: `The engine failed: ${error instanceof Error ? error.message : String(error)}` };
-  sendJson(res, isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500, body);
+  sendJson(res, isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500, toApiError(error));
 }

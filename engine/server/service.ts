@@ -1,7 +1,8 @@
 // The engine's API, independent of what carries it: each method takes the raw message, checks
 // it against the contract, and does the work. Web mode serves it over HTTP (http.ts); the
 // desktop app over Electron IPC. Transports only forward.
-import { DeleteRequest, EditRequest, ExportRequest, JobRef, SaveRequest, VersionRef, type ApiMethod, type EditResult, type JobEvent } from '../api/contract.ts';
+import { DeleteRequest, EditRequest, ExportRequest, JobRef, SaveRequest, VersionRef, type ApiError, type ApiMethod, type EditResult, type JobEvent } from '../api/contract.ts';
+import { isLoupeError } from '../errors.ts';
 import { HistoryStore } from '../history/store.ts';
 import { exportCode } from '../pipeline/export.ts';
 import type { RenderPool } from '../render/pool.ts';
@@ -46,6 +47,11 @@ export class EngineService {
     },
   };
 
+  /** The API method of that name; undefined for anything else (including Object's own properties). */
+  method(name: string): ((body: unknown) => Promise<unknown>) | undefined {
+    return Object.hasOwn(this.methods, name) ? this.methods[name as ApiMethod] : undefined;
+  }
+
   subscribe(listener: (event: JobEvent) => void): () => void {
     return this.jobs.subscribe(listener);
   }
@@ -89,4 +95,11 @@ export class EngineService {
     });
     return versionView(this.history, this.artifacts, versionId, preview);
   }
+}
+
+/** What a transport answers for a failed call: a user's error as it is, anything else as the engine's fault. */
+export function toApiError(error: unknown): ApiError {
+  return isLoupeError(error)
+    ? { code: error.code, message: error.message }
+    : { code: 'INTERNAL', message: `The engine failed: ${error instanceof Error ? error.message : String(error)}` };
 }
