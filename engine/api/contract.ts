@@ -18,6 +18,13 @@ export const ConvertRequest = z.object({
 
 export const JobRef = z.object({ jobId: z.string().min(1) });
 
+/** Converts a design of the history again (say, in another stack): its result is a new version. */
+export const RegenerateRequest = z.object({
+  designId: z.string().min(1),
+  stack: z.enum(STACK_NAMES),
+  mode: z.enum(MODES).default('fast'),
+});
+
 export const TextFile = z.object({ path: z.string().min(1), contents: z.string() });
 
 export const Scores = z.object({
@@ -113,7 +120,17 @@ export const EditResult = z.object({
 
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 
+/**
+ * Messages between the app and its preview frame (postMessage). The preview runs untrusted code:
+ * the app takes a message only from its own frame and in this shape, and does no more with it
+ * than select code. Offsets count UTF-16 code units of the file's text, as editors do.
+ */
+export const PreviewPick = z.object({ loupe: z.literal('pick'), path: z.string(), start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
+/** The editor's cursor, for the preview to outline the element it is in. */
+export const PreviewCursor = z.object({ loupe: z.literal('cursor'), path: z.string(), offset: z.number().int().nonnegative() });
+
 export type ConvertRequest = z.input<typeof ConvertRequest>;
+export type RegenerateRequest = z.input<typeof RegenerateRequest>;
 export type VersionView = z.infer<typeof VersionView>;
 export type DesignSummary = z.infer<typeof DesignSummary>;
 export type SaveRequest = z.infer<typeof SaveRequest>;
@@ -125,14 +142,17 @@ export type EditRequest = z.input<typeof EditRequest>;
 export type EditResult = z.infer<typeof EditResult>;
 export type TextFile = z.infer<typeof TextFile>;
 export type ApiError = z.infer<typeof ApiError>;
+export type PreviewPick = z.infer<typeof PreviewPick>;
+export type PreviewCursor = z.infer<typeof PreviewCursor>;
 
 /** The methods every transport carries (HTTP `POST /api/<method>`, Electron IPC), by name. */
-export const API_METHODS = ['convert', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export'] as const;
+export const API_METHODS = ['convert', 'regenerate', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export'] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
 /** The API as the renderer sees it, whatever carries it. */
 export interface LoupeApi {
   convert(request: ConvertRequest): Promise<{ jobId: string }>;
+  regenerate(request: RegenerateRequest): Promise<{ jobId: string }>;
   cancel(jobId: string): Promise<void>;
   edit(request: EditRequest): Promise<EditResult>;
   history(): Promise<DesignSummary[]>;

@@ -8,6 +8,8 @@ import { LoupeError } from '../errors.ts';
 import { facesFor, fontFaceCss, fontStack, readFace } from './fonts.ts';
 import { RESET_CSS, classRules, elementHtml, htmlDocument, walk } from './html.ts';
 import { inlineHtml, bundleScript, memoryFiles, mountEntry, type FileReader } from './preview.ts';
+import { withPickingScript } from './preview-picking.ts';
+import { markHtml, markJsx } from './source-marks.ts';
 import { componentSource, elementJsx, importName, type JsxContext } from './react.ts';
 import { compileTailwind, fontThemeNames, toTailwind } from './tailwind.ts';
 import { buildPage, type Element, type Page } from './tree.ts';
@@ -137,9 +139,11 @@ function packageJson(design: Design): string {
 
 /**
  * One self-contained HTML document (inline CSS, JS bundle, assets and fonts as data: URIs)
- * that renders exactly what the code renders, openable from disk with no network.
+ * that renders exactly what the code renders, openable from disk with no network. `picking`
+ * makes the app's preview: elements marked with their source ranges, and the script that lets a
+ * click pick them (preview-picking.ts); renders and scores use the plain one.
  */
-export async function buildPreview(code: GeneratedCode): Promise<string> {
+export async function buildPreview(code: GeneratedCode, { picking = false } = {}): Promise<string> {
   const files = new Map(code.files.map((f) => [f.path, f.contents] as const));
   const read: FileReader = async (path) => {
     const c = files.get(path);
@@ -151,12 +155,16 @@ export async function buildPreview(code: GeneratedCode): Promise<string> {
     return typeof c === 'string' ? c : Buffer.from(c).toString('utf8');
   };
   if (code.stack !== 'react-tailwind') {
-    return inlineHtml(text(code.entry), code.entry, read, () => Promise.reject(new Error('no scripts in HTML stacks')));
+    const entry = picking ? markHtml(text(code.entry), code.entry) : text(code.entry);
+    const html = await inlineHtml(entry, code.entry, read, () => Promise.reject(new Error('no scripts in HTML stacks')));
+    return picking ? withPickingScript(html) : html;
   }
   // React: the page's stylesheet, and App mounted synchronously (main.tsx without StrictMode's
   // double render), so the DOM is complete when the page reports it has loaded.
   let html = files.has('index.html') ? text('index.html') : '<!doctype html><html><head></head><body><div id="root"></div><script type="module" src="/main.tsx"></script></body></html>';
   if (files.has('styles.css')) html = html.replace(/<\/head>/i, () => '<link rel="stylesheet" href="styles.css" />\n</head>');
   const entryModule = `./${code.entry}`;
-  return inlineHtml(html, 'index.html', read, () => bundleScript({ contents: mountEntry(entryModule), resolveDir: process.cwd() }, [memoryFiles(files)]));
+  const mark = picking ? (path: string, source: string) => (/\.[jt]sx$/.test(path) ? markJsx(source, path) : source) : undefined;
+  const page = await inlineHtml(html, 'index.html', read, () => bundleScript({ contents: mountEntry(entryModule), resolveDir: process.cwd() }, [memoryFiles(files, mark)]));
+  return picking ? withPickingScript(page) : page;
 }

@@ -207,8 +207,11 @@ export async function previewFromFile(path: string): Promise<string> {
   throw new LoupeError('INPUT_UNSUPPORTED', `${path}: previews are made from .html, .tsx or .jsx files.`);
 }
 
-/** Resolves relative imports to files held in memory (the generated code), paths relative to its root. */
-export function memoryFiles(files: ReadonlyMap<string, string | Uint8Array>): esbuild.Plugin {
+/**
+ * Resolves relative imports to files held in memory (the generated code), paths relative to its
+ * root; `transform` may rewrite a text file's source before it is compiled.
+ */
+export function memoryFiles(files: ReadonlyMap<string, string | Uint8Array>, transform?: (path: string, source: string) => string): esbuild.Plugin {
   return {
     name: 'loupe-memory-files',
     setup(build) {
@@ -219,7 +222,8 @@ export function memoryFiles(files: ReadonlyMap<string, string | Uint8Array>): es
       build.onLoad({ filter: /.*/, namespace: 'mem' }, (args) => {
         const ext = extname(args.path).toLowerCase();
         const loader: esbuild.Loader = ext in DATAURL_LOADERS ? 'dataurl' : ext === '.css' ? 'css' : (ext.slice(1) as esbuild.Loader);
-        return { contents: files.get(args.path)!, loader, resolveDir: dirname(OWN_NODE_MODULES) };
+        const contents = files.get(args.path)!;
+        return { contents: transform && typeof contents === 'string' ? transform(args.path, contents) : contents, loader, resolveDir: dirname(OWN_NODE_MODULES) };
       });
     },
   };

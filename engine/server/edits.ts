@@ -1,5 +1,5 @@
-// Hand edits of a stored version: the edited text files replace the version's, the preview is
-// rebuilt (fast: no browser), and on request rendered and scored against the design, the same
+// Hand edits of a stored version: the edited text files replace the version's; the code is
+// previewed (fast: no browser) and on request rendered and scored against the design, the same
 // way the conversion was scored.
 import { buildPreview, type GeneratedCode, type Stack } from '../codegen/index.ts';
 import { comparePixels, scoreBlocks, type CodeChecks } from '../compare/index.ts';
@@ -14,10 +14,9 @@ import type { TextFile } from '../api/contract.ts';
 export interface EditedCode {
   version: StoredVersion;
   code: GeneratedCode;
-  preview: string;
 }
 
-export async function editedCode(history: HistoryStore, versionId: string, files: TextFile[]): Promise<EditedCode> {
+export function editedCode(history: HistoryStore, versionId: string, files: TextFile[]): EditedCode {
   const version = history.version(versionId);
   const known = new Map(version.files.map((f) => [f.path, f] as const));
   for (const f of files) {
@@ -30,7 +29,7 @@ export async function editedCode(history: HistoryStore, versionId: string, files
     entry: version.entry,
     files: version.files.map((f) => ({ path: f.path, contents: edited.get(f.path) ?? f.contents })),
   };
-  return { version, code, preview: await buildPreview(code) };
+  return { version, code };
 }
 
 export interface ScoredRender {
@@ -40,9 +39,10 @@ export interface ScoredRender {
   checks: CodeChecks;
 }
 
-/** Renders a preview at the design's size and scores it against the design's pixels and text. */
-export async function renderAndScore(history: HistoryStore, designId: string, preview: string, pool: RenderPool): Promise<ScoredRender> {
+/** Renders the code at the design's size and scores it against the design's pixels and text. */
+export async function renderAndScore(history: HistoryStore, designId: string, code: GeneratedCode, pool: RenderPool): Promise<ScoredRender> {
   const design = history.design(designId);
+  const preview = await buildPreview(code);
   const png = Buffer.from(design.png);
   const image = await decodeDesignImage(png, design.name);
   const rendered = await renderCode(pool, preview, image);

@@ -1,6 +1,7 @@
 // Conversions the app asked for, run one at a time in arrival order (each uses the whole
 // machine), each cancellable, each reporting its progress as events. A finished conversion is
-// saved in the history as a new design with its first version.
+// saved in the history: a new design with its first version, or, for a design converted again,
+// its next version.
 import { randomUUID } from 'node:crypto';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
@@ -15,6 +16,8 @@ import { versionView } from './views.ts';
 
 interface Job {
   request: ConvertRequestParsed;
+  /** The design of the history this converts again; none for a new design. */
+  designId?: string;
   abort: AbortController;
 }
 
@@ -35,9 +38,9 @@ export class JobQueue {
     return () => this.listeners.delete(listener);
   }
 
-  submit(request: ConvertRequestParsed): string {
+  submit(request: ConvertRequestParsed, designId?: string): string {
     const jobId = randomUUID();
-    const job: Job = { request, abort: new AbortController() };
+    const job: Job = { request, designId, abort: new AbortController() };
     this.jobs.set(jobId, job);
     this.emit({ type: 'queued', jobId, name: request.name, position: this.waiting++ });
     this.tail = this.tail.then(async () => {
@@ -63,7 +66,7 @@ export class JobQueue {
   }
 
   private async run(jobId: string, job: Job): Promise<void> {
-    const { request, abort } = job;
+    const { request, designId, abort } = job;
     try {
       if (abort.signal.aborted) throw new LoupeError('CANCELLED', `${request.name}: cancelled.`);
       const image = await decodeDesignImage(request.data, request.name);
@@ -74,22 +77,22 @@ export class JobQueue {
         signal: abort.signal,
         onProgress: (p) => this.emit({ type: 'progress', jobId, stage: p.stage, fraction: p.fraction, overall: overallFraction(p) }),
       });
-      const { versionId } = this.history.addDesign(
-        { name: request.name, width: image.width, height: image.height, png: conversion.designPng, textBlocks: conversion.textBlocks },
-        {
-          kind: 'generated',
-          stack: request.stack,
-          mode: request.mode,
-          entry: conversion.code.entry,
-          files: conversion.code.files,
-          render: conversion.render.png,
-          diff: conversion.heatmap,
-          scores: { ...conversion.scores },
-          checks: { ...conversion.checks },
-          timings: conversion.timings as Record<string, number>,
-        },
-      );
-      this.emit({ type: 'done', jobId, result: await versionView(this.history, this.artifacts, versionId, conversion.preview) });
+      const version = {
+        kind: 'generated' as const,
+        stack: request.stack,
+        mode: request.mode,
+        entry: conversion.code.entry,
+        files: conversion.code.files,
+        render: conversion.render.png,
+        diff: conversion.heatmap,
+        scores: { ...conversion.scores },
+        checks: { ...conversion.checks },
+        timings: conversion.timings as Record<string, number>,
+      };
+      const versionId = designId
+        ? this.history.addVersion(designId, version)
+        : this.history.addDesign({ name: request.name, width: image.width, height: image.height, png: conversion.designPng, textBlocks: conversion.textBlocks }, version).versionId;
+      this.emit({ type: 'done', jobId, result: await versionView(this.history, this.artifacts, versionId) });
     } catch (error) {
       const code = isLoupeError(error) ? error.code : 'INTERNAL';
       const message = error instanceof Error ? error.message : String(error);

@@ -187,3 +187,22 @@ test('export writes the version into the chosen folder, and asks before writing 
   assert.equal(again.json.code, 'OUTPUT_EXISTS');
   assert.equal((await post('api/export', { versionId: converted.versionId, dir, format: 'files', overwrite: true })).status, 200);
 });
+
+test('a design converted again in another stack is its next version; the old one stays', async () => {
+  const { status, json } = await post('api/regenerate', { designId: converted.designId, stack: 'react-tailwind' });
+  assert.equal(status, 200, JSON.stringify(json));
+  assert.ok(json.jobId);
+  // The event stream belongs to the engine from before the restart: the history tells the result.
+  await server.jobs.idle();
+  const history = (await post('api/history', {})).json as unknown as DesignSummary[];
+  const design = history.find((d) => d.designId === converted.designId)!;
+  assert.deepEqual(design.versions.map((v) => [v.kind, v.stack]), [['generated', 'html-css'], ['generated', 'react-tailwind']]);
+  const again = (await post('api/open', { versionId: design.versions[1]!.versionId })).json as unknown as VersionView;
+  assert.equal(again.entry, 'App.tsx');
+  // The app's preview knows where its elements come from in the code.
+  assert.match(await (await fetch(new URL(again.preview, server.url))).text(), /data-loupe-src":"App\.tsx:\d+-\d+"/);
+
+  const unknown = await post('api/regenerate', { designId: 'nope', stack: 'html-css' });
+  assert.equal(unknown.status, 400);
+  assert.match(String(unknown.json.message), /No design/);
+});

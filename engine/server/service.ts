@@ -1,7 +1,8 @@
 // The engine's API, independent of what carries it: each method takes the raw message, checks
 // it against the contract, and does the work. Web mode serves it over HTTP (http.ts); the
 // desktop app over Electron IPC. Transports only forward.
-import { DeleteRequest, EditRequest, ExportRequest, JobRef, SaveRequest, VersionRef, type ApiError, type ApiMethod, type EditResult, type JobEvent } from '../api/contract.ts';
+import { DeleteRequest, EditRequest, ExportRequest, JobRef, RegenerateRequest, SaveRequest, VersionRef, type ApiError, type ApiMethod, type EditResult, type JobEvent } from '../api/contract.ts';
+import { buildPreview } from '../codegen/index.ts';
 import { isLoupeError } from '../errors.ts';
 import { HistoryStore } from '../history/store.ts';
 import { exportCode } from '../pipeline/export.ts';
@@ -25,6 +26,11 @@ export class EngineService {
   /** The API's methods by name, as transports call them. */
   readonly methods: Record<ApiMethod, (body: unknown) => Promise<unknown>> = {
     convert: async (body) => ({ jobId: this.jobs.submit(parseConvertRequest(body)) }),
+    regenerate: async (body) => {
+      const { designId, stack, mode } = parseMessage(RegenerateRequest, body, 'regenerate');
+      const design = this.history.design(designId);
+      return { jobId: this.jobs.submit({ name: design.name, data: Buffer.from(design.png), stack, mode }, designId) };
+    },
     cancel: async (body) => {
       this.jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
       return {};
@@ -67,20 +73,21 @@ export class EngineService {
   private async edit(body: unknown): Promise<EditResult> {
     const started = performance.now();
     const edit = parseMessage(EditRequest, body, 'edit');
-    const { version, preview } = await editedCode(this.history, edit.versionId, edit.files);
+    const { version, code } = editedCode(this.history, edit.versionId, edit.files);
+    const [preview, scored] = await Promise.all([
+      buildPreview(code, { picking: true }),
+      edit.score ? renderAndScore(this.history, version.designId, code, this.pool) : undefined,
+    ]);
     const result: EditResult = { preview: this.artifacts.put(preview, 'text/html', 'html'), ms: 0 };
-    if (edit.score) {
-      const scored = await renderAndScore(this.history, version.designId, preview, this.pool);
-      result.scored = { render: this.artifacts.put(scored.render, 'image/png', 'png'), diff: this.artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
-    }
+    if (scored) result.scored = { render: this.artifacts.put(scored.render, 'image/png', 'png'), diff: this.artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
     result.ms = Math.round(performance.now() - started);
     return result;
   }
 
   private async save(body: unknown) {
     const save = parseMessage(SaveRequest, body, 'save');
-    const { version, code, preview } = await editedCode(this.history, save.versionId, save.files);
-    const scored = await renderAndScore(this.history, version.designId, preview, this.pool);
+    const { version, code } = editedCode(this.history, save.versionId, save.files);
+    const scored = await renderAndScore(this.history, version.designId, code, this.pool);
     const versionId = this.history.addVersion(version.designId, {
       kind: 'edited',
       stack: version.stack,
@@ -93,7 +100,7 @@ export class EngineService {
       checks: { ...scored.checks },
       timings: {},
     });
-    return versionView(this.history, this.artifacts, versionId, preview);
+    return versionView(this.history, this.artifacts, versionId);
   }
 }
 

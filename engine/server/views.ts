@@ -1,14 +1,14 @@
-// A stored version as the app shows it: text files inline, pictures and the preview as URLs.
+// A stored version as the app shows it: text files inline, pictures and the preview as URLs (the
+// app's preview, whose elements can be picked to find their code).
 import { buildPreview, type Stack } from '../codegen/index.ts';
 import type { HistoryStore } from '../history/store.ts';
 import type { VersionView } from '../api/contract.ts';
 import type { ArtifactStore } from './artifacts.ts';
 
-/** `preview`: the version's preview where it was just built, to spare building it again. */
-export async function versionView(history: HistoryStore, artifacts: ArtifactStore, versionId: string, preview?: string): Promise<VersionView> {
+export async function versionView(history: HistoryStore, artifacts: ArtifactStore, versionId: string): Promise<VersionView> {
   const v = history.version(versionId);
   const design = history.design(v.designId);
-  const html = preview ?? (await buildPreview({ stack: v.stack as Stack, entry: v.entry, files: v.files }));
+  const html = await buildPreview({ stack: v.stack as Stack, entry: v.entry, files: v.files }, { picking: true });
   const text = v.files.filter((f): f is { path: string; contents: string } => typeof f.contents === 'string');
   return {
     designId: v.designId,

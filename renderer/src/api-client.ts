@@ -21,6 +21,7 @@ export function apiClient(transport: Transport): LoupeApi {
   const call = async <S extends z.ZodType>(method: ApiMethod, body: unknown, schema: S): Promise<z.infer<S>> => schema.parse(await transport.call(method, body));
   return {
     convert: (request) => call('convert', request, JobRef),
+    regenerate: (request) => call('regenerate', request, JobRef),
     cancel: async (jobId) => void (await call('cancel', { jobId }, Empty)),
     edit: (request) => call('edit', request, EditResult),
     history: () => call('history', {}, History),
