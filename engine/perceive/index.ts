@@ -13,6 +13,7 @@ import { dominantColour, rectPixels, toHex, type IntRect } from './pixels.ts';
 import { measureLines, readLines } from './text-lines.ts';
 import { groupParagraphs, toTextNode } from './typography.ts';
 import { findRegions } from './regions.ts';
+import { bulletNode, marks, splitBullets } from './bullets.ts';
 import { regionNodes } from './region-nodes.ts';
 
 export interface Perception {
@@ -39,14 +40,17 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   const boxes = await detectText(image.rgba, image.width, image.height);
   check();
   onProgress?.(0.35);
-  const measured = boxes
+  const { lines: measured, bullets } = splitBullets(image, boxes
     .flatMap((b) => measureLines(image, b))
-    .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0);
+    .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0));
   const lines = (await readLines(image, measured)).filter((l) => l.text.length > 0);
   check();
   onProgress?.(0.8);
 
-  const regions = findRegions(image, background, lines.map((l) => ({ rect: l.det, background: l.background })));
+  const regions = findRegions(image, background, [
+    ...lines.map((l) => ({ rect: l.det, background: l.background })),
+    ...bullets.map((b) => ({ rect: b.rect, background: b.background })),
+  ]);
   check();
 
   let n = 0;
@@ -54,11 +58,12 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   const assets: Design['assets'] = {};
   const items: DesignNode[] = [];
   const textBlocks: TextBlock[] = [];
-  for (const paragraph of groupParagraphs(lines)) {
+  for (const paragraph of groupParagraphs(lines, (l) => bullets.some((b) => marks(b, l)))) {
     const node = toTextNode(paragraph, newId('t'));
     items.push(node);
     textBlocks.push({ text: node.text, box: node.box, color: node.style.color });
   }
+  items.push(...bullets.map((b) => bulletNode(b, newId('f'))));
   items.push(...(await regionNodes(image, regions, newId, assets)));
 
   const root = frame('root', { x: 0, y: 0, width: image.width, height: image.height }, [], {

@@ -81,9 +81,10 @@ export function lineType(l: TextLine): LineType {
  * Groups lines (sorted top to bottom) into paragraphs: a line continues the paragraph above
  * when it has the same size, weight, colour and left edge, sits one regular line pitch below,
  * and a box as wide as the widest line would have broken the line above before this line's
- * first word. Everything else starts a paragraph of its own.
+ * first word. Everything else starts a paragraph of its own, and so does a line that starts
+ * a list item (`startsItem`: a marker stands before it).
  */
-export function groupParagraphs(lines: TextLine[]): TextLine[][] {
+export function groupParagraphs(lines: TextLine[], startsItem: (l: TextLine) => boolean = () => false): TextLine[][] {
   const types = new Map(lines.map((l) => [l, lineType(l)]));
   const paraOf = new Map<TextLine, TextLine[]>();
   const out: TextLine[][] = [];
@@ -93,7 +94,7 @@ export function groupParagraphs(lines: TextLine[]): TextLine[][] {
     for (const u of lines.slice(0, i))
       if (u.ink.y1 <= l.ink.y0 && u.ink.x0 < l.ink.x1 && l.ink.x0 < u.ink.x1 && (!above || u.ink.y1 > above.ink.y1)) above = u;
     const para = above && paraOf.get(above);
-    if (para && para[para.length - 1] === above && !continuedOnItsRow(above, lines, types) && continues(para, l, types)) para.push(l);
+    if (para && para[para.length - 1] === above && !startsItem(l) && !continuedOnItsRow(above, lines, types) && continues(para, l, types)) para.push(l);
     else out.push([l]);
     paraOf.set(l, para && para[para.length - 1] === l ? para : out[out.length - 1]);
   }
