@@ -45,6 +45,8 @@ export interface BenchOptions {
   mode?: Mode;
   /** Think mode: the time each page's conversion may take, repair rounds included, ms. */
   budgetMs?: number;
+  /** Viewport width the reference pages are rendered at (default BENCH_WIDTH): the design's screen size. */
+  width?: number;
   pool: RenderPool;
   cacheDir: string;
   signal?: AbortSignal;
@@ -77,7 +79,7 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
     timing: {
       medianMs: Math.round(median(times)),
       p95Ms: Math.round(percentile(times, 95)),
-      rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.pool), 2),
+      rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.width ?? BENCH_WIDTH, options.pool), 2),
     },
   };
   const thought = ok.filter((r) => r.think);
@@ -92,7 +94,7 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
 
 async function benchPage(page: string, options: BenchOptions, previews: string[]): Promise<PageResult> {
   try {
-    const reference = await renderReference(join(options.pagesDir, page), BENCH_WIDTH, options.pool, options.cacheDir);
+    const reference = await renderReference(join(options.pagesDir, page), options.width ?? BENCH_WIDTH, options.pool, options.cacheDir);
     // Timed from the design PNG on: the reference render is the benchmark's, not the user's.
     const started = performance.now();
     const image = await decodeDesignImage(reference.png, page.replace(/\.html$/, '.png'));
@@ -117,10 +119,10 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
 }
 
 /** Renders per second of the warm pool, with as many renders in flight as the pool allows. */
-async function warmRenderRate(previews: string[], pool: RenderPool): Promise<number> {
+async function warmRenderRate(previews: string[], width: number, pool: RenderPool): Promise<number> {
   if (previews.length === 0) return 0;
   const started = performance.now();
-  await Promise.all(previews.map((html) => pool.screenshot(html, { width: BENCH_WIDTH, height: 800 })));
+  await Promise.all(previews.map((html) => pool.screenshot(html, { width, height: 800 })));
   return previews.length / ((performance.now() - started) / 1000);
 }
 

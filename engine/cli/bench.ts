@@ -8,9 +8,10 @@ export function registerBench(program: Command, context: CliContext): void {
   const bench = program.command('bench').description('benchmarks that print figures');
   bench
     .command('d2c')
-    .description('Design2Code: render each reference page at 1280 px, convert the PNG, score against the page')
+    .description('Design2Code: render each reference page (1280 px wide unless --width), convert the PNG, score against the page')
     .requiredOption('--pages <dir>', 'folder of reference .html pages')
     .option('--limit <n>', 'only the first n pages', parsePositiveInt)
+    .option('--width <px>', 'render the pages at this viewport width: other screen sizes than the dataset\'s (e.g. 1920, 390)', parsePositiveInt)
     .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
     .option('--budget <ms>', "think mode: the time each page's conversion may take, repair rounds included, ms (default 8000)", parsePositiveInt)
@@ -22,6 +23,7 @@ export function registerBench(program: Command, context: CliContext): void {
       const { summary, results } = await runD2CBench({
         pagesDir: opts.pages,
         limit: opts.limit,
+        width: opts.width,
         stack: opts.stack,
         mode: opts.mode,
         budgetMs: opts.budget,
@@ -38,6 +40,7 @@ export function registerBench(program: Command, context: CliContext): void {
 interface BenchFlags {
   pages: string;
   limit?: number;
+  width?: number;
   stack: ReturnType<typeof parseStack>;
   mode: ReturnType<typeof parseMode>;
   budget?: number;
