@@ -19,6 +19,12 @@ export interface FaceMetrics {
   advances: Map<number, number>;
   /** advance of the replacement glyph, for characters the face lacks */
   fallback: number;
+  /** Vertical metrics, em: capital and x heights (OS/2), and the ascent, descent and line gap Chromium lays lines out with. */
+  capHeight: number;
+  xHeight: number;
+  ascent: number;
+  descent: number;
+  lineGap: number;
 }
 
 const cache = new Map<string, FaceMetrics>();
@@ -66,7 +72,23 @@ function parseWoff(woff: Buffer): FaceMetrics {
   const advanceOf = (glyph: number) => hmtx.readUInt16BE(4 * Math.min(glyph, metricsCount - 1));
   const advances = new Map<number, number>();
   for (const [code, glyph] of cmap4(table('cmap'))) if (glyph) advances.set(code, advanceOf(glyph));
-  return { unitsPerEm, advances, fallback: advanceOf(0) };
+  const os2 = table('OS/2'), hhea = table('hhea');
+  const em = (v: number) => v / unitsPerEm;
+  // Chromium takes the typographic metrics when the face asks for them (USE_TYPO_METRICS), hhea's otherwise.
+  const typo = (os2.readUInt16BE(62) & 0x80) !== 0;
+  const [ascent, descent, lineGap] = typo
+    ? [os2.readInt16BE(68), -os2.readInt16BE(70), os2.readInt16BE(72)]
+    : [hhea.readInt16BE(4), -hhea.readInt16BE(6), hhea.readInt16BE(8)];
+  return {
+    unitsPerEm,
+    advances,
+    fallback: advanceOf(0),
+    capHeight: em(os2.readInt16BE(88)),
+    xHeight: em(os2.readInt16BE(86)),
+    ascent: em(ascent),
+    descent: em(descent),
+    lineGap: em(lineGap),
+  };
 }
 
 /** Code point → glyph id from the cmap's format-4 (BMP) subtable. */

@@ -12,6 +12,7 @@ import { closeOcr, detectText, recogniser, RECOGNISERS } from './ocr.ts';
 import { dominantColour, rectPixels, toHex, type IntRect } from './pixels.ts';
 import { measureLines, readLines } from './text-lines.ts';
 import { groupParagraphs, toTextNode } from './typography.ts';
+import { fontClass } from './font-class.ts';
 import { findRegions } from './regions.ts';
 import { bulletNode, marks, splitBullets } from './bullets.ts';
 import { regionNodes } from './region-nodes.ts';
@@ -59,7 +60,7 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   const items: DesignNode[] = [];
   const textBlocks: TextBlock[] = [];
   for (const paragraph of groupParagraphs(lines, (l) => bullets.some((b) => marks(b, l)))) {
-    const node = toTextNode(paragraph, newId('t'));
+    const node = toTextNode(paragraph, newId('t'), fontClass(image, paragraph));
     items.push(node);
     textBlocks.push({ text: node.text, box: node.box, color: node.style.color });
   }

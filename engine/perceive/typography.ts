@@ -5,15 +5,14 @@
 import type { TextNode } from '../ir/schema.ts';
 import { text as textNode } from '../ir/build.ts';
 import { dist, toHex } from './pixels.ts';
-import { faceMetrics, textWidth } from './font-metrics.ts';
+import { faceMetrics, textWidth, type FaceClass } from './font-metrics.ts';
 import type { TextLine } from './text-lines.ts';
 
-// Glyph metrics of the common sans faces (Arial/Helvetica/Liberation Sans), in em.
+// Glyph zones of the common sans faces (Arial/Helvetica/Liberation Sans) as measured on their
+// ink, in em; other faces scale them by their own capital and x heights.
 const CAP = 0.716;
 const X_HEIGHT = 0.519;
 const DESCENT = 0.21;
-const ASCENT_CONTENT = 0.905;
-const CONTENT = 1.149;
 /** Side bearings of a line's first and last glyphs together, em: ink is this much narrower than the advances. */
 const BEARINGS = 0.07;
 /**
@@ -29,10 +28,11 @@ const MIN_WRAPPED_WORDS = 4;
 const WIDTH_TRUST = 0.1;
 
 /** Font size from the ink height and which glyph zones the text reaches. */
-export function estimateFontSize(inkHeight: number, text: string): number {
+export function estimateFontSize(inkHeight: number, text: string, face: FaceClass = 'sans'): number {
   const tall = /[A-Z0-9bdfhklt!?%&$#@(){}[\]|/\\]/.test(text);
   const deep = /[gjpqy(){}[\]|,;]/.test(text);
-  const em = (tall ? CAP + 0.02 : X_HEIGHT) + (deep ? DESCENT : 0);
+  const m = faceMetrics(face, false), sans = faceMetrics('sans', false);
+  const em = (tall ? (CAP + 0.02) * (m.capHeight / sans.capHeight) : X_HEIGHT * (m.xHeight / sans.xHeight)) + (deep ? DESCENT : 0);
   return Math.max(6, Math.round((inkHeight / em) * 2) / 2);
 }
 
@@ -51,25 +51,25 @@ export interface LineType {
   baseline: number;
 }
 
-const ink = (text: string, fontSize: number, bold: boolean, letterSpacing = 0) =>
-  textWidth(faceMetrics('sans', bold), text, fontSize, letterSpacing) - BEARINGS * fontSize - letterSpacing;
+const ink = (face: FaceClass, text: string, fontSize: number, bold: boolean, letterSpacing = 0) =>
+  textWidth(faceMetrics(face, bold), text, fontSize, letterSpacing) - BEARINGS * fontSize - letterSpacing;
 
 /**
  * Size, weight and spacing of one line. The ink height gives the size to a pixel; the ink
  * width, against the bundled face's advances, refines it (within WIDTH_TRUST) and what is left
  * over becomes letter spacing, so the rendered line is as wide as the design's.
  */
-export function lineType(l: TextLine): LineType {
+export function lineType(l: TextLine, face: FaceClass = 'sans'): LineType {
   // Slanted glyphs reach past their advances by about the slant over the x-height.
   const inkW = l.ink.x1 - l.ink.x0 - Math.max(0, l.slant) * 0.7 * (l.ink.y1 - l.ink.y0);
-  const byHeight = estimateFontSize(l.ink.y1 - l.ink.y0, l.text);
+  const byHeight = estimateFontSize(l.ink.y1 - l.ink.y0, l.text, face);
   const fontWeight = estimateWeight(l.stroke, byHeight);
   const bold = fontWeight === 700;
-  const perPx = ink(l.text, 1, bold);
+  const perPx = ink(face, l.text, 1, bold);
   const byWidth = perPx > 0 ? inkW / perPx : byHeight;
   const fontSize = Math.round(Math.min(byHeight * (1 + WIDTH_TRUST), Math.max(byHeight * (1 - WIDTH_TRUST), byWidth)) * 2) / 2;
   const gaps = Math.max(1, [...l.text].length - 1);
-  const spacing = (inkW - ink(l.text, fontSize, bold)) / gaps;
+  const spacing = (inkW - ink(face, l.text, fontSize, bold)) / gaps;
   const letterSpacing = Math.abs(spacing) < 0.1 ? 0 : Math.round(Math.max(-0.05 * fontSize, Math.min(0.1 * fontSize, spacing)) * 10) / 10;
   const deep = /[gjpqy,;]/.test(l.text);
   // A glyph or two may lean on their own (A, V, /); a word's worth of them is italic.
@@ -124,7 +124,7 @@ function continues(para: TextLine[], l: TextLine, types: Map<TextLine, LineType>
   const pitch = b.baseline - a.baseline;
   if (l.ink.y0 < last.ink.y1 || pitch < 1.05 * a.fontSize || pitch > 2 * a.fontSize) return false;
   if (para.length > 1 && Math.abs(pitch - (a.baseline - types.get(para[para.length - 2])!.baseline)) > 2) return false;
-  return wrapsLikeDesign([...para, l], types) !== null;
+  return wrapsLikeDesign([...para, l], types, 'sans') !== null;
 }
 
 /**
@@ -132,15 +132,15 @@ function continues(para: TextLine[], l: TextLine, types: Map<TextLine, LineType>
  * rendered line, and narrower than any line plus a space and the next line's first word. Null
  * when no width does both.
  */
-function wrapsLikeDesign(para: TextLine[], types: Map<TextLine, LineType>): number | null {
+function wrapsLikeDesign(para: TextLine[], types: Map<TextLine, LineType>, face: FaceClass): number | null {
   const { fontSize, fontWeight, letterSpacing } = paragraphType(para, types);
   const bold = fontWeight === 700;
-  const widths = para.map((l) => ink(l.text, fontSize, bold, letterSpacing) + BEARINGS * fontSize);
+  const widths = para.map((l) => ink(face, l.text, fontSize, bold, letterSpacing) + BEARINGS * fontSize);
   // A little room, so rounding in the browser does not push a last word down.
   const width = Math.ceil(Math.max(...widths) + 0.15 * fontSize);
   for (let i = 0; i + 1 < para.length; i++) {
     const next = para[i + 1].text.split(' ')[0];
-    const room = widths[i] + textWidth(faceMetrics('sans', bold), ` ${next}`, fontSize, letterSpacing);
+    const room = widths[i] + textWidth(faceMetrics(face, bold), ` ${next}`, fontSize, letterSpacing);
     if (room <= width + 0.1 * fontSize) return null;
   }
   return width;
@@ -158,21 +158,29 @@ function paragraphType(para: TextLine[], types: Map<TextLine, LineType>): LineTy
   };
 }
 
-/** One text node for a paragraph (one or more lines, top to bottom). */
-export function toTextNode(para: TextLine[], id: string): TextNode {
-  const types = new Map(para.map((l) => [l, lineType(l)]));
+const FAMILY: Record<FaceClass, string> = { sans: 'Liberation Sans', serif: 'Liberation Serif', mono: 'Liberation Mono' };
+
+/**
+ * One text node for a paragraph (one or more lines, top to bottom) set in a face of `face`:
+ * sizes, spacing and the wrapping width are fitted to that face's advances.
+ */
+export function toTextNode(para: TextLine[], id: string, face: FaceClass = 'sans'): TextNode {
+  const types = new Map(para.map((l) => [l, lineType(l, face)]));
   const { fontSize, fontWeight, letterSpacing, italic, baseline } = paragraphType(para, types);
   const pitch = para.length > 1 ? (types.get(para[para.length - 1])!.baseline - baseline) / (para.length - 1) : 1.2 * fontSize;
   const lineHeight = Math.round(pitch);
-  // Place the line box so that a sans face at this size puts the first baseline where the ink's is.
-  const top = baseline - ASCENT_CONTENT * fontSize - (lineHeight - CONTENT * fontSize) / 2;
+  // Place the line box so that the face at this size puts the first baseline where the ink's is.
+  const m = faceMetrics(face, fontWeight === 700);
+  const top = baseline - m.ascent * fontSize - (lineHeight - (m.ascent + m.descent + m.lineGap) * fontSize) / 2;
   const x = Math.min(...para.map((l) => l.ink.x0));
-  const width = para.length > 1
-    ? wrapsLikeDesign(para, types)!
-    : para[0].ink.x1 - para[0].ink.x0 + 1;
+  const widest = Math.max(...para.map((l) => l.ink.x1 - l.ink.x0)) + 1;
+  // Lines grouped as sans may wrap nowhere alike in another face: then the widest line holds them.
+  const width = para.length > 1 ? wrapsLikeDesign(para, types, face) ?? widest : widest;
   // The colour of the paragraph's longest line: the one with most glyph pixels.
   const main = para.reduce((a, b) => (b.ink.x1 - b.ink.x0 > a.ink.x1 - a.ink.x0 ? b : a));
   return textNode(id, { x, y: Math.round(top), width, height: lineHeight * para.length }, para.map((l) => l.text).join(' '), {
+    fontFamily: FAMILY[face],
+    fontClass: face,
     fontSize,
     lineHeight,
     fontWeight,
