@@ -12,15 +12,17 @@ export interface Bullet {
   rect: IntRect;
   color: Rgb;
   background: Rgb;
-  /** a disc rather than a square: its corners are not inked */
+  /** a disc or circle rather than a square: its corners are not inked */
   round: boolean;
+  /** a circle drawn as a ring (list-style: circle): inked around an empty middle */
+  ring: boolean;
 }
 
 /** Colour distance from the background that counts as ink (as for text lines). */
 const INK = 40;
 /** A row with this share of the fullest row's ink belongs to the x-height band. */
 const X_BAND = 0.3;
-/** Least share of the marker's box inked at half its full colour: markers are solid shapes. */
+/** Least share of a solid marker's box inked at half its full colour. */
 const SOLID = 0.6;
 
 /**
@@ -85,7 +87,7 @@ function leadingBlob(img: DecodedImage, line: MeasuredLine): { x1: number; textX
  * The ink of `line` between columns `cols` as a list marker, judged against the text it
  * stands before: smaller than a lowercase letter, about as wide as tall, floating above the
  * baseline (a letter or a full stop sits on it), below the x-height's top (quotes and
- * asterisks sit high), solid, and a clear space before the text.
+ * asterisks sit high), solid or a ring, and a clear space before the text.
  */
 function marker(img: DecodedImage, line: MeasuredLine, cols: { x0: number; x1: number }, text: IntRect, gap: number): Bullet | null {
   const { background } = line;
@@ -104,13 +106,16 @@ function marker(img: DecodedImage, line: MeasuredLine, cols: { x0: number; x1: n
   const w = cols.x1 - cols.x0, h = bottom + 1 - top;
   if (w < 2 || h < 2 || w > 0.9 * xHeight || h > 0.9 * xHeight || w > 2 * h || h > 2 * w) return null;
   if (bottom >= band.baseline || top < band.top - 1 || gap < Math.max(3, 0.4 * xHeight)) return null;
+  const full = (x: number, y: number) => inkness(img, x, y, background) >= peak / 2;
   let solid = 0;
-  for (let y = top; y <= bottom; y++)
-    for (let x = cols.x0; x < cols.x1; x++) if (inkness(img, x, y, background) >= peak / 2) solid++;
-  if (solid < SOLID * w * h) return null;
+  for (let y = top; y <= bottom; y++) for (let x = cols.x0; x < cols.x1; x++) if (full(x, y)) solid++;
+  const mx = (cols.x0 + cols.x1 - 1) >> 1, my = (top + bottom) >> 1;
+  // A ring is inked at the middle of each side and not at its centre (a "+" is, an "=" has no sides).
+  const ring = w >= 4 && h >= 4 && !full(mx, my) && full(mx, top) && full(mx, bottom) && full(cols.x0, my) && full(cols.x1 - 1, my);
+  if (!ring && solid < SOLID * w * h) return null;
   const corners = [[cols.x0, top], [cols.x1 - 1, top], [cols.x0, bottom], [cols.x1 - 1, bottom]] as const;
-  const round = w >= 4 && corners.filter(([x, y]) => inkness(img, x, y, background) < peak / 2).length >= 3;
-  return { rect: { x0: cols.x0, y0: top, x1: cols.x1, y1: bottom + 1 }, color, background, round };
+  const round = w >= 4 && corners.filter(([x, y]) => !full(x, y)).length >= 3;
+  return { rect: { x0: cols.x0, y0: top, x1: cols.x1, y1: bottom + 1 }, color, background, round, ring };
 }
 
 /**
@@ -129,13 +134,19 @@ function xBand(img: DecodedImage, r: IntRect, background: Rgb): { top: number; b
 
 const inkness = (img: DecodedImage, x: number, y: number, background: Rgb) => dist(pixel(img, x, y), background);
 
-/** A marker as a fixed-size shape, filled with its colour (a disc has fully rounded corners). */
+/** A marker as a fixed-size shape in its colour: filled, or a 1-px ring; discs and circles fully rounded. */
 export function bulletNode(b: Bullet, id: string): FrameNode {
   const width = b.rect.x1 - b.rect.x0, height = b.rect.y1 - b.rect.y0;
   const r = b.round ? Math.min(width, height) / 2 : 0;
   return frame(id, { x: b.rect.x0, y: b.rect.y0, width, height }, [], {
     name: 'bullet',
     sizing: { width: 'fixed', height: 'fixed' },
-    style: { ...noStyle(), fills: [{ type: 'solid', color: toHex(b.color) }], ...(r > 0 && { radius: [r, r, r, r] as [number, number, number, number] }) },
+    style: {
+      ...noStyle(),
+      ...(b.ring
+        ? { border: { color: toHex(b.color), style: 'solid' as const, width: { top: 1, right: 1, bottom: 1, left: 1 } } }
+        : { fills: [{ type: 'solid' as const, color: toHex(b.color) }] }),
+      ...(r > 0 && { radius: [r, r, r, r] as [number, number, number, number] }),
+    },
   });
 }
