@@ -109,9 +109,12 @@ function marker(img: DecodedImage, line: MeasuredLine, cols: { x0: number; x1: n
   const full = (x: number, y: number) => inkness(img, x, y, background) >= peak / 2;
   let solid = 0;
   for (let y = top; y <= bottom; y++) for (let x = cols.x0; x < cols.x1; x++) if (full(x, y)) solid++;
-  const mx = (cols.x0 + cols.x1 - 1) >> 1, my = (top + bottom) >> 1;
-  // A ring is inked at the middle of each side and not at its centre (a "+" is, an "=" has no sides).
-  const ring = w >= 4 && h >= 4 && !full(mx, my) && full(mx, top) && full(mx, bottom) && full(cols.x0, my) && full(cols.x1 - 1, my);
+  // A ring is inked at the middle of each side and not at its centre (a "+" is, an "=" has no
+  // sides). A side's middle falls between two pixels when the size is even, each half-covered.
+  const mx = (cols.x0 + cols.x1 - 1) / 2, my = (top + bottom) / 2;
+  const side = (x: number, y: number) =>
+    Math.max(inkness(img, Math.floor(x), Math.floor(y), background), inkness(img, Math.ceil(x), Math.ceil(y), background)) >= peak / 3;
+  const ring = w >= 4 && h >= 4 && !full(Math.round(mx), Math.round(my)) && side(mx, top) && side(mx, bottom) && side(cols.x0, my) && side(cols.x1 - 1, my);
   if (!ring && solid < SOLID * w * h) return null;
   const corners = [[cols.x0, top], [cols.x1 - 1, top], [cols.x0, bottom], [cols.x1 - 1, bottom]] as const;
   const round = w >= 4 && corners.filter(([x, y]) => !full(x, y)).length >= 3;
