@@ -1,6 +1,6 @@
 // Writes the element tree as HTML: with a <style> block of readable class rules (html-css)
 // or with Tailwind utilities and a compiled styles.css (html-tailwind).
-import type { Element, Page } from './tree.ts';
+import type { Decl, Element, Page } from './tree.ts';
 import { DEFAULT_FONT } from './fonts.ts';
 
 export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -42,12 +42,15 @@ img, video {
   max-width: 100%;
   height: auto;
 }
-button {
+button, input, textarea {
   font: inherit;
   letter-spacing: inherit;
   color: inherit;
   border-radius: 0;
   background-color: transparent;
+  opacity: 1;
+}
+::placeholder {
   opacity: 1;
 }
 hr {
@@ -70,6 +73,10 @@ export function elementHtml(el: Element, classOf: (el: Element) => string, depth
   const open = `<${el.tag} ${attrs.join(' ')}>`;
   if (VOID.has(el.tag)) return pad + open.replace(/>$/, ' />');
   if (el.text) return `${pad}${open}${el.text.map(escapeText).join('<br />')}</${el.tag}>`;
+  if (el.inline) {
+    const runs = el.children.map((c) => elementHtml(c, classOf)).join('');
+    return `${pad}<!-- prettier-ignore -->\n${pad}${open}${runs}</${el.tag}>`;
+  }
   if (el.children.length === 0) return `${pad}${open}</${el.tag}>`;
   const inner = el.children.map((c) => elementHtml(c, classOf, depth + 1)).join('\n');
   return `${pad}${open}\n${inner}\n${pad}</${el.tag}>`;
@@ -94,8 +101,9 @@ export function walk(el: Element, fn: (el: Element) => void): void {
 export function classRules(root: Element): string {
   const rules: string[] = [];
   walk(root, (el) => {
-    if (el.decls.length === 0) return;
-    rules.push(`.${el.name} {\n${el.decls.map(([p, v]) => `  ${p}: ${v};`).join('\n')}\n}\n`);
+    const rule = (selector: string, decls: readonly Decl[]) => rules.push(`${selector} {\n${decls.map(([p, v]) => `  ${p}: ${v};`).join('\n')}\n}\n`);
+    if (el.decls.length > 0) rule(`.${el.name}`, el.decls);
+    if (el.placeholder?.length) rule(`.${el.name}::placeholder`, el.placeholder);
   });
   return rules.join('\n');
 }

@@ -120,7 +120,7 @@ export interface ItemComponent {
 }
 
 /** Attributes that carry an item's own content (the rest is the same for every item). */
-const CONTENT_ATTRS = new Set(['alt', 'href', 'aria-label']);
+const CONTENT_ATTRS = new Set(['alt', 'href', 'aria-label', 'placeholder']);
 
 /** The shape of an element: everything but its content. */
 function shapeOf(el: Element, classOf: (el: Element) => string): string {
@@ -198,6 +198,7 @@ export function elementJsx(el: Element, ctx: JsxContext): string {
     return body ? `${open}>${body}</${el.tag}>` : `${open} />`;
   }
   if (el.children.length === 0) return `${open} />`;
+  if (el.inline) return `${open}>${el.children.map((c) => elementJsx(c, ctx)).join('')}</${el.tag}>`;
   if (el.tag === 'ul' && ctx.components && !ctx.slots) {
     const c = itemComponent(el, ctx, new Set(ctx.components.map((x) => x.name)));
     if (c) {

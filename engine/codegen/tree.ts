@@ -22,6 +22,10 @@ export interface Element {
   src?: string;
   /** For vectors: the <svg> markup (the element is the svg itself). */
   svg?: string;
+  /** For text fields: declarations of the ::placeholder. */
+  placeholder?: Decl[];
+  /** Text in styled runs: the children are written on one line, as whitespace between them would show. */
+  inline?: boolean;
 }
 
 export interface AssetFile {
@@ -76,6 +80,9 @@ const PHRASING = new Set(['button', 'a', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h
 const INLINE = new Set(['span', 'a', 'button', 'label']);
 /** Declarations that place an element in its parent's layout, rather than draw it (position:relative excepted: it anchors the element's own absolute children). */
 const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'text-align']);
+
+/** Height above which a text field is a multi-line <textarea>, px. */
+const MULTI_LINE_FIELD = 64;
 
 const FRAME_TAGS: Partial<Record<NonNullable<FrameNode['role']>, string>> = {
   header: 'header', nav: 'nav', main: 'main', footer: 'footer', section: 'section', article: 'article', aside: 'aside',
@@ -139,6 +146,8 @@ class Builder {
   }
 
   private frame(n: FrameNode, ctx: Ctx): Element {
+    // A field inside a link or a button would be interactive content in interactive content.
+    if (n.role === 'input' && !ctx.phrasing) return this.field(n, ctx);
     let tag = (n.role && FRAME_TAGS[n.role]) ?? 'div';
     if (n.role === 'divider' && n.children.length === 0) tag = 'hr';
     if (ctx.parentTag === 'ul' && tag === 'div') tag = 'li';
@@ -166,6 +175,34 @@ class Builder {
     if (inner === 'ul') children = children.map((c) => (c.tag === 'li' ? c : this.listItem(c)));
     if (menu) children = [{ tag: 'ul', name: this.uniqueName(`${name}-list`), attrs: [], decls: layout, children }];
     return { tag, name, attrs, decls, children };
+  }
+
+  /**
+   * A text field drawn as the frame is (fill, border, corners), its text the placeholder, set
+   * in the text's type at the text's inset: an <input>, or a <textarea> when taller than a
+   * line or two.
+   */
+  private field(n: FrameNode, ctx: Ctx): Element {
+    const t = n.children.find((c): c is TextNode => c.type === 'text');
+    const multiLine = n.box.height > Math.max(MULTI_LINE_FIELD, 2.5 * (t?.style.lineHeight ?? 0));
+    const tag = multiLine ? 'textarea' : 'input';
+    const attrs: Array<[string, string]> = multiLine ? [] : [['type', 'text']];
+    if (t) attrs.push(['placeholder', t.text]);
+    const b = n.style.border?.width;
+    const left = t ? t.box.x - n.box.x - (b?.left ?? 0) : n.layout.padding.left;
+    // A one-line field centres its line itself; a multi-line one starts it at its top padding.
+    const top = multiLine && t ? t.box.y - n.box.y - (b?.top ?? 0) : 0;
+    // Sized like a frame with nothing inside: a field never takes its size from its content.
+    const decls = [...placement(n, ctx), ...sizing({ ...n, children: [] }, ctx), ...margin(n, ctx), ...this.visual(n.style, tag)];
+    decls.push(['padding', sides({ top, right: left, bottom: multiLine ? top : 0, left })]);
+    if (multiLine) decls.push(['resize', 'none']);
+    let placeholder: Decl[] | undefined;
+    if (t) {
+      this.textStyles.push(t.style);
+      decls.push(...typography(t, { ...ctx, inButton: false }).filter(([p]) => p !== 'white-space'));
+      placeholder = [['color', t.style.color]];
+    }
+    return { tag, name: this.nameFor(n, 'field'), attrs, decls, children: [], placeholder };
   }
 
   /**
@@ -201,7 +238,15 @@ class Builder {
     if (tag === 'a') attrs.push(['href', n.href ?? '#']);
     this.textStyles.push(n.style);
     const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...typography(n, ctx)];
-    return { tag, name: this.nameFor(n, 'text'), attrs, decls, children: [], text: n.text.split('\n') };
+    const name = this.nameFor(n, 'text');
+    if (!n.runs) return { tag, name, attrs, decls, children: [], text: n.text.split('\n') };
+    const runs = n.runs.map((r): Element => {
+      const style = { ...n.style, ...r.style };
+      this.textStyles.push(style);
+      const own = typography({ ...n, style }, ctx).filter(([p, v]) => !decls.some(([q, w]) => p === q && v === w) && p !== 'white-space');
+      return { tag: 'span', name: this.uniqueName(`${name}-run`), attrs: [], decls: own, children: [], text: r.text.split('\n') };
+    });
+    return { tag, name, attrs, decls, children: runs, inline: true };
   }
 
   private image(n: ImageNode, ctx: Ctx): Element {
@@ -259,6 +304,7 @@ class Builder {
       ]);
     }
     if (style.opacity < 1) d.push(['opacity', num(style.opacity)]);
+    if (style.blur) d.push(['filter', `blur(${px(style.blur)})`]);
     return d;
   }
 
@@ -269,8 +315,14 @@ class Builder {
         return { image: `linear-gradient(${p.color}, ${p.color})`, size: 'auto' };
       case 'linear-gradient':
         return { image: `linear-gradient(${num(p.angle)}deg, ${stops(p.stops)})`, size: 'auto' };
-      case 'radial-gradient':
-        return { image: `radial-gradient(${stops(p.stops)})`, size: 'auto' };
+      case 'radial-gradient': {
+        const shape = p.radius ? `${px(p.radius.x)} ${px(p.radius.y)}` : '';
+        const at = p.center ? `at ${num(p.center.x * 100)}% ${num(p.center.y * 100)}%` : '';
+        const head = [shape, at].filter(Boolean).join(' ');
+        return { image: `radial-gradient(${head ? `${head}, ` : ''}${stops(p.stops)})`, size: 'auto' };
+      }
+      case 'conic-gradient':
+        return { image: `conic-gradient(from ${num(p.angle)}deg at ${num(p.center.x * 100)}% ${num(p.center.y * 100)}%, ${stops(p.stops)})`, size: 'auto' };
       case 'image': {
         const path = this.asset(p.assetId);
         if (!path) return undefined;
@@ -306,6 +358,9 @@ function placement(n: DesignNode, ctx: Ctx): Decl[] {
   } else if (n.type === 'frame' && n.children.length > 0 && (n.layout.mode === 'none' || n.children.some((c) => c.absolute))) {
     d.push(['position', 'relative']);
   }
+  // Stacking and rotation keep the element's place in the flow.
+  if (n.zIndex !== undefined) d.push(['z-index', String(n.zIndex)]);
+  if (n.rotation) d.push(['transform', `rotate(${num(n.rotation)}deg)`]);
   return d;
 }
 
@@ -373,10 +428,16 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const [main, cross] = row ? [wm, hm] : [hm, wm];
   const [mainSize, crossSize] = row ? [w, h] : [h, w];
   const [mainProp, crossProp] = row ? ['width', 'height'] : ['height', 'width'];
+  const l = n.limits ?? {};
+  const [mainMin, mainMax, crossMin, crossMax] = row ? [l.minWidth, l.maxWidth, l.minHeight, l.maxHeight] : [l.minHeight, l.maxHeight, l.minWidth, l.maxWidth];
   if (main === 'fixed') d.push([mainProp, px(mainSize)], ['flex-shrink', '0']);
-  else if (main === 'fill') d.push(['flex', '1'], [row ? 'min-width' : 'min-height', '0']);
+  else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
+  else if (mainMin !== undefined) d.push([`min-${mainProp}`, px(mainMin)]);
+  if (mainMax !== undefined) d.push([`max-${mainProp}`, px(mainMax)]);
   if (cross === 'fixed') d.push([crossProp, px(crossSize)]);
   else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
+  if (crossMin !== undefined) d.push([`min-${crossProp}`, px(crossMin)]);
+  if (crossMax !== undefined) d.push([`max-${crossProp}`, px(crossMax)]);
   return d;
 }
 

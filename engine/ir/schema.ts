@@ -23,6 +23,9 @@ export const Sides = z.object({
   left: z.number().finite(),
 });
 
+/** A point as fractions (0–1) of a box's width and height. */
+const Fraction = z.object({ x: z.number().finite(), y: z.number().finite() });
+
 const GradientStop = z.object({ color: Color, position: z.number().min(0).max(1) });
 
 export const Paint = z.discriminatedUnion('type', [
@@ -33,7 +36,21 @@ export const Paint = z.discriminatedUnion('type', [
     angle: z.number().finite(),
     stops: z.array(GradientStop).min(2),
   }),
-  z.object({ type: z.literal('radial-gradient'), stops: z.array(GradientStop).min(2) }),
+  z.object({
+    type: z.literal('radial-gradient'),
+    stops: z.array(GradientStop).min(2),
+    /** Centre as fractions of the box; the box's centre when absent. */
+    center: Fraction.optional(),
+    /** Horizontal and vertical radii, px; CSS's farthest corner when absent. */
+    radius: z.object({ x: z.number().positive(), y: z.number().positive() }).optional(),
+  }),
+  z.object({
+    type: z.literal('conic-gradient'),
+    /** CSS angle in degrees where the first stop sits: 0 points up, clockwise. */
+    angle: z.number().finite(),
+    center: Fraction,
+    stops: z.array(GradientStop).min(2),
+  }),
   z.object({ type: z.literal('image'), assetId: z.string(), fit: z.enum(['cover', 'contain', 'fill']) }),
 ]);
 
@@ -62,6 +79,8 @@ export const Style = z.object({
   radius: Radius.optional(),
   shadows: z.array(Shadow),
   opacity: z.number().min(0).max(1),
+  /** Blur of the whole element: CSS blur()'s radius, px. */
+  blur: z.number().positive().optional(),
 });
 
 export const Layout = z.object({
@@ -97,6 +116,15 @@ const NodeBase = z.object({
   margin: Sides.optional(),
   /** An absolutely positioned child of a flow container (placed from its box). */
   absolute: z.boolean().optional(),
+  /** Bounds a flow layout keeps the node's size within, px. */
+  limits: z
+    .object({ minWidth: z.number().nonnegative(), maxWidth: z.number().positive(), minHeight: z.number().nonnegative(), maxHeight: z.number().positive() })
+    .partial()
+    .optional(),
+  /** Stacking order among siblings where it differs from document order: higher is drawn on top. */
+  zIndex: z.number().int().optional(),
+  /** Clockwise rotation about the box's centre, degrees; `box` is then the unrotated box. */
+  rotation: z.number().finite().optional(),
 });
 
 export const TextStyle = z.object({
@@ -119,6 +147,11 @@ export const TextNode = NodeBase.extend({
   type: z.literal('text'),
   text: z.string(),
   style: TextStyle,
+  /**
+   * The text cut where its characters' styles differ, in order (their texts join to `text`);
+   * each run's style overrides `style`. Absent when every character has `style`.
+   */
+  runs: z.array(z.object({ text: z.string().min(1), style: TextStyle.partial() })).min(2).optional(),
   /** 1–6 where role is heading. */
   level: z.number().int().min(1).max(6).optional(),
   href: z.string().optional(),

@@ -1,0 +1,82 @@
+// Which Figma node a JSON file holds: a GET /v1/files/:key/nodes response (`nodes: {id:
+// {document}}`), a GET /v1/files/:key response (`document`), or a single node as the plugin's
+// JSON_REST_V1 export writes it. The frame to convert is `--node` or the first top-level frame.
+import type { Node } from '@figma/rest-api-spec';
+import { LoupeError } from '../errors.ts';
+
+const FRAME_TYPES = new Set(['FRAME', 'COMPONENT', 'COMPONENT_SET', 'INSTANCE', 'SECTION']);
+
+export const isFrameLike = (n: Node) => FRAME_TYPES.has(n.type);
+
+const isNode = (v: unknown): v is Node =>
+  typeof v === 'object' && v !== null && typeof (v as Node).id === 'string' && typeof (v as Node).type === 'string';
+
+/** The roots a Figma JSON file holds, in document order. */
+function rootsOf(json: unknown): Node[] {
+  if (typeof json !== 'object' || json === null) return [];
+  const o = json as { nodes?: Record<string, { document?: unknown } | null>; document?: unknown };
+  if (o.nodes && typeof o.nodes === 'object') {
+    return Object.values(o.nodes).flatMap((entry) => (entry && isNode(entry.document) ? [entry.document] : []));
+  }
+  if (isNode(o.document)) return [o.document];
+  return isNode(json) ? [json] : [];
+}
+
+const childrenOf = (n: Node): Node[] => ('children' in n && Array.isArray(n.children) ? (n.children as Node[]) : []);
+
+function find(n: Node, id: string): Node | undefined {
+  if (n.id === id) return n;
+  for (const c of childrenOf(n)) {
+    const hit = find(c, id);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The first frame at the top of the tree: the node itself, or under the document and its pages. */
+function firstFrame(n: Node): Node | undefined {
+  if (isFrameLike(n)) return n;
+  if (n.type !== 'DOCUMENT' && n.type !== 'CANVAS') return undefined;
+  for (const c of childrenOf(n)) {
+    const hit = firstFrame(c);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Parses a Figma JSON file's text and picks the node to convert. */
+export function pickFigmaNode(source: string, name: string, nodeId?: string): Node {
+  let json: unknown;
+  try {
+    json = JSON.parse(source);
+  } catch (error) {
+    throw new LoupeError('INPUT_CORRUPT', `${name} is not valid JSON (${(error as Error).message}). Save the Figma API response or the plugin's export again.`, { cause: error });
+  }
+  const roots = rootsOf(json);
+  if (roots.length === 0) {
+    throw new LoupeError(
+      'INPUT_UNSUPPORTED',
+      `${name} is JSON but not a Figma document: expected a GET /v1/files/:key/nodes response, a file with "document", or a node with "id" and "type".`,
+    );
+  }
+  if (nodeId !== undefined) {
+    const wanted = nodeId.replace('-', ':');
+    for (const r of roots) {
+      const hit = find(r, wanted);
+      if (hit) return hit;
+    }
+    throw new LoupeError('INVALID_ARGUMENT', `${name} has no node ${nodeId}. Copy the id from the Figma link (node-id=1-2 is 1:2), or leave out --node to convert the first frame.`);
+  }
+  for (const r of roots) {
+    const hit = firstFrame(r);
+    if (hit) return hit;
+  }
+  // A response for one non-frame node (a vector, a text) is converted as it is; a page without
+  // frames, as the area its layers cover.
+  if (roots.length === 1 && roots[0]!.type !== 'DOCUMENT' && roots[0]!.type !== 'CANVAS') return roots[0]!;
+  for (const r of roots) {
+    const page = r.type === 'CANVAS' ? r : childrenOf(r).find((c) => c.type === 'CANVAS' && childrenOf(c).length > 0);
+    if (page) return page;
+  }
+  throw new LoupeError('INPUT_UNSUPPORTED', `${name} holds no frame, component or instance to convert. Pick one with --node <id>.`);
+}
