@@ -9,12 +9,15 @@ import { progressBar } from './progress-bar.ts';
 export function registerConvert(program: Command, context: CliContext): void {
   program
     .command('convert')
-    .description('convert a design image (PNG, JPEG, WebP) into code, render it and score it')
-    .argument('<design>', 'the design image')
+    .description('convert a design image (PNG, JPEG, WebP) or a Figma frame (REST JSON) into code, render it and score it')
+    .argument('<design>', 'the design image, or a Figma JSON file (a GET /v1/files/:key/nodes response, a file, or a node)')
     .requiredOption('--out <dir>', 'folder for the code, preview.html, render.png, diff.png and scores.json')
     .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
     .option('--budget <ms>', 'think mode: the time the conversion may take, repair rounds included, ms (default 8000)', parsePositiveInt)
+    .option('--png <file>', 'Figma input: the frame as Figma rendered it (any scale), the ground truth the render is scored against')
+    .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
+    .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
     .option('--json', 'print one JSON object with the files, scores and timings on stdout')
     .action(async (design: string, opts: ConvertFlags) => {
       const bar = progressBar('converting');
@@ -26,8 +29,10 @@ export function registerConvert(program: Command, context: CliContext): void {
           pool: context.pool(),
           signal: context.signal,
           onProgress: bar.listener,
+          figma: { png: opts.png, nodeId: opts.node, imagesDir: opts.images },
         });
         bar.stop();
+        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
         if (opts.json) {
           process.stdout.write(JSON.stringify(result) + '\n');
         } else {
@@ -36,7 +41,7 @@ export function registerConvert(program: Command, context: CliContext): void {
           const failed = failedCodeChecks(c);
           process.stdout.write(
             `Wrote ${result.files.length} files to ${result.outDir} (entry: ${result.entry}) in ${(result.timings.total / 1000).toFixed(1)} s\n` +
-              `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}\n` +
+              `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}  (measured against the ${result.measuredAgainst})\n` +
               `largest picture ${pct(c.largestImageShare)} of the page, ${pct(c.absoluteShare)} of elements absolute` +
               (failed.length ? ` (over the limits: ${failed.join('; ')})\n` : '\n') +
               (result.think ? thinkLine(result.think) : ''),
@@ -53,6 +58,9 @@ interface ConvertFlags {
   stack: ReturnType<typeof parseStack>;
   mode: ReturnType<typeof parseMode>;
   budget?: number;
+  png?: string;
+  node?: string;
+  images?: string;
   json?: boolean;
 }
 

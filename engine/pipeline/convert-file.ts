@@ -1,7 +1,10 @@
 // The CLI's and the app's conversion of a file on disk into a folder of outputs.
+import { LoupeError } from '../errors.ts';
 import { readDesignImage } from '../ingest/image.ts';
 import type { CodeChecks } from '../compare/index.ts';
 import { convertImage, type Conversion, type ConvertOptions, type Scores } from './convert.ts';
+import { convertDesign, type MeasuredAgainst } from './convert-design.ts';
+import { isFigmaFile, readFigmaInput, type FigmaInputOptions } from './figma-input.ts';
 import { writeFilesInside } from './output.ts';
 import type { Stage } from './progress.ts';
 import type { ThinkReport } from './think.ts';
@@ -15,21 +18,42 @@ export interface ConvertFileResult {
   files: string[];
   entry: string;
   scores: Scores;
+  /** What the pixel scores compare the render with: the design's picture, or (a Figma file without its PNG) the IR's own render. */
+  measuredAgainst: MeasuredAgainst;
+  /** What the input's conversion could not keep as it was (e.g. a Figma image fill without its bytes). */
+  warnings: string[];
   checks: CodeChecks;
   timings: Partial<Record<Stage, number>> & { total: number };
   /** Think mode only: the repair rounds, their scores and which one was kept. */
   think?: ThinkReport;
 }
 
-export async function convertFile(input: string, outDir: string, options: ConvertOptions): Promise<ConvertFileResult> {
+export interface ConvertFileOptions extends ConvertOptions {
+  /** For a Figma JSON input: the node, its images and its PNG. */
+  figma?: FigmaInputOptions;
+}
+
+/** A design image is perceived; a Figma JSON file is converted from its exact values. */
+async function convertInput(input: string, options: ConvertFileOptions): Promise<{ conversion: Conversion; measuredAgainst: MeasuredAgainst; warnings: string[] }> {
+  if (!isFigmaFile(input)) {
+    return { conversion: await convertImage(await readDesignImage(input), options), measuredAgainst: 'design image', warnings: [] };
+  }
+  if (options.mode === 'think') {
+    throw new LoupeError('INVALID_ARGUMENT', 'Think mode repairs what perception misread; a Figma file has exact values. Leave out --mode think.');
+  }
+  const figma = await readFigmaInput(input, options.figma ?? {});
+  const { measuredAgainst, ...conversion } = await convertDesign(figma.design, figma.reference, options);
+  return { conversion, measuredAgainst, warnings: figma.warnings };
+}
+
+export async function convertFile(input: string, outDir: string, options: ConvertFileOptions): Promise<ConvertFileResult> {
   const started = performance.now();
   const readStarted = performance.now();
-  const image = await readDesignImage(input);
-  const readMs = performance.now() - readStarted;
-  const conversion = await convertImage(image, options);
+  const { conversion, measuredAgainst, warnings } = await convertInput(input, options);
+  const readMs = performance.now() - readStarted - sum(conversion.timings);
   options.onProgress?.({ stage: 'write', fraction: 0 });
   const writeStarted = performance.now();
-  const files = await writeFilesInside(outDir, outputFiles(conversion));
+  const files = await writeFilesInside(outDir, outputFiles(conversion, measuredAgainst));
   options.onProgress?.({ stage: 'write', fraction: 1 });
   const timings = {
     ...conversion.timings,
@@ -45,13 +69,17 @@ export async function convertFile(input: string, outDir: string, options: Conver
     files,
     entry: conversion.code.entry,
     scores: conversion.scores,
+    measuredAgainst,
+    warnings,
     checks: conversion.checks,
     timings,
     ...(conversion.think && { think: conversion.think }),
   };
 }
 
-function outputFiles(c: Conversion) {
+const sum = (t: Partial<Record<Stage, number>>) => Object.values(t).reduce((a, b) => a + (b ?? 0), 0);
+
+function outputFiles(c: Conversion, measuredAgainst: MeasuredAgainst) {
   return [
     ...c.code.files,
     { path: 'preview.html', contents: c.preview },
@@ -59,6 +87,6 @@ function outputFiles(c: Conversion) {
     { path: 'render.png', contents: c.render.png },
     { path: 'diff.png', contents: c.heatmap },
     { path: 'design.ir.json', contents: JSON.stringify(c.design, null, 2) + '\n' },
-    { path: 'scores.json', contents: JSON.stringify({ ...c.scores, checks: c.checks, ...(c.think && { think: c.think }) }, null, 2) + '\n' },
+    { path: 'scores.json', contents: JSON.stringify({ ...c.scores, measuredAgainst, checks: c.checks, ...(c.think && { think: c.think }) }, null, 2) + '\n' },
   ];
 }

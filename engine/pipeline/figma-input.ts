@@ -1,0 +1,73 @@
+// A Figma JSON file on disk, with what may come beside it: its images (by imageRef) and a PNG
+// of the frame as Figma drew it, the ground truth a render is compared with.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import sharp from 'sharp';
+import { LoupeError } from '../errors.ts';
+import type { Asset, Design } from '../ir/index.ts';
+import type { DecodedImage } from '../ingest/decoded-image.ts';
+import { readDesignImage } from '../ingest/image.ts';
+import { figmaToDesign } from '../figma/index.ts';
+
+const MAX_JSON_BYTES = 200 * 1024 * 1024;
+const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
+
+export interface FigmaInputOptions {
+  /** The node to convert; the first top-level frame when absent. */
+  nodeId?: string;
+  /** Folder of the file's image fills, each named by its imageRef (any extension). */
+  imagesDir?: string;
+  /** Figma's PNG of the frame (any scale): what the render is scored against. */
+  png?: string;
+}
+
+export interface FigmaInput {
+  design: Design;
+  warnings: string[];
+  /** Figma's own picture of the frame at the design's width, when given. */
+  reference?: DecodedImage;
+}
+
+export const isFigmaFile = (path: string) => extname(path).toLowerCase() === '.json';
+
+async function readJson(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info || !info.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
+  if (info.size === 0) throw new LoupeError('INPUT_EMPTY', `${basename(path)} is empty (0 bytes).`);
+  if (info.size > MAX_JSON_BYTES) throw new LoupeError('INPUT_TOO_LARGE', `${basename(path)} is over ${MAX_JSON_BYTES / 1024 / 1024} MB; fetch only the frame (GET /v1/files/:key/nodes?ids=…).`);
+  return readFile(path, 'utf8');
+}
+
+async function readImages(dir: string): Promise<Record<string, Asset>> {
+  const names = await readdir(dir).catch(() => {
+    throw new LoupeError('INPUT_NOT_FOUND', `${dir}: no such folder (--images names the folder of the file's images).`);
+  });
+  const images: Record<string, Asset> = {};
+  for (const name of names) {
+    const bytes = await readFile(join(dir, name)).catch(() => undefined);
+    const meta = bytes && (await sharp(bytes).metadata().catch(() => undefined));
+    const mime = meta?.format && MIME[meta.format as keyof typeof MIME];
+    if (!bytes || !mime || !meta.width || !meta.height) continue;
+    images[basename(name, extname(name))] = { mime, width: meta.width, height: meta.height, data: bytes.toString('base64') };
+  }
+  return images;
+}
+
+/** Figma exports at 1×, 2× or more: the picture is compared at the design's own width. */
+async function atWidth(image: DecodedImage, width: number): Promise<DecodedImage> {
+  if (image.width === width) return image;
+  const { data, info } = await sharp(image.rgba, { raw: { width: image.width, height: image.height, channels: 4 } })
+    .resize({ width, kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { name: image.name, width: info.width, height: info.height, rgba: data };
+}
+
+export async function readFigmaInput(path: string, options: FigmaInputOptions): Promise<FigmaInput> {
+  const source = await readJson(path);
+  const images = options.imagesDir ? await readImages(options.imagesDir) : {};
+  const { design, warnings } = figmaToDesign(source, { name: basename(path), nodeId: options.nodeId, images });
+  if (!options.png) return { design, warnings };
+  const reference = await atWidth(await readDesignImage(options.png), design.viewport.width);
+  return { design, warnings, reference };
+}
