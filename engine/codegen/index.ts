@@ -11,7 +11,7 @@ import { inlineHtml, bundleScript, memoryFiles, mountEntry, type FileReader } fr
 import { withPickingScript } from './preview-picking.ts';
 import { markHtml, markJsx } from './source-marks.ts';
 import { componentSource, elementJsx, importName, type JsxContext } from './react.ts';
-import { compileTailwind, fontThemeNames, toTailwind } from './tailwind.ts';
+import { compileTailwind, elementClasses, fontThemeNames } from './tailwind.ts';
 import { buildPage, type Element, type Page } from './tree.ts';
 
 export { previewFromFile } from './preview.ts';
@@ -55,7 +55,7 @@ export async function generate(design: Design, stack: Stack): Promise<GeneratedC
 
   const fonts = fontThemeNames(page.textStyles.map(fontStack));
   const classes = new Map<Element, string>();
-  walk(page.root, (el) => classes.set(el, toTailwind(el.decls, fonts).join(' ')));
+  walk(page.root, (el) => classes.set(el, elementClasses(el, fonts).join(' ')));
   const classOf = (el: Element) => classes.get(el) ?? '';
   const tw = await compileTailwind([...classes.values()].flatMap((c) => c.split(' ')).filter(Boolean), fonts, fontCss);
   const styles: GeneratedFile[] = [

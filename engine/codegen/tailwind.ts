@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '@tailwindcss/node';
-import type { Decl } from './tree.ts';
+import type { Decl, Element } from './tree.ts';
 import { DEFAULT_FONT } from './fonts.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -71,6 +71,7 @@ const SIMPLE: Record<string, Record<string, string>> = {
   'text-decoration-line': { underline: 'underline', 'line-through': 'line-through' },
   'text-transform': { uppercase: 'uppercase', lowercase: 'lowercase', capitalize: 'capitalize' },
   'white-space': { nowrap: 'whitespace-nowrap' },
+  resize: { none: 'resize-none' },
 };
 const LENGTHS: Record<string, string> = {
   left: 'left', top: 'top', gap: 'gap', 'row-gap': 'gap-y', 'column-gap': 'gap-x',
@@ -175,6 +176,11 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
     out.push(`[${prop}:${value.replace(/ /g, '_')}]`);
   }
   return out;
+}
+
+/** An element's classes: its own declarations, then its placeholder's under the `placeholder:` variant. */
+export function elementClasses(el: Element, fonts: ReadonlyMap<string, string>): string[] {
+  return [...toTailwind(el.decls, fonts), ...toTailwind(el.placeholder ?? [], fonts).map((c) => `placeholder:${c}`)];
 }
 
 /** `font-arimo`-style theme names for the font stacks in use, stable and distinct. */

@@ -2,6 +2,8 @@
 // - headings: text clearly larger (or bolder and larger) than the body text, levels by rank
 //   of size on the page; other text is a paragraph;
 // - buttons: a small filled or bordered frame holding one short, centred text;
+// - inputs: a light, bordered or filled field holding one line of grey text set at its left
+//   (a placeholder), or nothing; a tall one is a multi-line field;
 // - links and nav: a list of short texts in a row; header/footer: the page's first/last
 //   full-width block when it holds such a nav or only small print, main: what lies between;
 // - sections: full-width painted blocks of the page;
@@ -37,8 +39,11 @@ function bodySize(texts: TextNode[]): number {
 export function assignRoles(root: FrameNode, newId: () => string): void {
   const nodes = [...walk(root)];
   for (const [n] of nodes) if (n.type === 'frame' && isButton(n)) n.role = 'button';
+  const parentOf = new Map(nodes);
+  for (const [n] of nodes) if (n.type === 'frame' && isInput(n, parentOf)) n.role = 'input';
+  // A button's label and a field's placeholder are no headings or paragraphs of the page.
   const inButton = new Set<DesignNode>();
-  for (const [n, p] of nodes) if (p && (p.role === 'button' || inButton.has(p))) inButton.add(n);
+  for (const [n, p] of nodes) if (p && (p.role === 'button' || p.role === 'input' || inButton.has(p))) inButton.add(n);
   const texts = nodes.flatMap(([n]) => (n.type === 'text' && !inButton.has(n) ? [n] : []));
   // Menus first: a menu's entries are links, however large their type.
   for (const [n] of nodes) if (n.type === 'frame' && isLinkRow(n)) markLinks(n, root);
@@ -55,6 +60,51 @@ function isButton(f: FrameNode): boolean {
   const left = t.box.x - f.box.x;
   const rightInset = right(f.box) - right(t.box);
   return Math.abs(left - rightInset) <= Math.max(4, 0.1 * f.box.width) && left >= 4;
+}
+
+/** Relative luminance-like lightness 0..1 of #rrggbb, and its chroma (max − min channel) 0..1. */
+function tone(hex: string): { light: number; chroma: number } {
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  return { light: 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!, chroma: Math.max(...c) - Math.min(...c) };
+}
+
+/** The solid colour a frame shows: its own fill, else the nearest filled ancestor's. */
+function shownFill(f: FrameNode, parentOf: Map<DesignNode, FrameNode | undefined>): string | undefined {
+  for (let x: FrameNode | undefined = f; x; x = parentOf.get(x)) {
+    const fill = x.style.fills[x.style.fills.length - 1];
+    if (fill) return fill.type === 'solid' ? fill.color : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A text field: a light box with a thin border or a fill of its own, as tall as one line of
+ * form type (or taller, for a multi-line field), holding nothing or one line of grey text
+ * that starts near its left edge and leaves much of the field empty.
+ */
+function isInput(f: FrameNode, parentOf: Map<DesignNode, FrameNode | undefined>): boolean {
+  if (f.role || !painted(f) || f.box.height < 24 || f.box.width < 2 * f.box.height || f.box.width > 900) return false;
+  const b = f.style.border?.width;
+  if (b && Math.max(b.top, b.right, b.bottom, b.left) > 2) return false;
+  const fill = shownFill(f, parentOf);
+  if (!fill || tone(fill).light < 0.8) return false;
+  // A field with no border of its own is told from the page by a fill that differs from what lies behind.
+  if (!b && f.style.fills.length === 0) return false;
+  // Taller than a line of form type: a multi-line field (codegen makes it a <textarea> from 64 px).
+  const tall = f.box.height > 64;
+  if (tall && (f.box.height > 240 || f.box.width < 120)) return false;
+  if (f.children.length === 0) return !!b && f.box.width >= 4 * f.box.height && !tall;
+  const t = f.children[0]!;
+  if (f.children.length !== 1 || t.type !== 'text' || t.text.includes('\n') || t.box.height > 1.5 * t.style.lineHeight) return false;
+  const { light, chroma } = tone(t.style.color);
+  if (chroma > 0.12 || light < 0.25 || light > 0.8) return false;
+  const left = t.box.x - f.box.x;
+  const rightInset = right(f.box) - right(t.box);
+  const top = t.box.y - f.box.y;
+  const bottomInset = bottom(f.box) - bottom(t.box);
+  // One line set at the left, centred in a single-line field or at the top of a tall one.
+  const placed = tall ? top <= Math.max(16, 1.5 * left) : Math.abs(top - bottomInset) <= Math.max(4, 0.2 * f.box.height);
+  return placed && left >= 2 && left <= Math.max(24, 0.8 * f.box.height) && rightInset >= Math.max(24, 2 * left);
 }
 
 /** Headings rank by size: sizes within 10% of a bigger one share its level. */
