@@ -75,10 +75,10 @@ class Converter {
     return { box: { x: cx - n.size.x / 2, y: cy - n.size.y / 2, width: n.size.x, height: n.size.y }, rotation: Math.round(rotation * 100) / 100 };
   }
 
-  private style(n: AnyNode, box: Box, bordersFit: boolean): Style {
+  private style(n: AnyNode, box: Box, bordersFit: boolean, fills = toPaints(n.fills, box, this.paints, n.name)): Style {
     const stroke = toStroke(n, bordersFit);
     const effects = toEffects(n.effects);
-    const style: Style = { fills: toPaints(n.fills, box, this.paints, n.name), shadows: [...stroke.shadows, ...effects.shadows], opacity: n.opacity ?? 1 };
+    const style: Style = { fills, shadows: [...stroke.shadows, ...effects.shadows], opacity: n.opacity ?? 1 };
     if (stroke.border) style.border = stroke.border;
     const radius = radiusOf(n, box);
     if (radius) style.radius = radius;
@@ -150,12 +150,12 @@ class Converter {
     if (svg) return { ...base, type: 'vector', svg };
     const fills = toPaints(n.fills, base.box, this.paints, n.name);
     const only = fills.length === 1 ? fills[0]! : undefined;
-    if (only?.type === 'image') return { ...base, type: 'image', assetId: only.assetId, alt: n.name, fit: only.fit, style: this.style({ ...n, fills: [] }, base.box, true) };
+    if (only?.type === 'image') return { ...base, type: 'image', assetId: only.assetId, alt: n.name, fit: only.fit, style: this.style(n, base.box, true, []) };
     if (n.type === 'LINE') return this.line(n, base);
     if (n.type !== 'RECTANGLE' && n.type !== 'ELLIPSE' && only !== IMAGE_PLACEHOLDER) {
       this.warnings.push(`"${n.name}" (${n.type.toLowerCase()}) has no outline in the JSON: drawn as a box with its fill. Fetch the file with geometry=paths for exact shapes.`);
     }
-    return { ...base, type: 'frame', layout: flowLayout('none'), style: this.style(n, base.box, true), children: [] };
+    return { ...base, type: 'frame', layout: flowLayout('none'), style: this.style(n, base.box, true, fills), children: [] };
   }
 
   /** A line without outlines: a bar as thick as its stroke, in the stroke's colour. */
