@@ -1,7 +1,7 @@
 // The application menu as data: commands the UI carries out are sent to it by name.
 import type { MenuItemConstructorOptions } from 'electron';
 
-export type MenuCommand = 'open' | 'save-version' | 'export';
+export type MenuCommand = 'open' | 'save-version' | 'regenerate' | 'export';
 
 export function menuTemplate(send: (command: MenuCommand) => void, isMac: boolean): MenuItemConstructorOptions[] {
   return [
@@ -11,6 +11,8 @@ export function menuTemplate(send: (command: MenuCommand) => void, isMac: boolea
       submenu: [
         { label: 'Open Design…', accelerator: 'CmdOrCtrl+O', click: () => send('open') },
         { label: 'Save Version', accelerator: 'CmdOrCtrl+S', click: () => send('save-version') },
+        // No reload role in this menu, so the shortcut browsers use for reloading is free.
+        { label: 'Re-generate', accelerator: 'CmdOrCtrl+Shift+R', click: () => send('regenerate') },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => send('export') },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },

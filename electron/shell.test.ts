@@ -36,8 +36,9 @@ test('the menu has the shortcuts, and its commands reach the UI by name', () => 
   assert.equal(byLabel('Open Design…').accelerator, 'CmdOrCtrl+O');
   assert.equal(byLabel('Save Version').accelerator, 'CmdOrCtrl+S');
   assert.equal(byLabel('Export…').accelerator, 'CmdOrCtrl+E');
-  for (const label of ['Open Design…', 'Save Version', 'Export…']) (byLabel(label).click as () => void)();
-  assert.deepEqual(sent, ['open', 'save-version', 'export']);
+  assert.equal(byLabel('Re-generate').accelerator, 'CmdOrCtrl+Shift+R');
+  for (const label of ['Open Design…', 'Save Version', 'Re-generate', 'Export…']) (byLabel(label).click as () => void)();
+  assert.deepEqual(sent, ['open', 'save-version', 'regenerate', 'export']);
   const roles = items.map((i) => i.role).concat(template.map((m) => m.role));
   for (const role of ['editMenu', 'zoomIn', 'zoomOut', 'resetZoom', 'toggleDevTools', 'quit']) assert.ok(roles.includes(role as never), role);
   assert.equal(menuTemplate(() => {}, true)[0]!.role, 'appMenu');

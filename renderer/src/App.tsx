@@ -1,8 +1,8 @@
 // The app: designs in (drop, paste, pick), code out (Monaco), the render beside the design with
 // its scores. State lives here; each panel is its own component.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import type { DesignSummary, LoupeApi, VersionView } from '../../engine/api/contract.ts';
-import { emptyJobs, reduceJobEvent, selectJob, showVersion, type JobsState } from './jobs-state.ts';
+import type { DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../engine/api/contract.ts';
+import { emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
 import { readDesignFile } from './files.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { loadSettings, saveSettings, type Settings } from './settings.ts';
@@ -13,16 +13,29 @@ import { ScoreBar } from './ScoreBar.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
+import { usePreviewLink } from './use-preview-link.ts';
 import { bridge } from './ipc-api.ts';
 
 type Action =
   | { type: 'event'; event: Parameters<typeof reduceJobEvent>[1] }
   | { type: 'select'; jobId: string }
-  | { type: 'show'; version: VersionView };
+  | { type: 'show'; version: VersionView }
+  | { type: 'follow'; jobId: string }
+  | { type: 'edited' };
 
 function reducer(state: JobsState, action: Action): JobsState {
-  if (action.type === 'event') return reduceJobEvent(state, action.event);
-  return action.type === 'select' ? selectJob(state, action.jobId) : showVersion(state, action.version);
+  switch (action.type) {
+    case 'event':
+      return reduceJobEvent(state, action.event);
+    case 'select':
+      return selectJob(state, action.jobId);
+    case 'show':
+      return showVersion(state, action.version);
+    case 'follow':
+      return followJob(state, action.jobId);
+    case 'edited':
+      return stopFollowing(state);
+  }
 }
 
 export function App({ api }: { api: LoupeApi }) {
@@ -89,6 +102,16 @@ export function App({ api }: { api: LoupeApi }) {
 
   const current = state.current;
   const live = useLiveEdits(api, current);
+  // A pick belongs to the version whose preview it came from.
+  const [reveal, setReveal] = useState<{ pick: PreviewPick; versionId: string }>();
+  const link = usePreviewLink((pick) => current && setReveal({ pick, versionId: current.versionId }));
+  const edit = useCallback(
+    (path: string, contents: string) => {
+      live.edit(path, contents);
+      dispatch({ type: 'edited' });
+    },
+    [live.edit],
+  );
   const selectedJob = useMemo(() => state.jobs.find((j) => j.result && j.result.versionId === current?.versionId)?.jobId, [state, current]);
   const save = () =>
     attempt(async () => {
@@ -97,15 +120,24 @@ export function App({ api }: { api: LoupeApi }) {
       dispatch({ type: 'show', version: await api.save({ versionId: current.versionId, files }) });
       refreshHistory();
     });
+  // The design on screen again, with the toolbar's stack and mode: its result is shown when it
+  // ends unless the user has moved on.
+  const regenerate = () =>
+    attempt(async () => {
+      if (!current) return;
+      const { jobId } = await api.regenerate({ designId: current.designId, stack: settings.stack, mode: settings.mode });
+      dispatch({ type: 'follow', jobId });
+    });
   // The desktop app's menu and shortcuts arrive as commands.
   useEffect(
     () =>
       bridge()?.onCommand((command) => {
         if (command === 'open') document.querySelector<HTMLInputElement>('[data-testid=file-input]')?.click();
         if (command === 'save-version') void save();
+        if (command === 'regenerate') void regenerate();
         if (command === 'export' && current) setExporting(true);
       }),
-    [save, current],
+    [save, regenerate, current],
   );
   const remove = (target: { designId: string } | { versionId: string }) =>
     attempt(async () => {
@@ -138,10 +170,21 @@ export function App({ api }: { api: LoupeApi }) {
       <div className="body">
         {current ? (
           <main className="workspace">
-            <CodePane key={current.versionId} result={current} onEdit={live.edit} />
+            <CodePane key={current.versionId} result={current} onEdit={edit} reveal={reveal?.versionId === current.versionId ? reveal.pick : undefined} onCursor={link.cursor} />
             <section className="preview-column">
-              <ScoreBar result={current} live={live} onSave={() => void save()} onExport={() => setExporting(true)} />
-              <PreviewPane result={current} previewUrl={live.previewUrl ?? current.preview} view={settings.view} diffUrl={live.scored?.diff ?? current.diff} onFrameLoad={live.frameLoaded} />
+              <ScoreBar result={current} live={live} onSave={() => void save()} onRegenerate={() => void regenerate()} onExport={() => setExporting(true)} />
+              <PreviewPane
+                result={current}
+                previewUrl={live.previewUrl ?? current.preview}
+                view={settings.view}
+                viewport={settings.viewport}
+                diffUrl={live.scored?.diff ?? current.diff}
+                frameRef={link.frame}
+                onFrameLoad={(url) => {
+                  live.frameLoaded(url);
+                  link.frameLoaded();
+                }}
+              />
             </section>
           </main>
         ) : (

@@ -1,19 +1,23 @@
 // The render beside the design, over it (opacity), swiped across it, or the diff heat map.
 // Generated code runs in a sandboxed frame (its own origin, no network: the engine serves it
-// with a sandbox CSP too); it is drawn at the design's width and scaled to fit the pane.
-import { useEffect, useRef, useState } from 'react';
+// with a sandbox CSP too), scaled to fit the pane. Beside the design it is laid out at the
+// chosen viewport's width; over the design, at the design's width, since it is compared with it.
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { VersionView } from '../../engine/api/contract.ts';
 import type { Settings } from './settings.ts';
+import { frameLayout, viewportWidth } from './viewports.ts';
 
 interface Props {
   result: VersionView;
   previewUrl: string;
   diffUrl: string;
   view: Settings['view'];
+  viewport: Settings['viewport'];
+  frameRef: RefObject<HTMLIFrameElement | null>;
   onFrameLoad: (url: string) => void;
 }
 
-export function PreviewPane({ result, previewUrl, diffUrl, view, onFrameLoad }: Props) {
+export function PreviewPane({ result, previewUrl, diffUrl, view, viewport, frameRef, onFrameLoad }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [paneWidth, setPaneWidth] = useState(600);
   const [opacity, setOpacity] = useState(0.5);
@@ -25,27 +29,31 @@ export function PreviewPane({ result, previewUrl, diffUrl, view, onFrameLoad }: 
   }, []);
   const { width, height } = result.design;
   const columns = view === 'side' ? 2 : 1;
-  const scale = Math.min(1, (paneWidth - 8 * (columns - 1)) / columns / width);
+  const columnWidth = (paneWidth - 8 * (columns - 1)) / columns;
+  const scale = Math.min(1, columnWidth / width);
   const sized = { width: width * scale, height: height * scale };
+  const layout = frameLayout(view === 'side' ? viewportWidth(viewport, width) : width, columnWidth, sized.height);
   const frame = (
     <iframe
+      ref={frameRef}
       title="Preview of the generated code"
       data-testid="preview-frame"
       src={previewUrl}
       sandbox="allow-scripts"
-      width={width}
-      height={height}
-      style={{ transform: `scale(${scale})`, transformOrigin: '0 0' }}
+      width={layout.width}
+      height={layout.height}
+      style={{ transform: `scale(${layout.scale})`, transformOrigin: '0 0' }}
       onLoad={() => onFrameLoad(previewUrl)}
     />
   );
+  const frameSized = { width: layout.width * layout.scale, height: sized.height };
   const design = <img src={result.design.url} alt={`The design ${result.name}`} width={sized.width} height={sized.height} data-testid="design-image" />;
   return (
     <div className="preview" ref={box} data-view={view}>
       {view === 'side' && (
         <div className="side-by-side">
           <figure style={sized}>{design}<figcaption>design</figcaption></figure>
-          <figure style={sized} className="frame-box">{frame}<figcaption>code</figcaption></figure>
+          <figure style={frameSized} className="frame-box">{frame}<figcaption>code</figcaption></figure>
         </div>
       )}
       {(view === 'overlay' || view === 'swipe') && (

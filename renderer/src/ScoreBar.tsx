@@ -3,7 +3,15 @@ import type { LiveEdits } from './use-live-edits.ts';
 
 const METRICS = ['block', 'text', 'position', 'color', 'ssim'] as const;
 
-export function ScoreBar({ result, live, onSave, onExport }: { result: VersionView; live: LiveEdits; onSave: () => void; onExport: () => void }) {
+interface Props {
+  result: VersionView;
+  live: LiveEdits;
+  onSave: () => void;
+  onRegenerate: () => void;
+  onExport: () => void;
+}
+
+export function ScoreBar({ result, live, onSave, onRegenerate, onExport }: Props) {
   const scores = live.scored?.scores ?? result.scores;
   // Stage timings of the conversion; a saved edit has none.
   const converted = Object.values(result.timings).reduce((a, b) => a + b, 0);
@@ -27,6 +35,9 @@ export function ScoreBar({ result, live, onSave, onExport }: { result: VersionVi
       </button>
       <button type="button" onClick={onSave} disabled={live.busy}>
         Save version
+      </button>
+      <button type="button" onClick={onRegenerate} title="Convert the design again with the stack and mode chosen in the toolbar, as a new version">
+        Re-generate
       </button>
       <button type="button" onClick={onExport}>
         Export…

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { MODES, STACK_NAMES } from '../../engine/api/contract.ts';
 import { ACCEPTED_TYPES } from './files.ts';
 import { THEMES, VIEWS, type Settings } from './settings.ts';
+import { VIEWPORTS, viewportLabel } from './viewports.ts';
 
 export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; onChange: (s: Settings) => void; onFiles: (files: File[]) => void }) {
   const input = useRef<HTMLInputElement>(null);
@@ -33,17 +34,38 @@ export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; o
           </button>
         ))}
       </div>
+      <Choice
+        label="Viewport"
+        testId="viewport"
+        options={VIEWPORTS}
+        labelOf={viewportLabel}
+        title={settings.view === 'side' ? 'The width the code is laid out at' : 'Overlay, swipe and diff compare at the design width'}
+        value={settings.viewport}
+        onChange={(viewport) => onChange({ ...settings, viewport })}
+      />
     </header>
   );
 }
 
-function Choice<T extends string>({ label, testId, options, value, onChange }: { label: string; testId: string; options: readonly T[]; value: T; onChange: (value: T) => void }) {
+interface ChoiceProps<T extends string> {
+  label: string;
+  testId: string;
+  options: readonly T[];
+  labelOf?: (option: T) => string;
+  title?: string;
+  value: T;
+  onChange: (value: T) => void;
+}
+
+function Choice<T extends string>({ label, testId, options, labelOf = (o) => o, title, value, onChange }: ChoiceProps<T>) {
   return (
-    <label>
+    <label title={title}>
       {label}{' '}
       <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value as T)}>
         {options.map((o) => (
-          <option key={o}>{o}</option>
+          <option key={o} value={o}>
+            {labelOf(o)}
+          </option>
         ))}
       </select>
     </label>

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { VersionView } from '../../engine/api/contract.ts';
-import { emptyJobs, reduceJobEvent, selectJob, showVersion } from './jobs-state.ts';
+import { emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing } from './jobs-state.ts';
 
 const view = (versionId: string) => ({ versionId }) as VersionView;
 
@@ -28,4 +28,17 @@ test('a cancelled job is marked cancelled, a failed one keeps its message, neith
   s = reduceJobEvent(s, { type: 'failed', jobId: 'b', code: 'INPUT_CORRUPT', message: 'b.png is not a valid PNG.' });
   assert.deepEqual(s.jobs.map((j) => [j.status, j.error]), [['cancelled', 'a.png: cancelled.'], ['failed', 'b.png is not a valid PNG.']]);
   assert.equal(selectJob(s, 'b').current, undefined);
+});
+
+test('a re-generation replaces the version it was asked from, unless that was edited or left meanwhile', () => {
+  const shown = showVersion(emptyJobs, view('v1'));
+  const queued = (s: typeof shown) => reduceJobEvent(s, { type: 'queued', jobId: 'r', name: 'a.png', position: 0 });
+  const done = { type: 'done', jobId: 'r', result: view('v2') } as const;
+  const followed = reduceJobEvent(followJob(queued(shown), 'r'), done);
+  assert.equal(followed.current?.versionId, 'v2');
+  assert.equal(followed.following, undefined);
+  assert.equal(reduceJobEvent(stopFollowing(followJob(queued(shown), 'r')), done).current?.versionId, 'v1');
+  assert.equal(reduceJobEvent(showVersion(followJob(queued(shown), 'r'), view('other')), done).current?.versionId, 'other');
+  const failed = reduceJobEvent(followJob(queued(shown), 'r'), { type: 'failed', jobId: 'r', code: 'INTERNAL', message: 'no' });
+  assert.deepEqual([failed.current?.versionId, failed.following], ['v1', undefined]);
 });

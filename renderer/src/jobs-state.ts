@@ -18,6 +18,8 @@ export interface JobsState {
   jobs: JobState[];
   /** The version on screen: a finished job's, or one opened from the history. */
   current?: VersionView;
+  /** A job whose result takes the screen when it ends, if version `from` is still there unedited. */
+  following?: { jobId: string; from: string };
 }
 
 export const emptyJobs: JobsState = { jobs: [] };
@@ -31,13 +33,29 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
     case 'progress':
       return { ...state, jobs: update({ status: 'running', stage: event.stage, overall: event.overall }) };
     case 'done': {
-      // A finished design is shown at once only when nothing is: work in progress is not yanked away.
-      return { jobs: update({ status: 'done', overall: 1, stage: undefined, result: event.result }), current: state.current ?? event.result };
+      // A finished design is shown at once only when nothing is, or when it is the one asked for
+      // in place of what is shown: work in progress is not yanked away.
+      const followed = state.following?.jobId === event.jobId && state.following.from === state.current?.versionId;
+      return {
+        jobs: update({ status: 'done', overall: 1, stage: undefined, result: event.result }),
+        current: followed ? event.result : (state.current ?? event.result),
+        following: state.following?.jobId === event.jobId ? undefined : state.following,
+      };
     }
     case 'failed':
-      return { ...state, jobs: update({ status: event.code === 'CANCELLED' ? 'cancelled' : 'failed', error: event.message, stage: undefined }) };
+      return {
+        jobs: update({ status: event.code === 'CANCELLED' ? 'cancelled' : 'failed', error: event.message, stage: undefined }),
+        current: state.current,
+        following: state.following?.jobId === event.jobId ? undefined : state.following,
+      };
   }
 }
+
+/** The job's result is to replace the version on screen (a re-generation of it). */
+export const followJob = (state: JobsState, jobId: string): JobsState => (state.current ? { ...state, following: { jobId, from: state.current.versionId } } : state);
+
+/** The version on screen was edited: what is followed no longer replaces it. */
+export const stopFollowing = (state: JobsState): JobsState => (state.following ? { ...state, following: undefined } : state);
 
 export function selectJob(state: JobsState, jobId: string): JobsState {
   const result = state.jobs.find((j) => j.jobId === jobId)?.result;

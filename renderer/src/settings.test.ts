@@ -9,15 +9,15 @@ const memory = () => {
 
 test('settings round-trip through storage', () => {
   const storage = memory();
-  assert.deepEqual(loadSettings(storage), { stack: 'html-css', mode: 'fast', view: 'side', theme: 'system' });
-  saveSettings(storage, { stack: 'react-tailwind', mode: 'think', view: 'diff', theme: 'dark' });
-  assert.deepEqual(loadSettings(storage), { stack: 'react-tailwind', mode: 'think', view: 'diff', theme: 'dark' });
+  assert.deepEqual(loadSettings(storage), { stack: 'html-css', mode: 'fast', view: 'side', viewport: 'design', theme: 'system' });
+  saveSettings(storage, { stack: 'react-tailwind', mode: 'think', view: 'diff', viewport: 'phone', theme: 'dark' });
+  assert.deepEqual(loadSettings(storage), { stack: 'react-tailwind', mode: 'think', view: 'diff', viewport: 'phone', theme: 'dark' });
 });
 
 test('broken or outdated stored settings fall back field by field', () => {
   const storage = memory();
   storage.setItem('loupe.settings', '{"stack":"cobol","mode":"think","theme":7');
-  assert.deepEqual(loadSettings(storage), { stack: 'html-css', mode: 'fast', view: 'side', theme: 'system' });
+  assert.deepEqual(loadSettings(storage), { stack: 'html-css', mode: 'fast', view: 'side', viewport: 'design', theme: 'system' });
   storage.setItem('loupe.settings', '{"stack":"cobol","mode":"think"}');
-  assert.deepEqual(loadSettings(storage), { stack: 'html-css', mode: 'think', view: 'side', theme: 'system' });
+  assert.deepEqual(loadSettings(storage), { stack: 'html-css', mode: 'think', view: 'side', viewport: 'design', theme: 'system' });
 });

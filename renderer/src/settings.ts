@@ -1,7 +1,8 @@
-// The user's choices that outlive a session (default stack and mode, preview view, theme),
+// The user's choices that outlive a session (default stack and mode, preview view and viewport, theme),
 // kept in the browser's storage; anything unreadable there falls back to the defaults.
 import { z } from 'zod';
 import { MODES, STACK_NAMES } from '../../engine/api/contract.ts';
+import { VIEWPORTS } from './viewports.ts';
 
 export const VIEWS = ['side', 'overlay', 'swipe', 'diff'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;
@@ -10,6 +11,7 @@ const Settings = z.object({
   stack: z.enum(STACK_NAMES).catch('html-css'),
   mode: z.enum(MODES).catch('fast'),
   view: z.enum(VIEWS).catch('side'),
+  viewport: z.enum(VIEWPORTS).catch('design'),
   theme: z.enum(THEMES).catch('system'),
 });
 export type Settings = z.infer<typeof Settings>;
