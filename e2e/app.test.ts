@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { dropDesign, editAndWaitForPreview, editorText as textOf, landing, openApp, root, until, type AppSession } from './harness.ts';
+import { clickInPreview, dropDesign, editAndWaitForPreview, editorText as textOf, landing, openApp, root, until, type AppSession, type InPage } from './harness.ts';
 
 const artifacts = `${root}e2e/artifacts`;
 let app: AppSession;
@@ -14,6 +14,39 @@ let page: Page;
 const shot = (name: string) => page.screenshot({ path: `${artifacts}/${name}.png` });
 const editorText = () => textOf(page);
 const score = async (metric: string) => Number(await page.locator(`[data-metric=${metric}] b`).innerText());
+const preview = () => page.frameLocator('[data-testid=preview-frame]');
+
+/** The file of the version on screen, as the engine holds it. */
+async function shownFile(path: string): Promise<string> {
+  const call = async (method: string, body: unknown) =>
+    (await fetch(new URL(`api/${method}`, app.server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const history = (await call('history', {})) as { name: string; versions: { number: number; versionId: string }[] }[];
+  const shown = Number(/v(\d+)/.exec(await page.getByTestId('version').innerText())![1]);
+  const version = history.find((d) => d.name === 'landing.png')!.versions.find((v) => v.number === shown)!;
+  const view = (await call('open', { versionId: version.versionId })) as { files: { path: string; contents: string }[] };
+  return view.files.find((f) => f.path === path)!.contents;
+}
+
+/** What the editor's status shows when the element holding `text` (alone) is selected in `code`. */
+function selectionOfElement(code: string, text: string): string {
+  const element = new RegExp(`<(\\w+)\\b[^>]*>\\s*${text}\\s*</\\1>`).exec(code)!;
+  const before = code.slice(0, element.index);
+  const line = before.split('\n').length;
+  const column = element.index - before.lastIndexOf('\n');
+  return `Ln ${line}, Col ${column} · ${element[0].length} selected`;
+}
+
+/** Whether the outline the preview draws lies on the element that holds `text`. */
+async function outlined(text: string): Promise<boolean> {
+  const outline = preview().locator('html > div[aria-hidden=true]');
+  if ((await outline.count()) === 0) return false;
+  const rect = (el: unknown) => {
+    const r = (el as InPage).getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height];
+  };
+  const [a, b] = await Promise.all([outline.evaluate(rect), preview().getByText(text, { exact: true }).evaluate(rect)]);
+  return a.every((v, i) => Math.abs(v - b[i]!) < 1);
+}
 
 test.before(async () => {
   await mkdir(artifacts, { recursive: true });
@@ -35,6 +68,23 @@ test('a dropped design becomes code in the editor, a rendered preview and scores
   assert.deepEqual(app.errors, []);
 });
 
+test('clicking an element in the preview selects its code; the editor cursor outlines its element in the preview', async () => {
+  await clickInPreview(page, 'Ship reports your team will read');
+  const expected = selectionOfElement(await shownFile('index.html'), 'Ship reports your team will read');
+  await until('the heading selected in the editor', async () => (await page.getByTestId('code-position').innerText()) === expected, 10_000);
+  await shot('3-picked');
+
+  // The other way: the cursor in the editor (here put there by the find widget) outlines the element.
+  await page.keyboard.press('Control+f');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('Weekly digests');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await until('the outline on the element', () => outlined('Weekly digests'), 10_000);
+  await shot('3-cursor-outlines-element');
+  assert.deepEqual(app.errors, []);
+});
+
 test('editing the code re-renders the preview, and scoring the edit updates the scores', async () => {
   const blockBefore = await score('block');
   await editAndWaitForPreview(page, 'Ship reports your team will read', 'Edited in Loupe');
@@ -53,6 +103,20 @@ test('overlay, swipe and diff views show the design against the render', async (
     await shot(`4-${view}`);
   }
   await page.getByTestId('view-side').click();
+});
+
+test('a viewport preset lays the preview out at its width beside the design; overlay stays at the design width', async () => {
+  const frameWidth = () => preview().locator('html').evaluate((html) => (html as unknown as InPage).ownerDocument.documentElement.clientWidth);
+  assert.equal(await frameWidth(), 1280);
+  await page.getByTestId('viewport').selectOption('phone');
+  await until('the phone width', async () => (await frameWidth()) === 390);
+  await preview().getByText('Weekly digests').waitFor();
+  await shot('4-phone');
+  await page.getByTestId('view-overlay').click();
+  await until('the design width in the overlay', async () => (await frameWidth()) === 1280);
+  await page.getByTestId('view-side').click();
+  assert.match(String(await page.evaluate("localStorage.getItem('loupe.settings')")), /"viewport":"phone"/, 'kept in the settings');
+  await page.getByTestId('viewport').selectOption('design');
 });
 
 test('a saved edit is a new version in the history, and the history survives a restart of the engine', async () => {
@@ -104,4 +168,21 @@ test('a file that is not a picture gets a clear message, and the shown work stay
   await page.getByTestId('file-input').setInputFiles({ name: 'song.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('ID3') });
   assert.match(await page.getByTestId('notice').innerText(), /song\.mp3 is audio\/mpeg/);
   await shot('5-bad-input');
+});
+
+test('re-generating in another stack adds a version and shows it; its preview picks code in the component', async () => {
+  await page.getByTestId('stack').selectOption('react-tailwind');
+  const done = await page.locator('.job[data-status=done]').count();
+  await page.getByRole('button', { name: 'Re-generate' }).click();
+  await until('the re-generation', async () => (await page.locator('.job[data-status=done]').count()) > done, 180_000);
+  await until('version 3 on screen', async () => (await page.getByTestId('version').innerText()).includes('v3 generated'));
+  await until('three versions listed', async () => (await page.locator('[data-design="landing.png"] li').count()) === 3);
+  assert.equal(await page.getByRole('button', { name: 'App.tsx' }).getAttribute('aria-pressed'), 'true');
+  await shot('9-regenerated');
+
+  await clickInPreview(page, 'Weekly digests');
+  const expected = selectionOfElement(await shownFile('App.tsx'), 'Weekly digests');
+  await until('the JSX element selected', async () => (await page.getByTestId('code-position').innerText()) === expected, 10_000);
+  await shot('9-picked-in-component');
+  await page.getByTestId('stack').selectOption('html-css');
 });

@@ -95,3 +95,26 @@ export async function editAndWaitForPreview(page: Page, find: string, replacemen
   await page.frameLocator('[data-testid=preview-frame]').getByText(replacement).waitFor();
   return performance.now() - started;
 }
+
+/** What page code uses of an element (the engine's tsconfig has no DOM types). */
+export interface InPage {
+  getBoundingClientRect(): { x: number; y: number; width: number; height: number };
+  ownerDocument: { documentElement: { clientWidth: number } };
+}
+
+/**
+ * Clicks the preview's element that holds `text`, where a person sees it. The frame is scaled to
+ * fit its pane, and Playwright places elements of a transformed frame as if it were not.
+ */
+export async function clickInPreview(page: Page, text: string): Promise<void> {
+  const frame = page.frameLocator('[data-testid=preview-frame]');
+  const target = frame.getByText(text, { exact: true });
+  await target.scrollIntoViewIfNeeded();
+  const inFrame = await target.evaluate((el) => {
+    const r = (el as unknown as InPage).getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2, width: (el as unknown as InPage).ownerDocument.documentElement.clientWidth };
+  });
+  const box = (await page.getByTestId('preview-frame').boundingBox())!;
+  const scale = box.width / inFrame.width;
+  await page.mouse.click(box.x + inFrame.x * scale, box.y + inFrame.y * scale);
+}
