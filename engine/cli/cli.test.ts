@@ -37,7 +37,7 @@ test('convert writes code, preview, render, diff and scores, and --json describe
   const meta = await sharp(join(out, 'render.png')).metadata();
   assert.equal(meta.width, 640, 'viewport width is the design width');
   const scores = JSON.parse(await readFile(join(out, 'scores.json'), 'utf8'));
-  assert.deepEqual(scores, { ...result.scores, checks: result.checks });
+  assert.deepEqual(scores, { ...result.scores, measuredAgainst: result.measuredAgainst, checks: result.checks });
   assert.deepEqual(failedCodeChecks(result.checks), [], 'the example is code, not a picture');
   assert.ok(scores.text > 0.8, `text found and rendered as text (text=${scores.text})`);
   assert.ok(scores.ssim > 0.5, `render resembles the design (ssim=${scores.ssim})`);
