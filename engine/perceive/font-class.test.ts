@@ -26,7 +26,7 @@ const SPECIMENS: Specimen[] = [
   { text: 'Our gardens open every morning at nine', family: 'Liberation Serif', size: 18, face: 'serif' },
   { text: 'Minutes of the annual meeting held in June', family: 'Liberation Serif', size: 24, face: 'serif' },
   { text: 'A history of printing', family: 'Liberation Serif', size: 40, face: 'serif', weight: 700 },
-  { text: 'Letters from the northern islands', family: 'Tinos', size: 20, face: 'serif' },
+  { text: 'Letters from the northern islands', family: 'Times New Roman', size: 20, face: 'serif' },
   { text: 'Notes on building a small timber house', family: 'DejaVu Serif', size: 18, face: 'serif' },
   { text: 'Reviews of books published this winter', family: 'Liberation Serif', size: 20, face: 'serif', dark: true },
   { text: 'const total = items.reduce(add, 0);', family: 'Liberation Mono', size: 14, face: 'mono' },
