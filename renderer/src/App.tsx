@@ -105,12 +105,13 @@ export function App({ api }: { api: LoupeApi }) {
   // A pick belongs to the version whose preview it came from.
   const [reveal, setReveal] = useState<{ pick: PreviewPick; versionId: string }>();
   const link = usePreviewLink((pick) => current && setReveal({ pick, versionId: current.versionId }));
+  const following = state.following !== undefined;
   const edit = useCallback(
     (path: string, contents: string) => {
       live.edit(path, contents);
-      dispatch({ type: 'edited' });
+      if (following) dispatch({ type: 'edited' });
     },
-    [live.edit],
+    [live.edit, following],
   );
   const selectedJob = useMemo(() => state.jobs.find((j) => j.result && j.result.versionId === current?.versionId)?.jobId, [state, current]);
   const save = () =>

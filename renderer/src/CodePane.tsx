@@ -19,7 +19,8 @@ interface Props {
 export function CodePane({ result, onEdit, reveal, onCursor }: Props) {
   const [active, setActive] = useState(result.entry);
   const [editor, setEditor] = useState<CodeEditor>();
-  const [position, setPosition] = useState('');
+  // Written directly, not through React: it changes on every keystroke, and typing must stay fast.
+  const position = useRef<HTMLOutputElement>(null);
   const file = result.files.find((f) => f.path === active) ?? result.files[0];
   const shownPath = useRef(file?.path);
   shownPath.current = file?.path;
@@ -46,7 +47,7 @@ export function CodePane({ result, onEdit, reveal, onCursor }: Props) {
       if (!model || !shownPath.current) return;
       const start = selection.getStartPosition();
       const selected = model.getValueLengthInRange(selection);
-      setPosition(`Ln ${start.lineNumber}, Col ${start.column}${selected ? ` · ${selected} selected` : ''}`);
+      if (position.current) position.current.textContent = `Ln ${start.lineNumber}, Col ${start.column}${selected ? ` · ${selected} selected` : ''}`;
       onCursor(shownPath.current, model.getOffsetAt(start));
     });
     return () => listener?.dispose();
@@ -73,9 +74,7 @@ export function CodePane({ result, onEdit, reveal, onCursor }: Props) {
           />
         </div>
       )}
-      <output className="code-position hint" data-testid="code-position">
-        {position}
-      </output>
+      <output className="code-position hint" data-testid="code-position" ref={position} />
     </section>
   );
 }
