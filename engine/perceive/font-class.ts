@@ -170,7 +170,9 @@ function lineVote(img: DecodedImage, l: GlyphLine): FaceClass | undefined {
   // Tabular digits are monospaced in sans faces too: only letters show monospace.
   const cells = chars >= CELL_CHARS && letters >= CELL_LETTERS;
   const c = coverage(img, l);
-  if (cells && cellFit(c, chars).score < MONO_CELLS) return 'mono';
+  // Recognisers set code's punctuation apart with spaces it does not have: the count without them is tried too.
+  const tight = [...l.text.replace(/\s+(?=[^\p{L}\p{N}\s])|(?<=[^\p{L}\p{N}\s])\s+/gu, '')].length;
+  if (cells && Math.min(cellFit(c, chars).score, cellFit(c, tight).score) < MONO_CELLS) return 'mono';
   const { stems, share } = footedShare(c, l.stroke);
   if (stems < SERIF_STEMS) return cells ? 'sans' : undefined;
   const contrast = l.stroke < HEAVY * c.h ? strokeContrast(c, l.stroke) : SANS_CONTRAST;
