@@ -1,12 +1,9 @@
 // From detector boxes to text lines: the local background around each box, the box cut into
 // runs (at column gaps, colour changes, tinted chips), each run's ink (tight box), text colour,
-// stem width, slant and underline, and the words read by Tesseract from one strip image
-// holding every run normalised to dark-on-light.
-import sharp from 'sharp';
+// stem width, slant and underline. The words are read in read-lines.ts.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { PixelBox } from './text-detect.ts';
 import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect, type Rgb } from './pixels.ts';
-import { RECOGNISERS, recogniser } from './ocr.ts';
 
 export interface TextLine {
   /** tight box around the ink, image px */
@@ -297,98 +294,4 @@ function stemWidth(img: DecodedImage, ink: IntRect, background: Rgb, color: Rgb)
   return runs.length ? runs[runs.length >> 1] : 1;
 }
 
-/** Height the strip gives each line's ink, px: Tesseract reads best around 20–40 px text. */
-const STRIP_LINE = 18;
-const STRIP_GAP = 14;
-const STRIP_MARGIN = 12;
-
-interface Slot { y0: number; y1: number }
-
-/**
- * Builds one grey strip: every line resampled to a common height and mapped to dark ink on
- * white by its distance from its own background (so light-on-dark reads like dark-on-light).
- */
-export function buildStrip(img: DecodedImage, lines: MeasuredLine[]) {
-  const pads = 3;
-  const plans = lines.map((l) => {
-    const h = l.ink.y1 - l.ink.y0 + 2 * pads;
-    const scale = Math.max(0.5, Math.min(3, STRIP_LINE / Math.max(1, l.ink.y1 - l.ink.y0)));
-    return { l, scale, w: Math.ceil((l.ink.x1 - l.ink.x0 + 2 * pads) * scale), h: Math.ceil(h * scale) };
-  });
-  const width = Math.max(64, ...plans.map((p) => p.w + 2 * STRIP_MARGIN));
-  const height = plans.reduce((s, p) => s + p.h + STRIP_GAP, STRIP_MARGIN * 2);
-  const grey = Buffer.alloc(width * height, 255);
-  const slots: Slot[] = [];
-  let top = STRIP_MARGIN;
-  const { rgba } = img;
-  for (const { l, scale, w, h } of plans) {
-    const contrast = Math.max(1, dist(l.color, l.background));
-    const sx0 = l.ink.x0 - pads, sy0 = l.ink.y0 - pads;
-    for (let ty = 0; ty < h; ty++) {
-      const fy = sy0 + (ty + 0.5) / scale - 0.5;
-      for (let tx = 0; tx < w; tx++) {
-        const fx = sx0 + (tx + 0.5) / scale - 0.5;
-        // Bilinear sample of the "inkness" (distance from the background, 0..1).
-        const xa = Math.floor(fx), ya = Math.floor(fy), ax = fx - xa, ay = fy - ya;
-        let v = 0;
-        for (const [dx, dy, wgt] of [[0, 0, (1 - ax) * (1 - ay)], [1, 0, ax * (1 - ay)], [0, 1, (1 - ax) * ay], [1, 1, ax * ay]] as const) {
-          const x = Math.min(img.width - 1, Math.max(0, xa + dx)), y = Math.min(img.height - 1, Math.max(0, ya + dy));
-          if (x < l.det.x0 || x >= l.det.x1 || y < l.ink.y0 - 1 || y >= l.ink.y1 + 1) continue;
-          const i = (y * img.width + x) * 4;
-          v += wgt * Math.min(1, dist([rgba[i], rgba[i + 1], rgba[i + 2]], l.background) / contrast);
-        }
-        grey[(top + ty) * width + STRIP_MARGIN + tx] = 255 - Math.round(255 * v);
-      }
-    }
-    slots.push({ y0: top, y1: top + h });
-    top += h + STRIP_GAP;
-  }
-  return { grey, width, height, slots };
-}
-
-/** Reads the text of every line; returns the lines with text (empty string where none was read). */
-export async function readLines(img: DecodedImage, lines: MeasuredLine[]): Promise<TextLine[]> {
-  if (lines.length === 0) return [];
-  // Split the lines into as many strips as there are recognisers, balanced by ink area.
-  const groups: number[][] = Array.from({ length: Math.min(RECOGNISERS, lines.length) }, () => []);
-  const load = groups.map(() => 0);
-  const order = lines.map((_, i) => i).sort((a, b) => area(lines[b]) - area(lines[a]));
-  for (const i of order) {
-    const g = load.indexOf(Math.min(...load));
-    groups[g].push(i);
-    load[g] += area(lines[i]);
-  }
-  const out: TextLine[] = new Array(lines.length);
-  await Promise.all(groups.map(async (g, slot) => {
-    g.sort((a, b) => a - b);
-    const read = await readStrip(img, g.map((i) => lines[i]), slot);
-    g.forEach((i, k) => (out[i] = read[k]));
-  }));
-  return out;
-}
-
-const area = (l: { ink: IntRect }) => (l.ink.x1 - l.ink.x0) * Math.min(STRIP_LINE, l.ink.y1 - l.ink.y0);
-
-async function readStrip(img: DecodedImage, lines: MeasuredLine[], slot: number): Promise<TextLine[]> {
-  const strip = buildStrip(img, lines);
-  const png = await sharp(strip.grey, { raw: { width: strip.width, height: strip.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
-  const worker = await recogniser(slot);
-  const { data } = await worker.recognize(png, {}, { blocks: true, text: false });
-  const words: Array<{ text: string; cx: number; cy: number; conf: number }> = [];
-  for (const block of data.blocks ?? [])
-    for (const para of block.paragraphs)
-      for (const line of para.lines)
-        for (const w of line.words)
-          words.push({ text: w.text, cx: (w.bbox.x0 + w.bbox.x1) / 2, cy: (w.bbox.y0 + w.bbox.y1) / 2, conf: w.confidence });
-  const perSlot: Array<typeof words> = strip.slots.map(() => []);
-  for (const w of words) {
-    const s = strip.slots.findIndex((sl) => w.cy >= sl.y0 - STRIP_GAP / 2 && w.cy < sl.y1 + STRIP_GAP / 2);
-    if (s >= 0) perSlot[s].push(w);
-  }
-  return lines.map((l, i) => {
-    const ws = perSlot[i].sort((a, b) => a.cx - b.cx);
-    const text = ws.map((w) => w.text).join(' ').trim();
-    const confidence = ws.length ? ws.reduce((s, w) => s + w.conf, 0) / ws.length / 100 : 0;
-    return { ...l, text, confidence };
-  });
-}
+export { readLines } from './read-lines.ts';
