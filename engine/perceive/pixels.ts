@@ -16,7 +16,12 @@ export interface IntRect {
 export const toHex = (c: Rgb): string =>
   '#' + c.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('');
 
-export const dist = (a: Rgb, b: Rgb): number => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+// Math.hypot guards against overflow that 8-bit channels cannot reach, at several times the cost
+// in V8; this runs for most pixels of every page.
+export const dist = (a: Rgb, b: Rgb): number => {
+  const r = a[0] - b[0], g = a[1] - b[1], bl = a[2] - b[2];
+  return Math.sqrt(r * r + g * g + bl * bl);
+};
 
 export function pixel(img: DecodedImage, x: number, y: number): Rgb {
   const i = (y * img.width + x) * 4;
@@ -33,8 +38,6 @@ export const q5 = (r: number, g: number, b: number): number => ((r >> 3) << 10) 
 export function dominantColour(img: DecodedImage, pixels: Iterable<number>): { color: Rgb; share: number } {
   const rgba = img.rgba;
   const idx = pixels instanceof Int32Array ? pixels : Int32Array.from(pixels);
-  // A flat histogram instead of a Map: this runs over every region of every page.
-  const bins = new Uint32Array(32768);
   let best = -1;
   let bestN = 0;
   for (let j = 0; j < idx.length; j++) {
@@ -43,19 +46,27 @@ export function dominantColour(img: DecodedImage, pixels: Iterable<number>): { c
     const n = ++bins[k];
     if (n > bestN) { best = k; bestN = n; }
   }
-  const exact = new Map<number, number>();
+  // Inside the winning bin a colour is known by the low 3 bits of each channel.
   let bestExact = 0;
   let bestExactN = -1;
   for (let j = 0; j < idx.length; j++) {
     const i = idx[j] * 4;
-    if (q5(rgba[i], rgba[i + 1], rgba[i + 2]) !== best) continue;
-    const e = (rgba[i] << 16) | (rgba[i + 1] << 8) | rgba[i + 2];
-    const n = (exact.get(e) ?? 0) + 1;
-    exact.set(e, n);
-    if (n > bestExactN) { bestExact = e; bestExactN = n; }
+    const r = rgba[i], g = rgba[i + 1], b = rgba[i + 2];
+    const k = q5(r, g, b);
+    bins[k] = 0;
+    if (k !== best) continue;
+    const e = ((r & 7) << 6) | ((g & 7) << 3) | (b & 7);
+    const n = ++exact[e];
+    if (n > bestExactN) { bestExact = (r << 16) | (g << 8) | b; bestExactN = n; }
   }
+  exact.fill(0);
   return { color: [(bestExact >> 16) & 255, (bestExact >> 8) & 255, bestExact & 255], share: idx.length ? bestN / idx.length : 0 };
 }
+
+// Histograms reused by every call (left zeroed after each): this runs for every line, word and
+// region of a page, and a fresh 128 KB array each time cost more than the counting.
+const bins = new Uint32Array(32768);
+const exact = new Uint32Array(512);
 
 /** Pixel indices of a rectangle, every `step` px. */
 export function* rectPixels(img: DecodedImage, r: IntRect, step = 1): Generator<number> {
