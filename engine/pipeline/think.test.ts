@@ -2,6 +2,7 @@
 // capitals), perceived with the real OCR models, rendered and repaired with the real pool.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { TextBlock } from '../ir/text-block.ts';
 import { extractTextBlocks, scoreBlocks } from '../compare/index.ts';
 import { RenderPool } from '../render/pool.ts';
