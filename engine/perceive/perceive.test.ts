@@ -6,7 +6,7 @@ import { parseDesign } from '../ir/validate.ts';
 import type { FrameNode, ImageNode, TextNode } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
-import { allNodes, hexDist } from './test-support.ts';
+import { allNodes, hexDist, renderImage } from './test-support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {
@@ -30,11 +30,7 @@ async function photo(width: number, height: number): Promise<string> {
   return `data:image/png;base64,${png.toString('base64')}`;
 }
 
-async function render(html: string, width = 1280, height = 800): Promise<DecodedImage> {
-  const shot = await pool.screenshot(html, { width, height });
-  const { data, info } = await sharp(shot.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { name: 'synthetic.png', width: info.width, height: info.height, rgba: data };
-}
+const render = (html: string, width = 1280, height = 800) => renderImage(pool, html, width, height);
 
 /** Similarity of two strings, 0..1 (longest-common-subsequence based). */
 function ratio(a: string, b: string): number {

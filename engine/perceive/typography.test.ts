@@ -1,13 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
 import type { TextNode } from '../ir/schema.ts';
-import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { textSimilarity } from '../compare/index.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
 import { estimateFontSize, estimateWeight } from './typography.ts';
-import { allNodes, hexDist } from './test-support.ts';
+import { allNodes, hexDist, renderImage } from './test-support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {
@@ -15,11 +13,7 @@ test.after(async () => {
   await closePerception();
 });
 
-async function render(html: string, width = 1000, height = 700): Promise<DecodedImage> {
-  const shot = await pool.screenshot(html, { width, height });
-  const { data, info } = await sharp(shot.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { name: 'typography.png', width: info.width, height: info.height, rgba: data };
-}
+const render = (html: string, width = 1000, height = 700) => renderImage(pool, html, width, height);
 
 /** The text node that reads most like `s` (at least 0.85 similar). */
 function node(result: Perception, s: string): TextNode {
