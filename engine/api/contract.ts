@@ -129,6 +129,43 @@ export const PreviewPick = z.object({ loupe: z.literal('pick'), path: z.string()
 /** The editor's cursor, for the preview to outline the element it is in. */
 export const PreviewCursor = z.object({ loupe: z.literal('cursor'), path: z.string(), offset: z.number().int().nonnegative() });
 
+/**
+ * The Figma plugin's bridge: a loopback port of its own (the plugin's manifest must name it, and
+ * the desktop app has no HTTP server to share), reached from the plugin's iframe.
+ */
+export const FIGMA_BRIDGE_PORT = 4174;
+/** A frame's REST JSON plus a 2× PNG as base64 fit well within this. */
+export const MAX_FIGMA_FRAME_BYTES = 20 * 1024 * 1024;
+
+/** The code the app shows, typed into the plugin once; the answer is the token it sends from then on. */
+export const FigmaPairRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'the pairing code is 6 digits') });
+export const FigmaPairResult = z.object({ token: z.string() });
+
+/** One frame from the plugin: `exportAsync({ format: 'JSON_REST_V1' })` and its PNG, the ground truth. */
+export const FigmaFrameRequest = z.object({
+  name: z.string().min(1).max(255),
+  document: z.record(z.string(), z.unknown()),
+  png: z.base64().min(1),
+  stack: z.enum(STACK_NAMES).default('html-css'),
+});
+export const FigmaFrameResult = z.object({
+  jobId: z.string(),
+  designId: z.string(),
+  versionId: z.string(),
+  scores: Scores,
+  /** What the conversion could not keep as it was in Figma. */
+  warnings: z.array(z.string()),
+});
+
+/** The bridge as the app shows it: where it listens (or why it does not), the code and how many plugins are paired. */
+export const FigmaBridgeState = z.object({
+  url: z.string().optional(),
+  problem: z.string().optional(),
+  code: z.string(),
+  expiresAt: z.number(),
+  paired: z.number().int().nonnegative(),
+});
+
 export type ConvertRequest = z.input<typeof ConvertRequest>;
 export type RegenerateRequest = z.input<typeof RegenerateRequest>;
 export type VersionView = z.infer<typeof VersionView>;
@@ -144,9 +181,12 @@ export type TextFile = z.infer<typeof TextFile>;
 export type ApiError = z.infer<typeof ApiError>;
 export type PreviewPick = z.infer<typeof PreviewPick>;
 export type PreviewCursor = z.infer<typeof PreviewCursor>;
+export type FigmaFrameRequest = z.input<typeof FigmaFrameRequest>;
+export type FigmaFrameResult = z.infer<typeof FigmaFrameResult>;
+export type FigmaBridgeState = z.infer<typeof FigmaBridgeState>;
 
 /** The methods every transport carries (HTTP `POST /api/<method>`, Electron IPC), by name. */
-export const API_METHODS = ['convert', 'regenerate', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export'] as const;
+export const API_METHODS = ['convert', 'regenerate', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export', 'figmaBridge', 'figmaNewCode'] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
 /** The API as the renderer sees it, whatever carries it. */
@@ -160,6 +200,10 @@ export interface LoupeApi {
   save(request: SaveRequest): Promise<VersionView>;
   remove(request: DeleteRequest): Promise<void>;
   exportVersion(request: ExportRequest): Promise<ExportResult>;
+  /** The Figma bridge's address, pairing code and paired plugins. */
+  figmaBridge(): Promise<FigmaBridgeState>;
+  /** A fresh pairing code (the old one stops working; paired plugins stay paired). */
+  figmaNewCode(): Promise<FigmaBridgeState>;
   /** Every job event from now on; returns the unsubscribe function. */
   subscribe(listener: (event: JobEvent) => void): () => void;
 }

@@ -54,7 +54,7 @@ async function readImages(dir: string): Promise<Record<string, Asset>> {
 }
 
 /** Figma exports at 1×, 2× or more: the picture is compared at the design's own width. */
-async function atWidth(image: DecodedImage, width: number): Promise<DecodedImage> {
+export async function atWidth(image: DecodedImage, width: number): Promise<DecodedImage> {
   if (image.width === width) return image;
   const { data, info } = await sharp(image.rgba, { raw: { width: image.width, height: image.height, channels: 4 } })
     .resize({ width, kernel: 'lanczos3' })

@@ -6,17 +6,23 @@ import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MAX_UPLOAD_BYTES } from '../api/contract.ts';
-import { LoupeError, isLoupeError } from '../errors.ts';
+import { isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from './jobs.ts';
 import { EngineService, toApiError } from './service.ts';
 import { appFileHeaders, artifactHeaders } from './app-headers.ts';
+import { LOOPBACK, isLoopbackHost, readJson, sendJson } from './http-io.ts';
+import { startFigmaBridge, type FigmaBridge, type FigmaBridgeOptions } from './figma-bridge.ts';
 
+// Base64 grows a file by a third; the JSON around it is small.
+const UPLOAD_LIMIT = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
 const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
 
 export interface EngineServer {
   url: string;
   jobs: JobQueue;
+  /** Absent when its port was taken; the app shows why. */
+  figmaBridge?: FigmaBridge;
   close(): Promise<void>;
 }
 
@@ -27,18 +33,19 @@ export interface ServeOptions {
   /** The history database file (SQLite). */
   historyPath: string;
   port?: number;
+  /** The Figma plugin's bridge, on its own port (default FIGMA_BRIDGE_PORT). */
+  figmaBridge?: FigmaBridgeOptions;
 }
 
 export async function startServer(options: ServeOptions): Promise<EngineServer> {
   const service = new EngineService(options.pool, options.historyPath);
-  const host = '127.0.0.1';
+  const host = LOOPBACK;
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => sendError(res, error));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // A page on another site that resolves its own name to 127.0.0.1 still sends its own Host.
-    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(req.headers.host ?? '')) {
+    if (!isLoopbackHost(req.headers.host)) {
       return sendJson(res, 403, { code: 'FORBIDDEN', message: 'The engine answers only on loopback addresses.' });
     }
     const url = new URL(req.url ?? '/', 'http://engine');
@@ -46,7 +53,7 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
     if (req.method === 'POST' && path.startsWith('/api/')) {
       const method = service.method(path.slice('/api/'.length));
-      if (method) return sendJson(res, 200, await method(await readJson(req)));
+      if (method) return sendJson(res, 200, await method(await readJson(req, UPLOAD_LIMIT, `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`)));
     }
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
       const item = service.artifact(path.slice('/artifacts/'.length));
@@ -63,39 +70,23 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     server.listen(options.port ?? 0, host, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  // The app works without the bridge; its pairing state says why it is missing.
+  const figmaBridge = await startFigmaBridge(service, options.figmaBridge).catch(() => undefined);
   return {
     url: `http://${host}:${port}/`,
     jobs: service.jobs,
-    close: () =>
-      new Promise<void>((resolve) => {
+    figmaBridge,
+    close: async () => {
+      await figmaBridge?.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
           service.close();
           resolve();
         });
-      }),
+      });
+    },
   };
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  // Only JSON is accepted: a cross-site form post cannot send it without the browser asking first.
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new LoupeError('INVALID_ARGUMENT', 'Requests to the API must be JSON (content-type: application/json).');
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Base64 grows a file by a third; the JSON around it is small.
-  const limit = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new LoupeError('INPUT_TOO_LARGE', `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`);
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new LoupeError('INVALID_ARGUMENT', 'The request body is not valid JSON.');
-  }
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, service: EngineService): void {
@@ -116,11 +107,6 @@ async function serveApp(res: ServerResponse, appDir: string, path: string): Prom
   }
   res.writeHead(200, appFileHeaders(relative));
   res.end(bytes);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 function sendError(res: ServerResponse, error: unknown): void {

@@ -1,21 +1,26 @@
 // Conversions the app asked for, run one at a time in arrival order (each uses the whole
 // machine), each cancellable, each reporting its progress as events. A finished conversion is
 // saved in the history: a new design with its first version, or, for a design converted again,
-// its next version.
+// its next version. A job converts a design image (perceived) or a Figma frame (exact values,
+// scored against Figma's own PNG of it).
 import { randomUUID } from 'node:crypto';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
-import { convertImage } from '../pipeline/convert.ts';
+import { convertImage, type Conversion, type ConvertOptions } from '../pipeline/convert.ts';
+import { convertDesign } from '../pipeline/convert-design.ts';
 import { overallFraction } from '../pipeline/progress.ts';
 import type { RenderPool } from '../render/pool.ts';
 import type { HistoryStore } from '../history/store.ts';
 import type { JobEvent } from '../api/contract.ts';
 import type { ConvertRequestParsed } from './validate.ts';
+import type { FigmaFrameJob } from './figma-frame.ts';
+
+export type JobRequest = ConvertRequestParsed | FigmaFrameJob;
 import type { ArtifactStore } from './artifacts.ts';
 import { versionView } from './views.ts';
 
 interface Job {
-  request: ConvertRequestParsed;
+  request: JobRequest;
   /** The design of the history this converts again; none for a new design. */
   designId?: string;
   abort: AbortController;
@@ -38,7 +43,7 @@ export class JobQueue {
     return () => this.listeners.delete(listener);
   }
 
-  submit(request: ConvertRequestParsed, designId?: string): string {
+  submit(request: JobRequest, designId?: string): string {
     const jobId = randomUUID();
     const job: Job = { request, designId, abort: new AbortController() };
     this.jobs.set(jobId, job);
@@ -69,8 +74,7 @@ export class JobQueue {
     const { request, designId, abort } = job;
     try {
       if (abort.signal.aborted) throw new LoupeError('CANCELLED', `${request.name}: cancelled.`);
-      const image = await decodeDesignImage(request.data, request.name);
-      const conversion = await convertImage(image, {
+      const { conversion, width, height } = await convertRequest(request, {
         stack: request.stack,
         mode: request.mode,
         pool: this.pool,
@@ -91,7 +95,7 @@ export class JobQueue {
       };
       const versionId = designId
         ? this.history.addVersion(designId, version)
-        : this.history.addDesign({ name: request.name, width: image.width, height: image.height, png: conversion.designPng, textBlocks: conversion.textBlocks }, version).versionId;
+        : this.history.addDesign({ name: request.name, width, height, png: conversion.designPng, textBlocks: conversion.textBlocks }, version).versionId;
       this.emit({ type: 'done', jobId, result: await versionView(this.history, this.artifacts, versionId) });
     } catch (error) {
       const code = isLoupeError(error) ? error.code : 'INTERNAL';
@@ -105,4 +109,13 @@ export class JobQueue {
   private emit(event: JobEvent): void {
     for (const l of this.listeners) l(event);
   }
+}
+
+async function convertRequest(request: JobRequest, options: ConvertOptions): Promise<{ conversion: Conversion; width: number; height: number }> {
+  if ('design' in request) {
+    const { width, height } = request.reference;
+    return { conversion: await convertDesign(request.design, request.reference, options), width, height };
+  }
+  const image = await decodeDesignImage(request.data, request.name);
+  return { conversion: await convertImage(image, options), width: image.width, height: image.height };
 }

@@ -9,12 +9,15 @@ import { exportCode } from '../pipeline/export.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore, type Artifact } from './artifacts.ts';
 import { editedCode, renderAndScore } from './edits.ts';
+import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { parseConvertRequest, parseMessage } from './validate.ts';
 import { versionView } from './views.ts';
 
 export class EngineService {
   readonly jobs: JobQueue;
+  /** The Figma plugin's pairing, which the app shows and the bridge (figma-bridge.ts) checks. */
+  readonly figma = new FigmaPairing();
   private readonly history: HistoryStore;
   private readonly artifacts = new ArtifactStore();
 
@@ -50,6 +53,11 @@ export class EngineService {
       const v = this.history.version(request.versionId);
       const files = await exportCode({ stack: v.stack, entry: v.entry, files: v.files, dir: request.dir, format: request.format, overwrite: request.overwrite });
       return { dir: request.dir, files };
+    },
+    figmaBridge: async () => this.figma.state(),
+    figmaNewCode: async () => {
+      this.figma.newCode();
+      return this.figma.state();
     },
   };
 

@@ -1,7 +1,7 @@
 // The LoupeApi over any transport that can call a method by name and deliver job events:
 // answers are checked against the contract, so a mismatched engine fails loudly here.
 import { z } from 'zod';
-import { EditResult, ExportResult, History, JobEvent, JobRef, VersionView, type ApiMethod, type LoupeApi } from '../../engine/api/contract.ts';
+import { EditResult, ExportResult, FigmaBridgeState, History, JobEvent, JobRef, VersionView, type ApiMethod, type LoupeApi } from '../../engine/api/contract.ts';
 
 export class ApiRequestError extends Error {
   constructor(readonly code: string, message: string) {
@@ -29,6 +29,8 @@ export function apiClient(transport: Transport): LoupeApi {
     save: (request) => call('save', request, VersionView),
     remove: async (request) => void (await call('delete', request, Empty)),
     exportVersion: (request) => call('export', request, ExportResult),
+    figmaBridge: () => call('figmaBridge', {}, FigmaBridgeState),
+    figmaNewCode: () => call('figmaNewCode', {}, FigmaBridgeState),
     subscribe: (listener) =>
       transport.events((raw) => {
         const event = JobEvent.safeParse(raw);

@@ -1,0 +1,29 @@
+// A frame the Figma plugin sent, checked before it is queued: the payload against the contract,
+// the JSON as a Figma node the importer can convert, and the PNG as a picture, so a bad frame is
+// refused at once with what to do instead of failing later in the job list.
+import { FigmaFrameRequest } from '../api/contract.ts';
+import type { Stack } from '../codegen/index.ts';
+import { figmaToDesign } from '../figma/index.ts';
+import type { DecodedImage } from '../ingest/decoded-image.ts';
+import { decodeDesignImage } from '../ingest/image.ts';
+import type { Design } from '../ir/index.ts';
+import { atWidth } from '../pipeline/figma-input.ts';
+import { parseMessage } from './validate.ts';
+
+export interface FigmaFrameJob {
+  name: string;
+  stack: Stack;
+  /** Think mode repairs what perception misread; a Figma frame has exact values. */
+  mode: 'fast';
+  design: Design;
+  /** Figma's PNG of the frame at the design's width. */
+  reference: DecodedImage;
+  warnings: string[];
+}
+
+export async function parseFigmaFrame(body: unknown): Promise<FigmaFrameJob> {
+  const frame = parseMessage(FigmaFrameRequest, body, 'Figma frame');
+  const { design, warnings } = figmaToDesign(JSON.stringify(frame.document), { name: frame.name });
+  const picture = await decodeDesignImage(Buffer.from(frame.png, 'base64'), `${frame.name}.png`);
+  return { name: frame.name, stack: frame.stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings };
+}
