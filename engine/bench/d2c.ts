@@ -1,39 +1,21 @@
 // The Design2Code benchmark: each reference page is rendered to a PNG, the PNG is converted
 // as any user's screenshot would be, and the result is scored against the page's own DOM.
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDesignImage } from '../ingest/image.ts';
 import { convertImage, type Mode } from '../pipeline/convert.ts';
 import { warmPerception } from '../perceive/index.ts';
 import type { Stack } from '../codegen/index.ts';
-import { failedCodeChecks, type CodeChecks } from '../compare/index.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { renderReference } from './reference-pages.ts';
-import { mean, median, percentile, round } from './stats.ts';
+import { benchPages, failedPage, listPages, scoredPage, summarizeResults, type PageResult, type ResultsSummary } from './page-results.ts';
+import { mean, round } from './stats.ts';
+
+export type { PageResult };
 
 export const BENCH_WIDTH = 1280;
-const METRICS = ['block', 'text', 'position', 'color', 'ssim'] as const;
-type Metric = (typeof METRICS)[number];
 
-export interface PageResult {
-  page: string;
-  ok: boolean;
-  error?: string;
-  metrics?: Record<Metric, number>;
-  checks?: CodeChecks;
-  convertMs?: number;
-  stageMs?: Record<string, number>;
-  /** Think mode: repair rounds run, and the round kept (0: the first pass). */
-  think?: { rounds: number; kept: number };
-}
-
-export interface BenchSummary {
-  pages: number;
-  failed: number;
-  metrics: Record<Metric, number>;
-  /** The worst page's figures, and the pages whose code breaks a limit (see compare/code-checks.ts). */
-  checks: { largestImageShare: number; absoluteShare: number; failingPages: string[] };
-  timing: { medianMs: number; p95Ms: number; rendersPerSecond: number };
+export interface BenchSummary extends ResultsSummary {
+  timing: ResultsSummary['timing'] & { rendersPerSecond: number };
   /** Think mode: mean repair rounds per page, and the share of pages where a repaired round was kept. */
   think?: { meanRounds: number; improvedShare: number };
 }
@@ -54,33 +36,16 @@ export interface BenchOptions {
 }
 
 export async function runD2CBench(options: BenchOptions): Promise<{ summary: BenchSummary; results: PageResult[] }> {
-  const pages = (await readdir(options.pagesDir)).filter((f) => f.endsWith('.html')).sort(byNumber).slice(0, options.limit);
+  const pages = await listPages(options.pagesDir, options.limit);
   // Timings exclude the one-time starts (browser, pages, OCR models), as a running app has them warm.
   await Promise.all([options.pool.warm(), warmPerception()]);
-  const results: PageResult[] = [];
   const previews: string[] = [];
-  for (const [i, page] of pages.entries()) {
-    if (options.signal?.aborted) break;
-    const result = await benchPage(page, options, previews);
-    results.push(result);
-    options.onPage?.(result, i, pages.length);
-  }
+  const results = await benchPages(pages, (page) => benchPage(page, options, previews), options);
   const ok = results.filter((r) => r.ok);
-  const times = ok.map((r) => r.convertMs!);
+  const summarized = summarizeResults(results);
   const summary: BenchSummary = {
-    pages: results.length,
-    failed: results.length - ok.length,
-    metrics: Object.fromEntries(METRICS.map((m) => [m, round(mean(ok.map((r) => r.metrics![m])))])) as Record<Metric, number>,
-    checks: {
-      largestImageShare: round(Math.max(0, ...ok.map((r) => r.checks!.largestImageShare))),
-      absoluteShare: round(Math.max(0, ...ok.map((r) => r.checks!.absoluteShare))),
-      failingPages: ok.filter((r) => failedCodeChecks(r.checks!).length > 0).map((r) => r.page),
-    },
-    timing: {
-      medianMs: Math.round(median(times)),
-      p95Ms: Math.round(percentile(times, 95)),
-      rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.width ?? BENCH_WIDTH, options.pool), 2),
-    },
+    ...summarized,
+    timing: { ...summarized.timing, rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.width ?? BENCH_WIDTH, options.pool), 2) },
   };
   const thought = ok.filter((r) => r.think);
   if (thought.length > 0) {
@@ -108,13 +73,10 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     });
     const convertMs = Math.round(performance.now() - started);
     previews.push(conversion.preview);
-    const { block, text, position, color, ssim } = conversion.scores;
-    const metrics = { block: round(block), text: round(text), position: round(position), color: round(color), ssim: round(ssim) };
-    const checks = { ...conversion.checks, largestImageShare: round(conversion.checks.largestImageShare), absoluteShare: round(conversion.checks.absoluteShare) };
     const think = conversion.think && { rounds: conversion.think.rounds.length - 1, kept: conversion.think.best };
-    return { page, ok: true, metrics, checks, convertMs, stageMs: conversion.timings as Record<string, number>, ...(think && { think }) };
+    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), stageMs: conversion.timings as Record<string, number>, ...(think && { think }) };
   } catch (error) {
-    return { page, ok: false, error: error instanceof Error ? error.message : String(error) };
+    return failedPage(page, error);
   }
 }
 
@@ -125,5 +87,3 @@ async function warmRenderRate(previews: string[], width: number, pool: RenderPoo
   await Promise.all(previews.map((html) => pool.screenshot(html, { width, height: 800 })));
   return previews.length / ((performance.now() - started) / 1000);
 }
-
-const byNumber = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });

@@ -39,9 +39,14 @@ export async function inlineLocalImages(html: string, pageDir: string): Promise<
   return out;
 }
 
-export async function renderReference(pagePath: string, width: number, pool: RenderPool, cacheDir: string): Promise<ReferencePage> {
+/** The page's HTML as it is rendered: its local images inlined. */
+export async function readReferenceHtml(pagePath: string): Promise<string> {
   // A page linked into another folder (a subset of the dev set) still finds the images beside the original.
-  const html = await inlineLocalImages(await readFile(pagePath, 'utf8'), dirname(await realpath(pagePath)));
+  return inlineLocalImages(await readFile(pagePath, 'utf8'), dirname(await realpath(pagePath)));
+}
+
+export async function renderReference(pagePath: string, width: number, pool: RenderPool, cacheDir: string): Promise<ReferencePage> {
+  const html = await readReferenceHtml(pagePath);
   const key = createHash('sha256').update(`${width}\n${html}`).digest('hex').slice(0, 24);
   const pngPath = join(cacheDir, `${key}.png`);
   const metaPath = join(cacheDir, `${key}.json`);

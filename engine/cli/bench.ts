@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runD2CBench, type PageResult } from '../bench/d2c.ts';
+import { runFigmaBench } from '../bench/figma.ts';
 import type { CliContext } from './main.ts';
 import { parseMode, parsePositiveInt, parseStack } from './options.ts';
 
@@ -32,9 +33,36 @@ export function registerBench(program: Command, context: CliContext): void {
         signal: context.signal,
         onPage: (r) => process.stdout.write(pageRow(r) + '\n'),
       });
-      process.stdout.write(JSON.stringify(summary) + '\n');
-      if (opts.json) await writeFile(opts.json, JSON.stringify({ summary, results }, null, 2) + '\n');
+      await report(summary, results, opts.json);
     });
+  bench
+    .command('figma')
+    .description("Figma import: export each reference page's DOM as Figma JSON (fixtures under --cache), convert it, score against the page's render")
+    .requiredOption('--pages <dir>', 'folder of reference .html pages')
+    .option('--limit <n>', 'only the first n pages', parsePositiveInt)
+    .option('--width <px>', 'render and export the pages at this viewport width', parsePositiveInt)
+    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--json <file>', 'write the summary and per-page results here')
+    .option('--cache <dir>', 'where reference renders and the Figma fixtures are kept', '.loupe-cache/d2c')
+    .action(async (opts: Omit<BenchFlags, 'mode' | 'budget'>) => {
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
+      const { summary, results } = await runFigmaBench({
+        pagesDir: opts.pages,
+        limit: opts.limit,
+        width: opts.width,
+        stack: opts.stack,
+        pool: context.pool(),
+        cacheDir: opts.cache,
+        signal: context.signal,
+        onPage: (r) => process.stdout.write(pageRow(r) + '\n'),
+      });
+      await report(summary, results, opts.json);
+    });
+}
+
+async function report(summary: object, results: PageResult[], json: string | undefined): Promise<void> {
+  process.stdout.write(JSON.stringify(summary) + '\n');
+  if (json) await writeFile(json, JSON.stringify({ summary, results }, null, 2) + '\n');
 }
 
 interface BenchFlags {

@@ -40,6 +40,7 @@ type AnyNode = Node & Partial<AutoLayoutFrame> & StrokeSource & VectorSource & {
   cornerRadius?: number;
   rectangleCornerRadii?: number[];
   strokesIncludedInLayout?: boolean;
+  clipsContent?: boolean;
 };
 
 const SHAPES = new Set(['RECTANGLE', 'ELLIPSE', 'VECTOR', 'STAR', 'LINE', 'REGULAR_POLYGON', 'BOOLEAN_OPERATION']);
@@ -123,7 +124,7 @@ class Converter {
 
   private frame(n: AnyNode, base: Omit<DesignNode, 'type'>): FrameNode {
     const auto = hasAutoLayout(n);
-    const kids = (n.children ?? []) as AnyNode[];
+    const kids = ((n.children ?? []) as AnyNode[]).filter((c) => !n.clipsContent || overlaps(c.absoluteBoundingBox, n.absoluteBoundingBox));
     const bordersFit = kids.length === 0 || (auto && n.strokesIncludedInLayout === true);
     const f: FrameNode = { ...base, type: 'frame', layout: flowLayout('none'), style: this.style(n, base.box, bordersFit), children: [] };
     if (auto) {
@@ -165,6 +166,12 @@ class Converter {
     const style = this.style({ ...n, fills: n.strokes ?? [], strokes: [] }, box, true);
     return { ...base, box, type: 'frame', layout: flowLayout('none'), style, children: [] };
   }
+}
+
+/** Whether a layer shows inside a clipping frame at all; one wholly outside is never seen. */
+function overlaps(a: Rectangle | null | undefined, b: Rectangle | null | undefined): boolean {
+  if (!a || !b) return true;
+  return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
 }
 
 function radiusOf(n: AnyNode, box: Box): Style['radius'] {

@@ -34,7 +34,8 @@ export async function convertDesign(
   const designPng = await stages.run('ingest', () => encodePng(picture));
   const pixels = await stages.run('compare', () => comparePixels(designPng, rendered.render.png));
   const textBlocks = irTextBlocks(design);
-  const blocks = scoreBlocks(textBlocks, rendered.blocks, design.viewport, rendered.render);
+  // Where the true design's text is known apart from the IR (a benchmark page's DOM), the render is scored against that.
+  const blocks = scoreBlocks(options.referenceBlocks ?? textBlocks, rendered.blocks, design.viewport, rendered.render);
   return {
     ...generated,
     ...rendered,

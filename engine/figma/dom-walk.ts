@@ -1,0 +1,304 @@
+// The in-page half of the test-only DOM → Figma exporter (dom-export.ts): what a web-page
+// importer into Figma reads from a rendered page. Elements that draw something (a background,
+// a border, a shadow, an image) or dim their content (opacity) become boxes holding what is
+// drawn inside them; elements that draw nothing are dissolved, their content going to the
+// nearest box, as importers flatten wrapper divs. Text is one item per DOM text node, split into
+// lines where it shares its lines with other inline content (a bold word mid-sentence), since a
+// Figma text layer is a rectangle. Boxes are in page CSS px; colours as [r, g, b, a] with
+// r, g, b in 0..255; images as the data: URLs the page loaded them from.
+//
+// Skipped, as in the text extraction the benchmark scores with: display:none, visibility:hidden,
+// opacity 0, script/style and the like. Not read: ::before/::after boxes, inline SVG, clipping
+// of overflow (kept as clipsContent only).
+//
+// The page script is a string, not a function: tsx/esbuild may wrap functions with helpers
+// (`__name`) that do not exist in the page.
+
+export type Rgba = [number, number, number, number];
+export type Rect = [x: number, y: number, width: number, height: number];
+
+export interface WalkedShadow {
+  x: number;
+  y: number;
+  blur: number;
+  spread: number;
+  color: Rgba;
+  inset: boolean;
+}
+
+export interface WalkedGradient {
+  /** CSS angle, degrees clockwise from "to top". */
+  angle: number;
+  stops: Array<{ color: Rgba; position: number }>;
+}
+
+export interface WalkedImage {
+  src: string;
+  /** CSS object-fit or background-size, read as the Figma scale mode. */
+  scaleMode: 'FILL' | 'FIT' | 'STRETCH' | 'TILE';
+}
+
+export interface WalkedBox {
+  kind: 'box';
+  name: string;
+  rect: Rect;
+  opacity: number;
+  background?: Rgba;
+  gradients: WalkedGradient[];
+  images: WalkedImage[];
+  /** Border widths top, right, bottom, left, and the colour of the widest side. */
+  border?: { widths: [number, number, number, number]; color: Rgba; dashed: boolean };
+  /** Corner radii top-left, top-right, bottom-right, bottom-left. */
+  radii: [number, number, number, number];
+  shadows: WalkedShadow[];
+  clips: boolean;
+  children: WalkedItem[];
+}
+
+export interface WalkedText {
+  kind: 'text';
+  name: string;
+  rect: Rect;
+  text: string;
+  lines: number;
+  fontFamily: string;
+  fontSize: number;
+  fontWeight: number;
+  italic: boolean;
+  /** Line height in px: the computed value, or the measured line pitch where it is `normal`. */
+  lineHeight: number;
+  letterSpacing: number;
+  align: 'LEFT' | 'CENTER' | 'RIGHT' | 'JUSTIFIED';
+  transform: 'none' | 'uppercase' | 'lowercase' | 'capitalize';
+  decoration: 'NONE' | 'UNDERLINE' | 'STRIKETHROUGH';
+  color: Rgba;
+}
+
+export type WalkedItem = WalkedBox | WalkedText;
+
+export interface WalkedPage {
+  width: number;
+  height: number;
+  background: Rgba;
+  children: WalkedItem[];
+}
+
+export const DOM_WALK_SCRIPT = String.raw`(() => {
+  const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'HEAD', 'TITLE', 'IFRAME', 'OBJECT', 'OPTION', 'svg', 'SVG']);
+  const sx = window.scrollX, sy = window.scrollY;
+  const root = document.documentElement;
+  const body = document.body || root;
+  const px = (v) => parseFloat(v) || 0;
+  const parseColor = (c) => {
+    const m = /rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)/.exec(c || '');
+    if (!m) return null;
+    const a = m[4] === undefined ? 1 : m[4].endsWith('%') ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+    return [+m[1], +m[2], +m[3], a];
+  };
+  const visibleColor = (c) => { const p = parseColor(c); return p && p[3] > 0 ? p : null; };
+  const rectOf = (r) => [r.left + sx, r.top + sy, r.width, r.height];
+  // Splits a CSS list at top-level commas (not those inside rgb(...)).
+  const splitTop = (s) => {
+    const out = []; let depth = 0, start = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '(') depth++;
+      else if (s[i] === ')') depth--;
+      else if (s[i] === ',' && depth === 0) { out.push(s.slice(start, i).trim()); start = i + 1; }
+    }
+    out.push(s.slice(start).trim());
+    return out.filter(Boolean);
+  };
+  const shadowsOf = (css) => {
+    if (!css || css === 'none') return [];
+    return splitTop(css).flatMap((part) => {
+      const color = parseColor(part);
+      const nums = part.replace(/rgba?\([^)]*\)/, '').match(/-?[\d.]+px|-?[\d.]+(?=\s|$)/g) || [];
+      if (!color || color[3] === 0 || nums.length < 2) return [];
+      const [x, y, blur, spread] = nums.map(px);
+      return [{ x, y, blur: blur || 0, spread: spread || 0, color, inset: /\binset\b/.test(part) }];
+    });
+  };
+  const SIDES = { 'to top': 0, 'to right': 90, 'to bottom': 180, 'to left': 270, 'to top right': 45, 'to right top': 45, 'to bottom right': 135, 'to right bottom': 135, 'to bottom left': 225, 'to left bottom': 225, 'to top left': 315, 'to left top': 315 };
+  const gradientOf = (css) => {
+    const m = /^linear-gradient\((.*)\)$/.exec(css.trim());
+    if (!m) return null;
+    const parts = splitTop(m[1]);
+    let angle = 180;
+    if (/^-?[\d.]+(deg|turn|rad)$/.test(parts[0]) || SIDES[parts[0]] !== undefined) {
+      const a = parts.shift();
+      angle = SIDES[a] !== undefined ? SIDES[a] : a.endsWith('turn') ? parseFloat(a) * 360 : a.endsWith('rad') ? parseFloat(a) * 180 / Math.PI : parseFloat(a);
+    }
+    const stops = parts.map((p) => ({ color: parseColor(p), at: /([\d.]+)%\s*$/.exec(p.replace(/rgba?\([^)]*\)/, '')) }));
+    if (stops.length < 2 || stops.some((s) => !s.color)) return null;
+    return { angle, stops: stops.map((s, i) => ({ color: s.color, position: s.at ? parseFloat(s.at[1]) / 100 : i / (stops.length - 1) })) };
+  };
+  const bgScale = (s) => {
+    const size = s.backgroundSize;
+    if (size === 'cover') return 'FILL';
+    if (size === 'contain') return 'FIT';
+    if (size === '100% 100%') return 'STRETCH';
+    return /repeat/.test(s.backgroundRepeat) && !/no-repeat/.test(s.backgroundRepeat) ? 'TILE' : 'FILL';
+  };
+  const FIT = { fill: 'STRETCH', contain: 'FIT', cover: 'FILL', none: 'FIT', 'scale-down': 'FIT' };
+  const nameOf = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+
+  // The box an element draws, or null when it draws nothing of its own.
+  const boxOf = (el, s, r) => {
+    const background = visibleColor(s.backgroundColor);
+    const gradients = [], images = [];
+    for (const layer of splitTop(s.backgroundImage === 'none' ? '' : s.backgroundImage).reverse()) {
+      const url = /^url\("?(data:[^")]+)"?\)$/.exec(layer);
+      if (url) images.push({ src: url[1], scaleMode: bgScale(s) });
+      else { const g = gradientOf(layer); if (g) gradients.push(g); }
+    }
+    if (el.tagName === 'IMG' && el.complete && el.naturalWidth > 0 && /^data:/.test(el.currentSrc || el.src)) {
+      images.push({ src: el.currentSrc || el.src, scaleMode: FIT[s.objectFit] || 'STRETCH' });
+    }
+    const widths = ['Top', 'Right', 'Bottom', 'Left'].map((side) => (s['border' + side + 'Style'] === 'none' || s['border' + side + 'Style'] === 'hidden' || !visibleColor(s['border' + side + 'Color']) ? 0 : px(s['border' + side + 'Width'])));
+    const widest = widths.indexOf(Math.max(...widths));
+    const sideName = ['Top', 'Right', 'Bottom', 'Left'][widest];
+    const border = widths[widest] > 0 ? { widths, color: parseColor(s['border' + sideName + 'Color']), dashed: /dashed|dotted/.test(s['border' + sideName + 'Style']) } : undefined;
+    const shadows = shadowsOf(s.boxShadow);
+    if (!background && !gradients.length && !images.length && !border && !shadows.length) return null;
+    const cap = Math.min(r.width, r.height) / 2;
+    const radii = [s.borderTopLeftRadius, s.borderTopRightRadius, s.borderBottomRightRadius, s.borderBottomLeftRadius].map((v) => Math.min(cap, /%/.test(v) ? parseFloat(v) / 100 * Math.min(r.width, r.height) : px(v)));
+    return { background: background || undefined, gradients, images, border, radii, shadows };
+  };
+
+  const ALIGN = { left: 'LEFT', start: 'LEFT', center: 'CENTER', right: 'RIGHT', end: 'RIGHT', justify: 'JUSTIFIED', '-webkit-center': 'CENTER' };
+  // Decoration is drawn by the element that sets it, over all its inline content.
+  const decorationOf = (el) => {
+    for (let a = el; a && a !== body; a = a.parentElement) {
+      const line = getComputedStyle(a).textDecorationLine;
+      if (/underline/.test(line)) return 'UNDERLINE';
+      if (/line-through/.test(line)) return 'STRIKETHROUGH';
+      if (!/^inline/.test(getComputedStyle(a).display)) break;
+    }
+    return 'NONE';
+  };
+  const fontOf = (el, s) => ({
+    fontFamily: s.fontFamily.split(',')[0].trim().replace(/^["']|["']$/g, ''),
+    fontSize: px(s.fontSize),
+    fontWeight: parseInt(s.fontWeight, 10) || 400,
+    italic: /italic|oblique/.test(s.fontStyle),
+    letterSpacing: s.letterSpacing === 'normal' ? 0 : px(s.letterSpacing),
+    align: ALIGN[s.textAlign] || 'LEFT',
+    transform: s.textTransform === 'uppercase' || s.textTransform === 'lowercase' || s.textTransform === 'capitalize' ? s.textTransform : 'none',
+    decoration: decorationOf(el),
+  });
+  const union = (rs) => {
+    const l = Math.min(...rs.map((r) => r.left)), t = Math.min(...rs.map((r) => r.top));
+    return { left: l, top: t, width: Math.max(...rs.map((r) => r.right)) - l, height: Math.max(...rs.map((r) => r.bottom)) - t, right: Math.max(...rs.map((r) => r.right)), bottom: Math.max(...rs.map((r) => r.bottom)) };
+  };
+  // Rects on one line overlap vertically by more than half the smaller.
+  const sameLine = (a, b) => Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > Math.min(a.height, b.height) / 2;
+  const range = document.createRange();
+  // A Figma text layer is as tall as its lines' line height; the glyphs sit in its middle.
+  const textItem = (el, s, text, rects, lines, color) => {
+    const u = union(rects);
+    const lh = s.lineHeight === 'normal' ? u.height / lines : px(s.lineHeight);
+    const top = u.top - (lh * lines - u.height) / 2;
+    return { kind: 'text', name: text.slice(0, 40), rect: [u.left + sx, top + sy, u.width, lh * lines], text, lines, lineHeight: lh, color, ...fontOf(el, s) };
+  };
+  const textItems = (n, el, s, out) => {
+    const data = n.data;
+    const pre = /^pre/.test(s.whiteSpace) || s.whiteSpace === 'break-spaces';
+    if (!data.trim()) return;
+    const color = visibleColor(s.color);
+    if (!color) return;
+    const start = data.search(/\S/);
+    let end = data.length;
+    while (end > start && /\s/.test(data[end - 1])) end--;
+    range.setStart(n, start);
+    range.setEnd(n, end);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    if (!rects.length) return;
+    const lines = [];
+    for (const r of rects) { const line = lines.find((l) => sameLine(l[0], r)); if (line) line.push(r); else lines.push([r]); }
+    const clean = (t) => (pre ? t.replace(/\s+$/, '') : t.replace(/\s+/g, ' ').trim());
+    const u = union(rects);
+    const first = union(lines[0]), last = union(lines[lines.length - 1]);
+    const align = ALIGN[s.textAlign] || 'LEFT';
+    // One text layer where its lines alone fill its rectangle as the element aligns them.
+    const fits = lines.length === 1 || (align === 'CENTER'
+      ? Math.abs(first.left + first.width / 2 - (u.left + u.width / 2)) < 1
+      : align === 'RIGHT' ? Math.abs(first.right - u.right) < 1 && Math.abs(last.right - u.right) < 1
+      : Math.abs(first.left - u.left) < 1);
+    if (fits) { out.push(textItem(el, s, clean(data.slice(start, end)), rects, lines.length, color)); return; }
+    // Line by line: each character's line, found from its own rect.
+    const byLine = [];
+    for (let i = start; i < end; i++) {
+      if (/\s/.test(data[i])) { if (byLine.length) byLine[byLine.length - 1].to = i + 1; continue; }
+      range.setStart(n, i); range.setEnd(n, i + 1);
+      const r = range.getBoundingClientRect();
+      if (!r.width && !r.height) continue;
+      const cur = byLine[byLine.length - 1];
+      if (cur && sameLine(cur.rects[0], r)) { cur.rects.push(r); cur.to = i + 1; }
+      else byLine.push({ from: i, to: i + 1, rects: [r] });
+    }
+    for (const l of byLine) { const t = clean(data.slice(l.from, l.to)); if (t) out.push(textItem(el, s, t, l.rects, 1, color)); }
+  };
+  const TEXTISH = new Set(['', 'text', 'search', 'email', 'url', 'tel', 'number', 'password', 'submit', 'button', 'reset']);
+  const controlText = (el, s, out) => {
+    const tag = el.tagName;
+    const type = tag === 'INPUT' ? (el.getAttribute('type') || '').toLowerCase() : '';
+    if (tag === 'INPUT' && !TEXTISH.has(type)) return;
+    let text = tag === 'SELECT' ? (el.selectedOptions[0] ? el.selectedOptions[0].text : '') : type === 'password' ? '' : el.value;
+    let color = visibleColor(s.color);
+    if (!text && tag !== 'SELECT') { text = el.placeholder || ''; color = visibleColor(getComputedStyle(el, '::placeholder').color); }
+    text = text.replace(/\s+/g, ' ').trim();
+    if (!text || !color) return;
+    const r = el.getBoundingClientRect();
+    const left = r.left + px(s.borderLeftWidth) + px(s.paddingLeft), right = r.right - px(s.borderRightWidth) - px(s.paddingRight);
+    const lh = s.lineHeight === 'normal' ? Math.round(px(s.fontSize) * 1.15) : px(s.lineHeight);
+    const top = r.top + (r.height - lh) / 2;
+    const item = { kind: 'text', name: text.slice(0, 40), rect: [left + sx, top + sy, Math.max(1, right - left), lh], text, lines: 1, lineHeight: lh, color, ...fontOf(el, s) };
+    if (type === 'submit' || type === 'button' || type === 'reset') item.align = 'CENTER';
+    out.push(item);
+  };
+
+  // Later siblings paint over earlier ones; positioned elements over flow content, by z-index.
+  const layerOf = (s) => (s.position === 'static' ? 0 : s.zIndex === 'auto' ? 1 : parseInt(s.zIndex, 10) < 0 ? -1 : 2 + parseInt(s.zIndex, 10));
+  const walk = (el, out, layer) => {
+    if (SKIP.has(el.tagName)) return;
+    const s = getComputedStyle(el);
+    if (s.display === 'none' || parseFloat(s.opacity) === 0 || s.contentVisibility === 'hidden') return;
+    const own = layerOf(s);
+    const z = own === 0 ? layer : own;
+    const shown = s.visibility === 'visible';
+    const r = el.getBoundingClientRect();
+    const opacity = parseFloat(s.opacity);
+    const drawn = (el !== body || !bodyIsCanvas) && shown && r.width > 0 && r.height > 0 ? boxOf(el, s, r) : null;
+    let target = out;
+    if (drawn || (opacity < 1 && (el !== body || !bodyIsCanvas))) {
+      const box = { kind: 'box', name: nameOf(el), rect: rectOf(r), opacity, gradients: [], images: [], radii: [0, 0, 0, 0], shadows: [], ...(drawn || {}), clips: s.overflowX !== 'visible' || s.overflowY !== 'visible', children: [], z };
+      out.push(box);
+      target = box.children;
+    }
+    const inner = target === out ? z : 0;
+    if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') { if (shown) controlText(el, s, target); return; }
+    if (el.tagName === 'IMG') return;
+    for (const c of el.childNodes) {
+      if (c.nodeType === 3) { if (shown) { const before = target.length; textItems(c, el, s, target); for (let i = before; i < target.length; i++) target[i].z = inner; } }
+      else if (c.nodeType === 1) walk(c, target, inner);
+    }
+  };
+  const order = (items) => {
+    items.sort((a, b) => a.z - b.z);
+    for (const it of items) { delete it.z; if (it.children) order(it.children); }
+    return items;
+  };
+  // The canvas takes the root's background, or the body's when the root has none (CSS
+  // propagation); then the body draws no box of its own.
+  const rootBackground = visibleColor(getComputedStyle(root).backgroundColor);
+  const bodyIsCanvas = !rootBackground;
+  const background = rootBackground || visibleColor(getComputedStyle(body).backgroundColor) || [255, 255, 255, 1];
+  const children = [];
+  walk(body, children, 0);
+  return {
+    width: window.innerWidth,
+    height: Math.max(Math.ceil(root.scrollHeight), window.innerHeight),
+    background,
+    children: order(children),
+  };
+})()`;
