@@ -12,6 +12,7 @@ import { PreviewPane } from './PreviewPane.tsx';
 import { ScoreBar } from './ScoreBar.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
+import { FigmaPanel } from './FigmaPanel.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
 import { usePreviewLink } from './use-preview-link.ts';
 import { bridge } from './ipc-api.ts';
@@ -167,6 +168,7 @@ export function App({ api }: { api: LoupeApi }) {
           {notice}
         </div>
       )}
+      <FigmaPanel api={api} />
       <JobList jobs={state.jobs} selected={selectedJob} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel(jobId)} />
       <div className="body">
         {current ? (
