@@ -3,6 +3,7 @@
 import type { PortRequest } from '../engine/server/port-host.ts';
 import { hostService } from '../engine/server/port-host.ts';
 import { EngineService } from '../engine/server/service.ts';
+import { startFigmaBridge } from '../engine/server/figma-bridge.ts';
 import { RenderPool } from '../engine/render/pool.ts';
 
 interface ParentPort {
@@ -19,3 +20,5 @@ hostService(service, {
   post: (message) => parentPort.postMessage(message),
   onMessage: (listener) => parentPort.on('message', (e) => listener(e.data)),
 });
+// Without the bridge the app still works; its Figma panel says why the plugin cannot connect.
+startFigmaBridge(service).catch(() => undefined);
