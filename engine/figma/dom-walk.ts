@@ -8,8 +8,8 @@
 // r, g, b in 0..255; images as the data: URLs the page loaded them from.
 //
 // Skipped, as in the text extraction the benchmark scores with: display:none, visibility:hidden,
-// opacity 0, script/style and the like. Not read: ::before/::after boxes, inline SVG, clipping
-// of overflow (kept as clipsContent only).
+// opacity 0, script/style and the like, and what an ancestor clipping its overflow hides wholly
+// (a clip of rect(0 0 0 0) too). Not read: ::before/::after boxes, list markers, inline SVG.
 //
 // The page script is a string, not a function: tsx/esbuild may wrap functions with helpers
 // (`__name`) that do not exist in the page.
@@ -176,8 +176,25 @@ export const DOM_WALK_SCRIPT = String.raw`(() => {
     }
     return 'NONE';
   };
+  // The family the page is drawn in: the first of the stack this browser has (a web font that
+  // could not load is not it), found by whether naming it changes a probe's width from each
+  // generic family's; Chromium's default is a serif.
+  const GENERIC = new Set(['serif', 'sans-serif', 'monospace', 'cursive', 'fantasy', 'system-ui', 'ui-sans-serif', 'ui-serif', 'ui-monospace']);
+  const probe = document.createElement('canvas').getContext('2d');
+  const probeWidth = (font) => { probe.font = '40px ' + font; return probe.measureText('mmmmmmmmmmlli WQ@#').width; };
+  const installed = new Map();
+  const isInstalled = (family) => {
+    if (!installed.has(family)) installed.set(family, ['monospace', 'serif', 'sans-serif'].some((g) => probeWidth('"' + family + '", ' + g) !== probeWidth(g)));
+    return installed.get(family);
+  };
+  const drawnFamily = (stack) => {
+    for (const f of stack.split(',').map((x) => x.trim().replace(/^["']|["']$/g, ''))) {
+      if (GENERIC.has(f.toLowerCase()) || (f && isInstalled(f))) return f;
+    }
+    return 'serif';
+  };
   const fontOf = (el, s) => ({
-    fontFamily: s.fontFamily.split(',')[0].trim().replace(/^["']|["']$/g, ''),
+    fontFamily: drawnFamily(s.fontFamily),
     fontSize: px(s.fontSize),
     fontWeight: parseInt(s.fontWeight, 10) || 400,
     italic: /italic|oblique/.test(s.fontStyle),
@@ -200,7 +217,8 @@ export const DOM_WALK_SCRIPT = String.raw`(() => {
     const top = u.top - (lh * lines - u.height) / 2;
     return { kind: 'text', name: text.slice(0, 40), rect: [u.left + sx, top + sy, u.width, lh * lines], text, lines, lineHeight: lh, color, ...fontOf(el, s) };
   };
-  const textItems = (n, el, s, out) => {
+  const inside = (clip, r) => r.right > clip.left && r.left < clip.right && r.bottom > clip.top && r.top < clip.bottom;
+  const textItems = (n, el, s, out, clip) => {
     const data = n.data;
     const pre = /^pre/.test(s.whiteSpace) || s.whiteSpace === 'break-spaces';
     if (!data.trim()) return;
@@ -211,7 +229,7 @@ export const DOM_WALK_SCRIPT = String.raw`(() => {
     while (end > start && /\s/.test(data[end - 1])) end--;
     range.setStart(n, start);
     range.setEnd(n, end);
-    const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0 && inside(clip, r));
     if (!rects.length) return;
     const lines = [];
     for (const r of rects) { const line = lines.find((l) => sameLine(l[0], r)); if (line) line.push(r); else lines.push([r]); }
@@ -257,18 +275,28 @@ export const DOM_WALK_SCRIPT = String.raw`(() => {
     out.push(item);
   };
 
+  // A picture with padding or a border around it is drawn in its content box, inside the box that draws the rest.
+  const pictureInContentBox = (el, s, r, box) => {
+    const [top, right, bottom, left] = ['Top', 'Right', 'Bottom', 'Left'].map((side) => px(s['padding' + side]) + px(s['border' + side + 'Width']));
+    if (!(top || right || bottom || left) || !box.images.length) return;
+    const rect = [r.left + left + sx, r.top + top + sy, r.width - left - right, r.height - top - bottom];
+    box.children.push({ kind: 'box', name: 'img', rect, opacity: 1, gradients: [], images: [box.images.pop()], radii: [0, 0, 0, 0], shadows: [], clips: false, children: [], z: 0 });
+  };
+
   // Later siblings paint over earlier ones; positioned elements over flow content, by z-index.
   const layerOf = (s) => (s.position === 'static' ? 0 : s.zIndex === 'auto' ? 1 : parseInt(s.zIndex, 10) < 0 ? -1 : 2 + parseInt(s.zIndex, 10));
-  const walk = (el, out, layer) => {
+  // clip: what the ancestors that clip their overflow leave visible, in viewport px.
+  const walk = (el, out, layer, clip) => {
     if (SKIP.has(el.tagName)) return;
     const s = getComputedStyle(el);
     if (s.display === 'none' || parseFloat(s.opacity) === 0 || s.contentVisibility === 'hidden') return;
+    if (/rect\(\s*0(px)?[ ,]+0(px)?[ ,]+0(px)?[ ,]+0(px)?\s*\)/.test(s.clip)) return;
     const own = layerOf(s);
     const z = own === 0 ? layer : own;
     const shown = s.visibility === 'visible';
     const r = el.getBoundingClientRect();
     const opacity = parseFloat(s.opacity);
-    const drawn = (el !== body || !bodyIsCanvas) && shown && r.width > 0 && r.height > 0 ? boxOf(el, s, r) : null;
+    const drawn = (el !== body || !bodyIsCanvas) && shown && r.width > 0 && r.height > 0 && inside(clip, r) ? boxOf(el, s, r) : null;
     let target = out;
     if (drawn || (opacity < 1 && (el !== body || !bodyIsCanvas))) {
       const box = { kind: 'box', name: nameOf(el), rect: rectOf(r), opacity, gradients: [], images: [], radii: [0, 0, 0, 0], shadows: [], ...(drawn || {}), clips: s.overflowX !== 'visible' || s.overflowY !== 'visible', children: [], z };
@@ -276,11 +304,13 @@ export const DOM_WALK_SCRIPT = String.raw`(() => {
       target = box.children;
     }
     const inner = target === out ? z : 0;
-    if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') { if (shown) controlText(el, s, target); return; }
-    if (el.tagName === 'IMG') return;
+    const clips = el !== body && (s.overflowX !== 'visible' || s.overflowY !== 'visible');
+    const within = clips ? { left: Math.max(clip.left, r.left), top: Math.max(clip.top, r.top), right: Math.min(clip.right, r.right), bottom: Math.min(clip.bottom, r.bottom) } : clip;
+    if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') { if (shown && inside(clip, r)) controlText(el, s, target); return; }
+    if (el.tagName === 'IMG') { if (target !== out) pictureInContentBox(el, s, r, out[out.length - 1]); return; }
     for (const c of el.childNodes) {
-      if (c.nodeType === 3) { if (shown) { const before = target.length; textItems(c, el, s, target); for (let i = before; i < target.length; i++) target[i].z = inner; } }
-      else if (c.nodeType === 1) walk(c, target, inner);
+      if (c.nodeType === 3) { if (shown) { const before = target.length; textItems(c, el, s, target, within); for (let i = before; i < target.length; i++) target[i].z = inner; } }
+      else if (c.nodeType === 1) walk(c, target, inner, within);
     }
   };
   const order = (items) => {
@@ -294,7 +324,7 @@ export const DOM_WALK_SCRIPT = String.raw`(() => {
   const bodyIsCanvas = !rootBackground;
   const background = rootBackground || visibleColor(getComputedStyle(body).backgroundColor) || [255, 255, 255, 1];
   const children = [];
-  walk(body, children, 0);
+  walk(body, children, 0, { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity });
   return {
     width: window.innerWidth,
     height: Math.max(Math.ceil(root.scrollHeight), window.innerHeight),
