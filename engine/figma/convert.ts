@@ -133,6 +133,7 @@ class Converter {
       placeChildren(n as AutoLayoutFrame, f.children);
     } else {
       const items = kids.flatMap((c) => this.flattened(c));
+      if (n.clipsContent) for (const it of items) cropShape(it, base.box);
       if (items.length) inferFrameLayout(f, items, this.newId);
     }
     return f;
@@ -172,6 +173,14 @@ class Converter {
 function overlaps(a: Rectangle | null | undefined, b: Rectangle | null | undefined): boolean {
   if (!a || !b) return true;
   return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
+}
+
+/** The IR does not clip, so a picture or box overflowing a clipping frame is cut to the part that shows. */
+function cropShape(n: DesignNode, clip: Box): void {
+  if (n.type === 'text' || n.rotation || (n.type === 'frame' && n.children.length > 0)) return;
+  const x = Math.max(n.box.x, clip.x), y = Math.max(n.box.y, clip.y);
+  const right = Math.min(n.box.x + n.box.width, clip.x + clip.width), bottom = Math.min(n.box.y + n.box.height, clip.y + clip.height);
+  if (right > x && bottom > y) n.box = { x, y, width: right - x, height: bottom - y };
 }
 
 function radiusOf(n: AnyNode, box: Box): Style['radius'] {

@@ -298,7 +298,9 @@ export const DOM_WALK_SCRIPT = String.raw`(() => {
     const opacity = parseFloat(s.opacity);
     const drawn = (el !== body || !bodyIsCanvas) && shown && r.width > 0 && r.height > 0 && inside(clip, r) ? boxOf(el, s, r) : null;
     let target = out;
-    if (drawn || (opacity < 1 && (el !== body || !bodyIsCanvas))) {
+    // An element that cuts off content overflowing it is a clipping frame even when it draws nothing.
+    const cutsOff = el !== body && (s.overflowX !== 'visible' || s.overflowY !== 'visible') && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+    if (drawn || cutsOff || (opacity < 1 && (el !== body || !bodyIsCanvas))) {
       const box = { kind: 'box', name: nameOf(el), rect: rectOf(r), opacity, gradients: [], images: [], radii: [0, 0, 0, 0], shadows: [], ...(drawn || {}), clips: s.overflowX !== 'visible' || s.overflowY !== 'visible', children: [], z };
       out.push(box);
       target = box.children;

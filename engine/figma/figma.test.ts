@@ -240,3 +240,17 @@ test('the three real REST responses convert; the vector frame matches its Figma 
   console.log(`grida-vector-frame vs its Figma PNG: ssim ${result.scores.ssim.toFixed(4)}, mismatch ${(result.scores.mismatch * 100).toFixed(2)}%`);
   assert.ok(result.scores.ssim > 0.99, `ssim ${result.scores.ssim}`);
 });
+
+test('a clipping frame shows only what lies inside it: a layer wholly outside is left out, an overflowing picture cut to the frame', () => {
+  const source = JSON.stringify(nodesResponse(frame('Page', { x: 0, y: 0, width: 400, height: 300 }, [
+    frame('Window', { x: 50, y: 50, width: 200, height: 100 }, [
+      rect('Photo', { x: 100, y: 60, width: 960, height: 540 }),
+      rect('Beyond', { x: 300, y: 50, width: 40, height: 40 }),
+    ], { clipsContent: true }),
+  ], { clipsContent: true })));
+  const { design } = figmaToDesign(source, { name: 'clip.json' });
+  assert.ok(!JSON.stringify(design).includes('"Beyond"'), 'the layer outside the window is not drawn');
+  type Any = Design['root'] | Design['root']['children'][number];
+  const find = (n: Any): Any | undefined => (n.name === 'Photo' ? n : n.type === 'frame' ? n.children.map(find).find(Boolean) : undefined);
+  assert.deepEqual(find(design.root)?.box, { x: 100, y: 60, width: 150, height: 90 });
+});
