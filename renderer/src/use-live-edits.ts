@@ -3,8 +3,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EditResult, LoupeApi, VersionView } from '../../engine/api/contract.ts';
 
-// Long enough to skip the previews of a word being typed, short enough to feel live.
-const DEBOUNCE_MS = 100;
+// Short, so the preview feels live: a burst of keystrokes still makes one preview, and a preview
+// made in a pause of typing costs the engine ~10 ms (a stale answer is dropped).
+const DEBOUNCE_MS = 60;
 
 export interface LiveEdits {
   previewUrl?: string;
