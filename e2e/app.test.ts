@@ -186,3 +186,15 @@ test('re-generating in another stack adds a version and shows it; its preview pi
   await shot('9-picked-in-component');
   await page.getByTestId('stack').selectOption('html-css');
 });
+
+test('a dropped Figma JSON file becomes code from its exact values', async () => {
+  const name = 'grida-vector-frame.response.json';
+  await dropDesign(page, `${root}../shared/datasets/figma/${name}`);
+  // dropDesign also returns on the failed job of an earlier step: wait for this design itself.
+  await until('the Figma design in the history', async () => (await page.locator(`[data-design="${name}"] li`).count()) === 1, 180_000);
+  // A finished conversion leaves the work on screen in place; its job opens it.
+  await page.locator('.job[data-status=done] .job-name', { hasText: name }).click();
+  await until('its first version on screen', async () => (await page.getByTestId('version').innerText()).includes('v1 generated'));
+  await until('its code in the editor', async () => /<!doctype html>/.test(await editorText()));
+  await shot('10-figma-json');
+});

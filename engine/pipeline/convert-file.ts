@@ -4,7 +4,7 @@ import { readDesignImage } from '../ingest/image.ts';
 import type { CodeChecks } from '../compare/index.ts';
 import { convertImage, type Conversion, type ConvertOptions, type Scores } from './convert.ts';
 import { convertDesign, type MeasuredAgainst } from './convert-design.ts';
-import { isFigmaFile, readFigmaInput, type FigmaInputOptions } from './figma-input.ts';
+import { FIGMA_THINK_REFUSED, isFigmaFile, readFigmaInput, type FigmaInputOptions } from './figma-input.ts';
 import { writeFilesInside } from './output.ts';
 import type { Stage } from './progress.ts';
 import type { ThinkReport } from './think.ts';
@@ -39,7 +39,7 @@ async function convertInput(input: string, options: ConvertFileOptions): Promise
     return { conversion: await convertImage(await readDesignImage(input), options), measuredAgainst: 'design image', warnings: [] };
   }
   if (options.mode === 'think') {
-    throw new LoupeError('INVALID_ARGUMENT', 'Think mode repairs what perception misread; a Figma file has exact values. Leave out --mode think.');
+    throw new LoupeError('INVALID_ARGUMENT', `${FIGMA_THINK_REFUSED} Leave out --mode think.`);
   }
   const figma = await readFigmaInput(input, options.figma ?? {});
   const { measuredAgainst, ...conversion } = await convertDesign(figma.design, figma.reference, options);

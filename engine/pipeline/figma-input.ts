@@ -30,6 +30,9 @@ export interface FigmaInput {
 
 export const isFigmaFile = (path: string) => extname(path).toLowerCase() === '.json';
 
+/** Why think mode is refused for Figma input; each caller adds how to ask for fast mode instead. */
+export const FIGMA_THINK_REFUSED = 'Think mode repairs what perception misread; a Figma file has exact values.';
+
 async function readJson(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
   if (!info || !info.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);

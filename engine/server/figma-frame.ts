@@ -1,14 +1,16 @@
 // A frame the Figma plugin sent, checked before it is queued: the payload against the contract,
 // the JSON as a Figma node the importer can convert, and the PNG as a picture, so a bad frame is
-// refused at once with what to do instead of failing later in the job list.
+// refused at once with what to do instead of failing later in the job list. A Figma JSON file
+// dropped in the app is checked the same way, at once, before it is queued.
 import { FigmaFrameRequest } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
+import { LoupeError } from '../errors.ts';
 import { figmaToDesign } from '../figma/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
 import type { Design } from '../ir/index.ts';
-import { atWidth } from '../pipeline/figma-input.ts';
-import { parseMessage } from './validate.ts';
+import { FIGMA_THINK_REFUSED, atWidth } from '../pipeline/figma-input.ts';
+import { parseMessage, type ConvertRequestParsed } from './validate.ts';
 
 export interface FigmaFrameJob {
   name: string;
@@ -16,8 +18,8 @@ export interface FigmaFrameJob {
   /** Think mode repairs what perception misread; a Figma frame has exact values. */
   mode: 'fast';
   design: Design;
-  /** Figma's PNG of the frame at the design's width. */
-  reference: DecodedImage;
+  /** Figma's PNG of the frame at the design's width; a JSON file alone has none, and is then scored against the IR's own render. */
+  reference?: DecodedImage;
   warnings: string[];
 }
 
@@ -26,4 +28,11 @@ export async function parseFigmaFrame(body: unknown): Promise<FigmaFrameJob> {
   const { design, warnings } = figmaToDesign(JSON.stringify(frame.document), { name: frame.name });
   const picture = await decodeDesignImage(Buffer.from(frame.png, 'base64'), `${frame.name}.png`);
   return { name: frame.name, stack: frame.stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings };
+}
+
+/** A Figma JSON file (what `loupe convert frame.json` takes) sent through the app's `convert`. */
+export function parseFigmaFile(request: ConvertRequestParsed): FigmaFrameJob {
+  if (request.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${request.name}: ${FIGMA_THINK_REFUSED} Choose fast mode in the toolbar.`);
+  const { design, warnings } = figmaToDesign(request.data.toString('utf8'), { name: request.name });
+  return { name: request.name, stack: request.stack, mode: 'fast', design, warnings };
 }

@@ -2,7 +2,7 @@
 // machine), each cancellable, each reporting its progress as events. A finished conversion is
 // saved in the history: a new design with its first version, or, for a design converted again,
 // its next version. A job converts a design image (perceived) or a Figma frame (exact values,
-// scored against Figma's own PNG of it).
+// scored against Figma's own PNG of it, or against the IR's render when it came without one).
 import { randomUUID } from 'node:crypto';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
@@ -113,8 +113,10 @@ export class JobQueue {
 
 async function convertRequest(request: JobRequest, options: ConvertOptions): Promise<{ conversion: Conversion; width: number; height: number }> {
   if ('design' in request) {
-    const { width, height } = request.reference;
-    return { conversion: await convertDesign(request.design, request.reference, options), width, height };
+    const conversion = await convertDesign(request.design, request.reference, options);
+    // Without Figma's picture, the render of the IR is the design's picture in the history.
+    const { width, height } = request.reference ?? conversion.render;
+    return { conversion, width, height };
   }
   const image = await decodeDesignImage(request.data, request.name);
   return { conversion: await convertImage(image, options), width: image.width, height: image.height };

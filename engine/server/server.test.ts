@@ -18,6 +18,7 @@ let historyPath: string;
 let events: JobEvent[] = [];
 let stopEvents: AbortController;
 const landing = (await readFile(new URL('../../examples/landing.png', import.meta.url))).toString('base64');
+const figmaFrame = (await readFile(new URL('../../../shared/datasets/figma/grida-vector-frame.response.json', import.meta.url))).toString('base64');
 
 test.before(async () => {
   appDir = await mkdtemp(join(tmpdir(), 'loupe-app-'));
@@ -132,6 +133,40 @@ test('a corrupt design fails its job with a clear message; a cancelled one never
   assert.equal(f.type, 'done');
   assert.deepEqual([s.type, (s as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED']);
   assert.ok(!events.some((e) => e.jobId === second.json.jobId && e.type === 'progress'), 'the cancelled job did no work');
+});
+
+test('a Figma JSON file is converted from its exact values and kept in the history; converted again, from its picture', async () => {
+  const { status, json } = await post('api/convert', { name: 'grida-vector-frame.json', data: figmaFrame, stack: 'html-css' });
+  assert.equal(status, 200, JSON.stringify(json));
+  const end = await ended(String(json.jobId));
+  assert.equal(end.type, 'done', JSON.stringify(end));
+  const result = (end as Extract<JobEvent, { type: 'done' }>).result;
+  const mine = events.filter((e) => e.jobId === json.jobId);
+  // Exact values: nothing is perceived.
+  assert.ok(!mine.some((e) => e.type === 'progress' && e.stage === 'perceive'));
+  assert.ok(result.files.some((f) => f.path === 'index.html'));
+  // No Figma PNG: the design's picture is the IR's render, so the render matches it.
+  assert.ok(result.scores.ssim > 0.99, `ssim ${result.scores.ssim}`);
+  const history = (await post('api/history', {})).json as unknown as DesignSummary[];
+  const design = history.find((d) => d.designId === result.designId)!;
+  assert.equal(design.name, 'grida-vector-frame.json');
+  assert.deepEqual([design.width, design.height], [result.design.width, result.design.height]);
+
+  // The JSON is not kept: converting the design again perceives its picture, as for the Figma plugin's frames.
+  const again = await post('api/regenerate', { designId: result.designId, stack: 'html-tailwind' });
+  assert.equal((await ended(String(again.json.jobId))).type, 'done');
+});
+
+test('a broken or non-Figma JSON file, or one asked for in think mode, is refused at once with what to do', async () => {
+  const asFile = (name: string, text: string, mode = 'fast') => post('api/convert', { name, data: Buffer.from(text).toString('base64'), stack: 'html-css', mode });
+  for (const [answer, message] of [
+    [await asFile('broken.json', '{"nodes": {"1:2": '), /broken\.json is not valid JSON/],
+    [await asFile('other.json', '{"name": "not figma"}'), /other\.json is JSON but not a Figma document/],
+    [await post('api/convert', { name: 'frame.json', data: figmaFrame, stack: 'html-css', mode: 'think' }), /Choose fast mode/],
+  ] as const) {
+    assert.equal(answer.status, 400, JSON.stringify(answer.json));
+    assert.match(String(answer.json.message), message);
+  }
 });
 
 test('only loopback host names are answered', async () => {

@@ -6,9 +6,11 @@ import { buildPreview } from '../codegen/index.ts';
 import { isLoupeError } from '../errors.ts';
 import { HistoryStore } from '../history/store.ts';
 import { exportCode } from '../pipeline/export.ts';
+import { isFigmaFile } from '../pipeline/figma-input.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore, type Artifact } from './artifacts.ts';
 import { editedCode, renderAndScore } from './edits.ts';
+import { parseFigmaFile } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { parseConvertRequest, parseMessage } from './validate.ts';
@@ -28,7 +30,11 @@ export class EngineService {
 
   /** The API's methods by name, as transports call them. */
   readonly methods: Record<ApiMethod, (body: unknown) => Promise<unknown>> = {
-    convert: async (body) => ({ jobId: this.jobs.submit(parseConvertRequest(body)) }),
+    convert: async (body) => {
+      const request = parseConvertRequest(body);
+      // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
+      return { jobId: this.jobs.submit(isFigmaFile(request.name) ? parseFigmaFile(request) : request) };
+    },
     regenerate: async (body) => {
       const { designId, stack, mode } = parseMessage(RegenerateRequest, body, 'regenerate');
       const design = this.history.design(designId);

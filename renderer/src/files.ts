@@ -1,14 +1,16 @@
 // Reading design files the user drops, pastes or picks, before they go to the engine.
 import { MAX_UPLOAD_BYTES } from '../../engine/api/contract.ts';
 
-export const ACCEPTED_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+// A Figma JSON file (a REST export, as `loupe convert frame.json` takes) is converted from its exact values;
+// '.json' as well for the picker, where some systems give JSON no MIME type.
+export const ACCEPTED_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/json', '.json'];
 
 /** The file's bytes as base64, or a message saying why it cannot be converted. */
 export async function readDesignFile(file: File): Promise<{ data: string } | { error: string }> {
   if (file.size === 0) return { error: `${file.name} is empty.` };
   if (file.size > MAX_UPLOAD_BYTES) return { error: `${file.name} is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` };
   if (file.type && !ACCEPTED_TYPES.includes(file.type)) {
-    return { error: `${file.name} is ${file.type}; Loupe converts PNG, JPEG and WebP screenshots.` };
+    return { error: `${file.name} is ${file.type}; Loupe converts PNG, JPEG and WebP screenshots and Figma JSON files.` };
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   let binary = '';
