@@ -7,16 +7,9 @@ import { parseMode, parsePositiveInt, parseStack } from './options.ts';
 
 export function registerBench(program: Command, context: CliContext): void {
   const bench = program.command('bench').description('benchmarks that print figures');
-  bench
-    .command('d2c')
-    .description('Design2Code: render each reference page (1280 px wide unless --width), convert the PNG, score against the page')
-    .requiredOption('--pages <dir>', 'folder of reference .html pages')
-    .option('--limit <n>', 'only the first n pages', parsePositiveInt)
-    .option('--width <px>', 'render the pages at this viewport width: other screen sizes than the dataset\'s (e.g. 1920, 390)', parsePositiveInt)
-    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+  pageBench(bench, 'd2c', 'Design2Code: render each reference page (1280 px wide unless --width), convert the PNG, score against the page')
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
     .option('--budget <ms>', "think mode: the time each page's conversion may take, repair rounds included, ms (default 8000)", parsePositiveInt)
-    .option('--json <file>', 'write the summary and per-page results here')
     .option('--cache <dir>', 'where reference renders are cached', '.loupe-cache/d2c')
     .action(async (opts: BenchFlags) => {
       const think = opts.mode === 'think';
@@ -35,14 +28,7 @@ export function registerBench(program: Command, context: CliContext): void {
       });
       await report(summary, results, opts.json);
     });
-  bench
-    .command('figma')
-    .description("Figma import: export each reference page's DOM as Figma JSON (fixtures under --cache), convert it, score against the page's render")
-    .requiredOption('--pages <dir>', 'folder of reference .html pages')
-    .option('--limit <n>', 'only the first n pages', parsePositiveInt)
-    .option('--width <px>', 'render and export the pages at this viewport width', parsePositiveInt)
-    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
-    .option('--json <file>', 'write the summary and per-page results here')
+  pageBench(bench, 'figma', "Figma import: export each reference page's DOM as Figma JSON (fixtures under --cache), convert it, score against the page's render")
     .option('--cache <dir>', 'where reference renders and the Figma fixtures are kept', '.loupe-cache/d2c')
     .action(async (opts: Omit<BenchFlags, 'mode' | 'budget'>) => {
       process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
@@ -63,6 +49,18 @@ export function registerBench(program: Command, context: CliContext): void {
 async function report(summary: object, results: PageResult[], json: string | undefined): Promise<void> {
   process.stdout.write(JSON.stringify(summary) + '\n');
   if (json) await writeFile(json, JSON.stringify({ summary, results }, null, 2) + '\n');
+}
+
+/** A benchmark over a folder of reference pages, with the options they all take. */
+function pageBench(bench: Command, name: string, description: string): Command {
+  return bench
+    .command(name)
+    .description(description)
+    .requiredOption('--pages <dir>', 'folder of reference .html pages')
+    .option('--limit <n>', 'only the first n pages', parsePositiveInt)
+    .option('--width <px>', "render the pages at this viewport width: other screen sizes than the dataset's (e.g. 1920, 390)", parsePositiveInt)
+    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--json <file>', 'write the summary and per-page results here');
 }
 
 interface BenchFlags {
