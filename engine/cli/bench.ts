@@ -15,16 +15,9 @@ export function registerBench(program: Command, context: CliContext): void {
       const think = opts.mode === 'think';
       process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : [])]) + '\n');
       const { summary, results } = await runD2CBench({
-        pagesDir: opts.pages,
-        limit: opts.limit,
-        width: opts.width,
-        stack: opts.stack,
+        ...pageRun(opts, context),
         mode: opts.mode,
         budgetMs: opts.budget,
-        pool: context.pool(),
-        cacheDir: opts.cache,
-        signal: context.signal,
-        onPage: (r) => process.stdout.write(pageRow(r) + '\n'),
       });
       await report(summary, results, opts.json);
     });
@@ -32,16 +25,7 @@ export function registerBench(program: Command, context: CliContext): void {
     .option('--cache <dir>', 'where reference renders and the Figma fixtures are kept', '.loupe-cache/d2c')
     .action(async (opts: Omit<BenchFlags, 'mode' | 'budget'>) => {
       process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
-      const { summary, results } = await runFigmaBench({
-        pagesDir: opts.pages,
-        limit: opts.limit,
-        width: opts.width,
-        stack: opts.stack,
-        pool: context.pool(),
-        cacheDir: opts.cache,
-        signal: context.signal,
-        onPage: (r) => process.stdout.write(pageRow(r) + '\n'),
-      });
+      const { summary, results } = await runFigmaBench(pageRun(opts, context));
       await report(summary, results, opts.json);
     });
 }
@@ -61,6 +45,20 @@ function pageBench(bench: Command, name: string, description: string): Command {
     .option('--width <px>', "render the pages at this viewport width: other screen sizes than the dataset's (e.g. 1920, 390)", parsePositiveInt)
     .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
     .option('--json <file>', 'write the summary and per-page results here');
+}
+
+/** What every page benchmark runs with: the flags, the CLI's pool and signal, a row per page as it ends. */
+function pageRun(opts: Omit<BenchFlags, 'mode' | 'budget'>, context: CliContext) {
+  return {
+    pagesDir: opts.pages,
+    limit: opts.limit,
+    width: opts.width,
+    stack: opts.stack,
+    pool: context.pool(),
+    cacheDir: opts.cache,
+    signal: context.signal,
+    onPage: (r: PageResult) => process.stdout.write(pageRow(r) + '\n'),
+  };
 }
 
 interface BenchFlags {
