@@ -6,7 +6,7 @@ import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { FrameNode } from '../ir/schema.ts';
 import { frame, noStyle } from '../ir/build.ts';
 import { dist, pixel, toHex, type IntRect, type Rgb } from './pixels.ts';
-import type { MeasuredLine } from './text-lines.ts';
+import { INK, type MeasuredLine } from './text-lines.ts';
 
 export interface Bullet {
   rect: IntRect;
@@ -18,8 +18,6 @@ export interface Bullet {
   ring: boolean;
 }
 
-/** Colour distance from the background that counts as ink (as for text lines). */
-const INK = 40;
 /** A row with this share of the fullest row's ink belongs to the x-height band. */
 const X_BAND = 0.3;
 /** Least share of a solid marker's box inked at half its full colour. */

@@ -1,11 +1,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
 import type { TextNode } from '../ir/schema.ts';
 import { textSimilarity } from '../compare/index.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
-import { allNodes } from './test-support.ts';
+import { allNodes, renderImage } from './test-support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {
@@ -57,9 +56,7 @@ async function specimenPage(): Promise<Perception> {
   }).join('');
   const code = `<pre style="position:absolute;left:720px;top:20px;margin:0;font:12px/18px 'Liberation Mono';color:#222222">${CODE.join('\n')}</pre>`;
   const html = `<body style="margin:0;background:#ffffff">${rows}${code}</body>`;
-  const shot = await pool.screenshot(html, { width: 1100, height: y + 20 });
-  const { data, info } = await sharp(shot.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  page = await perceive({ name: 'faces.png', width: info.width, height: info.height, rgba: data });
+  page = await perceive(await renderImage(pool, html, 1100, y + 20));
   return page;
 }
 

@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
-import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { isLoupeError } from '../errors.ts';
 import { closeOcr, detectText } from './ocr.ts';
 import { measureLines, type TextLine } from './text-lines.ts';
 import { readLines } from './read-lines.ts';
+import { renderImage } from './test-support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {
@@ -21,9 +20,7 @@ test.after(async () => {
 
 async function readPage(body: string, width = 800, height = 200): Promise<TextLine[]> {
   const html = `<html><body style="margin:0;background:#fff;font-family:Arial,'Liberation Sans',sans-serif">${body}</body></html>`;
-  const shot = await pool.screenshot(html, { width, height });
-  const { data, info } = await sharp(shot.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  const img: DecodedImage = { name: 'lines.png', width: info.width, height: info.height, rgba: data };
+  const img = await renderImage(pool, html, width, height);
   const measured = (await detectText(img.rgba, img.width, img.height))
     .flatMap((b) => measureLines(img, b))
     .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0);

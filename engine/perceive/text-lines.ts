@@ -23,7 +23,7 @@ export interface TextLine {
 }
 
 /** Minimum colour distance for a pixel to count as ink against the local background. */
-const INK = 40;
+export const INK = 40;
 /** Share of the farthest ink distance from the background that makes a pixel part of the glyph core. */
 const CORE = 0.92;
 /** Share of a run's width an underline covers (a row of glyph ink never comes close). */
