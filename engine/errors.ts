@@ -13,6 +13,11 @@ export type UserErrorCode =
   | 'OUTPUT_UNSAFE'
   | 'OUTPUT_EXISTS'
   | 'BROWSER_NOT_FOUND'
+  | 'AUTH_MISSING'
+  | 'AUTH_REJECTED'
+  | 'RATE_LIMITED'
+  | 'SERVER_UNAVAILABLE'
+  | 'SERVER_RESPONSE_INVALID'
   | 'CANCELLED';
 
 export class LoupeError extends Error {

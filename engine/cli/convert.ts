@@ -1,56 +1,76 @@
 import type { Command } from 'commander';
 import { failedCodeChecks } from '../compare/index.ts';
-import { convertFile } from '../pipeline/convert-file.ts';
+import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
+import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
 import { parseMode, parsePositiveInt, parseStack } from './options.ts';
 import type { ThinkReport } from '../pipeline/think.ts';
 import { progressBar } from './progress-bar.ts';
 
 export function registerConvert(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('convert')
     .description('convert a design image (PNG, JPEG, WebP) or a Figma frame (REST JSON) into code, render it and score it')
-    .argument('<design>', 'the design image, or a Figma JSON file (a GET /v1/files/:key/nodes response, a file, or a node)')
+    .argument('<design>', 'the design image, or a Figma JSON file (a GET /v1/files/:key/nodes response, a file, or a node)');
+  withConversionOptions(command)
+    .option('--png <file>', 'Figma input: the frame as Figma rendered it (any scale), the ground truth the render is scored against')
+    .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
+    .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
+    .action(async (design: string, opts: ConvertFlags) => {
+      const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images });
+      reportConversion(result, opts.json);
+    });
+}
+
+/** The options every conversion takes: where it writes, the stack, the mode, how it reports. */
+export function withConversionOptions(command: Command): Command {
+  return command
     .requiredOption('--out <dir>', 'folder for the code, preview.html, render.png, diff.png and scores.json')
     .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
     .option('--budget <ms>', 'think mode: the time the conversion may take, repair rounds included, ms (default 8000)', parsePositiveInt)
-    .option('--png <file>', 'Figma input: the frame as Figma rendered it (any scale), the ground truth the render is scored against')
-    .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
-    .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
-    .option('--json', 'print one JSON object with the files, scores and timings on stdout')
-    .action(async (design: string, opts: ConvertFlags) => {
-      const bar = progressBar('converting');
-      try {
-        const result = await convertFile(design, opts.out, {
-          stack: opts.stack,
-          mode: opts.mode,
-          budgetMs: opts.budget,
-          pool: context.pool(),
-          signal: context.signal,
-          onProgress: bar.listener,
-          figma: { png: opts.png, nodeId: opts.node, imagesDir: opts.images },
-        });
-        bar.stop();
-        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-        if (opts.json) {
-          process.stdout.write(JSON.stringify(result) + '\n');
-        } else {
-          const s = result.scores;
-          const c = result.checks;
-          const failed = failedCodeChecks(c);
-          process.stdout.write(
-            `Wrote ${result.files.length} files to ${result.outDir} (entry: ${result.entry}) in ${(result.timings.total / 1000).toFixed(1)} s\n` +
-              `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}  (measured against the ${result.measuredAgainst})\n` +
-              `largest picture ${pct(c.largestImageShare)} of the page, ${pct(c.absoluteShare)} of elements absolute` +
-              (failed.length ? ` (over the limits: ${failed.join('; ')})\n` : '\n') +
-              (result.think ? thinkLine(result.think) : ''),
-          );
-        }
-      } finally {
-        bar.stop();
-      }
+    .option('--json', 'print one JSON object with the files, scores and timings on stdout');
+}
+
+export type ConversionFlags = Pick<ConvertFlags, 'out' | 'stack' | 'mode' | 'budget' | 'json'>;
+
+/** Converts a file into opts.out with a progress bar; warnings go to stderr. */
+export async function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions): Promise<ConvertFileResult> {
+  const bar = progressBar('converting');
+  try {
+    const result = await convertFile(design, opts.out, {
+      stack: opts.stack,
+      mode: opts.mode,
+      budgetMs: opts.budget,
+      pool: context.pool(),
+      signal: context.signal,
+      onProgress: bar.listener,
+      figma,
     });
+    bar.stop();
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    return result;
+  } finally {
+    bar.stop();
+  }
+}
+
+/** The files, scores and checks: one JSON object with --json, a few lines otherwise. */
+export function reportConversion<R extends ConvertFileResult>(result: R, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  const s = result.scores;
+  const c = result.checks;
+  const failed = failedCodeChecks(c);
+  process.stdout.write(
+    `Wrote ${result.files.length} files to ${result.outDir} (entry: ${result.entry}) in ${(result.timings.total / 1000).toFixed(1)} s\n` +
+      `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}  (measured against the ${result.measuredAgainst})\n` +
+      `largest picture ${pct(c.largestImageShare)} of the page, ${pct(c.absoluteShare)} of elements absolute` +
+      (failed.length ? ` (over the limits: ${failed.join('; ')})\n` : '\n') +
+      (result.think ? thinkLine(result.think) : ''),
+  );
 }
 
 interface ConvertFlags {

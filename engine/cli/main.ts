@@ -5,6 +5,7 @@ import { closePerception } from '../perceive/index.ts';
 import { RenderPool } from '../render/pool.ts';
 import { EXIT, describeError, exitCodeFor } from './exit-codes.ts';
 import { registerConvert } from './convert.ts';
+import { registerFigma } from './figma.ts';
 import { registerRender } from './render.ts';
 import { registerCompare } from './compare.ts';
 import { registerBench } from './bench.ts';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError();
   registerConvert(program, context);
+  registerFigma(program, context);
   registerRender(program, context);
   registerCompare(program, context);
   registerBench(program, context);
