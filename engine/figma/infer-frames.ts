@@ -2,7 +2,9 @@
 // rows and columns where the geometry allows. What Figma already laid out exactly (a frame with
 // children of its own: auto layout, or inferred on its own level before) must come through
 // untouched, so each such frame takes part as an opaque stand-in of its box and is put back after.
-import type { DesignNode, FrameNode, VectorNode } from '../ir/schema.ts';
+// A layer drawn over such a frame and wholly inside it (an icon on a field, a badge on a card)
+// belongs inside it: it is handed to the frame, rather than overlapping a stand-in it cannot enter.
+import type { Box, DesignNode, FrameNode, VectorNode } from '../ir/schema.ts';
 import { inferLayout } from '../layout/index.ts';
 
 const STAND_IN_SVG = '<svg></svg>';
@@ -27,8 +29,31 @@ function restore(f: FrameNode, held: Map<string, FrameNode>): void {
   });
 }
 
+const holds = (a: Box, b: Box) => b.x >= a.x - 1 && b.y >= a.y - 1 && b.x + b.width <= a.x + a.width + 1 && b.y + b.height <= a.y + a.height + 1;
+const area = (b: Box) => b.width * b.height;
+
+/** Takes layers that lie over a frame with content of its own into that frame. */
+export type Adopt = (host: FrameNode, guests: DesignNode[]) => void;
+
+/** The layers (by host) drawn above a frame with content and wholly inside it: the smallest such frame takes each. */
+function guestsOf(items: DesignNode[]): Map<FrameNode, DesignNode[]> {
+  const guests = new Map<FrameNode, DesignNode[]>();
+  items.forEach((it, i) => {
+    let host: FrameNode | undefined;
+    for (const h of items.slice(0, i)) {
+      if (h.type === 'frame' && h.children.length > 0 && holds(h.box, it.box) && area(h.box) > area(it.box) && (!host || area(h.box) < area(host.box))) host = h;
+    }
+    if (host) guests.set(host, [...(guests.get(host) ?? []), it]);
+  });
+  return guests;
+}
+
 /** Lays `items` (the frame's converted children, groups flattened) out inside `f` as flow. */
-export function inferFrameLayout(f: FrameNode, items: DesignNode[], newId: () => string): void {
+export function inferFrameLayout(f: FrameNode, all: DesignNode[], newId: () => string, adopt: Adopt): void {
+  const guests = guestsOf(all);
+  const adopted = new Set([...guests.values()].flat());
+  for (const [host, its] of guests) adopt(host, its);
+  const items = all.filter((it) => !adopted.has(it));
   const held = new Map<string, FrameNode>();
   const stand = items.map((it) => (it.type === 'frame' && it.children.length > 0 ? standIn(it, held) : it));
   f.children = [];

@@ -114,8 +114,10 @@ function toRow(band: DesignNode[], newId: () => string): FrameNode {
       delete c.margin;
     } else end = right(c.box);
   }
-  const row = group(newId, items, 'row');
   const flow = items.filter((c) => !c.absolute);
+  // The row is where its flow sits: what is placed from its box only lies over it.
+  const row = group(newId, items, 'row');
+  if (flow.length) row.box = union(flow.map((c) => c.box));
   const clusters = toClusters(flow);
   if (clusters.length > 1) {
     const parts = clusters.map((c) => {
