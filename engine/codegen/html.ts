@@ -97,6 +97,12 @@ export function walk(el: Element, fn: (el: Element) => void): void {
   for (const c of el.children) walk(c, fn);
 }
 
+/** The design variables as custom properties on :root, declared once for every rule that uses them. */
+export function variableRules(variables: ReadonlyMap<string, string>): string {
+  if (variables.size === 0) return '';
+  return `:root {\n${[...variables].map(([name, value]) => `  --${name}: ${value};`).join('\n')}\n}\n\n`;
+}
+
 /** One rule per element, in document order. */
 export function classRules(root: Element): string {
   const rules: string[] = [];

@@ -6,13 +6,14 @@ import { STACK_NAMES } from '../api/contract.ts';
 import type { Design } from '../ir/schema.ts';
 import { LoupeError } from '../errors.ts';
 import { facesFor, fontFaceCss, fontStack, readFace } from './fonts.ts';
-import { RESET_CSS, classRules, elementHtml, htmlDocument, walk } from './html.ts';
+import { RESET_CSS, classRules, elementHtml, htmlDocument, variableRules, walk } from './html.ts';
 import { inlineHtml, bundleScript, memoryFiles, mountEntry, type FileReader } from './preview.ts';
 import { withPickingScript } from './preview-picking.ts';
 import { markHtml, markJsx } from './source-marks.ts';
+import { designComponentSource, designComponents } from './design-components.ts';
 import { componentSource, elementJsx, importName, type JsxContext } from './react.ts';
-import { compileTailwind, elementClasses, fontThemeNames } from './tailwind.ts';
-import { buildPage, type Element, type Page } from './tree.ts';
+import { compileTailwind, elementClasses, fontThemeNames, toTailwind } from './tailwind.ts';
+import { buildPage, placesElement, type Element, type Page } from './tree.ts';
 
 export { previewFromFile } from './preview.ts';
 
@@ -48,7 +49,7 @@ export async function generate(design: Design, stack: Stack): Promise<GeneratedC
   ];
   const fontCss = fontFaceCss(faces);
   if (stack === 'html-css') {
-    const css = `${fontCss}\n${RESET_CSS}\n${classRules(page.root)}`;
+    const css = `${fontCss}\n${RESET_CSS}\n${variableRules(page.variables)}${classRules(page.root)}`;
     const html = htmlDocument(page, `<style>\n${css}</style>`, elementHtml(page.root, (el) => el.name, 2));
     return { stack, entry: 'index.html', files: [{ path: 'index.html', contents: await format(html, 'html') }, ...binary] };
   }
@@ -57,7 +58,11 @@ export async function generate(design: Design, stack: Stack): Promise<GeneratedC
   const classes = new Map<Element, string>();
   walk(page.root, (el) => classes.set(el, elementClasses(el, fonts).join(' ')));
   const classOf = (el: Element) => classes.get(el) ?? '';
-  const tw = await compileTailwind([...classes.values()].flatMap((c) => c.split(' ')).filter(Boolean), fonts, fontCss);
+  const splitClassOf = (el: Element) => ({
+    place: toTailwind(el.decls.filter(placesElement), fonts).join(' '),
+    draw: elementClasses({ ...el, decls: el.decls.filter((d) => !placesElement(d)) }, fonts).join(' '),
+  });
+  const tw = await compileTailwind([...classes.values()].flatMap((c) => c.split(' ')).filter(Boolean), fonts, fontCss, page.variables);
   const styles: GeneratedFile[] = [
     { path: 'styles.css', contents: await format(tw.css, 'css') },
     { path: 'tailwind.css', contents: await format(tw.source, 'css') },
@@ -69,7 +74,7 @@ export async function generate(design: Design, stack: Stack): Promise<GeneratedC
   }
 
   const files: GeneratedFile[] = [
-    { path: 'App.tsx', contents: await format(appTsx(page, classOf), 'typescript') },
+    { path: 'App.tsx', contents: await format(appTsx(page, { classOf, splitClassOf }), 'typescript') },
     { path: 'main.tsx', contents: await format(MAIN_TSX, 'typescript') },
     { path: 'index.html', contents: await format(reactIndexHtml(page), 'html') },
     ...styles,
@@ -81,16 +86,19 @@ export async function generate(design: Design, stack: Stack): Promise<GeneratedC
   return { stack, entry: 'App.tsx', files };
 }
 
-function appTsx(page: Page, classOf: (el: Element) => string): string {
+function appTsx(page: Page, classes: Pick<JsxContext, 'classOf' | 'splitClassOf'>): string {
   const taken = new Set<string>();
   const imports = new Map<string, string>();
   walk(page.root, (el) => {
     if (el.src !== undefined && !imports.has(el.src)) imports.set(el.src, importName(el.src, taken));
   });
-  const ctx: JsxContext = { classOf, importOf: (p) => imports.get(p)!, components: [] };
+  const ctx: JsxContext = { ...classes, importOf: (p) => imports.get(p)!, components: [] };
+  const design = designComponents(page.root, ctx, new Set(['App', ...taken]));
   const body = elementJsx(page.root, ctx);
   const importLines = [...imports].map(([path, id]) => `import ${id} from './${path}';`).join('\n');
-  const components = ctx.components!.map((c) => `${componentSource(c, ctx)}\n\n`).join('');
+  const components = [...design.map((c) => designComponentSource(c, ctx)), ...ctx.components!.map((c) => componentSource(c, ctx))]
+    .map((s) => `${s}\n\n`)
+    .join('');
   return `${importLines}${importLines ? '\n\n' : ''}${components}export default function App() {\n  return (\n${body}\n  );\n}\n`;
 }
 

@@ -1,4 +1,6 @@
-// Writes the element tree as a React function component with Tailwind classes.
+// Writes the element tree as a React function component with Tailwind classes. A list whose
+// items share one shape becomes a component mapped over its data; design components (Figma
+// instances) become components with props (design-components.ts).
 import type { Element } from './tree.ts';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
@@ -92,19 +94,87 @@ export function svgToJsx(svg: string, className: string): string {
 
 export interface JsxContext {
   classOf: (el: Element) => string;
+  /** The classes of an element's declarations that place it in its parent (its size included), and of the rest. */
+  splitClassOf: (el: Element) => { place: string; draw: string };
   /** The identifier an asset path was imported as. */
   importOf: (path: string) => string;
   /** Where a list found to repeat one item shape registers that item as a component. */
   components?: ItemComponent[];
   /** Inside a component's template: the props standing for this element's text, src, attributes. */
   slots?: Map<Element, Slots>;
+  /** Instances of design components, each written as its component's call. */
+  calls?: Map<Element, string>;
 }
 
-interface Slots {
+export interface Slots {
   /** One prop per line of text. */
   text?: string[];
   src?: string;
   attrs?: Map<string, string>;
+  /** Where the instances of a design component differ in classes. */
+  classes?: ClassSlot;
+}
+
+/** An element's classes in a design component, where its instances differ. */
+export interface ClassSlot {
+  /** Classes every instance has. */
+  fixed: string;
+  /** Classes a prop's value picks, by value. */
+  choice?: { prop: string; byValue: Map<string | boolean, string> };
+  /** The root's place in its parent, which each use gives (`className`). */
+  fromCaller?: boolean;
+}
+
+const RESERVED_PROPS = new Set(['className', 'key', 'ref', 'children']);
+
+/** Props and the template's slots for what differs between elements of one shape, walked in step. */
+export class SlotBuilder {
+  readonly slots = new Map<Element, Slots>();
+  readonly props: string[] = [];
+  /** Per element: prop → JS expression of its value. */
+  readonly rows: Array<Map<string, string>>;
+  private readonly used = new Set(RESERVED_PROPS);
+
+  constructor(count: number) {
+    this.rows = Array.from({ length: count }, () => new Map<string, string>());
+  }
+
+  prop(base: string): string {
+    let name = base;
+    for (let i = 2; this.used.has(name); i++) name = `${base}${i}`;
+    this.used.add(name);
+    this.props.push(name);
+    return name;
+  }
+
+  slotOf(t: Element): Slots {
+    let s = this.slots.get(t);
+    if (!s) this.slots.set(t, (s = {}));
+    return s;
+  }
+
+  /**
+   * Text lines, pictures and content attributes of `t` become props: all of them for a list's
+   * items (the data says what each item shows), those that differ in `same` (`t` among them)
+   * for a design component's instances.
+   */
+  content(t: Element, same: Element[], importOf: (path: string) => string, { all = false, textProp }: { all?: boolean; textProp?: (line: number) => string | undefined } = {}): void {
+    if (t.text && (all || same.some((e) => e.text!.some((line, k) => line !== t.text![k])))) {
+      const names = t.text.map((_, line) => this.prop(textProp?.(line) ?? PROP_BASE[t.tag] ?? 'text'));
+      this.slotOf(t).text = names;
+      names.forEach((p, line) => same.forEach((e, i) => this.rows[i]!.set(p, JSON.stringify(e.text![line]))));
+    }
+    if (t.src !== undefined && (all || same.some((e) => e.src !== t.src))) {
+      const p = (this.slotOf(t).src = this.prop('image'));
+      same.forEach((e, i) => this.rows[i]!.set(p, importOf(e.src!)));
+    }
+    t.attrs.forEach(([k], a) => {
+      if (!CONTENT_ATTRS.has(k) || same.every((e) => e.attrs[a]![1] === t.attrs[a]![1])) return;
+      const p = this.prop(camel(k));
+      (this.slotOf(t).attrs ??= new Map()).set(k, p);
+      same.forEach((e, i) => this.rows[i]!.set(p, JSON.stringify(e.attrs[a]![1])));
+    });
+  }
 }
 
 /** A list item drawn by a component, and the data of every item in the list. */
@@ -119,8 +189,28 @@ export interface ItemComponent {
   rows: Array<Map<string, string>>;
 }
 
+/** A component name from a design's name: `primary button` → `PrimaryButton`. */
+export const pascal = (s: string) => camel(`-${s.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`).replace(/-/g, '') || 'Item';
+
+/** A prop name from a design's name: `Show icon` → `showIcon`. */
+export const propCase = (s: string) => {
+  const p = pascal(s);
+  const name = `${p[0]!.toLowerCase()}${p.slice(1)}`;
+  return /^[a-z_$]/.test(name) ? name : `prop${p}`;
+};
+
+/** A JSX attribute for a prop's value expression. */
+export function jsxProp(name: string, expr: string): string {
+  if (expr === 'true') return name;
+  if (expr.startsWith('"')) {
+    const v = JSON.parse(expr) as string;
+    if (!/["\\\n{}]/.test(v)) return `${name}="${v}"`;
+  }
+  return `${name}={${expr}}`;
+}
+
 /** Attributes that carry an item's own content (the rest is the same for every item). */
-const CONTENT_ATTRS = new Set(['alt', 'href', 'aria-label', 'placeholder']);
+export const CONTENT_ATTRS = new Set(['alt', 'href', 'aria-label', 'placeholder']);
 
 /** The shape of an element: everything but its content. */
 function shapeOf(el: Element, classOf: (el: Element) => string): string {
@@ -130,7 +220,6 @@ function shapeOf(el: Element, classOf: (el: Element) => string): string {
 }
 
 const PROP_BASE: Record<string, string> = { h1: 'title', h2: 'title', h3: 'title', h4: 'title', h5: 'title', h6: 'title', a: 'label', button: 'label' };
-const pascal = (s: string) => camel(`-${s.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`).replace(/-/g, '') || 'Item';
 
 /**
  * The items of `list` as one component when every item has the same shape (tags, classes,
@@ -142,38 +231,14 @@ function itemComponent(list: Element, ctx: JsxContext, taken: Set<string>): Item
   const shape = shapeOf(items[0]!, ctx.classOf);
   if (items.some((it) => shapeOf(it, ctx.classOf) !== shape)) return undefined;
   const template = items[0]!;
-  const slots = new Map<Element, Slots>();
-  const props: ItemComponent['props'] = [];
-  const rows = items.map(() => new Map<string, string>());
-  const used = new Set<string>();
-  const prop = (base: string) => {
-    let name = base;
-    for (let i = 2; used.has(name); i++) name = `${base}${i}`;
-    used.add(name);
-    props.push(name);
-    return name;
-  };
+  const b = new SlotBuilder(items.length);
   // Walks the template and every item in step (they have the same shape).
   const visit = (t: Element, same: Element[]) => {
-    const s: Slots = {};
-    if (t.text) {
-      s.text = t.text.map(() => prop(PROP_BASE[t.tag] ?? 'text'));
-      s.text.forEach((p, line) => same.forEach((e, i) => rows[i]!.set(p, JSON.stringify(e.text![line]))));
-    }
-    if (t.src !== undefined) {
-      s.src = prop('image');
-      same.forEach((e, i) => rows[i]!.set(s.src!, ctx.importOf(e.src!)));
-    }
-    t.attrs.forEach(([k], a) => {
-      if (!CONTENT_ATTRS.has(k) || same.every((e) => e.attrs[a]![1] === t.attrs[a]![1])) return;
-      const p = prop(camel(k));
-      (s.attrs ??= new Map()).set(k, p);
-      same.forEach((e, i) => rows[i]!.set(p, JSON.stringify(e.attrs[a]![1])));
-    });
-    if (s.text || s.src || s.attrs) slots.set(t, s);
+    b.content(t, same, ctx.importOf, { all: true });
     t.children.forEach((c, k) => visit(c, same.map((e) => e.children[k]!)));
   };
   visit(template, items);
+  const { slots, props, rows } = b;
   if (props.length === 0) return undefined;
   let name = `${pascal(list.name)}Item`;
   for (let i = 2; taken.has(name); i++) name = `${pascal(list.name)}Item${i}`;
@@ -182,11 +247,29 @@ function itemComponent(list: Element, ctx: JsxContext, taken: Set<string>): Item
   return { name, dataName, template, slots, props, rows };
 }
 
+/** A class slot as the className expression: fixed classes, the variant's pick, the caller's. */
+function classExpression(slot: ClassSlot): string {
+  const parts = slot.fixed ? [slot.fixed] : [];
+  const choice = slot.choice;
+  if (choice) {
+    const values = [...choice.byValue];
+    parts.push(
+      values.every(([v]) => typeof v === 'boolean')
+        ? `\${${choice.prop} ? ${JSON.stringify(choice.byValue.get(true) ?? '')} : ${JSON.stringify(choice.byValue.get(false) ?? '')}}`
+        : `\${{ ${values.map(([v, c]) => `${JSON.stringify(String(v))}: ${JSON.stringify(c)}`).join(', ')} }[${choice.prop}]}`,
+    );
+  }
+  if (slot.fromCaller) parts.push('${className}');
+  return `{\`${parts.join(' ')}\`}`;
+}
+
 export function elementJsx(el: Element, ctx: JsxContext): string {
+  const call = ctx.calls?.get(el);
+  if (call) return call;
   const cls = ctx.classOf(el);
   if (el.svg !== undefined) return svgToJsx(el.svg, cls);
   const slots = ctx.slots?.get(el);
-  const attrs = cls ? [`className=${jsxAttrValue(cls)}`] : [];
+  const attrs = slots?.classes ? [`className=${classExpression(slots.classes)}`] : cls ? [`className=${jsxAttrValue(cls)}`] : [];
   if (el.src !== undefined) attrs.push(`src={${slots?.src ?? ctx.importOf(el.src)}}`);
   for (const [k, v] of el.attrs) {
     const p = slots?.attrs?.get(k);
@@ -199,7 +282,7 @@ export function elementJsx(el: Element, ctx: JsxContext): string {
   }
   if (el.children.length === 0) return `${open} />`;
   if (el.inline) return `${open}>${el.children.map((c) => elementJsx(c, ctx)).join('')}</${el.tag}>`;
-  if (el.tag === 'ul' && ctx.components && !ctx.slots) {
+  if (el.tag === 'ul' && ctx.components && !ctx.slots && !el.children.some((c) => hasCall(c, ctx))) {
     const c = itemComponent(el, ctx, new Set(ctx.components.map((x) => x.name)));
     if (c) {
       ctx.components.push(c);
@@ -210,6 +293,8 @@ export function elementJsx(el: Element, ctx: JsxContext): string {
   }
   return `${open}>\n${el.children.map((c) => elementJsx(c, ctx)).join('\n')}\n</${el.tag}>`;
 }
+
+const hasCall = (el: Element, ctx: JsxContext): boolean => ctx.calls?.has(el) === true || el.children.some((c) => hasCall(c, ctx));
 
 /** The component, its props type and its data array, as module-level code. */
 export function componentSource(c: ItemComponent, ctx: JsxContext): string {

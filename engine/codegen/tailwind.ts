@@ -12,6 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 const arb = (v: string) => `[${v.replace(/,\s+/g, ',').replace(/ /g, '_')}]`;
 
+/** A colour utility's value: the theme colour a design variable became (`bg-brand`), or the colour itself. */
+const colorValue = (v: string) => /^var\(--color-([a-z0-9-]+)\)$/.exec(v)?.[1] ?? arb(v);
+
 /** A length on the spacing scale (4px steps, half steps allowed) or an arbitrary value. */
 function spacing(prefix: string, value: string): string {
   if (value === '0') return `${prefix}-0`;
@@ -72,6 +75,10 @@ const SIMPLE: Record<string, Record<string, string>> = {
   'text-transform': { uppercase: 'uppercase', lowercase: 'lowercase', capitalize: 'capitalize' },
   'white-space': { nowrap: 'whitespace-nowrap' },
   resize: { none: 'resize-none' },
+  overflow: { hidden: 'overflow-hidden' },
+  'mix-blend-mode': Object.fromEntries(
+    ['multiply', 'screen', 'overlay', 'darken', 'lighten', 'color-dodge', 'color-burn', 'hard-light', 'soft-light', 'difference', 'exclusion', 'hue', 'saturation', 'color', 'luminosity', 'plus-lighter'].map((m) => [m, `mix-blend-${m}`]),
+  ),
 };
 const LENGTHS: Record<string, string> = {
   left: 'left', top: 'top', gap: 'gap', 'row-gap': 'gap-y', 'column-gap': 'gap-x',
@@ -109,7 +116,7 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
         continue;
       }
       case 'background-color':
-        out.push(`bg-${arb(value)}`);
+        out.push(`bg-${colorValue(value)}`);
         continue;
       case 'background-image':
         if (/^url\([^,]*\)$/.test(value) || /^(linear|radial)-gradient\(.*\)$/.test(value) && !/\),\s/.test(value)) {
@@ -130,7 +137,7 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
         continue;
       }
       case 'border-color':
-        out.push(`border-${arb(value)}`);
+        out.push(`border-${colorValue(value)}`);
         continue;
       case 'border-radius':
         out.push(`rounded-${arb(value)}`);
@@ -165,11 +172,20 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
       case 'font-weight':
         out.push(`font-${WEIGHTS[value] ?? arb(value)}`);
         continue;
+      case 'filter':
+      case 'backdrop-filter': {
+        const blur = /^blur\((.+)\)$/.exec(value)?.[1];
+        if (blur) {
+          out.push(`${prop === 'filter' ? '' : 'backdrop-'}blur-${arb(blur)}`);
+          continue;
+        }
+        break;
+      }
       case 'letter-spacing':
         out.push(`tracking-${arb(value)}`);
         continue;
       case 'color':
-        out.push(`text-${arb(value)}`);
+        out.push(`text-${colorValue(value)}`);
         continue;
     }
     // No utility says this exactly: an arbitrary property does.
@@ -201,9 +217,21 @@ export function fontThemeNames(stacks: Iterable<string>): Map<string, string> {
   return names;
 }
 
-/** Compiles Tailwind offline: `@import "tailwindcss"` resolves from Loupe's own node_modules. */
-export async function compileTailwind(candidates: Iterable<string>, fonts: ReadonlyMap<string, string>, extraCss: string): Promise<{ source: string; css: string }> {
-  const theme = [`  --default-font-family: ${DEFAULT_FONT};`, ...[...fonts].map(([stack, name]) => `  --font-${name}: ${stack};`)].join('\n');
+/**
+ * Compiles Tailwind offline: `@import "tailwindcss"` resolves from Loupe's own node_modules.
+ * The design's variables join the theme, so colour variables become colour utilities.
+ */
+export async function compileTailwind(
+  candidates: Iterable<string>,
+  fonts: ReadonlyMap<string, string>,
+  extraCss: string,
+  variables: ReadonlyMap<string, string>,
+): Promise<{ source: string; css: string }> {
+  const theme = [
+    `  --default-font-family: ${DEFAULT_FONT};`,
+    ...[...fonts].map(([stack, name]) => `  --font-${name}: ${stack};`),
+    ...[...variables].map(([name, value]) => `  --${name}: ${value};`),
+  ].join('\n');
   const source = `@import "tailwindcss";\n\n@theme {\n${theme}\n}\n\n${extraCss}`;
   const compiler = await compile(source, { base: here, onDependency: () => undefined });
   // The licence banner stays; its URL goes (generated code carries no http(s) URLs).

@@ -26,6 +26,8 @@ export interface Element {
   placeholder?: Decl[];
   /** Text in styled runs: the children are written on one line, as whitespace between them would show. */
   inline?: boolean;
+  /** The design component the element is an instance of (generators that have components make one). */
+  component?: NonNullable<DesignNode['component']>;
 }
 
 export interface AssetFile {
@@ -40,6 +42,8 @@ export interface Page {
   /** Asset files in order of first use. */
   assets: AssetFile[];
   textStyles: TextStyle[];
+  /** The design variables the page refers to (name without --, value), in order of first use. */
+  variables: Map<string, string>;
 }
 
 const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
@@ -81,6 +85,9 @@ const INLINE = new Set(['span', 'a', 'button', 'label']);
 /** Declarations that place an element in its parent's layout, rather than draw it (position:relative excepted: it anchors the element's own absolute children). */
 const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'text-align']);
 
+/** Whether a declaration places the element (its size included) rather than draws it. */
+export const placesElement = ([p, v]: Decl) => (PLACE_PROPS.has(p) && !(p === 'position' && v === 'relative')) || p === 'width' || p === 'height';
+
 /** Height above which a text field is a multi-line <textarea>, px. */
 const MULTI_LINE_FIELD = 64;
 
@@ -104,8 +111,17 @@ class Builder {
   readonly assets = new Map<string, AssetFile>();
   private readonly assetPaths = new Set<string>();
   readonly textStyles: TextStyle[] = [];
+  readonly variables = new Map<string, string>();
 
   constructor(private readonly design: Design) {}
+
+  /** `var(--name)` for a colour bound to a design variable the IR declares, else the colour. */
+  color(value: string, variable: string | undefined): string {
+    const declared = variable === undefined ? undefined : this.design.variables?.[variable];
+    if (declared === undefined) return value;
+    this.variables.set(variable!, declared);
+    return `var(--${variable})`;
+  }
 
   uniqueName(base: string): string {
     const n = (this.names.get(base) ?? 0) + 1;
@@ -164,6 +180,7 @@ class Builder {
     const layout = frameLayout(n, tag);
     const decls = [...placement(n, ctx), ...(menu ? [] : layout), ...sizing(n, ctx), ...margin(n, ctx)];
     decls.push(...this.visual(n.style, tag));
+    if (n.clip) decls.push(['overflow', 'hidden']);
     const inner = menu ? 'ul' : tag;
     const childCtx: Ctx = {
       parent: n,
@@ -174,7 +191,7 @@ class Builder {
     let children = n.children.map((c) => this.node(c, childCtx));
     if (inner === 'ul') children = children.map((c) => (c.tag === 'li' ? c : this.listItem(c)));
     if (menu) children = [{ tag: 'ul', name: this.uniqueName(`${name}-list`), attrs: [], decls: layout, children }];
-    return { tag, name, attrs, decls, children };
+    return { tag, name, attrs, decls, children, ...(n.component ? { component: n.component } : {}) };
   }
 
   /**
@@ -199,8 +216,8 @@ class Builder {
     let placeholder: Decl[] | undefined;
     if (t) {
       this.textStyles.push(t.style);
-      decls.push(...typography(t, { ...ctx, inButton: false }).filter(([p]) => p !== 'white-space'));
-      placeholder = [['color', t.style.color]];
+      decls.push(...this.typography(t, { ...ctx, inButton: false }).filter(([p]) => p !== 'white-space'));
+      placeholder = [['color', this.color(t.style.color, t.style.colorVariable)]];
     }
     return { tag, name: this.nameFor(n, 'field'), attrs, decls, children: [], placeholder };
   }
@@ -214,11 +231,11 @@ class Builder {
     const outer: Decl[] = [];
     const own: Decl[] = [];
     for (const d of el.decls) {
-      if (PLACE_PROPS.has(d[0]) && !(d[0] === 'position' && d[1] === 'relative')) outer.push(d);
-      else if (d[0] === 'width' || d[0] === 'height') {
+      if (!placesElement(d)) own.push(d);
+      else {
         outer.push(d);
-        if (keepsSize) own.push(d);
-      } else own.push(d);
+        if (keepsSize && (d[0] === 'width' || d[0] === 'height')) own.push(d);
+      }
     }
     // Text keeps the line box it had as a flex item (an inline <a> would only be as tall as its glyphs).
     if (el.text !== undefined && INLINE.has(el.tag)) own.unshift(['display', 'block']);
@@ -237,13 +254,13 @@ class Builder {
     if (tag === 'button') attrs.push(['type', 'button']);
     if (tag === 'a') attrs.push(['href', n.href ?? '#']);
     this.textStyles.push(n.style);
-    const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...typography(n, ctx)];
+    const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...this.typography(n, ctx)];
     const name = this.nameFor(n, 'text');
     if (!n.runs) return { tag, name, attrs, decls, children: [], text: n.text.split('\n') };
     const runs = n.runs.map((r): Element => {
       const style = { ...n.style, ...r.style };
       this.textStyles.push(style);
-      const own = typography({ ...n, style }, ctx).filter(([p, v]) => !decls.some(([q, w]) => p === q && v === w) && p !== 'white-space');
+      const own = this.typography({ ...n, style }, ctx).filter(([p, v]) => !decls.some(([q, w]) => p === q && v === w) && p !== 'white-space');
       return { tag: 'span', name: this.uniqueName(`${name}-run`), attrs: [], decls: own, children: [], text: r.text.split('\n') };
     });
     return { tag, name, attrs, decls, children: runs, inline: true };
@@ -272,7 +289,7 @@ class Builder {
     const fills = [...style.fills];
     const bottom = fills[0];
     if (bottom?.type === 'solid') {
-      d.push(['background-color', bottom.color]);
+      d.push(['background-color', this.color(bottom.color, bottom.variable)]);
       fills.shift();
     }
     if (fills.length > 0) {
@@ -289,7 +306,7 @@ class Builder {
     }
     const b = style.border;
     if (b && !sidesZero(b.width)) {
-      d.push(['border-width', sides(b.width)], ['border-style', b.style], ['border-color', b.color]);
+      d.push(['border-width', sides(b.width)], ['border-style', b.style], ['border-color', this.color(b.color, b.colorVariable)]);
     } else if (tag === 'hr') {
       d.push(['border-width', '0']);
     }
@@ -305,7 +322,13 @@ class Builder {
     }
     if (style.opacity < 1) d.push(['opacity', num(style.opacity)]);
     if (style.blur) d.push(['filter', `blur(${px(style.blur)})`]);
+    if (style.backdropBlur) d.push(['backdrop-filter', `blur(${px(style.backdropBlur)})`]);
+    if (style.blend) d.push(['mix-blend-mode', style.blend]);
     return d;
+  }
+
+  private typography(n: TextNode, ctx: Ctx): Decl[] {
+    return typography(n, ctx).map(([p, v]) => (p === 'color' ? [p, this.color(v, n.style.colorVariable)] : [p, v]));
   }
 
   private layer(p: Paint): Layer | undefined {
@@ -473,5 +496,6 @@ export function buildPage(design: Design): Page {
     root,
     assets: [...b.assets.values()],
     textStyles: b.textStyles,
+    variables: b.variables,
   };
 }

@@ -28,7 +28,12 @@ test('declarations map to exact Tailwind utilities', () => {
       'tracking-[-0.5px]', 'text-[#ffffff]', 'whitespace-nowrap', 'grid-cols-3', 'bg-[url(assets/a.png)]',
     ],
   );
-  assert.deepEqual(toTailwind([['mix-blend-mode', 'multiply']], new Map()), ['[mix-blend-mode:multiply]']);
+  assert.deepEqual(
+    toTailwind([['mix-blend-mode', 'multiply'], ['backdrop-filter', 'blur(4px)'], ['overflow', 'hidden'], ['background-color', 'var(--color-brand)'], ['color', 'var(--ink)']], new Map()),
+    ['mix-blend-multiply', 'backdrop-blur-[4px]', 'overflow-hidden', 'bg-brand', 'text-[var(--ink)]'],
+  );
+  // No utility says it: an arbitrary property does.
+  assert.deepEqual(toTailwind([['isolation', 'isolate']], new Map()), ['[isolation:isolate]']);
 });
 
 test('fonts map to the bundled metric-compatible families and nearest weights', () => {

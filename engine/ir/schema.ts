@@ -29,7 +29,12 @@ const Fraction = z.object({ x: z.number().finite(), y: z.number().finite() });
 const GradientStop = z.object({ color: Color, position: z.number().min(0).max(1) });
 
 export const Paint = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('solid'), color: Color }),
+  z.object({
+    type: z.literal('solid'),
+    color: Color,
+    /** The design variable the colour is bound to: a key of Design.variables. */
+    variable: z.string().min(1).optional(),
+  }),
   z.object({
     type: z.literal('linear-gradient'),
     /** CSS angle in degrees: 180 runs top to bottom. */
@@ -56,6 +61,8 @@ export const Paint = z.discriminatedUnion('type', [
 
 export const Border = z.object({
   color: Color,
+  /** The design variable the colour is bound to. */
+  colorVariable: z.string().min(1).optional(),
   style: z.enum(['solid', 'dashed', 'dotted']),
   /** Per-side widths; a uniform border has four equal sides. */
   width: Sides,
@@ -81,6 +88,12 @@ export const Style = z.object({
   opacity: z.number().min(0).max(1),
   /** Blur of the whole element: CSS blur()'s radius, px. */
   blur: z.number().positive().optional(),
+  /** Blur of what lies behind the element (frosted glass): CSS blur()'s radius, px. */
+  backdropBlur: z.number().positive().optional(),
+  /** How the element mixes with what lies behind it (CSS mix-blend-mode); normal when absent. */
+  blend: z
+    .enum(['multiply', 'screen', 'overlay', 'darken', 'lighten', 'color-dodge', 'color-burn', 'hard-light', 'soft-light', 'difference', 'exclusion', 'hue', 'saturation', 'color', 'luminosity', 'plus-lighter'])
+    .optional(),
 });
 
 export const Layout = z.object({
@@ -125,6 +138,11 @@ const NodeBase = z.object({
   zIndex: z.number().int().optional(),
   /** Clockwise rotation about the box's centre, degrees; `box` is then the unrotated box. */
   rotation: z.number().finite().optional(),
+  /**
+   * An instance of a design component: the component's name, and the values its instance sets
+   * (variant choices and other properties, by property name).
+   */
+  component: z.object({ name: z.string().min(1), props: z.record(z.string(), z.union([z.string(), z.boolean()])) }).optional(),
 });
 
 export const TextStyle = z.object({
@@ -137,6 +155,8 @@ export const TextStyle = z.object({
   /** px; may be negative */
   letterSpacing: z.number().finite(),
   color: Color,
+  /** The design variable the colour is bound to. */
+  colorVariable: z.string().min(1).optional(),
   align: z.enum(['left', 'center', 'right', 'justify']),
   italic: z.boolean(),
   decoration: z.enum(['none', 'underline', 'line-through']),
@@ -178,6 +198,8 @@ export type FrameNode = z.infer<typeof NodeBase> & {
   type: 'frame';
   layout: z.infer<typeof Layout>;
   style: z.infer<typeof Style>;
+  /** What overflows the frame is cut off (CSS overflow: hidden). */
+  clip?: boolean;
   children: DesignNode[];
 };
 export type DesignNode = FrameNode | TextNode | ImageNode | VectorNode;
@@ -186,6 +208,7 @@ export const FrameNode: z.ZodType<FrameNode> = NodeBase.extend({
   type: z.literal('frame'),
   layout: Layout,
   style: Style,
+  clip: z.boolean().optional(),
   children: z.lazy(() => z.array(DesignNode)),
 });
 
@@ -206,6 +229,12 @@ export const Design = z.object({
   viewport: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
   root: FrameNode,
   assets: z.record(z.string(), Asset),
+  /**
+   * Design variables (tokens) the design's colours are bound to: CSS custom property names
+   * (without the leading --) and their values. Generated code declares them once and refers
+   * to them where they are used.
+   */
+  variables: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'variable names are CSS custom property names in lower case'), Color).optional(),
   source: z.object({ kind: z.enum(['image', 'figma', 'video', 'html']), name: z.string() }).optional(),
 });
 
