@@ -146,6 +146,8 @@ export const FigmaFrameRequest = z.object({
   name: z.string().min(1).max(255),
   document: z.record(z.string(), z.unknown()),
   png: z.base64().min(1),
+  /** The variables the frame is bound to, by id (the plugin reads their names in Figma). */
+  variables: z.record(z.string(), z.object({ id: z.string(), name: z.string(), resolvedType: z.string() })).optional(),
   stack: z.enum(STACK_NAMES).default('html-css'),
 });
 export const FigmaFrameResult = z.object({

@@ -16,8 +16,9 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--png <file>', 'Figma input: the frame as Figma rendered it (any scale), the ground truth the render is scored against')
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
     .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
+    .option('--variables <file>', "Figma input: the file's variables (GET /v1/files/:key/variables/local), so colours bound to them become CSS custom properties")
     .action(async (design: string, opts: ConvertFlags) => {
-      const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images });
+      const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables });
       reportConversion(result, opts.json);
     });
 }
@@ -81,6 +82,7 @@ interface ConvertFlags {
   png?: string;
   node?: string;
   images?: string;
+  variables?: string;
   json?: boolean;
 }
 

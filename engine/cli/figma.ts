@@ -43,12 +43,14 @@ export function registerFigma(program: Command, context: CliContext): void {
         { path: `figma/${name}.json`, contents: frame.nodesJson },
         { path: `figma/${name}.png`, contents: frame.png },
         ...frame.images.map((i) => ({ path: `figma/images/${i.ref}.${i.ext}`, contents: i.bytes })),
+        ...(frame.variablesJson ? [{ path: 'figma/variables.json', contents: frame.variablesJson }] : []),
       ]);
 
       const result = await runConversion(join(opts.out, fetched[0]!), opts, context, {
         nodeId,
         png: join(opts.out, fetched[1]!),
         imagesDir: frame.images.length ? join(opts.out, 'figma', 'images') : undefined,
+        variables: frame.variablesJson ? join(opts.out, 'figma', 'variables.json') : undefined,
       });
       if (!opts.json) {
         process.stdout.write(`Fetched node ${nodeId} of ${target.fileKey} into ${join(opts.out, 'figma')}: ${name}.json, ${name}.png and ${frame.images.length} image fill(s)\n`);

@@ -1,17 +1,20 @@
 // A Figma node tree → Design IR. Coordinates become CSS px from the converted frame's top-left;
 // auto-layout frames keep their exact flow layout (auto-layout.ts), other frames are laid out
 // by inference (infer-frames.ts); paints, strokes and effects are converted in paint.ts and
-// stroke.ts, text in text.ts, vector outlines in vector.ts.
-import type { Node, Rectangle, TextNode as FigmaText } from '@figma/rest-api-spec';
+// stroke.ts, text in text.ts, vector outlines in vector.ts, variables in variables.ts. Instances
+// and variants keep their component's name and the props they set, for generators to make
+// components of.
+import type { BlendMode, Node, Rectangle, TextNode as FigmaText } from '@figma/rest-api-spec';
 import { IR_VERSION, type Asset, type Box, type Design, type DesignNode, type FrameNode, type Sizing, type Style } from '../ir/schema.ts';
 import { flowLayout } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { childSizing, hasAutoLayout, limitsOf, ownSizing, placeChildren, toLayout, type AutoLayoutFrame } from './auto-layout.ts';
 import { isFrameLike, pickFigmaNode } from './document.ts';
 import { inferFrameLayout } from './infer-frames.ts';
-import { IMAGE_PLACEHOLDER, toEffects, toPaints, type PaintContext } from './paint.ts';
+import { IMAGE_PLACEHOLDER, toBlend, toEffects, toPaints, type PaintContext } from './paint.ts';
 import { toStroke, type StrokeSource } from './stroke.ts';
 import { textRuns, textSizing, textStyleOf } from './text.ts';
+import { VariableBinder, type VariableNames } from './variables.ts';
 import { vectorSvg, type VectorSource } from './vector.ts';
 
 export interface FigmaImportOptions {
@@ -21,6 +24,8 @@ export interface FigmaImportOptions {
   nodeId?: string;
   /** Image fills' bytes by imageRef. */
   images?: Record<string, Asset>;
+  /** Colour variables' names by id (parseVariables), so bound colours stay variables. */
+  variables?: VariableNames;
 }
 
 export interface FigmaImport {
@@ -41,6 +46,9 @@ type AnyNode = Node & Partial<AutoLayoutFrame> & StrokeSource & VectorSource & {
   rectangleCornerRadii?: number[];
   strokesIncludedInLayout?: boolean;
   clipsContent?: boolean;
+  blendMode?: BlendMode;
+  componentId?: string;
+  componentProperties?: Record<string, { type: string; value: string | boolean }>;
 };
 
 const SHAPES = new Set(['RECTANGLE', 'ELLIPSE', 'VECTOR', 'STAR', 'LINE', 'REGULAR_POLYGON', 'BOOLEAN_OPERATION']);
@@ -49,18 +57,25 @@ class Converter {
   private readonly warnings: string[] = [];
   private readonly assets: Record<string, Asset> = {};
   private readonly paints: PaintContext;
+  private readonly variables: VariableBinder;
+  /** The layers each frame laid out by inference was given, to lay it out again with more. */
+  private readonly inferredFrom = new WeakMap<FrameNode, DesignNode[]>();
   private nextId = 0;
   readonly newId = () => `figma-${++this.nextId}`;
 
   constructor(
     private readonly origin: { x: number; y: number },
     images: Record<string, Asset>,
+    variables: VariableNames | undefined,
+    private readonly components: ReadonlyMap<string, string>,
   ) {
-    this.paints = { images, assets: this.assets, warn: (m) => this.warnings.push(m) };
+    this.variables = new VariableBinder(variables);
+    this.paints = { images, assets: this.assets, variables: this.variables, warn: (m) => this.warnings.push(m) };
   }
 
   result() {
-    return { warnings: this.warnings, assets: this.assets };
+    const unnamed = this.variables.warning();
+    return { warnings: unnamed ? [...this.warnings, unnamed] : this.warnings, assets: this.assets, variables: this.variables.declared };
   }
 
   /** The node's box from the frame's top-left; a rotated node's unrotated box and its angle. */
@@ -77,13 +92,16 @@ class Converter {
   }
 
   private style(n: AnyNode, box: Box, bordersFit: boolean, fills = toPaints(n.fills, box, this.paints, n.name)): Style {
-    const stroke = toStroke(n, bordersFit);
+    const stroke = toStroke(n, bordersFit, this.variables);
     const effects = toEffects(n.effects);
     const style: Style = { fills, shadows: [...stroke.shadows, ...effects.shadows], opacity: n.opacity ?? 1 };
     if (stroke.border) style.border = stroke.border;
     const radius = radiusOf(n, box);
     if (radius) style.radius = radius;
     if (effects.blur) style.blur = effects.blur;
+    if (effects.backdropBlur) style.backdropBlur = effects.backdropBlur;
+    const blend = toBlend(n.blendMode, n.name, this.paints);
+    if (blend) style.blend = blend;
     return style;
   }
 
@@ -103,9 +121,33 @@ class Converter {
     };
     const limits = limitsOf(n);
     if (limits) Object.assign(base, { limits });
+    const component = this.componentOf(n, parent);
+    if (component) Object.assign(base, { component });
     if (n.type === 'TEXT') return this.text(n as FigmaText & AnyNode, base);
     if (isFrameLike(n) || n.type === 'GROUP') return this.frame(n, base);
     if (SHAPES.has(n.type)) return this.shape(n, base);
+    return undefined;
+  }
+
+  /**
+   * The component an instance draws, with the props it sets; a variant of a component set
+   * (converted with its set) is the set's component with the props its name sets.
+   */
+  private componentOf(n: AnyNode, parent: AnyNode | undefined): DesignNode['component'] {
+    if (n.type === 'INSTANCE') {
+      const props = Object.fromEntries(
+        Object.entries(n.componentProperties ?? {}).flatMap(([key, p]) => (p.type === 'INSTANCE_SWAP' ? [] : [[propName(key), p.value]])),
+      );
+      return { name: (n.componentId && this.components.get(n.componentId)) || n.name, props };
+    }
+    if (n.type === 'COMPONENT') {
+      if (parent?.type !== 'COMPONENT_SET') return { name: n.name, props: {} };
+      const props = Object.fromEntries(n.name.split(',').flatMap((pair) => {
+        const [k, v] = pair.split('=').map((s) => s.trim());
+        return k && v !== undefined ? [[k, v]] : [];
+      }));
+      return { name: parent.name, props };
+    }
     return undefined;
   }
 
@@ -116,8 +158,8 @@ class Converter {
   }
 
   private text(n: FigmaText & AnyNode, base: Omit<DesignNode, 'type'>): DesignNode {
-    const style = textStyleOf(n);
-    const runs = textRuns(n, style);
+    const style = textStyleOf(n, this.variables);
+    const runs = textRuns(n, style, this.variables);
     const href = n.style.hyperlink?.type === 'URL' ? n.style.hyperlink.url : undefined;
     return { ...base, type: 'text', text: n.characters, style, ...(runs ? { runs } : {}), ...(href ? { href } : {}) };
   }
@@ -132,19 +174,43 @@ class Converter {
       f.children = kids.flatMap((c) => this.node(c, n) ?? []);
       placeChildren(n as AutoLayoutFrame, f.children);
     } else {
-      const items = kids.flatMap((c) => this.flattened(c));
+      const items = kids.flatMap((c) => this.flattened(c, n));
       if (n.clipsContent) for (const it of items) cropShape(it, base.box);
-      if (items.length) inferFrameLayout(f, items, this.newId);
+      this.inferredFrom.set(f, items);
+      if (items.length) inferFrameLayout(f, items, this.newId, this.adopt);
     }
+    if (n.clipsContent && f.children.some((c) => !inside(c.box, f.box))) f.clip = true;
     return f;
   }
 
-  /** A group only gathers layers: in a frame laid out by inference its layers take part themselves. */
-  private flattened(n: AnyNode): DesignNode[] {
-    if (n.type === 'GROUP' && n.visible !== false && (n.opacity ?? 1) === 1 && !n.effects?.some((e) => e.visible !== false)) {
-      return ((n.children ?? []) as AnyNode[]).flatMap((c) => this.flattened(c));
+  /**
+   * Layers lying over a frame are laid out in it: with the frame's own layers where the frame
+   * was laid out by inference, as overlays where Figma laid it out (auto layout).
+   */
+  private readonly adopt = (host: FrameNode, guests: DesignNode[]): void => {
+    const own = this.inferredFrom.get(host);
+    if (!own) {
+      for (const g of guests) g.absolute = true;
+      host.children.push(...guests);
+      return;
     }
-    return [this.node(n)].flatMap((x) => x ?? []);
+    const items = [...own, ...guests];
+    // What the frame was taken for (a field, a button) was read without its new layers.
+    delete host.role;
+    for (const it of items) {
+      delete it.absolute;
+      delete it.margin;
+    }
+    this.inferredFrom.set(host, items);
+    inferFrameLayout(host, items, this.newId, this.adopt);
+  };
+
+  /** A group only gathers layers: in a frame laid out by inference its layers take part themselves. */
+  private flattened(n: AnyNode, parent: AnyNode): DesignNode[] {
+    if (n.type === 'GROUP' && n.visible !== false && (n.opacity ?? 1) === 1 && !n.effects?.some((e) => e.visible !== false) && !toBlend(n.blendMode, n.name, this.paints)) {
+      return ((n.children ?? []) as AnyNode[]).flatMap((c) => this.flattened(c, parent));
+    }
+    return [this.node(n, parent)].flatMap((x) => x ?? []);
   }
 
   private shape(n: AnyNode, base: Omit<DesignNode, 'type'>): DesignNode {
@@ -175,7 +241,16 @@ function overlaps(a: Rectangle | null | undefined, b: Rectangle | null | undefin
   return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
 }
 
-/** The IR does not clip, so a picture or box overflowing a clipping frame is cut to the part that shows. */
+/** Figma names a property `Label#12:0`: the part before `#` is what the designer called it. */
+const propName = (key: string) => key.replace(/#[^#]*$/, '');
+
+const inside = (a: Box, b: Box) => a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y + a.height <= b.y + b.height + 0.5;
+
+/**
+ * A picture or box overflowing a clipping frame is cut to the part that shows, so layout
+ * inference sees the box a person sees; what is not cut (text, frames with content) is clipped
+ * by the frame in CSS.
+ */
 function cropShape(n: DesignNode, clip: Box): void {
   if (n.type === 'text' || n.rotation || (n.type === 'frame' && n.children.length > 0)) return;
   const x = Math.max(n.box.x, clip.x), y = Math.max(n.box.y, clip.y);
@@ -205,9 +280,10 @@ function asFrame(n: AnyNode): AnyNode {
 
 /** Converts the text of a Figma JSON file (REST response, file or node) into a Design. */
 export function figmaToDesign(source: string, options: FigmaImportOptions): FigmaImport {
-  const picked = asFrame(pickFigmaNode(source, options.name, options.nodeId) as AnyNode);
+  const { node, components } = pickFigmaNode(source, options.name, options.nodeId);
+  const picked = asFrame(node as AnyNode);
   const bounds = picked.absoluteBoundingBox ?? { x: 0, y: 0, width: 1, height: 1 };
-  const converter = new Converter(bounds, options.images ?? {});
+  const converter = new Converter(bounds, options.images ?? {}, options.variables, components);
   const converted = converter.node(picked);
   const box = { x: 0, y: 0, width: bounds.width, height: bounds.height };
   const root: FrameNode =
@@ -218,12 +294,13 @@ export function figmaToDesign(source: string, options: FigmaImportOptions): Figm
   root.sizing = { width: 'fixed', height: 'fixed' };
   delete root.absolute;
   delete root.margin;
-  const { warnings, assets } = converter.result();
+  const { warnings, assets, variables } = converter.result();
   const design = parseDesign({
     version: IR_VERSION,
     viewport: { width: Math.max(1, Math.round(bounds.width)), height: Math.max(1, Math.round(bounds.height)) },
     root,
     assets,
+    ...(Object.keys(variables).length ? { variables } : {}),
     source: { kind: 'figma', name: options.name },
   });
   return { design, warnings };

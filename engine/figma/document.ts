@@ -11,6 +11,31 @@ export const isFrameLike = (n: Node) => FRAME_TYPES.has(n.type);
 const isNode = (v: unknown): v is Node =>
   typeof v === 'object' && v !== null && typeof (v as Node).id === 'string' && typeof (v as Node).type === 'string';
 
+interface ComponentMeta {
+  name: string;
+  componentSetId?: string;
+}
+
+/**
+ * The name each component in the file goes by: a variant's is its component set's ("Button",
+ * not "Size=Large, State=Hover"), since all variants are one component with props.
+ */
+function componentNamesOf(json: unknown): Map<string, string> {
+  const names = new Map<string, string>();
+  if (typeof json !== 'object' || json === null) return names;
+  const o = json as { nodes?: Record<string, unknown>; components?: unknown; componentSets?: unknown };
+  const sources = o.nodes && typeof o.nodes === 'object' ? Object.values(o.nodes) : [o];
+  for (const src of sources) {
+    if (typeof src !== 'object' || src === null) continue;
+    const { components, componentSets } = src as { components?: Record<string, ComponentMeta>; componentSets?: Record<string, { name: string }> };
+    for (const [id, c] of Object.entries(components ?? {})) {
+      const name = (c.componentSetId && componentSets?.[c.componentSetId]?.name) || c.name;
+      if (typeof name === 'string' && name) names.set(id, name);
+    }
+  }
+  return names;
+}
+
 /** The roots a Figma JSON file holds, in document order. */
 function rootsOf(json: unknown): Node[] {
   if (typeof json !== 'object' || json === null) return [];
@@ -44,14 +69,27 @@ function firstFrame(n: Node): Node | undefined {
   return undefined;
 }
 
+export interface PickedNode {
+  node: Node;
+  /** Component names by component id, where the file lists its components. */
+  components: Map<string, string>;
+}
+
 /** Parses a Figma JSON file's text and picks the node to convert. */
-export function pickFigmaNode(source: string, name: string, nodeId?: string): Node {
-  let json: unknown;
+export function pickFigmaNode(source: string, name: string, nodeId?: string): PickedNode {
+  const json = parseJson(source, name);
+  return { node: pickNode(json, name, nodeId), components: componentNamesOf(json) };
+}
+
+function parseJson(source: string, name: string): unknown {
   try {
-    json = JSON.parse(source);
+    return JSON.parse(source);
   } catch (error) {
     throw new LoupeError('INPUT_CORRUPT', `${name} is not valid JSON (${(error as Error).message}). Save the Figma API response or the plugin's export again.`, { cause: error });
   }
+}
+
+function pickNode(json: unknown, name: string, nodeId: string | undefined): Node {
   const roots = rootsOf(json);
   if (roots.length === 0) {
     throw new LoupeError(

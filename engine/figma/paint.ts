@@ -1,8 +1,9 @@
-// Figma paints and effects → the IR's paints, shadows and blur. Gradients are placed from
+// Figma paints, effects and blend modes → the IR's paints, shadows, blurs and blend. Gradients are placed from
 // their handles (positions as fractions of the node's box), so a gradient at an angle keeps
 // where its stops fall.
-import type { ColorStop, Effect, GradientPaint, Paint as FigmaPaint, RGBA, Vector } from '@figma/rest-api-spec';
-import type { Asset, Box, Color, Paint, Shadow } from '../ir/schema.ts';
+import type { BlendMode, ColorStop, Effect, GradientPaint, Paint as FigmaPaint, RGBA, Vector } from '@figma/rest-api-spec';
+import type { Asset, Box, Color, Paint, Shadow, Style } from '../ir/schema.ts';
+import type { VariableBinder } from './variables.ts';
 
 const hex2 = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255).toString(16).padStart(2, '0');
 
@@ -24,6 +25,7 @@ export interface PaintContext extends Warnings {
   images: Record<string, Asset>;
   /** The design's assets, filled as image paints are used. */
   assets: Record<string, Asset>;
+  variables: VariableBinder;
 }
 
 /** Shown where an image fill's bytes are missing: a neutral grey a reader takes for a placeholder. */
@@ -67,8 +69,11 @@ const FIT = { FILL: 'cover', FIT: 'contain', STRETCH: 'fill', TILE: 'cover' } as
 /** One Figma paint as an IR paint, or undefined where CSS has nothing for it (patterns). */
 export function toPaint(p: FigmaPaint, box: Box, ctx: PaintContext, nodeName: string): Paint | undefined {
   switch (p.type) {
-    case 'SOLID':
-      return { type: 'solid', color: toColor(p.color, p.opacity ?? 1) };
+    case 'SOLID': {
+      const color = toColor(p.color, p.opacity ?? 1);
+      const variable = ctx.variables.bind(p.boundVariables?.color, color, toColor(p.color));
+      return variable ? { type: 'solid', color, variable } : { type: 'solid', color };
+    }
     case 'GRADIENT_LINEAR':
       return linear(p, box);
     case 'GRADIENT_RADIAL':
@@ -94,17 +99,35 @@ export function toPaint(p: FigmaPaint, box: Box, ctx: PaintContext, nodeName: st
 export const toPaints = (paints: readonly FigmaPaint[] | undefined, box: Box, ctx: PaintContext, nodeName: string): Paint[] =>
   visiblePaints(paints).flatMap((p) => toPaint(p, box, ctx, nodeName) ?? []);
 
-/** Drop and inner shadows, top first as CSS lists them; the layer blur as CSS's blur radius. */
-export function toEffects(effects: readonly Effect[] | undefined): { shadows: Shadow[]; blur?: number } {
+const BLEND: Partial<Record<BlendMode, NonNullable<Style['blend']>>> = {
+  MULTIPLY: 'multiply', SCREEN: 'screen', OVERLAY: 'overlay', DARKEN: 'darken', LIGHTEN: 'lighten',
+  COLOR_DODGE: 'color-dodge', COLOR_BURN: 'color-burn', HARD_LIGHT: 'hard-light', SOFT_LIGHT: 'soft-light',
+  DIFFERENCE: 'difference', EXCLUSION: 'exclusion', HUE: 'hue', SATURATION: 'saturation', COLOR: 'color',
+  LUMINOSITY: 'luminosity', LINEAR_DODGE: 'plus-lighter',
+};
+
+/** A layer's blend mode as CSS's mix-blend-mode; undefined for normal (and pass-through, a group's normal). */
+export function toBlend(mode: BlendMode | undefined, nodeName: string, warnings: Warnings): Style['blend'] {
+  if (!mode || mode === 'NORMAL' || mode === 'PASS_THROUGH') return undefined;
+  const css = BLEND[mode];
+  if (!css) warnings.warn(`"${nodeName}" uses the ${mode.toLowerCase().replace('_', ' ')} blend mode, which CSS has no equivalent for: it is drawn normally.`);
+  return css;
+}
+
+/** Drop and inner shadows, top first as CSS lists them; the layer and background blurs as CSS's blur radius. */
+export function toEffects(effects: readonly Effect[] | undefined): { shadows: Shadow[]; blur?: number; backdropBlur?: number } {
   const shadows: Shadow[] = [];
   let blur: number | undefined;
+  let backdropBlur: number | undefined;
   for (const e of (effects ?? []).filter((x) => x.visible !== false)) {
     if ((e.type === 'DROP_SHADOW' || e.type === 'INNER_SHADOW') && 'offset' in e) {
       shadows.unshift({ x: e.offset.x, y: e.offset.y, blur: e.radius, spread: e.spread ?? 0, color: toColor(e.color), inset: e.type === 'INNER_SHADOW' });
     } else if (e.type === 'LAYER_BLUR' && 'radius' in e && e.radius > 0) {
       // Figma's blur radius spreads about twice as far as CSS's.
       blur = e.radius / 2;
+    } else if (e.type === 'BACKGROUND_BLUR' && 'radius' in e && e.radius > 0) {
+      backdropBlur = e.radius / 2;
     }
   }
-  return blur === undefined ? { shadows } : { shadows, blur };
+  return { shadows, ...(blur === undefined ? {} : { blur }), ...(backdropBlur === undefined ? {} : { backdropBlur }) };
 }

@@ -63,6 +63,35 @@ test("image fills: only the node's refs are downloaded, named by their bytes' fo
   assert.ok(!api.paths().includes('/fills/unused'), 'a fill the node does not use is not downloaded');
 });
 
+test("variables: fetched when the node binds some; a plan that does not serve them leaves a warning, not a failure", async () => {
+  const response = JSON.parse(recorded.nodesJson);
+  const frame = response.nodes[recorded.node].document;
+  frame.fills = [{ type: 'SOLID', blendMode: 'NORMAL', color: { r: 0, g: 0, b: 1, a: 1 }, boundVariables: { color: { type: 'VARIABLE_ALIAS', id: 'VariableID:1:1' } } }];
+  const nodesJson = JSON.stringify(response);
+  const variables = jsonAnswer({ status: 200, error: false, meta: { variables: { 'VariableID:1:1': { id: 'VariableID:1:1', name: 'Brand', resolvedType: 'COLOR' } }, variableCollections: {} } });
+
+  reset();
+  api.serveFrame(KEY, { ...recorded, nodesJson });
+  api.answers.set(`/v1/files/${KEY}/variables/local`, variables);
+  const served = await fetchFigmaFrame(KEY, recorded.node, options());
+  assert.equal(served.variablesJson, variables.body);
+  assert.deepEqual(served.warnings, []);
+  assert.equal(api.requests.find((r) => r.path.endsWith('/variables/local'))?.token, TOKEN);
+
+  reset();
+  api.serveFrame(KEY, { ...recorded, nodesJson });
+  api.answers.set(`/v1/files/${KEY}/variables/local`, jsonAnswer({ status: 403, error: true, message: 'Limited by Figma plan' }, 403));
+  const refused = await fetchFigmaFrame(KEY, recorded.node, options());
+  assert.equal(refused.variablesJson, undefined);
+  assert.equal(refused.nodesJson, nodesJson);
+  assert.match(refused.warnings.join('\n'), /Enterprise plan.*file_variables:read.*plain colours/);
+
+  reset();
+  api.serveFrame(KEY, recorded);
+  await fetchFigmaFrame(KEY, recorded.node, options());
+  assert.ok(!api.paths().some((p) => p.endsWith('/variables/local')), 'no variables call for a node that binds none');
+});
+
 test('file keys, Figma links and node ids', () => {
   assert.deepEqual(parseFigmaTarget('AbC123xyz'), { fileKey: 'AbC123xyz' });
   assert.deepEqual(parseFigmaTarget('https://www.figma.com/design/AbC123xyz/My-File?node-id=1038-24&t=x1'), { fileKey: 'AbC123xyz', nodeId: '1038:24' });

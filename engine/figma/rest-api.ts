@@ -1,5 +1,5 @@
 // Figma's REST API, read-only: one node's JSON with its vector outlines, Figma's PNG render of
-// it, and the image fills it uses. Only the API gets the token: the render and the image fills
+// it, the image fills it uses, and the names of the variables its colours are bound to. Only the API gets the token: the render and the image fills
 // are downloaded from the storage URLs the API hands out, which must never see it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoupeError } from '../errors.ts';
@@ -34,6 +34,8 @@ export interface FigmaFrame {
   png: Uint8Array;
   /** The image fills the node uses, by imageRef. */
   images: FetchedImage[];
+  /** The GET /v1/files/:key/variables/local response, when the node binds variables and Figma lets the token read them. */
+  variablesJson?: string;
   /** What could not be fetched but leaves the node convertible (an image fill Figma did not serve). */
   warnings: string[];
 }
@@ -83,11 +85,29 @@ export async function fetchFigmaFrame(fileKey: string, nodeId: string, options: 
     throw new LoupeError('INPUT_NOT_FOUND', `Figma file ${fileKey} has no node ${nodeId}; copy the node-id from the frame's link (node-id=1-2 is 1:2).`);
   }
   const refs = imageRefsIn(node);
-  const [png, fills] = await Promise.all([
+  const [png, fills, variables] = await Promise.all([
     renderOf(api, file, nodeId),
     refs.length ? imageFills(api, file, fileKey, refs) : { images: [], warnings: [] },
+    nodes.text.includes('"VARIABLE_ALIAS"') ? variablesOf(api, file) : {},
   ]);
-  return { nodesJson: nodes.text, png, ...fills };
+  const { warning, variablesJson } = variables as { warning?: string; variablesJson?: string };
+  return { nodesJson: nodes.text, png, ...fills, ...(variablesJson ? { variablesJson } : {}), warnings: warning ? [...fills.warnings, warning] : fills.warnings };
+}
+
+/**
+ * The file's variables. Figma serves them only to Enterprise members with the
+ * file_variables:read scope; anyone else still gets the frame, with plain colours.
+ */
+async function variablesOf(api: Client, file: string): Promise<{ variablesJson: string } | { warning: string }> {
+  try {
+    return { variablesJson: (await api.json(`/v1/files/${file}/variables/local`, 'Figma has no variables for this file.')).text };
+  } catch (error) {
+    if (!(error instanceof LoupeError) || !['AUTH_REJECTED', 'INPUT_NOT_FOUND'].includes(error.code)) throw error;
+    return {
+      warning:
+        "Figma did not hand out the file's variables (they need an Enterprise plan and a token with the file_variables:read scope): colours bound to variables are written as plain colours.",
+    };
+  }
 }
 
 async function renderOf(api: Client, file: string, nodeId: string): Promise<Uint8Array> {

@@ -5,6 +5,7 @@
 import type { Paint as FigmaPaint, StrokeWeights } from '@figma/rest-api-spec';
 import type { Border, Shadow, Sides } from '../ir/schema.ts';
 import { toColor, visiblePaints } from './paint.ts';
+import type { VariableBinder } from './variables.ts';
 
 export interface StrokeSource {
   strokes?: FigmaPaint[];
@@ -30,7 +31,7 @@ function bands(w: Sides, color: string, inset: boolean): Shadow[] {
 const scale = (w: Sides, k: number): Sides => ({ top: w.top * k, right: w.right * k, bottom: w.bottom * k, left: w.left * k });
 
 /** The border or the shadows that draw the node's top visible solid stroke. */
-export function toStroke(n: StrokeSource, bordersFit: boolean): { border?: Border; shadows: Shadow[] } {
+export function toStroke(n: StrokeSource, bordersFit: boolean, variables: VariableBinder): { border?: Border; shadows: Shadow[] } {
   const paint = visiblePaints(n.strokes).filter((p) => p.type === 'SOLID').at(-1);
   const weight = n.strokeWeight ?? 1;
   const w: Sides = n.individualStrokeWeights ?? { top: weight, right: weight, bottom: weight, left: weight };
@@ -39,7 +40,8 @@ export function toStroke(n: StrokeSource, bordersFit: boolean): { border?: Borde
   const align = n.strokeAlign ?? 'INSIDE';
   // Dashes exist only as a border style.
   if ((align === 'INSIDE' && bordersFit) || n.strokeDashes?.length) {
-    return { border: { color, style: n.strokeDashes?.length ? 'dashed' : 'solid', width: w }, shadows: [] };
+    const colorVariable = variables.bind(paint.boundVariables?.color, color, toColor(paint.color));
+    return { border: { color, ...(colorVariable ? { colorVariable } : {}), style: n.strokeDashes?.length ? 'dashed' : 'solid', width: w }, shadows: [] };
   }
   if (align === 'INSIDE') return { shadows: bands(w, color, true) };
   if (align === 'OUTSIDE') return { shadows: bands(w, color, false) };

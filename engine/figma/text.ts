@@ -1,8 +1,9 @@
 // Figma text → the IR's text style, with runs where characterStyleOverrides give some
 // characters another style (a bold word, a link in a sentence).
 import type { TextNode as FigmaText, TypeStyle } from '@figma/rest-api-spec';
-import type { Color, TextNode, TextStyle } from '../ir/schema.ts';
+import type { TextNode, TextStyle } from '../ir/schema.ts';
 import { toColor, visiblePaints } from './paint.ts';
+import type { VariableBinder } from './variables.ts';
 
 /** The bundled family a design's family is drawn in, by its name. */
 export function fontClassOf(family: string): TextStyle['fontClass'] {
@@ -22,14 +23,17 @@ function lineHeight(s: TypeStyle, fontSize: number): number | undefined {
   return s.lineHeightPx;
 }
 
-/** The text colour of a paint list: its top visible solid paint, times the node's opacity. */
-function textColor(fills: TypeStyle['fills'], opacity: number): Color | undefined {
+/** The text colour of a paint list (its top visible solid paint, times the node's opacity) and the variable it is bound to. */
+function textColor(fills: TypeStyle['fills'], opacity: number, variables: VariableBinder): Pick<TextStyle, 'color' | 'colorVariable'> | undefined {
   const solid = visiblePaints(fills).filter((p) => p.type === 'SOLID').at(-1);
-  return solid && solid.type === 'SOLID' ? toColor(solid.color, (solid.opacity ?? 1) * opacity) : undefined;
+  if (!solid || solid.type !== 'SOLID') return undefined;
+  const color = toColor(solid.color, (solid.opacity ?? 1) * opacity);
+  const colorVariable = variables.bind(solid.boundVariables?.color, color, toColor(solid.color));
+  return colorVariable ? { color, colorVariable } : { color };
 }
 
 /** What `s` sets, as IR text style fields; `base` supplies the font size a percentage refers to. */
-function styleFields(s: TypeStyle, opacity: number, baseSize: number): Partial<TextStyle> {
+function styleFields(s: TypeStyle, opacity: number, baseSize: number, variables: VariableBinder): Partial<TextStyle> {
   const out: Partial<TextStyle> = {};
   if (s.fontFamily) Object.assign(out, { fontFamily: s.fontFamily, fontClass: fontClassOf(s.fontFamily) });
   if (s.fontSize) out.fontSize = s.fontSize;
@@ -37,8 +41,7 @@ function styleFields(s: TypeStyle, opacity: number, baseSize: number): Partial<T
   const lh = lineHeight(s, s.fontSize ?? baseSize);
   if (lh) out.lineHeight = lh;
   if (s.letterSpacing !== undefined) out.letterSpacing = s.letterSpacing;
-  const color = textColor(s.fills, opacity);
-  if (color) out.color = color;
+  Object.assign(out, textColor(s.fills, opacity, variables));
   if (s.textAlignHorizontal) out.align = ALIGN[s.textAlignHorizontal];
   if (s.italic !== undefined) out.italic = s.italic;
   else if (s.fontStyle) out.italic = /italic|oblique/i.test(s.fontStyle);
@@ -47,7 +50,7 @@ function styleFields(s: TypeStyle, opacity: number, baseSize: number): Partial<T
   return out;
 }
 
-export function textStyleOf(n: FigmaText): TextStyle {
+export function textStyleOf(n: FigmaText, variables: VariableBinder): TextStyle {
   const opacity = n.opacity ?? 1;
   const s = n.style;
   const size = s.fontSize ?? 16;
@@ -58,17 +61,18 @@ export function textStyleOf(n: FigmaText): TextStyle {
     fontWeight: 400,
     lineHeight: Math.round(size * 1.2 * 100) / 100,
     letterSpacing: 0,
-    color: textColor(n.fills, opacity) ?? '#000000',
+    color: '#000000',
+    ...textColor(n.fills, opacity, variables),
     align: 'left',
     italic: false,
     decoration: 'none',
     transform: 'none',
-    ...styleFields({ ...s, fills: undefined }, opacity, size),
+    ...styleFields({ ...s, fills: undefined }, opacity, size, variables),
   };
 }
 
 /** The runs of characters sharing a style override; undefined when all share the node's style. */
-export function textRuns(n: FigmaText, base: TextStyle): TextNode['runs'] {
+export function textRuns(n: FigmaText, base: TextStyle, variables: VariableBinder): TextNode['runs'] {
   const overrides = n.characterStyleOverrides ?? [];
   if (!overrides.some((id) => id !== 0 && n.styleOverrideTable?.[id])) return undefined;
   const text = n.characters;
@@ -78,7 +82,7 @@ export function textRuns(n: FigmaText, base: TextStyle): TextNode['runs'] {
   for (let i = 1; i <= text.length; i++) {
     if (i < text.length && idAt(i) === idAt(start)) continue;
     const override = n.styleOverrideTable?.[idAt(start)];
-    const fields = override ? styleFields(override, n.opacity ?? 1, base.fontSize) : {};
+    const fields = override ? styleFields(override, n.opacity ?? 1, base.fontSize, variables) : {};
     // Only what differs from the node's own style is the run's.
     const own = Object.fromEntries(Object.entries(fields).filter(([k, v]) => base[k as keyof TextStyle] !== v));
     const last = runs.at(-1);

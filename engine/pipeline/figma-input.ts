@@ -7,7 +7,7 @@ import { LoupeError } from '../errors.ts';
 import type { Asset, Design } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { readDesignImage } from '../ingest/image.ts';
-import { figmaToDesign } from '../figma/index.ts';
+import { figmaToDesign, parseVariables } from '../figma/index.ts';
 
 const MAX_JSON_BYTES = 200 * 1024 * 1024;
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
@@ -19,6 +19,8 @@ export interface FigmaInputOptions {
   imagesDir?: string;
   /** Figma's PNG of the frame (any scale): what the render is scored against. */
   png?: string;
+  /** The file's variables (GET /v1/files/:key/variables/local), so bound colours stay variables. */
+  variables?: string;
 }
 
 export interface FigmaInput {
@@ -69,7 +71,8 @@ export async function atWidth(image: DecodedImage, width: number): Promise<Decod
 export async function readFigmaInput(path: string, options: FigmaInputOptions): Promise<FigmaInput> {
   const source = await readJson(path);
   const images = options.imagesDir ? await readImages(options.imagesDir) : {};
-  const { design, warnings } = figmaToDesign(source, { name: basename(path), nodeId: options.nodeId, images });
+  const variables = options.variables ? parseVariables(await readJson(options.variables), basename(options.variables)) : undefined;
+  const { design, warnings } = figmaToDesign(source, { name: basename(path), nodeId: options.nodeId, images, variables });
   if (!options.png) return { design, warnings };
   const reference = await atWidth(await readDesignImage(options.png), design.viewport.width);
   return { design, warnings, reference };

@@ -5,7 +5,7 @@
 import { FigmaFrameRequest } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
 import { LoupeError } from '../errors.ts';
-import { figmaToDesign } from '../figma/index.ts';
+import { figmaToDesign, parseVariables } from '../figma/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
 import type { Design } from '../ir/index.ts';
@@ -25,7 +25,8 @@ export interface FigmaFrameJob {
 
 export async function parseFigmaFrame(body: unknown): Promise<FigmaFrameJob> {
   const frame = parseMessage(FigmaFrameRequest, body, 'Figma frame');
-  const { design, warnings } = figmaToDesign(JSON.stringify(frame.document), { name: frame.name });
+  const variables = frame.variables ? parseVariables(JSON.stringify({ variables: frame.variables }), `${frame.name}'s variables`) : undefined;
+  const { design, warnings } = figmaToDesign(JSON.stringify(frame.document), { name: frame.name, variables });
   const picture = await decodeDesignImage(Buffer.from(frame.png, 'base64'), `${frame.name}.png`);
   return { name: frame.name, stack: frame.stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings };
 }

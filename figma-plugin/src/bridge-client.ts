@@ -46,7 +46,7 @@ export class BridgeClient {
   }
 
   async send(frame: ExportedFrame): Promise<FigmaFrameResult> {
-    const body = JSON.stringify({ name: frame.name, document: frame.document, png: toBase64(frame.png) });
+    const body = JSON.stringify({ name: frame.name, document: frame.document, png: toBase64(frame.png), variables: frame.variables });
     return (await this.request('figma/frames', { method: 'POST', body })) as FigmaFrameResult;
   }
 

@@ -8,6 +8,29 @@ export interface ExportedFrame {
   document: Record<string, unknown>;
   /** `exportAsync({ format: 'PNG', constraint: { type: 'SCALE', value: 2 } })`. */
   png: Uint8Array;
+  /** The variables the frame's layers are bound to, by id, as GET /v1/files/:key/variables/local lists them. */
+  variables: Record<string, BoundVariable>;
+}
+
+export interface BoundVariable {
+  id: string;
+  name: string;
+  resolvedType: string;
+}
+
+/** The ids of the variables a REST-shaped node tree is bound to (`{ type: 'VARIABLE_ALIAS', id }` anywhere in it). */
+export function boundVariableIds(json: unknown): string[] {
+  const ids = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (typeof v === 'object' && v !== null) {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'VARIABLE_ALIAS' && typeof o.id === 'string') ids.add(o.id);
+      else Object.values(o).forEach(visit);
+    }
+  };
+  visit(json);
+  return [...ids];
 }
 
 export type MainToUi =
@@ -27,7 +50,14 @@ export function isMainToUi(message: unknown): message is MainToUi {
       return Array.isArray(m.names) && m.names.every((n) => typeof n === 'string');
     case 'frame': {
       const f = m.frame as Record<string, unknown> | undefined;
-      return typeof f?.name === 'string' && typeof f.document === 'object' && f.document !== null && f.png instanceof Uint8Array;
+      return (
+        typeof f?.name === 'string' &&
+        typeof f.document === 'object' &&
+        f.document !== null &&
+        f.png instanceof Uint8Array &&
+        typeof f.variables === 'object' &&
+        f.variables !== null
+      );
     }
     case 'export-failed':
       return typeof m.name === 'string' && typeof m.message === 'string';

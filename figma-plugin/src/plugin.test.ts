@@ -10,13 +10,13 @@ import type { FigmaBridgeState } from '../../engine/api/contract.ts';
 import { RenderPool } from '../../engine/render/pool.ts';
 import { startServer, type EngineServer } from '../../engine/server/http.ts';
 import { BridgeClient, BridgeError, toBase64 } from './bridge-client.ts';
-import { isMainToUi } from './messages.ts';
+import { boundVariableIds, isMainToUi } from './messages.ts';
 
 const pool = new RenderPool(1);
 let server: EngineServer;
 const datasets = new URL('../../../shared/datasets/figma/', import.meta.url);
 const response = JSON.parse(await readFile(new URL('grida-vector-frame.response.json', datasets), 'utf8')) as { nodes: Record<string, { document: Record<string, unknown> }> };
-const frame = { name: 'Vector frame', document: Object.values(response.nodes)[0]!, png: new Uint8Array(await readFile(new URL('grida-vector-frame.png', datasets))) };
+const frame = { name: 'Vector frame', document: Object.values(response.nodes)[0]!, png: new Uint8Array(await readFile(new URL('grida-vector-frame.png', datasets))), variables: {} };
 // The plugin's iframe has an opaque origin; its browser sends `Origin: null`.
 const fromIframe: typeof fetch = (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), origin: 'null' } });
 
@@ -54,6 +54,14 @@ test('the UI accepts only well-formed messages from the main code', () => {
   assert.ok(!isMainToUi(null));
 });
 
+test('the variables a frame is bound to are found wherever the export names them', () => {
+  const alias = (id: string) => ({ type: 'VARIABLE_ALIAS', id });
+  const doc = { fills: [{ type: 'SOLID', boundVariables: { color: alias('V:1') } }], children: [{ boundVariables: { itemSpacing: alias('V:2'), fills: [alias('V:1')] } }] };
+  assert.deepEqual(boundVariableIds(doc), ['V:1', 'V:2']);
+  assert.deepEqual(boundVariableIds(frame.document), []);
+  assert.ok(!isMainToUi({ type: 'frame', frame: { ...frame, variables: undefined } }));
+});
+
 test('base64 of a large PNG matches Node\'s', () => {
   const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 256);
   assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'));
@@ -75,6 +83,13 @@ test('the client pairs with the app\'s code and its frame is converted into the 
   const result = await client.send(frame);
   assert.ok(result.scores.ssim > 0.8);
   assert.equal((await appState('figmaBridge')).paired, 1);
+  // A colour bound to a variable: its name, read in Figma, comes with the frame.
+  const doc = structuredClone(frame.document) as { document: { fills: Array<Record<string, unknown>> } };
+  doc.document.fills = [{ type: 'SOLID', blendMode: 'NORMAL', color: { r: 0.2, g: 0.3, b: 1, a: 1 }, boundVariables: { color: { type: 'VARIABLE_ALIAS', id: 'V:1' } } }];
+  const unnamed = await client.send({ ...frame, document: doc });
+  assert.match(unnamed.warnings.join('\n'), /bound to Figma variables whose names are not in the input/);
+  const named = await client.send({ ...frame, document: doc, variables: { 'V:1': { id: 'V:1', name: 'Brand/Primary', resolvedType: 'COLOR' } } });
+  assert.doesNotMatch(named.warnings.join('\n'), /bound to Figma variables/);
   const forgotten = new BridgeClient(server.figmaBridge!.url, 'stale-token', fromIframe);
   await assert.rejects(forgotten.send(frame), (e: BridgeError) => e.code === 'NOT_PAIRED');
   assert.equal(forgotten.paired, false, 'a refused token is dropped, so the UI asks to pair again');
