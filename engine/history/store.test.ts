@@ -90,3 +90,35 @@ test('a file that is not a database is refused with advice, not a crash', async 
   await writeFile(path, 'this is not sqlite '.repeat(100));
   assert.throws(() => new HistoryStore(path), (e: Error & { code?: string }) => e.code === 'INPUT_CORRUPT' && /Move it aside/.test(e.message));
 });
+
+test("a Figma design keeps its IR; a file written before designs had one opens and takes it from then on", async () => {
+  const path = await tempDb();
+  // The schema as it was before designs kept their IR (schema 1).
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path);
+  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
+    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
+    INSERT INTO blobs VALUES ('p', x'89504e47');
+    INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1);
+    PRAGMA user_version = 1;`);
+  old.close();
+
+  const store = new HistoryStore(path);
+  assert.equal(store.design('old').ir, undefined);
+  const ir = JSON.stringify({ version: 1, root: { id: 'r' } });
+  const { designId } = store.addDesign({ ...design, name: 'frame.json', ir }, version('<p>figma</p>'));
+  store.close();
+  const again = new HistoryStore(path);
+  assert.equal(again.design(designId).ir, ir);
+  again.deleteDesign(designId);
+  const left = (again as unknown as { db: { prepare(s: string): { all(): Array<{ hash: string }> } } }).db.prepare('SELECT hash FROM blobs').all();
+  assert.deepEqual(left.map((b) => b.hash), ['p'], 'the deleted design takes its IR with it');
+  again.close();
+});

@@ -22,6 +22,8 @@ export interface NewDesign {
   png: Uint8Array;
   /** Perception's text blocks: what every version is scored against. */
   textBlocks: TextBlock[];
+  /** The Design IR as JSON, for designs whose values are exact (Figma): converting again starts from it, not from the picture. */
+  ir?: string;
 }
 
 export interface NewVersion {
@@ -60,12 +62,13 @@ export interface StoredVersion extends VersionSummary, Omit<NewVersion, 'kind' |
   designId: string;
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const SCHEMA = `
 CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 CREATE TABLE designs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-  png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL
+  png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL,
+  ir TEXT REFERENCES blobs(hash)
 );
 CREATE TABLE versions (
   id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
@@ -107,8 +110,17 @@ export class HistoryStore {
     const designId = randomUUID();
     const versionId = this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO designs (id, name, width, height, png, text_blocks, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(designId, design.name, design.width, design.height, this.putBlob(design.png), JSON.stringify(design.textBlocks), Date.now());
+        .prepare('INSERT INTO designs (id, name, width, height, png, text_blocks, created_at, ir) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          designId,
+          design.name,
+          design.width,
+          design.height,
+          this.putBlob(design.png),
+          JSON.stringify(design.textBlocks),
+          Date.now(),
+          design.ir === undefined ? null : this.putBlob(new TextEncoder().encode(design.ir)),
+        );
       return this.insertVersion(designId, first);
     })();
     return { designId, versionId };
@@ -144,6 +156,7 @@ export class HistoryStore {
       height: d.height as number,
       png: this.blob(d.png as string),
       textBlocks: JSON.parse(d.text_blocks as string) as TextBlock[],
+      ...(d.ir ? { ir: Buffer.from(this.blob(d.ir as string)).toString('utf8') } : {}),
     };
   }
 
@@ -213,7 +226,7 @@ export class HistoryStore {
 
   private dropUnusedBlobs(): void {
     this.db.exec(`DELETE FROM blobs WHERE hash NOT IN (
-      SELECT png FROM designs UNION SELECT render FROM versions UNION SELECT diff FROM versions UNION SELECT blob FROM files)`);
+      SELECT png FROM designs UNION SELECT ir FROM designs WHERE ir IS NOT NULL UNION SELECT render FROM versions UNION SELECT diff FROM versions UNION SELECT blob FROM files)`);
   }
 
   private migrate(): void {
@@ -223,7 +236,9 @@ export class HistoryStore {
       throw new Error(`it was written by a newer Loupe (schema ${current}, this one knows ${SCHEMA_VERSION})`);
     }
     this.db.transaction(() => {
-      this.db.exec(SCHEMA);
+      // Schema 1 lacked the designs' IR; a new file gets the whole schema.
+      if (current === 1) this.db.exec('ALTER TABLE designs ADD COLUMN ir TEXT REFERENCES blobs(hash)');
+      else this.db.exec(SCHEMA);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   }

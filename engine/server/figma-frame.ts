@@ -9,6 +9,7 @@ import { figmaToDesign, parseVariables } from '../figma/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
 import type { Design } from '../ir/index.ts';
+import { parseDesign } from '../ir/validate.ts';
 import { FIGMA_THINK_REFUSED, atWidth } from '../pipeline/figma-input.ts';
 import { parseMessage, type ConvertRequestParsed } from './validate.ts';
 
@@ -29,6 +30,14 @@ export async function parseFigmaFrame(body: unknown): Promise<FigmaFrameJob> {
   const { design, warnings } = figmaToDesign(JSON.stringify(frame.document), { name: frame.name, variables });
   const picture = await decodeDesignImage(Buffer.from(frame.png, 'base64'), `${frame.name}.png`);
   return { name: frame.name, stack: frame.stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings };
+}
+
+/** A Figma design of the history converted again: from its IR, scored against its picture. */
+export async function storedFigmaJob(stored: { name: string; png: Uint8Array; ir: string }, stack: Stack, mode: 'fast' | 'think'): Promise<FigmaFrameJob> {
+  if (mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${stored.name}: ${FIGMA_THINK_REFUSED} Choose fast mode in the toolbar.`);
+  const design = parseDesign(JSON.parse(stored.ir));
+  const picture = await decodeDesignImage(Buffer.from(stored.png), `${stored.name}.png`);
+  return { name: stored.name, stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings: [] };
 }
 
 /** A Figma JSON file (what `loupe convert frame.json` takes) sent through the app's `convert`. */

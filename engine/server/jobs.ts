@@ -95,7 +95,10 @@ export class JobQueue {
       };
       const versionId = designId
         ? this.history.addVersion(designId, version)
-        : this.history.addDesign({ name: request.name, width, height, png: conversion.designPng, textBlocks: conversion.textBlocks }, version).versionId;
+        : this.history.addDesign(
+            { name: request.name, width, height, png: conversion.designPng, textBlocks: conversion.textBlocks, ...('design' in request ? { ir: JSON.stringify(request.design) } : {}) },
+            version,
+          ).versionId;
       this.emit({ type: 'done', jobId, result: await versionView(this.history, this.artifacts, versionId) });
     } catch (error) {
       const code = isLoupeError(error) ? error.code : 'INTERNAL';

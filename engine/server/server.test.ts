@@ -135,7 +135,7 @@ test('a corrupt design fails its job with a clear message; a cancelled one never
   assert.ok(!events.some((e) => e.jobId === second.json.jobId && e.type === 'progress'), 'the cancelled job did no work');
 });
 
-test('a Figma JSON file is converted from its exact values and kept in the history; converted again, from its picture', async () => {
+test('a Figma JSON file is converted from its exact values and kept in the history; converted again, from the same values', async () => {
   const { status, json } = await post('api/convert', { name: 'grida-vector-frame.json', data: figmaFrame, stack: 'html-css' });
   assert.equal(status, 200, JSON.stringify(json));
   const end = await ended(String(json.jobId));
@@ -152,9 +152,17 @@ test('a Figma JSON file is converted from its exact values and kept in the histo
   assert.equal(design.name, 'grida-vector-frame.json');
   assert.deepEqual([design.width, design.height], [result.design.width, result.design.height]);
 
-  // The JSON is not kept: converting the design again perceives its picture, as for the Figma plugin's frames.
+  // The IR is kept with the design: converting it again starts from the exact values, not the picture.
   const again = await post('api/regenerate', { designId: result.designId, stack: 'html-tailwind' });
-  assert.equal((await ended(String(again.json.jobId))).type, 'done');
+  const second = await ended(String(again.json.jobId));
+  assert.equal(second.type, 'done', JSON.stringify(second));
+  assert.ok(!events.some((e) => e.jobId === again.json.jobId && e.type === 'progress' && e.stage === 'perceive'), 'converted again without perceiving');
+  const secondResult = (second as Extract<JobEvent, { type: 'done' }>).result;
+  assert.equal(secondResult.designId, result.designId);
+  assert.ok(secondResult.scores.ssim > 0.99, `ssim ${secondResult.scores.ssim}`);
+  const thinking = await post('api/regenerate', { designId: result.designId, stack: 'html-css', mode: 'think' });
+  assert.equal(thinking.status, 400);
+  assert.match(String(thinking.json.message), /Choose fast mode/);
 });
 
 test('a broken or non-Figma JSON file, or one asked for in think mode, is refused at once with what to do', async () => {

@@ -10,7 +10,7 @@ import { isFigmaFile } from '../pipeline/figma-input.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore, type Artifact } from './artifacts.ts';
 import { editedCode, renderAndScore } from './edits.ts';
-import { parseFigmaFile } from './figma-frame.ts';
+import { parseFigmaFile, storedFigmaJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { parseConvertRequest, parseMessage } from './validate.ts';
@@ -38,7 +38,9 @@ export class EngineService {
     regenerate: async (body) => {
       const { designId, stack, mode } = parseMessage(RegenerateRequest, body, 'regenerate');
       const design = this.history.design(designId);
-      return { jobId: this.jobs.submit({ name: design.name, data: Buffer.from(design.png), stack, mode }, designId) };
+      // A design with exact values (Figma) is converted again from them; a picture is perceived again.
+      const request = design.ir !== undefined ? await storedFigmaJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode };
+      return { jobId: this.jobs.submit(request, designId) };
     },
     cancel: async (body) => {
       this.jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
