@@ -22,6 +22,11 @@ export function registerServe(program: Command, context: CliContext): void {
       const historyPath = historyFile(opts.data ?? defaultDataDir());
       const server = await startServer({ pool: context.pool(), appDir, port: opts.port, historyPath });
       process.stdout.write(`Loupe is running at ${server.url} (Ctrl-C to stop); history in ${historyPath}\n`);
+      process.stdout.write(
+        server.figmaBridge
+          ? `Figma plugin bridge at ${server.figmaBridge.url}: pair the plugin with the code in the app's Figma panel\n`
+          : 'Figma plugin bridge not running (its port is taken, see the Figma panel): the plugin cannot send frames\n',
+      );
       await new Promise<void>((done) => context.signal.addEventListener('abort', () => done(), { once: true }));
       await server.close();
     });
