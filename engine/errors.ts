@@ -18,6 +18,9 @@ export type UserErrorCode =
   | 'RATE_LIMITED'
   | 'SERVER_UNAVAILABLE'
   | 'SERVER_RESPONSE_INVALID'
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_CORRUPT'
+  | 'MODEL_UNSUPPORTED'
   | 'CANCELLED';
 
 export class LoupeError extends Error {
