@@ -1,0 +1,118 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SafetensorsFile, SafetensorsWriter, bf16ToF32, f32ToBf16, writeSafetensors } from './safetensors.ts';
+import { isLoupeError } from '../errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'loupe-safetensors-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A file with any header at all, for the corruption cases. */
+function rawFile(name: string, header: unknown, data: Uint8Array, headerLength?: bigint): string {
+  const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(headerLength ?? BigInt(json.length));
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.concat([length, json, data]));
+  return path;
+}
+
+function rejects(path: string, code: string, ...fragments: string[]) {
+  assert.throws(
+    () => SafetensorsFile.open(path),
+    (e) => isLoupeError(e) && e.code === code && fragments.every((f) => e.message.includes(f)),
+  );
+}
+
+test('tensors of every dtype round-trip, each read on its own', () => {
+  const f32 = Float32Array.from([1.5, -2.25, 3e-8, 0]);
+  const halves = new Uint16Array([0x3c00, 0xc000, 0x0001, 0x7bff]); // 1, -2, the smallest subnormal, 65504
+  const bf16 = f32ToBf16(Float32Array.from([1, -0.5, 3.140625, -1.5 * 2 ** 100]));
+  const u8 = Uint8Array.from([0, 7, 255]);
+  const i32 = Int32Array.from([-1, 2 ** 31 - 1]);
+  const path = join(dir, 'all.safetensors');
+  const size = writeSafetensors(path, [
+    { name: 'a.f32', dtype: 'F32', shape: [2, 2], data: f32 },
+    { name: 'b.f16', dtype: 'F16', shape: [4], data: halves },
+    { name: 'c.bf16', dtype: 'BF16', shape: [1, 4], data: bf16 },
+    { name: 'd.u8', dtype: 'U8', shape: [3], data: u8 },
+    { name: 'e.i32', dtype: 'I32', shape: [2], data: i32 },
+  ], { format: 'pt' });
+  assert.equal(size, readFileSync(path).length);
+  const file = SafetensorsFile.open(path);
+  assert.equal(file.dataStart % 8, 0);
+  assert.deepEqual(file.metadata, { format: 'pt' });
+  assert.deepEqual(file.entry('a.f32').shape, [2, 2]);
+  assert.deepEqual(file.readFloat32('c.bf16'), bf16ToF32(bf16));
+  assert.deepEqual([...file.readFloat32('c.bf16')], [1, -0.5, 3.140625, -1.5 * 2 ** 100]);
+  assert.deepEqual([...file.readFloat32('b.f16')], [1, -2, 2 ** -24, 65504]);
+  assert.deepEqual(file.readFloat32('a.f32'), f32);
+  assert.deepEqual(file.readBytes('d.u8'), u8);
+  assert.deepEqual(new Int32Array(file.readBytes('e.i32').buffer), i32);
+  assert.throws(() => file.readFloat32('d.u8'), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('d.u8'));
+  assert.throws(() => file.readBytes('nope'), (e) => isLoupeError(e) && e.code === 'MODEL_CORRUPT' && e.message.includes('nope'));
+  file.close();
+});
+
+test('bf16 rounds to nearest even and widens back exactly', () => {
+  const bits = new Uint32Array([0x3f808000, 0x3f818000, 0x3f808001, 0x7fc00001]);
+  assert.deepEqual([...f32ToBf16(new Float32Array(bits.buffer))], [0x3f80, 0x3f82, 0x3f81, 0x7fc0]);
+});
+
+test('the writer streams declared tensors in order and refuses anything else', () => {
+  const path = join(dir, 'stream.safetensors');
+  const w = SafetensorsWriter.create(path, [
+    { name: 'x', dtype: 'F32', shape: [2] },
+    { name: 'y', dtype: 'U8', shape: [3] },
+  ]);
+  assert.throws(() => w.write('y', new Uint8Array(3)), /x comes next/);
+  assert.throws(() => w.write('x', new Uint8Array(4)), /needs 8/);
+  w.write('x', new Uint8Array(new Float32Array([1, 2]).buffer));
+  assert.throws(() => w.close(), /y was never written/);
+  w.write('y', Uint8Array.from([1, 2, 3]));
+  w.close();
+  assert.deepEqual([...SafetensorsFile.open(path).readBytes('y')], [1, 2, 3]);
+});
+
+const entry = (dtype: string, shape: number[], offsets: number[]) => ({ dtype, shape, data_offsets: offsets });
+
+test('a missing file is MODEL_NOT_FOUND', () => rejects(join(dir, 'absent.safetensors'), 'MODEL_NOT_FOUND', 'absent.safetensors'));
+
+test('a truncated file is named with the tensor that runs past its end', () => {
+  const path = join(dir, 'cut.safetensors');
+  writeSafetensors(path, [
+    { name: 'first', dtype: 'F32', shape: [4], data: new Float32Array(4) },
+    { name: 'last', dtype: 'F32', shape: [4], data: new Float32Array(4) },
+  ]);
+  truncateSync(path, readFileSync(path).length - 3);
+  rejects(path, 'MODEL_CORRUPT', 'cut.safetensors', 'tensor last', 'truncated');
+  truncateSync(path, 5);
+  rejects(path, 'MODEL_CORRUPT', 'cut.safetensors', 'truncated');
+});
+
+test('a header length beyond the file is refused', () =>
+  rejects(rawFile('long.safetensors', { a: entry('U8', [1], [0, 1]) }, new Uint8Array(1), 10_000n), 'MODEL_CORRUPT', 'long.safetensors', 'header length', 'runs past'));
+
+test('a header that is not JSON is refused', () =>
+  rejects(rawFile('json.safetensors', '{"a": {"dtype": "U8",', new Uint8Array(1)), 'MODEL_CORRUPT', 'json.safetensors', 'not valid JSON'));
+
+test('offsets out of range are refused with the tensor', () =>
+  rejects(rawFile('range.safetensors', { a: entry('U8', [4], [4, 8]) }, new Uint8Array(6)), 'MODEL_CORRUPT', 'range.safetensors', 'tensor a', 'ends at byte 8'));
+
+test('overlapping tensors are refused with both names', () =>
+  rejects(
+    rawFile('overlap.safetensors', { a: entry('U8', [4], [0, 4]), b: entry('U8', [4], [2, 6]) }, new Uint8Array(6)),
+    'MODEL_CORRUPT', 'overlap.safetensors', 'tensor b', 'overlaps tensor a',
+  ));
+
+test('a shape that does not fit the byte count is refused', () =>
+  rejects(rawFile('shape.safetensors', { w: entry('F32', [2, 3], [0, 16]) }, new Uint8Array(16)), 'MODEL_CORRUPT', 'tensor w', 'needs 24 bytes', 'give 16'));
+
+test('an unknown dtype is corrupt; a real one Loupe does not decode is readable raw', () => {
+  rejects(rawFile('dtype.safetensors', { w: entry('F17', [1], [0, 4]) }, new Uint8Array(4)), 'MODEL_CORRUPT', 'tensor w', 'unknown dtype "F17"');
+  const file = SafetensorsFile.open(rawFile('fp8.safetensors', { w: entry('F8_E4M3', [2], [0, 2]) }, Uint8Array.from([1, 2])));
+  assert.deepEqual([...file.readBytes('w')], [1, 2]);
+  assert.throws(() => file.readFloat32('w'), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('F8_E4M3'));
+});
