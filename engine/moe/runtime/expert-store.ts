@@ -1,0 +1,125 @@
+// Where each expert runs. Two pools, each with a byte budget and a cache policy: the
+// accelerator (a GPU through CUDA or WebGPU where there is one; on a CPU-only machine a second
+// CPU pool, so placement, eviction and admission are exercised the same way) and the CPU. An
+// expert is built into a session the first time a pool admits it, from the model's stored bytes,
+// and released when the pool evicts it; an expert neither pool admits runs in a session made for
+// that one use. Every pool's sessions compute the same thing, so the tokens do not depend on
+// where the experts ran (on the CPU-as-accelerator pool they are bit for bit the same).
+import { cachePolicy, expertKey, type CachePolicy, type CacheStats, type ExpertKey } from '../expert-cache.ts';
+import type { BuiltGraph } from './graphs.ts';
+import { OrtSession, type Device } from './ort-session.ts';
+
+export interface PoolOptions {
+  device: Device;
+  budgetBytes: number;
+  policy: CachePolicy['name'];
+}
+
+export interface PoolStats extends CacheStats {
+  device: Device;
+  budgetBytes: number;
+  usedBytes: number;
+  /** Experts run here and the time they took, ms. */
+  runs: number;
+  runMs: number;
+}
+
+export interface ExpertSource {
+  /** The expert's model (weights included). */
+  build(layer: number, expert: number): BuiltGraph;
+  /** Weight bytes of the expert, without building it. */
+  bytes(layer: number, expert: number): number;
+}
+
+class Pool {
+  readonly policy: CachePolicy;
+  readonly sessions = new Map<ExpertKey, OrtSession>();
+  runs = 0;
+  runMs = 0;
+
+  constructor(
+    readonly options: PoolOptions,
+    private readonly threads: number,
+  ) {
+    this.policy = cachePolicy(options.policy, options.budgetBytes);
+  }
+
+  session(key: ExpertKey, build: () => Uint8Array): OrtSession {
+    let s = this.sessions.get(key);
+    if (!s) this.sessions.set(key, (s = new OrtSession(build(), { device: this.options.device, threads: this.threads }, `expert ${key}`)));
+    return s;
+  }
+
+  drop(keys: readonly ExpertKey[]): void {
+    for (const k of keys) {
+      this.sessions.get(k)?.release();
+      this.sessions.delete(k);
+    }
+  }
+
+  stats(): PoolStats {
+    return { ...this.policy.stats, device: this.options.device, budgetBytes: this.options.budgetBytes, usedBytes: this.policy.usedBytes, runs: this.runs, runMs: this.runMs };
+  }
+}
+
+export class ExpertStore {
+  private readonly pools: Pool[];
+  /** Runs of experts no pool admitted (built for one use). */
+  private transientRuns = 0;
+  private transientMs = 0;
+
+  /** `pools` in order of preference: the accelerator first, then the CPU. */
+  constructor(
+    private readonly source: ExpertSource,
+    pools: PoolOptions[],
+    threads: number,
+  ) {
+    this.pools = pools.map((p) => new Pool(p, threads));
+  }
+
+  /**
+   * Runs expert `expert` of `layer` through `feed` in the session of the pool that holds it.
+   * `step` holds the experts of the same layer and token(s), which must not evict each other.
+   */
+  run(layer: number, expert: number, step: ReadonlySet<ExpertKey>, feed: (s: OrtSession) => Float32Array): Float32Array {
+    const key = expertKey(layer, expert);
+    const bytes = this.source.bytes(layer, expert);
+    const build = () => this.source.build(layer, expert).model;
+    for (const pool of this.pools) {
+      const { resident, evicted } = pool.policy.use(key, bytes, step);
+      pool.drop(evicted);
+      if (!resident) continue;
+      const t0 = performance.now();
+      const out = feed(pool.session(key, build));
+      pool.runs++;
+      pool.runMs += performance.now() - t0;
+      return out;
+    }
+    const t0 = performance.now();
+    const once = new OrtSession(build(), { device: 'cpu', threads: 1 }, `expert ${key}`);
+    try {
+      return feed(once);
+    } finally {
+      once.release();
+      this.transientRuns++;
+      this.transientMs += performance.now() - t0;
+    }
+  }
+
+  bytesOf(layer: number, expert: number): number {
+    return this.source.bytes(layer, expert);
+  }
+
+  /** Advances the pools' clocks by one token. */
+  tick(): void {
+    for (const p of this.pools) p.policy.tick();
+  }
+
+  stats(): { pools: PoolStats[]; transientRuns: number; transientMs: number } {
+    return { pools: this.pools.map((p) => p.stats()), transientRuns: this.transientRuns, transientMs: this.transientMs };
+  }
+
+  release(): void {
+    for (const p of this.pools) p.drop([...p.sessions.keys()]);
+  }
+}

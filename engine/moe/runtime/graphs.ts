@@ -1,0 +1,229 @@
+// The decoder as onnxruntime graphs, one per unit the runtime places and runs on its own: a
+// layer's attention block (with its norms and, for MoE layers, the router), one expert (or the
+// shared experts, or a dense MLP: the same SwiGLU shape), and the head. Linear weights stored
+// quantised go to MatMulNBits as their stored bytes; others to MatMul as float32.
+//
+// Attention is MLA in its absorbed form: the cache holds, per token, the normalised compressed
+// KV (kv_lora_rank values) and the rotated shared key part (qk_rope_head_dim values), not every
+// head's keys and values. Queries are mapped into the compressed space through kv_b_proj's key
+// half, and the attention output back out through its value half, which gives the same result
+// as expanding the cache and reads an order of magnitude fewer bytes per cached token.
+// RoPE rotates consecutive pairs; DeepSeek's reference de-interleaves first and rotates halves,
+// which permutes query and key alike and leaves every dot product, hence the output, unchanged.
+import type { TextConfig } from '../config.ts';
+import { buildModel, node, type GraphNode, type GraphValue, type Initializer } from '../onnx-graph.ts';
+import type { QuantisedWeight } from '../quant.ts';
+import type { Tensor } from '../tensor.ts';
+
+/** The weights the runtime reads: float32 by name, and the stored quantised form where there is one. */
+export interface RuntimeWeights {
+  get(name: string): Tensor;
+  quantised(name: string): QuantisedWeight | undefined;
+}
+
+/** An ONNX model and the bytes of weights it reads each time it runs. */
+export interface BuiltGraph {
+  model: Uint8Array;
+  weightBytes: number;
+}
+
+export interface GraphOptions {
+  /**
+   * MatMulNBits' accuracy level: 0 computes in float32 (the reference's numbers), 4 quantises
+   * activations to int8 per block (about twice as fast on CPUs with int8 dot products; logits
+   * move by about 1e-2 relative).
+   */
+  accuracyLevel: 0 | 4;
+}
+
+/** A graph under construction: nodes and initializers, with unique names. */
+class Builder {
+  readonly nodes: GraphNode[] = [];
+  readonly initializers: Initializer[] = [];
+  private serial = 0;
+
+  constructor(
+    private readonly weights: RuntimeWeights,
+    private readonly options: GraphOptions,
+  ) {}
+
+  name(base: string): string {
+    return `${base}_${++this.serial}`;
+  }
+
+  op(opType: string, inputs: string[], attributes?: GraphNode['attributes'], domain = ''): string {
+    const out = this.name(opType.toLowerCase());
+    this.nodes.push(node(opType, inputs, [out], attributes, domain));
+    return out;
+  }
+
+  ops(opType: string, inputs: string[], outputs: number, attributes?: GraphNode['attributes']): string[] {
+    const outs = Array.from({ length: outputs }, () => this.name(opType.toLowerCase()));
+    this.nodes.push(node(opType, inputs, outs, attributes));
+    return outs;
+  }
+
+  constant(data: Float32Array, dims: number[]): string {
+    const name = this.name('const');
+    this.initializers.push({ name, type: 'float32', dims, bytes: data });
+    return name;
+  }
+
+  ints(values: number[]): string {
+    const name = this.name('shape');
+    this.initializers.push({ name, type: 'int64', dims: [values.length], bytes: BigInt64Array.from(values, BigInt) });
+    return name;
+  }
+
+  /** x [.., K] · Wᵀ for W [N, K] stored under `weight`. */
+  linear(x: string, weight: string): string {
+    const q = this.weights.quantised(weight);
+    if (q) {
+      const b = this.name('qweight');
+      const s = this.name('scales');
+      const z = this.name('zero_points');
+      const blocks = Math.ceil(q.K / q.blockSize);
+      this.initializers.push(
+        { name: b, type: 'uint8', dims: [q.N, blocks, (q.blockSize * q.bits) / 8], bytes: q.qweight },
+        { name: s, type: 'float32', dims: [q.scales.length], bytes: q.scales },
+        { name: z, type: 'uint8', dims: [q.zeroPoints.length], bytes: q.zeroPoints },
+      );
+      return this.op('MatMulNBits', [x, b, s, z], { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize, accuracy_level: this.options.accuracyLevel }, 'com.microsoft');
+    }
+    return this.linearFloat(x, weight);
+  }
+
+  /** x · Wᵀ in float32 whatever W is stored as: the router's scores decide which experts run. */
+  linearFloat(x: string, weight: string): string {
+    const w = this.weights.get(weight);
+    const [N, K] = w.shape as [number, number];
+    return this.op('MatMul', [x, this.constant(transpose(w.data, N, K), [K, N])]);
+  }
+
+  /** RMSNorm over the last axis, computed in float32 as the reference does. */
+  rmsNorm(x: string, weight: string, eps: number): string {
+    const w = this.weights.get(weight);
+    const meanSquare = this.op('ReduceMean', [this.op('Mul', [x, x]), this.ints([-1])], { keepdims: 1 });
+    const inv = this.op('Reciprocal', [this.op('Sqrt', [this.op('Add', [meanSquare, this.constant(new Float32Array([eps]), [])])])]);
+    return this.op('Mul', [this.op('Mul', [x, inv]), this.constant(w.data, [w.data.length])]);
+  }
+
+  /** Rotates consecutive pairs of the last axis of x [.., M, d] by cos/sin [M, d/2, 1]. */
+  rope(x: string, cos: string, sin: string, leading: number[], d: number): string {
+    const pairs = this.op('Reshape', [x, this.ints([...leading, d / 2, 2])]);
+    const [a, b] = this.ops('Split', [pairs, this.ints([1, 1])], 2, { axis: -1 });
+    const ra = this.op('Sub', [this.op('Mul', [a!, cos]), this.op('Mul', [b!, sin])]);
+    const rb = this.op('Add', [this.op('Mul', [a!, sin]), this.op('Mul', [b!, cos])]);
+    return this.op('Reshape', [this.op('Concat', [ra, rb], { axis: -1 }), this.ints([...leading, d])]);
+  }
+
+  model(inputs: GraphValue[], outputs: Array<GraphValue & { from: string }>): BuiltGraph {
+    const nodes = [...this.nodes, ...outputs.map((o) => node('Identity', [o.from], [o.name]))];
+    const weightBytes = this.initializers.reduce((sum, i) => sum + ('bytes' in i ? i.bytes.byteLength : i.external.length), 0);
+    return { model: buildModel({ nodes, inputs, outputs: outputs.map(({ from: _, ...v }) => v), initializers: this.initializers }), weightBytes };
+  }
+}
+
+function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
+  return out;
+}
+
+const prefix = (layer: number) => `language_model.model.layers.${layer}`;
+
+/** q_a_layernorm and kv_a_layernorm are built with DeepseekV3RMSNorm's default eps, not the config's rms_norm_eps. */
+const LATENT_NORM_EPS = 1e-6;
+
+/**
+ * A layer's attention block. Inputs: h [m, hidden] (the residual stream), cos/sin [m, rope/2, 1]
+ * for the new tokens' positions, past_ckv [p, kv_lora_rank], past_kpe [p, rope], mask [m, p+m]
+ * (0 or -inf). Outputs: h (after the attention residual), y (post-attention norm: the MLP's
+ * input), ckv and kpe of the new tokens (to append to the cache), and router_logits [m, experts]
+ * in MoE layers.
+ */
+export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: number, moe: boolean, options: GraphOptions): BuiltGraph {
+  const g = new Builder(weights, options);
+  const p = prefix(layer);
+  const H = c.num_attention_heads;
+  const dn = c.qk_nope_head_dim;
+  const dr = c.qk_rope_head_dim;
+  const dv = c.v_head_dim;
+  const R = c.kv_lora_rank;
+  const x = g.rmsNorm('h', `${p}.input_layernorm.weight`, c.rms_norm_eps);
+  const q =
+    c.q_lora_rank === null
+      ? g.linear(x, `${p}.self_attn.q_proj.weight`)
+      : g.linear(g.rmsNorm(g.linear(x, `${p}.self_attn.q_a_proj.weight`), `${p}.self_attn.q_a_layernorm.weight`, LATENT_NORM_EPS), `${p}.self_attn.q_b_proj.weight`);
+  const heads = g.op('Transpose', [g.op('Reshape', [q, g.ints([-1, H, dn + dr])])], { perm: [1, 0, 2] });
+  const [qNope, qPe] = g.ops('Split', [heads, g.ints([dn, dr])], 2, { axis: -1 });
+  const qRot = g.rope(qPe!, 'cos', 'sin', [H, -1], dr);
+
+  const kva = g.linear(x, `${p}.self_attn.kv_a_proj_with_mqa.weight`);
+  const [ckvRaw, kpeRaw] = g.ops('Split', [kva, g.ints([R, dr])], 2, { axis: -1 });
+  const ckv = g.rmsNorm(ckvRaw!, `${p}.self_attn.kv_a_layernorm.weight`, LATENT_NORM_EPS);
+  const kpe = g.rope(kpeRaw!, 'cos', 'sin', [-1], dr);
+  const ckvAll = g.op('Concat', ['past_ckv', ckv], { axis: 0 });
+  const kpeAll = g.op('Concat', ['past_kpe', kpe], { axis: 0 });
+
+  // kv_b_proj [H*(dn+dv), R]: per head, dn rows map the compressed KV to keys, dv rows to values.
+  const kvb = weights.get(`${p}.self_attn.kv_b_proj.weight`).data;
+  const uk = new Float32Array(H * dn * R);
+  const uvT = new Float32Array(H * R * dv);
+  for (let h = 0; h < H; h++) {
+    uk.set(kvb.subarray(h * (dn + dv) * R, (h * (dn + dv) + dn) * R), h * dn * R);
+    for (let j = 0; j < dv; j++) for (let r = 0; r < R; r++) uvT[(h * R + r) * dv + j] = kvb[(h * (dn + dv) + dn + j) * R + r]!;
+  }
+  const qAbsorbed = g.op('MatMul', [qNope!, g.constant(uk, [H, dn, R])]);
+  const scores = g.op('Add', [
+    g.op('FusedMatMul', [qAbsorbed, ckvAll], { transB: 1 }, 'com.microsoft'),
+    g.op('FusedMatMul', [qRot, kpeAll], { transB: 1 }, 'com.microsoft'),
+  ]);
+  const scaled = g.op('Add', [g.op('Mul', [scores, g.constant(new Float32Array([1 / Math.sqrt(dn + dr)]), [])]), 'mask']);
+  const probs = g.op('Softmax', [scaled], { axis: -1 });
+  const context = g.op('MatMul', [g.op('MatMul', [probs, ckvAll]), g.constant(uvT, [H, R, dv])]);
+  const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [1, 0, 2] }), g.ints([-1, H * dv])]);
+  const h = g.op('Add', ['h', g.linear(merged, `${p}.self_attn.o_proj.weight`)]);
+  const y = g.rmsNorm(h, `${p}.post_attention_layernorm.weight`, c.rms_norm_eps);
+
+  const outputs: Array<GraphValue & { from: string }> = [
+    { name: 'h_out', type: 'float32', dims: ['m', c.hidden_size], from: h },
+    { name: 'y', type: 'float32', dims: ['m', c.hidden_size], from: y },
+    { name: 'ckv', type: 'float32', dims: ['m', R], from: ckv },
+    { name: 'kpe', type: 'float32', dims: ['m', dr], from: kpe },
+  ];
+  if (moe) outputs.push({ name: 'router_logits', type: 'float32', dims: ['m', c.n_routed_experts], from: g.linearFloat(y, `${p}.mlp.gate.weight`) });
+  return g.model(
+    [
+      { name: 'h', type: 'float32', dims: ['m', c.hidden_size] },
+      { name: 'cos', type: 'float32', dims: ['m', dr / 2, 1] },
+      { name: 'sin', type: 'float32', dims: ['m', dr / 2, 1] },
+      { name: 'past_ckv', type: 'float32', dims: ['p', R] },
+      { name: 'past_kpe', type: 'float32', dims: ['p', dr] },
+      { name: 'mask', type: 'float32', dims: ['m', 't'] },
+    ],
+    outputs,
+  );
+}
+
+/** A SwiGLU MLP: down(silu(gate(x)) * up(x)); one routed expert, the shared experts, or a dense layer's MLP. */
+export function mlpGraph(weights: RuntimeWeights, c: TextConfig, stem: string, options: GraphOptions): BuiltGraph {
+  const g = new Builder(weights, options);
+  const gate = g.linear('x', `${stem}.gate_proj.weight`);
+  const up = g.linear('x', `${stem}.up_proj.weight`);
+  const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
+  return g.model([{ name: 'x', type: 'float32', dims: ['m', c.hidden_size] }], [{ name: 'out', type: 'float32', dims: ['m', c.hidden_size], from: g.linear(act, `${stem}.down_proj.weight`) }]);
+}
+
+/** The final norm and the LM head: h [m, hidden] → logits [m, vocab]. */
+export function headGraph(weights: RuntimeWeights, c: TextConfig, options: GraphOptions): BuiltGraph {
+  const g = new Builder(weights, options);
+  const y = g.rmsNorm('h', 'language_model.model.norm.weight', c.rms_norm_eps);
+  const head = c.tie_word_embeddings ? 'language_model.model.embed_tokens.weight' : 'language_model.lm_head.weight';
+  return g.model([{ name: 'h', type: 'float32', dims: ['m', c.hidden_size] }], [{ name: 'logits', type: 'float32', dims: ['m', c.vocab_size], from: g.linear(y, head) }]);
+}
+
+export const expertStem = (layer: number, expert: number) => `${prefix(layer)}.mlp.experts.${expert}`;
+export const sharedStem = (layer: number) => `${prefix(layer)}.mlp.shared_experts`;
+export const denseStem = (layer: number) => `${prefix(layer)}.mlp`;
+export const routerBias = (layer: number) => `${prefix(layer)}.mlp.gate.e_score_correction_bias`;
