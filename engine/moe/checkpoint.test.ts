@@ -1,0 +1,176 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkpointTensors, openCheckpoint, writeTestCheckpoint } from './checkpoint.ts';
+import { SafetensorsFile, bf16ToF32, writeSafetensors } from './safetensors.ts';
+import { isLoupeError } from '../errors.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'loupe-checkpoint-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+let count = 0;
+const fresh = () => join(root, String(count++));
+
+const corruptWith = (...fragments: string[]) => (e: unknown) =>
+  isLoupeError(e) && e.code === 'MODEL_CORRUPT' && fragments.every((f) => e.message.includes(f));
+
+test('the tiny checkpoint is written in the Kimi-VL layout and reopens with every tensor in shape', async () => {
+  for (const qLoraRank of [null, 32]) {
+    const dir = fresh();
+    const written = await writeTestCheckpoint(dir, { seed: 7, qLoraRank });
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    assert.equal(config.model_type, 'kimi_vl');
+    assert.equal(config.text_config.model_type, 'deepseek_v3');
+    assert.equal(config.vision_config.model_type, 'moonvit');
+    assert.equal(config.media_placeholder_token_id, 1024 - 256 + 21);
+    assert.deepEqual(written.files, ['model.safetensors']);
+
+    const checkpoint = openCheckpoint(dir);
+    const t = checkpoint.config.text_config;
+    assert.equal(t.q_lora_rank, qLoraRank);
+    const L = 'language_model.model.layers';
+    const expected: Record<string, number[]> = {
+      'language_model.model.embed_tokens.weight': [1024, 64],
+      [`${L}.0.mlp.gate_proj.weight`]: [96, 64],
+      [`${L}.0.mlp.down_proj.weight`]: [64, 96],
+      [`${L}.1.self_attn.kv_a_proj_with_mqa.weight`]: [32 + 8, 64],
+      [`${L}.1.self_attn.kv_a_layernorm.weight`]: [32],
+      [`${L}.1.self_attn.kv_b_proj.weight`]: [4 * (16 + 16), 32],
+      [`${L}.1.self_attn.o_proj.weight`]: [64, 4 * 16],
+      [`${L}.1.mlp.gate.weight`]: [8, 64],
+      [`${L}.1.mlp.gate.e_score_correction_bias`]: [8],
+      [`${L}.2.mlp.experts.7.up_proj.weight`]: [32, 64],
+      [`${L}.2.mlp.experts.7.down_proj.weight`]: [64, 32],
+      [`${L}.2.mlp.shared_experts.gate_proj.weight`]: [32, 64],
+      'language_model.model.norm.weight': [64],
+      'language_model.lm_head.weight': [1024, 64],
+      'vision_tower.patch_embed.proj.weight': [32, 3, 14, 14],
+      'vision_tower.patch_embed.pos_emb.weight': [8, 8, 32],
+      'vision_tower.encoder.blocks.1.wqkv.weight': [96, 32],
+      'vision_tower.encoder.blocks.1.wqkv.bias': [96],
+      'vision_tower.encoder.blocks.1.mlp.fc0.weight': [64, 32],
+      'vision_tower.encoder.blocks.1.mlp.fc1.weight': [32, 64],
+      'vision_tower.encoder.blocks.1.norm1.bias': [32],
+      'vision_tower.encoder.final_layernorm.weight': [32],
+      'multi_modal_projector.pre_norm.weight': [32],
+      'multi_modal_projector.linear_1.weight': [128, 128],
+      'multi_modal_projector.linear_2.weight': [64, 128],
+      'multi_modal_projector.linear_2.bias': [64],
+      ...(qLoraRank === null
+        ? { [`${L}.1.self_attn.q_proj.weight`]: [4 * 24, 64] }
+        : { [`${L}.1.self_attn.q_a_proj.weight`]: [32, 64], [`${L}.1.self_attn.q_a_layernorm.weight`]: [32], [`${L}.1.self_attn.q_b_proj.weight`]: [4 * 24, 32] }),
+    };
+    for (const [name, shape] of Object.entries(expected)) assert.deepEqual(checkpoint.get(name).shape, shape, name);
+    assert.equal(checkpoint.has(`${L}.1.self_attn.q_proj.weight`), qLoraRank === null);
+    assert.equal(checkpoint.has(`${L}.0.mlp.gate.weight`), false, 'layer 0 is dense');
+    assert.equal(checkpoint.has(`${L}.2.mlp.experts.8.up_proj.weight`), false);
+
+    // Exactly the tensors of the layout, nothing else, in the dtypes real checkpoints use.
+    const file = SafetensorsFile.open(join(dir, 'model.safetensors'));
+    assert.deepEqual([...file.tensors.keys()].sort(), checkpoint.tensors.map((x) => x.name).sort());
+    for (const entry of file.tensors.values()) assert.equal(entry.dtype, entry.name.endsWith('e_score_correction_bias') ? 'F32' : 'BF16', entry.name);
+    file.close();
+
+    // Values are sane: norms near 1, everything finite, linear weights scaled by their fan-in.
+    const norm = checkpoint.get(`${L}.1.input_layernorm.weight`).data;
+    assert.ok(norm.every((v) => Math.abs(v - 1) < 0.3));
+    const expert = checkpoint.get(`${L}.1.mlp.experts.0.gate_proj.weight`).data;
+    const std = Math.sqrt(expert.reduce((s, v) => s + v * v, 0) / expert.length);
+    assert.ok(std > 0.09 && std < 0.16, `expert weight std ${std}, expected about 1/8`);
+    for (const { name } of checkpoint.tensors) assert.ok(checkpoint.get(name).data.every(Number.isFinite), name);
+    // BF16 values widen exactly: the reader's float32 is the stored bits shifted up.
+    const raw = checkpoint.readBytes(`${L}.2.mlp.experts.3.down_proj.weight`);
+    assert.deepEqual(checkpoint.get(`${L}.2.mlp.experts.3.down_proj.weight`).data, bf16ToF32(new Uint16Array(raw.buffer)));
+    checkpoint.close();
+  }
+});
+
+test('the same seed writes the same bytes; another seed other values', async () => {
+  const [a, b, c] = [fresh(), fresh(), fresh()];
+  await writeTestCheckpoint(a, { seed: 3 });
+  await writeTestCheckpoint(b, { seed: 3 });
+  await writeTestCheckpoint(c, { seed: 4 });
+  const bytes = (dir: string) => readFileSync(join(dir, 'model.safetensors'));
+  assert.ok(bytes(a).equals(bytes(b)));
+  assert.ok(!bytes(a).equals(bytes(c)));
+  assert.equal(bytes(a).length, bytes(c).length);
+});
+
+test('a sharded checkpoint with an index reads the same tensors as a single file', async () => {
+  const [single, sharded] = [fresh(), fresh()];
+  await writeTestCheckpoint(single, { seed: 5 });
+  const written = await writeTestCheckpoint(sharded, { seed: 5, shards: 3 });
+  assert.deepEqual(written.files, ['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors']);
+  const index = JSON.parse(readFileSync(join(sharded, 'model.safetensors.index.json'), 'utf8'));
+  assert.equal(new Set(Object.values(index.weight_map)).size, 3);
+  const [x, y] = [openCheckpoint(single), openCheckpoint(sharded)];
+  for (const { name } of x.tensors) assert.deepEqual(y.get(name), x.get(name), name);
+  x.close();
+  y.close();
+});
+
+test('tokenizer files are copied in and the tokenizer callback writes into the checkpoint', async () => {
+  const elsewhere = fresh();
+  mkdirSync(elsewhere);
+  const source = join(elsewhere, 'tiktoken.model');
+  writeFileSync(source, 'ranks');
+  const dir = fresh();
+  await writeTestCheckpoint(dir, {
+    tokenizerFiles: [source],
+    tokenizer: (into) => writeFileSync(join(into, 'tokenizer_config.json'), '{}'),
+    vocabSize: 300,
+  });
+  assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'model.safetensors', 'tiktoken.model', 'tokenizer_config.json']);
+  assert.equal(openCheckpoint(dir).config.text_config.vocab_size, 300);
+});
+
+test('a missing tensor is MODEL_CORRUPT naming it and its shard', async () => {
+  const dir = fresh();
+  await writeTestCheckpoint(dir, { shards: 2 });
+  const index = JSON.parse(readFileSync(join(dir, 'model.safetensors.index.json'), 'utf8'));
+  const victim = 'language_model.model.layers.2.mlp.experts.5.up_proj.weight';
+  const shard = index.weight_map[victim] as string;
+  const file = SafetensorsFile.open(join(dir, shard));
+  const kept = [...file.tensors.values()].filter((e) => e.name !== victim).map((e) => ({ name: e.name, dtype: e.dtype as 'BF16', shape: e.shape, data: file.readBytes(e.name) }));
+  file.close();
+  writeSafetensors(join(dir, shard), kept);
+  assert.throws(() => openCheckpoint(dir), corruptWith(victim, shard, 'missing'));
+  delete index.weight_map[victim];
+  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify(index));
+  assert.throws(() => openCheckpoint(dir), corruptWith(victim, 'model.safetensors.index.json'));
+});
+
+test('a shape that differs from the config is MODEL_CORRUPT with both shapes', async () => {
+  const dir = fresh();
+  await writeTestCheckpoint(dir, {});
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  config.text_config.moe_intermediate_size = 48;
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  assert.throws(() => openCheckpoint(dir), corruptWith('language_model.model.layers.1.mlp.experts.0.gate_proj.weight', 'model.safetensors', '[32, 64]', '[48, 64]'));
+});
+
+test('a missing directory, config or weights is MODEL_NOT_FOUND; a bad config is refused', async () => {
+  const notFound = (e: unknown) => isLoupeError(e) && e.code === 'MODEL_NOT_FOUND';
+  assert.throws(() => openCheckpoint(join(root, 'nowhere')), notFound);
+  const dir = fresh();
+  await writeTestCheckpoint(dir, {});
+  rmSync(join(dir, 'model.safetensors'));
+  assert.throws(() => openCheckpoint(dir), (e) => notFound(e) && (e as Error).message.includes('safetensors'));
+  rmSync(join(dir, 'config.json'));
+  assert.throws(() => openCheckpoint(dir), (e) => notFound(e) && (e as Error).message.includes('config.json'));
+  writeFileSync(join(dir, 'config.json'), '{"text_config": {"scoring_func": "softmax"}}');
+  assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED');
+  writeFileSync(join(dir, 'config.json'), '{"quantization_config": {"quant_method": "fp8"}, "text_config": {}}');
+  assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('already quantised (fp8)'));
+});
+
+test('the tensor list follows the config: tied embeddings drop lm_head, text-only drops the vision tower', async () => {
+  const dir = fresh();
+  const { config } = await writeTestCheckpoint(dir, { vision: false, configOverrides: { text_config: { tie_word_embeddings: true, first_k_dense_replace: 0 } } });
+  const names = checkpointTensors(config).map((t) => t.name);
+  assert.ok(!names.includes('language_model.lm_head.weight'));
+  assert.ok(!names.some((n) => n.startsWith('vision_tower.') || n.startsWith('multi_modal_projector.')));
+  assert.ok(names.includes('language_model.model.layers.0.mlp.gate.weight'));
+  assert.equal(openCheckpoint(dir).tensors.length, names.length);
+});

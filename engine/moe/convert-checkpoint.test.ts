@@ -1,0 +1,147 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCheckpoint, writeTestCheckpoint } from './checkpoint.ts';
+import { benchConfigJson, convertCheckpoint, writeBenchPackage } from './convert-checkpoint.ts';
+import { isQuantisedInPackage, openPackage, planPackage, type PackageProgress } from './package.ts';
+import { parseModelConfig } from './config.ts';
+import { quantLayout, quantise } from './quant.ts';
+import { isLoupeError } from '../errors.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'loupe-convert-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+const hf = join(root, 'hf');
+
+test.before(async () => {
+  await writeTestCheckpoint(hf, {
+    seed: 11,
+    qLoraRank: 32,
+    shards: 2,
+    tokenizer: (dir) => {
+      writeFileSync(join(dir, 'tiktoken.model'), 'IQ== 0\n');
+      writeFileSync(join(dir, 'tokenizer_config.json'), '{}\n');
+    },
+  });
+});
+
+test('unquantised, the package holds the checkpoint bit for bit, one file per layer', async () => {
+  const out = join(root, 'none');
+  const events: PackageProgress[] = [];
+  const written = await convertCheckpoint(hf, out, { quant: 'none', tokenizer: { specialTokens: { '<|media_pad|>': 789 } }, onProgress: (p) => events.push(p) });
+  assert.deepEqual(readdirSync(join(out, 'weights')).sort(), ['embed.safetensors', 'head.safetensors', 'layer-000.safetensors', 'layer-001.safetensors', 'layer-002.safetensors', 'vision.safetensors']);
+  assert.deepEqual(readdirSync(join(out, 'tokenizer')).sort(), ['tiktoken.model', 'tokenizer_config.json']);
+  assert.ok(events.length > 0 && events.at(-1)!.fraction === 1);
+  assert.ok(events.every((e, i) => i === 0 || e.bytesWritten >= events[i - 1]!.bytesWritten));
+
+  const checkpoint = openCheckpoint(hf);
+  const pkg = openPackage(out);
+  assert.equal(pkg.manifest.quantisation.bits, null);
+  assert.deepEqual(pkg.manifest.tokenizer, { files: ['tokenizer/tiktoken.model', 'tokenizer/tokenizer_config.json'], specialTokens: { '<|media_pad|>': 789 } });
+  assert.equal(written.tensors, checkpoint.tensors.length);
+  assert.deepEqual(pkg.names(), checkpoint.tensors.map((t) => t.name));
+  for (const { name } of checkpoint.tensors) {
+    assert.equal(pkg.storage(name), checkpoint.entry(name).dtype, name);
+    assert.deepEqual(pkg.get(name), checkpoint.get(name), name);
+  }
+  assert.equal(pkg.raw('language_model.model.norm.weight').dtype, 'BF16');
+  assert.equal(pkg.manifest.tensors['language_model.model.layers.1.mlp.experts.5.up_proj.weight']!.file, 'weights/layer-001.safetensors');
+  pkg.close();
+  checkpoint.close();
+});
+
+for (const quant of ['int8', 'int4'] as const) {
+  test(`${quant}: the decoder's projections are quantised within half a step, the rest exact`, async () => {
+    const out = join(root, quant);
+    await convertCheckpoint(hf, out, { quant });
+    const checkpoint = openCheckpoint(hf);
+    const pkg = openPackage(out);
+    let quantised = 0;
+    for (const { name, shape } of checkpoint.tensors) {
+      const original = checkpoint.get(name).data;
+      if (!isQuantisedInPackage(name, shape)) {
+        assert.deepEqual(pkg.get(name).data, original, name);
+        continue;
+      }
+      quantised++;
+      assert.equal(pkg.storage(name), quant);
+      const q = pkg.quantised(name);
+      assert.deepEqual(q, quantise(original, shape[0]!, shape[1]!, quant === 'int4' ? 4 : 8, 32), name);
+      const back = pkg.get(name).data;
+      const { blocksPerRow } = quantLayout(q.N, q.K, q.bits, q.blockSize);
+      for (let i = 0; i < back.length; i++) {
+        const scale = q.scales[Math.floor(i / q.K) * blocksPerRow + Math.floor((i % q.K) / q.blockSize)]!;
+        assert.ok(Math.abs(back[i]! - original[i]!) <= scale / 2 + 1e-6 * Math.abs(original[i]!), `${name}[${i}]`);
+      }
+    }
+    // Attention (q_a, q_b, kv_a, kv_b, o) ×3, the dense MLP (3), 2 MoE layers × (8 experts + shared) × 3, lm_head.
+    assert.equal(quantised, 5 * 3 + 3 + 2 * 9 * 3 + 1);
+    assert.ok(!pkg.isQuantised('language_model.model.layers.1.mlp.gate.weight'), 'the router stays float');
+    assert.ok(!pkg.isQuantised('multi_modal_projector.linear_1.weight'));
+    assert.ok(pkg.stats.bytesRead > 0);
+    pkg.close();
+    checkpoint.close();
+  });
+}
+
+test('a cancelled conversion leaves no package behind', async () => {
+  const out = join(root, 'cancelled');
+  const abort = new AbortController();
+  await assert.rejects(
+    convertCheckpoint(hf, out, {
+      onProgress: (p) => {
+        if (p.fraction > 0.3) abort.abort();
+      },
+      signal: abort.signal,
+    }),
+    (e) => isLoupeError(e) && e.code === 'CANCELLED',
+  );
+  assert.ok(!existsSync(join(out, 'manifest.json')));
+  assert.deepEqual(readdirSync(join(out, 'weights')), []);
+  assert.throws(() => openPackage(out), (e) => isLoupeError(e) && e.code === 'MODEL_NOT_FOUND');
+});
+
+test('converting over an existing package needs overwrite', async () => {
+  const out = join(root, 'twice');
+  await convertCheckpoint(hf, out, { quant: 'int8' });
+  await assert.rejects(convertCheckpoint(hf, out), (e) => isLoupeError(e) && e.code === 'OUTPUT_EXISTS');
+  await convertCheckpoint(hf, out, { quant: 'int4', overwrite: true });
+  assert.equal(openPackage(out).manifest.quantisation.bits, 4);
+});
+
+test('the bench configuration comes to 1–2 GB of int4 weights', () => {
+  const config = parseModelConfig(benchConfigJson(), 'bench');
+  const t = config.text_config;
+  assert.ok(t.num_hidden_layers >= 12 && t.n_routed_experts === 64 && t.num_experts_per_tok === 6 && t.n_shared_experts === 2);
+  let bytes = 0;
+  for (const p of planPackage(config, 4, () => 'BF16')) {
+    const count = p.shape.reduce((a, b) => a * b, 1);
+    if (p.storage === 'int4') {
+      const l = quantLayout(p.shape[0]!, p.shape[1]!, 4, 32);
+      bytes += l.qweightShape.reduce((a, b) => a * b, 1) + 4 * l.scalesLength + l.zeroPointsLength;
+    } else bytes += 2 * count;
+  }
+  assert.ok(bytes > 1e9 && bytes < 2e9, `${(bytes / 1e9).toFixed(2)} GB`);
+});
+
+test('a bench-shaped package written directly opens, with weights of std about 1/√K', async () => {
+  const out = join(root, 'bench');
+  const written = await writeBenchPackage(out, {
+    seed: 2,
+    configOverrides: {
+      text_config: { vocab_size: 512, hidden_size: 128, intermediate_size: 256, moe_intermediate_size: 64, num_hidden_layers: 3, n_routed_experts: 8, num_experts_per_tok: 2, kv_lora_rank: 32, num_attention_heads: 2 },
+      vision_config: { hidden_size: 32, num_attention_heads: 2, intermediate_size: 64, num_hidden_layers: 1, init_pos_emb_height: 4, init_pos_emb_width: 4 },
+    },
+  });
+  const pkg = openPackage(out);
+  assert.equal(pkg.manifest.source?.kind, 'bench-generator');
+  assert.ok(written.bytes > 0);
+  const name = 'language_model.model.layers.2.mlp.experts.7.down_proj.weight';
+  assert.equal(pkg.storage(name), 'int4');
+  const w = pkg.get(name);
+  const std = Math.sqrt(w.data.reduce((s, v) => s + v * v, 0) / w.data.length);
+  assert.ok(Math.abs(std * Math.sqrt(w.shape[1]!) - 1) < 0.25, `std ${std} for K = ${w.shape[1]}`);
+  for (const n of pkg.names()) assert.ok(pkg.get(n).data.every(Number.isFinite), n);
+  pkg.close();
+});

@@ -1,0 +1,167 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { writeTestCheckpoint } from './checkpoint.ts';
+import { convertCheckpoint } from './convert-checkpoint.ts';
+import { openPackage } from './package.ts';
+import { SafetensorsFile } from './safetensors.ts';
+import { quantLayout } from './quant.ts';
+import { buildModel, node } from './onnx-graph.ts';
+import { isLoupeError } from '../errors.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'loupe-package-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+const hf = join(root, 'hf');
+let count = 0;
+
+test.before(() => writeTestCheckpoint(hf, { seed: 21 }));
+
+/** A freshly converted int4 package to damage. */
+async function fresh(): Promise<string> {
+  const out = join(root, `pkg-${count++}`);
+  await convertCheckpoint(hf, out, { quant: 'int4' });
+  return out;
+}
+
+const failsWith = (code: string, ...fragments: string[]) => (e: unknown) =>
+  isLoupeError(e) && e.code === code && fragments.every((f) => e.message.includes(f));
+
+function flipByte(path: string, position: number) {
+  const fd = openSync(path, 'r+');
+  const byte = Buffer.alloc(1);
+  readSync(fd, byte, 0, 1, position);
+  byte[0] ^= 0x5a;
+  writeSync(fd, byte, 0, 1, position);
+  closeSync(fd);
+}
+
+const editManifest = (dir: string, edit: (m: Record<string, any>) => void) => {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  edit(manifest);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+};
+
+const EXPERT = 'language_model.model.layers.2.mlp.experts.6.gate_proj.weight';
+const LAYER_FILE = 'weights/layer-002.safetensors';
+
+test('a damaged byte in one expert is MODEL_CORRUPT naming it when, and only when, it is read', async () => {
+  const dir = await fresh();
+  const path = join(dir, LAYER_FILE);
+  const file = SafetensorsFile.open(path);
+  const { begin, end } = file.entry(`${EXPERT}.qweight`);
+  flipByte(path, file.dataStart + Math.floor((begin + end) / 2));
+  file.close();
+
+  const pkg = openPackage(dir);
+  // Everything else in the same file still loads.
+  for (const name of pkg.names()) if (name !== EXPERT) pkg.get(name);
+  assert.throws(() => pkg.get(EXPERT), failsWith('MODEL_CORRUPT', EXPERT, LAYER_FILE, 'checksum', 'Convert the model again'));
+  assert.throws(() => pkg.quantised(EXPERT), failsWith('MODEL_CORRUPT', `${EXPERT}.qweight`));
+  pkg.close();
+
+  // Checking only first reads: a tensor damaged after its first read goes unnoticed, by choice.
+  const once = openPackage(await fresh(), { verify: 'first-read' });
+  once.get(EXPERT);
+  const other = join(once.dir, LAYER_FILE);
+  const f = SafetensorsFile.open(other);
+  flipByte(other, f.dataStart + f.entry(`${EXPERT}.scales`).begin);
+  f.close();
+  once.get(EXPERT);
+  once.close();
+});
+
+test('a missing weights file is named when the package is opened', async () => {
+  const dir = await fresh();
+  rmSync(join(dir, LAYER_FILE));
+  assert.throws(() => openPackage(dir), failsWith('MODEL_CORRUPT', LAYER_FILE, 'missing'));
+});
+
+test('a truncated weights file is named when the package is opened', async () => {
+  const dir = await fresh();
+  const path = join(dir, 'weights/vision.safetensors');
+  truncateSync(path, readFileSync(path).length - 100);
+  assert.throws(() => openPackage(dir), failsWith('MODEL_CORRUPT', 'vision.safetensors', 'truncated'));
+});
+
+test('a header that disagrees with the manifest is caught on the file’s first use', async () => {
+  const dir = await fresh();
+  const path = join(dir, LAYER_FILE);
+  // Same length, another dtype: sizes still match, so only the header check can see it.
+  const bytes = readFileSync(path);
+  const at = bytes.indexOf(`"${EXPERT}.zero_points":{"dtype":"U8"`);
+  assert.ok(at > 0);
+  bytes.write(`"${EXPERT}.zero_points":{"dtype":"I8"`, at);
+  writeFileSync(path, bytes);
+  const pkg = openPackage(dir);
+  pkg.get('language_model.model.layers.1.mlp.experts.6.gate_proj.weight');
+  assert.throws(() => pkg.get('language_model.model.layers.2.input_layernorm.weight'), failsWith('MODEL_CORRUPT', LAYER_FILE, `${EXPERT}.zero_points`, 'I8'));
+});
+
+test('a manifest of another version or format, or broken, is refused clearly', async () => {
+  const dir = await fresh();
+  editManifest(dir, (m) => (m.version = 2));
+  assert.throws(() => openPackage(dir), failsWith('MODEL_UNSUPPORTED', 'version 2', 'reads version 1', 'Update Loupe'));
+  editManifest(dir, (m) => {
+    m.version = 1;
+    m.format = 'gguf';
+  });
+  assert.throws(() => openPackage(dir), failsWith('MODEL_UNSUPPORTED', '"gguf"', 'not a Loupe model package'));
+  editManifest(dir, (m) => {
+    m.format = 'loupe-moe';
+    m.tensors[EXPERT].sha256.qweight = 'not a checksum';
+  });
+  assert.throws(() => openPackage(dir), failsWith('MODEL_CORRUPT', 'manifest.json', EXPERT));
+  editManifest(dir, (m) => {
+    m.tensors[EXPERT].sha256.qweight = '0'.repeat(64);
+    m.tensors[EXPERT].file = '../../elsewhere.safetensors';
+  });
+  assert.throws(() => openPackage(dir), failsWith('MODEL_CORRUPT', 'manifest.json'));
+  writeFileSync(join(dir, 'manifest.json'), '{"format": "loupe-moe",');
+  assert.throws(() => openPackage(dir), failsWith('MODEL_CORRUPT', 'not valid JSON'));
+});
+
+test('a manifest whose tensors do not fit its config, or an unsupported config, is refused', async () => {
+  const dir = await fresh();
+  editManifest(dir, (m) => delete m.tensors[EXPERT]);
+  assert.throws(() => openPackage(dir), failsWith('MODEL_CORRUPT', EXPERT, 'missing'));
+  editManifest(dir, (m) => (m.config.text_config.scoring_func = 'softmax'));
+  assert.throws(() => openPackage(dir), failsWith('MODEL_UNSUPPORTED', 'scoring_func'));
+});
+
+test('no directory or no manifest is MODEL_NOT_FOUND saying what to run', async () => {
+  assert.throws(() => openPackage(join(root, 'absent')), failsWith('MODEL_NOT_FOUND', 'loupe models convert'));
+  const dir = await fresh();
+  rmSync(join(dir, 'manifest.json'));
+  assert.throws(() => openPackage(dir), failsWith('MODEL_NOT_FOUND', 'no manifest.json', 'loupe models convert'));
+});
+
+test("an expert's stored parts run as MatMulNBits unchanged and agree with get()", async () => {
+  const pkg = openPackage(await fresh());
+  const q = pkg.quantised(EXPERT);
+  const layout = quantLayout(q.N, q.K, q.bits, q.blockSize);
+  const session = await ort.InferenceSession.create(
+    buildModel({
+      nodes: [node('MatMulNBits', ['x', 'B', 'scales', 'zp'], ['y'], { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize }, 'com.microsoft')],
+      inputs: [{ name: 'x', type: 'float32', dims: [1, q.K] }],
+      outputs: [{ name: 'y', type: 'float32', dims: [1, q.N] }],
+      initializers: [
+        { name: 'B', type: 'uint8', dims: layout.qweightShape, bytes: q.qweight },
+        { name: 'scales', type: 'float32', dims: [layout.scalesLength], bytes: q.scales },
+        { name: 'zp', type: 'uint8', dims: [layout.zeroPointsLength], bytes: q.zeroPoints },
+      ],
+    }),
+    { intraOpNumThreads: 1 },
+  );
+  const x = Float32Array.from({ length: q.K }, (_, i) => Math.sin(i));
+  const y = (await session.run({ x: new ort.Tensor('float32', x, [1, q.K]) })).y!.data as Float32Array;
+  await session.release();
+  const W = pkg.get(EXPERT).data;
+  for (let n = 0; n < q.N; n++) {
+    let expected = 0;
+    for (let k = 0; k < q.K; k++) expected += W[n * q.K + k]! * x[k]!;
+    assert.ok(Math.abs(y[n]! - expected) < 1e-4, `y[${n}] = ${y[n]}, expected ${expected}`);
+  }
+});

@@ -1,0 +1,509 @@
+// The Loupe model package: a directory with manifest.json (format, version, the model's
+// config.json, quantisation, tokenizer, every file with its size, every stored tensor with its
+// sha256) and the weights in safetensors files cut so that one expert's tensors are read alone
+// (one file per decoder layer). Quantised weights are stored in onnxruntime's MatMulNBits
+// layout, so the runtime builds its initializers from the bytes as they are.
+//
+// Opening checks the manifest and the files' sizes at once, each weights file's header on its
+// first use, and each tensor's checksum when its bytes are read: a damaged expert is reported,
+// by name, exactly when it is loaded, without reading the whole model up front.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import { LoupeError } from '../errors.ts';
+import { checkpointTensors } from './checkpoint.ts';
+import { parseModelConfig, type ModelConfig } from './config.ts';
+import { dequantise, quantLayout, quantise, type QuantBits, type QuantisedWeight } from './quant.ts';
+import { SafetensorsFile, SafetensorsWriter, decodeFloat32, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
+import type { Tensor, WeightSource } from './tensor.ts';
+
+export const PACKAGE_FORMAT = 'loupe-moe';
+export const PACKAGE_VERSION = 1;
+const MANIFEST = 'manifest.json';
+
+export type FloatDtype = 'F32' | 'F16' | 'BF16';
+/** How a tensor is stored: as floats in its checkpoint dtype, or block-quantised. */
+export type TensorStorage = FloatDtype | 'int4' | 'int8';
+
+/**
+ * The weights quantised when a package is quantised: every 2-D projection of the decoder
+ * layers (attention, dense MLP, routed and shared experts) and the LM head; they are what the
+ * runtime runs as MatMulNBits and nearly all of the bytes. Kept as floats: the embedding (a
+ * lookup), norms, the router (its scores pick the experts; small) and the vision tower and
+ * projector (small, and the image features feed every later token).
+ */
+export const isQuantisedInPackage = (name: string, shape: readonly number[]) =>
+  shape.length === 2 && /^language_model\.(model\.layers\.\d+\..*_proj(_with_mqa)?\.weight|lm_head\.weight)$/.test(name);
+
+/** The weights file a tensor lives in: one per decoder layer, so a layer's experts are read from one file. */
+export function packageFileOf(name: string): string {
+  const layer = /^language_model\.model\.layers\.(\d+)\./.exec(name);
+  if (layer) return `weights/layer-${layer[1]!.padStart(3, '0')}.safetensors`;
+  if (name === 'language_model.model.embed_tokens.weight') return 'weights/embed.safetensors';
+  if (name.startsWith('language_model.')) return 'weights/head.safetensors';
+  if (name.startsWith('vision_tower.') || name.startsWith('multi_modal_projector.')) return 'weights/vision.safetensors';
+  return 'weights/other.safetensors';
+}
+
+const SUFFIXES = { qweight: '.qweight', scales: '.scales', zero_points: '.zero_points' } as const;
+type Part = 'data' | keyof typeof SUFFIXES;
+
+/** The stored tensors behind one logical tensor: itself, or its three MatMulNBits parts. */
+function storedParts(name: string, shape: readonly number[], storage: TensorStorage, blockSize: number): (TensorSpec & { part: Part })[] {
+  if (storage !== 'int4' && storage !== 'int8') return [{ part: 'data', name, dtype: storage, shape }];
+  const layout = quantLayout(shape[0]!, shape[1]!, storage === 'int4' ? 4 : 8, blockSize);
+  return [
+    { part: 'qweight', name: name + SUFFIXES.qweight, dtype: 'U8', shape: layout.qweightShape },
+    { part: 'scales', name: name + SUFFIXES.scales, dtype: 'F32', shape: [layout.scalesLength] },
+    { part: 'zero_points', name: name + SUFFIXES.zero_points, dtype: 'U8', shape: [layout.zeroPointsLength] },
+  ];
+}
+
+// Paths inside the package only: a manifest must not point a reader elsewhere.
+const packagePath = z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/).refine((p) => !p.split('/').includes('..'), 'leaves the package');
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const PackageManifest = z.object({
+  format: z.literal(PACKAGE_FORMAT),
+  version: z.literal(PACKAGE_VERSION),
+  /** The model's Hugging Face config.json (text_config, vision_config, …) as converted. */
+  config: z.record(z.string(), z.unknown()),
+  quantisation: z.object({
+    /** null: nothing is quantised. */
+    bits: z.union([z.literal(4), z.literal(8)]).nullable(),
+    blockSize: z.number().int().positive(),
+    /** (q - zero_point) · scale per block, in com.microsoft MatMulNBits layout. */
+    scheme: z.literal('matmulnbits-asymmetric'),
+  }),
+  tokenizer: z
+    .object({
+      /** Paths inside the package. */
+      files: z.array(packagePath),
+      specialTokens: z.record(z.string(), z.number().int().nonnegative()).optional(),
+      chatTemplate: z.string().optional(),
+    })
+    .optional(),
+  /** Where the weights came from (a checkpoint directory's name, a generator and its seed). */
+  source: z.record(z.string(), z.unknown()).optional(),
+  files: z.record(packagePath, z.object({ bytes: z.number().int().nonnegative(), sha256: sha256.optional() })),
+  tensors: z.record(
+    z.string(),
+    z.object({
+      file: packagePath,
+      shape: z.array(z.number().int().nonnegative()),
+      storage: z.enum(['F32', 'F16', 'BF16', 'int4', 'int8']),
+      /** By stored part: `data` for floats; `qweight`, `scales`, `zero_points` for quantised weights. */
+      sha256: z.record(z.string(), sha256),
+    }),
+  ),
+});
+export type PackageManifest = z.infer<typeof PackageManifest>;
+
+const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const asBytes = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+const cancelled = () => new LoupeError('CANCELLED', 'Writing the model package was cancelled.');
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export interface PackageTensor {
+  name: string;
+  shape: number[];
+  file: string;
+  storage: TensorStorage;
+}
+
+/** What a loader hands over for one tensor: its stored bytes (floats in the planned dtype), float32 values, or a weight already quantised. */
+export type TensorData = Uint8Array | Float32Array | QuantisedWeight;
+
+export interface PackageProgress {
+  /** 0..1 of the bytes to write. */
+  fraction: number;
+  tensor: string;
+  bytesWritten: number;
+}
+
+export interface WritePackageOptions {
+  /** The model's Hugging Face config.json. */
+  config: Record<string, unknown>;
+  /** Bits of the quantised weights (see isQuantisedInPackage); null: none quantised. */
+  bits: QuantBits | null;
+  blockSize?: number;
+  /** The float dtype each unquantised tensor is stored in (a checkpoint's own keeps it exact). */
+  floatDtype: (name: string) => FloatDtype;
+  tokenizer?: { files: readonly string[]; specialTokens?: Record<string, number>; chatTemplate?: string };
+  source?: Record<string, unknown>;
+  /** Replace a package already in the directory. */
+  overwrite?: boolean;
+  onProgress?: (progress: PackageProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface WrittenPackage {
+  dir: string;
+  /** Every file of the package, manifest included. */
+  bytes: number;
+  tensors: number;
+  files: number;
+  manifest: PackageManifest;
+}
+
+/** Which tensors a package of this config holds, where and how each is stored. */
+export function planPackage(config: ModelConfig, bits: QuantBits | null, floatDtype: (name: string) => FloatDtype): PackageTensor[] {
+  return checkpointTensors(config).map(({ name, shape }) => ({
+    name,
+    shape,
+    file: packageFileOf(name),
+    storage: bits !== null && isQuantisedInPackage(name, shape) ? (bits === 4 ? 'int4' : 'int8') : floatDtype(name),
+  }));
+}
+
+/**
+ * Writes a package tensor by tensor: `load` is asked for each tensor once, in file order, and
+ * its bytes go to disk before the next is asked for. manifest.json is written last, so a
+ * package whose writing failed or was cancelled never opens.
+ */
+export async function writePackage(dir: string, options: WritePackageOptions, load: (tensor: PackageTensor) => TensorData | Promise<TensorData>): Promise<WrittenPackage> {
+  const blockSize = options.blockSize ?? 32;
+  const config = parseModelConfig(options.config, 'the model configuration');
+  if (options.bits !== null) quantLayout(1, 1, options.bits, blockSize); // refuses bad bits or block sizes before any writing
+  for (const file of options.tokenizer?.files ?? []) {
+    if (!existsSync(file)) throw new LoupeError('INPUT_NOT_FOUND', `${file}: no such tokenizer file.`);
+  }
+  prepareDirectory(dir, options.overwrite ?? false);
+
+  const plan = planPackage(config, options.bits, options.floatDtype);
+  const byFile = new Map<string, PackageTensor[]>();
+  for (const t of plan) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  const partsOf = (t: PackageTensor) => storedParts(t.name, t.shape, t.storage, blockSize);
+  const totalBytes = plan.reduce((sum, t) => sum + partsOf(t).reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1) * BYTES[p.dtype], 0), 0);
+
+  const written: string[] = [];
+  const files: PackageManifest['files'] = {};
+  const tensors: PackageManifest['tensors'] = {};
+  let bytesWritten = 0;
+  let lastYield = performance.now();
+  let writer: SafetensorsWriter | null = null;
+  try {
+    for (const [file, group] of byFile) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writer = SafetensorsWriter.create(join(dir, file), group.flatMap(partsOf), { format: 'loupe-moe' });
+      written.push(file);
+      for (const t of group) {
+        // Let timers, progress and a cancel request through now and then.
+        if (performance.now() - lastYield > 50) {
+          await new Promise((done) => setImmediate(done));
+          lastYield = performance.now();
+        }
+        if (options.signal?.aborted) throw cancelled();
+        const parts = storedBytes(t, await load(t), blockSize);
+        const sums: Record<string, string> = {};
+        for (const spec of partsOf(t)) {
+          const bytes = parts[spec.part]!;
+          writer.write(spec.name, bytes);
+          sums[spec.part] = hash(bytes);
+          bytesWritten += bytes.byteLength;
+        }
+        tensors[t.name] = { file, shape: t.shape, storage: t.storage, sha256: sums };
+        options.onProgress?.({ fraction: totalBytes ? bytesWritten / totalBytes : 1, tensor: t.name, bytesWritten });
+      }
+      files[file] = { bytes: writer.close() };
+      writer = null;
+    }
+    const tokenizer = options.tokenizer && {
+      files: options.tokenizer.files.map((from) => {
+        const file = `tokenizer/${basename(from)}`;
+        mkdirSync(join(dir, 'tokenizer'), { recursive: true });
+        copyFileSync(from, join(dir, file));
+        written.push(file);
+        const bytes = readFileSync(join(dir, file));
+        files[file] = { bytes: bytes.length, sha256: hash(bytes) };
+        return file;
+      }),
+      ...(options.tokenizer.specialTokens && { specialTokens: options.tokenizer.specialTokens }),
+      ...(options.tokenizer.chatTemplate !== undefined && { chatTemplate: options.tokenizer.chatTemplate }),
+    };
+    const manifest: PackageManifest = {
+      format: PACKAGE_FORMAT,
+      version: PACKAGE_VERSION,
+      config: options.config,
+      quantisation: { bits: options.bits, blockSize, scheme: 'matmulnbits-asymmetric' },
+      ...(tokenizer && { tokenizer }),
+      ...(options.source && { source: options.source }),
+      files,
+      tensors,
+    };
+    const text = manifestText(manifest);
+    writeFileSync(join(dir, MANIFEST), text);
+    const bytes = Object.values(files).reduce((s, f) => s + f.bytes, Buffer.byteLength(text));
+    return { dir, bytes, tensors: plan.length, files: Object.keys(files).length + 1, manifest };
+  } catch (e) {
+    writer?.discard();
+    for (const file of written) rmSync(join(dir, file), { force: true });
+    throw e;
+  }
+}
+
+const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4 };
+
+function storedBytes(t: PackageTensor, data: TensorData, blockSize: number): Partial<Record<Part, Uint8Array>> {
+  const count = t.shape.reduce((a, b) => a * b, 1);
+  if (t.storage === 'int4' || t.storage === 'int8') {
+    const bits = t.storage === 'int4' ? 4 : 8;
+    const [N, K] = t.shape as [number, number];
+    let q: QuantisedWeight;
+    if (data instanceof Float32Array) {
+      if (data.length !== count) throw new Error(`${t.name}: ${data.length} values for shape [${t.shape}]`);
+      q = quantise(data, N, K, bits, blockSize);
+    } else if (data instanceof Uint8Array) {
+      throw new Error(`${t.name}: a quantised tensor needs float32 values or a QuantisedWeight, not stored bytes`);
+    } else {
+      q = data;
+      if (q.bits !== bits || q.blockSize !== blockSize || q.N !== N || q.K !== K) throw new Error(`${t.name}: quantised as ${q.bits} bits, block ${q.blockSize}, [${q.N}, ${q.K}]; the package needs ${bits}, ${blockSize}, [${N}, ${K}]`);
+    }
+    return { qweight: q.qweight, scales: asBytes(q.scales), zero_points: q.zeroPoints };
+  }
+  if (data instanceof Uint8Array) return { data };
+  if (data instanceof Float32Array) {
+    if (data.length !== count) throw new Error(`${t.name}: ${data.length} values for shape [${t.shape}]`);
+    if (t.storage === 'F32') return { data: asBytes(data) };
+    if (t.storage === 'BF16') return { data: asBytes(f32ToBf16(data)) };
+  }
+  throw new Error(`${t.name}: cannot store this as ${t.storage}`);
+}
+
+/** Refuses to write over anything but a package being replaced on purpose. */
+function prepareDirectory(dir: string, overwrite: boolean): void {
+  const manifest = join(dir, MANIFEST);
+  const present = [MANIFEST, 'weights', 'tokenizer'].filter((f) => existsSync(join(dir, f)));
+  if (present.length > 0) {
+    if (!overwrite) throw new LoupeError('OUTPUT_EXISTS', `${dir} already holds a model package (${present.join(', ')}); choose another directory or overwrite it.`);
+    // The manifest goes first: a replacement cut short must not open as the old package.
+    if (existsSync(manifest)) unlinkSync(manifest);
+    for (const f of ['weights', 'tokenizer']) rmSync(join(dir, f), { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+/** One line per file and per tensor: readable, and a few MB rather than tens for a real model. */
+function manifestText(manifest: PackageManifest): string {
+  const { files, tensors, ...head } = manifest;
+  const entries = (o: object) => Object.entries(o).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
+  const top = JSON.stringify(head, null, 2).replace(/\n}$/, '');
+  return `${top},\n  "files": {\n${entries(files)}\n  },\n  "tensors": {\n${entries(tensors)}\n  }\n}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export interface OpenPackageOptions {
+  /** 'always' (the default): every read of a tensor's bytes is checked; 'first-read': only the first. */
+  verify?: 'always' | 'first-read';
+}
+
+export interface PackageStats {
+  /** Stored bytes read from disk. */
+  bytesRead: number;
+  tensorsRead: number;
+}
+
+/** An opened package: a WeightSource (dequantising on get) and raw access to quantised weights. */
+export interface ModelPackage extends WeightSource {
+  readonly dir: string;
+  readonly manifest: PackageManifest;
+  readonly config: ModelConfig;
+  readonly stats: PackageStats;
+  names(): string[];
+  storage(name: string): TensorStorage;
+  isQuantised(name: string): boolean;
+  /** The MatMulNBits parts of a quantised weight, as stored (checksums verified). */
+  quantised(name: string): QuantisedWeight;
+  /** A float tensor's stored bytes in its dtype (checksum verified), for a runtime that keeps BF16 as is. */
+  raw(name: string): { dtype: FloatDtype; shape: number[]; bytes: Uint8Array };
+  /** The path of a tokenizer file listed in the manifest. */
+  tokenizerPath(file: string): string;
+  close(): void;
+}
+
+const reconvert = 'Convert the model again';
+
+export function openPackage(dir: string, options: OpenPackageOptions = {}): ModelPackage {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new LoupeError('MODEL_NOT_FOUND', `${dir}: no model package here. Convert a Hugging Face checkpoint into it (\`loupe models convert <hf-dir> ${dir}\`) or write a test model (\`loupe models create-test ${dir}\`).`);
+  }
+  const manifestPath = join(dir, MANIFEST);
+  if (!existsSync(manifestPath)) {
+    throw new LoupeError('MODEL_NOT_FOUND', `${dir}: no ${MANIFEST}, so no complete model package (a conversion that did not finish leaves none). Convert the model into it again (\`loupe models convert <hf-dir> ${dir}\`).`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    throw new LoupeError('MODEL_CORRUPT', `${manifestPath}: not valid JSON. ${reconvert}.`, { cause: e });
+  }
+  const head = (typeof json === 'object' && json !== null ? json : {}) as { format?: unknown; version?: unknown };
+  if (head.format !== PACKAGE_FORMAT) {
+    throw new LoupeError('MODEL_UNSUPPORTED', `${manifestPath}: format ${JSON.stringify(head.format)} is not a Loupe model package ("${PACKAGE_FORMAT}").`);
+  }
+  if (head.version !== PACKAGE_VERSION) {
+    const newer = typeof head.version === 'number' && head.version > PACKAGE_VERSION;
+    throw new LoupeError(
+      'MODEL_UNSUPPORTED',
+      `${manifestPath}: package version ${JSON.stringify(head.version)}; this Loupe reads version ${PACKAGE_VERSION}. ${newer ? 'Update Loupe, or convert' : 'Convert'} the model again with this Loupe.`,
+    );
+  }
+  const parsed = PackageManifest.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new LoupeError('MODEL_CORRUPT', `${manifestPath}: ${issue.path.join('.') || 'the manifest'}: ${issue.message}. ${reconvert}.`);
+  }
+  const manifest = parsed.data;
+  const config = parseModelConfig(manifest.config, `${manifestPath} (config)`);
+  checkTensorsAgainstConfig(manifest, config, manifestPath);
+  checkFiles(dir, manifest);
+  return new OpenedPackage(dir, manifest, config, options.verify ?? 'always');
+}
+
+function checkTensorsAgainstConfig(manifest: PackageManifest, config: ModelConfig, where: string): void {
+  const { bits } = manifest.quantisation;
+  for (const { name, shape } of checkpointTensors(config)) {
+    const t = manifest.tensors[name];
+    if (!t) throw new LoupeError('MODEL_CORRUPT', `${where}: tensor ${name} is missing (the config implies it). ${reconvert}.`);
+    if (t.shape.join() !== shape.join()) throw new LoupeError('MODEL_CORRUPT', `${where}: tensor ${name} has shape [${t.shape.join(', ')}] but the config implies [${shape.join(', ')}]. ${reconvert}.`);
+    const quantised = t.storage === 'int4' || t.storage === 'int8';
+    if (quantised && (shape.length !== 2 || t.storage !== `int${bits}`)) {
+      throw new LoupeError('MODEL_CORRUPT', `${where}: tensor ${name} is stored ${t.storage} in a package quantised to ${bits ?? 'nothing'}. ${reconvert}.`);
+    }
+    if (!(t.file in manifest.files)) throw new LoupeError('MODEL_CORRUPT', `${where}: tensor ${name} is in ${t.file}, which the file list lacks. ${reconvert}.`);
+  }
+}
+
+function checkFiles(dir: string, manifest: PackageManifest): void {
+  for (const [file, { bytes, sha256: sum }] of Object.entries(manifest.files)) {
+    const path = join(dir, file);
+    if (!existsSync(path)) throw new LoupeError('MODEL_CORRUPT', `${path}: missing from the model package. ${reconvert}, or copy the whole package again.`);
+    const size = statSync(path).size;
+    if (size !== bytes) {
+      throw new LoupeError('MODEL_CORRUPT', `${path}: ${size} bytes where the manifest says ${bytes}: the file is ${size < bytes ? 'truncated' : 'not the one converted'}. ${reconvert}, or copy the whole package again.`);
+    }
+    // Small files (tokenizer) are checked whole now; weights tensor by tensor as they are read.
+    if (sum !== undefined && hash(readFileSync(path)) !== sum) throw new LoupeError('MODEL_CORRUPT', `${path}: checksum mismatch: the file is damaged. ${reconvert}.`);
+  }
+}
+
+class OpenedPackage implements ModelPackage {
+  readonly stats: PackageStats = { bytesRead: 0, tensorsRead: 0 };
+  private readonly opened = new Map<string, SafetensorsFile>();
+  private readonly verified = new Set<string>();
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: PackageManifest,
+    readonly config: ModelConfig,
+    private readonly verify: 'always' | 'first-read',
+  ) {}
+
+  names(): string[] {
+    return Object.keys(this.manifest.tensors);
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.manifest.tensors, name);
+  }
+
+  storage(name: string): TensorStorage {
+    return this.entry(name).storage;
+  }
+
+  isQuantised(name: string): boolean {
+    const { storage } = this.entry(name);
+    return storage === 'int4' || storage === 'int8';
+  }
+
+  get(name: string): Tensor {
+    const t = this.entry(name);
+    if (t.storage === 'int4' || t.storage === 'int8') return { shape: t.shape, data: dequantise(this.quantised(name)) };
+    const { dtype, bytes } = this.raw(name);
+    return { shape: t.shape, data: decodeFloat32(dtype, bytes, `${t.file}: tensor ${name}`) };
+  }
+
+  raw(name: string): { dtype: FloatDtype; shape: number[]; bytes: Uint8Array } {
+    const t = this.entry(name);
+    if (t.storage === 'int4' || t.storage === 'int8') throw new Error(`${name} is quantised (${t.storage}); use quantised()`);
+    return { dtype: t.storage, shape: t.shape, bytes: this.read(name, 'data') };
+  }
+
+  quantised(name: string): QuantisedWeight {
+    const t = this.entry(name);
+    if (t.storage !== 'int4' && t.storage !== 'int8') throw new Error(`${name} is stored as ${t.storage}, not quantised; use get() or raw()`);
+    const scales = this.read(name, 'scales');
+    return {
+      bits: t.storage === 'int4' ? 4 : 8,
+      blockSize: this.manifest.quantisation.blockSize,
+      N: t.shape[0]!,
+      K: t.shape[1]!,
+      qweight: this.read(name, 'qweight'),
+      scales: new Float32Array(scales.buffer, scales.byteOffset, scales.byteLength / 4),
+      zeroPoints: this.read(name, 'zero_points'),
+    };
+  }
+
+  tokenizerPath(file: string): string {
+    if (!this.manifest.tokenizer?.files.includes(file)) throw new Error(`${file} is not a tokenizer file of this package`);
+    return join(this.dir, file);
+  }
+
+  close(): void {
+    this.opened.forEach((f) => f.close());
+    this.opened.clear();
+  }
+
+  private entry(name: string) {
+    const t = this.manifest.tensors[name];
+    if (!t || !this.has(name)) throw new LoupeError('MODEL_CORRUPT', `${join(this.dir, MANIFEST)}: the package has no tensor ${name}.`);
+    return t;
+  }
+
+  private read(name: string, part: Part): Uint8Array {
+    const t = this.entry(name);
+    const stored = part === 'data' ? name : name + SUFFIXES[part];
+    const bytes = this.file(t.file).readBytes(stored);
+    this.stats.bytesRead += bytes.byteLength;
+    this.stats.tensorsRead++;
+    if (this.verify === 'always' || !this.verified.has(stored)) {
+      if (hash(bytes) !== t.sha256[part]) {
+        throw new LoupeError('MODEL_CORRUPT', `${join(this.dir, t.file)}: tensor ${name} (${stored}) fails its checksum: the file is damaged. ${reconvert}, or copy the whole package again.`);
+      }
+      this.verified.add(stored);
+    }
+    return bytes;
+  }
+
+  /** A weights file, its header checked against the manifest on first use. */
+  private file(file: string): SafetensorsFile {
+    let opened = this.opened.get(file);
+    if (opened) return opened;
+    opened = SafetensorsFile.open(join(this.dir, file));
+    try {
+      const expected = new Map<string, TensorSpec>();
+      for (const [name, t] of Object.entries(this.manifest.tensors)) {
+        if (t.file === file) for (const spec of storedParts(name, t.shape, t.storage, this.manifest.quantisation.blockSize)) expected.set(spec.name, spec);
+      }
+      const mismatch = (what: string) => new LoupeError('MODEL_CORRUPT', `${join(this.dir, file)}: ${what}, unlike manifest.json. ${reconvert}.`);
+      for (const spec of expected.values()) {
+        const found = opened.tensors.get(spec.name);
+        if (!found) throw mismatch(`tensor ${spec.name} is missing`);
+        if (found.dtype !== spec.dtype || found.shape.join() !== spec.shape.join()) {
+          throw mismatch(`tensor ${spec.name} is ${found.dtype} [${found.shape.join(', ')}], not ${spec.dtype} [${spec.shape.join(', ')}]`);
+        }
+      }
+      for (const name of opened.tensors.keys()) if (!expected.has(name)) throw mismatch(`it holds tensor ${name}`);
+    } catch (e) {
+      opened.close();
+      throw e;
+    }
+    this.opened.set(file, opened);
+    return opened;
+  }
+}
