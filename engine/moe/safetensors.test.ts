@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SafetensorsFile, SafetensorsWriter, bf16ToF32, f32ToBf16, writeSafetensors } from './safetensors.ts';
+import { SafetensorsFile, SafetensorsWriter, bf16ToF32, decodeFloat32, f32ToBf16, writeSafetensors } from './safetensors.ts';
 import { isLoupeError } from '../errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-safetensors-'));
@@ -59,6 +59,13 @@ test('tensors of every dtype round-trip, each read on its own', () => {
 test('bf16 rounds to nearest even and widens back exactly', () => {
   const bits = new Uint32Array([0x3f808000, 0x3f818000, 0x3f808001, 0x7fc00001]);
   assert.deepEqual([...f32ToBf16(new Float32Array(bits.buffer))], [0x3f80, 0x3f82, 0x3f81, 0x7fc0]);
+});
+
+test('floats decode from bytes at any offset', () => {
+  const bytes = new Uint8Array(9);
+  bytes.set(new Uint8Array(new Float32Array([1.25, -3]).buffer), 1);
+  assert.deepEqual([...decodeFloat32('F32', bytes.subarray(1), 'x')], [1.25, -3]);
+  assert.deepEqual([...decodeFloat32('BF16', bytes.subarray(1, 5), 'x')], [0, 1.25]);
 });
 
 test('the writer streams declared tensors in order and refuses anything else', () => {

@@ -165,6 +165,8 @@ function parseEntries(file: string, raw: Record<string, unknown>, dataLength: nu
 
 /** Widens stored floats to float32: F32 as is, BF16 exactly (its bits are the top half of an f32), F16 exactly. */
 export function decodeFloat32(dtype: string, bytes: Uint8Array, what: string): Float32Array {
+  // Typed-array views need aligned offsets; bytes cut from a larger buffer may not be.
+  if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
   switch (dtype) {
     case 'F32':
       return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
