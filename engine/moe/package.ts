@@ -175,7 +175,11 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
 
   const plan = planPackage(config, options.bits, options.floatDtype);
   const byFile = new Map<string, PackageTensor[]>();
-  for (const t of plan) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  for (const t of plan) {
+    const group = byFile.get(t.file);
+    if (group) group.push(t);
+    else byFile.set(t.file, [t]);
+  }
   const partsOf = (t: PackageTensor) => storedParts(t.name, t.shape, t.storage, blockSize);
   const totalBytes = plan.reduce((sum, t) => sum + partsOf(t).reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1) * BYTES[p.dtype], 0), 0);
 
