@@ -10,6 +10,8 @@ import { registerRender } from './render.ts';
 import { registerCompare } from './compare.ts';
 import { registerBench } from './bench.ts';
 import { registerServe } from './serve.ts';
+import { registerModels } from './models.ts';
+import { registerEngine } from './engine.ts';
 
 export interface CliContext {
   pool: () => RenderPool;
@@ -34,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
   registerCompare(program, context);
   registerBench(program, context);
   registerServe(program, context);
+  registerModels(program, context);
+  registerEngine(program, context);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

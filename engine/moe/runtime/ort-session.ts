@@ -33,7 +33,9 @@ let probed: Device[] | undefined;
 
 /**
  * The accelerators usable here (the CPU always is): each is tried with a one-node model, since
- * the build lists CUDA and WebGPU whether or not this machine has their drivers.
+ * the build lists CUDA and WebGPU whether or not this machine has their drivers. WebGPU on Linux
+ * goes through Vulkan, whose absence the WebGPU runtime reports on stderr itself, so there it is
+ * used only when asked for by name.
  */
 export function availableDevices(): Device[] {
   if (!probed) {
@@ -42,7 +44,8 @@ export function availableDevices(): Device[] {
       inputs: [{ name: 'a', type: 'float32', dims: [1] }],
       outputs: [{ name: 'b', type: 'float32', dims: [1] }],
     });
-    probed = (['cuda', 'webgpu'] as const).filter((device) => {
+    const candidates: Device[] = process.platform === 'linux' ? ['cuda'] : ['cuda', 'webgpu'];
+    probed = candidates.filter((device) => {
       try {
         new OrtSession(add, { device, threads: 1 }, 'a probe').release();
         return true;

@@ -1,0 +1,115 @@
+// The engine from files: a random checkpoint in the Hugging Face layout, converted into a
+// package, run by the runtime, against the plain reference reading the checkpoint itself; then
+// the worker (streaming, cancellation) and the CLI (--greedy, --logits, errors).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCheckpoint, writeTestCheckpoint } from '../checkpoint.ts';
+import { convertCheckpoint } from '../convert-checkpoint.ts';
+import { readNpyFloat32 } from '../npy.ts';
+import { openPackage } from '../package.ts';
+import { decoderForward, embed } from '../reference/decoder.ts';
+import type { WeightSource } from '../tensor.ts';
+import { createTestModel } from '../test-models.ts';
+import { EngineClient } from './engine-client.ts';
+import { MoeEngine } from './engine.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'loupe-engine-'));
+const ids = [3, 99, 512, 7, 260, 41, 900, 18];
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+function referenceLogits(weights: WeightSource, text: Parameters<typeof decoderForward>[1]) {
+  return decoderForward(weights, text, embed(weights, text, ids)).logits.data;
+}
+
+async function engineLogits(dir: string): Promise<Float32Array> {
+  const engine = await MoeEngine.open(dir, { accuracyLevel: 0, accelerator: 'none' });
+  try {
+    return engine.generate({ tokens: ids, maxTokens: 1, promptLogits: true }, () => {}).promptLogits!;
+  } finally {
+    engine.close();
+  }
+}
+
+test('a converted checkpoint runs as the reference computes it: exactly unquantised, within 1e-3 of its own dequantised int8/int4 weights', async () => {
+  const hf = join(work, 'hf');
+  const model = await createTestModel(join(work, 'tokenizer-source'), { size: 'tiny', quant: 'none' });
+  // The tiny model's tokenizer files, reused for the checkpoint written here.
+  const files = model.manifest.tokenizer!.files.map((f) => join(model.dir, f));
+  await writeTestCheckpoint(hf, { seed: 3, vocabSize: 1024, qLoraRank: 24, tokenizerFiles: files });
+  const checkpoint = openCheckpoint(hf);
+  const text = checkpoint.config.text_config;
+  const original = referenceLogits(checkpoint, text);
+  const errors: Record<string, number> = {};
+  for (const quant of ['none', 'int8', 'int4'] as const) {
+    const dir = join(work, `pkg-${quant}`);
+    await convertCheckpoint(hf, dir, { quant, tokenizer: { specialTokens: model.manifest.tokenizer!.specialTokens, chatTemplate: 'kimi-k2.5' } });
+    const pkg = openPackage(dir);
+    const ofPackage = referenceLogits(pkg, text);
+    pkg.close();
+    const runtime = await engineLogits(dir);
+    assert.ok(maxDiff(runtime, ofPackage) < 1e-3, `${quant}: runtime vs reference on the package's weights ${maxDiff(runtime, ofPackage)}`);
+    errors[quant] = maxDiff(runtime, original);
+  }
+  checkpoint.close();
+  assert.ok(errors.none! < 1e-3, `unquantised: ${errors.none}`);
+  assert.ok(errors.int8! < errors.int4!, `int8 (${errors.int8}) is closer to the checkpoint than int4 (${errors.int4})`);
+});
+
+test('the worker streams text as it decodes, and a cancel stops it before the next token', async () => {
+  const dir = join(work, 'tiny');
+  await createTestModel(dir, { size: 'tiny' });
+  const client = await EngineClient.open(dir, { accuracyLevel: 0 });
+  try {
+    const pieces: string[] = [];
+    const { result } = await client.generate({ messages: [{ role: 'user', content: 'Make a card.' }], maxTokens: 12 }, (text) => pieces.push(text));
+    assert.equal(result.stoppedBy === 'max-tokens' || result.stoppedBy === 'stop-token', true);
+    assert.equal(pieces.join(''), result.text);
+    assert.ok(pieces.length > 1, 'text arrived in pieces');
+
+    const abort = new AbortController();
+    const cancelled = await client.generate({ tokens: ids, maxTokens: 500 }, () => abort.abort(), abort.signal);
+    assert.equal(cancelled.result.stoppedBy, 'cancelled');
+    assert.ok(cancelled.result.tokens.length < 5, `stopped after ${cancelled.result.tokens.length} tokens`);
+  } finally {
+    await client.close();
+  }
+});
+
+const loupe = (...args: string[]) => spawnSync(process.execPath, ['bin/loupe.js', ...args], { encoding: 'utf8' });
+
+test('loupe engine run: --greedy prints the ids the engine picks, --logits saves the prompt logits, bad packages are refused with what to do', async () => {
+  const dir = join(work, 'cli');
+  const made = loupe('models', 'create-test', dir, '--size', 'tiny', '--quant', 'int8');
+  assert.equal(made.status, 0, made.stderr);
+  const npy = join(work, 'logits.npy');
+  const run = loupe('engine', 'run', '--model', dir, '--tokens', ids.join(','), '--greedy', '6', '--accuracy', '0', '--logits', npy);
+  assert.equal(run.status, 0, run.stderr);
+  const engine = await MoeEngine.open(dir, { accuracyLevel: 0 });
+  const direct = engine.generate({ tokens: ids, maxTokens: 6, promptLogits: true }, () => {});
+  engine.close();
+  assert.equal(run.stdout.trim(), direct.tokens.join(','));
+  const saved = readNpyFloat32(readFileSync(npy));
+  assert.deepEqual(saved.shape, [ids.length, 1024]);
+  assert.ok(maxDiff(saved.data, direct.promptLogits!) === 0);
+
+  const missing = loupe('engine', 'run', '--model', join(work, 'nothing'), '--tokens', '1', '--greedy', '1');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no model package here.*loupe models create-test/);
+
+  // One flipped byte in an expert's weights: caught when that file is read, named.
+  const pkg = openPackage(dir);
+  const expert = pkg.manifest.tensors['language_model.model.layers.1.mlp.experts.0.down_proj.weight']!;
+  pkg.close();
+  const file = join(dir, expert.file);
+  const bytes = readFileSync(file);
+  bytes[bytes.length - 100]! ^= 0xff;
+  writeFileSync(file, bytes);
+  const corrupt = loupe('engine', 'run', '--model', dir, '--tokens', ids.join(','), '--greedy', '3');
+  assert.equal(corrupt.status, 2, corrupt.stderr);
+  assert.match(corrupt.stderr, /layer-001\.safetensors/);
+});

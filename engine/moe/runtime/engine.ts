@@ -1,0 +1,180 @@
+// The local model engine: a model package opened for generation. A request is chat messages
+// (rendered with the model's template, images expanded to their patches) or raw token ids; the
+// prompt is read in one prefill, then tokens are decoded one at a time, streamed as text, until a
+// stop token or sequence, the token limit, or cancellation. Heavy work blocks the thread it runs
+// on: the engine is meant to run in a worker (engine-worker.ts).
+import { LoupeError } from '../../errors.ts';
+import { chatStopIds, promptIds, type ChatMessage, type ChatTemplateName } from '../chat-template.ts';
+import { openPackage, type ModelPackage } from '../package.ts';
+import { quantLayout } from '../quant.ts';
+import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
+import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
+import { RuntimeDecoder, type DecoderOptions, type DecoderWeights } from './decoder.ts';
+import { availableDevices, type Device } from './ort-session.ts';
+
+export interface EngineOptions {
+  /** MatMulNBits accuracy: 4 (int8 activations, fast; the default) or 0 (float32, the reference's numbers). */
+  accuracyLevel?: 0 | 4;
+  threads?: number;
+  /** The accelerator pool's device: 'auto' takes CUDA or WebGPU when usable, else a second CPU pool; 'none' has no such pool. */
+  accelerator?: 'auto' | 'none' | Device;
+  /** Bytes of experts the accelerator pool may hold (default 1 GiB). */
+  acceleratorBudget?: number;
+  /** Bytes of experts kept loaded on the CPU (default 2 GiB); experts beyond run from the files. */
+  cpuBudget?: number;
+  policy?: 'frequency' | 'lru';
+}
+
+export interface GenerateRequest {
+  /** Rendered with the model's chat template; or `tokens`, sent as they are. */
+  messages?: ChatMessage[];
+  tokens?: number[];
+  thinking?: boolean;
+  maxTokens: number;
+  sampling?: SamplingOptions;
+  /** Text that ends generation (not shown); the template's end-of-turn tokens always do. */
+  stop?: string[];
+  /** Keep every prompt position's logits (for `--logits`). */
+  promptLogits?: boolean;
+}
+
+export interface GenerateResult {
+  promptTokens: number;
+  tokens: number[];
+  text: string;
+  stoppedBy: 'stop-token' | 'stop-sequence' | 'max-tokens' | 'cancelled';
+  /** [promptTokens, vocab], when asked for. */
+  promptLogits?: Float32Array;
+  timings: { prefillMs: number; decodeMs: number };
+}
+
+const GiB = 1 << 30;
+
+/** The package's weights as the runtime reads them: quantised weights in their stored form. */
+export function packageWeights(pkg: ModelPackage): DecoderWeights {
+  const FLOAT_BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
+  return {
+    get: (name) => pkg.get(name),
+    quantised: (name) => (pkg.isQuantised(name) ? pkg.quantised(name) : undefined),
+    storedBytes: (name) => {
+      const t = pkg.manifest.tensors[name];
+      if (!t) throw new LoupeError('MODEL_CORRUPT', `${pkg.dir}: the manifest lists no tensor ${name}. Convert the model again.`);
+      if (t.storage === 'int4' || t.storage === 'int8') {
+        const l = quantLayout(t.shape[0]!, t.shape[1]!, t.storage === 'int4' ? 4 : 8, pkg.manifest.quantisation.blockSize);
+        return l.qweightShape.reduce((a, b) => a * b, 1) + 4 * l.scalesLength + l.zeroPointsLength;
+      }
+      return t.shape.reduce((a, b) => a * b, 1) * FLOAT_BYTES[t.storage];
+    },
+  };
+}
+
+export class MoeEngine {
+  private constructor(
+    readonly pkg: ModelPackage,
+    readonly tokenizer: Tokenizer,
+    readonly decoder: RuntimeDecoder,
+    readonly template: ChatTemplateName,
+  ) {}
+
+  static async open(dir: string, options: EngineOptions = {}): Promise<MoeEngine> {
+    const pkg = openPackage(dir);
+    const t = pkg.manifest.tokenizer;
+    const ranks = t?.files.find((f) => /tiktoken\.model$/.test(f));
+    if (!t || !ranks || !t.specialTokens) {
+      throw new LoupeError('MODEL_CORRUPT', `${dir}: the package has no tokenizer (tiktoken.model and its special tokens). Convert the model again from a checkpoint that has them.`);
+    }
+    const tokenizer = await loadTokenizer({ ranksFile: pkg.tokenizerPath(ranks), pattern: KIMI_PATTERN, specialTokens: t.specialTokens });
+    const accelerator = options.accelerator ?? 'auto';
+    const device: Device | undefined = accelerator === 'none' ? undefined : accelerator === 'auto' ? (availableDevices()[0] ?? 'cpu') : accelerator;
+    const policy = options.policy ?? 'frequency';
+    const pools: DecoderOptions['pools'] = [
+      ...(device ? [{ device, budgetBytes: options.acceleratorBudget ?? GiB, policy }] : []),
+      { device: 'cpu' as const, budgetBytes: options.cpuBudget ?? 2 * GiB, policy },
+    ];
+    const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools });
+    const template: ChatTemplateName = t.chatTemplate === 'kimi-vl' ? 'kimi-vl' : 'kimi-k2.5';
+    return new MoeEngine(pkg, tokenizer, decoder, template);
+  }
+
+  /** The prompt's ids: the messages through the chat template, or the raw tokens. */
+  promptOf(request: GenerateRequest): number[] {
+    if (request.tokens) return request.tokens;
+    if (!request.messages) throw new LoupeError('INVALID_ARGUMENT', 'Give a prompt (messages) or raw token ids.');
+    if (request.messages.some((m) => typeof m.content !== 'string' && m.content.some((p) => p.type === 'image'))) {
+      throw new LoupeError('INVALID_ARGUMENT', 'Images are not supported by the runtime yet: send text only.');
+    }
+    return promptIds(this.tokenizer, request.messages, { template: this.template, thinking: request.thinking ?? false, addGenerationPrompt: true, imageTokens: () => 0 }).ids;
+  }
+
+  /**
+   * Generates, calling `onText` with each piece of text as soon as it is safe to show (whole
+   * characters, never the start of a stop sequence). Checked between tokens: `isCancelled`.
+   */
+  generate(request: GenerateRequest, onText: (text: string, token: number) => void, isCancelled: () => boolean = () => false): GenerateResult {
+    const prompt = this.promptOf(request);
+    if (prompt.length === 0) throw new LoupeError('INVALID_ARGUMENT', 'The prompt is empty.');
+    const sampler = new Sampler(request.sampling ?? GREEDY);
+    const stopIds = new Set(request.tokens ? [] : chatStopIds(this.tokenizer));
+    const watcher = new StopWatcher(request.stop ?? []);
+    const stream = this.tokenizer.streamDecoder();
+    this.decoder.reset();
+    const t0 = performance.now();
+    const first = this.decoder.forward(this.decoder.embed(prompt), prompt.length, { allLogits: request.promptLogits === true });
+    const prefillMs = performance.now() - t0;
+    const V = this.pkg.config.text_config.vocab_size;
+    let logits = first.logits.subarray((first.rows - 1) * V);
+    const tokens: number[] = [];
+    let text = '';
+    let stoppedBy: GenerateResult['stoppedBy'] = 'max-tokens';
+    const t1 = performance.now();
+    while (tokens.length < request.maxTokens) {
+      if (isCancelled()) {
+        stoppedBy = 'cancelled';
+        break;
+      }
+      const id = sampler.next(logits);
+      if (stopIds.has(id)) {
+        stoppedBy = 'stop-token';
+        break;
+      }
+      tokens.push(id);
+      const { show, stopped } = watcher.push(stream.push(id));
+      if (show) {
+        text += show;
+        onText(show, id);
+      }
+      if (stopped) {
+        stoppedBy = 'stop-sequence';
+        break;
+      }
+      if (tokens.length === request.maxTokens) break;
+      logits = this.decoder.forward(this.decoder.embed([id]), 1).logits;
+    }
+    if (stoppedBy !== 'stop-sequence') {
+      const rest = watcher.push(stream.flush()).show + watcher.flush();
+      if (rest) {
+        text += rest;
+        onText(rest, tokens.at(-1) ?? -1);
+      }
+    }
+    return {
+      promptTokens: prompt.length,
+      tokens,
+      text,
+      stoppedBy,
+      ...(request.promptLogits ? { promptLogits: first.logits } : {}),
+      timings: { prefillMs, decodeMs: performance.now() - t1 },
+    };
+  }
+
+  /** Where the experts ran and what was read since the engine opened. */
+  stats() {
+    return { traffic: { ...this.decoder.traffic }, experts: this.decoder.expertStats(), package: { ...this.pkg.stats } };
+  }
+
+  close(): void {
+    this.decoder.release();
+    this.tokenizer.free();
+    this.pkg.close();
+  }
+}
