@@ -37,7 +37,7 @@ export interface GraphOptions {
 }
 
 /** A graph under construction: nodes and initializers, with unique names. */
-class Builder {
+export class Builder {
   readonly nodes: GraphNode[] = [];
   readonly initializers: Initializer[] = [];
   private serial = 0;
@@ -106,6 +106,24 @@ class Builder {
     const meanSquare = this.op('ReduceMean', [this.op('Mul', [x, x]), this.ints([-1])], { keepdims: 1 });
     const inv = this.op('Reciprocal', [this.op('Sqrt', [this.op('Add', [meanSquare, this.constant(new Float32Array([eps]), [])])])]);
     return this.op('Mul', [this.op('Mul', [x, inv]), this.constant(w.data, [w.data.length])]);
+  }
+
+  /** x · Wᵀ + b (torch.nn.Linear); onnxruntime fuses the pair into one Gemm where x is 2-D. */
+  linearBias(x: string, weight: string, bias: string): string {
+    const b = this.weights.get(bias);
+    return this.op('Add', [this.linear(x, weight), this.constant(b.data, [b.data.length])]);
+  }
+
+  /** torch.nn.LayerNorm over the last axis (biased variance), as one LayerNormalization. */
+  layerNorm(x: string, weight: string, bias: string, eps: number): string {
+    const w = this.weights.get(weight);
+    const b = this.weights.get(bias);
+    return this.op('LayerNormalization', [x, this.constant(w.data, [w.data.length]), this.constant(b.data, [b.data.length])], { axis: -1, epsilon: { float: eps } });
+  }
+
+  /** GELU: 'none' is the exact x·Φ(x), 'tanh' PyTorch's tanh approximation (opset 20's Gelu). */
+  gelu(x: string, approximate: 'none' | 'tanh'): string {
+    return this.op('Gelu', [x], { approximate });
   }
 
   /** Rotates consecutive pairs of the last axis of x [.., M, d] by cos/sin [M, d/2, 1]. */

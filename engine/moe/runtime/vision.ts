@@ -1,0 +1,365 @@
+// The vision path as it runs: the MoonViT tower, the 2×2 patch merger and the projector as
+// onnxruntime graphs, the weights as initializers, so an image costs one session run (or one per
+// segment, below) instead of thousands of small ones.
+//
+// Tokens enter the graph already in merged order (each 2×2 block's four patches consecutive,
+// blocks row-major), with their position embeddings and rotary angles permuted alike. Every step
+// of the tower but attention works token by token, and attention inside one image is full and
+// unmasked, hence indifferent to the order of its tokens; so the merger becomes a plain Reshape
+// at the end, with no Transpose over the sequence and no grid shape to feed the graph.
+//
+// Images run one at a time rather than packed with a block-diagonal mask: attention then costs
+// the sum of each image's n² rather than (Σn)², no mask of (Σn)² floats is built, and the
+// linear layers of one screenshot (thousands of rows) are already as large as matrix products
+// get. The 2-D RoPE is onnxruntime's RotaryEmbedding on consecutive pairs (as MoonViT rotates
+// them), its cos/sin rows being each token's own angles rather than a table by position, so one
+// fused kernel does what a Split, four Muls and a Concat would. Attention is onnxruntime's
+// MultiHeadAttention, whose CPU kernel tiles queries and keys (flash attention) rather than
+// holding the [heads, n, n] scores: 4 000 patches would need 400 MB of them per layer.
+//
+// ONNX models are protobuf messages, capped at 2 GiB, and the encoder blocks of a real tower in
+// float32 come close (Kimi-VL's MoonViT is 1.6 GB); so the tower is cut into consecutive
+// segments of blocks under a byte budget, one graph each, the hidden state passed between them.
+// A bench-sized or tiny tower is one graph.
+import ort from 'onnxruntime-node';
+import { LoupeError } from '../../errors.ts';
+import { parseModelConfig, type ModelConfig, type VisionConfig } from '../config.ts';
+import { randomImage, randomWeights } from '../reference/random-weights.ts';
+import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, positionEmbedding, preprocessImage, rope2dAngles, type PreprocessedImage } from '../reference/vision.ts';
+import type { Tensor } from '../tensor.ts';
+import { Builder, type BuiltGraph, type RuntimeWeights } from './graphs.ts';
+import { OrtSession, tensor, type Device, type Feeds } from './ort-session.ts';
+
+export interface VisionOptions {
+  /** Threads of each session. */
+  threads: number;
+  device?: Device;
+  /** The most float32 weight bytes one graph holds before the tower is cut into segments. */
+  maxGraphBytes?: number;
+}
+
+/** nn.LayerNorm's default, in the encoder blocks, final_layernorm and pre_norm. */
+const LAYER_NORM_EPS = 1e-5;
+/** Under protobuf's 2 GiB with room for the graph itself and a second copy while it is encoded. */
+const DEFAULT_MAX_GRAPH_BYTES = 1 << 30;
+/** Grid sizes whose position tables are kept; screenshots come in a few sizes. */
+const CACHED_GRIDS = 8;
+
+/** Per grid size: the merged token order and the tables that follow it. */
+interface GridTables {
+  /** order[i] = the row-major grid index of the i-th token in merged order. */
+  order: Int32Array;
+  /** Interpolated position embedding [n, C], merged order. */
+  pos: Float32Array;
+  /** cos and sin of the 2-D rotary angles [n, headDim/2], merged order, and 0…n−1 to index them. */
+  cos: Float32Array;
+  sin: Float32Array;
+  positions: BigInt64Array;
+}
+
+interface Segment {
+  session: OrtSession;
+  first: boolean;
+  last: boolean;
+  weightBytes: number;
+}
+
+const block = (b: number, name: string) => `vision_tower.encoder.blocks.${b}.${name}`;
+
+/** Float32 bytes of one encoder block's weights. */
+const blockBytes = (v: VisionConfig) => {
+  const C = v.hidden_size;
+  const I = v.intermediate_size;
+  return 4 * (3 * C * C + 3 * C + C * C + C + 2 * C * I + I + C + 4 * C);
+};
+
+/**
+ * Consecutive blocks [from, to) per segment, each under `maxBytes` with the patch embedding in the
+ * first and the final norm and projector in the last; a block larger than the budget still gets
+ * a segment of its own.
+ */
+export function towerSegments(v: VisionConfig, textHidden: number, maxBytes: number): Array<[number, number]> {
+  const C = v.hidden_size;
+  const M = C * v.merge_kernel_size[0] * v.merge_kernel_size[1];
+  const head = 4 * (C * 3 * v.patch_size * v.patch_size + C);
+  const tail = 4 * (4 * C + M * M + M + textHidden * M + textHidden);
+  const L = v.num_hidden_layers;
+  const segments: Array<[number, number]> = [];
+  let from = 0;
+  let bytes = head;
+  for (let b = 0; b < L; b++) {
+    const extra = blockBytes(v) + (b === L - 1 ? tail : 0);
+    if (b > from && bytes + extra > maxBytes) {
+      segments.push([from, b]);
+      from = b;
+      bytes = 0;
+    }
+    bytes += extra;
+  }
+  segments.push([from, L]);
+  return segments;
+}
+
+/**
+ * The weights as the graphs read them: the patch embedding's conv as the linear map it is on one
+ * flattened [3, p, p] patch, and wqkv as its three parts (wq, wk, wv), so that queries, keys and
+ * values each come out of their own Gemm and nothing copies them apart.
+ */
+function towerWeights(weights: RuntimeWeights): RuntimeWeights {
+  return {
+    get(name) {
+      const part = /^(.*)\.w([qkv])\.(weight|bias)$/.exec(name);
+      if (part) {
+        const t = weights.get(`${part[1]}.wqkv.${part[3]}`);
+        const rows = t.shape[0]! / 3;
+        const width = t.data.length / t.shape[0]!;
+        const i = 'qkv'.indexOf(part[2]!);
+        return { shape: [rows, ...t.shape.slice(1)], data: t.data.subarray(i * rows * width, (i + 1) * rows * width) };
+      }
+      const t = weights.get(name);
+      if (name !== 'vision_tower.patch_embed.proj.weight') return t;
+      const [C, ...rest] = t.shape;
+      return { shape: [C!, rest.reduce((a, b) => a * b, 1)], data: t.data } satisfies Tensor;
+    },
+    // Vision weights are kept in float32; the split parts never had a stored form of their own.
+    quantised: (name) => (/\.w[qkv]\.(weight|bias)$/.test(name) ? undefined : weights.quantised(name)),
+  };
+}
+
+/**
+ * Blocks [from, to) of the tower as one graph, tokens in merged order. Inputs: `patches`
+ * [n, 3·p·p] and `pos` [n, C] in the first segment, else `h` [n, C]; everywhere `positions`
+ * [1, n] (0…n−1) and `cos`, `sin` [n, headDim/2], the rows RotaryEmbedding reads per token.
+ * Output: `h_out` [n, C], or in the last segment `features` [n/(kh·kw), D].
+ */
+export function towerGraph(weights: RuntimeWeights, config: ModelConfig, from: number, to: number): BuiltGraph {
+  const v = config.vision_config!;
+  const D = config.text_config.hidden_size;
+  const C = v.hidden_size;
+  const H = v.num_attention_heads;
+  const hd = C / H;
+  const first = from === 0;
+  const last = to === v.num_hidden_layers;
+  const g = new Builder(towerWeights(weights), { accuracyLevel: 0 });
+
+  let x = first ? g.op('Add', [g.linearBias('patches', 'vision_tower.patch_embed.proj.weight', 'vision_tower.patch_embed.proj.bias'), 'pos']) : 'h';
+  for (let b = from; b < to; b++) {
+    const h = g.layerNorm(x, block(b, 'norm0.weight'), block(b, 'norm0.bias'), LAYER_NORM_EPS);
+    const seq = (t: string) => g.op('Reshape', [t, g.ints([1, -1, C])]);
+    const rotate = (t: string) => g.op('RotaryEmbedding', [seq(t), 'positions', 'cos', 'sin'], { interleaved: 1, num_heads: H }, 'com.microsoft');
+    const q = rotate(g.linearBias(h, block(b, 'wq.weight'), block(b, 'wq.bias')));
+    const k = rotate(g.linearBias(h, block(b, 'wk.weight'), block(b, 'wk.bias')));
+    const val = seq(g.linearBias(h, block(b, 'wv.weight'), block(b, 'wv.bias')));
+    const attn = g.op('MultiHeadAttention', [q, k, val], { num_heads: H, scale: { float: 1 / Math.sqrt(hd) } }, 'com.microsoft');
+    x = g.op('Add', [x, g.linearBias(g.op('Reshape', [attn, g.ints([-1, C])]), block(b, 'wo.weight'), block(b, 'wo.bias'))]);
+    const h1 = g.layerNorm(x, block(b, 'norm1.weight'), block(b, 'norm1.bias'), LAYER_NORM_EPS);
+    const mid = g.gelu(g.linearBias(h1, block(b, 'mlp.fc0.weight'), block(b, 'mlp.fc0.bias')), 'tanh');
+    x = g.op('Add', [x, g.linearBias(mid, block(b, 'mlp.fc1.weight'), block(b, 'mlp.fc1.bias'))]);
+  }
+
+  const inputs = [
+    ...(first
+      ? [
+          { name: 'patches', type: 'float32' as const, dims: ['n', 3 * v.patch_size * v.patch_size] },
+          { name: 'pos', type: 'float32' as const, dims: ['n', C] },
+        ]
+      : [{ name: 'h', type: 'float32' as const, dims: ['n', C] }]),
+    { name: 'positions', type: 'int64' as const, dims: [1, 'n'] },
+    { name: 'cos', type: 'float32' as const, dims: ['n', hd / 2] },
+    { name: 'sin', type: 'float32' as const, dims: ['n', hd / 2] },
+  ];
+  if (!last) return g.model(inputs, [{ name: 'h_out', type: 'float32', dims: ['n', C], from: x }]);
+
+  const P = 'multi_modal_projector';
+  const normed = g.layerNorm(g.layerNorm(x, 'vision_tower.encoder.final_layernorm.weight', 'vision_tower.encoder.final_layernorm.bias', LAYER_NORM_EPS), `${P}.pre_norm.weight`, `${P}.pre_norm.bias`, LAYER_NORM_EPS);
+  const merged = g.op('Reshape', [normed, g.ints([-1, C * v.merge_kernel_size[0] * v.merge_kernel_size[1]])]);
+  const mid = g.gelu(g.linearBias(merged, `${P}.linear_1.weight`, `${P}.linear_1.bias`), 'none');
+  return g.model(inputs, [{ name: 'features', type: 'float32', dims: ['count', D], from: g.linearBias(mid, `${P}.linear_2.weight`, `${P}.linear_2.bias`) }]);
+}
+
+export class VisionRuntime {
+  private readonly v: VisionConfig;
+  private readonly segments: Segment[] = [];
+  private readonly grids = new Map<string, GridTables>();
+  private posEmb?: Tensor;
+  /** Bytes of weights read and sessions run since construction. */
+  readonly traffic = { weightBytes: 0, runs: 0 };
+
+  constructor(
+    private readonly weights: RuntimeWeights,
+    private readonly config: ModelConfig,
+    private readonly options: VisionOptions,
+  ) {
+    if (!config.vision_config) throw new LoupeError('MODEL_UNSUPPORTED', 'This model has no vision encoder (no vision_config); it cannot take images.');
+    this.v = config.vision_config;
+  }
+
+  /** Builds the sessions now rather than on the first image. */
+  load(): void {
+    if (this.segments.length) return;
+    const ranges = towerSegments(this.v, this.config.text_config.hidden_size, this.options.maxGraphBytes ?? DEFAULT_MAX_GRAPH_BYTES);
+    for (const [from, to] of ranges) {
+      // One segment's model bytes at a time: each is dropped once onnxruntime holds its weights.
+      const graph = towerGraph(this.weights, this.config, from, to);
+      const what = ranges.length === 1 ? 'the vision tower' : `vision blocks ${from}–${to - 1}`;
+      const session = new OrtSession(graph.model, { device: this.options.device ?? 'cpu', threads: this.options.threads }, what);
+      this.segments.push({ session, first: from === 0, last: to === this.v.num_hidden_layers, weightBytes: graph.weightBytes });
+    }
+  }
+
+  /** Per image, its merged and projected features [(gh/kh)·(gw/kw), text hidden], as the reference's visionForward. */
+  encode(images: readonly PreprocessedImage[]): Float32Array[] {
+    this.load();
+    return images.map((image) => this.encodeOne(image));
+  }
+
+  private encodeOne(image: PreprocessedImage): Float32Array {
+    const v = this.v;
+    const C = v.hidden_size;
+    const hd = C / v.num_attention_heads;
+    const [kh, kw] = v.merge_kernel_size;
+    const { gridH, gridW } = image;
+    const n = gridH * gridW;
+    const P = 3 * v.patch_size * v.patch_size;
+    if (!Number.isInteger(gridH) || !Number.isInteger(gridW) || n === 0 || image.patches.length !== n * P) throw new Error(`VisionRuntime: an image's patches do not fill its ${gridH}×${gridW} grid of ${v.patch_size}-px patches`);
+    if (gridH % kh || gridW % kw) throw new Error(`VisionRuntime: grid ${gridH}×${gridW} does not divide into ${kh}×${kw} merges`);
+
+    const t = this.tables(gridH, gridW);
+    const patches = new Float32Array(n * P);
+    for (let i = 0; i < n; i++) patches.set(image.patches.subarray(t.order[i]! * P, (t.order[i]! + 1) * P), i * P);
+    const rope: Feeds = { positions: new ort.Tensor('int64', t.positions, [1, n]), cos: tensor(t.cos, [n, hd / 2]), sin: tensor(t.sin, [n, hd / 2]) };
+
+    let h: Float32Array | undefined;
+    for (const s of this.segments) {
+      const feeds: Feeds = s.first ? { patches: tensor(patches, [n, P]), pos: tensor(t.pos, [n, C]), ...rope } : { h: tensor(h!, [n, C]), ...rope };
+      const out = s.session.run(feeds);
+      this.traffic.weightBytes += s.weightBytes;
+      this.traffic.runs++;
+      h = (s.last ? out.features! : out.h_out!).data as Float32Array;
+    }
+    return h!;
+  }
+
+  private tables(gridH: number, gridW: number): GridTables {
+    const key = `${gridH}x${gridW}`;
+    const hit = this.grids.get(key);
+    if (hit) {
+      // Most recently used last, so the first key is the one to drop.
+      this.grids.delete(key);
+      this.grids.set(key, hit);
+      return hit;
+    }
+    const v = this.v;
+    const C = v.hidden_size;
+    const half = C / v.num_attention_heads / 2;
+    const [kh, kw] = v.merge_kernel_size;
+    const n = gridH * gridW;
+    const order = new Int32Array(n);
+    let i = 0;
+    for (let my = 0; my < gridH / kh; my++)
+      for (let mx = 0; mx < gridW / kw; mx++)
+        for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) order[i++] = (my * kh + ky) * gridW + mx * kw + kx;
+
+    const gridPos = positionEmbedding((this.posEmb ??= this.weights.get('vision_tower.patch_embed.pos_emb.weight')), gridH, gridW);
+    const angles = rope2dAngles(2 * half, gridH, gridW);
+    const pos = new Float32Array(n * C);
+    const cos = new Float32Array(n * half);
+    const sin = new Float32Array(n * half);
+    for (let t = 0; t < n; t++) {
+      const src = order[t]!;
+      pos.set(gridPos.subarray(src * C, (src + 1) * C), t * C);
+      for (let j = 0; j < half; j++) {
+        const a = angles[src * half + j]!;
+        cos[t * half + j] = Math.cos(a);
+        sin[t * half + j] = Math.sin(a);
+      }
+    }
+    const positions = BigInt64Array.from({ length: n }, (_, t) => BigInt(t));
+    const tables = { order, pos, cos, sin, positions };
+    if (this.grids.size >= CACHED_GRIDS) this.grids.delete(this.grids.keys().next().value!);
+    this.grids.set(key, tables);
+    return tables;
+  }
+
+  release(): void {
+    for (const s of this.segments) s.session.release();
+    this.segments.length = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throughput
+
+export interface VisionThroughputOptions {
+  width: number;
+  height: number;
+  threads: number;
+  /** The text hidden size the projector maps to (the bench model's). */
+  textHidden?: number;
+  /** Timed encodes after one untimed warm-up; the best is reported. */
+  repeats?: number;
+}
+
+export interface VisionThroughput {
+  patchesPerS: number;
+  patches: number;
+  gridH: number;
+  gridW: number;
+  /** Merged tokens the image becomes in the prompt. */
+  tokens: number;
+  /** The best timed encode. */
+  encodeMs: number;
+  preprocessMs: number;
+  threads: number;
+}
+
+/**
+ * Patches per second of the vision encoder (tower, merger and projector) on a random
+ * MoonViT-shaped tower of bench size (hidden 384, 4 blocks, 6 heads, MLP 1536, a 64×64 learned
+ * position grid) for a random picture of the given size after Kimi-VL's preprocessing (scaled
+ * down to 4 096 patches, padded to whole 2×2 merges). Building the weights and the session,
+ * preprocessing and the first encode (onnxruntime's allocations) are outside the timing.
+ */
+export function visionThroughput({ width, height, threads, textHidden = 1024, repeats = 2 }: VisionThroughputOptions): VisionThroughput {
+  const config = benchVisionConfig(textHidden);
+  const weights = randomWeights(config, 1);
+  const runtime = new VisionRuntime({ get: (n) => weights.get(n), quantised: () => undefined }, config, { threads });
+  try {
+    runtime.load();
+    const pixels = randomImage(width, height, 2);
+    let start = performance.now();
+    const image = preprocessImage(pixels, width, height, config.vision_config!, KIMI_VL_IMAGE_PROCESSOR);
+    const preprocessMs = performance.now() - start;
+    runtime.encode([image]);
+    let best = Infinity;
+    for (let r = 0; r < Math.max(1, repeats); r++) {
+      start = performance.now();
+      runtime.encode([image]);
+      best = Math.min(best, performance.now() - start);
+    }
+    const patches = image.gridH * image.gridW;
+    return { patchesPerS: patches / (best / 1000), patches, gridH: image.gridH, gridW: image.gridW, tokens: mediaTokenCount(image, config.vision_config!.merge_kernel_size), encodeMs: best, preprocessMs, threads };
+  } finally {
+    runtime.release();
+  }
+}
+
+/** A bench-sized vision tower on the smallest text model that parses (only its hidden size matters here). */
+function benchVisionConfig(textHidden: number): ModelConfig {
+  return parseModelConfig(
+    {
+      text_config: {
+        vocab_size: 8, hidden_size: textHidden, intermediate_size: 8, moe_intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 1,
+        n_routed_experts: 1, n_shared_experts: 0, num_experts_per_tok: 1, first_k_dense_replace: 1, q_lora_rank: null, kv_lora_rank: 4,
+        qk_nope_head_dim: 4, qk_rope_head_dim: 2, v_head_dim: 4, scoring_func: 'sigmoid', routed_scaling_factor: 1, norm_topk_prob: true,
+        n_group: 1, topk_group: 1, rms_norm_eps: 1e-5, rope_theta: 10000, max_position_embeddings: 64,
+      },
+      vision_config: {
+        patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64, num_attention_heads: 6, num_hidden_layers: 4,
+        hidden_size: 384, intermediate_size: 1536, merge_kernel_size: [2, 2],
+      },
+      media_placeholder_token_id: 7,
+    },
+    'the bench vision tower',
+  );
+}
