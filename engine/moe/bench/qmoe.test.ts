@@ -4,17 +4,19 @@
 // chosen, or weigh 0, leave the output unchanged bit for bit.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { ModelConfig, TextConfig } from '../config.ts';
+import { isMoeLayer, type ModelConfig, type TextConfig } from '../config.ts';
 import { LoupeError } from '../../errors.ts';
 import { dequantise, quantise, type QuantisedWeight } from '../quant.ts';
 import { mlp } from '../reference/decoder.ts';
 import { linear } from '../reference/ops.ts';
 import { MemoryWeights, Rng, randomWeights, tinyConfig } from '../reference/random-weights.ts';
+import type { ModelPackage } from '../package.ts';
 import type { Tensor } from '../tensor.ts';
+import { RuntimeDecoder } from '../runtime/decoder.ts';
 import { expertStem, mlpGraph, routerBias, type RuntimeWeights } from '../runtime/graphs.ts';
 import { OrtSession, tensor } from '../runtime/ort-session.ts';
 import type { Routing } from '../runtime/routing.ts';
-import { QmoeExperts, QmoeLayer, quantiseSymmetric, replayRouting } from './qmoe.ts';
+import { QmoeExperts, QmoeLayer, qmoeDecode, quantiseSymmetric, replayRouting } from './qmoe.ts';
 
 const isExpertWeight = (name: string) => /\.mlp\.experts\.\d+\.(gate|up|down)_proj\.weight$/.test(name);
 
@@ -40,6 +42,11 @@ class Int4Experts implements RuntimeWeights {
       this.q.set(name, (q = quantise(t.data, t.shape[0]!, t.shape[1]!, 4, this.blockSize)));
     }
     return q;
+  }
+
+  storedBytes(name: string): number {
+    const q = this.quantised(name);
+    return q ? q.qweight.byteLength + q.scales.byteLength + q.zeroPoints.byteLength : this.source.get(name).data.byteLength;
   }
 }
 
@@ -264,4 +271,23 @@ test('QMoE refuses what it cannot express: a hidden size within one block under 
   assert.throws(() => q.run(x, 1, { experts: [], weights: [] }), /a routing of 0 tokens for 1 rows/);
   q.release();
   assert.ok(w.get(routerBias(1)).data.length === c.n_routed_experts);
+});
+
+test('qmoeDecode times a greedy decode of the engine, then QMoE on the same steps\' experts in place of the routed experts\' sessions', () => {
+  const config = tinyConfig({ withVision: false });
+  const c = config.text_config;
+  const w = new Int4Experts(randomWeights(config, 14), 16);
+  // The two parts of an engine it uses: the package's weights and config, and the decoder.
+  const pkg = { config, get: (n: string) => w.get(n), isQuantised: (n: string) => isExpertWeight(n), quantised: (n: string) => w.quantised(n)! } as unknown as ModelPackage;
+  const decoder = new RuntimeDecoder(w, c, { accuracyLevel: 0, threads: 1, pools: [{ device: 'cpu', budgetBytes: 1 << 30, policy: 'frequency' }] });
+  const r = qmoeDecode({ pkg, decoder }, [5, 17, 42], 4);
+  assert.equal(r.tokens, 4);
+  assert.ok(r.routedMs > 0 && r.routedMs < r.runtimeMs, `routed experts ${r.routedMs} ms of ${r.runtimeMs}`);
+  assert.ok(r.qmoeMs > 0 && Number.isFinite(r.qmoeTokPerS) && r.qmoeTokPerS > 0);
+  assert.equal(r.runtimeTokPerS, (4 * 1000) / r.runtimeMs);
+  assert.equal(r.qmoeTokPerS, (4 * 1000) / (r.runtimeMs - r.routedMs + r.qmoeMs));
+  const moeLayers = Array.from({ length: c.num_hidden_layers }, (_, l) => l).filter((l) => isMoeLayer(c, l)).length;
+  assert.equal(r.qmoeBytesPerToken, moeLayers * c.num_experts_per_tok * (3 * 256 + 3 * 32 * 4), 'k experts a layer a token');
+  assert.equal(decoder.position, 0, 'the decoder is left reset');
+  decoder.release();
 });

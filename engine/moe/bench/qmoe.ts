@@ -35,6 +35,8 @@ import { quantise, type QuantisedWeight } from '../quant.ts';
 import { expertStem, routerBias, type RuntimeWeights } from '../runtime/graphs.ts';
 import { OrtSession, tensor, type Feeds } from '../runtime/ort-session.ts';
 import { route, type Routing } from '../runtime/routing.ts';
+import { packageWeights, type MoeEngine } from '../runtime/engine.ts';
+import { argmax } from '../sampling.ts';
 
 export interface QmoeOptions {
   /** Intra-op threads of each layer's session. */
@@ -81,22 +83,29 @@ export function quantiseSymmetric(W: Float32Array, N: number, K: number, blockSi
   const rowBytes = Math.ceil(K / 2);
   const weights = new Uint8Array(N * rowBytes);
   const scales = new Float32Array(N * blocks);
+  const nibble = (v: number) => {
+    const q = Math.round(v) + 8;
+    return q < 0 ? 0 : q > 15 ? 15 : q;
+  };
   for (let n = 0; n < N; n++) {
+    const row = n * K;
     for (let b = 0; b < blocks; b++) {
       const start = b * blockSize;
       const end = Math.min(K, start + blockSize);
       let lo = 0;
       let hi = 0;
       for (let k = start; k < end; k++) {
-        const v = W[n * K + k]!;
+        const v = W[row + k]!;
         if (v < lo) lo = v;
-        if (v > hi) hi = v;
+        else if (v > hi) hi = v;
       }
       const scale = Math.fround(hi >= -lo ? hi / 7 : -lo / 8);
       scales[n * blocks + b] = scale;
-      for (let k = start; k < end; k++) {
-        const q = scale === 0 ? 8 : Math.min(15, Math.max(0, Math.round(W[n * K + k]! / scale) + 8));
-        weights[n * rowBytes + (k >> 1)] |= q << ((k & 1) * 4);
+      const inv = scale === 0 ? 0 : 1 / scale;
+      // Blocks start at even k (the block size is even), so a byte never spans two blocks.
+      for (let k = start; k < end; k += 2) {
+        const high = k + 1 < end ? nibble(W[row + k + 1]! * inv) : 8;
+        weights[n * rowBytes + (k >> 1)] = nibble(W[row + k]! * inv) | (high << 4);
       }
     }
   }
@@ -374,3 +383,80 @@ export function replayRouting(experts: readonly Int32Array[], c: Pick<TextConfig
   const w = c.routed_scaling_factor / c.num_experts_per_tok;
   return { experts: [...experts], weights: experts.map((chosen) => new Float32Array(chosen.length).fill(w)) };
 }
+
+export interface QmoeDecodeResult {
+  /** Decode steps timed. */
+  tokens: number;
+  /** The runtime's decode steps as they ran, and the part of them spent in routed experts' sessions. */
+  runtimeMs: number;
+  routedMs: number;
+  /** QMoE running the same steps' routed experts (the same experts, layer after layer, step after step). */
+  qmoeMs: number;
+  runtimeTokPerS: number;
+  /** The same decode with QMoE for the routed experts: tokens / (runtimeMs − routedMs + qmoeMs). */
+  qmoeTokPerS: number;
+  /** Routed-expert bytes QMoE read per token. */
+  qmoeBytesPerToken: number;
+}
+
+/**
+ * Times "the same decode with QMoE for the routed experts". The engine decodes `decodeTokens`
+ * greedy tokens after `prompt`, recording each step's expert choices and the time its routed
+ * experts' sessions took; QMoE then runs those same choices for every MoE layer and step, in
+ * decode order (so, as in a real decode, a layer's experts are not still in the cache from its
+ * previous run), and replaces the routed experts' time. Everything else (attention, shared
+ * experts, the head, routing, the weighted sum) is the runtime's as measured. QMoE's inputs are
+ * stand-in rows and equal weights (replayRouting): its time depends on which experts run, not on
+ * the values. Building the QMoE layers (all routed experts of every layer, requantised) is not timed.
+ */
+export function qmoeDecode(engine: Pick<MoeEngine, 'pkg' | 'decoder'>, prompt: readonly number[], decodeTokens: number, options: Partial<QmoeOptions> = {}): QmoeDecodeResult {
+  const c = engine.pkg.config.text_config;
+  const decoder = engine.decoder;
+  const expertMs = () => {
+    const s = decoder.expertStats();
+    return s.pools.reduce((sum, p) => sum + p.runMs, 0) + s.transientMs;
+  };
+  decoder.reset();
+  let logits = decoder.forward(decoder.embed(prompt), prompt.length).logits;
+  const steps: Array<Array<{ layer: number; experts: Int32Array[] }>> = [];
+  let runtimeMs = 0;
+  let routedMs = 0;
+  for (let s = 0; s < decodeTokens; s++) {
+    const e0 = expertMs();
+    const t0 = performance.now();
+    const step = decoder.forward(decoder.embed([argmax(logits)]), 1);
+    runtimeMs += performance.now() - t0;
+    routedMs += expertMs() - e0;
+    steps.push(step.routing);
+    logits = step.logits;
+  }
+  decoder.reset();
+
+  const moe = new QmoeExperts(packageWeights(engine.pkg), c, { threads: 1, ...options });
+  try {
+    for (const layer of moe.layers) moe.layer(layer);
+    const x = new Float32Array(c.hidden_size).fill(0.01);
+    const inputs = steps.map((routing) => routing.map(({ layer, experts }) => ({ layer, x, routing: replayRouting(experts, c) })));
+    moe.step(inputs[0] ?? []);
+    const bytes0 = moe.traffic.weightBytes;
+    const t0 = performance.now();
+    for (const step of inputs) moe.step(step);
+    const qmoeMs = performance.now() - t0;
+    const tokens = steps.length;
+    return {
+      tokens,
+      runtimeMs,
+      routedMs,
+      qmoeMs,
+      runtimeTokPerS: (tokens * 1000) / runtimeMs,
+      qmoeTokPerS: (tokens * 1000) / (runtimeMs - routedMs + qmoeMs),
+      qmoeBytesPerToken: (moe.traffic.weightBytes - bytes0) / tokens,
+    };
+  } finally {
+    moe.release();
+  }
+}
+
+/** qmoeDecode's tokens per second: the decode bench's `qmoeDecodeTokPerS`. */
+export const qmoeDecodeTokPerS = (engine: Pick<MoeEngine, 'pkg' | 'decoder'>, prompt: readonly number[], decodeTokens: number, options: Partial<QmoeOptions> = {}) =>
+  qmoeDecode(engine, prompt, decodeTokens, options).qmoeTokPerS;
