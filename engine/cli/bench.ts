@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runD2CBench, type PageResult } from '../bench/d2c.ts';
+import { runEngineBench } from '../bench/engine.ts';
 import { runFigmaBench } from '../bench/figma.ts';
 import type { CliContext } from './main.ts';
 import { parseMode, parsePositiveInt, parseStack } from './options.ts';
@@ -27,6 +28,34 @@ export function registerBench(program: Command, context: CliContext): void {
       process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
       const { summary, results } = await runFigmaBench(pageRun(opts, context));
       await report(summary, results, opts.json);
+    });
+  engineBench(bench);
+}
+
+function engineBench(bench: Command): void {
+  bench
+    .command('engine')
+    .description('the local MoE engine: decode and prefill tokens/s, bytes per token against the measured memory bandwidth, the fused-QMoE baseline, vision patches/s, time to first token, peak memory, expert cache hit rate vs LRU')
+    .option('--model <dir>', 'a model package (default: the bench model, written once into --cache)')
+    .option('--cache <dir>', 'where the bench model is kept', '.loupe-cache/engine')
+    .option('--tokens <n>', 'decoded tokens timed per run', parsePositiveInt, 32)
+    .option('--prompt <n>', 'prompt tokens', parsePositiveInt, 64)
+    .option('--repeats <n>', 'timed runs (the median is reported)', parsePositiveInt, 3)
+    .option('--threads <n>', 'threads per onnxruntime session', parsePositiveInt, 1)
+    .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', (v) => (v === '0' ? 0 : 4), 4 as 0 | 4)
+    .option('--json <file>', 'write the figures here')
+    .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads: number; accuracy: 0 | 4; json?: string }) => {
+      const result = await runEngineBench({
+        modelDir: opts.model,
+        cacheDir: opts.cache,
+        engine: { accuracyLevel: opts.accuracy, threads: opts.threads },
+        decodeTokens: opts.tokens,
+        promptTokens: opts.prompt,
+        repeats: opts.repeats,
+        onLine: (line) => process.stderr.write(line + '\n'),
+      });
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
     });
 }
 

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { LoupeError } from '../errors.ts';
+import { readDesignImage } from '../ingest/image.ts';
 import { npyFloat32 } from '../moe/npy.ts';
 import { EngineClient } from '../moe/runtime/engine-client.ts';
 import type { EngineOptions, GenerateRequest } from '../moe/runtime/engine.ts';
@@ -80,11 +81,17 @@ export function registerEngine(program: Command, context: CliContext): void {
     }, 'frequency')
     .option('--stats', 'print where the experts ran and the speed on stderr')
     .action(async (opts: RunFlags) => {
-      if (opts.image?.length) throw new LoupeError('INVALID_ARGUMENT', 'The local engine does not read images yet: leave out --image.');
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');
+      if (opts.image?.length && opts.tokens) throw new LoupeError('INVALID_ARGUMENT', '--image goes with --prompt: raw --tokens carry no image.');
+      const images = await Promise.all((opts.image ?? []).map(readDesignImage));
       const greedy = opts.greedy !== undefined;
       const request: GenerateRequest = {
-        ...(opts.tokens ? { tokens: opts.tokens } : { messages: [{ role: 'user' as const, content: opts.prompt! }] }),
+        ...(opts.tokens
+          ? { tokens: opts.tokens }
+          : {
+              messages: [{ role: 'user' as const, content: [...images.map(() => ({ type: 'image' as const })), { type: 'text' as const, text: opts.prompt! }] }],
+              images: images.map((im) => ({ rgba: new Uint8Array(im.rgba), width: im.width, height: im.height })),
+            }),
         thinking: opts.thinking === true,
         maxTokens: opts.greedy ?? opts.maxTokens,
         sampling: greedy ? { temperature: 0, topP: 1, seed: 0 } : { temperature: opts.temperature, topP: opts.topP, seed: opts.seed },

@@ -12,6 +12,9 @@ import { convertCheckpoint } from '../convert-checkpoint.ts';
 import { readNpyFloat32 } from '../npy.ts';
 import { openPackage } from '../package.ts';
 import { decoderForward, embed } from '../reference/decoder.ts';
+import { modelForward } from '../reference/model.ts';
+import { randomImage } from '../reference/random-weights.ts';
+import { KIMI_VL_IMAGE_PROCESSOR, preprocessImage } from '../reference/vision.ts';
 import type { WeightSource } from '../tensor.ts';
 import { createTestModel } from '../test-models.ts';
 import { EngineClient } from './engine-client.ts';
@@ -58,6 +61,26 @@ test('a converted checkpoint runs as the reference computes it: exactly unquanti
   checkpoint.close();
   assert.ok(errors.none! < 1e-3, `unquantised: ${errors.none}`);
   assert.ok(errors.int8! < errors.int4!, `int8 (${errors.int8}) is closer to the checkpoint than int4 (${errors.int4})`);
+});
+
+test("an image and text: the prompt runs as the reference computes it, the image's features at its media pads", async () => {
+  const dir = join(work, 'vision');
+  await createTestModel(dir, { size: 'tiny', quant: 'none' });
+  const engine = await MoeEngine.open(dir, { accuracyLevel: 0, accelerator: 'none' });
+  try {
+    const image = { rgba: randomImage(70, 50, 8), width: 70, height: 50 };
+    const request = { messages: [{ role: 'user' as const, content: [{ type: 'image' as const }, { type: 'text' as const, text: 'What is this?' }] }], images: [image], maxTokens: 1, promptLogits: true };
+    const { ids } = engine.promptOf(request);
+    const result = engine.generate(request, () => {});
+    const picture = preprocessImage(image.rgba, image.width, image.height, engine.pkg.config.vision_config!, KIMI_VL_IMAGE_PROCESSOR);
+    const reference = modelForward(engine.pkg, engine.pkg.config, ids, [picture]).logits.data;
+    const pads = ids.filter((id) => id === engine.pkg.config.media_placeholder_token_id).length;
+    assert.equal(pads, (picture.gridH / 2) * (picture.gridW / 2));
+    assert.ok(maxDiff(result.promptLogits!, reference) < 1e-3, `max |Δ| ${maxDiff(result.promptLogits!, reference)}`);
+    assert.throws(() => engine.promptOf({ ...request, images: [] }), /1 image part\(s\) but 0 image\(s\)/);
+  } finally {
+    engine.close();
+  }
 });
 
 test('the worker streams text as it decodes, and a cancel stops it before the next token', async () => {

@@ -9,8 +9,10 @@ import { openPackage, type ModelPackage } from '../package.ts';
 import { quantLayout } from '../quant.ts';
 import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
 import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
+import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage } from '../reference/vision.ts';
 import { RuntimeDecoder, type DecoderOptions, type DecoderWeights } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
+import { VisionRuntime } from './vision.ts';
 
 export interface EngineOptions {
   /** MatMulNBits accuracy: 4 (int8 activations, fast; the default) or 0 (float32, the reference's numbers). */
@@ -25,9 +27,18 @@ export interface EngineOptions {
   policy?: 'frequency' | 'lru';
 }
 
+/** A picture for an image part of the messages, in the order the parts come. */
+export interface PromptImage {
+  /** width × height × 4 bytes, row-major RGBA. */
+  rgba: Uint8Array;
+  width: number;
+  height: number;
+}
+
 export interface GenerateRequest {
   /** Rendered with the model's chat template; or `tokens`, sent as they are. */
   messages?: ChatMessage[];
+  images?: PromptImage[];
   tokens?: number[];
   thinking?: boolean;
   maxTokens: number;
@@ -46,6 +57,8 @@ export interface GenerateResult {
   /** [promptTokens, vocab], when asked for. */
   promptLogits?: Float32Array;
   timings: { prefillMs: number; decodeMs: number };
+  /** Bytes of weights the prefill and the decode steps ran through (each session run counts its weights). */
+  weightBytes: { prefill: number; decode: number };
 }
 
 const GiB = 1 << 30;
@@ -69,11 +82,14 @@ export function packageWeights(pkg: ModelPackage): DecoderWeights {
 }
 
 export class MoeEngine {
+  private vision?: VisionRuntime;
+
   private constructor(
     readonly pkg: ModelPackage,
     readonly tokenizer: Tokenizer,
     readonly decoder: RuntimeDecoder,
     readonly template: ChatTemplateName,
+    private readonly threads: number,
   ) {}
 
   static async open(dir: string, options: EngineOptions = {}): Promise<MoeEngine> {
@@ -93,17 +109,36 @@ export class MoeEngine {
     ];
     const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools });
     const template: ChatTemplateName = t.chatTemplate === 'kimi-vl' ? 'kimi-vl' : 'kimi-k2.5';
-    return new MoeEngine(pkg, tokenizer, decoder, template);
+    return new MoeEngine(pkg, tokenizer, decoder, template, options.threads ?? 1);
   }
 
-  /** The prompt's ids: the messages through the chat template, or the raw tokens. */
-  promptOf(request: GenerateRequest): number[] {
-    if (request.tokens) return request.tokens;
+  /**
+   * The prompt's embeddings [ids, hidden]: the messages through the chat template with each
+   * image's features (from the vision encoder) where its media pads are, or the raw tokens.
+   */
+  promptOf(request: GenerateRequest): { ids: number[]; embeddings: Float32Array } {
+    if (request.tokens) return { ids: request.tokens, embeddings: this.decoder.embed(request.tokens) };
     if (!request.messages) throw new LoupeError('INVALID_ARGUMENT', 'Give a prompt (messages) or raw token ids.');
-    if (request.messages.some((m) => typeof m.content !== 'string' && m.content.some((p) => p.type === 'image'))) {
-      throw new LoupeError('INVALID_ARGUMENT', 'Images are not supported by the runtime yet: send text only.');
+    const wanted = request.messages.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((p) => p.type === 'image').length), 0);
+    const images = request.images ?? [];
+    if (images.length !== wanted) throw new LoupeError('INVALID_ARGUMENT', `The messages have ${wanted} image part(s) but ${images.length} image(s) came with them.`);
+    const vision = this.pkg.config.vision_config;
+    if (wanted && !vision) throw new LoupeError('MODEL_UNSUPPORTED', `${this.pkg.dir}: this model has no vision encoder; send text only.`);
+    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, KIMI_VL_IMAGE_PROCESSOR));
+    const prompt = promptIds(this.tokenizer, request.messages, {
+      template: this.template,
+      thinking: request.thinking ?? false,
+      addGenerationPrompt: true,
+      imageTokens: (i) => mediaTokenCount(pictures[i]!, vision!.merge_kernel_size),
+    });
+    const embeddings = this.decoder.embed(prompt.ids);
+    if (pictures.length) {
+      this.vision ??= new VisionRuntime(packageWeights(this.pkg), this.pkg.config, { threads: this.threads });
+      const features = this.vision.encode(pictures);
+      const H = this.pkg.config.text_config.hidden_size;
+      for (const span of prompt.images) embeddings.set(features[span.imageIndex]!.subarray(0, span.length * H), span.start * H);
     }
-    return promptIds(this.tokenizer, request.messages, { template: this.template, thinking: request.thinking ?? false, addGenerationPrompt: true, imageTokens: () => 0 }).ids;
+    return { ids: prompt.ids, embeddings };
   }
 
   /**
@@ -111,16 +146,18 @@ export class MoeEngine {
    * characters, never the start of a stop sequence). Checked between tokens: `isCancelled`.
    */
   generate(request: GenerateRequest, onText: (text: string, token: number) => void, isCancelled: () => boolean = () => false): GenerateResult {
-    const prompt = this.promptOf(request);
+    const { ids: prompt, embeddings } = this.promptOf(request);
     if (prompt.length === 0) throw new LoupeError('INVALID_ARGUMENT', 'The prompt is empty.');
     const sampler = new Sampler(request.sampling ?? GREEDY);
     const stopIds = new Set(request.tokens ? [] : chatStopIds(this.tokenizer));
     const watcher = new StopWatcher(request.stop ?? []);
     const stream = this.tokenizer.streamDecoder();
     this.decoder.reset();
+    const bytes0 = this.decoder.traffic.weightBytes;
     const t0 = performance.now();
-    const first = this.decoder.forward(this.decoder.embed(prompt), prompt.length, { allLogits: request.promptLogits === true });
+    const first = this.decoder.forward(embeddings, prompt.length, { allLogits: request.promptLogits === true });
     const prefillMs = performance.now() - t0;
+    const bytes1 = this.decoder.traffic.weightBytes;
     const V = this.pkg.config.text_config.vocab_size;
     let logits = first.logits.subarray((first.rows - 1) * V);
     const tokens: number[] = [];
@@ -164,6 +201,7 @@ export class MoeEngine {
       stoppedBy,
       ...(request.promptLogits ? { promptLogits: first.logits } : {}),
       timings: { prefillMs, decodeMs: performance.now() - t1 },
+      weightBytes: { prefill: bytes1 - bytes0, decode: this.decoder.traffic.weightBytes - bytes1 },
     };
   }
 
@@ -173,6 +211,7 @@ export class MoeEngine {
   }
 
   close(): void {
+    this.vision?.release();
     this.decoder.release();
     this.tokenizer.free();
     this.pkg.close();
