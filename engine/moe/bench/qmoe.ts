@@ -10,8 +10,8 @@
 //
 // What ORT 1.30's CPU QMoE needs, found by experiment (the schema documents little of it):
 // - fc1 holds each expert's gate and up rows interleaved (gate₀, up₀, gate₁, …): the CPU kernel
-//   accepts only swiglu_fusion = 1. activation_alpha = 1 and activation_beta = 0 make it
-//   silu(gate)·up; the defaults (1.702, 1) are GPT-OSS's clamped variant.
+//   accepts only swiglu_fusion = 1. Its SwiGLU is gate·sigmoid(α·gate)·(up + β); α = 1 and β = 0
+//   (1.30's defaults, set explicitly since GPT-OSS-style models use others) give silu(gate)·up.
 // - Rows are packed without padding, ceil(K/2) bytes each: QMoE derives hidden and intermediate
 //   sizes from the weights' shapes, so MatMulNBits' whole-block padding breaks it whenever K is
 //   not a multiple of the block. Within a row the bytes are MatMulNBits' (low nibble first).
@@ -27,16 +27,57 @@
 //   unpacked copy and takes seconds per session, so the weights are fed as inputs instead.
 //   Symmetric int4 is therefore QMoE's fastest form here and the default; asymmetric keeps the
 //   runtime's own int4 values exactly, for checking QMoE against it.
+// - Each run allocates the chosen experts' dequantised float32 weights (~14 MB at the bench
+//   shape). The runtime's sessions run without onnxruntime's memory arena; without one these
+//   pages can be faulted in afresh on every run, which on a VM whose host backs memory lazily
+//   made a decode's QMoE layers about twice as slow (71 against 36 ms a layer, same loaded
+//   machine). QMoE's own session keeps the arena, so the baseline is timed at its best.
+import { createRequire } from 'node:module';
 import ort from 'onnxruntime-node';
 import { isMoeLayer, type TextConfig } from '../config.ts';
 import { LoupeError } from '../../errors.ts';
 import { buildModel, node, type GraphValue } from '../onnx-graph.ts';
 import { quantise, type QuantisedWeight } from '../quant.ts';
 import { expertStem, routerBias, type RuntimeWeights } from '../runtime/graphs.ts';
-import { OrtSession, tensor, type Feeds } from '../runtime/ort-session.ts';
+import { tensor, type Feeds, type Fetched } from '../runtime/ort-session.ts';
 import { route, type Routing } from '../runtime/routing.ts';
 import { packageWeights, type MoeEngine } from '../runtime/engine.ts';
 import { argmax } from '../sampling.ts';
+
+const require = createRequire(import.meta.url);
+const { binding, initOrt } = require('onnxruntime-node/dist/binding.js') as typeof import('onnxruntime-node/dist/binding.js');
+
+/** A synchronous CPU session as the runtime's OrtSession makes them (native binding, no spinning), but with the memory arena. */
+class ArenaSession {
+  private readonly session: InstanceType<typeof binding.InferenceSession>;
+  private readonly fetches: Record<string, null>;
+
+  constructor(model: Uint8Array, threads: number, what: string) {
+    initOrt();
+    this.session = new binding.InferenceSession();
+    try {
+      this.session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        enableCpuMemArena: true,
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
+    } catch (error) {
+      throw new LoupeError('MODEL_UNSUPPORTED', `onnxruntime could not load ${what}: ${(error as Error).message}`, { cause: error });
+    }
+    this.fetches = Object.fromEntries(this.session.outputMetadata.map((m) => [m.name, null]));
+  }
+
+  run(feeds: Feeds): Fetched {
+    return this.session.run(feeds, this.fetches, {}) as Fetched;
+  }
+
+  release(): void {
+    this.session.dispose();
+  }
+}
 
 export interface QmoeOptions {
   /** Intra-op threads of each layer's session. */
@@ -166,7 +207,7 @@ export class QmoeLayer {
   readonly quantisation: 'symmetric' | 'asymmetric';
   /** Bytes of one expert as QMoE stores it (weights, scales, zero points): what it reads per chosen expert. */
   readonly expertBytes: number;
-  private readonly session: OrtSession;
+  private readonly session: ArenaSession;
   private readonly weightFeeds: Feeds;
   private readonly E: number;
   private readonly H: number;
@@ -279,7 +320,7 @@ export class QmoeLayer {
       ],
       outputs: [{ name: 'out', type: 'float32', dims: ['m', H] }],
     });
-    this.session = new OrtSession(model, { device: 'cpu', threads: options.threads }, `layer ${layer}'s QMoE`);
+    this.session = new ArenaSession(model, options.threads, `layer ${layer}'s QMoE`);
     this.weightFeeds = Object.fromEntries(
       weightInputs.map((w) => [w.name, w.data instanceof Uint8Array ? new ort.Tensor('uint8', w.data, w.dims) : tensor(w.data, w.dims)]),
     );
