@@ -13,6 +13,7 @@ import { LoupeError } from '../errors.ts';
 import { isMoeLayer, parseModelConfig, type ModelConfig, type TextConfig, type VisionConfig } from './config.ts';
 import { SafetensorsFile, SafetensorsWriter, byteSizeOf, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
+import { SeededRandom } from './random.ts';
 
 export interface CheckpointTensor {
   name: string;
@@ -248,30 +249,6 @@ class OpenedCheckpoint implements Checkpoint {
 
 // ---------------------------------------------------------------------------------------------
 // Random checkpoints
-
-/** A seeded generator (mulberry32) with normals by Box–Muller: the same seed, the same values on every machine. */
-export class SeededRandom {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  uniform(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** Fills `out` with N(0, std²) values. */
-  normals(out: Float32Array, std: number, mean = 0): Float32Array {
-    for (let i = 0; i < out.length; i += 2) {
-      const r = std * Math.sqrt(-2 * Math.log(1 - this.uniform()));
-      const a = 2 * Math.PI * this.uniform();
-      out[i] = mean + r * Math.cos(a);
-      if (i + 1 < out.length) out[i + 1] = mean + r * Math.sin(a);
-    }
-    return out;
-  }
-}
 
 /** A generator for one tensor, from the seed and the tensor's name, so its values do not depend on what else is generated. */
 export function tensorRandom(seed: number, name: string): SeededRandom {

@@ -2,6 +2,7 @@
 // most tokens (Zipf-like popularity), which drifts as the content changes. Used to compare cache
 // policies at a budget without running a model; real traces come from the reference's router.
 import type { RoutingStep } from './expert-cache.ts';
+import { SeededRandom } from './random.ts';
 
 export interface TraceOptions {
   layers: number[];
@@ -17,16 +18,10 @@ export interface TraceOptions {
   seed: number;
 }
 
-/** A small seeded generator (mulberry32): the same trace for the same seed on every machine. */
+/** Uniforms in [0, 1) from a seed: the same trace (or sample) for the same seed on every machine. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new SeededRandom(seed);
+  return () => r.uniform();
 }
 
 export function skewedTrace(o: TraceOptions): RoutingStep[] {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isMoeLayer, type TextConfig } from '../config.ts';
 import { applyRope, decoderForward, embed, mlp, moeForward, ropeTable, selectExperts } from './decoder.ts';
-import { MemoryWeights, randomWeights, Rng, tinyConfig } from './random-weights.ts';
+import { MemoryWeights, randomWeights, tinyConfig } from './random-weights.ts';
+import { SeededRandom as Rng } from '../random.ts';
 
 const close = (a: number, b: number, tol: number, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 const ids = (n: number, seed: number, vocab = 90) => {

@@ -10,7 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelConfig } from '../config.ts';
 import { modelForward } from './model.ts';
-import { MemoryWeights, randomImage, randomWeights, Rng, tinyConfig } from './random-weights.ts';
+import { MemoryWeights, randomImage, randomWeights, tinyConfig } from './random-weights.ts';
+import { SeededRandom as Rng } from '../random.ts';
 import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage, type ImageProcessorConfig } from './vision.ts';
 
 type Dtype = '<f4' | '|u1' | '<i4';

@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { selectExperts } from '../reference/decoder.ts';
-import { Rng, tinyConfig } from '../reference/random-weights.ts';
+import { tinyConfig } from '../reference/random-weights.ts';
+import { SeededRandom as Rng } from '../random.ts';
 import { route } from './routing.ts';
 
 test('the same experts and weights as the reference, token by token, across group limits, biases and k', () => {
