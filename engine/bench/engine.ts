@@ -76,12 +76,12 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   const decodeTokPerS = median(decodeRates);
   const bytesPerToken = median(perToken);
   const stats = engine.stats();
+  // The engine's own high-water mark: the QMoE baseline, the bandwidth probe and the vision bench allocate more.
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
   const qmoe = qmoeDecodeTokPerS(engine, prompt, o.decodeTokens);
   say(`decode with the fused QMoE operator for the routed experts: ${qmoe.toFixed(1)} tok/s`);
   const modelBytes = Object.values(engine.pkg.manifest.files).reduce((a, f) => a + f.bytes, 0);
   engine.close();
-  // The engine's own high-water mark: the bandwidth probe and the vision bench allocate more.
-  const peakRssMB = process.resourceUsage().maxRSS / 1024;
 
   const bandwidth = measureBandwidth();
   const roofline = `ReduceSum over ${(bandwidth.bytes / 2 ** 30).toFixed(1)} GiB: ${bandwidth.singleThreadGBps.toFixed(1)} GB/s with 1 thread, ${bandwidth.multiThreadGBps.toFixed(1)} with ${bandwidth.threads} (the better is the roofline)`;

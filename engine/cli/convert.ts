@@ -1,5 +1,7 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { failedCodeChecks } from '../compare/index.ts';
+import { LoupeError } from '../errors.ts';
+import type { LocalBackend } from '../pipeline/model-code.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
@@ -17,8 +19,15 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
     .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
     .option('--variables <file>', "Figma input: the file's variables (GET /v1/files/:key/variables/local), so colours bound to them become CSS custom properties")
+    .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', (v) => {
+      if (v !== 'perception' && v !== 'local') throw new InvalidArgumentError('choose perception or local.');
+      return v;
+    }, 'perception')
+    .option('--model <dir>', 'the model package for --backend local')
     .action(async (design: string, opts: ConvertFlags) => {
-      const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables });
+      if ((opts.backend === 'local') !== (opts.model !== undefined)) throw new LoupeError('INVALID_ARGUMENT', '--backend local and --model <dir> go together.');
+      const backend = opts.backend === 'local' ? { kind: 'local' as const, modelDir: opts.model! } : undefined;
+      const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables }, backend);
       reportConversion(result, opts.json);
     });
 }
@@ -36,7 +45,7 @@ export function withConversionOptions(command: Command): Command {
 export type ConversionFlags = Pick<ConvertFlags, 'out' | 'stack' | 'mode' | 'budget' | 'json'>;
 
 /** Converts a file into opts.out with a progress bar; warnings go to stderr. */
-export async function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions): Promise<ConvertFileResult> {
+export async function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions, backend?: LocalBackend): Promise<ConvertFileResult> {
   const bar = progressBar('converting');
   try {
     const result = await convertFile(design, opts.out, {
@@ -47,6 +56,7 @@ export async function runConversion(design: string, opts: ConversionFlags, conte
       signal: context.signal,
       onProgress: bar.listener,
       figma,
+      backend,
     });
     bar.stop();
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -83,6 +93,8 @@ interface ConvertFlags {
   node?: string;
   images?: string;
   variables?: string;
+  backend: 'perception' | 'local';
+  model?: string;
   json?: boolean;
 }
 

@@ -44,6 +44,7 @@ export async function convertDesign(
     scores: { ssim: pixels.ssim, mismatch: pixels.mismatchRatio, ...blocks.scores },
     textBlocks,
     timings: stages.timings,
+    warnings: [],
     measuredAgainst: reference ? 'design image' : 'IR render',
   };
 }

@@ -36,7 +36,10 @@ export interface ConvertFileOptions extends ConvertOptions {
 /** A design image is perceived; a Figma JSON file is converted from its exact values. */
 async function convertInput(input: string, options: ConvertFileOptions): Promise<{ conversion: Conversion; measuredAgainst: MeasuredAgainst; warnings: string[] }> {
   if (!isFigmaFile(input)) {
-    return { conversion: await convertImage(await readDesignImage(input), options), measuredAgainst: 'design image', warnings: [] };
+    if (options.backend && options.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'Think mode repairs the IR; a model writes the code without one. Leave out --mode think with --backend local.');
+    if (options.backend && options.stack !== 'html-css') throw new LoupeError('INVALID_ARGUMENT', `The local model writes one HTML file: use --stack html-css with --backend local (not ${options.stack}).`);
+    const conversion = await convertImage(await readDesignImage(input), options);
+    return { conversion, measuredAgainst: 'design image', warnings: conversion.warnings };
   }
   if (options.mode === 'think') {
     throw new LoupeError('INVALID_ARGUMENT', `${FIGMA_THINK_REFUSED} Leave out --mode think.`);

@@ -8,7 +8,9 @@ import { perceive } from '../perceive/index.ts';
 import type { GeneratedCode, Stack } from '../codegen/index.ts';
 import { comparePixels, scoreBlocks, type CodeChecks } from '../compare/index.ts';
 import type { RenderPool, Screenshot } from '../render/pool.ts';
+import { buildPreview } from '../codegen/index.ts';
 import { generateCode, makeAttempt, renderCode, type Attempt } from './attempt.ts';
+import { localModelCode, type LocalBackend } from './model-code.ts';
 import { DEFAULT_THINK_BUDGET_MS, think, type ThinkReport } from './think.ts';
 import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
@@ -28,6 +30,8 @@ export interface ConvertOptions {
   onProgress?: ProgressListener;
   /** Text blocks of the true design where they are known (e.g. from reference HTML); otherwise perception's are used. */
   referenceBlocks?: TextBlock[];
+  /** Who writes the code: the IR's generators (perception, the default), or a model that is shown the design. */
+  backend?: LocalBackend;
 }
 
 export interface Scores {
@@ -56,6 +60,8 @@ export interface Conversion {
   timings: Partial<Record<Stage, number>>;
   /** Think mode's rounds: what each repaired and scored, and which was kept. */
   think?: ThinkReport;
+  /** What did not go as asked (a model's code that was not usable), for the user to read. */
+  warnings: string[];
 }
 
 export async function convertImage(image: DecodedImage, options: ConvertOptions): Promise<Conversion> {
@@ -63,7 +69,14 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
   const stages = new StageRunner(options.signal, options.onProgress);
   const designPng = await stages.run('ingest', () => encodePng(image));
   const perception = await stages.run('perceive', (report) => perceive(image, { signal: options.signal, onProgress: report }));
-  const generated = await stages.run('generate', () => generateCode(perception.design, options.stack));
+  const warnings: string[] = [];
+  const generated = await stages.run('generate', async () => {
+    if (!options.backend) return generateCode(perception.design, options.stack);
+    const fromModel = await localModelCode(image, perception.design, options.backend, options.signal);
+    if ('code' in fromModel) return { design: perception.design, code: fromModel.code, preview: await buildPreview(fromModel.code) };
+    warnings.push(`The local model's answer was not usable code (${fromModel.fallback}), so the code was generated from perception instead. It began: ${JSON.stringify(fromModel.text.slice(0, 120))}`);
+    return generateCode(perception.design, options.stack);
+  });
   const rendered = await stages.run('render', () => renderCode(options.pool, generated.preview, image));
   let best: Attempt = { ...generated, ...rendered, pixels: await stages.run('compare', () => comparePixels(designPng, rendered.render.png)) };
   let report: ThinkReport | undefined;
@@ -94,5 +107,6 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
     textBlocks: perception.textBlocks,
     timings: stages.timings,
     think: report,
+    warnings,
   };
 }

@@ -2,7 +2,9 @@
 // call to the next turn of the event loop, which costs 20–30 µs a call; a decoded token makes
 // about ten calls per layer, so the engine calls the native binding directly (onnxruntime-node
 // is pinned to 1.30.x for that). The engine runs in a worker thread, where blocking is fine.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Binding } from 'onnxruntime-node/dist/binding.js';
 import { LoupeError } from '../../errors.ts';
@@ -31,6 +33,8 @@ ort.env.logLevel = 'fatal';
 
 let probed: Device[] | undefined;
 
+const CUDA_PROVIDER: Partial<Record<NodeJS.Platform, string>> = { linux: 'libonnxruntime_providers_cuda.so', win32: 'onnxruntime_providers_cuda.dll' };
+
 /**
  * The accelerators usable here (the CPU always is): each is tried with a one-node model, since
  * the build lists CUDA and WebGPU whether or not this machine has their drivers. WebGPU on Linux
@@ -44,7 +48,10 @@ export function availableDevices(): Device[] {
       inputs: [{ name: 'a', type: 'float32', dims: [1] }],
       outputs: [{ name: 'b', type: 'float32', dims: [1] }],
     });
-    const candidates: Device[] = process.platform === 'linux' ? ['cuda'] : ['cuda', 'webgpu'];
+    // CUDA's provider ships only when onnxruntime-node's install downloaded it (see the README);
+    // without its library there is nothing to try, and trying only logs the failure.
+    const cuda = existsSync(join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch, CUDA_PROVIDER[process.platform] ?? ''));
+    const candidates: Device[] = [...(cuda ? (['cuda'] as const) : []), ...(process.platform === 'linux' ? [] : (['webgpu'] as const))];
     probed = candidates.filter((device) => {
       try {
         new OrtSession(add, { device, threads: 1 }, 'a probe').release();
