@@ -3,17 +3,19 @@
 // Per layer: the attention block's session, then the dense MLP, or the router's choice of experts
 // (run where the expert store placed them, each on the rows routed to it) plus the shared experts.
 import { isMoeLayer, type TextConfig } from '../config.ts';
-import { expertKey } from '../expert-cache.ts';
-import { ExpertStore, type PoolOptions } from './expert-store.ts';
-import { attentionGraph, denseStem, expertStem, headGraph, mlpGraph, routerBias, sharedStem, type BuiltGraph, type GraphOptions, type RuntimeWeights } from './graphs.ts';
-import { OrtSession, tensor } from './ort-session.ts';
+import type { ExpertStore, PoolOptions } from './expert-store.ts';
+import { SHARDS, runShard, shardOf, shardStore, type ExpertUse, type ShardWorker } from './expert-shards.ts';
+import { attentionGraph, denseStem, headGraph, mlpGraph, routerBias, sharedStem, type BuiltGraph, type GraphOptions, type RuntimeWeights } from './graphs.ts';
+import { OrtSession, int64Tensor, tensor } from './ort-session.ts';
 import { route } from './routing.ts';
 
 export interface DecoderOptions extends GraphOptions {
   /** Threads of each session (1 keeps a session to one core). */
   threads: number;
-  /** Where experts may live, the accelerator first; an expert no pool admits runs from the model's files each time. */
+  /** Where experts may live, the accelerator first; an expert no pool admits runs from the model's files each time. Each expert shard gets half of each budget. */
   pools: PoolOptions[];
+  /** Runs the odd expert shard in its own thread, alongside the decoding thread's even shard. */
+  shardWorker?: ShardWorker;
 }
 
 /** The runtime's weights, plus the stored size of a weight without reading it. */
@@ -46,7 +48,8 @@ export class RuntimeDecoder {
   private readonly attention: Unit[] = [];
   private readonly mlp: Unit[] = [];
   private head?: Unit;
-  private readonly experts: ExpertStore;
+  /** The expert shards' stores; the odd one unused when a worker runs that shard. */
+  private readonly shards: ExpertStore[];
   private readonly biases: Float32Array[] = [];
   private embeddings?: Float32Array;
   /** Per layer: the cached compressed KV [capacity, kv_lora_rank] and rotated key part [capacity, rope]. */
@@ -62,15 +65,7 @@ export class RuntimeDecoder {
     private readonly c: TextConfig,
     private readonly options: DecoderOptions,
   ) {
-    const graphOptions = { accuracyLevel: options.accuracyLevel };
-    this.experts = new ExpertStore(
-      {
-        build: (layer, e) => mlpGraph(weights, c, expertStem(layer, e), graphOptions),
-        bytes: (layer, e) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0),
-      },
-      options.pools,
-      options.threads,
-    );
+    this.shards = Array.from({ length: SHARDS }, () => shardStore(weights, c, options.pools, { accuracyLevel: options.accuracyLevel }, options.threads));
   }
 
   private unit(graph: BuiltGraph, what: string): Unit {
@@ -123,7 +118,7 @@ export class RuntimeDecoder {
     this.capacity = capacity;
   }
 
-  /** RoPE's cos and sin [m, rope/2, 1] for positions from..from+m-1, in float32 as torch computes them. */
+  /** RoPE's cos and sin [m, rope/2] for positions from..from+m-1, in float32 as torch computes them. */
   private rope(from: number, m: number): { cos: Float32Array; sin: Float32Array } {
     const f = Math.fround;
     const dr = this.c.qk_rope_head_dim;
@@ -149,6 +144,7 @@ export class RuntimeDecoder {
     const T = P + rows;
     this.reserve(T);
     const { cos, sin } = this.rope(P, rows);
+    const positions = int64Tensor(Array.from({ length: rows }, (_, i) => i), [1, rows]);
     const mask = new Float32Array(rows * T);
     for (let i = 0; i < rows; i++) mask.fill(-Infinity, i * T + P + i + 1, (i + 1) * T);
     const R = c.kv_lora_rank;
@@ -158,8 +154,9 @@ export class RuntimeDecoder {
     for (let layer = 0; layer < c.num_hidden_layers; layer++) {
       const out = this.run(this.attentionUnit(layer), {
         h: tensor(h, [rows, H]),
-        cos: tensor(cos, [rows, dr / 2, 1]),
-        sin: tensor(sin, [rows, dr / 2, 1]),
+        positions,
+        cos: tensor(cos, [rows, dr / 2]),
+        sin: tensor(sin, [rows, dr / 2]),
         past_ckv: tensor(this.ckv[layer]!.subarray(0, P * R), [P, R]),
         past_kpe: tensor(this.kpe[layer]!.subarray(0, P * dr), [P, dr]),
         mask: tensor(mask, [rows, T]),
@@ -168,49 +165,69 @@ export class RuntimeDecoder {
       this.kpe[layer]!.set(out.kpe!.data as Float32Array, P * dr);
       const residual = out.h_out!.data as Float32Array;
       const y = out.y!.data as Float32Array;
+      // The odd shard's experts go to their thread first, to run while this one runs the shared experts.
+      const routed = isMoeLayer(c, layer) ? this.startExperts(layer, y, rows, out.router_logits!.data as Float32Array) : undefined;
       const mlp = this.run(this.mlpUnit(layer), { x: tensor(y, [rows, H]) }).out!.data as Float32Array;
       const next = new Float32Array(residual);
       for (let i = 0; i < next.length; i++) next[i]! += mlp[i]!;
-      if (isMoeLayer(c, layer)) routing.push({ layer, experts: this.routedExperts(layer, y, rows, out.router_logits!.data as Float32Array, next) });
+      if (routed) routing.push({ layer, experts: this.finishExperts(routed, y, rows, next) });
       h = next;
     }
     this.position = T;
-    this.experts.tick();
+    for (const s of this.shards) s.tick();
     const head = (this.head ??= this.unit(headGraph(this.weights, c, this.options), 'the LM head'));
     const lastRows = allLogits ? rows : 1;
     const logits = this.run(head, { h: tensor(h.subarray((rows - lastRows) * H), [lastRows, H]) }).logits!.data as Float32Array;
     return { logits, rows: lastRows, routing };
   }
 
-  /** Adds each chosen expert's weighted output for the rows routed to it into `acc`; returns the choices. */
-  private routedExperts(layer: number, y: Float32Array, rows: number, logits: Float32Array, acc: Float32Array): Int32Array[] {
-    const H = this.c.hidden_size;
+  /** Routes the rows and hands the odd shard's experts to their thread, if there is one. */
+  private startExperts(layer: number, y: Float32Array, rows: number, logits: Float32Array): { layer: number; experts: Int32Array[]; even: ExpertUse[]; odd: ExpertUse[]; remote: boolean } {
     const bias = (this.biases[layer] ??= this.weights.get(routerBias(layer)).data);
     const { experts, weights } = route(logits, bias, this.c);
-    const byExpert = new Map<number, Array<{ row: number; weight: number }>>();
-    experts.forEach((chosen, row) => chosen.forEach((e, k) => byExpert.set(e, [...(byExpert.get(e) ?? []), { row, weight: weights[row]![k]! }])));
-    const step = new Set([...byExpert.keys()].map((e) => expertKey(layer, e)));
-    // Experts in id order: the sums come out the same whatever order the router listed them in.
-    for (const e of [...byExpert.keys()].sort((a, b) => a - b)) {
-      const uses = byExpert.get(e)!;
-      const x = new Float32Array(uses.length * H);
-      uses.forEach((u, i) => x.set(y.subarray(u.row * H, (u.row + 1) * H), i * H));
-      const out = this.experts.run(layer, e, step, (session) => session.run({ x: tensor(x, [uses.length, H]) }).out!.data as Float32Array);
-      this.traffic.weightBytes += this.experts.bytesOf(layer, e);
-      this.traffic.runs++;
-      uses.forEach((u, i) => {
-        for (let d = 0; d < H; d++) acc[u.row * H + d]! += u.weight * out[i * H + d]!;
-      });
-    }
-    return experts;
+    const uses = Array.from({ length: SHARDS }, () => new Map<number, ExpertUse>());
+    experts.forEach((chosen, row) =>
+      chosen.forEach((e, k) => {
+        const shard = uses[shardOf(e)]!;
+        const use = shard.get(e) ?? shard.set(e, { expert: e, rows: [], weights: [] }).get(e)!;
+        use.rows.push(row);
+        use.weights.push(weights[row]![k]!);
+      }),
+    );
+    const [even, odd] = uses.map((m) => [...m.values()]) as [ExpertUse[], ExpertUse[]];
+    const remote = this.options.shardWorker !== undefined && odd.length > 0;
+    if (remote) this.options.shardWorker!.submit(layer, odd, y, rows);
+    return { layer, experts, even, odd, remote };
   }
 
-  expertStats() {
-    return this.experts.stats();
+  /** Adds both shards' weighted expert outputs into `acc`, the even shard's first; returns the choices. */
+  private finishExperts(r: ReturnType<RuntimeDecoder['startExperts']>, y: Float32Array, rows: number, acc: Float32Array): Int32Array[] {
+    const H = this.c.hidden_size;
+    const even = runShard(this.shards[0]!, r.layer, r.even, y, rows, H);
+    const odd = r.remote ? this.options.shardWorker!.result(rows) : runShard(this.shards[1]!, r.layer, r.odd, y, rows, H);
+    for (const { sum, bytes } of [even, odd]) {
+      for (let i = 0; i < acc.length; i++) acc[i]! += sum[i]!;
+      this.traffic.weightBytes += bytes;
+    }
+    this.traffic.runs += r.even.length + r.odd.length;
+    return r.experts;
+  }
+
+  /** Each pool's figures, both shards together. */
+  expertStats(): ReturnType<ExpertStore['stats']> {
+    const parts = [this.shards[0]!.stats(), this.options.shardWorker ? this.options.shardWorker.stats() : this.shards[1]!.stats()];
+    const add = <T extends object>(a: T, b: T): T =>
+      Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'number' ? v + ((b as Record<string, number>)[k] ?? 0) : v])) as T;
+    return {
+      pools: parts[0]!.pools.map((p, i) => add(p, parts[1]!.pools[i]!)),
+      transientRuns: parts[0]!.transientRuns + parts[1]!.transientRuns,
+      transientMs: parts[0]!.transientMs + parts[1]!.transientMs,
+    };
   }
 
   release(): void {
     for (const u of [...this.attention, ...this.mlp, this.head]) u?.session.release();
-    this.experts.release();
+    for (const s of this.shards) s.release();
+    void this.options.shardWorker?.close();
   }
 }

@@ -13,6 +13,8 @@ import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage } from '../re
 import { RuntimeDecoder, type DecoderOptions, type DecoderWeights } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
+import { ShardWorker } from './expert-shards.ts';
+import { availableParallelism } from 'node:os';
 
 export interface EngineOptions {
   /** MatMulNBits accuracy: 4 (int8 activations, fast; the default) or 0 (float32, the reference's numbers). */
@@ -25,6 +27,8 @@ export interface EngineOptions {
   /** Bytes of experts kept loaded on the CPU (default 2 GiB); experts beyond run from the files. */
   cpuBudget?: number;
   policy?: 'frequency' | 'lru';
+  /** 2: the odd half of the experts runs in a second thread (the default where there are two cores or more); 1: all in one. */
+  expertThreads?: 1 | 2;
 }
 
 /** A picture for an image part of the messages, in the order the parts come. */
@@ -107,7 +111,9 @@ export class MoeEngine {
       ...(device ? [{ device, budgetBytes: options.acceleratorBudget ?? GiB, policy }] : []),
       { device: 'cpu' as const, budgetBytes: options.cpuBudget ?? 2 * GiB, policy },
     ];
-    const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools });
+    const expertThreads = options.expertThreads ?? (availableParallelism() >= 2 ? 2 : 1);
+    const shardWorker = expertThreads === 2 ? await ShardWorker.start(dir, options, pools, pkg.config.text_config) : undefined;
+    const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools, shardWorker });
     const template: ChatTemplateName = t.chatTemplate === 'kimi-vl' ? 'kimi-vl' : 'kimi-k2.5';
     return new MoeEngine(pkg, tokenizer, decoder, template, options.threads ?? 1);
   }

@@ -100,12 +100,19 @@ export class Builder {
     return this.op('MatMul', [x, this.constant(transpose(w.data, N, K), [K, N])]);
   }
 
-  /** RMSNorm over the last axis, computed in float32 as the reference does. */
+  /** RMSNorm over the last axis as onnxruntime's one fused kernel (float32, as the reference computes it). */
   rmsNorm(x: string, weight: string, eps: number): string {
     const w = this.weights.get(weight);
-    const meanSquare = this.op('ReduceMean', [this.op('Mul', [x, x]), this.ints([-1])], { keepdims: 1 });
-    const inv = this.op('Reciprocal', [this.op('Sqrt', [this.op('Add', [meanSquare, this.constant(new Float32Array([eps]), [])])])]);
-    return this.op('Mul', [this.op('Mul', [x, inv]), this.constant(w.data, [w.data.length])]);
+    return this.op('SimplifiedLayerNormalization', [x, this.constant(w.data, [w.data.length])], { axis: -1, epsilon: { float: eps } });
+  }
+
+  /**
+   * Rotates consecutive pairs of each head's `d` values in x [m, heads·d] by the angles whose
+   * cos/sin [m, d/2] rows are fed per token (`positions` [1, m] = 0…m−1 picks each token's row).
+   */
+  rotary(x: string, heads: number, d: number): string {
+    const rotated = this.op('RotaryEmbedding', [this.op('Reshape', [x, this.ints([1, -1, heads * d])]), 'positions', 'cos', 'sin'], { interleaved: 1, num_heads: heads }, 'com.microsoft');
+    return this.op('Reshape', [rotated, this.ints([-1, heads * d])]);
   }
 
   /** x · Wᵀ + b (torch.nn.Linear); onnxruntime fuses the pair into one Gemm where x is 2-D. */
@@ -124,15 +131,6 @@ export class Builder {
   /** GELU: 'none' is the exact x·Φ(x), 'tanh' PyTorch's tanh approximation (opset 20's Gelu). */
   gelu(x: string, approximate: 'none' | 'tanh'): string {
     return this.op('Gelu', [x], { approximate });
-  }
-
-  /** Rotates consecutive pairs of the last axis of x [.., M, d] by cos/sin [M, d/2, 1]. */
-  rope(x: string, cos: string, sin: string, leading: number[], d: number): string {
-    const pairs = this.op('Reshape', [x, this.ints([...leading, d / 2, 2])]);
-    const [a, b] = this.ops('Split', [pairs, this.ints([1, 1])], 2, { axis: -1 });
-    const ra = this.op('Sub', [this.op('Mul', [a!, cos]), this.op('Mul', [b!, sin])]);
-    const rb = this.op('Add', [this.op('Mul', [a!, sin]), this.op('Mul', [b!, cos])]);
-    return this.op('Reshape', [this.op('Concat', [ra, rb], { axis: -1 }), this.ints([...leading, d])]);
   }
 
   model(inputs: GraphValue[], outputs: Array<GraphValue & { from: string }>): BuiltGraph {
@@ -154,8 +152,8 @@ const prefix = (layer: number) => `language_model.model.layers.${layer}`;
 const LATENT_NORM_EPS = 1e-6;
 
 /**
- * A layer's attention block. Inputs: h [m, hidden] (the residual stream), cos/sin [m, rope/2, 1]
- * for the new tokens' positions, past_ckv [p, kv_lora_rank], past_kpe [p, rope], mask [m, p+m]
+ * A layer's attention block. Inputs: h [m, hidden] (the residual stream), positions [1, m]
+ * (0…m−1) and cos/sin [m, rope/2] of the new tokens' positions, past_ckv [p, kv_lora_rank], past_kpe [p, rope], mask [m, p+m]
  * (0 or -inf). Outputs: h (after the attention residual), y (post-attention norm: the MLP's
  * input), ckv and kpe of the new tokens (to append to the cache), and router_logits [m, experts]
  * in MoE layers.
@@ -173,14 +171,14 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
     c.q_lora_rank === null
       ? g.linear(x, `${p}.self_attn.q_proj.weight`)
       : g.linear(g.rmsNorm(g.linear(x, `${p}.self_attn.q_a_proj.weight`), `${p}.self_attn.q_a_layernorm.weight`, LATENT_NORM_EPS), `${p}.self_attn.q_b_proj.weight`);
-  const heads = g.op('Transpose', [g.op('Reshape', [q, g.ints([-1, H, dn + dr])])], { perm: [1, 0, 2] });
-  const [qNope, qPe] = g.ops('Split', [heads, g.ints([dn, dr])], 2, { axis: -1 });
-  const qRot = g.rope(qPe!, 'cos', 'sin', [H, -1], dr);
+  const [qNopeRows, qPeRows] = g.ops('Split', [g.op('Reshape', [q, g.ints([-1, H, dn + dr])]), g.ints([dn, dr])], 2, { axis: -1 });
+  const qNope = g.op('Transpose', [qNopeRows!], { perm: [1, 0, 2] });
+  const qRot = g.op('Transpose', [g.op('Reshape', [g.rotary(g.op('Reshape', [qPeRows!, g.ints([-1, H * dr])]), H, dr), g.ints([-1, H, dr])])], { perm: [1, 0, 2] });
 
   const kva = g.linear(x, `${p}.self_attn.kv_a_proj_with_mqa.weight`);
   const [ckvRaw, kpeRaw] = g.ops('Split', [kva, g.ints([R, dr])], 2, { axis: -1 });
   const ckv = g.rmsNorm(ckvRaw!, `${p}.self_attn.kv_a_layernorm.weight`, LATENT_NORM_EPS);
-  const kpe = g.rope(kpeRaw!, 'cos', 'sin', [-1], dr);
+  const kpe = g.rotary(kpeRaw!, 1, dr);
   const ckvAll = g.op('Concat', ['past_ckv', ckv], { axis: 0 });
   const kpeAll = g.op('Concat', ['past_kpe', kpe], { axis: 0 });
 
@@ -192,7 +190,7 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
     uk.set(kvb.subarray(h * (dn + dv) * R, (h * (dn + dv) + dn) * R), h * dn * R);
     for (let j = 0; j < dv; j++) for (let r = 0; r < R; r++) uvT[(h * R + r) * dv + j] = kvb[(h * (dn + dv) + dn + j) * R + r]!;
   }
-  const qAbsorbed = g.op('MatMul', [qNope!, g.constant(uk, [H, dn, R])]);
+  const qAbsorbed = g.op('MatMul', [qNope, g.constant(uk, [H, dn, R])]);
   const scores = g.op('Add', [
     g.op('FusedMatMul', [qAbsorbed, ckvAll], { transB: 1 }, 'com.microsoft'),
     g.op('FusedMatMul', [qRot, kpeAll], { transB: 1 }, 'com.microsoft'),
@@ -214,8 +212,9 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
   return g.model(
     [
       { name: 'h', type: 'float32', dims: ['m', c.hidden_size] },
-      { name: 'cos', type: 'float32', dims: ['m', dr / 2, 1] },
-      { name: 'sin', type: 'float32', dims: ['m', dr / 2, 1] },
+      { name: 'positions', type: 'int64', dims: [1, 'm'] },
+      { name: 'cos', type: 'float32', dims: ['m', dr / 2] },
+      { name: 'sin', type: 'float32', dims: ['m', dr / 2] },
       { name: 'past_ckv', type: 'float32', dims: ['p', R] },
       { name: 'past_kpe', type: 'float32', dims: ['p', dr] },
       { name: 'mask', type: 'float32', dims: ['m', 't'] },
