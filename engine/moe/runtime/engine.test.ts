@@ -86,7 +86,7 @@ test("an image and text: the prompt runs as the reference computes it, the image
 test('the odd experts in a second thread give the same tokens and logits as one thread, and their pools report together', async () => {
   const dir = join(work, 'threads');
   await createTestModel(dir, { size: 'tiny' });
-  const runs = [];
+  const runs: Array<{ result: ReturnType<MoeEngine['generate']>; stats: ReturnType<MoeEngine['stats']> }> = [];
   for (const expertThreads of [1, 2] as const) {
     const engine = await MoeEngine.open(dir, { accuracyLevel: 0, expertThreads });
     const result = engine.generate({ tokens: ids, maxTokens: 10, promptLogits: true }, () => {});
@@ -95,7 +95,7 @@ test('the odd experts in a second thread give the same tokens and logits as one 
   }
   assert.deepEqual(runs[1]!.result.tokens, runs[0]!.result.tokens);
   assert.equal(maxDiff(runs[1]!.result.promptLogits!, runs[0]!.result.promptLogits!), 0);
-  const uses = (r: (typeof runs)[number]) => r.stats.experts.pools.reduce((n, p) => n + p.hits + p.misses, 0);
+  const uses = (r: (typeof runs)[number]) => r.stats.experts.pools.reduce((n: number, p) => n + p.hits + p.misses, 0);
   assert.equal(uses(runs[1]!), uses(runs[0]!));
   assert.equal(runs[1]!.result.weightBytes.decode, runs[0]!.result.weightBytes.decode);
 });
