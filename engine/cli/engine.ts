@@ -31,6 +31,7 @@ interface RunFlags {
   acceleratorBudget?: number;
   cpuBudget?: number;
   policy: 'frequency' | 'lru';
+  expertThreads?: 1 | 2;
   stats?: boolean;
 }
 
@@ -79,6 +80,10 @@ export function registerEngine(program: Command, context: CliContext): void {
       if (v !== 'frequency' && v !== 'lru') throw new InvalidArgumentError('choose frequency or lru.');
       return v;
     }, 'frequency')
+    .option('--expert-threads <n>', '2: half of the experts run in a second thread (the default with two cores or more); 1: all in one', (v) => {
+      if (v !== '1' && v !== '2') throw new InvalidArgumentError('choose 1 or 2.');
+      return Number(v) as 1 | 2;
+    })
     .option('--stats', 'print where the experts ran and the speed on stderr')
     .action(async (opts: RunFlags) => {
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');
@@ -105,6 +110,7 @@ export function registerEngine(program: Command, context: CliContext): void {
         acceleratorBudget: opts.acceleratorBudget,
         cpuBudget: opts.cpuBudget,
         policy: opts.policy,
+        ...(opts.expertThreads ? { expertThreads: opts.expertThreads } : {}),
       });
       try {
         const { result, stats } = await client.generate(request, greedy ? undefined : (text) => process.stdout.write(text), context.signal);
