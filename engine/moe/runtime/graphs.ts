@@ -93,6 +93,39 @@ export class Builder {
     return this.linearFloat(x, weight);
   }
 
+  /**
+   * x · Wᵢᵀ for several weights of one input, as one MatMulNBits over their rows stacked when
+   * all are quantised alike (the layout is row by row, so stacking is concatenation): one larger
+   * product costs less than several small ones. Otherwise one product each.
+   */
+  linears(x: string, weights: string[]): string[] {
+    const qs = weights.map((w) => this.weights.quantised(w));
+    const first = qs[0];
+    if (!first || qs.some((q) => !q || q.K !== first.K || q.bits !== first.bits || q.blockSize !== first.blockSize)) return weights.map((w) => this.linear(x, w));
+    const parts = qs as NonNullable<(typeof qs)[number]>[];
+    const join = <T extends Uint8Array | Float32Array>(arrays: T[], make: (n: number) => T): T => {
+      const out = make(arrays.reduce((n, a) => n + a.length, 0));
+      let at = 0;
+      for (const a of arrays) {
+        out.set(a, at);
+        at += a.length;
+      }
+      return out;
+    };
+    const N = parts.reduce((n, q) => n + q.N, 0);
+    const b = this.name('qweight');
+    const s = this.name('scales');
+    const z = this.name('zero_points');
+    const blocks = Math.ceil(first.K / first.blockSize);
+    this.initializers.push(
+      { name: b, type: 'uint8', dims: [N, blocks, (first.blockSize * first.bits) / 8], bytes: join(parts.map((q) => q.qweight), (n) => new Uint8Array(n)) },
+      { name: s, type: 'float32', dims: [N * blocks], bytes: join(parts.map((q) => q.scales), (n) => new Float32Array(n)) },
+      { name: z, type: 'uint8', dims: [parts.reduce((n, q) => n + q.zeroPoints.length, 0)], bytes: join(parts.map((q) => q.zeroPoints), (n) => new Uint8Array(n)) },
+    );
+    const y = this.op('MatMulNBits', [x, b, s, z], { K: first.K, N, bits: first.bits, block_size: first.blockSize, accuracy_level: this.options.accuracyLevel }, 'com.microsoft');
+    return this.ops('Split', [y, this.ints(parts.map((q) => q.N))], parts.length, { axis: -1 });
+  }
+
   /** x · Wᵀ in float32 whatever W is stored as: the router's scores decide which experts run. */
   linearFloat(x: string, weight: string): string {
     const w = this.weights.get(weight);
@@ -167,15 +200,13 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
   const dv = c.v_head_dim;
   const R = c.kv_lora_rank;
   const x = g.rmsNorm('h', `${p}.input_layernorm.weight`, c.rms_norm_eps);
-  const q =
-    c.q_lora_rank === null
-      ? g.linear(x, `${p}.self_attn.q_proj.weight`)
-      : g.linear(g.rmsNorm(g.linear(x, `${p}.self_attn.q_a_proj.weight`), `${p}.self_attn.q_a_layernorm.weight`, LATENT_NORM_EPS), `${p}.self_attn.q_b_proj.weight`);
+  // The query's first projection and the compressed KV's read the same input: one product.
+  const [qIn, kva] = g.linears(x, [`${p}.self_attn.${c.q_lora_rank === null ? 'q_proj' : 'q_a_proj'}.weight`, `${p}.self_attn.kv_a_proj_with_mqa.weight`]) as [string, string];
+  const q = c.q_lora_rank === null ? qIn : g.linear(g.rmsNorm(qIn, `${p}.self_attn.q_a_layernorm.weight`, LATENT_NORM_EPS), `${p}.self_attn.q_b_proj.weight`);
   const [qNopeRows, qPeRows] = g.ops('Split', [g.op('Reshape', [q, g.ints([-1, H, dn + dr])]), g.ints([dn, dr])], 2, { axis: -1 });
   const qNope = g.op('Transpose', [qNopeRows!], { perm: [1, 0, 2] });
   const qRot = g.op('Transpose', [g.op('Reshape', [g.rotary(g.op('Reshape', [qPeRows!, g.ints([-1, H * dr])]), H, dr), g.ints([-1, H, dr])])], { perm: [1, 0, 2] });
 
-  const kva = g.linear(x, `${p}.self_attn.kv_a_proj_with_mqa.weight`);
   const [ckvRaw, kpeRaw] = g.ops('Split', [kva, g.ints([R, dr])], 2, { axis: -1 });
   const ckv = g.rmsNorm(ckvRaw!, `${p}.self_attn.kv_a_layernorm.weight`, LATENT_NORM_EPS);
   const kpe = g.rotary(kpeRaw!, 1, dr);
@@ -226,8 +257,7 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
 /** A SwiGLU MLP: down(silu(gate(x)) * up(x)); one routed expert, the shared experts, or a dense layer's MLP. */
 export function mlpGraph(weights: RuntimeWeights, c: TextConfig, stem: string, options: GraphOptions): BuiltGraph {
   const g = new Builder(weights, options);
-  const gate = g.linear('x', `${stem}.gate_proj.weight`);
-  const up = g.linear('x', `${stem}.up_proj.weight`);
+  const [gate, up] = g.linears('x', [`${stem}.gate_proj.weight`, `${stem}.up_proj.weight`]) as [string, string];
   const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
   return g.model([{ name: 'x', type: 'float32', dims: ['m', c.hidden_size] }], [{ name: 'out', type: 'float32', dims: ['m', c.hidden_size], from: g.linear(act, `${stem}.down_proj.weight`) }]);
 }
