@@ -41,7 +41,8 @@ import { quantise, type QuantisedWeight } from '../quant.ts';
 import { expertStem, routerBias, type RuntimeWeights } from '../runtime/graphs.ts';
 import { tensor, type Feeds, type Fetched } from '../runtime/ort-session.ts';
 import { route, type Routing } from '../runtime/routing.ts';
-import { packageWeights, type MoeEngine } from '../runtime/engine.ts';
+import type { MoeEngine } from '../runtime/engine.ts';
+import { packageWeights } from '../runtime/package-weights.ts';
 import { argmax } from '../sampling.ts';
 
 const require = createRequire(import.meta.url);

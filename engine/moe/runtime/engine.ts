@@ -6,11 +6,11 @@
 import { LoupeError } from '../../errors.ts';
 import { chatStopIds, promptIds, type ChatMessage, type ChatTemplateName } from '../chat-template.ts';
 import { openPackage, type ModelPackage } from '../package.ts';
-import { quantLayout } from '../quant.ts';
+import { packageWeights } from './package-weights.ts';
 import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
 import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
 import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage } from '../reference/vision.ts';
-import { RuntimeDecoder, type DecoderOptions, type DecoderWeights } from './decoder.ts';
+import { RuntimeDecoder, type DecoderOptions } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
 import { ShardWorker } from './expert-shards.ts';
@@ -66,24 +66,6 @@ export interface GenerateResult {
 }
 
 const GiB = 1 << 30;
-
-/** The package's weights as the runtime reads them: quantised weights in their stored form. */
-export function packageWeights(pkg: ModelPackage): DecoderWeights {
-  const FLOAT_BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
-  return {
-    get: (name) => pkg.get(name),
-    quantised: (name) => (pkg.isQuantised(name) ? pkg.quantised(name) : undefined),
-    storedBytes: (name) => {
-      const t = pkg.manifest.tensors[name];
-      if (!t) throw new LoupeError('MODEL_CORRUPT', `${pkg.dir}: the manifest lists no tensor ${name}. Convert the model again.`);
-      if (t.storage === 'int4' || t.storage === 'int8') {
-        const l = quantLayout(t.shape[0]!, t.shape[1]!, t.storage === 'int4' ? 4 : 8, pkg.manifest.quantisation.blockSize);
-        return l.qweightShape.reduce((a, b) => a * b, 1) + 4 * l.scalesLength + l.zeroPointsLength;
-      }
-      return t.shape.reduce((a, b) => a * b, 1) * FLOAT_BYTES[t.storage];
-    },
-  };
-}
 
 export class MoeEngine {
   private vision?: VisionRuntime;

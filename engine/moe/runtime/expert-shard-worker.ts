@@ -3,7 +3,8 @@
 // message, so a layer's hand-over costs microseconds.
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openPackage } from '../package.ts';
-import { packageWeights, type EngineOptions } from './engine.ts';
+import type { EngineOptions } from './engine.ts';
+import { packageWeights } from './package-weights.ts';
 import { COMMAND, CONTROL, readJob, runShard, shardStore, type ShardBuffers } from './expert-shards.ts';
 import type { PoolOptions } from './expert-store.ts';
 
