@@ -21,6 +21,11 @@ export interface DecoderOptions extends GraphOptions {
 /** The runtime's weights, plus the stored size of a weight without reading it. */
 export interface DecoderWeights extends RuntimeWeights {
   storedBytes(name: string): number;
+  /**
+   * Rows of a [rows, width] float tensor as float32, where the source can give rows without
+   * widening the whole tensor (the embedding: Kimi's is 163 840 rows).
+   */
+  rows?(name: string, ids: readonly number[], width: number): Float32Array;
 }
 
 export interface ForwardResult {
@@ -89,13 +94,13 @@ export class RuntimeDecoder {
 
   /** Token ids → their embeddings [ids, hidden]. */
   embed(ids: readonly number[]): Float32Array {
-    const table = (this.embeddings ??= this.weights.get('language_model.model.embed_tokens.weight').data);
     const H = this.c.hidden_size;
+    for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= this.c.vocab_size) throw new RangeError(`token id ${id} is outside the vocabulary (0…${this.c.vocab_size - 1})`);
+    const name = 'language_model.model.embed_tokens.weight';
+    if (this.weights.rows) return this.weights.rows(name, ids, H);
+    const table = (this.embeddings ??= this.weights.get(name).data);
     const out = new Float32Array(ids.length * H);
-    ids.forEach((id, t) => {
-      if (!Number.isInteger(id) || id < 0 || id >= this.c.vocab_size) throw new RangeError(`token id ${id} is outside the vocabulary (0…${this.c.vocab_size - 1})`);
-      out.set(table.subarray(id * H, (id + 1) * H), t * H);
-    });
+    ids.forEach((id, t) => out.set(table.subarray(id * H, (id + 1) * H), t * H));
     return out;
   }
 

@@ -3,12 +3,23 @@
 import { LoupeError } from '../../errors.ts';
 import type { ModelPackage } from '../package.ts';
 import { quantLayout } from '../quant.ts';
+import { decodeFloat32 } from '../safetensors.ts';
 import type { DecoderWeights } from './decoder.ts';
 
 /** The package's weights as the runtime reads them: quantised weights in their stored form. */
 export function packageWeights(pkg: ModelPackage): DecoderWeights {
   const FLOAT_BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
+  // Tensors read row by row are kept as stored (BF16 is half of float32), widened a row at a time.
+  const stored = new Map<string, ReturnType<ModelPackage['raw']>>();
   return {
+    rows: (name, ids, width) => {
+      let t = stored.get(name);
+      if (!t) stored.set(name, (t = pkg.raw(name)));
+      const size = FLOAT_BYTES[t.dtype] * width;
+      const out = new Float32Array(ids.length * width);
+      ids.forEach((id, i) => out.set(decodeFloat32(t!.dtype, t!.bytes.subarray(id * size, (id + 1) * size), `${name} row ${id}`), i * width));
+      return out;
+    },
     get: (name) => pkg.get(name),
     quantised: (name) => (pkg.isQuantised(name) ? pkg.quantised(name) : undefined),
     storedBytes: (name) => {
