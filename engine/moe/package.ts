@@ -15,7 +15,7 @@ import { LoupeError } from '../errors.ts';
 import { checkpointTensors } from './checkpoint.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
 import { dequantise, quantLayout, quantise, type QuantBits, type QuantisedWeight } from './quant.ts';
-import { SafetensorsFile, SafetensorsWriter, decodeFloat32, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
+import { SafetensorsFile, SafetensorsWriter, byteSizeOf, decodeFloat32, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
 
 export const PACKAGE_FORMAT = 'loupe-moe';
@@ -320,6 +320,8 @@ export interface ModelPackage extends WeightSource {
   readonly stats: PackageStats;
   names(): string[];
   storage(name: string): TensorStorage;
+  /** Bytes the tensor takes as stored (its MatMulNBits parts together for a quantised weight), without reading it. */
+  storedBytes(name: string): number;
   isQuantised(name: string): boolean;
   /** The MatMulNBits parts of a quantised weight, as stored (checksums verified). */
   quantised(name: string): QuantisedWeight;
@@ -418,6 +420,11 @@ class OpenedPackage implements ModelPackage {
 
   storage(name: string): TensorStorage {
     return this.entry(name).storage;
+  }
+
+  storedBytes(name: string): number {
+    const t = this.entry(name);
+    return storedParts(name, t.shape, t.storage, this.manifest.quantisation.blockSize).reduce((sum, part) => sum + byteSizeOf(part), 0);
   }
 
   isQuantised(name: string): boolean {

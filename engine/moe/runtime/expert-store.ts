@@ -67,6 +67,8 @@ export class ExpertStore {
   /** Runs of experts no pool admitted (built for one use). */
   private transientRuns = 0;
   private transientMs = 0;
+  /** Each expert's weight bytes, asked for on every use: looked up once. */
+  private readonly sizes = new Map<ExpertKey, number>();
 
   /** `pools` in order of preference: the accelerator first, then the CPU. */
   constructor(
@@ -83,7 +85,7 @@ export class ExpertStore {
    */
   run(layer: number, expert: number, step: ReadonlySet<ExpertKey>, feed: (s: OrtSession) => Float32Array): Float32Array {
     const key = expertKey(layer, expert);
-    const bytes = this.source.bytes(layer, expert);
+    const bytes = this.bytesOf(layer, expert);
     const build = () => this.source.build(layer, expert).model;
     for (const pool of this.pools) {
       const { resident, evicted } = pool.policy.use(key, bytes, step);
@@ -107,7 +109,10 @@ export class ExpertStore {
   }
 
   bytesOf(layer: number, expert: number): number {
-    return this.source.bytes(layer, expert);
+    const key = expertKey(layer, expert);
+    let bytes = this.sizes.get(key);
+    if (bytes === undefined) this.sizes.set(key, (bytes = this.source.bytes(layer, expert)));
+    return bytes;
   }
 
   /** Advances the pools' clocks by one token. */
