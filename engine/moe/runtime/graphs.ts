@@ -12,7 +12,7 @@
 // which permutes query and key alike and leaves every dot product, hence the output, unchanged.
 import type { TextConfig } from '../config.ts';
 import { buildModel, node, type GraphNode, type GraphValue, type Initializer } from '../onnx-graph.ts';
-import type { QuantisedWeight } from '../quant.ts';
+import { quantLayout, type QuantisedWeight } from '../quant.ts';
 import type { Tensor } from '../tensor.ts';
 
 /** The weights the runtime reads: float32 by name, and the stored quantised form where there is one. */
@@ -75,22 +75,23 @@ export class Builder {
     return name;
   }
 
+  /** x [.., K] · Wᵀ for a weight stored quantised, its stored bytes as MatMulNBits' initializers. */
+  private matMulNBits(x: string, q: QuantisedWeight): string {
+    const b = this.name('qweight');
+    const s = this.name('scales');
+    const z = this.name('zero_points');
+    this.initializers.push(
+      { name: b, type: 'uint8', dims: quantLayout(q.N, q.K, q.bits, q.blockSize).qweightShape, bytes: q.qweight },
+      { name: s, type: 'float32', dims: [q.scales.length], bytes: q.scales },
+      { name: z, type: 'uint8', dims: [q.zeroPoints.length], bytes: q.zeroPoints },
+    );
+    return this.op('MatMulNBits', [x, b, s, z], { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize, accuracy_level: this.options.accuracyLevel }, 'com.microsoft');
+  }
+
   /** x [.., K] · Wᵀ for W [N, K] stored under `weight`. */
   linear(x: string, weight: string): string {
     const q = this.weights.quantised(weight);
-    if (q) {
-      const b = this.name('qweight');
-      const s = this.name('scales');
-      const z = this.name('zero_points');
-      const blocks = Math.ceil(q.K / q.blockSize);
-      this.initializers.push(
-        { name: b, type: 'uint8', dims: [q.N, blocks, (q.blockSize * q.bits) / 8], bytes: q.qweight },
-        { name: s, type: 'float32', dims: [q.scales.length], bytes: q.scales },
-        { name: z, type: 'uint8', dims: [q.zeroPoints.length], bytes: q.zeroPoints },
-      );
-      return this.op('MatMulNBits', [x, b, s, z], { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize, accuracy_level: this.options.accuracyLevel }, 'com.microsoft');
-    }
-    return this.linearFloat(x, weight);
+    return q ? this.matMulNBits(x, q) : this.linearFloat(x, weight);
   }
 
   /**
@@ -102,28 +103,24 @@ export class Builder {
     const qs = weights.map((w) => this.weights.quantised(w));
     const first = qs[0];
     if (!first || qs.some((q) => !q || q.K !== first.K || q.bits !== first.bits || q.blockSize !== first.blockSize)) return weights.map((w) => this.linear(x, w));
-    const parts = qs as NonNullable<(typeof qs)[number]>[];
-    const join = <T extends Uint8Array | Float32Array>(arrays: T[], make: (n: number) => T): T => {
-      const out = make(arrays.reduce((n, a) => n + a.length, 0));
+    const parts = qs as QuantisedWeight[];
+    const stack = <T extends Uint8Array | Float32Array>(pick: (q: QuantisedWeight) => T, make: (n: number) => T): T => {
+      const out = make(parts.reduce((n, q) => n + pick(q).length, 0));
       let at = 0;
-      for (const a of arrays) {
-        out.set(a, at);
-        at += a.length;
+      for (const q of parts) {
+        out.set(pick(q), at);
+        at += pick(q).length;
       }
       return out;
     };
-    const N = parts.reduce((n, q) => n + q.N, 0);
-    const b = this.name('qweight');
-    const s = this.name('scales');
-    const z = this.name('zero_points');
-    const blocks = Math.ceil(first.K / first.blockSize);
-    this.initializers.push(
-      { name: b, type: 'uint8', dims: [N, blocks, (first.blockSize * first.bits) / 8], bytes: join(parts.map((q) => q.qweight), (n) => new Uint8Array(n)) },
-      { name: s, type: 'float32', dims: [N * blocks], bytes: join(parts.map((q) => q.scales), (n) => new Float32Array(n)) },
-      { name: z, type: 'uint8', dims: [parts.reduce((n, q) => n + q.zeroPoints.length, 0)], bytes: join(parts.map((q) => q.zeroPoints), (n) => new Uint8Array(n)) },
-    );
-    const y = this.op('MatMulNBits', [x, b, s, z], { K: first.K, N, bits: first.bits, block_size: first.blockSize, accuracy_level: this.options.accuracyLevel }, 'com.microsoft');
-    return this.ops('Split', [y, this.ints(parts.map((q) => q.N))], parts.length, { axis: -1 });
+    const stacked: QuantisedWeight = {
+      ...first,
+      N: parts.reduce((n, q) => n + q.N, 0),
+      qweight: stack((q) => q.qweight, (n) => new Uint8Array(n)),
+      scales: stack((q) => q.scales, (n) => new Float32Array(n)),
+      zeroPoints: stack((q) => q.zeroPoints, (n) => new Uint8Array(n)),
+    };
+    return this.ops('Split', [this.matMulNBits(x, stacked), this.ints(parts.map((q) => q.N))], parts.length, { axis: -1 });
   }
 
   /** x · Wᵀ in float32 whatever W is stored as: the router's scores decide which experts run. */
