@@ -4,7 +4,7 @@
 // text properties where they match), classes that follow a variant as a lookup by that
 // variant's value, and the root's place in its parent as `className`, given by each use.
 // Instances that differ in anything else are written out as they are.
-import { CONTENT_ATTRS, SlotBuilder, elementJsx, jsxProp, pascal, propCase, type ClassSlot, type JsxContext, type Slots } from './react.ts';
+import { SlotBuilder, elementJsx, jsxProp, pascal, propCase, shapeOf, type ClassSlot, type JsxContext, type Slots } from './react.ts';
 import type { Element } from './tree.ts';
 
 export interface DesignComponent {
@@ -30,13 +30,8 @@ function depths(root: Element): Map<Element, number> {
   return out;
 }
 
-/** What must be the same in every instance: tags, attributes (not content), text line counts, pictures, svg, and nested calls. */
-function structureOf(el: Element, calls: ReadonlyMap<Element, string>, root = true): string {
-  const call = !root ? calls.get(el) : undefined;
-  if (call) return `call(${call})`;
-  const attrs = el.attrs.map(([k, v]) => (CONTENT_ATTRS.has(k) ? k : `${k}=${v}`)).join(' ');
-  return `${el.tag}|${attrs}|${el.text?.length ?? '-'}|${el.src !== undefined}|${el.svg ?? ''}|${el.inline ?? ''}[${el.children.map((c) => structureOf(c, calls, false)).join(',')}]`;
-}
+/** What must be the same in every instance: the shape without classes (which may follow variants or placement). */
+const structureOf = (el: Element, calls: ReadonlyMap<Element, string>) => shapeOf(el, () => '', calls);
 
 const tokens = (cls: string) => cls.split(' ').filter(Boolean);
 

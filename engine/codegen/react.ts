@@ -210,13 +210,19 @@ export function jsxProp(name: string, expr: string): string {
 }
 
 /** Attributes that carry an item's own content (the rest is the same for every item). */
-export const CONTENT_ATTRS = new Set(['alt', 'href', 'aria-label', 'placeholder']);
+const CONTENT_ATTRS = new Set(['alt', 'href', 'aria-label', 'placeholder']);
 
-/** The shape of an element: everything but its content. */
-function shapeOf(el: Element, classOf: (el: Element) => string): string {
+/**
+ * The shape of an element: everything but its content (tags, classes as `classOf` gives them,
+ * attributes, text line counts, pictures, svg); a descendant written as a component's call
+ * counts as that call.
+ */
+export function shapeOf(el: Element, classOf: (el: Element) => string, calls: ReadonlyMap<Element, string> = new Map(), root = true): string {
+  const call = root ? undefined : calls.get(el);
+  if (call) return `call(${call})`;
   const attrs = el.attrs.map(([k, v]) => (CONTENT_ATTRS.has(k) ? k : `${k}=${v}`)).join(' ');
-  const own = `${el.tag}|${classOf(el)}|${attrs}|${el.text?.length ?? '-'}|${el.src !== undefined}|${el.svg ?? ''}`;
-  return `${own}[${el.children.map((c) => shapeOf(c, classOf)).join(',')}]`;
+  const own = `${el.tag}|${classOf(el)}|${attrs}|${el.text?.length ?? '-'}|${el.src !== undefined}|${el.svg ?? ''}|${el.inline ?? ''}`;
+  return `${own}[${el.children.map((c) => shapeOf(c, classOf, calls, false)).join(',')}]`;
 }
 
 const PROP_BASE: Record<string, string> = { h1: 'title', h2: 'title', h3: 'title', h4: 'title', h5: 'title', h6: 'title', a: 'label', button: 'label' };
