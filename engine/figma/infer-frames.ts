@@ -4,8 +4,8 @@
 // untouched, so each such frame takes part as an opaque stand-in of its box and is put back after.
 // A layer drawn over such a frame and wholly inside it (an icon on a field, a badge on a card)
 // belongs inside it: it is handed to the frame, rather than overlapping a stand-in it cannot enter.
-import type { Box, DesignNode, FrameNode, VectorNode } from '../ir/schema.ts';
-import { inferLayout } from '../layout/index.ts';
+import type { DesignNode, FrameNode, VectorNode } from '../ir/schema.ts';
+import { area, contains, inferLayout } from '../layout/index.ts';
 
 const STAND_IN_SVG = '<svg></svg>';
 
@@ -29,8 +29,6 @@ function restore(f: FrameNode, held: Map<string, FrameNode>): void {
   });
 }
 
-const holds = (a: Box, b: Box) => b.x >= a.x - 1 && b.y >= a.y - 1 && b.x + b.width <= a.x + a.width + 1 && b.y + b.height <= a.y + a.height + 1;
-const area = (b: Box) => b.width * b.height;
 
 /** Takes layers that lie over a frame with content of its own into that frame. */
 export type Adopt = (host: FrameNode, guests: DesignNode[]) => void;
@@ -41,7 +39,7 @@ function guestsOf(items: DesignNode[]): Map<FrameNode, DesignNode[]> {
   items.forEach((it, i) => {
     let host: FrameNode | undefined;
     for (const h of items.slice(0, i)) {
-      if (h.type === 'frame' && h.children.length > 0 && holds(h.box, it.box) && area(h.box) > area(it.box) && (!host || area(h.box) < area(host.box))) host = h;
+      if (h.type === 'frame' && h.children.length > 0 && contains(h.box, it.box) && area(h.box) > area(it.box) && (!host || area(h.box) < area(host.box))) host = h;
     }
     if (host) guests.set(host, [...(guests.get(host) ?? []), it]);
   });

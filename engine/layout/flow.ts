@@ -9,9 +9,9 @@ import type { Box, DesignNode, FrameNode, ImageNode } from '../ir/schema.ts';
 import { flowLayout, frame, noStyle } from '../ir/build.ts';
 import { bottom, painted, placeColumn, placeRow, right } from './place.ts';
 
-const area = (b: Box) => b.width * b.height;
+export const area = (b: Box) => b.width * b.height;
 /** `a` holds `b`, allowing a pixel of slack. */
-const contains = (a: Box, b: Box) => b.x >= a.x - 1 && b.y >= a.y - 1 && right(b) <= right(a) + 1 && bottom(b) <= bottom(a) + 1;
+export const contains = (a: Box, b: Box) => b.x >= a.x - 1 && b.y >= a.y - 1 && right(b) <= right(a) + 1 && bottom(b) <= bottom(a) + 1;
 /** Two measurements (px) that a person would call the same. */
 const same = (a: number, b: number) => Math.abs(a - b) <= 2;
 

@@ -8,6 +8,9 @@ import { reflow } from './place.ts';
 import { markRepeats } from './repeat.ts';
 import { assignRoles } from './roles.ts';
 
+/** Box geometry the layout nests by, for callers that hand layers to a frame the same way. */
+export { area, contains } from './flow.ts';
+
 export function inferLayout(root: FrameNode, items: DesignNode[], newId: () => string): FrameNode {
   arrangeFlow(nestByContainment(root, items), newId);
   assignRoles(root, newId);
