@@ -4,7 +4,7 @@ import { runD2CBench, type PageResult } from '../bench/d2c.ts';
 import { runEngineBench } from '../bench/engine.ts';
 import { runFigmaBench } from '../bench/figma.ts';
 import type { CliContext } from './main.ts';
-import { parseMode, parsePositiveInt, parseStack } from './options.ts';
+import { parseAccuracy, parseMode, parsePositiveInt, parseStack } from './options.ts';
 
 export function registerBench(program: Command, context: CliContext): void {
   const bench = program.command('bench').description('benchmarks that print figures');
@@ -42,7 +42,7 @@ function engineBench(bench: Command): void {
     .option('--prompt <n>', 'prompt tokens', parsePositiveInt, 64)
     .option('--repeats <n>', 'timed runs (the median is reported)', parsePositiveInt, 3)
     .option('--threads <n>', 'threads per onnxruntime session', parsePositiveInt, 1)
-    .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', (v) => (v === '0' ? 0 : 4), 4 as 0 | 4)
+    .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', parseAccuracy, 4 as 0 | 4)
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads: number; accuracy: 0 | 4; json?: string }) => {
       const result = await runEngineBench({

@@ -1,11 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { failedCodeChecks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
-import { parseMode, parsePositiveInt, parseStack } from './options.ts';
+import { parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
 import type { ThinkReport } from '../pipeline/think.ts';
 import { progressBar } from './progress-bar.ts';
 
@@ -19,10 +19,7 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
     .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
     .option('--variables <file>', "Figma input: the file's variables (GET /v1/files/:key/variables/local), so colours bound to them become CSS custom properties")
-    .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', (v) => {
-      if (v !== 'perception' && v !== 'local') throw new InvalidArgumentError('choose perception or local.');
-      return v;
-    }, 'perception')
+    .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', parseChoice(['perception', 'local'] as const), 'perception')
     .option('--model <dir>', 'the model package for --backend local')
     .action(async (design: string, opts: ConvertFlags) => {
       if ((opts.backend === 'local') !== (opts.model !== undefined)) throw new LoupeError('INVALID_ARGUMENT', '--backend local and --model <dir> go together.');

@@ -10,7 +10,7 @@ import { npyFloat32 } from '../moe/npy.ts';
 import { EngineClient } from '../moe/runtime/engine-client.ts';
 import type { EngineOptions, GenerateRequest } from '../moe/runtime/engine.ts';
 import type { CliContext } from './main.ts';
-import { parsePositiveInt } from './options.ts';
+import { parseAccuracy, parseChoice, parsePositiveInt } from './options.ts';
 
 interface RunFlags {
   model: string;
@@ -65,25 +65,13 @@ export function registerEngine(program: Command, context: CliContext): void {
     .option('--seed <n>', 'sampling seed', parsePositiveInt, 1)
     .option('--stop <text>', 'stop when this text is generated (repeatable)', collect)
     .option('--logits <file.npy>', "save the prompt positions' float32 logits [tokens, vocab]")
-    .option('--accuracy <level>', 'MatMulNBits accuracy: 4 (int8 activations, fast) or 0 (float32)', (v) => {
-      if (v !== '0' && v !== '4') throw new InvalidArgumentError('choose 0 or 4.');
-      return Number(v) as 0 | 4;
-    }, 4)
+    .option('--accuracy <level>', 'MatMulNBits accuracy: 4 (int8 activations, fast) or 0 (float32)', parseAccuracy, 4)
     .option('--threads <n>', 'threads per onnxruntime session', parsePositiveInt, 1)
-    .option('--accelerator <device>', 'auto | none | cpu | cuda | webgpu: where the hot experts go', (v) => {
-      if (!['auto', 'none', 'cpu', 'cuda', 'webgpu'].includes(v)) throw new InvalidArgumentError('choose auto, none, cpu, cuda or webgpu.');
-      return v as RunFlags['accelerator'];
-    }, 'auto')
+    .option('--accelerator <device>', 'auto | none | cpu | cuda | webgpu: where the hot experts go', parseChoice(['auto', 'none', 'cpu', 'cuda', 'webgpu'] as const), 'auto')
     .option('--accelerator-budget <MB>', 'expert bytes the accelerator pool may hold', megabytes)
     .option('--cpu-budget <MB>', 'expert bytes kept loaded on the CPU', megabytes)
-    .option('--policy <name>', 'expert cache policy: frequency | lru', (v) => {
-      if (v !== 'frequency' && v !== 'lru') throw new InvalidArgumentError('choose frequency or lru.');
-      return v;
-    }, 'frequency')
-    .option('--expert-threads <n>', '2: half of the experts run in a second thread (the default with two cores or more); 1: all in one', (v) => {
-      if (v !== '1' && v !== '2') throw new InvalidArgumentError('choose 1 or 2.');
-      return Number(v) as 1 | 2;
-    })
+    .option('--policy <name>', 'expert cache policy: frequency | lru', parseChoice(['frequency', 'lru'] as const), 'frequency')
+    .option('--expert-threads <n>', '2: half of the experts run in a second thread (the default with two cores or more); 1: all in one', (v) => Number(parseChoice(['1', '2'] as const)(v)) as 1 | 2)
     .option('--stats', 'print where the experts ran and the speed on stderr')
     .action(async (opts: RunFlags) => {
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');

@@ -1,19 +1,12 @@
 // `loupe models …`: model packages for the local engine: test models, and conversion of Hugging
 // Face checkpoints (Kimi-VL / DeepSeek-V3 layout) with int4/int8 quantisation.
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { convertCheckpoint, type QuantChoice } from '../moe/convert-checkpoint.ts';
 import type { WrittenPackage } from '../moe/package.ts';
 import { createTestModel, type TestModelSize } from '../moe/test-models.ts';
 import type { CliContext } from './main.ts';
-import { parsePositiveInt } from './options.ts';
+import { parseChoice as choice, parsePositiveInt } from './options.ts';
 import { progressBar } from './progress-bar.ts';
-
-const choice =
-  <T extends string>(values: readonly T[]) =>
-  (value: string): T => {
-    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`choose one of ${values.join(', ')}.`);
-    return value as T;
-  };
 
 const QUANTS = ['int4', 'int8', 'none'] as const;
 

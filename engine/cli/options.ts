@@ -2,12 +2,18 @@ import { InvalidArgumentError } from 'commander';
 import { STACKS, type Stack } from '../codegen/index.ts';
 import { MODES, type Mode } from '../pipeline/convert.ts';
 
-export function parseStack(value: string): Stack {
-  if (!(STACKS as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`choose one of ${STACKS.join(', ')}.`);
-  }
-  return value as Stack;
-}
+/** A flag whose value is one of `values`. */
+export const parseChoice =
+  <T extends string>(values: readonly T[]) =>
+  (value: string): T => {
+    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`choose one of ${values.join(', ')}.`);
+    return value as T;
+  };
+
+export const parseStack: (value: string) => Stack = parseChoice(STACKS);
+
+/** MatMulNBits' accuracy level for the model engine: 4 (int8 activations) or 0 (float32). */
+export const parseAccuracy = (value: string) => Number(parseChoice(['0', '4'] as const)(value)) as 0 | 4;
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -15,9 +21,4 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
-export function parseMode(value: string): Mode {
-  if (!(MODES as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`choose one of ${MODES.join(', ')}.`);
-  }
-  return value as Mode;
-}
+export const parseMode: (value: string) => Mode = parseChoice(MODES);
