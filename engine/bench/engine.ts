@@ -93,11 +93,11 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   // Cache policies on a skewed routing trace shaped like the model, at the accelerator pool's share of it.
   const layers = Array.from({ length: t.num_hidden_layers }, (_, l) => l).filter((l) => isMoeLayer(t, l));
   const trace = skewedTrace({ layers, experts: t.n_routed_experts, topK: t.num_experts_per_tok, tokens: 2000, skew: 0.9, driftEvery: 64, seed: 1, predictionAccuracy: 0.7 });
-  const expertBytes = 1;
-  const budget = Math.round(layers.length * t.n_routed_experts * 0.25) * expertBytes;
+  // Every expert of the model is the same size, so sizes and the budget are counted in experts.
+  const budget = Math.round(layers.length * t.n_routed_experts * 0.25);
   const plain = trace.map((s) => s.map(({ layer, experts }) => ({ layer, experts })));
-  const cacheHitRate = hitRate(replay(new FrequencyPolicy(budget), trace, () => expertBytes));
-  const lruHitRate = hitRate(replay(new LruPolicy(budget), plain, () => expertBytes));
+  const cacheHitRate = hitRate(replay(new FrequencyPolicy(budget), trace, () => 1));
+  const lruHitRate = hitRate(replay(new LruPolicy(budget), plain, () => 1));
 
   return {
     model: { dir, bytes: modelBytes, layers: t.num_hidden_layers, experts: t.n_routed_experts, topK: t.num_experts_per_tok, hidden: t.hidden_size },
