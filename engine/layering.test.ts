@@ -8,7 +8,7 @@ import ts from 'typescript';
 
 const engine = dirname(new URL(import.meta.url).pathname);
 // Each layer may import only from layers listed before it (and itself).
-const LAYERS = ['errors', 'threads', 'api', 'ir', 'ingest', 'moe', 'render', 'compare', 'layout', 'perceive', 'figma', 'codegen', 'pipeline', 'history', 'bench', 'server', 'cli'];
+const LAYERS = ['errors', 'threads', 'api', 'ir', 'ingest', 'moe', 'render', 'compare', 'layout', 'perceive', 'figma', 'codegen', 'video', 'pipeline', 'history', 'bench', 'server', 'cli'];
 const FORBIDDEN_PACKAGES = /^(electron|react-dom\/client)$/;
 
 const sources = readdirSync(engine, { recursive: true })
