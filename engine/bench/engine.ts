@@ -37,6 +37,8 @@ export interface EngineBenchResult {
   visionPatchesPerS: number;
   ttftMs: number;
   peakRssMB: number;
+  /** Weights the engine held loaded when peakRssMB was taken: what lazy loading brought in. */
+  workingSetMB: number;
   cacheHitRate: number;
   lruHitRate: number;
   /** How each figure was taken, for the reader of the JSON. */
@@ -78,6 +80,8 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   const stats = engine.stats();
   // The engine's own high-water mark: the QMoE baseline, the bandwidth probe and the vision bench allocate more.
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  const workingSetMB = engine.decoder.residentWeightBytes() / MB;
+  say(`peak RSS ${peakRssMB.toFixed(0)} MB with ${workingSetMB.toFixed(0)} MB of weights loaded`);
   const qmoe = qmoeDecodeTokPerS(engine, prompt, o.decodeTokens);
   say(`decode with the fused QMoE operator for the routed experts: ${qmoe.toFixed(1)} tok/s`);
   const modelBytes = Object.values(engine.pkg.manifest.files).reduce((a, f) => a + f.bytes, 0);
@@ -110,10 +114,12 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
     visionPatchesPerS: vision.patchesPerS,
     ttftMs,
     peakRssMB,
+    workingSetMB,
     cacheHitRate,
     lruHitRate,
     notes: {
       decode: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens after a ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${o.engine.threads ?? 1} thread(s) per session`,
+      workingSet: `the weights of the sessions built (attention, MLPs, head) and the experts the pools hold, out of ${(modelBytes / MB).toFixed(0)} MB in the package: the rest stays in the files`,
       bytesPerToken: 'weights the decode step ran (attention, dense or shared MLP, the routed experts, the head), counted per session run',
       roofline,
       pools: JSON.stringify(stats.experts.pools.map((p) => ({ device: p.device, budgetMB: p.budgetBytes / MB, hitRate: +hitRate(p).toFixed(3) }))),

@@ -230,6 +230,12 @@ export class RuntimeDecoder {
     };
   }
 
+  /** Weight bytes held in sessions now: the attention, MLP and head units built so far and every pool's experts. */
+  residentWeightBytes(): number {
+    const units = [...this.attention, ...this.mlp, this.head].reduce((sum, u) => sum + (u?.weightBytes ?? 0), 0);
+    return units + this.expertStats().pools.reduce((sum, p) => sum + p.usedBytes, 0);
+  }
+
   release(): void {
     for (const u of [...this.attention, ...this.mlp, this.head]) u?.session.release();
     for (const s of this.shards) s.release();
