@@ -1,0 +1,137 @@
+// How far the page scrolled between two frames. Scrolling moves the content between a fixed
+// header and footer (either may be absent) up or down as one block, so the shift is the one
+// that makes the frames' rows agree: searched coarsely on a 16-value signature of each row,
+// then to the pixel on the full rows.
+import { rowDifference, type Luma } from './frame-analysis.ts';
+
+const SIGNATURE = 16;
+/** Mean luminance difference of a row below which it counts as unchanged. */
+const ROW_STILL = 2;
+/** The frames must share at least this share of the scrolling band to be called a scroll. */
+const MIN_OVERLAP = 0.25;
+/** Share of the frame's rows that must have changed for a scroll to be looked for. */
+const MIN_MOVING = 0.15;
+/** Mean row difference under which two runs of rows show the same content (video noise stays well below it). */
+export const ROWS_AGREE = 4;
+
+export interface Alignment {
+  /** The content moved up by dy pixels (the page scrolled down by dy); 0 when it did not scroll. */
+  dy: number;
+  /** Rows at the top and the bottom of the frame that stayed put (a fixed header or footer). */
+  staticTop: number;
+  staticBottom: number;
+}
+
+/** Each row's luminance averaged into SIGNATURE column bands. */
+export function rowSignatures(l: Luma): Float32Array {
+  const out = new Float32Array(l.rows * SIGNATURE);
+  const per = l.cols / SIGNATURE;
+  for (let y = 0; y < l.rows; y++) {
+    for (let s = 0; s < SIGNATURE; s++) {
+      const c0 = Math.floor(s * per);
+      const c1 = Math.max(c0 + 1, Math.floor((s + 1) * per));
+      let sum = 0;
+      for (let c = c0; c < c1; c++) sum += l.data[y * l.cols + c]!;
+      out[y * SIGNATURE + s] = sum / (c1 - c0);
+    }
+  }
+  return out;
+}
+
+export interface AnalysedFrame {
+  luma: Luma;
+  signatures: Float32Array;
+}
+
+/** `cur`'s rows in [top, bottom) against `prev`'s rows shifted by dy, on signatures, every `step`th row. */
+function signatureCost(prev: Float32Array, cur: Float32Array, top: number, bottom: number, dy: number, step: number): number {
+  const from = Math.max(top, top - dy);
+  const to = Math.min(bottom, bottom - dy);
+  let sum = 0;
+  let n = 0;
+  for (let y = from; y < to; y += step) {
+    const a = y * SIGNATURE;
+    const b = (y + dy) * SIGNATURE;
+    for (let s = 0; s < SIGNATURE; s++) sum += Math.abs(cur[a + s]! - prev[b + s]!);
+    n += SIGNATURE;
+  }
+  return n ? sum / n : Infinity;
+}
+
+function rowCost(prev: Luma, cur: Luma, top: number, bottom: number, dy: number): number {
+  const from = Math.max(top, top - dy);
+  const to = Math.min(bottom, bottom - dy);
+  let sum = 0;
+  for (let y = from; y < to; y++) sum += rowDifference(cur, y, prev, y + dy);
+  return to > from ? sum / (to - from) : Infinity;
+}
+
+export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment {
+  const rows = cur.luma.rows;
+  const still = (y: number) => rowDifference(cur.luma, y, prev.luma, y) <= ROW_STILL;
+  let staticTop = 0;
+  while (staticTop < rows && still(staticTop)) staticTop++;
+  if (staticTop === rows) return { dy: 0, staticTop: rows, staticBottom: 0 };
+  let staticBottom = 0;
+  while (staticBottom < rows - staticTop && still(rows - 1 - staticBottom)) staticBottom++;
+  const top = staticTop;
+  const bottom = rows - staticBottom;
+  const band = bottom - top;
+  const maxShift = Math.floor(band * (1 - MIN_OVERLAP));
+  // A cursor or a hover highlight changes a few rows; a scroll changes rows all down the page.
+  let moving = 0;
+  for (let y = top; y < bottom; y++) if (!still(y)) moving++;
+  if (maxShift < 1 || moving < rows * MIN_MOVING) return { dy: 0, staticTop, staticBottom };
+
+  // Coarse: every shift, every 4th row, on signatures; keep the three best for the fine pass.
+  const best: Array<{ dy: number; cost: number }> = [];
+  for (let dy = -maxShift; dy <= maxShift; dy++) {
+    if (dy === 0) continue;
+    const cost = signatureCost(prev.signatures, cur.signatures, top, bottom, dy, 4);
+    best.push({ dy, cost });
+  }
+  best.sort((a, b) => a.cost - b.cost);
+  let found = { dy: 0, cost: Infinity };
+  for (const { dy } of best.slice(0, 3)) {
+    for (let d = dy - 3; d <= dy + 3; d++) {
+      if (d === 0 || Math.abs(d) > maxShift) continue;
+      const cost = rowCost(prev.luma, cur.luma, top, bottom, d);
+      if (cost < found.cost) found = { dy: d, cost };
+    }
+  }
+  // A shift is believed only when it explains the band far better than standing still does
+  // (uniform areas match at any shift; a new screen matches at none).
+  const stay = rowCost(prev.luma, cur.luma, top, bottom, 0);
+  return found.cost < ROWS_AGREE && found.cost < stay * 0.5 ? { dy: found.dy, staticTop, staticBottom } : { dy: 0, staticTop, staticBottom };
+}
+
+/**
+ * Where `frame` sits in a taller `page` (a stitched screen): the offset, among 0…maxY, at which
+ * the frame's rows from `top` down agree best with the page's, and how well (mean row difference).
+ */
+export function offsetInPage(page: AnalysedFrame, frame: AnalysedFrame, maxY: number, top: number): { y: number; cost: number } {
+  const rows = frame.luma.rows;
+  let coarse: Array<{ y: number; cost: number }> = [];
+  for (let y = 0; y <= maxY; y++) {
+    let sum = 0;
+    let n = 0;
+    for (let r = top; r < rows; r += 4) {
+      const a = r * SIGNATURE;
+      const b = (r + y) * SIGNATURE;
+      for (let s = 0; s < SIGNATURE; s++) sum += Math.abs(frame.signatures[a + s]! - page.signatures[b + s]!);
+      n += SIGNATURE;
+    }
+    coarse.push({ y, cost: n ? sum / n : Infinity });
+  }
+  coarse = coarse.sort((a, b) => a.cost - b.cost).slice(0, 3);
+  let best = { y: 0, cost: Infinity };
+  for (const c of coarse) {
+    for (let y = Math.max(0, c.y - 3); y <= Math.min(maxY, c.y + 3); y++) {
+      let sum = 0;
+      for (let r = top; r < rows; r++) sum += rowDifference(frame.luma, r, page.luma, r + y);
+      const cost = sum / Math.max(1, rows - top);
+      if (cost < best.cost) best = { y, cost };
+    }
+  }
+  return best;
+}
