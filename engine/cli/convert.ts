@@ -3,6 +3,7 @@ import { failedCodeChecks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
+import { convertVideo, isVideoFile, type VideoConversionResult } from '../pipeline/convert-video.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
 import { parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
@@ -12,8 +13,8 @@ import { progressBar } from './progress-bar.ts';
 export function registerConvert(program: Command, context: CliContext): void {
   const command = program
     .command('convert')
-    .description('convert a design image (PNG, JPEG, WebP) or a Figma frame (REST JSON) into code, render it and score it')
-    .argument('<design>', 'the design image, or a Figma JSON file (a GET /v1/files/:key/nodes response, a file, or a node)');
+    .description('convert a design image (PNG, JPEG, WebP), a Figma frame (REST JSON) or a walkthrough video (MP4, WebM, MOV) into code, render it and score it')
+    .argument('<design>', 'the design image, a Figma JSON file (a GET /v1/files/:key/nodes response, a file, or a node), or a screen recording: each screen becomes code, linked as it was clicked');
   withConversionOptions(command)
     .option('--png <file>', 'Figma input: the frame as Figma rendered it (any scale), the ground truth the render is scored against')
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
@@ -22,6 +23,11 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', parseChoice(['perception', 'local'] as const), 'perception')
     .option('--model <dir>', 'the model package for --backend local')
     .action(async (design: string, opts: ConvertFlags) => {
+      if (isVideoFile(design)) {
+        if (opts.backend === 'local' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'A walkthrough video is converted by perception in fast mode: leave out --backend local and --mode think.');
+        reportVideoConversion(await runVideoConversion(design, opts, context), opts.json);
+        return;
+      }
       if ((opts.backend === 'local') !== (opts.model !== undefined)) throw new LoupeError('INVALID_ARGUMENT', '--backend local and --model <dir> go together.');
       const backend = opts.backend === 'local' ? { kind: 'local' as const, modelDir: opts.model! } : undefined;
       const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables }, backend);
@@ -61,6 +67,31 @@ export async function runConversion(design: string, opts: ConversionFlags, conte
   } finally {
     bar.stop();
   }
+}
+
+async function runVideoConversion(video: string, opts: ConversionFlags, context: CliContext): Promise<VideoConversionResult> {
+  const bar = progressBar('converting');
+  try {
+    const result = await convertVideo(video, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress: bar.listener });
+    bar.stop();
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    return result;
+  } finally {
+    bar.stop();
+  }
+}
+
+function reportVideoConversion(r: VideoConversionResult, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
+  const linked = r.transitions.filter((t) => t.element).length;
+  process.stdout.write(
+    `Wrote ${r.screens.length} screen(s) from ${r.video.durationS.toFixed(1)} s of video to ${r.outDir} (open index.html; screens.json lists them) in ${(r.timings.total / 1000).toFixed(1)} s\n` +
+      r.screens.map((s) => `  ${s.name}: ${s.width}×${s.height}${s.scrolled ? ' (stitched from scrolling)' : ''}, ssim ${f(s.scores.ssim)}, shown at ${s.visits.map((v) => `${v.fromS.toFixed(1)} s`).join(', ')}\n`).join('') +
+      `${r.transitions.length} transition(s), ${linked} linked to the element clicked\n`,
+  );
 }
 
 /** The files, scores and checks: one JSON object with --json, a few lines otherwise. */

@@ -164,13 +164,13 @@ class Builder {
   private frame(n: FrameNode, ctx: Ctx): Element {
     // A field inside a link or a button would be interactive content in interactive content.
     if (n.role === 'input' && !ctx.phrasing) return this.field(n, ctx);
-    let tag = (n.role && FRAME_TAGS[n.role]) ?? 'div';
+    let tag = n.href !== undefined ? 'a' : ((n.role && FRAME_TAGS[n.role]) ?? 'div');
     if (n.role === 'divider' && n.children.length === 0) tag = 'hr';
     if (ctx.parentTag === 'ul' && tag === 'div') tag = 'li';
     if (ctx.phrasing && !INLINE.has(tag)) tag = 'span';
     const attrs: Array<[string, string]> = [];
     if (tag === 'button') attrs.push(['type', 'button']);
-    if (tag === 'a') attrs.push(['href', '#']);
+    if (tag === 'a') attrs.push(['href', n.href ?? '#']);
     if ((n.role === 'image' || n.role === 'icon') && tag !== 'hr') {
       attrs.push(['role', 'img'], ['aria-label', n.name ?? n.role]);
     }
@@ -246,8 +246,8 @@ class Builder {
     let tag: string;
     const attrs: Array<[string, string]> = [];
     if (n.role === 'heading') tag = `h${n.level ?? 2}`;
-    else if (n.role === 'button') tag = 'button';
     else if (n.role === 'link' || n.href !== undefined) tag = 'a';
+    else if (n.role === 'button') tag = 'button';
     else if (n.role === 'listitem' || ctx.parentTag === 'ul') tag = 'li';
     else tag = ctx.phrasing ? 'span' : 'p';
     if (ctx.phrasing && !INLINE.has(tag)) tag = 'span';

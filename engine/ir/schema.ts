@@ -143,6 +143,8 @@ const NodeBase = z.object({
    * (variant choices and other properties, by property name).
    */
   component: z.object({ name: z.string().min(1), props: z.record(z.string(), z.union([z.string(), z.boolean()])) }).optional(),
+  /** Where following the node leads (a link's target; for a walkthrough, the screen a click on it opened). */
+  href: z.string().optional(),
 });
 
 export const TextStyle = z.object({
@@ -174,7 +176,6 @@ export const TextNode = NodeBase.extend({
   runs: z.array(z.object({ text: z.string().min(1), style: TextStyle.partial() })).min(2).optional(),
   /** 1–6 where role is heading. */
   level: z.number().int().min(1).max(6).optional(),
-  href: z.string().optional(),
 });
 
 export const ImageNode = NodeBase.extend({

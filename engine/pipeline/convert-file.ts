@@ -82,7 +82,8 @@ export async function convertFile(input: string, outDir: string, options: Conver
 
 const sum = (t: Partial<Record<Stage, number>>) => Object.values(t).reduce((a, b) => a + (b ?? 0), 0);
 
-function outputFiles(c: Conversion, measuredAgainst: MeasuredAgainst) {
+/** A conversion's files: the code, the preview, the pictures, the IR and the scores. */
+export function outputFiles(c: Conversion, measuredAgainst: MeasuredAgainst) {
   return [
     ...c.code.files,
     { path: 'preview.html', contents: c.preview },
