@@ -70,9 +70,9 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
   const designPng = await stages.run('ingest', () => encodePng(image));
   const perception = await stages.run('perceive', (report) => perceive(image, { signal: options.signal, onProgress: report }));
   const warnings: string[] = [];
-  const generated = await stages.run('generate', async () => {
+  const generated = await stages.run('generate', async (report) => {
     if (!options.backend) return generateCode(perception.design, options.stack);
-    const fromModel = await localModelCode(image, perception.design, options.backend, options.signal);
+    const fromModel = await localModelCode(image, perception.design, options.backend, options.signal, report);
     if ('code' in fromModel) return { design: perception.design, code: fromModel.code, preview: await buildPreview(fromModel.code) };
     warnings.push(`The local model's answer was not usable code (${fromModel.fallback}), so the code was generated from perception instead. It began: ${JSON.stringify(fromModel.text.slice(0, 120))}`);
     return generateCode(perception.design, options.stack);

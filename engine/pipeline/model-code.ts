@@ -81,17 +81,30 @@ export function codeFromAnswer(text: string): ModelCodeResult {
   return { code: { stack: 'html-css', entry: 'index.html', files: [{ path: 'index.html', contents: html + '\n' }] }, text };
 }
 
-/** Asks the local model for the design's code; the model's own words when it is not usable. */
-export async function localModelCode(image: DecodedImage, design: Design, backend: LocalBackend, signal?: AbortSignal): Promise<ModelCodeResult> {
+/**
+ * Asks the local model for the design's code; the model's own words when it is not usable.
+ * `onProgress` gets the share of the token limit written so far.
+ */
+export async function localModelCode(image: DecodedImage, design: Design, backend: LocalBackend, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<ModelCodeResult> {
   const client = await EngineClient.open(backend.modelDir, backend.engine);
   try {
+    // The worker clears its cancel flag when a generation starts, so a cancel that came while the
+    // model was loading would be lost there.
+    if (signal?.aborted) throw new LoupeError('CANCELLED', `${image.name}: cancelled.`);
+    const maxTokens = backend.maxTokens ?? 4096;
+    let pieces = 0;
+    let reported = 0;
     const { result } = await client.generate(
       {
         messages: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: codePrompt(design) }] }],
         images: [{ rgba: new Uint8Array(image.rgba), width: image.width, height: image.height }],
-        maxTokens: backend.maxTokens ?? 4096,
+        maxTokens,
       },
-      undefined,
+      () => {
+        // In hundredths: a small model writes hundreds of tokens a second, and each report is an event to the app.
+        const fraction = Math.min(1, Math.floor((++pieces / maxTokens) * 100) / 100);
+        if (fraction > reported) onProgress?.((reported = fraction));
+      },
       signal,
     );
     if (result.stoppedBy === 'cancelled') throw new LoupeError('CANCELLED', `${image.name}: cancelled.`);
