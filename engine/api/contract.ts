@@ -5,8 +5,29 @@ import { z } from 'zod';
 
 export const STACK_NAMES = ['html-css', 'html-tailwind', 'react-tailwind'] as const;
 export const MODES = ['fast', 'think'] as const;
+export const BACKENDS = ['perception', 'local'] as const;
 /** Designs larger than this are refused before decoding (the decoder has its own pixel limits). */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Who writes the code: perception's IR through the stack's generator (the default), or the local
+ * model, shown the design, from a model package in a folder on the engine's machine.
+ */
+export const Backend = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('perception') }),
+  z.object({ kind: z.literal('local'), modelDir: z.string().trim().min(1, 'name the model package folder').max(4096) }),
+]);
+
+/** The local model writes one HTML file from the picture: no other stack, and no IR for think mode to repair. */
+export const LOCAL_STACKS = ['html-css'] as const;
+export const LOCAL_MODES = ['fast'] as const;
+
+/** Why the local model cannot convert in this stack and mode; undefined when it can. */
+export function localModelRefusal(stack: (typeof STACK_NAMES)[number], mode: (typeof MODES)[number]): string | undefined {
+  if (!(LOCAL_MODES as readonly string[]).includes(mode)) return 'Think mode repairs the IR; the local model writes its code without one.';
+  if (!(LOCAL_STACKS as readonly string[]).includes(stack)) return `The local model writes one HTML file, so html-css only (not ${stack}).`;
+  return undefined;
+}
 
 export const ConvertRequest = z.object({
   name: z.string().min(1).max(255),
@@ -14,6 +35,7 @@ export const ConvertRequest = z.object({
   data: z.base64().min(1),
   stack: z.enum(STACK_NAMES),
   mode: z.enum(MODES).default('fast'),
+  backend: Backend.default({ kind: 'perception' }),
 });
 
 export const JobRef = z.object({ jobId: z.string().min(1) });
@@ -23,6 +45,7 @@ export const RegenerateRequest = z.object({
   designId: z.string().min(1),
   stack: z.enum(STACK_NAMES),
   mode: z.enum(MODES).default('fast'),
+  backend: Backend.default({ kind: 'perception' }),
 });
 
 export const TextFile = z.object({ path: z.string().min(1), contents: z.string() });
@@ -104,7 +127,8 @@ export const ExportResult = z.object({ dir: z.string(), files: z.array(z.string(
 export const JobEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), jobId: z.string(), name: z.string(), position: z.number().int() }),
   z.object({ type: z.literal('progress'), jobId: z.string(), stage: z.string(), fraction: z.number(), overall: z.number() }),
-  z.object({ type: z.literal('done'), jobId: z.string(), result: VersionView }),
+  /** `warnings`: what did not go as asked (a model's code that was not usable, a Figma image fill without its bytes). */
+  z.object({ type: z.literal('done'), jobId: z.string(), result: VersionView, warnings: z.array(z.string()) }),
   z.object({ type: z.literal('failed'), jobId: z.string(), code: z.string(), message: z.string() }),
 ]);
 
@@ -168,6 +192,7 @@ export const FigmaBridgeState = z.object({
   paired: z.number().int().nonnegative(),
 });
 
+export type Backend = z.infer<typeof Backend>;
 export type ConvertRequest = z.input<typeof ConvertRequest>;
 export type RegenerateRequest = z.input<typeof RegenerateRequest>;
 export type VersionView = z.infer<typeof VersionView>;

@@ -1,4 +1,5 @@
 // The CLI's and the app's conversion of a file on disk into a folder of outputs.
+import { localModelRefusal } from '../api/contract.ts';
 import { LoupeError } from '../errors.ts';
 import { readDesignImage } from '../ingest/image.ts';
 import type { CodeChecks } from '../compare/index.ts';
@@ -36,8 +37,8 @@ export interface ConvertFileOptions extends ConvertOptions {
 /** A design image is perceived; a Figma JSON file is converted from its exact values. */
 async function convertInput(input: string, options: ConvertFileOptions): Promise<{ conversion: Conversion; measuredAgainst: MeasuredAgainst; warnings: string[] }> {
   if (!isFigmaFile(input)) {
-    if (options.backend && options.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'Think mode repairs the IR; a model writes the code without one. Leave out --mode think with --backend local.');
-    if (options.backend && options.stack !== 'html-css') throw new LoupeError('INVALID_ARGUMENT', `The local model writes one HTML file: use --stack html-css with --backend local (not ${options.stack}).`);
+    const refusal = options.backend && localModelRefusal(options.stack, options.mode ?? 'fast');
+    if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} With --backend local, use --stack html-css and leave out --mode think.`);
     const conversion = await convertImage(await readDesignImage(input), options);
     return { conversion, measuredAgainst: 'design image', warnings: conversion.warnings };
   }

@@ -46,5 +46,5 @@ test('loupe convert --backend local: a model whose answer is not code leaves the
   assert.ok(existsSync(join(out, 'index.html')) && readFileSync(join(out, 'index.html'), 'utf8').includes('<!doctype html>'));
   const wrongStack = spawnSync(process.execPath, ['bin/loupe.js', 'convert', 'examples/landing.png', '--backend', 'local', '--model', model, '--stack', 'react-tailwind', '--out', out], { encoding: 'utf8' });
   assert.equal(wrongStack.status, 2);
-  assert.match(wrongStack.stderr, /use --stack html-css with --backend local/);
+  assert.match(wrongStack.stderr, /html-css only \(not react-tailwind\)\. With --backend local, use --stack html-css/);
 });

@@ -13,6 +13,7 @@ import { EngineService, toApiError } from './service.ts';
 import { appFileHeaders, artifactHeaders } from './app-headers.ts';
 import { LOOPBACK, isLoopbackHost, readJson, sendJson } from './http-io.ts';
 import { startFigmaBridge, type FigmaBridge, type FigmaBridgeOptions } from './figma-bridge.ts';
+import type { LocalModelSettings } from './backend.ts';
 
 // Base64 grows a file by a third; the JSON around it is small.
 const UPLOAD_LIMIT = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
@@ -35,10 +36,12 @@ export interface ServeOptions {
   port?: number;
   /** The Figma plugin's bridge, on its own port (default FIGMA_BRIDGE_PORT). */
   figmaBridge?: FigmaBridgeOptions;
+  /** How conversions the app asks of the local model run (the app names only the model's folder). */
+  localModel?: LocalModelSettings;
 }
 
 export async function startServer(options: ServeOptions): Promise<EngineServer> {
-  const service = new EngineService(options.pool, options.historyPath);
+  const service = new EngineService(options.pool, options.historyPath, options.localModel);
   const host = LOOPBACK;
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => sendError(res, error));

@@ -14,10 +14,11 @@ import type { HistoryStore } from '../history/store.ts';
 import type { JobEvent } from '../api/contract.ts';
 import type { ConvertRequestParsed } from './validate.ts';
 import type { FigmaFrameJob } from './figma-frame.ts';
+import type { ArtifactStore } from './artifacts.ts';
+import { pipelineBackend, type LocalModelSettings } from './backend.ts';
+import { versionView } from './views.ts';
 
 export type JobRequest = ConvertRequestParsed | FigmaFrameJob;
-import type { ArtifactStore } from './artifacts.ts';
-import { versionView } from './views.ts';
 
 interface Job {
   request: JobRequest;
@@ -36,6 +37,7 @@ export class JobQueue {
     private readonly pool: RenderPool,
     private readonly history: HistoryStore,
     private readonly artifacts: ArtifactStore,
+    private readonly localModel: LocalModelSettings,
   ) {}
 
   subscribe(listener: (event: JobEvent) => void): () => void {
@@ -74,7 +76,7 @@ export class JobQueue {
     const { request, designId, abort } = job;
     try {
       if (abort.signal.aborted) throw new LoupeError('CANCELLED', `${request.name}: cancelled.`);
-      const { conversion, width, height } = await convertRequest(request, {
+      const { conversion, width, height, warnings } = await convertRequest(request, this.localModel, {
         stack: request.stack,
         mode: request.mode,
         pool: this.pool,
@@ -99,7 +101,7 @@ export class JobQueue {
             { name: request.name, width, height, png: conversion.designPng, textBlocks: conversion.textBlocks, ...('design' in request ? { ir: JSON.stringify(request.design) } : {}) },
             version,
           ).versionId;
-      this.emit({ type: 'done', jobId, result: await versionView(this.history, this.artifacts, versionId) });
+      this.emit({ type: 'done', jobId, result: await versionView(this.history, this.artifacts, versionId), warnings });
     } catch (error) {
       const code = isLoupeError(error) ? error.code : 'INTERNAL';
       const message = error instanceof Error ? error.message : String(error);
@@ -114,13 +116,16 @@ export class JobQueue {
   }
 }
 
-async function convertRequest(request: JobRequest, options: ConvertOptions): Promise<{ conversion: Conversion; width: number; height: number }> {
+type Converted = { conversion: Conversion; width: number; height: number; warnings: string[] };
+
+async function convertRequest(request: JobRequest, localModel: LocalModelSettings, options: ConvertOptions): Promise<Converted> {
   if ('design' in request) {
     const conversion = await convertDesign(request.design, request.reference, options);
     // Without Figma's picture, the render of the IR is the design's picture in the history.
     const { width, height } = request.reference ?? conversion.render;
-    return { conversion, width, height };
+    return { conversion, width, height, warnings: request.warnings };
   }
   const image = await decodeDesignImage(request.data, request.name);
-  return { conversion: await convertImage(image, options), width: image.width, height: image.height };
+  const conversion = await convertImage(image, { ...options, backend: pipelineBackend(request.backend, localModel) });
+  return { conversion, width: image.width, height: image.height, warnings: conversion.warnings };
 }

@@ -1,11 +1,14 @@
 // Web mode's API as the app uses it: real HTTP on loopback, real conversions, real Chromium.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DesignSummary, EditResult, ExportResult, JobEvent, VersionView } from '../api/contract.ts';
+import sharp from 'sharp';
+import { createTestModel } from '../moe/test-models.ts';
 import { RenderPool } from '../render/pool.ts';
 import { closePerception } from '../perceive/index.ts';
 import { startServer, type EngineServer } from './http.ts';
@@ -17,6 +20,9 @@ let appDir: string;
 let historyPath: string;
 let events: JobEvent[] = [];
 let stopEvents: AbortController;
+let modelDir: string;
+// Few tokens: the tiny model's random weights never write usable code, however long it goes on.
+const serve = () => startServer({ pool, appDir, historyPath, localModel: { maxTokens: 32 } });
 const landing = (await readFile(new URL('../../examples/landing.png', import.meta.url))).toString('base64');
 const figmaFrame = (await readFile(new URL('../../../shared/datasets/figma/grida-vector-frame.response.json', import.meta.url))).toString('base64');
 
@@ -24,7 +30,9 @@ test.before(async () => {
   appDir = await mkdtemp(join(tmpdir(), 'loupe-app-'));
   historyPath = join(appDir, 'data', 'history.sqlite');
   await writeFile(join(appDir, 'index.html'), '<!doctype html><title>Loupe</title>');
-  server = await startServer({ pool, appDir, historyPath });
+  modelDir = join(appDir, 'model');
+  await createTestModel(modelDir, { size: 'tiny' });
+  server = await serve();
   stopEvents = new AbortController();
   const response = await fetch(new URL('api/events', server.url), { signal: stopEvents.signal });
   void (async () => {
@@ -177,6 +185,74 @@ test('a broken or non-Figma JSON file, or one asked for in think mode, is refuse
   }
 });
 
+// Half the landing page's width: a quarter of the image tokens for the model to read.
+const smallLanding = async () => (await sharp(Buffer.from(landing, 'base64')).resize(640).png().toBuffer()).toString('base64');
+
+test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result', async () => {
+  const { status, json } = await post('api/convert', { name: 'small.png', data: await smallLanding(), stack: 'html-css', backend: { kind: 'local', modelDir } });
+  assert.equal(status, 200, JSON.stringify(json));
+  const inStage = (stage: string) => events.some((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === stage);
+  while (!inStage('generate')) await new Promise((r) => setTimeout(r, 5));
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  while (!inStage('render')) await new Promise((r) => setTimeout(r, 5));
+  delay.disable();
+  const end = await ended(String(json.jobId));
+  assert.equal(end.type, 'done', JSON.stringify(end));
+  const done = end as Extract<JobEvent, { type: 'done' }>;
+  // The model runs in its own thread; generating on the server's would stall it for most of the stage.
+  const stalledMs = delay.max / 1e6;
+  assert.ok(stalledMs < done.result.timings.generate! / 2, `the event loop stalled for ${stalledMs.toFixed(0)} ms of the ${done.result.timings.generate} ms generate stage`);
+  assert.equal(done.warnings.length, 1);
+  assert.match(done.warnings[0]!, /The local model's answer was not usable code \(it wrote no HTML document\), so the code was generated from perception instead/);
+  assert.match(done.result.files.find((f) => f.path === 'index.html')!.contents, /<!doctype html>/);
+  // The model's tokens move the generate stage along.
+  const generating = events.filter((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === 'generate').map((e) => (e as Extract<JobEvent, { type: 'progress' }>).fraction);
+  assert.ok(generating.some((f) => f > 0 && f < 1), `fractions ${generating.join(', ')}`);
+  // A perceived design has no warnings.
+  const perceived = events.find((e) => e.type === 'done' && e.result.versionId === converted.versionId) as Extract<JobEvent, { type: 'done' }>;
+  assert.deepEqual(perceived.warnings, []);
+});
+
+test('a folder that is not a model package, or a stack, mode or design the local model cannot take, is refused before a job starts', async () => {
+  const empty = await mkdtemp(join(tmpdir(), 'loupe-no-model-'));
+  const corrupt = await mkdtemp(join(tmpdir(), 'loupe-corrupt-model-'));
+  await writeFile(join(corrupt, 'manifest.json'), '{"format": "loupe-moe", ');
+  const notPackage = join(corrupt, 'nested');
+  await mkdir(notPackage);
+  await writeFile(join(notPackage, 'manifest.json'), '{"format": "gguf"}');
+  const local = (dir: string, extra: Record<string, unknown> = {}) => post('api/convert', { name: 'landing.png', data: landing, stack: 'html-css', backend: { kind: 'local', modelDir: dir }, ...extra });
+  const queuedBefore = events.filter((e) => e.type === 'queued').length;
+  for (const [answer, code, message] of [
+    [await local(empty), 'MODEL_NOT_FOUND', /no manifest\.json, so no complete model package/],
+    [await local(join(empty, 'missing')), 'MODEL_NOT_FOUND', /no model package here/],
+    [await local(corrupt), 'MODEL_CORRUPT', /manifest\.json: not valid JSON/],
+    [await local(notPackage), 'MODEL_UNSUPPORTED', /is not a Loupe model package/],
+    [await local('models/kimi'), 'INVALID_ARGUMENT', /not a full path/],
+    [await local(' '), 'INVALID_ARGUMENT', /backend\.modelDir: name the model package folder/],
+    [await local(modelDir, { stack: 'react-tailwind' }), 'INVALID_ARGUMENT', /html-css only \(not react-tailwind\)\. Choose html-css and fast mode in the toolbar/],
+    [await local(modelDir, { mode: 'think' }), 'INVALID_ARGUMENT', /Think mode repairs the IR/],
+    [await local(modelDir, { name: 'frame.json', data: figmaFrame }), 'INVALID_ARGUMENT', /frame\.json: a Figma frame is converted from its exact values; the local model reads design images/],
+    [await post('api/regenerate', { designId: converted.designId, stack: 'react-tailwind', backend: { kind: 'local', modelDir } }), 'INVALID_ARGUMENT', /html-css only/],
+  ] as const) {
+    assert.equal(answer.status, 400, JSON.stringify(answer.json));
+    assert.equal(answer.json.code, code, JSON.stringify(answer.json));
+    assert.match(String(answer.json.message), message);
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(events.filter((e) => e.type === 'queued').length, queuedBefore, 'no job was queued');
+});
+
+test('a local conversion (here a design of the history converted again) cancelled while the model works ends as cancelled', async () => {
+  const { json } = await post('api/regenerate', { designId: converted.designId, stack: 'html-css', backend: { kind: 'local', modelDir } });
+  const jobId = String(json.jobId);
+  while (!events.some((e) => e.jobId === jobId && e.type === 'progress' && e.stage === 'generate')) await new Promise((r) => setTimeout(r, 5));
+  await post('api/cancel', { jobId });
+  const end = await ended(jobId);
+  assert.deepEqual([end.type, (end as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED'], JSON.stringify(end));
+  assert.ok(!events.some((e) => e.jobId === jobId && e.type === 'progress' && e.stage === 'render'), 'stopped in the generate stage');
+});
+
 test('only loopback host names are answered', async () => {
   const { port } = new URL(server.url);
   const status = await new Promise<number>((resolve, reject) => {
@@ -202,7 +278,7 @@ test('saved edits become versions in the history, which survives a restart of th
   assert.match(v2.files.find((f) => f.path === 'index.html')!.contents, /Send reports/);
 
   await server.close();
-  server = await startServer({ pool, appDir, historyPath });
+  server = await serve();
   const history = (await post('api/history', {})).json as unknown as DesignSummary[];
   const design = history.find((d) => d.designId === converted.designId)!;
   assert.deepEqual(design.versions.map((v) => [v.number, v.kind]), [[1, 'generated'], [2, 'edited']]);

@@ -13,6 +13,7 @@ import { editedCode, renderAndScore } from './edits.ts';
 import { parseFigmaFile, storedFigmaJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
+import { checkBackend, type LocalModelSettings } from './backend.ts';
 import { parseConvertRequest, parseMessage } from './validate.ts';
 import { versionView } from './views.ts';
 
@@ -23,23 +24,26 @@ export class EngineService {
   private readonly history: HistoryStore;
   private readonly artifacts = new ArtifactStore();
 
-  constructor(private readonly pool: RenderPool, historyPath: string) {
+  constructor(private readonly pool: RenderPool, historyPath: string, localModel: LocalModelSettings = {}) {
     this.history = new HistoryStore(historyPath);
-    this.jobs = new JobQueue(pool, this.history, this.artifacts);
+    this.jobs = new JobQueue(pool, this.history, this.artifacts, localModel);
   }
 
   /** The API's methods by name, as transports call them. */
   readonly methods: Record<ApiMethod, (body: unknown) => Promise<unknown>> = {
     convert: async (body) => {
       const request = parseConvertRequest(body);
+      const figma = isFigmaFile(request.name);
+      await checkBackend(request, figma);
       // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
-      return { jobId: this.jobs.submit(isFigmaFile(request.name) ? parseFigmaFile(request) : request) };
+      return { jobId: this.jobs.submit(figma ? parseFigmaFile(request) : request) };
     },
     regenerate: async (body) => {
-      const { designId, stack, mode } = parseMessage(RegenerateRequest, body, 'regenerate');
+      const { designId, stack, mode, backend } = parseMessage(RegenerateRequest, body, 'regenerate');
       const design = this.history.design(designId);
+      await checkBackend({ name: design.name, stack, mode, backend }, design.ir !== undefined);
       // A design with exact values (Figma) is converted again from them; a picture is perceived again.
-      const request = design.ir !== undefined ? await storedFigmaJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode };
+      const request = design.ir !== undefined ? await storedFigmaJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
       return { jobId: this.jobs.submit(request, designId) };
     },
     cancel: async (body) => {

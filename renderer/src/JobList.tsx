@@ -19,6 +19,11 @@ export function JobList({ jobs, selected, onSelect, onCancel }: { jobs: JobState
             </>
           )}
           {(j.status === 'failed' || j.status === 'cancelled') && <span className="error">{j.error}</span>}
+          {j.warnings?.map((w, i) => (
+            <span key={i} className="warning" role="status" data-testid="job-warning">
+              {w}
+            </span>
+          ))}
         </li>
       ))}
     </ol>

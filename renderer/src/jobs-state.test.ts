@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { VersionView } from '../../engine/api/contract.ts';
+import type { JobEvent, VersionView } from '../../engine/api/contract.ts';
 import { emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing } from './jobs-state.ts';
 
 const view = (versionId: string) => ({ versionId }) as VersionView;
@@ -12,10 +12,11 @@ test('jobs go from queued through progress to done, and the first finished one i
   assert.deepEqual(s.jobs.map((j) => j.status), ['running', 'queued']);
   assert.equal(s.jobs[0]!.stage, 'perceive');
   assert.equal(s.current, undefined);
-  s = reduceJobEvent(s, { type: 'done', jobId: 'a', result: view('a') });
+  s = reduceJobEvent(s, { type: 'done', jobId: 'a', result: view('a'), warnings: [] });
   assert.equal(s.current?.versionId, 'a');
   // A later design finishing does not take the screen from the one being looked at.
-  s = reduceJobEvent(s, { type: 'done', jobId: 'b', result: view('b') });
+  s = reduceJobEvent(s, { type: 'done', jobId: 'b', result: view('b'), warnings: ["The local model's answer was not usable code"] });
+  assert.deepEqual(s.jobs.map((j) => j.warnings), [[], ["The local model's answer was not usable code"]]);
   assert.equal(s.current?.versionId, 'a');
   assert.equal(selectJob(s, 'b').current?.versionId, 'b');
   assert.equal(showVersion(s, view('old')).current?.versionId, 'old');
@@ -33,7 +34,7 @@ test('a cancelled job is marked cancelled, a failed one keeps its message, neith
 test('a re-generation replaces the version it was asked from, unless that was edited or left meanwhile', () => {
   const shown = showVersion(emptyJobs, view('v1'));
   const queued = (s: typeof shown) => reduceJobEvent(s, { type: 'queued', jobId: 'r', name: 'a.png', position: 0 });
-  const done = { type: 'done', jobId: 'r', result: view('v2') } as const;
+  const done: JobEvent = { type: 'done', jobId: 'r', result: view('v2'), warnings: [] };
   const followed = reduceJobEvent(followJob(queued(shown), 'r'), done);
   assert.equal(followed.current?.versionId, 'v2');
   assert.equal(followed.following, undefined);

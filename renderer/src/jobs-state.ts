@@ -12,6 +12,8 @@ export interface JobState {
   overall: number;
   error?: string;
   result?: VersionView;
+  /** What a finished conversion did not do as asked (a model's code that was not usable). */
+  warnings?: string[];
 }
 
 export interface JobsState {
@@ -37,7 +39,7 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
       // in place of what is shown: work in progress is not yanked away.
       const followed = state.following?.jobId === event.jobId && state.following.from === state.current?.versionId;
       return {
-        jobs: update({ status: 'done', overall: 1, stage: undefined, result: event.result }),
+        jobs: update({ status: 'done', overall: 1, stage: undefined, result: event.result, warnings: event.warnings }),
         current: followed ? event.result : (state.current ?? event.result),
         following: state.following?.jobId === event.jobId ? undefined : state.following,
       };

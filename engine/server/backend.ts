@@ -1,0 +1,58 @@
+// The backend of a conversion the app asks for, checked before its job is queued: the local
+// model converts design images, in html-css and fast mode, from a folder that holds a model
+// package, so a wrong choice or a wrong folder is refused at once with what to do.
+import { isAbsolute } from 'node:path';
+import { localModelRefusal, type Backend } from '../api/contract.ts';
+import type { Stack } from '../codegen/index.ts';
+import { LoupeError, type UserErrorCode } from '../errors.ts';
+import type { Mode } from '../pipeline/convert.ts';
+import type { LocalBackend } from '../pipeline/model-code.ts';
+import { startTsWorker } from '../threads/ts-worker.ts';
+
+/** How the engine runs the local model, set by whoever starts the engine (token limit, placement). */
+export type LocalModelSettings = Omit<LocalBackend, 'kind' | 'modelDir'>;
+
+export interface BackendChoice {
+  name: string;
+  stack: Stack;
+  mode: Mode;
+  backend: Backend;
+}
+
+/** `exactValues`: the design is a Figma frame, converted from its values rather than its picture. */
+export async function checkBackend({ name, stack, mode, backend }: BackendChoice, exactValues: boolean): Promise<void> {
+  if (backend.kind !== 'local') return;
+  if (exactValues) {
+    throw new LoupeError('INVALID_ARGUMENT', `${name}: a Figma frame is converted from its exact values; the local model reads design images. Choose the perception backend in the toolbar.`);
+  }
+  const refusal = localModelRefusal(stack, mode);
+  if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} Choose html-css and fast mode in the toolbar for the local model.`);
+  if (!isAbsolute(backend.modelDir)) {
+    throw new LoupeError('INVALID_ARGUMENT', `The model folder ${backend.modelDir} is not a full path; give the folder from the root (it is on the engine's machine).`);
+  }
+  await checkModelPackage(backend.modelDir);
+}
+
+/** The pipeline's backend for a conversion: undefined for perception. */
+export const pipelineBackend = (backend: Backend, settings: LocalModelSettings): LocalBackend | undefined =>
+  backend.kind === 'local' ? { ...settings, kind: 'local', modelDir: backend.modelDir } : undefined;
+
+export type PackageCheck = { ok: true } | { ok: false; code?: UserErrorCode; message: string };
+
+/**
+ * Opens the package as the engine will (manifest, config, file sizes, tokenizer checksums) and
+ * closes it. In a worker thread: a large model's manifest takes seconds to parse, and the server
+ * keeps answering meanwhile.
+ */
+function checkModelPackage(dir: string): Promise<void> {
+  const worker = startTsWorker(new URL('./backend-worker.ts', import.meta.url), dir);
+  return new Promise((resolve, reject) => {
+    worker.once('message', (check: PackageCheck) => {
+      if (check.ok) resolve();
+      else reject(check.code ? new LoupeError(check.code, check.message) : new Error(check.message));
+    });
+    worker.once('error', reject);
+    // Only if it ended without an answer; after one, this rejection is ignored.
+    worker.once('exit', (code) => reject(new Error(`The check of the model folder stopped (exit code ${code}).`)));
+  });
+}
