@@ -6,6 +6,8 @@ import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { createTestModel } from '../engine/moe/test-models.ts';
 import { clickInPreview, dropDesign, editAndWaitForPreview, editorText as textOf, landing, openApp, root, until, type AppSession, type InPage } from './harness.ts';
 
 const artifacts = `${root}e2e/artifacts`;
@@ -50,7 +52,8 @@ async function outlined(text: string): Promise<boolean> {
 
 test.before(async () => {
   await mkdir(artifacts, { recursive: true });
-  app = await openApp();
+  // Few tokens: the tiny test model's random weights never write usable code, however long it goes on.
+  app = await openApp({ localModel: { maxTokens: 32 } });
   page = app.page;
 });
 test.after(() => app?.close());
@@ -197,4 +200,42 @@ test('a dropped Figma JSON file becomes code from its exact values', async () =>
   await until('its first version on screen', async () => (await page.getByTestId('version').innerText()).includes('v1 generated'));
   await until('its code in the editor', async () => /<!doctype html>/.test(await editorText()));
   await shot('10-figma-json');
+});
+
+test('the local model backend: a folder that is no model package is refused with what to do; the model\'s unusable answer falls back to perception with a warning', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'loupe-e2e-model-'));
+  const model = join(work, 'model');
+  await createTestModel(model, { size: 'tiny' });
+  // Half the landing page's width: a quarter of the image tokens for the model to read.
+  const design = join(work, 'small.png');
+  await sharp(landing).resize(640).toFile(design);
+  await page.getByTestId('backend').selectOption('local');
+  // The local model writes one HTML file in fast mode: the toolbar offers nothing else.
+  assert.deepEqual(await page.getByTestId('stack').locator('option').allInnerTexts(), ['html-css']);
+  assert.deepEqual(await page.getByTestId('mode').locator('option').allInnerTexts(), ['fast']);
+
+  // An earlier step's notice may still be on screen until the new one replaces it.
+  const notice = (what: string, message: RegExp) => until(what, async () => message.test(await page.getByTestId('notice').innerText().catch(() => '')));
+  await page.getByTestId('file-input').setInputFiles(design);
+  await notice('the folder asked for', /Name the local model's folder/);
+  await page.getByTestId('model-dir').fill(work);
+  await page.getByTestId('file-input').setInputFiles(design);
+  await notice('the refusal', /no manifest\.json, so no complete model package/);
+  await shot('11-not-a-model');
+
+  await page.getByTestId('model-dir').fill(model);
+  await page.getByTestId('file-input').setInputFiles(design);
+  const job = page.locator('.job', { hasText: 'small.png' });
+  await until('the local conversion', async () => (await job.getAttribute('data-status').catch(() => null)) === 'done', 180_000);
+  assert.match(await job.getByTestId('job-warning').innerText(), /The local model's answer was not usable code \(it wrote no HTML document\), so the code was generated from perception instead/);
+  await job.locator('.job-name').click();
+  await until('its code in the editor', async () => /<!doctype html>/.test(await editorText()));
+  await shot('11-local-model-fallback');
+
+  // The backend and the folder are kept for the next session.
+  await page.reload();
+  assert.equal(await page.getByTestId('backend').inputValue(), 'local');
+  assert.equal(await page.getByTestId('model-dir').inputValue(), model);
+  await page.getByTestId('backend').selectOption('perception');
+  assert.deepEqual(await page.getByTestId('stack').locator('option').allInnerTexts(), ['html-css', 'html-tailwind', 'react-tailwind']);
 });

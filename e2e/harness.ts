@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../engine/render/browser.ts';
 import { RenderPool } from '../engine/render/pool.ts';
 import { closePerception } from '../engine/perceive/index.ts';
-import { startServer, type EngineServer } from '../engine/server/http.ts';
+import { startServer, type EngineServer, type ServeOptions } from '../engine/server/http.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const landing = `${root}examples/landing.png`;
@@ -24,11 +24,12 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-export async function openApp(): Promise<AppSession> {
+/** `options`: how the engine runs conversions the app asks of the local model. */
+export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): Promise<AppSession> {
   execFileSync(process.execPath, ['scripts/build-renderer.mjs', '--production'], { cwd: root, stdio: 'inherit' });
   const pool = new RenderPool(1);
   const historyPath = join(await mkdtemp(join(tmpdir(), 'loupe-app-')), 'history.sqlite');
-  const start = () => startServer({ pool, appDir: `${root}renderer/dist`, historyPath });
+  const start = () => startServer({ pool, appDir: `${root}renderer/dist`, historyPath, ...options });
   let server = await start();
   const browser: Browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -5,7 +5,7 @@ import type { DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../en
 import { emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
 import { readDesignFile } from './files.ts';
 import { Toolbar } from './Toolbar.tsx';
-import { loadSettings, saveSettings, type Settings } from './settings.ts';
+import { conversionChoice, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { JobList } from './JobList.tsx';
 import { CodePane } from './CodePane.tsx';
 import { PreviewPane } from './PreviewPane.tsx';
@@ -76,6 +76,8 @@ export function App({ api }: { api: LoupeApi }) {
   const convertFiles = useCallback(
     async (files: File[]) => {
       setNotice(undefined);
+      const choice = conversionChoice(settings);
+      if ('missing' in choice) return setNotice(choice.missing);
       for (const file of files) {
         const read = await readDesignFile(file);
         if ('error' in read) {
@@ -83,13 +85,13 @@ export function App({ api }: { api: LoupeApi }) {
           continue;
         }
         try {
-          await api.convert({ name: file.name || 'pasted.png', data: read.data, stack: settings.stack, mode: settings.mode });
+          await api.convert({ name: file.name || 'pasted.png', data: read.data, ...choice });
         } catch (error) {
           setNotice((error as Error).message);
         }
       }
     },
-    [api, settings.stack, settings.mode],
+    [api, settings],
   );
 
   useEffect(() => {
@@ -122,12 +124,14 @@ export function App({ api }: { api: LoupeApi }) {
       dispatch({ type: 'show', version: await api.save({ versionId: current.versionId, files }) });
       refreshHistory();
     });
-  // The design on screen again, with the toolbar's stack and mode: its result is shown when it
-  // ends unless the user has moved on.
+  // The design on screen again, with the toolbar's backend, stack and mode: its result is shown
+  // when it ends unless the user has moved on.
   const regenerate = () =>
     attempt(async () => {
       if (!current) return;
-      const { jobId } = await api.regenerate({ designId: current.designId, stack: settings.stack, mode: settings.mode });
+      const choice = conversionChoice(settings);
+      if ('missing' in choice) return setNotice(choice.missing);
+      const { jobId } = await api.regenerate({ designId: current.designId, ...choice });
       dispatch({ type: 'follow', jobId });
     });
   // The desktop app's menu and shortcuts arrive as commands.

@@ -36,7 +36,7 @@ export function ScoreBar({ result, live, onSave, onRegenerate, onExport }: Props
       <button type="button" onClick={onSave} disabled={live.busy}>
         Save version
       </button>
-      <button type="button" onClick={onRegenerate} title="Convert the design again with the stack and mode chosen in the toolbar, as a new version">
+      <button type="button" onClick={onRegenerate} title="Convert the design again with the backend, stack and mode chosen in the toolbar, as a new version">
         Re-generate
       </button>
       <button type="button" onClick={onExport}>

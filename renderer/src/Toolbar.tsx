@@ -1,11 +1,16 @@
 import { useRef } from 'react';
-import { MODES, STACK_NAMES } from '../../engine/api/contract.ts';
+import { BACKENDS } from '../../engine/api/contract.ts';
 import { ACCEPTED_TYPES } from './files.ts';
-import { THEMES, VIEWS, type Settings } from './settings.ts';
+import { bridge } from './ipc-api.ts';
+import { THEMES, VIEWS, choicesFor, within, type Settings } from './settings.ts';
 import { VIEWPORTS, viewportLabel } from './viewports.ts';
 
 export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; onChange: (s: Settings) => void; onFiles: (files: File[]) => void }) {
   const input = useRef<HTMLInputElement>(null);
+  const desktop = bridge();
+  const local = settings.backend === 'local';
+  const { stacks, modes } = choicesFor(settings.backend);
+  const onlyLocal = local ? 'The local model writes one HTML file (html-css), in fast mode' : undefined;
   return (
     <header className="toolbar">
       <strong className="brand">Loupe</strong>
@@ -24,8 +29,34 @@ export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; o
           e.target.value = '';
         }}
       />
-      <Choice label="Stack" testId="stack" options={STACK_NAMES} value={settings.stack} onChange={(stack) => onChange({ ...settings, stack })} />
-      <Choice label="Mode" testId="mode" options={MODES} value={settings.mode} onChange={(mode) => onChange({ ...settings, mode })} />
+      <Choice
+        label="Backend"
+        testId="backend"
+        options={BACKENDS}
+        title="Who writes the code: perception (from what is read off the design) or the local model"
+        value={settings.backend}
+        onChange={(backend) => onChange({ ...settings, backend })}
+      />
+      {local && (
+        <label title="The model package's folder on the engine's machine (loupe models convert / create-test)">
+          Model{' '}
+          <input
+            className="model-dir"
+            data-testid="model-dir"
+            placeholder="model package folder"
+            spellCheck={false}
+            value={settings.modelDir}
+            onChange={(e) => onChange({ ...settings, modelDir: e.target.value })}
+          />
+        </label>
+      )}
+      {local && desktop && (
+        <button type="button" onClick={() => void desktop.pickFolder().then((picked) => picked && onChange({ ...settings, modelDir: picked }))}>
+          Choose…
+        </button>
+      )}
+      <Choice label="Stack" testId="stack" options={stacks} title={onlyLocal} value={within(stacks, settings.stack)} onChange={(stack) => onChange({ ...settings, stack })} />
+      <Choice label="Mode" testId="mode" options={modes} title={onlyLocal} value={within(modes, settings.mode)} onChange={(mode) => onChange({ ...settings, mode })} />
       <Choice label="Theme" testId="theme" options={THEMES} value={settings.theme} onChange={(theme) => onChange({ ...settings, theme })} />
       <div className="views" role="group" aria-label="Preview view">
         {VIEWS.map((v) => (
