@@ -1,13 +1,16 @@
-// A walkthrough video → one app: the frames are read once (streamed), the screens and the
-// clicks between them found (video/screens.ts), each screen's stitched picture converted like a
-// screenshot, and each click's element made a link to the screen it opened. The app is a folder
-// per screen under screens/, linked to each other, an index.html that opens the first, and
-// screens.json with the keyframes, times, stitched pictures and transitions.
+// A walkthrough video → one app, in two steps so a person can look in between (the app shows
+// the screens found and lets them drop or merge some): detectScreens reads the frames once
+// (streamed) and finds the screens and the clicks between them (video/screens.ts); buildVideoApp
+// converts each kept screen's stitched picture like a screenshot and makes each click's element
+// a link to the screen it opened. The app is a folder per screen under screens/, linked to each
+// other, an index.html that opens the first, and screens.json with the keyframes, times,
+// stitched pictures and transitions.
 import { basename } from 'node:path';
-import type { Design, DesignNode } from '../ir/index.ts';
+import type { Design, DesignNode, TextBlock } from '../ir/index.ts';
+import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { readVideoFrames, type VideoInfo } from '../ingest/video.ts';
 import { perceive } from '../perceive/index.ts';
-import { ScreenDetector, type Screen, type Transition } from '../video/screens.ts';
+import { ScreenDetector, type Transition } from '../video/screens.ts';
 import { clickTarget } from '../video/transition-target.ts';
 import type { Box } from '../video/frame-analysis.ts';
 import { convertDesign } from './convert-design.ts';
@@ -73,31 +76,84 @@ function withLink(n: DesignNode, id: string, href: string): DesignNode {
   return { ...n, children: n.children.map((c) => withLink(c, id, href)) } as DesignNode;
 }
 
-export async function convertVideo(input: string, outDir: string, options: ConvertOptions): Promise<VideoConversionResult> {
+/** A screen found in the video, before conversion. */
+export interface DetectedScreen {
+  id: number;
+  /** The stitched picture, RGBA. */
+  picture: DecodedImage;
+  scrolled: boolean;
+  visits: Array<{ fromS: number; toS: number }>;
+}
+
+export interface VideoDetection {
+  input: string;
+  video: VideoConversionResult['video'];
+  screens: DetectedScreen[];
+  transitions: Transition[];
+  warnings: string[];
+  /** ms spent reading and analysing the frames. */
+  ms: number;
+}
+
+/** What the person changed between detection and conversion. */
+export interface ScreenEdits {
+  /** Screens left out, with the clicks that led to or from them. */
+  drop?: number[];
+  /** [screen, into]: the screen is the same as `into`: clicks that opened it open `into`; its picture, and the clicks made on it (placed on that picture), are dropped. */
+  merge?: Array<[number, number]>;
+}
+
+export async function detectScreens(input: string, options: Pick<ConvertOptions, 'signal' | 'onProgress'>): Promise<VideoDetection> {
   const started = performance.now();
   const stages = new StageRunner(options.signal, options.onProgress);
   const frames = await readVideoFrames(input, { signal: options.signal });
   const detector = new ScreenDetector();
   let read = 0;
-  const { screens, transitions } = await stages.run('ingest', async (report) => {
+  const found = await stages.run('ingest', async (report) => {
     for await (const frame of frames) {
       detector.push(frame);
       report(++read / Math.max(1, frames.plan.expectedFrames));
     }
     return detector.finish();
   });
-  const framesMs = performance.now() - started;
   const warnings = [...frames.warnings];
   if (frames.plan.fps < frames.plan.requestedFps) warnings.push(`The video is long: ${frames.plan.fps.toFixed(2)} frames a second were read instead of ${frames.plan.requestedFps}, so a screen shown for less than ${(1 / frames.plan.fps).toFixed(1)} s may be missed.`);
+  const screens = found.screens.map((s): DetectedScreen => {
+    const image = s.canvas.image();
+    const rgba = Buffer.from(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength);
+    return { id: s.id, picture: { name: `${basename(input)} ${screenName(s.id)}`, width: image.width, height: image.height, rgba }, scrolled: s.canvas.maxScrollY > 0, visits: s.visits };
+  });
+  const video = { durationS: frames.info.durationS, width: frames.info.width, height: frames.info.height, codec: frames.info.codec, sampledFps: frames.plan.fps, frames: read };
+  return { input, video, screens, transitions: found.transitions, warnings, ms: performance.now() - started };
+}
 
-  const designs = new Map<number, { design: Design; image: ReturnType<Screen['canvas']['image']>; textBlocks: Awaited<ReturnType<typeof perceive>>['textBlocks'] }>();
-  for (const screen of screens) {
-    const image = screen.canvas.image();
-    const perception = await perceive({ name: `${basename(input)} ${screenName(screen.id)}`, width: image.width, height: image.height, rgba: Buffer.from(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength) }, { signal: options.signal });
-    designs.set(screen.id, { design: { ...perception.design, source: { kind: 'video', name: basename(input) } }, image, textBlocks: perception.textBlocks });
+/** The detection with the person's edits applied: merged screens folded into their targets, dropped ones gone. */
+export function applyScreenEdits(d: VideoDetection, edits: ScreenEdits): VideoDetection {
+  const into = new Map(edits.merge ?? []);
+  const resolve = (id: number): number => {
+    const seen = new Set<number>();
+    while (into.has(id) && !seen.has(id)) {
+      seen.add(id);
+      id = into.get(id)!;
+    }
+    return id;
+  };
+  const dropped = new Set((edits.drop ?? []).map(resolve));
+  const kept = (id: number) => !dropped.has(id) && resolve(id) === id;
+  const screens = d.screens.filter((s) => kept(s.id)).map((s) => ({ ...s, visits: d.screens.filter((o) => resolve(o.id) === s.id).flatMap((o) => o.visits).sort((a, b) => a.fromS - b.fromS) }));
+  const transitions = d.transitions.map((t) => ({ ...t, to: resolve(t.to) })).filter((t) => kept(t.from) && kept(t.to) && t.from !== t.to);
+  return { ...d, screens, transitions };
+}
+
+export async function buildVideoApp(detection: VideoDetection, outDir: string, options: ConvertOptions): Promise<VideoConversionResult> {
+  const started = performance.now();
+  const designs = new Map<number, { design: Design; textBlocks: TextBlock[] }>();
+  for (const screen of detection.screens) {
+    const perception = await perceive(screen.picture, { signal: options.signal });
+    designs.set(screen.id, { design: { ...perception.design, source: { kind: 'video', name: basename(detection.input) } }, textBlocks: perception.textBlocks });
   }
 
-  const mapped: VideoTransition[] = transitions.map((t: Transition) => {
+  const mapped: VideoTransition[] = detection.transitions.map((t) => {
     const source = designs.get(t.from)!;
     const node = t.point && clickTarget(source.design, t.point, t.highlight);
     if (node) source.design = { ...source.design, root: withLink(source.design.root, node.id, `../${screenName(t.to)}/index.html`) as Design['root'] };
@@ -106,21 +162,22 @@ export async function convertVideo(input: string, outDir: string, options: Conve
 
   const files: Array<{ path: string; contents: string | Uint8Array }> = [];
   const results: VideoScreen[] = [];
-  for (const screen of screens) {
-    const { design, image, textBlocks } = designs.get(screen.id)!;
+  for (const screen of detection.screens) {
+    const { design, textBlocks } = designs.get(screen.id)!;
     const name = screenName(screen.id);
-    const picture = { name, width: image.width, height: image.height, rgba: Buffer.from(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength) };
-    const { measuredAgainst, ...conversion } = await convertDesign(design, picture, { ...options, referenceBlocks: textBlocks });
+    const { measuredAgainst, ...conversion } = await convertDesign(design, screen.picture, { ...options, referenceBlocks: textBlocks });
     files.push(...outputFiles(conversion, measuredAgainst).map((f) => ({ ...f, path: `screens/${name}/${f.path}` })));
-    results.push({ id: screen.id, name, image: `screens/${name}/design.png`, width: image.width, height: image.height, scrolled: screen.canvas.maxScrollY > 0, visits: screen.visits, entry: `screens/${name}/${conversion.code.entry}`, scores: conversion.scores });
+    const { width, height } = screen.picture;
+    results.push({ id: screen.id, name, image: `screens/${name}/design.png`, width, height, scrolled: screen.scrolled, visits: screen.visits, entry: `screens/${name}/${conversion.code.entry}`, scores: conversion.scores });
   }
   const entry = results[0]?.entry ?? '';
-  const video = { durationS: frames.info.durationS, width: frames.info.width, height: frames.info.height, codec: frames.info.codec, sampledFps: frames.plan.fps, frames: read };
-  files.push({ path: 'index.html', contents: `<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="refresh" content="0; url=${entry}">\n<title>${basename(input)}</title>\n<a href="${entry}">Open the first screen</a>\n` });
-  files.push({ path: 'screens.json', contents: JSON.stringify({ input: basename(input), video, screens: results, transitions: mapped, warnings }, null, 2) + '\n' });
+  const { video, warnings } = detection;
+  files.push({ path: 'index.html', contents: `<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="refresh" content="0; url=${entry}">\n<title>${basename(detection.input)}</title>\n<a href="${entry}">Open the first screen</a>\n` });
+  files.push({ path: 'screens.json', contents: JSON.stringify({ input: basename(detection.input), video, screens: results, transitions: mapped, warnings }, null, 2) + '\n' });
   const written = await writeFilesInside(outDir, files);
+  const screensMs = performance.now() - started;
   return {
-    input,
+    input: detection.input,
     outDir,
     stack: options.stack,
     entry,
@@ -129,6 +186,11 @@ export async function convertVideo(input: string, outDir: string, options: Conve
     screens: results,
     transitions: mapped,
     warnings,
-    timings: { frames: Math.round(framesMs), screens: Math.round(performance.now() - started - framesMs), total: Math.round(performance.now() - started) },
+    timings: { frames: Math.round(detection.ms), screens: Math.round(screensMs), total: Math.round(detection.ms + screensMs) },
   };
+}
+
+/** Detection and conversion in one go, every screen kept (the CLI). */
+export async function convertVideo(input: string, outDir: string, options: ConvertOptions): Promise<VideoConversionResult> {
+  return buildVideoApp(await detectScreens(input, options), outDir, options);
 }
