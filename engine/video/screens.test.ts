@@ -2,7 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
-import { ScreenDetector, type VideoFrame } from './screens.ts';
+import type { VideoFrame } from '../ingest/video.ts';
+import { ScreenDetector } from './screens.ts';
 
 const pool = new RenderPool(1);
 test.after(() => pool.close());

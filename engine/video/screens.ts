@@ -5,18 +5,11 @@
 // page still loading is passed over; the settled picture is then looked for in every screen
 // seen so far (a revisit, at whatever scroll), or starts a new one. The click that caused the
 // cut is where the cursor came to rest before it, with the highlight it lit under it.
+import type { VideoFrame } from '../ingest/video.ts';
 import { CELL_ROWS, changeMap, changedRegions, lumaOf, type Box, type ChangeMap } from './frame-analysis.ts';
 import { ROWS_AGREE, alignFrames, offsetInPage, rowSignatures, type Alignment, type AnalysedFrame } from './scroll.ts';
 import { PAINT, ScreenCanvas, type StaticBands } from './screen-canvas.ts';
 
-export interface VideoFrame {
-  index: number;
-  timeS: number;
-  width: number;
-  height: number;
-  /** width × height × 4 bytes, row-major RGBA. */
-  rgba: Uint8Array;
-}
 
 /** A change no larger than this (source pixels, both ways) is the cursor, not the page. */
 const CURSOR_SIZE = 64;
