@@ -102,17 +102,19 @@ function appTsx(page: Page, classes: Pick<JsxContext, 'classOf' | 'splitClassOf'
   return `${importLines}${importLines ? '\n\n' : ''}${components}export default function App() {\n  return (\n${body}\n  );\n}\n`;
 }
 
-const MAIN_TSX = `import { StrictMode } from 'react';
+/** A Vite app's main.tsx: App mounted under StrictMode, after the given stylesheets. */
+export const mainTsx = (styles: readonly string[]) => `import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import App from './App.tsx';
-import './styles.css';
-
+${styles.map((s) => `import '${s}';\n`).join('')}
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
 `;
+
+const MAIN_TSX = mainTsx(['./styles.css']);
 
 const VITE_CONFIG = `import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';

@@ -2,8 +2,9 @@
 // the screens found and lets them drop or merge some): detectScreens reads the frames once
 // (streamed) and finds the screens and the clicks between them (video/screens.ts); buildVideoApp
 // converts each kept screen's stitched picture like a screenshot and makes each click's element
-// a link to the screen it opened. The app is a folder per screen under screens/, linked to each
-// other, an index.html that opens the first, and screens.json with the keyframes, times,
+// a link to the screen it opened. The app (codegen/app.ts) keeps each screen's conversion under
+// screens/<name>/ and adds its shell: for HTML an index.html that opens the first page, for React
+// one app that shows the screen the URL's hash names; screens.json lists the keyframes, times,
 // stitched pictures and transitions.
 import { basename } from 'node:path';
 import type { Design, DesignNode, TextBlock } from '../ir/index.ts';
@@ -12,6 +13,8 @@ import { readVideoFrames, type VideoInfo } from '../ingest/video.ts';
 import { perceive } from '../perceive/index.ts';
 import { ScreenDetector, type Transition } from '../video/screens.ts';
 import { clickTarget } from '../video/transition-target.ts';
+import { composeApp, screenHref, type AppScreen } from '../codegen/app.ts';
+import { buildPreview } from '../codegen/index.ts';
 import type { Box } from '../video/frame-analysis.ts';
 import { convertDesign } from './convert-design.ts';
 import type { ConvertOptions, Scores } from './convert.ts';
@@ -156,23 +159,28 @@ export async function buildVideoApp(detection: VideoDetection, outDir: string, o
   const mapped: VideoTransition[] = detection.transitions.map((t) => {
     const source = designs.get(t.from)!;
     const node = t.point && clickTarget(source.design, t.point, t.highlight);
-    if (node) source.design = { ...source.design, root: withLink(source.design.root, node.id, `../${screenName(t.to)}/index.html`) as Design['root'] };
+    if (node) source.design = { ...source.design, root: withLink(source.design.root, node.id, screenHref(options.stack, screenName(t.to))) as Design['root'] };
     return { ...t, ...(node && { element: { id: node.id, ...(node.role && { role: node.role }), text: textOf(node).slice(0, 120), box: node.box } }) };
   });
 
   const files: Array<{ path: string; contents: string | Uint8Array }> = [];
   const results: VideoScreen[] = [];
+  const codes: AppScreen[] = [];
   for (const screen of detection.screens) {
     const { design, textBlocks } = designs.get(screen.id)!;
     const name = screenName(screen.id);
     const { measuredAgainst, ...conversion } = await convertDesign(design, screen.picture, { ...options, referenceBlocks: textBlocks });
     files.push(...outputFiles(conversion, measuredAgainst).map((f) => ({ ...f, path: `screens/${name}/${f.path}` })));
+    codes.push({ name, code: conversion.code });
     const { width, height } = screen.picture;
     results.push({ id: screen.id, name, image: `screens/${name}/design.png`, width, height, scrolled: screen.scrolled, visits: screen.visits, entry: `screens/${name}/${conversion.code.entry}`, scores: conversion.scores });
   }
-  const entry = results[0]?.entry ?? '';
   const { video, warnings } = detection;
-  files.push({ path: 'index.html', contents: `<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="refresh" content="0; url=${entry}">\n<title>${basename(detection.input)}</title>\n<a href="${entry}">Open the first screen</a>\n` });
+  // The screens' own files are written above with their previews and scores; the app adds its shell.
+  const app = composeApp(options.stack, codes, basename(detection.input));
+  files.push(...app.files.filter((f) => !f.path.startsWith('screens/')));
+  if (app.stack === 'react-tailwind') files.push({ path: 'preview.html', contents: await buildPreview(app) });
+  const entry = app.entry;
   files.push({ path: 'screens.json', contents: JSON.stringify({ input: basename(detection.input), video, screens: results, transitions: mapped, warnings }, null, 2) + '\n' });
   const written = await writeFilesInside(outDir, files);
   const screensMs = performance.now() - started;
