@@ -7,7 +7,7 @@
 // one app that shows the screen the URL's hash names; screens.json lists the keyframes, times,
 // stitched pictures and transitions.
 import { basename } from 'node:path';
-import type { Design, DesignNode, TextBlock } from '../ir/index.ts';
+import type { Box, Design, DesignNode, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { readVideoFrames, type VideoInfo } from '../ingest/video.ts';
 import { perceive } from '../perceive/index.ts';
@@ -15,7 +15,6 @@ import { ScreenDetector, type Transition } from '../video/screens.ts';
 import { clickTarget } from '../video/transition-target.ts';
 import { composeApp, screenHref, type AppScreen } from '../codegen/app.ts';
 import { buildPreview } from '../codegen/index.ts';
-import type { Box } from '../video/frame-analysis.ts';
 import { convertDesign } from './convert-design.ts';
 import type { ConvertOptions, Scores } from './convert.ts';
 import { outputFiles } from './convert-file.ts';
@@ -66,6 +65,13 @@ export interface VideoConversionResult {
 
 const screenName = (id: number) => `screen-${id + 1}`;
 
+/**
+ * Every frame of a 30 fps recording: a quick scroll moves the page most of a screen in a tenth of
+ * a second, too far to line up one sample with the next at a lower rate. Frames that repeat the
+ * one before cost only their luminance. Past ten minutes the rate drops to keep within the budget.
+ */
+const SAMPLING = { fps: 30, maxFrames: 30 * 600 };
+
 function textOf(n: DesignNode): string {
   if (n.type === 'text') return n.text;
   if (n.type === 'frame') return n.children.map(textOf).filter(Boolean).join(' ');
@@ -109,7 +115,7 @@ export interface ScreenEdits {
 export async function detectScreens(input: string, options: Pick<ConvertOptions, 'signal' | 'onProgress'>): Promise<VideoDetection> {
   const started = performance.now();
   const stages = new StageRunner(options.signal, options.onProgress);
-  const frames = await readVideoFrames(input, { signal: options.signal });
+  const frames = await readVideoFrames(input, { ...SAMPLING, signal: options.signal });
   const detector = new ScreenDetector();
   let read = 0;
   const found = await stages.run('ingest', async (report) => {

@@ -1,6 +1,7 @@
 // What the screen detector looks at in a frame: its luminance with the columns averaged in
 // groups of COLUMN_GROUP (full vertical resolution, so scroll offsets come out to the pixel),
 // compared cell by cell with another frame's to find what changed and where.
+import type { Box } from '../ir/index.ts';
 
 /** Columns averaged into one sample: text stays visible, and a 1920 px frame is 480 samples wide. */
 export const COLUMN_GROUP = 4;
@@ -45,13 +46,6 @@ export function rowDifference(a: Luma, ya: number, b: Luma, yb: number): number 
   return sum / a.cols;
 }
 
-/** A rectangle in source pixels. */
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 export interface ChangeMap {
   /** Cells across and down. */

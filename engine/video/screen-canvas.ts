@@ -4,7 +4,7 @@
 // moving frame is half way between two); a pixel under the cursor or another passing change is
 // worst, so any clean frame replaces it; between equals the earliest stays, which keeps the
 // page as it was before a hover highlight or a pressed button.
-import type { Box } from './frame-analysis.ts';
+import type { Box } from '../ir/index.ts';
 
 /** Scores a frame can give its pixels. */
 export const PAINT = { masked: 1, moving: 100, still: 255 } as const;

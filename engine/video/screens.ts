@@ -6,8 +6,9 @@
 // seen so far (a revisit, at whatever scroll), or starts a new one. The click that caused the
 // cut is where the cursor came to rest before it, with the highlight it lit under it.
 import type { VideoFrame } from '../ingest/video.ts';
-import { CELL_ROWS, changeMap, changedRegions, lumaOf, type Box, type ChangeMap } from './frame-analysis.ts';
-import { ROWS_AGREE, alignFrames, offsetInPage, rowSignatures, type Alignment, type AnalysedFrame } from './scroll.ts';
+import { containsPoint, grow, type Box } from '../ir/index.ts';
+import { CELL_ROWS, changeMap, changedRegions, lumaOf, type ChangeMap } from './frame-analysis.ts';
+import { AnalysedFrame, ROWS_AGREE, alignFrames, offsetInPage, samePicture, type Alignment } from './scroll.ts';
 import { PAINT, ScreenCanvas, type StaticBands } from './screen-canvas.ts';
 
 
@@ -46,10 +47,10 @@ interface Comparison {
   regions: Array<Box & { cells: number }>;
 }
 
-function analyse(frame: VideoFrame): AnalysedFrame {
-  const luma = lumaOf(frame.rgba, frame.width, frame.height);
-  return { luma, signatures: rowSignatures(luma) };
-}
+const analyse = (frame: VideoFrame) => new AnalysedFrame(lumaOf(frame.rgba, frame.width, frame.height));
+
+/** Nothing moved: no scroll, no change. */
+const STILL = (rows: number): Comparison => ({ alignment: { dy: 0, staticTop: rows, staticBottom: 0 }, cut: false, regions: [] });
 
 const isCursorSized = (b: Box) => b.width <= CURSOR_SIZE && b.height <= CURSOR_SIZE;
 
@@ -60,8 +61,6 @@ function isCut(map: ChangeMap, regions: readonly Box[]): boolean {
   return covered.reduce((a, b) => a + b, 0) / map.cellRows >= CUT_ROWS;
 }
 
-const grow = (b: Box, by: number): Box => ({ x: b.x - by, y: b.y - by, width: b.width + 2 * by, height: b.height + 2 * by });
-const contains = (b: Box, x: number, y: number) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
 
 export class ScreenDetector {
   readonly screens: Screen[] = [];
@@ -83,7 +82,7 @@ export class ScreenDetector {
       return;
     }
     if (this.pending) {
-      const settled = this.compare(this.pending.analysed, analysed);
+      const settled = samePicture(this.pending.analysed.luma, analysed.luma) ? STILL(frame.height) : this.compare(this.pending.analysed, analysed);
       if (settled.cut) {
         this.pending = { frame, analysed };
         return;
@@ -94,7 +93,7 @@ export class ScreenDetector {
       this.step(frame, settled);
       return;
     }
-    const change = this.compare(prev, analysed);
+    const change = samePicture(prev.luma, analysed.luma) ? STILL(frame.height) : this.compare(prev, analysed);
     if (change.cut) this.pending = { frame, analysed };
     else this.step(frame, change);
   }
@@ -133,6 +132,9 @@ export class ScreenDetector {
   /** A frame of the current screen: follow the scroll and the cursor, and paint it. */
   private step(frame: VideoFrame, { alignment, regions }: Comparison): void {
     const screen = this.current!;
+    screen.visits.at(-1)!.toS = frame.timeS;
+    // A repeat of the frame before adds nothing to the picture.
+    if (alignment.dy === 0 && regions.length === 0) return;
     if (alignment.dy !== 0) {
       this.scrollY = Math.max(0, this.scrollY + alignment.dy);
       screen.bands = { top: alignment.staticTop, bottom: alignment.staticBottom };
@@ -141,7 +143,6 @@ export class ScreenDetector {
     const masks = regions.map((r) => grow(r, 4));
     if (this.cursor) masks.push(grow(this.cursor.box, 4));
     screen.canvas.paint(frame.rgba, this.scrollY, alignment.dy === 0 ? PAINT.still : PAINT.moving, screen.bands, masks);
-    screen.visits.at(-1)!.toS = frame.timeS;
   }
 
   /**
@@ -159,7 +160,7 @@ export class ScreenDetector {
     if (best) this.cursor = { x: best.box.x, y: best.box.y, box: best.box, timeS: frame.timeS, scrollY: this.scrollY };
     const c = this.cursor;
     if (!c) return;
-    const lit = regions.find((r) => !isCursorSized(r) && contains(grow(r, 8), c.x, c.y));
+    const lit = regions.find((r) => !isCursorSized(r) && containsPoint(grow(r, 8), c));
     if (lit) this.highlight = { box: { ...lit, y: this.pageY(lit.y) }, timeS: frame.timeS };
   }
 
@@ -195,7 +196,7 @@ export class ScreenDetector {
       const c = this.cursor;
       const recent = c && c.timeS >= frame.timeS - CLICK_WINDOW_S;
       const point = recent ? { x: c.x, y: this.pageY(c.y, c.scrollY) } : undefined;
-      const highlight = point && this.highlight && this.highlight.timeS >= frame.timeS - CLICK_WINDOW_S && contains(grow(this.highlight.box, 8), point.x, point.y) ? this.highlight.box : undefined;
+      const highlight = point && this.highlight && this.highlight.timeS >= frame.timeS - CLICK_WINDOW_S && containsPoint(grow(this.highlight.box, 8), point) ? this.highlight.box : undefined;
       this.transitions.push({ from: from.id, to: target.id, timeS: frame.timeS, ...(point && { point }), ...(highlight && { highlight }) });
     }
     this.highlight = undefined;
@@ -208,7 +209,7 @@ export class ScreenDetector {
     for (const screen of this.screens) {
       const image = screen.canvas.image();
       const luma = lumaOf(image.rgba, image.width, image.height);
-      const page = { luma, signatures: rowSignatures(luma) };
+      const page = new AnalysedFrame(luma);
       const { y, cost } = offsetInPage(page, frame, screen.canvas.maxScrollY, screen.bands.top);
       if (cost >= ROWS_AGREE || (best && cost >= best.cost)) continue;
       // Rows agreeing on average can still hide a changed panel: the same test as between frames.

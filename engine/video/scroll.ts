@@ -38,9 +38,30 @@ export function rowSignatures(l: Luma): Float32Array {
   return out;
 }
 
-export interface AnalysedFrame {
-  luma: Luma;
-  signatures: Float32Array;
+/** A frame's luminance, and its row signatures, worked out only when a scroll is looked for. */
+export class AnalysedFrame {
+  private rowSignatures?: Float32Array;
+
+  constructor(readonly luma: Luma) {}
+
+  get signatures(): Float32Array {
+    return (this.rowSignatures ??= rowSignatures(this.luma));
+  }
+}
+
+/** A luminance sample (4 px wide) that moves by more than this has changed: codec noise on a still picture stays far below. */
+const SAMPLE_CHANGED = 24;
+
+/**
+ * Whether two frames show the same picture (a paused recording, a page being read): every 4th
+ * row checked sample by sample, so that even the cursor's 20 px tip moving counts as a change.
+ */
+export function samePicture(a: Luma, b: Luma): boolean {
+  for (let y = 0; y < b.rows; y += 4) {
+    const row = y * b.cols;
+    for (let c = 0; c < b.cols; c++) if (Math.abs(a.data[row + c]! - b.data[row + c]!) > SAMPLE_CHANGED) return false;
+  }
+  return true;
 }
 
 /** `cur`'s rows in [top, bottom) against `prev`'s rows shifted by dy, on signatures, every `step`th row. */
