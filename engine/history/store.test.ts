@@ -122,3 +122,59 @@ test("a Figma design keeps its IR; a file written before designs had one opens a
   assert.deepEqual(left.map((b) => b.hash), ['p'], 'the deleted design takes its IR with it');
   again.close();
 });
+
+test("a walkthrough's app keeps its screens as designs of their own; it goes with its last screen, its files with it", async () => {
+  const path = await tempDb();
+  const store = new HistoryStore(path);
+  const screen = (n: number) => ({ screen: `screen-${n}`, design: { ...design, name: `walk.mp4 screen-${n}`, png: new Uint8Array([n]) }, first: version(`<p>screen ${n}</p>`) });
+  const manifest = { path: 'screens.json', contents: '{"screens":[]}\n' };
+  const { appId, screens } = store.addApp({ name: 'walk.mp4', stack: 'html-css', files: [manifest] }, [screen(1), screen(2)]);
+  store.addDesign(design, version('<p>alone</p>'));
+  store.close();
+
+  const again = new HistoryStore(path);
+  const app = again.app(appId);
+  assert.deepEqual([app.name, app.stack, app.files], ['walk.mp4', 'html-css', [manifest]]);
+  assert.deepEqual(app.screens.map((s) => [s.screen, s.designId, s.width, s.versions.map((v) => v.versionId)]), [
+    ['screen-1', screens[0]!.designId, 1280, [screens[0]!.versionId]],
+    ['screen-2', screens[1]!.designId, 1280, [screens[1]!.versionId]],
+  ]);
+  assert.deepEqual(again.design(screens[1]!.designId).app, { appId, screen: 'screen-2' });
+  assert.equal(again.version(screens[1]!.versionId).files[0]!.contents, '<p>screen 2</p>');
+  const listed = again.list();
+  assert.deepEqual(listed.map((d) => d.app?.screen), [undefined, 'screen-2', 'screen-1']);
+  assert.equal(again.design(listed[0]!.designId).app, undefined);
+
+  again.deleteDesign(screens[0]!.designId);
+  assert.deepEqual(again.app(appId).screens.map((s) => s.screen), ['screen-2']);
+  again.deleteVersion(screens[1]!.versionId);
+  assert.throws(() => again.app(appId), /No app/);
+  const texts = (again as unknown as { db: { prepare(s: string): { all(): Array<{ bytes: Buffer }> } } }).db.prepare('SELECT bytes FROM blobs').all().map((b) => b.bytes.toString('utf8'));
+  assert.ok(!texts.includes(manifest.contents), "the app's files go with it");
+  again.close();
+});
+
+test('a file of schema 2 (before apps) opens, keeps its designs and takes apps from then on', async () => {
+  const path = await tempDb();
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path);
+  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash));
+    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
+    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
+    INSERT INTO blobs VALUES ('p', x'89504e47');
+    INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1, NULL);
+    PRAGMA user_version = 2;`);
+  old.close();
+
+  const store = new HistoryStore(path);
+  assert.deepEqual(store.list().map((d) => [d.name, d.app]), [['old.png', undefined]]);
+  const { appId } = store.addApp({ name: 'walk.mp4', stack: 'html-css', files: [] }, [{ screen: 'screen-1', design, first: version('<p>1</p>') }]);
+  assert.equal(store.app(appId).screens.length, 1);
+  store.close();
+});

@@ -2,6 +2,8 @@
 // scores and timestamps, in one SQLite file in the user-data folder. WAL journaling, and one
 // transaction per saved version, so a crash mid-save loses nothing that was committed.
 // File contents are stored once by hash: versions of a design share their pictures and fonts.
+// A walkthrough video becomes an app: one design per screen (so each is previewed, edited,
+// scored and converted again like any design), grouped under the app with its own files.
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -24,6 +26,13 @@ export interface NewDesign {
   textBlocks: TextBlock[];
   /** The Design IR as JSON, for designs whose values are exact (Figma): converting again starts from it, not from the picture. */
   ir?: string;
+}
+
+/** An app made of several designs (a walkthrough video's screens) and its own files (screens.json). */
+export interface NewApp {
+  name: string;
+  stack: string;
+  files: StoredFile[];
 }
 
 export interface NewVersion {
@@ -49,6 +58,12 @@ export interface VersionSummary {
   createdAt: number;
 }
 
+/** Where a design sits in an app: the app, and the screen's name in it (its folder under screens/). */
+export interface AppPlace {
+  appId: string;
+  screen: string;
+}
+
 export interface DesignSummary {
   designId: string;
   name: string;
@@ -56,19 +71,37 @@ export interface DesignSummary {
   height: number;
   createdAt: number;
   versions: VersionSummary[];
+  app?: AppPlace;
+}
+
+export interface StoredApp extends Omit<NewApp, 'files'> {
+  appId: string;
+  files: StoredFile[];
+  createdAt: number;
+  /** In the order they were added, each with its versions (oldest first). */
+  screens: Array<{ screen: string; designId: string; width: number; height: number; versions: VersionSummary[] }>;
 }
 
 export interface StoredVersion extends VersionSummary, Omit<NewVersion, 'kind' | 'stack' | 'mode' | 'scores'> {
   designId: string;
 }
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
+const APPS = `
+CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE app_files (
+  app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE, path TEXT NOT NULL,
+  blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (app_id, path)
+);
+`;
 const SCHEMA = `
 CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+${APPS}
 CREATE TABLE designs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
   png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL,
-  ir TEXT REFERENCES blobs(hash)
+  ir TEXT REFERENCES blobs(hash),
+  app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT
 );
 CREATE TABLE versions (
   id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
@@ -107,23 +140,34 @@ export class HistoryStore {
   }
 
   addDesign(design: NewDesign, first: NewVersion): { designId: string; versionId: string } {
-    const designId = randomUUID();
-    const versionId = this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO designs (id, name, width, height, png, text_blocks, created_at, ir) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(
-          designId,
-          design.name,
-          design.width,
-          design.height,
-          this.putBlob(design.png),
-          JSON.stringify(design.textBlocks),
-          Date.now(),
-          design.ir === undefined ? null : this.putBlob(new TextEncoder().encode(design.ir)),
-        );
-      return this.insertVersion(designId, first);
+    return this.db.transaction(() => this.insertDesign(design, first))();
+  }
+
+  /** The app and its screens, each a design with its first version, in one transaction. */
+  addApp(app: NewApp, screens: Array<{ screen: string; design: NewDesign; first: NewVersion }>): { appId: string; screens: Array<{ designId: string; versionId: string }> } {
+    const appId = randomUUID();
+    return this.db.transaction(() => {
+      this.db.prepare('INSERT INTO apps (id, name, stack, created_at) VALUES (?, ?, ?, ?)').run(appId, app.name, app.stack, Date.now());
+      const insertFile = this.db.prepare('INSERT INTO app_files (app_id, path, blob, is_text) VALUES (?, ?, ?, ?)');
+      for (const f of app.files) insertFile.run(appId, f.path, ...this.putFile(f));
+      return { appId, screens: screens.map((s) => this.insertDesign(s.design, s.first, { appId, screen: s.screen })) };
     })();
-    return { designId, versionId };
+  }
+
+  app(appId: string): StoredApp {
+    const a = this.db.prepare('SELECT * FROM apps WHERE id = ?').get(appId) as Row | undefined;
+    if (!a) throw new LoupeError('INVALID_ARGUMENT', `No app ${appId} in the history; its screens may have been deleted.`);
+    const files = (this.db.prepare('SELECT path, blob, is_text FROM app_files WHERE app_id = ? ORDER BY rowid').all(appId) as Row[]).map((f) => this.storedFile(f));
+    const designs = this.db.prepare('SELECT id, app_screen, width, height FROM designs WHERE app_id = ? ORDER BY rowid').all(appId) as Row[];
+    const versions = this.db.prepare('SELECT versions.* FROM versions JOIN designs ON designs.id = versions.design_id WHERE app_id = ? ORDER BY number').all(appId) as Row[];
+    const screens = designs.map((d) => ({
+      screen: d.app_screen as string,
+      designId: d.id as string,
+      width: d.width as number,
+      height: d.height as number,
+      versions: versions.filter((v) => v.design_id === d.id).map(toSummary),
+    }));
+    return { appId, name: a.name as string, stack: a.stack as string, createdAt: a.created_at as number, files, screens };
   }
 
   addVersion(designId: string, version: NewVersion): string {
@@ -134,7 +178,7 @@ export class HistoryStore {
   }
 
   list(): DesignSummary[] {
-    const designs = this.db.prepare('SELECT id, name, width, height, created_at FROM designs ORDER BY created_at DESC, rowid DESC').all() as Row[];
+    const designs = this.db.prepare('SELECT id, name, width, height, created_at, app_id, app_screen FROM designs ORDER BY created_at DESC, rowid DESC').all() as Row[];
     const versions = this.db.prepare('SELECT * FROM versions ORDER BY number').all() as Row[];
     return designs.map((d) => ({
       designId: d.id as string,
@@ -143,10 +187,11 @@ export class HistoryStore {
       height: d.height as number,
       createdAt: d.created_at as number,
       versions: versions.filter((v) => v.design_id === d.id).map(toSummary),
+      ...appPlace(d),
     }));
   }
 
-  design(designId: string): NewDesign & { designId: string } {
+  design(designId: string): NewDesign & { designId: string; app?: AppPlace } {
     const d = this.db.prepare('SELECT * FROM designs WHERE id = ?').get(designId) as Row | undefined;
     if (!d) throw new LoupeError('INVALID_ARGUMENT', `No design ${designId} in the history; it may have been deleted.`);
     return {
@@ -157,16 +202,14 @@ export class HistoryStore {
       png: this.blob(d.png as string),
       textBlocks: JSON.parse(d.text_blocks as string) as TextBlock[],
       ...(d.ir ? { ir: Buffer.from(this.blob(d.ir as string)).toString('utf8') } : {}),
+      ...appPlace(d),
     };
   }
 
   version(versionId: string): StoredVersion {
     const v = this.db.prepare('SELECT * FROM versions WHERE id = ?').get(versionId) as Row | undefined;
     if (!v) throw new LoupeError('INVALID_ARGUMENT', `No version ${versionId} in the history; it may have been deleted.`);
-    const files = (this.db.prepare('SELECT path, blob, is_text FROM files WHERE version_id = ? ORDER BY rowid').all(versionId) as Row[]).map((f) => {
-      const bytes = this.blob(f.blob as string);
-      return { path: f.path as string, contents: f.is_text ? Buffer.from(bytes).toString('utf8') : bytes };
-    });
+    const files = (this.db.prepare('SELECT path, blob, is_text FROM files WHERE version_id = ? ORDER BY rowid').all(versionId) as Row[]).map((f) => this.storedFile(f));
     return {
       ...toSummary(v),
       designId: v.design_id as string,
@@ -183,7 +226,7 @@ export class HistoryStore {
     this.db.transaction(() => {
       this.design(designId);
       this.db.prepare('DELETE FROM designs WHERE id = ?').run(designId);
-      this.dropUnusedBlobs();
+      this.dropUnused();
     })();
   }
 
@@ -194,8 +237,27 @@ export class HistoryStore {
       this.db.prepare('DELETE FROM versions WHERE id = ?').run(versionId);
       const left = this.db.prepare('SELECT COUNT(*) AS n FROM versions WHERE design_id = ?').get(designId) as { n: number };
       if (left.n === 0) this.db.prepare('DELETE FROM designs WHERE id = ?').run(designId);
-      this.dropUnusedBlobs();
+      this.dropUnused();
     })();
+  }
+
+  private insertDesign(design: NewDesign, first: NewVersion, app?: AppPlace): { designId: string; versionId: string } {
+    const designId = randomUUID();
+    this.db
+      .prepare('INSERT INTO designs (id, name, width, height, png, text_blocks, created_at, ir, app_id, app_screen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        designId,
+        design.name,
+        design.width,
+        design.height,
+        this.putBlob(design.png),
+        JSON.stringify(design.textBlocks),
+        Date.now(),
+        design.ir === undefined ? null : this.putBlob(new TextEncoder().encode(design.ir)),
+        app?.appId ?? null,
+        app?.screen ?? null,
+      );
+    return { designId, versionId: this.insertVersion(designId, first) };
   }
 
   private insertVersion(designId: string, v: NewVersion): string {
@@ -205,11 +267,18 @@ export class HistoryStore {
       .prepare('INSERT INTO versions (id, design_id, number, kind, stack, mode, entry, render, diff, scores, checks, timings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(versionId, designId, next, v.kind, v.stack, v.mode, v.entry, this.putBlob(v.render), this.putBlob(v.diff), JSON.stringify(v.scores), JSON.stringify(v.checks), JSON.stringify(v.timings), Date.now());
     const insertFile = this.db.prepare('INSERT INTO files (version_id, path, blob, is_text) VALUES (?, ?, ?, ?)');
-    for (const f of v.files) {
-      const text = typeof f.contents === 'string';
-      insertFile.run(versionId, f.path, this.putBlob(text ? Buffer.from(f.contents as string, 'utf8') : (f.contents as Uint8Array)), text ? 1 : 0);
-    }
+    for (const f of v.files) insertFile.run(versionId, f.path, ...this.putFile(f));
     return versionId;
+  }
+
+  /** A file's blob and whether it is text, as the files tables hold them. */
+  private putFile(f: StoredFile): [blob: string, isText: 0 | 1] {
+    return typeof f.contents === 'string' ? [this.putBlob(Buffer.from(f.contents, 'utf8')), 1] : [this.putBlob(f.contents), 0];
+  }
+
+  private storedFile(f: Row): StoredFile {
+    const bytes = this.blob(f.blob as string);
+    return { path: f.path as string, contents: f.is_text ? Buffer.from(bytes).toString('utf8') : bytes };
   }
 
   private putBlob(bytes: Uint8Array): string {
@@ -224,9 +293,12 @@ export class HistoryStore {
     return new Uint8Array(row.bytes);
   }
 
-  private dropUnusedBlobs(): void {
-    this.db.exec(`DELETE FROM blobs WHERE hash NOT IN (
-      SELECT png FROM designs UNION SELECT ir FROM designs WHERE ir IS NOT NULL UNION SELECT render FROM versions UNION SELECT diff FROM versions UNION SELECT blob FROM files)`);
+  /** An app goes with its last screen; data goes with the last thing that used it. */
+  private dropUnused(): void {
+    this.db.exec(`DELETE FROM apps WHERE id NOT IN (SELECT app_id FROM designs WHERE app_id IS NOT NULL);
+      DELETE FROM blobs WHERE hash NOT IN (
+      SELECT png FROM designs UNION SELECT ir FROM designs WHERE ir IS NOT NULL UNION SELECT render FROM versions UNION SELECT diff FROM versions
+      UNION SELECT blob FROM files UNION SELECT blob FROM app_files)`);
   }
 
   private migrate(): void {
@@ -236,13 +308,20 @@ export class HistoryStore {
       throw new Error(`it was written by a newer Loupe (schema ${current}, this one knows ${SCHEMA_VERSION})`);
     }
     this.db.transaction(() => {
-      // Schema 1 lacked the designs' IR; a new file gets the whole schema.
+      // A new file gets the whole schema; schema 1 lacked the designs' IR, schema 2 the apps.
+      if (current === 0) this.db.exec(SCHEMA);
       if (current === 1) this.db.exec('ALTER TABLE designs ADD COLUMN ir TEXT REFERENCES blobs(hash)');
-      else this.db.exec(SCHEMA);
+      if (current === 1 || current === 2) {
+        this.db.exec(`${APPS}
+          ALTER TABLE designs ADD COLUMN app_id TEXT REFERENCES apps(id) ON DELETE CASCADE;
+          ALTER TABLE designs ADD COLUMN app_screen TEXT;`);
+      }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   }
 }
+
+const appPlace = (d: Row): { app?: AppPlace } => (d.app_id ? { app: { appId: d.app_id as string, screen: d.app_screen as string } } : {});
 
 const toSummary = (v: Row): VersionSummary => ({
   versionId: v.id as string,
