@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { runD2CBench, type PageResult } from '../bench/d2c.ts';
 import { runEngineBench } from '../bench/engine.ts';
 import { runFigmaBench } from '../bench/figma.ts';
+import { runVideoBench } from '../bench/video.ts';
 import type { CliContext } from './main.ts';
-import { parseAccuracy, parseMode, parsePositiveInt, parseStack } from './options.ts';
+import { parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
 
 export function registerBench(program: Command, context: CliContext): void {
   const bench = program.command('bench').description('benchmarks that print figures');
@@ -30,6 +31,24 @@ export function registerBench(program: Command, context: CliContext): void {
       await report(summary, results, opts.json);
     });
   engineBench(bench);
+  videoBench(bench, context);
+}
+
+function videoBench(bench: Command, context: CliContext): void {
+  bench
+    .command('video')
+    .description('walkthrough videos with known ground truth (generated once into --cache): screen count, stitched pages against their full render, clicks mapped to the element clicked, seconds of video per second, peak memory on a 2-minute 1080p recording')
+    .option('--set <set>', 'bench (18 desktop walkthroughs and the 2-minute 1080p one) | test (4 small ones)', parseChoice(['bench', 'test'] as const), 'bench')
+    .option('--cache <dir>', 'where the walkthroughs and the apps made from them are kept', '.loupe-cache/video')
+    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--limit <n>', 'only the first N walkthroughs (the 1080p one still runs)', parsePositiveInt)
+    .option('--json <file>', 'write the figures here')
+    .action(async (opts: { set: 'bench' | 'test'; cache: string; stack: ReturnType<typeof parseStack>; limit?: number; json?: string }) => {
+      const result = await runVideoBench({ cacheDir: opts.cache, set: opts.set, stack: opts.stack, pool: context.pool(), limit: opts.limit, onLine: (line) => process.stderr.write(line + '\n') });
+      const { rows: _rows, ...summary } = result;
+      process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
+    });
 }
 
 function engineBench(bench: Command): void {
