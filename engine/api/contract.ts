@@ -40,6 +40,84 @@ export const ConvertRequest = z.object({
 
 export const JobRef = z.object({ jobId: z.string().min(1) });
 
+/** Screen recordings the app takes, by file extension (what the video reader is asked to open). */
+export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv'] as const;
+export const isVideoName = (name: string) => (VIDEO_EXTENSIONS as readonly string[]).includes(name.split('.').pop()?.toLowerCase() ?? '');
+
+/** A walkthrough video, read for its screens: its result is a VideoDetectionView for the person to edit before generating. */
+export const DetectVideoRequest = z.object({
+  name: z.string().min(1).max(255).refine(isVideoName, `a video named .${VIDEO_EXTENSIONS.join(', .')}`),
+  /** The video file's bytes, base64. */
+  data: z.base64().min(1),
+});
+
+/** A screen's name, from its id: its folder in the generated app, and how the app and messages call it. */
+export const screenName = (id: number) => `screen-${id + 1}`;
+
+/** One screen found in the video: its stitched picture (a thumbnail URL), where it was seen, and whether it was scrolled. */
+export const DetectedScreenView = z.object({
+  id: z.number().int().nonnegative(),
+  /** Its folder in the generated app: screen-1, screen-2, … */
+  name: z.string(),
+  thumbnail: z.string(),
+  /** The stitched picture's size: taller than the video when the page was scrolled. */
+  width: z.number().int(),
+  height: z.number().int(),
+  scrolled: z.boolean(),
+  visits: z.array(z.object({ fromS: z.number(), toS: z.number() })),
+});
+
+export const VideoDetectionView = z.object({
+  /** What generateVideo names: the engine keeps the last few detections until it stops. */
+  detectionId: z.string(),
+  name: z.string(),
+  video: z.object({ durationS: z.number(), width: z.number().int(), height: z.number().int(), codec: z.string(), sampledFps: z.number(), frames: z.number().int() }),
+  screens: z.array(DetectedScreenView),
+  /** A click that opened another screen: `from` and `to` are screen ids. */
+  transitions: z.array(z.object({ from: z.number().int(), to: z.number().int(), timeS: z.number() })),
+  /** What did not go as it should (a video too long for every frame to be read, a file cut short). */
+  warnings: z.array(z.string()),
+});
+
+/** A person's edits of the screens found: screens left out, and screens that are the same as another ([screen, into]). */
+export const ScreenEdits = z.object({
+  drop: z.array(z.number().int().nonnegative()).default([]),
+  merge: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).default([]),
+});
+
+/** Why these edits cannot be generated from the screens `ids`; undefined when they can. Merges may chain (3 into 2, 2 into 1). */
+export function screenEditsRefusal(ids: readonly number[], { drop = [], merge = [] }: z.input<typeof ScreenEdits>): string | undefined {
+  const unknown = [...drop, ...merge.flat()].find((id) => !ids.includes(id));
+  if (unknown !== undefined) return `There is no ${screenName(unknown)} in this video.`;
+  const into = new Map<number, number>();
+  for (const [screen, target] of merge) {
+    if (screen === target) return `${screenName(screen)} cannot be merged into itself.`;
+    if (into.has(screen)) return `${screenName(screen)} is merged into two screens; choose one.`;
+    if (drop.includes(screen)) return `${screenName(screen)} is both dropped and merged; choose one.`;
+    into.set(screen, target);
+  }
+  for (const screen of into.keys()) {
+    const chain = [screen];
+    for (let at = into.get(screen); at !== undefined; at = into.get(at)) {
+      if (chain.includes(at)) return `${chain.map(screenName).join(', ')} are merged into each other; keep one of them.`;
+      chain.push(at);
+    }
+    const target = chain[chain.length - 1]!;
+    if (drop.includes(target)) return `${screenName(screen)} is merged into ${screenName(target)}, which is dropped.`;
+  }
+  if (ids.every((id) => drop.includes(id) || into.has(id))) return 'Keep at least one screen.';
+  return undefined;
+}
+
+/** Builds the app from a detection with the person's edits; the result is a new design per kept screen, grouped as one app. */
+export const GenerateVideoRequest = ScreenEdits.extend({
+  detectionId: z.string().min(1),
+  stack: z.enum(STACK_NAMES),
+  /** Asked for like any conversion's, so that what a video cannot take is refused with a reason. */
+  mode: z.enum(MODES).default('fast'),
+  backend: Backend.default({ kind: 'perception' }),
+});
+
 /** Converts a design of the history again (say, in another stack): its result is a new version. */
 export const RegenerateRequest = z.object({
   designId: z.string().min(1),
@@ -60,6 +138,29 @@ export const Scores = z.object({
 });
 
 export const CodeChecks = z.object({ largestImageShare: z.number(), absoluteShare: z.number(), elements: z.number() });
+
+/**
+ * The app a walkthrough video became: its screens, each a design of the history (its newest
+ * version in the app's stack is the one the app is made of), and the clicks that link them.
+ */
+export const VideoAppView = z.object({
+  appId: z.string(),
+  name: z.string(),
+  stack: z.enum(STACK_NAMES),
+  screens: z.array(
+    z.object({
+      name: z.string(),
+      designId: z.string(),
+      versionId: z.string(),
+      width: z.number().int(),
+      height: z.number().int(),
+      scrolled: z.boolean(),
+      ssim: z.number(),
+    }),
+  ),
+  /** Screen names; `element`: the text of what the click was mapped to, when it was placed on one. */
+  transitions: z.array(z.object({ from: z.string(), to: z.string(), timeS: z.number(), element: z.string().optional() })),
+});
 
 /**
  * One version of a design's code, as the app shows it. Pictures and previews are URLs the engine
@@ -86,6 +187,8 @@ export const VersionView = z.object({
   checks: CodeChecks,
   timings: z.record(z.string(), z.number()),
   createdAt: z.number(),
+  /** Present for a screen of a walkthrough video's app. */
+  app: VideoAppView.optional(),
 });
 
 export const VersionSummary = z.object({
@@ -115,13 +218,14 @@ export const DeleteRequest = z.union([z.object({ designId: z.string().min(1) }),
 export const SaveRequest = z.object({ versionId: z.string().min(1), files: z.array(TextFile).min(1) });
 
 export const EXPORT_FORMATS = ['files', 'project'] as const;
-export const ExportRequest = z.object({
-  versionId: z.string().min(1),
+const ExportOptions = z.object({
   /** An absolute folder on the engine's machine. */
   dir: z.string().min(1),
   format: z.enum(EXPORT_FORMATS),
   overwrite: z.boolean().default(false),
 });
+/** One version's code, or a walkthrough video's whole app (each screen's newest version, linked, with screens.json). */
+export const ExportRequest = z.union([ExportOptions.extend({ versionId: z.string().min(1) }), ExportOptions.extend({ appId: z.string().min(1) })]);
 export const ExportResult = z.object({ dir: z.string(), files: z.array(z.string()) });
 
 export const JobEvent = z.discriminatedUnion('type', [
@@ -129,6 +233,8 @@ export const JobEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), jobId: z.string(), stage: z.string(), fraction: z.number(), overall: z.number() }),
   /** `warnings`: what did not go as asked (a model's code that was not usable, a Figma image fill without its bytes). */
   z.object({ type: z.literal('done'), jobId: z.string(), result: VersionView, warnings: z.array(z.string()) }),
+  /** A video's screens were found (detectVideo): the person edits them, then generates. */
+  z.object({ type: z.literal('detected'), jobId: z.string(), result: VideoDetectionView }),
   z.object({ type: z.literal('failed'), jobId: z.string(), code: z.string(), message: z.string() }),
 ]);
 
@@ -193,6 +299,11 @@ export const FigmaBridgeState = z.object({
 });
 
 export type Backend = z.infer<typeof Backend>;
+export type DetectVideoRequest = z.input<typeof DetectVideoRequest>;
+export type VideoDetectionView = z.infer<typeof VideoDetectionView>;
+export type DetectedScreenView = z.infer<typeof DetectedScreenView>;
+export type GenerateVideoRequest = z.input<typeof GenerateVideoRequest>;
+export type VideoAppView = z.infer<typeof VideoAppView>;
 export type ConvertRequest = z.input<typeof ConvertRequest>;
 export type RegenerateRequest = z.input<typeof RegenerateRequest>;
 export type VersionView = z.infer<typeof VersionView>;
@@ -213,12 +324,16 @@ export type FigmaFrameResult = z.infer<typeof FigmaFrameResult>;
 export type FigmaBridgeState = z.infer<typeof FigmaBridgeState>;
 
 /** The methods every transport carries (HTTP `POST /api/<method>`, Electron IPC), by name. */
-export const API_METHODS = ['convert', 'regenerate', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export', 'figmaBridge', 'figmaNewCode'] as const;
+export const API_METHODS = ['convert', 'detectVideo', 'generateVideo', 'regenerate', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export', 'figmaBridge', 'figmaNewCode'] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
 /** The API as the renderer sees it, whatever carries it. */
 export interface LoupeApi {
   convert(request: ConvertRequest): Promise<{ jobId: string }>;
+  /** Reads a walkthrough video for its screens; the job ends with a `detected` event. */
+  detectVideo(request: DetectVideoRequest): Promise<{ jobId: string }>;
+  /** Builds the app from a detection and the person's edits; the job ends with the first screen's version. */
+  generateVideo(request: GenerateVideoRequest): Promise<{ jobId: string }>;
   regenerate(request: RegenerateRequest): Promise<{ jobId: string }>;
   cancel(jobId: string): Promise<void>;
   edit(request: EditRequest): Promise<EditResult>;
@@ -226,7 +341,7 @@ export interface LoupeApi {
   open(versionId: string): Promise<VersionView>;
   save(request: SaveRequest): Promise<VersionView>;
   remove(request: DeleteRequest): Promise<void>;
-  exportVersion(request: ExportRequest): Promise<ExportResult>;
+  exportCode(request: ExportRequest): Promise<ExportResult>;
   /** The Figma bridge's address, pairing code and paired plugins. */
   figmaBridge(): Promise<FigmaBridgeState>;
   /** A fresh pairing code (the old one stops working; paired plugins stay paired). */

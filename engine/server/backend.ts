@@ -1,13 +1,15 @@
 // The backend of a conversion the app asks for, checked before its job is queued: the local
 // model converts design images, in html-css and fast mode, from a folder that holds a model
-// package, so a wrong choice or a wrong folder is refused at once with what to do.
+// package; a walkthrough video's screens are perceived, in fast mode. A wrong choice or a wrong
+// folder is refused at once with what to do.
 import { isAbsolute } from 'node:path';
 import { localModelRefusal, type Backend } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
-import { LoupeError, type UserErrorCode } from '../errors.ts';
+import { LoupeError } from '../errors.ts';
 import type { Mode } from '../pipeline/convert.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
 import { startTsWorker } from '../threads/ts-worker.ts';
+import { fromThreadError, type ThreadError } from './thread-errors.ts';
 
 /** How the engine runs the local model, set by whoever starts the engine (token limit, placement). */
 export type LocalModelSettings = Omit<LocalBackend, 'kind' | 'modelDir'>;
@@ -19,10 +21,18 @@ export interface BackendChoice {
   backend: Backend;
 }
 
-/** `exactValues`: the design is a Figma frame, converted from its values rather than its picture. */
-export async function checkBackend({ name, stack, mode, backend }: BackendChoice, exactValues: boolean): Promise<void> {
+/** What is converted: a design image (perceived), a Figma frame (its exact values) or a walkthrough video's screens. */
+export type InputKind = 'image' | 'figma' | 'video';
+
+export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<void> {
+  if (input === 'video') {
+    // A video's screens go through one conversion each (convert-video.ts), without think rounds or a model.
+    if (backend.kind === 'local') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted by perception, not the local model. Choose the perception backend in the toolbar.`);
+    if (mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted in fast mode; think mode repairs one design at a time. Choose fast mode in the toolbar.`);
+    return;
+  }
   if (backend.kind !== 'local') return;
-  if (exactValues) {
+  if (input === 'figma') {
     throw new LoupeError('INVALID_ARGUMENT', `${name}: a Figma frame is converted from its exact values; the local model reads design images. Choose the perception backend in the toolbar.`);
   }
   const refusal = localModelRefusal(stack, mode);
@@ -37,7 +47,7 @@ export async function checkBackend({ name, stack, mode, backend }: BackendChoice
 export const pipelineBackend = (backend: Backend, settings: LocalModelSettings): LocalBackend | undefined =>
   backend.kind === 'local' ? { ...settings, kind: 'local', modelDir: backend.modelDir } : undefined;
 
-export type PackageCheck = { ok: true } | { ok: false; code?: UserErrorCode; message: string };
+export type PackageCheck = { ok: true } | ({ ok: false } & ThreadError);
 
 /**
  * Opens the package as the engine will (manifest, config, file sizes, tokenizer checksums) and
@@ -49,7 +59,7 @@ function checkModelPackage(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     worker.once('message', (check: PackageCheck) => {
       if (check.ok) resolve();
-      else reject(check.code ? new LoupeError(check.code, check.message) : new Error(check.message));
+      else reject(fromThreadError(check));
     });
     worker.once('error', reject);
     // Only if it ended without an answer; after one, this rejection is ignored.

@@ -125,6 +125,6 @@ function convertAndWait(service: EngineService, frame: Awaited<ReturnType<typeof
       unsubscribe();
       resolve(event);
     });
-    jobId = service.jobs.submit(frame);
+    jobId = service.submitConversion(frame);
   });
 }

@@ -32,8 +32,11 @@ export async function parseFigmaFrame(body: unknown): Promise<FigmaFrameJob> {
   return { name: frame.name, stack: frame.stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings };
 }
 
-/** A Figma design of the history converted again: from its IR, scored against its picture. */
-export async function storedFigmaJob(stored: { name: string; png: Uint8Array; ir: string }, stack: Stack, mode: 'fast' | 'think'): Promise<FigmaFrameJob> {
+/**
+ * A design of the history that keeps an IR (a Figma frame's exact values; a video screen's, with
+ * the links its clicks became) converted again: from its IR, scored against its picture.
+ */
+export async function storedIrJob(stored: { name: string; png: Uint8Array; ir: string }, stack: Stack, mode: 'fast' | 'think'): Promise<FigmaFrameJob> {
   if (mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${stored.name}: ${FIGMA_THINK_REFUSED} Choose fast mode in the toolbar.`);
   const design = parseDesign(JSON.parse(stored.ir));
   const picture = await decodeDesignImage(Buffer.from(stored.png), `${stored.name}.png`);

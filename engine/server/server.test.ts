@@ -3,15 +3,17 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { DesignSummary, EditResult, ExportResult, JobEvent, VersionView } from '../api/contract.ts';
+import type { DesignSummary, EditResult, ExportResult, JobEvent, VersionView, VideoDetectionView } from '../api/contract.ts';
 import sharp from 'sharp';
 import { createTestModel } from '../moe/test-models.ts';
 import { RenderPool } from '../render/pool.ts';
 import { closePerception } from '../perceive/index.ts';
+import { detectScreens } from '../pipeline/convert-video.ts';
 import { startServer, type EngineServer } from './http.ts';
+import { writeWalkthrough } from './test-walkthrough.ts';
 import { readdir } from 'node:fs/promises';
 
 const pool = new RenderPool(1);
@@ -65,7 +67,7 @@ async function ended(jobId: string): Promise<JobEvent> {
   await server.jobs.idle();
   // The last event may still be in flight on the stream.
   for (let i = 0; i < 100; i++) {
-    const end = events.find((e) => e.jobId === jobId && (e.type === 'done' || e.type === 'failed'));
+    const end = events.find((e) => e.jobId === jobId && e.type !== 'queued' && e.type !== 'progress');
     if (end) return end;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -253,6 +255,167 @@ test('a local conversion (here a design of the history converted again) cancelle
   assert.ok(!events.some((e) => e.jobId === jobId && e.type === 'progress' && e.stage === 'render'), 'stopped in the generate stage');
 });
 
+// Walkthrough videos: read for their screens, edited, then built into an app of linked screens.
+const videoDir = await mkdtemp(join(tmpdir(), 'loupe-videos-'));
+const walkthrough = join(videoDir, 'walkthrough.mp4');
+const asUpload = async (path: string, name = basename(path)) => ({ name, data: (await readFile(path)).toString('base64') });
+let detection: VideoDetectionView;
+
+const detected = async (jobId: unknown): Promise<VideoDetectionView> => {
+  const end = await ended(String(jobId));
+  assert.equal(end.type, 'detected', JSON.stringify(end));
+  return (end as Extract<JobEvent, { type: 'detected' }>).result;
+};
+
+test("a walkthrough video is read for its screens off the server's thread: each with a thumbnail, its times, size and scroll, and the clicks between them", async () => {
+  await writeWalkthrough(pool, walkthrough);
+  const { status, json } = await post('api/detectVideo', await asUpload(walkthrough));
+  assert.equal(status, 200, JSON.stringify(json));
+  detection = await detected(json.jobId);
+  assert.equal(detection.name, 'walkthrough.mp4');
+  assert.deepEqual(detection.screens.map((s) => [s.name, s.scrolled, s.width]), [['screen-1', true, 480], ['screen-2', false, 480], ['screen-3', false, 480]]);
+  assert.ok(detection.screens[0]!.height > 320, 'the scrolled page is stitched taller than the video');
+  assert.ok(detection.screens.every((s) => s.visits.length === 1 && s.visits[0]!.toS >= s.visits[0]!.fromS));
+  assert.deepEqual(detection.transitions.map((t) => [t.from, t.to]), [[0, 1], [1, 2]]);
+  assert.deepEqual(detection.warnings, []);
+  const thumbnail = await fetch(new URL(detection.screens[0]!.thumbnail, server.url));
+  assert.equal(thumbnail.headers.get('content-type'), 'image/png');
+  const { width } = await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata();
+  assert.equal(width, 320);
+  const frames = events.filter((e) => e.jobId === json.jobId && e.type === 'progress') as Array<Extract<JobEvent, { type: 'progress' }>>;
+  assert.ok(frames.length > 1 && frames.every((e) => e.stage === 'frames'), 'progress as frames are read');
+
+  // The detector's loop keeps its thread busy nearly all the time; the server's hardly notices it.
+  const busy = async (work: () => Promise<unknown>) => {
+    const before = performance.eventLoopUtilization();
+    await work();
+    return performance.eventLoopUtilization(before).utilization;
+  };
+  const inThread = await busy(() => detectScreens(walkthrough, {}));
+  const served = await busy(async () => detected((await post('api/detectVideo', await asUpload(walkthrough))).json.jobId));
+  assert.ok(served < inThread / 4, `the server's thread was busy ${(served * 100).toFixed(0)}% of the time; the detector's own, ${(inThread * 100).toFixed(0)}%`);
+});
+
+test('generating a video with a screen merged into another builds an app of two linked screens, kept in the history as one design per screen; the app exports as a whole', async () => {
+  const { status, json } = await post('api/generateVideo', { detectionId: detection.detectionId, merge: [[2, 1]], stack: 'html-css' });
+  assert.equal(status, 200, JSON.stringify(json));
+  const end = await ended(String(json.jobId));
+  assert.equal(end.type, 'done', JSON.stringify(end));
+  const first = (end as Extract<JobEvent, { type: 'done' }>).result;
+  const app = first.app!;
+  assert.equal(app.name, 'walkthrough.mp4');
+  assert.deepEqual(app.screens.map((s) => [s.name, s.scrolled]), [['screen-1', true], ['screen-2', false]]);
+  assert.equal(first.designId, app.screens[0]!.designId);
+  assert.deepEqual(app.transitions.map((t) => [t.from, t.to]), [['screen-1', 'screen-2']]);
+  assert.match(app.transitions[0]!.element ?? '', /Open Trees/, 'the click was mapped to the button it landed on');
+  assert.match(first.files.find((f) => f.path === 'index.html')!.contents, /href="\.\.\/screen-2\/index\.html"/);
+  // One bar over the whole build: the screens are perceived, then converted one after another.
+  const progress = events.filter((e) => e.jobId === json.jobId && e.type === 'progress') as Array<Extract<JobEvent, { type: 'progress' }>>;
+  assert.ok(progress.some((e) => e.stage === 'render 2/2'), progress.map((e) => e.stage).join(', '));
+  assert.ok(progress.every((e, i) => i === 0 || e.overall >= progress[i - 1]!.overall), 'never goes back');
+
+  // Each screen is a design like any other: opened, previewed, with its own picture and scores.
+  const second = (await post('api/open', { versionId: app.screens[1]!.versionId })).json as unknown as VersionView;
+  assert.equal(second.name, 'walkthrough.mp4 screen-2');
+  assert.match(await (await fetch(new URL(second.preview, server.url))).text(), /Trees/);
+  assert.deepEqual([second.design.width, second.design.height], [480, 320]);
+  assert.ok(second.scores.text > 0.5, `text ${second.scores.text}`);
+  assert.equal(second.app?.appId, app.appId);
+  const history = (await post('api/history', {})).json as unknown as DesignSummary[];
+  assert.deepEqual(history.filter((d) => d.name.startsWith('walkthrough.mp4')).map((d) => d.name).sort(), ['walkthrough.mp4 screen-1', 'walkthrough.mp4 screen-2']);
+
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-export-app-'));
+  const exported = await post('api/export', { appId: app.appId, dir, format: 'project' });
+  assert.equal(exported.status, 200, JSON.stringify(exported.json));
+  const written = (exported.json as unknown as ExportResult).files;
+  for (const f of ['index.html', 'screens.json', 'serve.mjs', 'screens/screen-1/index.html', 'screens/screen-2/index.html', 'screens/screen-2/design.png']) assert.ok(written.includes(f), f);
+  assert.ok(!written.some((f) => f.startsWith('screens/screen-3/')), 'the merged screen is not in the app');
+  const manifest = JSON.parse(await readFile(join(dir, 'screens.json'), 'utf8')) as { screens: { name: string }[] };
+  assert.deepEqual(manifest.screens.map((s) => s.name), ['screen-1', 'screen-2']);
+  assert.match(await readFile(join(dir, 'index.html'), 'utf8'), /url=screens\/screen-1\/index\.html/);
+});
+
+test("a dropped screen is left out of the app and of its screens.json; in React the app is one Vite app; a video screen is converted again from its IR, in fast mode only", async () => {
+  const { json } = await post('api/generateVideo', { detectionId: detection.detectionId, drop: [1], stack: 'react-tailwind' });
+  const end = await ended(String(json.jobId));
+  assert.equal(end.type, 'done', JSON.stringify(end));
+  const first = (end as Extract<JobEvent, { type: 'done' }>).result;
+  const app = first.app!;
+  // Dropping screen-2 drops the clicks to and from it: screen-1 and screen-3 are no longer linked.
+  assert.deepEqual(app.screens.map((s) => s.name), ['screen-1', 'screen-3']);
+  assert.deepEqual(app.transitions, []);
+  assert.equal(first.entry, 'App.tsx');
+  assert.match(await (await fetch(new URL(first.preview, server.url))).text(), /Field guide/);
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-export-app-'));
+  assert.equal((await post('api/export', { appId: app.appId, dir, format: 'project' })).status, 200);
+  const manifest = JSON.parse(await readFile(join(dir, 'screens.json'), 'utf8')) as { screens: { name: string }[]; transitions: unknown[] };
+  assert.deepEqual([manifest.screens.map((s) => s.name), manifest.transitions], [['screen-1', 'screen-3'], []]);
+  const shell = await readFile(join(dir, 'App.tsx'), 'utf8');
+  assert.match(shell, /from '\.\/screens\/screen-3\/App\.tsx'/);
+  assert.doesNotMatch(shell, /screen-2/);
+  assert.ok((await readdir(dir)).includes('package.json'), 'one project for the whole app');
+
+  const screen = app.screens[1]!;
+  const thinking = await post('api/regenerate', { designId: screen.designId, stack: 'html-css', mode: 'think' });
+  assert.equal(thinking.status, 400);
+  assert.match(String(thinking.json.message), /walkthrough video's screens are converted in fast mode/);
+  const again = await post('api/regenerate', { designId: screen.designId, stack: 'html-tailwind' });
+  const next = await ended(String(again.json.jobId));
+  assert.equal(next.type, 'done', JSON.stringify(next));
+  assert.ok(!events.some((e) => e.jobId === again.json.jobId && e.type === 'progress' && e.stage === 'perceive'), 'converted again from its IR');
+  const version = (next as Extract<JobEvent, { type: 'done' }>).result;
+  assert.deepEqual([version.number, version.stack, version.app?.appId], [2, 'html-tailwind', app.appId]);
+  // The app stays in its own stack: its screen-3 is still the React version.
+  assert.equal(version.app!.screens[1]!.versionId, screen.versionId);
+});
+
+test('what a video cannot be generated with is refused before a job starts: the local model, think mode, edits that keep nothing or merge into a dropped screen, a detection the engine no longer has', async () => {
+  const queuedBefore = events.filter((e) => e.type === 'queued').length;
+  const generate = (extra: Record<string, unknown>) => post('api/generateVideo', { detectionId: detection.detectionId, stack: 'html-css', ...extra });
+  for (const [answer, message] of [
+    [await generate({ backend: { kind: 'local', modelDir } }), /walkthrough\.mp4: a walkthrough video's screens are converted by perception, not the local model/],
+    [await generate({ mode: 'think' }), /converted in fast mode/],
+    [await generate({ drop: [0, 1, 2] }), /Keep at least one screen/],
+    [await generate({ drop: [1], merge: [[2, 1]] }), /screen-3 is merged into screen-2, which is dropped/],
+    [await generate({ drop: [7] }), /no screen-8/],
+    [await generate({ detectionId: 'nope' }), /no longer kept/],
+    [await post('api/detectVideo', { name: 'walkthrough.png', data: 'AAAA' }), /name: a video named \.mp4/],
+  ] as const) {
+    assert.equal(answer.status, 400, JSON.stringify(answer.json));
+    assert.match(String(answer.json.message), message);
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(events.filter((e) => e.type === 'queued').length, queuedBefore, 'no job was queued');
+});
+
+test('a corrupt video fails with what is wrong; one cut short is read with a warning; reading or generating can be cancelled', async () => {
+  const corrupt = await post('api/detectVideo', { name: 'broken.mp4', data: Buffer.from('these bytes are not a video').toString('base64') });
+  const failed = await ended(String(corrupt.json.jobId));
+  assert.equal(failed.type, 'failed');
+  assert.match((failed as Extract<JobEvent, { type: 'failed' }>).message, /broken\.mp4 is not a video Loupe can read/);
+
+  // The index is at the front (as screen recorders write it): the frames stop where the file does.
+  const whole = await readFile(walkthrough);
+  const cut = await detected((await post('api/detectVideo', { name: 'cut.mp4', data: whole.subarray(0, Math.round(whole.length * 0.6)).toString('base64') })).json.jobId);
+  assert.match(cut.warnings.join('\n'), /cut\.mp4: its frames stop at [\d.]+ s of its [\d.]+ s; the file looks cut short/);
+
+  const long = join(videoDir, 'long.mp4');
+  await writeWalkthrough(pool, long, { endS: 60 });
+  const reading = String((await post('api/detectVideo', await asUpload(long))).json.jobId);
+  while (!events.some((e) => e.jobId === reading && e.type === 'progress')) await new Promise((r) => setTimeout(r, 5));
+  await post('api/cancel', { jobId: reading });
+  const stopped = await ended(reading);
+  assert.deepEqual([stopped.type, (stopped as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED'], JSON.stringify(stopped));
+
+  const designs = ((await post('api/history', {})).json as unknown as DesignSummary[]).length;
+  const building = String((await post('api/generateVideo', { detectionId: detection.detectionId, stack: 'html-css' })).json.jobId);
+  while (!events.some((e) => e.jobId === building && e.type === 'progress')) await new Promise((r) => setTimeout(r, 5));
+  await post('api/cancel', { jobId: building });
+  const built = await ended(building);
+  assert.deepEqual([built.type, (built as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED'], JSON.stringify(built));
+  assert.equal(((await post('api/history', {})).json as unknown as DesignSummary[]).length, designs, 'nothing was saved');
+});
+
 test('only loopback host names are answered', async () => {
   const { port } = new URL(server.url);
   const status = await new Promise<number>((resolve, reject) => {
@@ -325,3 +488,4 @@ test('a design converted again in another stack is its next version; the old one
   assert.equal(unknown.status, 400);
   assert.match(String(unknown.json.message), /No design/);
 });
+

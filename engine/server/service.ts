@@ -1,7 +1,21 @@
 // The engine's API, independent of what carries it: each method takes the raw message, checks
 // it against the contract, and does the work. Web mode serves it over HTTP (http.ts); the
 // desktop app over Electron IPC. Transports only forward.
-import { DeleteRequest, EditRequest, ExportRequest, JobRef, RegenerateRequest, SaveRequest, VersionRef, type ApiError, type ApiMethod, type EditResult, type JobEvent } from '../api/contract.ts';
+import {
+  DeleteRequest,
+  DetectVideoRequest,
+  EditRequest,
+  ExportRequest,
+  GenerateVideoRequest,
+  JobRef,
+  RegenerateRequest,
+  SaveRequest,
+  VersionRef,
+  type ApiError,
+  type ApiMethod,
+  type EditResult,
+  type JobEvent,
+} from '../api/contract.ts';
 import { buildPreview } from '../codegen/index.ts';
 import { isLoupeError } from '../errors.ts';
 import { HistoryStore } from '../history/store.ts';
@@ -10,23 +24,34 @@ import { isFigmaFile } from '../pipeline/figma-input.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore, type Artifact } from './artifacts.ts';
 import { editedCode, renderAndScore } from './edits.ts';
-import { parseFigmaFile, storedFigmaJob } from './figma-frame.ts';
+import { parseFigmaFile, storedIrJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { checkBackend, type LocalModelSettings } from './backend.ts';
+import { conversionWork, type ConversionContext, type ConversionRequest } from './conversion-job.ts';
 import { parseConvertRequest, parseMessage } from './validate.ts';
+import { videoAppCode } from './video-app.ts';
+import { VideoSessions } from './videos.ts';
 import { versionView } from './views.ts';
 
 export class EngineService {
-  readonly jobs: JobQueue;
+  readonly jobs = new JobQueue();
   /** The Figma plugin's pairing, which the app shows and the bridge (figma-bridge.ts) checks. */
   readonly figma = new FigmaPairing();
   private readonly history: HistoryStore;
   private readonly artifacts = new ArtifactStore();
+  private readonly conversions: ConversionContext;
+  private readonly videos: VideoSessions;
 
   constructor(private readonly pool: RenderPool, historyPath: string, localModel: LocalModelSettings = {}) {
     this.history = new HistoryStore(historyPath);
-    this.jobs = new JobQueue(pool, this.history, this.artifacts, localModel);
+    this.conversions = { pool, history: this.history, artifacts: this.artifacts, localModel };
+    this.videos = new VideoSessions(this.conversions);
+  }
+
+  /** Queues a conversion; `designId`: the design of the history it converts again, none for a new design. */
+  submitConversion(request: ConversionRequest, designId?: string): string {
+    return this.jobs.submit(request.name, conversionWork(request, designId, this.conversions));
   }
 
   /** The API's methods by name, as transports call them. */
@@ -34,17 +59,25 @@ export class EngineService {
     convert: async (body) => {
       const request = parseConvertRequest(body);
       const figma = isFigmaFile(request.name);
-      await checkBackend(request, figma);
+      await checkBackend(request, figma ? 'figma' : 'image');
       // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
-      return { jobId: this.jobs.submit(figma ? parseFigmaFile(request) : request) };
+      return { jobId: this.submitConversion(figma ? parseFigmaFile(request) : request) };
+    },
+    detectVideo: async (body) => {
+      const { name, data } = parseMessage(DetectVideoRequest, body, 'detectVideo');
+      return { jobId: this.jobs.submit(name, this.videos.detectWork(name, Buffer.from(data, 'base64'))) };
+    },
+    generateVideo: async (body) => {
+      const { name, work } = await this.videos.generation(parseMessage(GenerateVideoRequest, body, 'generateVideo'));
+      return { jobId: this.jobs.submit(name, work) };
     },
     regenerate: async (body) => {
       const { designId, stack, mode, backend } = parseMessage(RegenerateRequest, body, 'regenerate');
       const design = this.history.design(designId);
-      await checkBackend({ name: design.name, stack, mode, backend }, design.ir !== undefined);
-      // A design with exact values (Figma) is converted again from them; a picture is perceived again.
-      const request = design.ir !== undefined ? await storedFigmaJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
-      return { jobId: this.jobs.submit(request, designId) };
+      await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
+      // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it; a picture is perceived again.
+      const request = design.ir !== undefined ? await storedIrJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
+      return { jobId: this.submitConversion(request, designId) };
     },
     cancel: async (body) => {
       this.jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
@@ -62,9 +95,9 @@ export class EngineService {
     },
     export: async (body) => {
       const request = parseMessage(ExportRequest, body, 'export');
-      const v = this.history.version(request.versionId);
-      const files = await exportCode({ stack: v.stack, entry: v.entry, files: v.files, dir: request.dir, format: request.format, overwrite: request.overwrite });
-      return { dir: request.dir, files };
+      const { stack, entry, files } = 'appId' in request ? videoAppCode(this.history, request.appId) : this.history.version(request.versionId);
+      const written = await exportCode({ stack, entry, files, dir: request.dir, format: request.format, overwrite: request.overwrite });
+      return { dir: request.dir, files: written };
     },
     figmaBridge: async () => this.figma.state(),
     figmaNewCode: async () => {
@@ -88,6 +121,7 @@ export class EngineService {
 
   close(): void {
     this.history.close();
+    void this.videos.close();
   }
 
   private async edit(body: unknown): Promise<EditResult> {

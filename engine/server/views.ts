@@ -1,9 +1,11 @@
 // A stored version as the app shows it: text files inline, pictures and the preview as URLs (the
-// app's preview, whose elements can be picked to find their code).
+// app's preview, whose elements can be picked to find their code); a screen of a walkthrough
+// video's app comes with the app.
 import { buildPreview, type Stack } from '../codegen/index.ts';
 import type { HistoryStore } from '../history/store.ts';
 import type { VersionView } from '../api/contract.ts';
 import type { ArtifactStore } from './artifacts.ts';
+import { videoAppView } from './video-app.ts';
 
 export async function versionView(history: HistoryStore, artifacts: ArtifactStore, versionId: string): Promise<VersionView> {
   const v = history.version(versionId);
@@ -29,5 +31,6 @@ export async function versionView(history: HistoryStore, artifacts: ArtifactStor
     checks: v.checks as VersionView['checks'],
     timings: v.timings,
     createdAt: v.createdAt,
+    ...(design.app && { app: videoAppView(history, design.app.appId) }),
   };
 }

@@ -21,6 +21,8 @@ export function apiClient(transport: Transport): LoupeApi {
   const call = async <S extends z.ZodType>(method: ApiMethod, body: unknown, schema: S): Promise<z.infer<S>> => schema.parse(await transport.call(method, body));
   return {
     convert: (request) => call('convert', request, JobRef),
+    detectVideo: (request) => call('detectVideo', request, JobRef),
+    generateVideo: (request) => call('generateVideo', request, JobRef),
     regenerate: (request) => call('regenerate', request, JobRef),
     cancel: async (jobId) => void (await call('cancel', { jobId }, Empty)),
     edit: (request) => call('edit', request, EditResult),
@@ -28,7 +30,7 @@ export function apiClient(transport: Transport): LoupeApi {
     open: (versionId) => call('open', { versionId }, VersionView),
     save: (request) => call('save', request, VersionView),
     remove: async (request) => void (await call('delete', request, Empty)),
-    exportVersion: (request) => call('export', request, ExportResult),
+    exportCode: (request) => call('export', request, ExportResult),
     figmaBridge: () => call('figmaBridge', {}, FigmaBridgeState),
     figmaNewCode: () => call('figmaNewCode', {}, FigmaBridgeState),
     subscribe: (listener) =>

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { JobEvent, VersionView } from '../../engine/api/contract.ts';
-import { emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing } from './jobs-state.ts';
+import type { JobEvent, VersionView, VideoDetectionView } from '../../engine/api/contract.ts';
+import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing } from './jobs-state.ts';
 
 const view = (versionId: string) => ({ versionId }) as VersionView;
 
@@ -42,4 +42,23 @@ test('a re-generation replaces the version it was asked from, unless that was ed
   assert.equal(reduceJobEvent(showVersion(followJob(queued(shown), 'r'), view('other')), done).current?.versionId, 'other');
   const failed = reduceJobEvent(followJob(queued(shown), 'r'), { type: 'failed', jobId: 'r', code: 'INTERNAL', message: 'no' });
   assert.deepEqual([failed.current?.versionId, failed.following], ['v1', undefined]);
+});
+
+test("a video's screens are shown to be looked at when found, unless another video's are; its job opens them again", () => {
+  const detection = (detectionId: string) => ({ detectionId }) as VideoDetectionView;
+  let s = showVersion(emptyJobs, view('v1'));
+  for (const jobId of ['a', 'b']) s = reduceJobEvent(s, { type: 'queued', jobId, name: `${jobId}.mp4`, position: 0 });
+  s = reduceJobEvent(s, { type: 'detected', jobId: 'a', result: detection('a') });
+  assert.equal(s.review?.detectionId, 'a');
+  assert.equal(s.current?.versionId, 'v1', 'the version on screen stays');
+  s = reduceJobEvent(s, { type: 'detected', jobId: 'b', result: detection('b') });
+  assert.equal(s.review?.detectionId, 'a');
+  assert.deepEqual(s.jobs.map((j) => j.status), ['done', 'done']);
+  s = closeReview(s);
+  assert.equal(s.review, undefined);
+  assert.equal(selectJob(s, 'b').review?.detectionId, 'b');
+  // Other jobs' events leave it be.
+  s = reduceJobEvent(selectJob(s, 'a'), { type: 'queued', jobId: 'c', name: 'c.png', position: 0 });
+  s = reduceJobEvent(s, { type: 'failed', jobId: 'c', code: 'INTERNAL', message: 'no' });
+  assert.equal(s.review?.detectionId, 'a');
 });

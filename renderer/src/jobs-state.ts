@@ -1,7 +1,7 @@
-// The app's view of the engine's jobs and of the version on screen, driven by the engine's
-// events and the user's choices: a pure reducer, so the rules (what is shown when a job
-// finishes, what a cancel looks like) are testable alone.
-import type { JobEvent, VersionView } from '../../engine/api/contract.ts';
+// The app's view of the engine's jobs, of the version on screen and of the video whose screens
+// are being looked at, driven by the engine's events and the user's choices: a pure reducer, so
+// the rules (what is shown when a job finishes, what a cancel looks like) are testable alone.
+import type { JobEvent, VersionView, VideoDetectionView } from '../../engine/api/contract.ts';
 
 export interface JobState {
   jobId: string;
@@ -14,6 +14,8 @@ export interface JobState {
   result?: VersionView;
   /** What a finished conversion did not do as asked (a model's code that was not usable). */
   warnings?: string[];
+  /** A video read for its screens. */
+  detection?: VideoDetectionView;
 }
 
 export interface JobsState {
@@ -22,6 +24,8 @@ export interface JobsState {
   current?: VersionView;
   /** A job whose result takes the screen when it ends, if version `from` is still there unedited. */
   following?: { jobId: string; from: string };
+  /** The video whose screens are being looked at before its app is generated. */
+  review?: VideoDetectionView;
 }
 
 export const emptyJobs: JobsState = { jobs: [] };
@@ -39,15 +43,19 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
       // in place of what is shown: work in progress is not yanked away.
       const followed = state.following?.jobId === event.jobId && state.following.from === state.current?.versionId;
       return {
+        ...state,
         jobs: update({ status: 'done', overall: 1, stage: undefined, result: event.result, warnings: event.warnings }),
         current: followed ? event.result : (state.current ?? event.result),
         following: state.following?.jobId === event.jobId ? undefined : state.following,
       };
     }
+    case 'detected':
+      // The screens are there to be looked at, unless another video's already are.
+      return { ...state, jobs: update({ status: 'done', overall: 1, stage: undefined, detection: event.result }), review: state.review ?? event.result };
     case 'failed':
       return {
+        ...state,
         jobs: update({ status: event.code === 'CANCELLED' ? 'cancelled' : 'failed', error: event.message, stage: undefined }),
-        current: state.current,
         following: state.following?.jobId === event.jobId ? undefined : state.following,
       };
   }
@@ -59,9 +67,13 @@ export const followJob = (state: JobsState, jobId: string): JobsState => (state.
 /** The version on screen was edited: what is followed no longer replaces it. */
 export const stopFollowing = (state: JobsState): JobsState => (state.following ? { ...state, following: undefined } : state);
 
+/** A finished job's version is shown; a video's screens are looked at again. */
 export function selectJob(state: JobsState, jobId: string): JobsState {
-  const result = state.jobs.find((j) => j.jobId === jobId)?.result;
-  return result ? { ...state, current: result } : state;
+  const job = state.jobs.find((j) => j.jobId === jobId);
+  if (job?.detection) return { ...state, review: job.detection };
+  return job?.result ? { ...state, current: job.result } : state;
 }
+
+export const closeReview = (state: JobsState): JobsState => ({ ...state, review: undefined });
 
 export const showVersion = (state: JobsState, version: VersionView): JobsState => ({ ...state, current: version });

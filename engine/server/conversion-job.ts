@@ -1,0 +1,72 @@
+// A conversion as a job: a design image (perceived) or a Figma frame (exact values, scored
+// against Figma's own PNG of it, or against the IR's render when it came without one). What it
+// made is saved in the history: a new design with its first version, or, for a design converted
+// again, its next version.
+import { decodeDesignImage } from '../ingest/image.ts';
+import { convertImage, type Conversion, type ConvertOptions } from '../pipeline/convert.ts';
+import { convertDesign } from '../pipeline/convert-design.ts';
+import { overallFraction } from '../pipeline/progress.ts';
+import type { RenderPool } from '../render/pool.ts';
+import type { HistoryStore } from '../history/store.ts';
+import type { ConvertRequestParsed } from './validate.ts';
+import type { FigmaFrameJob } from './figma-frame.ts';
+import type { ArtifactStore } from './artifacts.ts';
+import { pipelineBackend, type LocalModelSettings } from './backend.ts';
+import type { JobWork } from './jobs.ts';
+import { versionView } from './views.ts';
+
+export type ConversionRequest = ConvertRequestParsed | FigmaFrameJob;
+
+export interface ConversionContext {
+  pool: RenderPool;
+  history: HistoryStore;
+  artifacts: ArtifactStore;
+  localModel: LocalModelSettings;
+}
+
+/** `designId`: the design of the history this converts again; none for a new design. */
+export const conversionWork =
+  (request: ConversionRequest, designId: string | undefined, context: ConversionContext): JobWork =>
+  async (signal, progress) => {
+    const { history, artifacts } = context;
+    const { conversion, width, height, warnings } = await convertRequest(request, context.localModel, {
+      stack: request.stack,
+      mode: request.mode,
+      pool: context.pool,
+      signal,
+      onProgress: (p) => progress(p.stage, p.fraction, overallFraction(p)),
+    });
+    const version = {
+      kind: 'generated' as const,
+      stack: request.stack,
+      mode: request.mode,
+      entry: conversion.code.entry,
+      files: conversion.code.files,
+      render: conversion.render.png,
+      diff: conversion.heatmap,
+      scores: { ...conversion.scores },
+      checks: { ...conversion.checks },
+      timings: conversion.timings as Record<string, number>,
+    };
+    const versionId = designId
+      ? history.addVersion(designId, version)
+      : history.addDesign(
+          { name: request.name, width, height, png: conversion.designPng, textBlocks: conversion.textBlocks, ...('design' in request ? { ir: JSON.stringify(request.design) } : {}) },
+          version,
+        ).versionId;
+    return { type: 'done', result: await versionView(history, artifacts, versionId), warnings };
+  };
+
+type Converted = { conversion: Conversion; width: number; height: number; warnings: string[] };
+
+async function convertRequest(request: ConversionRequest, localModel: LocalModelSettings, options: ConvertOptions): Promise<Converted> {
+  if ('design' in request) {
+    const conversion = await convertDesign(request.design, request.reference, options);
+    // Without Figma's picture, the render of the IR is the design's picture in the history.
+    const { width, height } = request.reference ?? conversion.render;
+    return { conversion, width, height, warnings: request.warnings };
+  }
+  const image = await decodeDesignImage(request.data, request.name);
+  const conversion = await convertImage(image, { ...options, backend: pipelineBackend(request.backend, localModel) });
+  return { conversion, width: image.width, height: image.height, warnings: conversion.warnings };
+}
