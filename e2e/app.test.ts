@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { createTestModel } from '../engine/moe/test-models.ts';
+import { writeWalkthrough } from '../engine/server/test-walkthrough.ts';
 import { clickInPreview, dropDesign, editAndWaitForPreview, editorText as textOf, landing, openApp, root, until, type AppSession, type InPage } from './harness.ts';
 
 const artifacts = `${root}e2e/artifacts`;
@@ -238,4 +239,108 @@ test('the local model backend: a folder that is no model package is refused with
   assert.equal(await page.getByTestId('model-dir').inputValue(), model);
   await page.getByTestId('backend').selectOption('perception');
   assert.deepEqual(await page.getByTestId('stack').locator('option').allInnerTexts(), ['html-css', 'html-tailwind', 'react-tailwind']);
+});
+
+test("a dropped walkthrough video shows its screens; drops and merges are undoable; the app generated from what is kept shows each screen's preview and exports whole", async () => {
+  const errorsBefore = app.errors.length;
+  const work = await mkdtemp(join(tmpdir(), 'loupe-e2e-video-'));
+  const video = join(work, 'walkthrough.mp4');
+  await writeWalkthrough(app.pool, video);
+  await page.getByTestId('file-input').setInputFiles(video);
+  const review = page.getByTestId('video-review');
+  await review.waitFor({ timeout: 120_000 });
+  const card = (screen: string) => review.locator(`[data-testid=screen-card][data-screen=${screen}]`);
+  assert.deepEqual(await review.getByTestId('screen-card').evaluateAll((cards) => cards.map((c) => (c as unknown as { dataset: { screen: string } }).dataset.screen)), ['screen-1', 'screen-2', 'screen-3']);
+  await until('the thumbnails', async () => (await review.locator('img').evaluateAll((imgs) => imgs.every((i) => (i as unknown as { naturalWidth: number }).naturalWidth > 0))) === true);
+  assert.deepEqual(await Promise.all(['screen-1', 'screen-2', 'screen-3'].map((s) => card(s).getByTestId('scrolled').count())), [1, 0, 0]);
+  assert.match(await card('screen-2').getByTestId('screen-times').innerText(), /^\d+\.\d s–\d+\.\d s$/);
+  assert.match(await card('screen-1').innerText(), /480×\d{3}/);
+  assert.deepEqual((await review.getByTestId('transitions').locator('li').allInnerTexts()).map((t) => t.replace(/ at .*/, '')), ['screen-1 → screen-2', 'screen-2 → screen-3']);
+  await shot('12-video-screens');
+
+  const generateButton = review.getByRole('button', { name: /^Generate/ });
+  await card('screen-2').getByRole('button', { name: 'Drop' }).click();
+  assert.equal(await card('screen-2').getAttribute('data-fate'), 'drop');
+  assert.match(await generateButton.innerText(), /Generate 2 screens/);
+  await review.getByRole('button', { name: 'Undo' }).click();
+  assert.equal(await card('screen-2').getAttribute('data-fate'), 'keep');
+  await card('screen-3').getByTestId('same-as').selectOption({ label: 'screen-2' });
+  assert.equal(await card('screen-3').getAttribute('data-fate'), 'merge');
+  // Merging into a screen that is then dropped is refused before anything is sent.
+  await card('screen-2').getByRole('button', { name: 'Drop' }).click();
+  assert.match(await review.getByTestId('edits-refusal').innerText(), /screen-3 is merged into screen-2, which is dropped/);
+  assert.equal(await generateButton.isDisabled(), true);
+  await review.getByRole('button', { name: 'Undo' }).click();
+  assert.match(await generateButton.innerText(), /Generate 2 screens \(html-css\)/);
+  await shot('12-video-edited');
+
+  await generateButton.click();
+  const screens = page.getByTestId('app-screens');
+  await screens.waitFor({ timeout: 300_000 });
+  assert.equal(await review.count(), 0, 'the review closes once the app is being generated');
+  assert.deepEqual(await screens.locator('button[data-screen]').evaluateAll((b) => b.map((x) => (x as unknown as { dataset: { screen: string } }).dataset.screen)), ['screen-1', 'screen-2']);
+  assert.match(await screens.getByTestId('app-links').innerText(), /screen-1 → screen-2/);
+  await preview().getByText('Field guide').waitFor();
+  assert.equal(await screens.locator('button[data-screen=screen-1]').getAttribute('aria-pressed'), 'true');
+  await screens.locator('button[data-screen=screen-2]').click();
+  await preview().getByText('Contact the ranger').waitFor();
+  assert.match(await editorText(), /<!doctype html>/);
+  assert.match(await page.getByTestId('version').innerText(), /v1 generated/);
+  for (const name of ['walkthrough.mp4 screen-1', 'walkthrough.mp4 screen-2']) assert.equal(await page.locator(`[data-design="${name}"]`).count(), 1, name);
+  assert.equal(await page.locator('[data-design="walkthrough.mp4 screen-3"]').count(), 0);
+  await shot('13-video-app');
+  assert.deepEqual(app.errors.slice(errorsBefore), []);
+
+  const dir = join(work, 'export');
+  await screens.getByRole('button', { name: 'Export app…' }).click();
+  assert.equal(await page.getByTestId('export-what').inputValue(), 'app');
+  await page.getByTestId('export-dir').fill(dir);
+  await page.getByTestId('export-dialog').getByRole('button', { name: 'Export' }).click();
+  await page.getByTestId('export-done').waitFor();
+  const manifest = JSON.parse(await readFile(join(dir, 'screens.json'), 'utf8')) as { screens: { name: string }[] };
+  assert.deepEqual(manifest.screens.map((s) => s.name), ['screen-1', 'screen-2']);
+  assert.match(await readFile(join(dir, 'screens/screen-1/index.html'), 'utf8'), /href="\.\.\/screen-2\/index\.html"/);
+  assert.match(await readFile(join(dir, 'index.html'), 'utf8'), /screens\/screen-1\/index\.html/);
+  await shot('14-video-export');
+  await page.getByTestId('export-dialog').getByRole('button', { name: 'Close' }).click();
+
+  // The video's job opens its screens again; what a video cannot be generated with is refused with what to do.
+  await page.locator('.job[data-status=done] .job-name', { hasText: 'walkthrough.mp4' }).first().click();
+  await review.waitFor();
+  await page.getByTestId('mode').selectOption('think');
+  await generateButton.click();
+  await until('think mode refused', async () => /converted in fast mode; think mode repairs one design at a time/.test(await page.getByTestId('notice').innerText().catch(() => '')));
+  await page.getByTestId('mode').selectOption('fast');
+  await page.getByTestId('backend').selectOption('local');
+  await page.getByTestId('model-dir').fill(work);
+  await generateButton.click();
+  await until('the local model refused', async () => /converted by perception, not the local model/.test(await page.getByTestId('notice').innerText().catch(() => '')));
+  await page.getByTestId('backend').selectOption('perception');
+  await review.getByRole('button', { name: 'Close' }).click();
+});
+
+test("a corrupt video fails with what is wrong; one cut short shows the reader's warning over its screens; reading a long one can be cancelled", async () => {
+  await page.getByTestId('file-input').setInputFiles({ name: 'broken.mp4', mimeType: 'video/mp4', buffer: Buffer.from('these bytes are not a video') });
+  const broken = page.locator('.job', { hasText: 'broken.mp4' });
+  await until('the failed video', async () => (await broken.getAttribute('data-status').catch(() => null)) === 'failed', 120_000);
+  assert.match(await broken.locator('.error').innerText(), /broken\.mp4 is not a video Loupe can read/);
+
+  const long = join(await mkdtemp(join(tmpdir(), 'loupe-e2e-video-')), 'long.mp4');
+  await writeWalkthrough(app.pool, long, { endS: 60 });
+  // The index is at the front, as screen recorders write it: what is there is read, up to where the file stops.
+  const bytes = await readFile(long);
+  await page.getByTestId('file-input').setInputFiles({ name: 'cut.mp4', mimeType: 'video/mp4', buffer: bytes.subarray(0, Math.round(bytes.length * 0.6)) });
+  const review = page.getByTestId('video-review');
+  await review.waitFor({ timeout: 120_000 });
+  assert.match(await review.getByTestId('video-warning').innerText(), /cut\.mp4: its frames stop at [\d.]+ s of its [\d.]+ s; the file looks cut short/);
+  await shot('15-video-cut-short');
+  await review.getByRole('button', { name: 'Close' }).click();
+
+  await page.getByTestId('file-input').setInputFiles(long);
+  const job = page.locator('.job', { hasText: 'long.mp4' });
+  await until('the video being read', async () => (await job.getAttribute('data-status').catch(() => null)) === 'running', 120_000);
+  await job.getByRole('button', { name: 'Cancel' }).click();
+  await until('the cancelled read', async () => (await job.getAttribute('data-status')) === 'cancelled', 60_000);
+  await shot('16-video-failed-and-cancelled');
+  assert.equal(await review.count(), 0);
 });

@@ -17,6 +17,8 @@ export const landing = `${root}examples/landing.png`;
 export interface AppSession {
   page: Page;
   server: EngineServer;
+  /** The engine's pages, for tests that render their own inputs (a walkthrough video). */
+  pool: RenderPool;
   /** Page errors, console errors and failed requests seen so far. */
   errors: string[];
   /** Stops the engine and starts it again on the same history, then reloads the page. */
@@ -45,6 +47,7 @@ export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): P
   const session: AppSession = {
     page,
     server,
+    pool,
     errors,
     async restartEngine() {
       await server.close();

@@ -1,9 +1,10 @@
 // The app: designs in (drop, paste, pick), code out (Monaco), the render beside the design with
-// its scores. State lives here; each panel is its own component.
+// its scores; a walkthrough video's screens are looked at and edited first, then generated as an
+// app whose screens are shown one at a time. State lives here; each panel is its own component.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../engine/api/contract.ts';
-import { emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
-import { readDesignFile } from './files.ts';
+import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
+import { isVideoFile, readDesignFile } from './files.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { conversionChoice, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { JobList } from './JobList.tsx';
@@ -11,8 +12,10 @@ import { CodePane } from './CodePane.tsx';
 import { PreviewPane } from './PreviewPane.tsx';
 import { ScoreBar } from './ScoreBar.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
-import { ExportDialog } from './ExportDialog.tsx';
+import { ExportDialog, type ExportTarget } from './ExportDialog.tsx';
 import { FigmaPanel } from './FigmaPanel.tsx';
+import { VideoReview } from './VideoReview.tsx';
+import { AppScreens } from './AppScreens.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
 import { usePreviewLink } from './use-preview-link.ts';
 import { bridge } from './ipc-api.ts';
@@ -22,7 +25,8 @@ type Action =
   | { type: 'select'; jobId: string }
   | { type: 'show'; version: VersionView }
   | { type: 'follow'; jobId: string }
-  | { type: 'edited' };
+  | { type: 'edited' }
+  | { type: 'close-review' };
 
 function reducer(state: JobsState, action: Action): JobsState {
   switch (action.type) {
@@ -36,6 +40,8 @@ function reducer(state: JobsState, action: Action): JobsState {
       return followJob(state, action.jobId);
     case 'edited':
       return stopFollowing(state);
+    case 'close-review':
+      return closeReview(state);
   }
 }
 
@@ -49,7 +55,7 @@ export function App({ api }: { api: LoupeApi }) {
   const [notice, setNotice] = useState<string>();
   const [dragging, setDragging] = useState(false);
   const [history, setHistory] = useState<DesignSummary[]>([]);
-  const [exporting, setExporting] = useState(false);
+  const [exporting, setExporting] = useState<ExportTarget>();
 
   const refreshHistory = useCallback(() => {
     api.history().then(setHistory, (e: Error) => setNotice(e.message));
@@ -73,19 +79,25 @@ export function App({ api }: { api: LoupeApi }) {
   }, []);
   const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open(versionId) }));
 
+  // Designs are converted with the toolbar's choices; a video is first read for its screens.
   const convertFiles = useCallback(
     async (files: File[]) => {
       setNotice(undefined);
       const choice = conversionChoice(settings);
-      if ('missing' in choice) return setNotice(choice.missing);
       for (const file of files) {
+        let send: (data: string) => Promise<unknown>;
+        if (isVideoFile(file)) send = (data) => api.detectVideo({ name: file.name, data });
+        else if ('missing' in choice) {
+          setNotice(choice.missing);
+          continue;
+        } else send = (data) => api.convert({ name: file.name || 'pasted.png', data, ...choice });
         const read = await readDesignFile(file);
         if ('error' in read) {
           setNotice(read.error);
           continue;
         }
         try {
-          await api.convert({ name: file.name || 'pasted.png', data: read.data, ...choice });
+          await send(read.data);
         } catch (error) {
           setNotice((error as Error).message);
         }
@@ -134,6 +146,18 @@ export function App({ api }: { api: LoupeApi }) {
       const { jobId } = await api.regenerate({ designId: current.designId, ...choice });
       dispatch({ type: 'follow', jobId });
     });
+  // The video's app, in the toolbar's stack (its backend and mode are checked by the engine); its
+  // first screen is shown when it ends unless the user has moved on.
+  const generate = (edits: { drop: number[]; merge: [number, number][] }) =>
+    attempt(async () => {
+      if (!state.review) return;
+      const choice = conversionChoice(settings);
+      if ('missing' in choice) return setNotice(choice.missing);
+      const { jobId } = await api.generateVideo({ detectionId: state.review.detectionId, ...edits, ...choice });
+      setNotice(undefined);
+      dispatch({ type: 'follow', jobId });
+      dispatch({ type: 'close-review' });
+    });
   // The desktop app's menu and shortcuts arrive as commands.
   useEffect(
     () =>
@@ -141,7 +165,7 @@ export function App({ api }: { api: LoupeApi }) {
         if (command === 'open') document.querySelector<HTMLInputElement>('[data-testid=file-input]')?.click();
         if (command === 'save-version') void save();
         if (command === 'regenerate') void regenerate();
-        if (command === 'export' && current) setExporting(true);
+        if (command === 'export' && current) setExporting('version');
       }),
     [save, regenerate, current],
   );
@@ -175,34 +199,48 @@ export function App({ api }: { api: LoupeApi }) {
       <FigmaPanel api={api} />
       <JobList jobs={state.jobs} selected={selectedJob} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel(jobId)} />
       <div className="body">
-        {current ? (
-          <main className="workspace">
-            <CodePane key={current.versionId} result={current} onEdit={edit} reveal={reveal?.versionId === current.versionId ? reveal.pick : undefined} onCursor={link.cursor} />
-            <section className="preview-column">
-              <ScoreBar result={current} live={live} onSave={() => void save()} onRegenerate={() => void regenerate()} onExport={() => setExporting(true)} />
-              <PreviewPane
-                result={current}
-                previewUrl={live.previewUrl ?? current.preview}
-                view={settings.view}
-                viewport={settings.viewport}
-                diffUrl={live.scored?.diff ?? current.diff}
-                frameRef={link.frame}
-                onFrameLoad={(url) => {
-                  live.frameLoaded(url);
-                  link.frameLoaded();
-                }}
-              />
-            </section>
-          </main>
-        ) : (
-          <main className="empty" data-testid="drop-hint">
-            <p>Drop a screenshot here, paste one, or open a file.</p>
-            <p className="hint">PNG, JPEG or WebP. Loupe writes the code, renders it, and shows how close it is.</p>
-          </main>
-        )}
+        <div className="main-column">
+          {state.review && (
+            <VideoReview
+              key={state.review.detectionId}
+              detection={state.review}
+              stack={settings.stack}
+              onGenerate={(edits) => void generate(edits)}
+              onClose={() => dispatch({ type: 'close-review' })}
+            />
+          )}
+          {current?.app && <AppScreens app={current.app} designId={current.designId} onOpen={(id) => void open(id)} onExport={() => setExporting('app')} />}
+          {current ? (
+            <main className="workspace">
+              <CodePane key={current.versionId} result={current} onEdit={edit} reveal={reveal?.versionId === current.versionId ? reveal.pick : undefined} onCursor={link.cursor} />
+              <section className="preview-column">
+                <ScoreBar result={current} live={live} onSave={() => void save()} onRegenerate={() => void regenerate()} onExport={() => setExporting('version')} />
+                <PreviewPane
+                  result={current}
+                  previewUrl={live.previewUrl ?? current.preview}
+                  view={settings.view}
+                  viewport={settings.viewport}
+                  diffUrl={live.scored?.diff ?? current.diff}
+                  frameRef={link.frame}
+                  onFrameLoad={(url) => {
+                    live.frameLoaded(url);
+                    link.frameLoaded();
+                  }}
+                />
+              </section>
+            </main>
+          ) : (
+            !state.review && (
+              <main className="empty" data-testid="drop-hint">
+                <p>Drop a screenshot or a walkthrough video here, paste one, or open a file.</p>
+                <p className="hint">PNG, JPEG or WebP; MP4, WebM or MOV. Loupe writes the code, renders it, and shows how close it is.</p>
+              </main>
+            )
+          )}
+        </div>
         <HistoryPanel history={history} currentVersionId={current?.versionId} onOpen={(id) => void open(id)} onDelete={(t) => void remove(t)} />
       </div>
-      {exporting && current && <ExportDialog api={api} versionId={current.versionId} onClose={() => setExporting(false)} />}
+      {exporting && current && <ExportDialog api={api} version={current} target={exporting} onClose={() => setExporting(undefined)} />}
     </div>
   );
 }

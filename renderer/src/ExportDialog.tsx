@@ -1,21 +1,35 @@
 // Export the version on screen into a folder: plain files, or a project that runs with
-// `npm install && npm run dev`. A folder with files in it is only written after the user agrees.
+// `npm install && npm run dev`; for a screen of a walkthrough video's app, that screen or the
+// whole app. A folder with files in it is only written after the user agrees.
 import { useState } from 'react';
-import { EXPORT_FORMATS, type ExportResult, type LoupeApi } from '../../engine/api/contract.ts';
+import { EXPORT_FORMATS, type ExportResult, type LoupeApi, type VersionView } from '../../engine/api/contract.ts';
 import { ApiRequestError } from './api-client.ts';
 import { bridge } from './ipc-api.ts';
 
-export function ExportDialog({ api, versionId, onClose }: { api: LoupeApi; versionId: string; onClose: () => void }) {
+export type ExportTarget = 'version' | 'app';
+
+interface Props {
+  api: LoupeApi;
+  version: VersionView;
+  /** What is exported at first: the version, or (for a screen of an app) the whole app. */
+  target: ExportTarget;
+  onClose: () => void;
+}
+
+export function ExportDialog({ api, version, target: initialTarget, onClose }: Props) {
   const [dir, setDir] = useState('');
   const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('project');
+  const [target, setTarget] = useState(initialTarget);
   const [message, setMessage] = useState<string>();
   const [done, setDone] = useState<ExportResult>();
   const desktop = bridge();
+  const { app } = version;
 
   const run = async (overwrite: boolean) => {
     setMessage(undefined);
     try {
-      setDone(await api.exportVersion({ versionId, dir, format, overwrite }));
+      const what = app && target === 'app' ? { appId: app.appId } : { versionId: version.versionId };
+      setDone(await api.exportCode({ ...what, dir, format, overwrite }));
     } catch (e) {
       if (e instanceof ApiRequestError && e.code === 'OUTPUT_EXISTS' && confirm(`${e.message}\n\nWrite into it anyway?`)) return run(true);
       setMessage((e as Error).message);
@@ -32,6 +46,17 @@ export function ExportDialog({ api, versionId, onClose }: { api: LoupeApi; versi
         }}
       >
         <h2>Export</h2>
+        {app && (
+          <label>
+            What{' '}
+            <select value={target} onChange={(e) => setTarget(e.target.value as ExportTarget)} data-testid="export-what">
+              <option value="app">
+                the whole app ({app.screens.length} screens of {app.name})
+              </option>
+              <option value="version">this screen only</option>
+            </select>
+          </label>
+        )}
         <label>
           Folder <input required value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/home/me/projects/landing" data-testid="export-dir" />
         </label>

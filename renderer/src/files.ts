@@ -1,16 +1,21 @@
 // Reading design files the user drops, pastes or picks, before they go to the engine.
-import { MAX_UPLOAD_BYTES } from '../../engine/api/contract.ts';
+import { MAX_UPLOAD_BYTES, VIDEO_EXTENSIONS, isVideoName } from '../../engine/api/contract.ts';
+
+const VIDEO_TYPES = ['video/mp4', 'video/webm', 'video/quicktime', 'video/x-m4v', 'video/x-matroska'];
 
 // A Figma JSON file (a REST export, as `loupe convert frame.json` takes) is converted from its exact values;
-// '.json' as well for the picker, where some systems give JSON no MIME type.
-export const ACCEPTED_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/json', '.json'];
+// '.json' and the video extensions as well for the picker, where some systems give these files no MIME type.
+export const ACCEPTED_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/json', '.json', ...VIDEO_TYPES, ...VIDEO_EXTENSIONS.map((e) => `.${e}`)];
+
+/** A screen recording (by its name, as the engine tells them): read for its screens before anything is generated. */
+export const isVideoFile = (file: File) => isVideoName(file.name);
 
 /** The file's bytes as base64, or a message saying why it cannot be converted. */
 export async function readDesignFile(file: File): Promise<{ data: string } | { error: string }> {
   if (file.size === 0) return { error: `${file.name} is empty.` };
   if (file.size > MAX_UPLOAD_BYTES) return { error: `${file.name} is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` };
   if (file.type && !ACCEPTED_TYPES.includes(file.type)) {
-    return { error: `${file.name} is ${file.type}; Loupe converts PNG, JPEG and WebP screenshots and Figma JSON files.` };
+    return { error: `${file.name} is ${file.type}; Loupe converts PNG, JPEG and WebP screenshots, Figma JSON files and walkthrough videos (${VIDEO_EXTENSIONS.join(', ')}).` };
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   let binary = '';
