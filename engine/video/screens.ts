@@ -6,7 +6,7 @@
 // seen so far (a revisit, at whatever scroll), or starts a new one. The click that caused the
 // cut is where the cursor came to rest before it, with the highlight it lit under it.
 import type { VideoFrame } from '../ingest/video.ts';
-import { containsPoint, grow, type Box } from '../ir/index.ts';
+import { area, containsPoint, grow, type Box } from '../ir/index.ts';
 import { CELL_ROWS, changeMap, changedRegions, lumaOf, type ChangeMap } from './frame-analysis.ts';
 import { AnalysedFrame, ROWS_AGREE, alignFrames, offsetInPage, samePicture, type Alignment } from './scroll.ts';
 import { PAINT, ScreenCanvas, type StaticBands } from './screen-canvas.ts';
@@ -16,6 +16,8 @@ import { PAINT, ScreenCanvas, type StaticBands } from './screen-canvas.ts';
 const CURSOR_SIZE = 64;
 /** A change (cursor-sized ones left out) spanning this share of the frame's rows is a new picture. */
 const CUT_ROWS = 0.3;
+/** A single changed region smaller than this share of the frame is one element's state (hover, press), not a new picture. */
+const ONE_ELEMENT = 0.25;
 /** How long before a cut the cursor's resting place still counts as the click. */
 const CLICK_WINDOW_S = 3;
 /** Frame-against-canvas luminance difference that says the cursor is drawn there. */
@@ -54,10 +56,16 @@ const STILL = (rows: number): Comparison => ({ alignment: { dy: 0, staticTop: ro
 
 const isCursorSized = (b: Box) => b.width <= CURSOR_SIZE && b.height <= CURSOR_SIZE;
 
-/** Whether the changes, cursor-sized ones left out, span enough of the frame's rows to make a new picture. */
+/**
+ * Whether the changes, cursor-sized ones left out, make a new picture: they span enough of the
+ * frame's rows, and are not one element changing alone (a tall card lifting under the cursor).
+ */
 function isCut(map: ChangeMap, regions: readonly Box[]): boolean {
+  const big = regions.filter((r) => !isCursorSized(r));
+  const frameArea = map.cellCols * 8 * map.cellRows * CELL_ROWS;
+  if (big.length === 1 && area(big[0]!) < frameArea * ONE_ELEMENT) return false;
   const covered = new Uint8Array(map.cellRows);
-  for (const r of regions) if (!isCursorSized(r)) covered.fill(1, r.y / CELL_ROWS, (r.y + r.height) / CELL_ROWS);
+  for (const r of big) covered.fill(1, r.y / CELL_ROWS, (r.y + r.height) / CELL_ROWS);
   return covered.reduce((a, b) => a + b, 0) / map.cellRows >= CUT_ROWS;
 }
 
