@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import { frame, flowLayout, noStyle, text } from '../ir/build.ts';
 import { IR_VERSION, type Design } from '../ir/index.ts';
 import { RenderPool } from '../render/pool.ts';
-import { composeApp, screenHref } from './app.ts';
+import { composeApp } from './app.ts';
 import { buildPreview, generate, type Stack } from './index.ts';
 
 const pool = new RenderPool(1);
 test.after(() => pool.close());
 
 /** A screen with a heading and a button that leads to `next`. */
-function screen(title: string, next: string, stack: Stack): Design {
+function screen(title: string, next: string): Design {
   const heading = text(`${title}-h`, { x: 20, y: 20, width: 300, height: 30 }, title, { fontSize: 24, lineHeight: 30 }, { role: 'heading', level: 1 });
   const button = frame('go', { x: 20, y: 70, width: 140, height: 40 }, [text('go-label', { x: 30, y: 80, width: 120, height: 20 }, `Open ${next}`)], {
     role: 'button',
-    href: screenHref(stack, next),
+    opens: next,
     sizing: { width: 'fixed', height: 'fixed' },
     layout: flowLayout('row', { mainAlign: 'center', crossAlign: 'center' }),
     style: { ...noStyle(), fills: [{ type: 'solid', color: '#dde6ff' }] },
@@ -25,7 +25,7 @@ function screen(title: string, next: string, stack: Stack): Design {
 
 async function app(stack: Stack) {
   const screens = await Promise.all(
-    [['screen-1', 'Welcome', 'screen-2'], ['screen-2', 'Pricing', 'screen-1']].map(async ([name, title, next]) => ({ name: name!, code: await generate(screen(title!, next!, stack), stack) })),
+    [['screen-1', 'Welcome', 'screen-2'], ['screen-2', 'Pricing', 'screen-1']].map(async ([name, title, next]) => ({ name: name!, code: await generate(screen(title!, next!), stack) })),
   );
   return composeApp(stack, screens, 'walkthrough.mp4');
 }

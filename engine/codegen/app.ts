@@ -2,7 +2,7 @@
 // files stay under screens/<name>/, as its own conversion wrote them. React: one Vite app whose
 // App shows the screen the URL's hash names, so a link to a screen is a plain
 // <a href="#screen-2">, the back button works, and no router package is needed. HTML: the
-// screens are pages linked by relative paths, and index.html opens the first.
+// screens are pages linked by relative paths (index.ts's screenHref), and index.html opens the first.
 import { mainTsx, type GeneratedCode, type GeneratedFile, type Stack } from './index.ts';
 
 export interface AppScreen {
@@ -10,9 +10,6 @@ export interface AppScreen {
   name: string;
   code: GeneratedCode;
 }
-
-/** Where a link to `name` points from inside a screen of this stack. */
-export const screenHref = (stack: Stack, name: string) => (stack === 'react-tailwind' ? `#${name}` : `../${name}/index.html`);
 
 const componentName = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 

@@ -34,6 +34,9 @@ export interface GeneratedCode {
   entry: string;
 }
 
+/** Where a link to another screen of the app points from inside a screen of this stack (see app.ts). */
+export const screenHref = (stack: Stack, screen: string) => (stack === 'react-tailwind' ? `#${screen}` : `../${screen}/index.html`);
+
 const PRETTIER: prettier.Options = { printWidth: 100, singleQuote: true, htmlWhitespaceSensitivity: 'ignore' };
 
 const format = (source: string, parser: string) => prettier.format(source, { ...PRETTIER, parser });
@@ -41,7 +44,7 @@ const format = (source: string, parser: string) => prettier.format(source, { ...
 /** Source files for `design` in `stack`: deterministic (same IR, same bytes) and formatted. */
 export async function generate(design: Design, stack: Stack): Promise<GeneratedCode> {
   if (!(STACKS as readonly string[]).includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACKS.join(', ')}.`);
-  const page = buildPage(design);
+  const page = buildPage(design, (screen) => screenHref(stack, screen));
   const faces = facesFor(page.textStyles);
   const binary: GeneratedFile[] = [
     ...page.assets.map((a) => ({ path: a.path, contents: a.bytes })),

@@ -113,7 +113,15 @@ class Builder {
   readonly textStyles: TextStyle[] = [];
   readonly variables = new Map<string, string>();
 
-  constructor(private readonly design: Design) {}
+  constructor(
+    private readonly design: Design,
+    private readonly screenHref: (screen: string) => string,
+  ) {}
+
+  /** Where a node leads: the screen it opens, as this stack links screens, or its own href. */
+  private hrefOf(n: DesignNode): string | undefined {
+    return n.opens !== undefined ? this.screenHref(n.opens) : n.href;
+  }
 
   /** `var(--name)` for a colour bound to a design variable the IR declares, else the colour. */
   color(value: string, variable: string | undefined): string {
@@ -164,13 +172,14 @@ class Builder {
   private frame(n: FrameNode, ctx: Ctx): Element {
     // A field inside a link or a button would be interactive content in interactive content.
     if (n.role === 'input' && !ctx.phrasing) return this.field(n, ctx);
-    let tag = n.href !== undefined ? 'a' : ((n.role && FRAME_TAGS[n.role]) ?? 'div');
+    const href = this.hrefOf(n);
+    let tag = href !== undefined ? 'a' : ((n.role && FRAME_TAGS[n.role]) ?? 'div');
     if (n.role === 'divider' && n.children.length === 0) tag = 'hr';
     if (ctx.parentTag === 'ul' && tag === 'div') tag = 'li';
     if (ctx.phrasing && !INLINE.has(tag)) tag = 'span';
     const attrs: Array<[string, string]> = [];
     if (tag === 'button') attrs.push(['type', 'button']);
-    if (tag === 'a') attrs.push(['href', n.href ?? '#']);
+    if (tag === 'a') attrs.push(['href', href ?? '#']);
     if ((n.role === 'image' || n.role === 'icon') && tag !== 'hr') {
       attrs.push(['role', 'img'], ['aria-label', n.name ?? n.role]);
     }
@@ -243,16 +252,17 @@ class Builder {
   }
 
   private text(n: TextNode, ctx: Ctx): Element {
+    const href = this.hrefOf(n);
     let tag: string;
     const attrs: Array<[string, string]> = [];
     if (n.role === 'heading') tag = `h${n.level ?? 2}`;
-    else if (n.role === 'link' || n.href !== undefined) tag = 'a';
+    else if (n.role === 'link' || href !== undefined) tag = 'a';
     else if (n.role === 'button') tag = 'button';
     else if (n.role === 'listitem' || ctx.parentTag === 'ul') tag = 'li';
     else tag = ctx.phrasing ? 'span' : 'p';
     if (ctx.phrasing && !INLINE.has(tag)) tag = 'span';
     if (tag === 'button') attrs.push(['type', 'button']);
-    if (tag === 'a') attrs.push(['href', n.href ?? '#']);
+    if (tag === 'a') attrs.push(['href', href ?? '#']);
     this.textStyles.push(n.style);
     const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...this.typography(n, ctx)];
     const name = this.nameFor(n, 'text');
@@ -487,8 +497,9 @@ function typography(n: TextNode, ctx: Ctx): Decl[] {
   return d;
 }
 
-export function buildPage(design: Design): Page {
-  const b = new Builder(design);
+/** `screenHref`: how this stack links to another screen of the app (see codegen/app.ts). */
+export function buildPage(design: Design, screenHref: (screen: string) => string): Page {
+  const b = new Builder(design, screenHref);
   const root = b.node(design.root, { parent: undefined, parentTag: undefined, phrasing: false, inButton: false });
   return {
     title: design.source?.name ?? design.root.name ?? 'Design',

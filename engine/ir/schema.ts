@@ -143,8 +143,13 @@ const NodeBase = z.object({
    * (variant choices and other properties, by property name).
    */
   component: z.object({ name: z.string().min(1), props: z.record(z.string(), z.union([z.string(), z.boolean()])) }).optional(),
-  /** Where following the node leads (a link's target; for a walkthrough, the screen a click on it opened). */
+  /** Where following the node leads: a link's target. */
   href: z.string().optional(),
+  /**
+   * The app screen a click on the node opens (a walkthrough's transition), by its name; each
+   * stack links screens its own way, so the IR names the screen rather than a URL.
+   */
+  opens: z.string().regex(/^[a-z0-9-]+$/).optional(),
 });
 
 export const TextStyle = z.object({

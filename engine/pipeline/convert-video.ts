@@ -13,7 +13,7 @@ import { readVideoFrames, type VideoInfo } from '../ingest/video.ts';
 import { perceive } from '../perceive/index.ts';
 import { ScreenDetector, type Transition } from '../video/screens.ts';
 import { clickTarget } from '../video/transition-target.ts';
-import { composeApp, screenHref, type AppScreen } from '../codegen/app.ts';
+import { composeApp, type AppScreen } from '../codegen/app.ts';
 import { buildPreview } from '../codegen/index.ts';
 import { convertDesign } from './convert-design.ts';
 import type { ConvertOptions, Scores } from './convert.ts';
@@ -78,11 +78,11 @@ function textOf(n: DesignNode): string {
   return '';
 }
 
-/** The design with `id`'s node leading to `href`. */
-function withLink(n: DesignNode, id: string, href: string): DesignNode {
-  if (n.id === id) return { ...n, href };
+/** The design with `id`'s node opening the screen `screen`. */
+function withLink(n: DesignNode, id: string, screen: string): DesignNode {
+  if (n.id === id) return { ...n, opens: screen };
   if (n.type !== 'frame') return n;
-  return { ...n, children: n.children.map((c) => withLink(c, id, href)) } as DesignNode;
+  return { ...n, children: n.children.map((c) => withLink(c, id, screen)) } as DesignNode;
 }
 
 /** A screen found in the video, before conversion. */
@@ -165,7 +165,7 @@ export async function buildVideoApp(detection: VideoDetection, outDir: string, o
   const mapped: VideoTransition[] = detection.transitions.map((t) => {
     const source = designs.get(t.from)!;
     const node = t.point && clickTarget(source.design, t.point, t.highlight);
-    if (node) source.design = { ...source.design, root: withLink(source.design.root, node.id, screenHref(options.stack, screenName(t.to))) as Design['root'] };
+    if (node) source.design = { ...source.design, root: withLink(source.design.root, node.id, screenName(t.to)) as Design['root'] };
     return { ...t, ...(node && { element: { id: node.id, ...(node.role && { role: node.role }), text: textOf(node).slice(0, 120), box: node.box } }) };
   });
 
