@@ -93,10 +93,17 @@ export interface WalkthroughTruth {
   inPlaceClicks: ClickTruth[];
 }
 
-export type TruthMeta = Pick<WalkthroughTruth, 'generator' | 'name' | 'video' | 'codec' | 'crf' | 'fps' | 'viewport'> & {
+export interface TruthMeta {
+  generator: string;
+  name: string;
+  video: string;
+  codec: VideoCodec;
+  crf: number;
+  fps: number;
+  viewport: { width: number; height: number };
   /** The full-page render's file name for a screen id. */
   fullPageFile: (id: string) => string;
-};
+}
 
 const seconds = (frame: number, fps: number) => Math.round((frame / fps) * 1000) / 1000;
 
