@@ -5,6 +5,7 @@
 // worst, so any clean frame replaces it; between equals the earliest stays, which keeps the
 // page as it was before a hover highlight or a pressed button.
 import type { Box } from '../ir/index.ts';
+import { lumaOf, type Luma } from './frame-analysis.ts';
 
 /** Scores a frame can give its pixels. */
 export const PAINT = { masked: 1, moving: 100, still: 255 } as const;
@@ -81,6 +82,13 @@ export class ScreenCanvas {
   pixel(x: number, y: number): { rgb: [number, number, number]; painted: boolean } {
     const i = y * this.width + x;
     return { rgb: [this.rgba[i * 4]!, this.rgba[i * 4 + 1]!, this.rgba[i * 4 + 2]!], painted: y < this.capacity && this.score[i]! > 0 };
+  }
+
+  /** Luminance of the painted page rows [from, to), clipped to the page. */
+  luma(from: number, to: number): { luma: Luma; from: number } {
+    const a = Math.max(0, from);
+    const b = Math.min(this.height, to);
+    return { luma: lumaOf(this.rgba.subarray(a * this.width * 4, Math.max(a, b) * this.width * 4), this.width, Math.max(0, b - a)), from: a };
   }
 
   /** The whole page: every row down to the furthest scroll, with a fixed footer at the end. */

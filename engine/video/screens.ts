@@ -8,7 +8,7 @@
 import type { VideoFrame } from '../ingest/video.ts';
 import { area, containsPoint, grow, type Box } from '../ir/index.ts';
 import { CELL_ROWS, changeMap, changedRegions, lumaOf, type ChangeMap } from './frame-analysis.ts';
-import { AnalysedFrame, ROWS_AGREE, alignFrames, offsetInPage, samePicture, type Alignment } from './scroll.ts';
+import { AnalysedFrame, ROWS_AGREE, alignFrames, offsetInPage, offsetNear, samePicture, type Alignment } from './scroll.ts';
 import { PAINT, ScreenCanvas, type StaticBands } from './screen-canvas.ts';
 
 
@@ -98,12 +98,19 @@ export class ScreenDetector {
       const cut = this.pending;
       this.pending = undefined;
       this.settle(cut.frame, cut.analysed);
-      this.step(frame, settled);
+      this.step(frame, analysed, settled);
       return;
     }
-    const change = samePicture(prev.luma, analysed.luma) ? STILL(frame.height) : this.compare(prev, analysed);
+    if (samePicture(prev.luma, analysed.luma)) {
+      // The frame before stays the reference: the last pixels of an easing scroll move too
+      // little to tell apart frame by frame, but they add up against it.
+      this.prev = prev;
+      this.step(frame, analysed, STILL(frame.height));
+      return;
+    }
+    const change = this.compare(prev, analysed);
     if (change.cut) this.pending = { frame, analysed };
-    else this.step(frame, change);
+    else this.step(frame, analysed, change);
   }
 
   /** Settles a cut the video ended on; returns the screens and transitions. */
@@ -138,14 +145,18 @@ export class ScreenDetector {
   }
 
   /** A frame of the current screen: follow the scroll and the cursor, and paint it. */
-  private step(frame: VideoFrame, { alignment, regions }: Comparison): void {
+  private step(frame: VideoFrame, analysed: AnalysedFrame, { alignment, regions }: Comparison): void {
     const screen = this.current!;
     screen.visits.at(-1)!.toS = frame.timeS;
     // A repeat of the frame before adds nothing to the picture.
     if (alignment.dy === 0 && regions.length === 0) return;
     if (alignment.dy !== 0) {
-      this.scrollY = Math.max(0, this.scrollY + alignment.dy);
-      screen.bands = { top: alignment.staticTop, bottom: alignment.staticBottom };
+      const guess = Math.max(0, this.scrollY + alignment.dy);
+      const { staticTop: top, staticBottom } = alignment;
+      const bottom = frame.height - staticBottom;
+      const page = screen.canvas.luma(guess + top - 8, guess + bottom + 8);
+      this.scrollY = offsetNear(page.luma, page.from, analysed.luma, guess, top, bottom);
+      screen.bands = { top, bottom: staticBottom };
     }
     this.trackCursor(frame, regions);
     const masks = regions.map((r) => grow(r, 4));

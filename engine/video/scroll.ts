@@ -9,8 +9,12 @@ const SIGNATURE = 16;
 const ROW_STILL = 2;
 /** The frames must share at least this share of the scrolling band to be called a scroll. */
 const MIN_OVERLAP = 0.25;
-/** Share of the frame's rows that must have changed for a scroll to be looked for. */
-const MIN_MOVING = 0.15;
+/**
+ * Share of the frame's rows that the changed rows must span (from the first to the last) for a
+ * scroll to be looked for: a cursor or a highlight changes a short run of rows, a scroll changes
+ * rows all down the page, even when it moves only a pixel or two as it eases out.
+ */
+const MIN_BAND = 0.25;
 /** Mean row difference under which two runs of rows show the same content (video noise stays well below it). */
 export const ROWS_AGREE = 4;
 
@@ -99,10 +103,7 @@ export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment 
   const bottom = rows - staticBottom;
   const band = bottom - top;
   const maxShift = Math.floor(band * (1 - MIN_OVERLAP));
-  // A cursor or a hover highlight changes a few rows; a scroll changes rows all down the page.
-  let moving = 0;
-  for (let y = top; y < bottom; y++) if (!still(y)) moving++;
-  if (maxShift < 1 || moving < rows * MIN_MOVING) return { dy: 0, staticTop, staticBottom };
+  if (maxShift < 1 || band < rows * MIN_BAND) return { dy: 0, staticTop, staticBottom };
 
   // Coarse: every shift, every 4th row, on signatures; keep the three best for the fine pass.
   const best: Array<{ dy: number; cost: number }> = [];
@@ -155,4 +156,28 @@ export function offsetInPage(page: AnalysedFrame, frame: AnalysedFrame, maxY: nu
     }
   }
   return best;
+}
+
+/**
+ * The scroll offset near `guess` at which the frame's scrolling rows [top, bottom) agree best
+ * with the page painted so far (`page` holds the page's rows from `pageFrom` down). Each shift
+ * between two compressed frames can be a pixel out; lining every frame up with the page itself
+ * keeps those errors from adding up down a long page. `guess` when too little of the frame
+ * overlaps what is painted, or nothing agrees.
+ */
+export function offsetNear(page: Luma, pageFrom: number, frame: Luma, guess: number, top: number, bottom: number, reach = 6): number {
+  let best = { y: guess, cost: Infinity };
+  for (let y = Math.max(0, guess - reach); y <= guess + reach; y++) {
+    let sum = 0;
+    let n = 0;
+    for (let r = top; r < bottom; r++) {
+      const row = y + r - pageFrom;
+      if (row < 0 || row >= page.rows) continue;
+      sum += rowDifference(frame, r, page, row);
+      n++;
+    }
+    if (n < (bottom - top) * MIN_OVERLAP) continue;
+    if (sum / n < best.cost) best = { y, cost: sum / n };
+  }
+  return best.cost < ROWS_AGREE ? best.y : guess;
 }
