@@ -157,10 +157,13 @@ export function applyScreenEdits(d: VideoDetection, edits: ScreenEdits): VideoDe
 export async function buildVideoApp(detection: VideoDetection, outDir: string, options: ConvertOptions): Promise<VideoConversionResult> {
   const started = performance.now();
   const designs = new Map<number, { design: Design; textBlocks: TextBlock[] }>();
-  for (const screen of detection.screens) {
-    const perception = await perceive(screen.picture, { signal: options.signal });
-    designs.set(screen.id, { design: { ...perception.design, source: { kind: 'video', name: basename(detection.input) } }, textBlocks: perception.textBlocks });
-  }
+  await new StageRunner(options.signal, options.onProgress).run('perceive', async (report) => {
+    for (const [i, screen] of detection.screens.entries()) {
+      const perception = await perceive(screen.picture, { signal: options.signal });
+      designs.set(screen.id, { design: { ...perception.design, source: { kind: 'video', name: basename(detection.input) } }, textBlocks: perception.textBlocks });
+      report((i + 1) / detection.screens.length);
+    }
+  });
 
   const mapped: VideoTransition[] = detection.transitions.map((t) => {
     const source = designs.get(t.from)!;

@@ -155,9 +155,9 @@ class DetectionThread {
 }
 
 /**
- * The build's progress as one bar. buildVideoApp perceives every screen first, reporting nothing
- * (half the bar, by the time it takes), then converts each screen in turn, each conversion's
- * stages starting with generate.
+ * The build's progress as one bar. buildVideoApp perceives every screen first (half the bar, by
+ * the time it takes), then converts each screen in turn, each conversion's stages starting with
+ * generate.
  */
 function buildProgress(screens: number, progress: JobProgress): ProgressListener {
   const STAGES = ['generate', 'render', 'ingest', 'compare'];
@@ -165,6 +165,7 @@ function buildProgress(screens: number, progress: JobProgress): ProgressListener
   let screen = -1;
   progress('perceive', 0, 0);
   return ({ stage, fraction }) => {
+    if (stage === 'perceive') return progress('perceive', fraction, PERCEIVED * fraction);
     if (stage === 'generate' && fraction === 0) screen++;
     const within = (Math.max(0, STAGES.indexOf(stage)) + fraction) / STAGES.length;
     progress(`${stage} ${screen + 1}/${screens}`, fraction, PERCEIVED + ((1 - PERCEIVED) * (Math.max(0, screen) + within)) / screens);
