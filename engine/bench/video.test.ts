@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loupe } from '../cli/run-loupe.ts';
+import { closePerception } from '../perceive/index.ts';
 import { RenderPool } from '../render/pool.ts';
 import { runVideoBench } from './video.ts';
 
@@ -16,6 +17,8 @@ test.before(async () => {
 });
 test.after(async () => {
   await pool.close();
+  // Perception keeps its text models loaded in a worker thread until told to let go.
+  await closePerception();
   await rm(dir, { recursive: true, force: true });
 });
 
