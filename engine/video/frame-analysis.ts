@@ -5,7 +5,8 @@ import type { Box } from '../ir/index.ts';
 
 /** Columns averaged into one sample: text stays visible, and a 1920 px frame is 480 samples wide. */
 export const COLUMN_GROUP = 4;
-/** Rows of one comparison cell; with COLUMN_GROUP, a cell covers 4 × 8 source pixels. */
+/** A comparison cell's size in source pixels. */
+export const CELL_WIDTH = 8;
 export const CELL_ROWS = 8;
 /** Mean luminance difference (0–255) above which a cell counts as changed: above video noise, below any real edit. */
 export const CELL_CHANGED = 12;
@@ -62,11 +63,11 @@ export interface ChangeMap {
  * `sourceRow(y)` (the identity, or the row it scrolled from); rows with no source count as unchanged.
  */
 export function changeMap(prev: Luma, cur: Luma, sourceRow: (y: number) => number | undefined): ChangeMap {
-  const cellCols = Math.ceil(cur.cols / (8 / COLUMN_GROUP));
+  const samplesPerCell = CELL_WIDTH / COLUMN_GROUP;
+  const cellCols = Math.ceil(cur.cols / samplesPerCell);
   const cellRows = Math.ceil(cur.rows / CELL_ROWS);
   const sums = new Float64Array(cellCols * cellRows);
   const counts = new Uint16Array(cellCols * cellRows);
-  const samplesPerCell = 8 / COLUMN_GROUP;
   for (let y = 0; y < cur.rows; y++) {
     const from = sourceRow(y);
     if (from === undefined || from < 0 || from >= prev.rows) continue;
@@ -92,7 +93,6 @@ export function changeMap(prev: Luma, cur: Luma, sourceRow: (y: number) => numbe
 export function changedRegions(map: ChangeMap): Array<Box & { cells: number }> {
   const seen = new Uint8Array(map.changed.length);
   const out: Array<Box & { cells: number }> = [];
-  const cellWidth = 8;
   for (let start = 0; start < map.changed.length; start++) {
     if (!map.changed[start] || seen[start]) continue;
     let minX = Infinity, minY = Infinity, maxX = -1, maxY = -1, cells = 0;
@@ -120,7 +120,7 @@ export function changedRegions(map: ChangeMap): Array<Box & { cells: number }> {
         }
       }
     }
-    out.push({ x: minX * cellWidth, y: minY * CELL_ROWS, width: (maxX - minX + 1) * cellWidth, height: (maxY - minY + 1) * CELL_ROWS, cells });
+    out.push({ x: minX * CELL_WIDTH, y: minY * CELL_ROWS, width: (maxX - minX + 1) * CELL_WIDTH, height: (maxY - minY + 1) * CELL_ROWS, cells });
   }
   return out.sort((a, b) => b.cells - a.cells);
 }

@@ -7,10 +7,9 @@
 // cut is where the cursor came to rest before it, with the highlight it lit under it.
 import type { VideoFrame } from '../ingest/video.ts';
 import { area, containsPoint, grow, type Box } from '../ir/index.ts';
-import { CELL_ROWS, changeMap, changedRegions, lumaOf, type ChangeMap } from './frame-analysis.ts';
+import { CELL_ROWS, CELL_WIDTH, changeMap, changedRegions, lumaOf, type ChangeMap } from './frame-analysis.ts';
 import { AnalysedFrame, ROWS_AGREE, alignFrames, offsetInPage, offsetNear, samePicture, type Alignment } from './scroll.ts';
 import { PAINT, ScreenCanvas, type StaticBands } from './screen-canvas.ts';
-
 
 /** A change no larger than this (source pixels, both ways) is the cursor, not the page. */
 const CURSOR_SIZE = 64;
@@ -62,13 +61,12 @@ const isCursorSized = (b: Box) => b.width <= CURSOR_SIZE && b.height <= CURSOR_S
  */
 function isCut(map: ChangeMap, regions: readonly Box[]): boolean {
   const big = regions.filter((r) => !isCursorSized(r));
-  const frameArea = map.cellCols * 8 * map.cellRows * CELL_ROWS;
+  const frameArea = map.cellCols * CELL_WIDTH * map.cellRows * CELL_ROWS;
   if (big.length === 1 && area(big[0]!) < frameArea * ONE_ELEMENT) return false;
   const covered = new Uint8Array(map.cellRows);
   for (const r of big) covered.fill(1, r.y / CELL_ROWS, (r.y + r.height) / CELL_ROWS);
   return covered.reduce((a, b) => a + b, 0) / map.cellRows >= CUT_ROWS;
 }
-
 
 export class ScreenDetector {
   readonly screens: Screen[] = [];
@@ -226,9 +224,7 @@ export class ScreenDetector {
   private findScreen(frame: AnalysedFrame): { screen: Screen; scrollY: number } | undefined {
     let best: { screen: Screen; scrollY: number; cost: number } | undefined;
     for (const screen of this.screens) {
-      const image = screen.canvas.image();
-      const luma = lumaOf(image.rgba, image.width, image.height);
-      const page = new AnalysedFrame(luma);
+      const page = new AnalysedFrame(screen.canvas.luma(0, screen.canvas.height).luma);
       const { y, cost } = offsetInPage(page, frame, screen.canvas.maxScrollY, screen.bands.top);
       if (cost >= ROWS_AGREE || (best && cost >= best.cost)) continue;
       // Rows agreeing on average can still hide a changed panel: the same test as between frames.

@@ -68,27 +68,26 @@ export function samePicture(a: Luma, b: Luma): boolean {
   return true;
 }
 
-/** `cur`'s rows in [top, bottom) against `prev`'s rows shifted by dy, on signatures, every `step`th row. */
-function signatureCost(prev: Float32Array, cur: Float32Array, top: number, bottom: number, dy: number, step: number): number {
-  const from = Math.max(top, top - dy);
-  const to = Math.min(bottom, bottom - dy);
+/**
+ * The mean of `diff(r, r + shift)` over rows r in [from, to), every `step`th, keeping those whose
+ * partner row r + shift lies in [lo, hi); and how many rows that was. Every search below (frame
+ * against frame, frame against page) is this, over row signatures or over whole rows.
+ */
+function shiftedCost(diff: (r: number, partner: number) => number, from: number, to: number, shift: number, lo: number, hi: number, step = 1): { cost: number; rows: number } {
   let sum = 0;
-  let n = 0;
-  for (let y = from; y < to; y += step) {
-    const a = y * SIGNATURE;
-    const b = (y + dy) * SIGNATURE;
-    for (let s = 0; s < SIGNATURE; s++) sum += Math.abs(cur[a + s]! - prev[b + s]!);
-    n += SIGNATURE;
+  let rows = 0;
+  for (let r = Math.max(from, lo - shift); r < Math.min(to, hi - shift); r += step) {
+    sum += diff(r, r + shift);
+    rows++;
   }
-  return n ? sum / n : Infinity;
+  return { cost: rows ? sum / rows : Infinity, rows };
 }
 
-function rowCost(prev: Luma, cur: Luma, top: number, bottom: number, dy: number): number {
-  const from = Math.max(top, top - dy);
-  const to = Math.min(bottom, bottom - dy);
+/** Mean difference of row `ra` of signatures `a` and row `rb` of `b`. */
+function signatureDifference(a: Float32Array, ra: number, b: Float32Array, rb: number): number {
   let sum = 0;
-  for (let y = from; y < to; y++) sum += rowDifference(cur, y, prev, y + dy);
-  return to > from ? sum / (to - from) : Infinity;
+  for (let s = 0; s < SIGNATURE; s++) sum += Math.abs(a[ra * SIGNATURE + s]! - b[rb * SIGNATURE + s]!);
+  return sum / SIGNATURE;
 }
 
 export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment {
@@ -105,11 +104,12 @@ export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment 
   const maxShift = Math.floor(band * (1 - MIN_OVERLAP));
   if (maxShift < 1 || band < rows * MIN_BAND) return { dy: 0, staticTop, staticBottom };
 
+  const rowsCost = (dy: number) => shiftedCost((r, p) => rowDifference(cur.luma, r, prev.luma, p), top, bottom, dy, top, bottom);
   // Coarse: every shift, every 4th row, on signatures; keep the three best for the fine pass.
   const best: Array<{ dy: number; cost: number }> = [];
   for (let dy = -maxShift; dy <= maxShift; dy++) {
     if (dy === 0) continue;
-    const cost = signatureCost(prev.signatures, cur.signatures, top, bottom, dy, 4);
+    const { cost } = shiftedCost((r, p) => signatureDifference(cur.signatures, r, prev.signatures, p), top, bottom, dy, top, bottom, 4);
     best.push({ dy, cost });
   }
   best.sort((a, b) => a.cost - b.cost);
@@ -117,13 +117,13 @@ export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment 
   for (const { dy } of best.slice(0, 3)) {
     for (let d = dy - 3; d <= dy + 3; d++) {
       if (d === 0 || Math.abs(d) > maxShift) continue;
-      const cost = rowCost(prev.luma, cur.luma, top, bottom, d);
+      const { cost } = rowsCost(d);
       if (cost < found.cost) found = { dy: d, cost };
     }
   }
   // A shift is believed only when it explains the band far better than standing still does
   // (uniform areas match at any shift; a new screen matches at none).
-  const stay = rowCost(prev.luma, cur.luma, top, bottom, 0);
+  const stay = rowsCost(0).cost;
   return found.cost < ROWS_AGREE && found.cost < stay * 0.5 ? { dy: found.dy, staticTop, staticBottom } : { dy: 0, staticTop, staticBottom };
 }
 
@@ -133,25 +133,16 @@ export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment 
  */
 export function offsetInPage(page: AnalysedFrame, frame: AnalysedFrame, maxY: number, top: number): { y: number; cost: number } {
   const rows = frame.luma.rows;
-  let coarse: Array<{ y: number; cost: number }> = [];
-  for (let y = 0; y <= maxY; y++) {
-    let sum = 0;
-    let n = 0;
-    for (let r = top; r < rows; r += 4) {
-      const a = r * SIGNATURE;
-      const b = (r + y) * SIGNATURE;
-      for (let s = 0; s < SIGNATURE; s++) sum += Math.abs(frame.signatures[a + s]! - page.signatures[b + s]!);
-      n += SIGNATURE;
-    }
-    coarse.push({ y, cost: n ? sum / n : Infinity });
-  }
-  coarse = coarse.sort((a, b) => a.cost - b.cost).slice(0, 3);
+  const coarse = Array.from({ length: maxY + 1 }, (_, y) => ({
+    y,
+    cost: shiftedCost((r, p) => signatureDifference(frame.signatures, r, page.signatures, p), top, rows, y, 0, page.luma.rows, 4).cost,
+  }))
+    .sort((a, b) => a.cost - b.cost)
+    .slice(0, 3);
   let best = { y: 0, cost: Infinity };
   for (const c of coarse) {
     for (let y = Math.max(0, c.y - 3); y <= Math.min(maxY, c.y + 3); y++) {
-      let sum = 0;
-      for (let r = top; r < rows; r++) sum += rowDifference(frame.luma, r, page.luma, r + y);
-      const cost = sum / Math.max(1, rows - top);
+      const { cost } = shiftedCost((r, p) => rowDifference(frame.luma, r, page.luma, p), top, rows, y, 0, page.luma.rows);
       if (cost < best.cost) best = { y, cost };
     }
   }
@@ -168,16 +159,8 @@ export function offsetInPage(page: AnalysedFrame, frame: AnalysedFrame, maxY: nu
 export function offsetNear(page: Luma, pageFrom: number, frame: Luma, guess: number, top: number, bottom: number, reach = 6): number {
   let best = { y: guess, cost: Infinity };
   for (let y = Math.max(0, guess - reach); y <= guess + reach; y++) {
-    let sum = 0;
-    let n = 0;
-    for (let r = top; r < bottom; r++) {
-      const row = y + r - pageFrom;
-      if (row < 0 || row >= page.rows) continue;
-      sum += rowDifference(frame, r, page, row);
-      n++;
-    }
-    if (n < (bottom - top) * MIN_OVERLAP) continue;
-    if (sum / n < best.cost) best = { y, cost: sum / n };
+    const { cost, rows } = shiftedCost((r, p) => rowDifference(frame, r, page, p), top, bottom, y - pageFrom, 0, page.rows);
+    if (rows >= (bottom - top) * MIN_OVERLAP && cost < best.cost) best = { y, cost };
   }
   return best.cost < ROWS_AGREE ? best.y : guess;
 }
