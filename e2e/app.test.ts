@@ -63,7 +63,7 @@ test('a dropped design becomes code in the editor, a rendered preview and scores
   await page.getByTestId('drop-hint').waitFor();
   await shot('1-empty');
   await dropDesign(page, landing);
-  assert.match(await editorText(), /<!doctype html>/);
+  await until('its code in the editor', async () => /<!doctype html>/.test(await editorText()));
   const frame = page.frameLocator('[data-testid=preview-frame]');
   await frame.getByText('Ship reports your team will read').waitFor();
   const text = await score('text');
@@ -284,7 +284,7 @@ test("a dropped walkthrough video shows its screens; drops and merges are undoab
   assert.equal(await screens.locator('button[data-screen=screen-1]').getAttribute('aria-pressed'), 'true');
   await screens.locator('button[data-screen=screen-2]').click();
   await preview().getByText('Contact the ranger').waitFor();
-  assert.match(await editorText(), /<!doctype html>/);
+  await until('its code in the editor', async () => /<!doctype html>/.test(await editorText()));
   assert.match(await page.getByTestId('version').innerText(), /v1 generated/);
   for (const name of ['walkthrough.mp4 screen-1', 'walkthrough.mp4 screen-2']) assert.equal(await page.locator(`[data-design="${name}"]`).count(), 1, name);
   assert.equal(await page.locator('[data-design="walkthrough.mp4 screen-3"]').count(), 0);
