@@ -60,9 +60,26 @@ export interface ChangeMap {
 
 /**
  * Which cells of `cur` differ from `prev`, where `cur`'s row y is compared with `prev`'s row
- * `sourceRow(y)` (the identity, or the row it scrolled from); rows with no source count as unchanged.
+ * `sourceRow(y)` (the identity, or the row it scrolled from); rows with no source count as
+ * unchanged. Each of `alsoFrom` is another explanation of the picture: a cell that one of them
+ * matches has not changed either (scrolled content beside a sidebar that stays put).
  */
-export function changeMap(prev: Luma, cur: Luma, sourceRow: (y: number) => number | undefined): ChangeMap {
+export function changeMap(prev: Luma, cur: Luma, sourceRow: (y: number) => number | undefined, ...alsoFrom: Array<(y: number) => number | undefined>): ChangeMap {
+  const [first, ...others] = [sourceRow, ...alsoFrom].map((from) => cellDifferences(prev, cur, from));
+  const { cellCols, cellRows } = first!;
+  const changed = new Uint8Array(cellCols * cellRows);
+  let n = 0;
+  for (let i = 0; i < changed.length; i++) {
+    if (first!.changed(i) && others.every((o) => o.changed(i) || !o.seen(i))) {
+      changed[i] = 1;
+      n++;
+    }
+  }
+  return { cellCols, cellRows, changed, share: n / changed.length };
+}
+
+/** Mean luminance difference per cell of `cur` against `prev`'s rows `sourceRow(y)`. */
+function cellDifferences(prev: Luma, cur: Luma, sourceRow: (y: number) => number | undefined) {
   const samplesPerCell = CELL_WIDTH / COLUMN_GROUP;
   const cellCols = Math.ceil(cur.cols / samplesPerCell);
   const cellRows = Math.ceil(cur.rows / CELL_ROWS);
@@ -78,15 +95,12 @@ export function changeMap(prev: Luma, cur: Luma, sourceRow: (y: number) => numbe
       counts[cell]!++;
     }
   }
-  const changed = new Uint8Array(cellCols * cellRows);
-  let n = 0;
-  for (let i = 0; i < changed.length; i++) {
-    if (counts[i]! > 0 && sums[i]! / counts[i]! > CELL_CHANGED) {
-      changed[i] = 1;
-      n++;
-    }
-  }
-  return { cellCols, cellRows, changed, share: n / changed.length };
+  return {
+    cellCols,
+    cellRows,
+    seen: (i: number) => counts[i]! > 0,
+    changed: (i: number) => counts[i]! > 0 && sums[i]! / counts[i]! > CELL_CHANGED,
+  };
 }
 
 /** The changed cells' connected groups (8-neighbour), as boxes in source pixels, largest first. */

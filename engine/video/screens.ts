@@ -122,9 +122,14 @@ export class ScreenDetector {
     const alignment = alignFrames(prev, cur);
     const rows = cur.luma.rows;
     const { dy, staticTop, staticBottom } = alignment;
-    const map = changeMap(prev.luma, cur.luma, (y) => (y < staticTop || y >= rows - staticBottom ? y : y + dy));
+    const scrolled = (y: number) => (y < staticTop || y >= rows - staticBottom ? y : y + dy);
+    const map = changeMap(prev.luma, cur.luma, scrolled);
     const regions = changedRegions(map);
-    return { alignment, cut: isCut(map, regions), regions };
+    if (dy === 0) return { alignment, cut: isCut(map, regions), regions };
+    // Beside scrolled content a sidebar or a resting cursor may stay put: that is no new picture.
+    // It still counts as a change for painting, so a cursor at rest is kept out of the page.
+    const moved = changeMap(prev.luma, cur.luma, scrolled, (y) => y);
+    return { alignment, cut: isCut(moved, changedRegions(moved)), regions };
   }
 
   private startScreen(frame: VideoFrame): Screen {

@@ -70,14 +70,17 @@ export function samePicture(a: Luma, b: Luma): boolean {
 
 /**
  * The mean of `diff(r, r + shift)` over rows r in [from, to), every `step`th, keeping those whose
- * partner row r + shift lies in [lo, hi); and how many rows that was. Every search below (frame
- * against frame, frame against page) is this, over row signatures or over whole rows.
+ * partner row r + shift lies in [lo, hi) and whose `diff` is a number (NaN leaves a row out);
+ * and how many rows that was. Every search below (frame against frame, frame against page) is
+ * this, over row signatures or over whole rows.
  */
 function shiftedCost(diff: (r: number, partner: number) => number, from: number, to: number, shift: number, lo: number, hi: number, step = 1): { cost: number; rows: number } {
   let sum = 0;
   let rows = 0;
   for (let r = Math.max(from, lo - shift); r < Math.min(to, hi - shift); r += step) {
-    sum += diff(r, r + shift);
+    const d = diff(r, r + shift);
+    if (Number.isNaN(d)) continue;
+    sum += d;
     rows++;
   }
   return { cost: rows ? sum / rows : Infinity, rows };
@@ -121,10 +124,14 @@ export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment 
       if (cost < found.cost) found = { dy: d, cost };
     }
   }
-  // A shift is believed only when it explains the band far better than standing still does
-  // (uniform areas match at any shift; a new screen matches at none).
-  const stay = rowsCost(0).cost;
-  return found.cost < ROWS_AGREE && found.cost < stay * 0.5 ? { dy: found.dy, staticTop, staticBottom } : { dy: 0, staticTop, staticBottom };
+  // A shift is believed only when it explains the band better than standing still does, and
+  // far better on the rows that changed (uniform areas match at any shift; a new screen matches
+  // at none). Judged on all rows alone, a page of look-alike rows (a table) makes standing still
+  // look nearly as good as the true shift.
+  const changed = (r: number) => rowDifference(cur.luma, r, prev.luma, r) > ROW_STILL;
+  const changedCost = (dy: number) => shiftedCost((r, p) => (changed(r) ? rowDifference(cur.luma, r, prev.luma, p) : NaN), top, bottom, dy, top, bottom).cost;
+  const believed = found.cost < ROWS_AGREE && found.cost < rowsCost(0).cost && changedCost(found.dy) < changedCost(0) * 0.5;
+  return { dy: believed ? found.dy : 0, staticTop, staticBottom };
 }
 
 /**
