@@ -60,26 +60,9 @@ export interface ChangeMap {
 
 /**
  * Which cells of `cur` differ from `prev`, where `cur`'s row y is compared with `prev`'s row
- * `sourceRow(y)` (the identity, or the row it scrolled from); rows with no source count as
- * unchanged. Each of `alsoFrom` is another explanation of the picture: a cell that one of them
- * matches has not changed either (scrolled content beside a sidebar that stays put).
+ * `sourceRow(y)` (the identity, or the row it scrolled from); rows with no source count as unchanged.
  */
-export function changeMap(prev: Luma, cur: Luma, sourceRow: (y: number) => number | undefined, ...alsoFrom: Array<(y: number) => number | undefined>): ChangeMap {
-  const [first, ...others] = [sourceRow, ...alsoFrom].map((from) => cellDifferences(prev, cur, from));
-  const { cellCols, cellRows } = first!;
-  const changed = new Uint8Array(cellCols * cellRows);
-  let n = 0;
-  for (let i = 0; i < changed.length; i++) {
-    if (first!.changed(i) && others.every((o) => o.changed(i) || !o.seen(i))) {
-      changed[i] = 1;
-      n++;
-    }
-  }
-  return { cellCols, cellRows, changed, share: n / changed.length };
-}
-
-/** Mean luminance difference per cell of `cur` against `prev`'s rows `sourceRow(y)`. */
-function cellDifferences(prev: Luma, cur: Luma, sourceRow: (y: number) => number | undefined) {
+export function changeMap(prev: Luma, cur: Luma, sourceRow: (y: number) => number | undefined): ChangeMap {
   const samplesPerCell = CELL_WIDTH / COLUMN_GROUP;
   const cellCols = Math.ceil(cur.cols / samplesPerCell);
   const cellRows = Math.ceil(cur.rows / CELL_ROWS);
@@ -95,12 +78,24 @@ function cellDifferences(prev: Luma, cur: Luma, sourceRow: (y: number) => number
       counts[cell]!++;
     }
   }
-  return {
-    cellCols,
-    cellRows,
-    seen: (i: number) => counts[i]! > 0,
-    changed: (i: number) => counts[i]! > 0 && sums[i]! / counts[i]! > CELL_CHANGED,
-  };
+  const changed = new Uint8Array(cellCols * cellRows);
+  let n = 0;
+  for (let i = 0; i < changed.length; i++) {
+    if (counts[i]! > 0 && sums[i]! / counts[i]! > CELL_CHANGED) {
+      changed[i] = 1;
+      n++;
+    }
+  }
+  return { cellCols, cellRows, changed, share: n / changed.length };
+}
+
+/**
+ * The cells that changed in both maps of the same frame pair, each compared another way: what
+ * either comparison accounts for has not changed (scrolled content beside a sidebar that stayed put).
+ */
+export function changedUnderBoth(a: ChangeMap, b: ChangeMap): ChangeMap {
+  const changed = a.changed.map((v, i) => v & b.changed[i]!);
+  return { cellCols: a.cellCols, cellRows: a.cellRows, changed, share: changed.reduce((n, v) => n + v, 0) / changed.length };
 }
 
 /** The changed cells' connected groups (8-neighbour), as boxes in source pixels, largest first. */

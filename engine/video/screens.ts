@@ -7,7 +7,7 @@
 // cut is where the cursor came to rest before it, with the highlight it lit under it.
 import type { VideoFrame } from '../ingest/video.ts';
 import { area, containsPoint, grow, type Box } from '../ir/index.ts';
-import { CELL_ROWS, CELL_WIDTH, changeMap, changedRegions, lumaOf, type ChangeMap } from './frame-analysis.ts';
+import { CELL_ROWS, CELL_WIDTH, changeMap, changedRegions, changedUnderBoth, lumaOf, type ChangeMap } from './frame-analysis.ts';
 import { AnalysedFrame, ROWS_AGREE, alignFrames, offsetInPage, offsetNear, samePicture, type Alignment } from './scroll.ts';
 import { PAINT, ScreenCanvas, type StaticBands } from './screen-canvas.ts';
 
@@ -128,7 +128,7 @@ export class ScreenDetector {
     if (dy === 0) return { alignment, cut: isCut(map, regions), regions };
     // Beside scrolled content a sidebar or a resting cursor may stay put: that is no new picture.
     // It still counts as a change for painting, so a cursor at rest is kept out of the page.
-    const moved = changeMap(prev.luma, cur.luma, scrolled, (y) => y);
+    const moved = changedUnderBoth(map, changeMap(prev.luma, cur.luma, (y) => y));
     return { alignment, cut: isCut(moved, changedRegions(moved)), regions };
   }
 

@@ -95,7 +95,9 @@ function signatureDifference(a: Float32Array, ra: number, b: Float32Array, rb: n
 
 export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment {
   const rows = cur.luma.rows;
-  const still = (y: number) => rowDifference(cur.luma, y, prev.luma, y) <= ROW_STILL;
+  // Each row against the same row before: what standing still would cost, row by row.
+  const stay = Float64Array.from({ length: rows }, (_, y) => rowDifference(cur.luma, y, prev.luma, y));
+  const still = (y: number) => stay[y]! <= ROW_STILL;
   let staticTop = 0;
   while (staticTop < rows && still(staticTop)) staticTop++;
   if (staticTop === rows) return { dy: 0, staticTop: rows, staticBottom: 0 };
@@ -128,9 +130,10 @@ export function alignFrames(prev: AnalysedFrame, cur: AnalysedFrame): Alignment 
   // far better on the rows that changed (uniform areas match at any shift; a new screen matches
   // at none). Judged on all rows alone, a page of look-alike rows (a table) makes standing still
   // look nearly as good as the true shift.
-  const changed = (r: number) => rowDifference(cur.luma, r, prev.luma, r) > ROW_STILL;
-  const changedCost = (dy: number) => shiftedCost((r, p) => (changed(r) ? rowDifference(cur.luma, r, prev.luma, p) : NaN), top, bottom, dy, top, bottom).cost;
-  const believed = found.cost < ROWS_AGREE && found.cost < rowsCost(0).cost && changedCost(found.dy) < changedCost(0) * 0.5;
+  const changedCost = (dy: number) => shiftedCost((r, p) => (still(r) ? NaN : rowDifference(cur.luma, r, prev.luma, p)), top, bottom, dy, top, bottom).cost;
+  const stayCost = shiftedCost((r) => stay[r]!, top, bottom, 0, top, bottom).cost;
+  const changedStayCost = shiftedCost((r) => (still(r) ? NaN : stay[r]!), top, bottom, 0, top, bottom).cost;
+  const believed = found.cost < ROWS_AGREE && found.cost < stayCost && changedCost(found.dy) < changedStayCost * 0.5;
   return { dy: believed ? found.dy : 0, staticTop, staticBottom };
 }
 
