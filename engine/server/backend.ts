@@ -8,8 +8,8 @@ import type { Stack } from '../codegen/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { Mode } from '../pipeline/convert.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
+import { fromThreadError, type ThreadError } from '../threads/thread-errors.ts';
 import { startTsWorker } from '../threads/ts-worker.ts';
-import { fromThreadError, type ThreadError } from './thread-errors.ts';
 
 /** How the engine runs the local model, set by whoever starts the engine (token limit, placement). */
 export type LocalModelSettings = Omit<LocalBackend, 'kind' | 'modelDir'>;

@@ -3,7 +3,7 @@
 // third of a second at a time. One video at a time; { cancel } stops the pass (and ffmpeg).
 import { parentPort } from 'node:worker_threads';
 import { detectScreens } from '../pipeline/convert-video.ts';
-import { toThreadError } from './thread-errors.ts';
+import { toThreadError } from '../threads/thread-errors.ts';
 import type { DetectMessage, DetectRequest } from './videos.ts';
 
 const port = parentPort!;

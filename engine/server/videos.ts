@@ -14,11 +14,11 @@ import { screenEditsRefusal, screenName, type GenerateVideoRequest, type VideoDe
 import { LoupeError } from '../errors.ts';
 import { applyScreenEdits, buildVideoApp, type VideoDetection } from '../pipeline/convert-video.ts';
 import type { ProgressListener } from '../pipeline/progress.ts';
+import { fromThreadError, type ThreadError } from '../threads/thread-errors.ts';
 import { startTsWorker } from '../threads/ts-worker.ts';
 import { checkBackend } from './backend.ts';
 import type { ConversionContext } from './conversion-job.ts';
 import type { JobProgress, JobWork } from './jobs.ts';
-import { fromThreadError, type ThreadError } from './thread-errors.ts';
 import { saveVideoApp } from './video-app.ts';
 import { versionView } from './views.ts';
 

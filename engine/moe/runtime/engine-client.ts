@@ -2,7 +2,8 @@
 // responsive while tokens are generated, with text streamed back and cancellation that takes
 // effect before the next token.
 import type { Worker } from 'node:worker_threads';
-import { LoupeError, type UserErrorCode } from '../../errors.ts';
+import { isLoupeError } from '../../errors.ts';
+import { fromThreadError, type ThreadError } from '../../threads/thread-errors.ts';
 import { startTsWorker } from '../../threads/ts-worker.ts';
 import type { EngineOptions, GenerateRequest } from './engine.ts';
 import type { WorkerReply, WorkerRequest } from './engine-worker.ts';
@@ -61,6 +62,7 @@ export class EngineClient {
   }
 }
 
-function asError(m: Extract<WorkerReply, { type: 'error' }>): Error {
-  return m.code ? new LoupeError(m.code as UserErrorCode, m.message) : new Error(`The model engine failed: ${m.message}`);
+function asError(m: ThreadError): Error {
+  const error = fromThreadError(m);
+  return isLoupeError(error) ? error : new Error(`The model engine failed: ${error.message}`);
 }

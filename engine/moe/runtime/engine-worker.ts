@@ -2,7 +2,7 @@
 // blocks this thread (onnxruntime runs synchronously); text streams out as messages, and a
 // shared flag set by the caller cancels between tokens.
 import { parentPort, workerData } from 'node:worker_threads';
-import { isLoupeError } from '../../errors.ts';
+import { toThreadError, type ThreadError } from '../../threads/thread-errors.ts';
 import { MoeEngine, type EngineOptions, type GenerateRequest } from './engine.ts';
 
 export type WorkerRequest = { type: 'generate'; id: number; request: GenerateRequest };
@@ -10,18 +10,13 @@ export type WorkerReply =
   | { type: 'ready'; info: { vocabSize: number; layers: number; experts: number } }
   | { type: 'text'; id: number; text: string; token: number }
   | { type: 'done'; id: number; result: ReturnType<MoeEngine['generate']>; stats: ReturnType<MoeEngine['stats']> }
-  | { type: 'error'; id?: number; code?: string; message: string };
+  | ({ type: 'error'; id?: number } & ThreadError);
 
 const { dir, options, cancel } = workerData as { dir: string; options: EngineOptions; cancel: SharedArrayBuffer };
 const flag = new Int32Array(cancel);
 const port = parentPort!;
 const post = (reply: WorkerReply) => port.postMessage(reply);
-const failure = (error: unknown, id?: number): WorkerReply => ({
-  type: 'error',
-  id,
-  ...(isLoupeError(error) ? { code: error.code } : {}),
-  message: error instanceof Error ? error.message : String(error),
-});
+const failure = (error: unknown, id?: number): WorkerReply => ({ type: 'error', id, ...toThreadError(error) });
 
 try {
   const engine = await MoeEngine.open(dir, options);

@@ -1,5 +1,6 @@
-// Errors that cross from a worker thread to the server's: a user's error keeps its code and
-// message (structured cloning keeps neither the class nor the code), anything else its message.
+// Errors that cross from a worker thread to the thread that started it: a user's error keeps its
+// code and message (structured cloning keeps neither the class nor the code), anything else its
+// message.
 import { LoupeError, isLoupeError, type UserErrorCode } from '../errors.ts';
 
 export interface ThreadError {
