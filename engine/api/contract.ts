@@ -41,7 +41,7 @@ export const ConvertRequest = z.object({
 export const JobRef = z.object({ jobId: z.string().min(1) });
 
 /** Screen recordings the app takes, by file extension (what the video reader is asked to open). */
-export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv'] as const;
+export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv', 'avi'] as const;
 export const isVideoName = (name: string) => (VIDEO_EXTENSIONS as readonly string[]).includes(name.split('.').pop()?.toLowerCase() ?? '');
 
 /** A walkthrough video, read for its screens: its result is a VideoDetectionView for the person to edit before generating. */
@@ -79,14 +79,18 @@ export const VideoDetectionView = z.object({
   warnings: z.array(z.string()),
 });
 
-/** A person's edits of the screens found: screens left out, and screens that are the same as another ([screen, into]). */
+/**
+ * A person's edits of the screens found: screens left out, with the clicks that led to or from
+ * them; and screens that are the same as another ([screen, into]): clicks that opened the screen
+ * open `into`, and its picture and the clicks made on it (placed on that picture) are dropped.
+ */
 export const ScreenEdits = z.object({
   drop: z.array(z.number().int().nonnegative()).default([]),
   merge: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).default([]),
 });
 
 /** Why these edits cannot be generated from the screens `ids`; undefined when they can. Merges may chain (3 into 2, 2 into 1). */
-export function screenEditsRefusal(ids: readonly number[], { drop = [], merge = [] }: z.input<typeof ScreenEdits>): string | undefined {
+export function screenEditsRefusal(ids: readonly number[], { drop = [], merge = [] }: ScreenEdits): string | undefined {
   const unknown = [...drop, ...merge.flat()].find((id) => !ids.includes(id));
   if (unknown !== undefined) return `There is no ${screenName(unknown)} in this video.`;
   const into = new Map<number, number>();
@@ -300,6 +304,7 @@ export const FigmaBridgeState = z.object({
 
 export type Backend = z.infer<typeof Backend>;
 export type DetectVideoRequest = z.input<typeof DetectVideoRequest>;
+export type ScreenEdits = z.input<typeof ScreenEdits>;
 export type VideoDetectionView = z.infer<typeof VideoDetectionView>;
 export type DetectedScreenView = z.infer<typeof DetectedScreenView>;
 export type GenerateVideoRequest = z.input<typeof GenerateVideoRequest>;

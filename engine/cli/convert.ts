@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { isVideoName } from '../api/contract.ts';
 import { failedCodeChecks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
-import { convertVideo, isVideoFile, type VideoConversionResult } from '../pipeline/convert-video.ts';
+import { convertVideo, type VideoConversionResult } from '../pipeline/convert-video.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
 import { parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
@@ -23,7 +24,7 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', parseChoice(['perception', 'local'] as const), 'perception')
     .option('--model <dir>', 'the model package for --backend local')
     .action(async (design: string, opts: ConvertFlags) => {
-      if (isVideoFile(design)) {
+      if (isVideoName(design)) {
         if (opts.backend === 'local' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'A walkthrough video is converted by perception in fast mode: leave out --backend local and --mode think.');
         reportVideoConversion(await runVideoConversion(design, opts, context), opts.json);
         return;
@@ -48,31 +49,30 @@ export function withConversionOptions(command: Command): Command {
 export type ConversionFlags = Pick<ConvertFlags, 'out' | 'stack' | 'mode' | 'budget' | 'json'>;
 
 /** Converts a file into opts.out with a progress bar; warnings go to stderr. */
-export async function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions, backend?: LocalBackend): Promise<ConvertFileResult> {
-  const bar = progressBar('converting');
-  try {
-    const result = await convertFile(design, opts.out, {
+export function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions, backend?: LocalBackend): Promise<ConvertFileResult> {
+  return withProgressBar((onProgress) =>
+    convertFile(design, opts.out, {
       stack: opts.stack,
       mode: opts.mode,
       budgetMs: opts.budget,
       pool: context.pool(),
       signal: context.signal,
-      onProgress: bar.listener,
+      onProgress,
       figma,
       backend,
-    });
-    bar.stop();
-    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-    return result;
-  } finally {
-    bar.stop();
-  }
+    }),
+  );
 }
 
-async function runVideoConversion(video: string, opts: ConversionFlags, context: CliContext): Promise<VideoConversionResult> {
+function runVideoConversion(video: string, opts: ConversionFlags, context: CliContext): Promise<VideoConversionResult> {
+  return withProgressBar((onProgress) => convertVideo(video, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress }));
+}
+
+/** Runs a conversion under a progress bar, which is gone before its warnings go to stderr. */
+async function withProgressBar<T extends { warnings: string[] }>(run: (onProgress: ReturnType<typeof progressBar>['listener']) => Promise<T>): Promise<T> {
   const bar = progressBar('converting');
   try {
-    const result = await convertVideo(video, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress: bar.listener });
+    const result = await run(bar.listener);
     bar.stop();
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     return result;

@@ -7,6 +7,7 @@
 // one app that shows the screen the URL's hash names; screens.json lists the keyframes, times,
 // stitched pictures and transitions.
 import { basename } from 'node:path';
+import { screenName, type ScreenEdits } from '../api/contract.ts';
 import type { Box, Design, DesignNode, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { readVideoFrames, type VideoInfo } from '../ingest/video.ts';
@@ -18,11 +19,9 @@ import { buildPreview } from '../codegen/index.ts';
 import { convertDesign } from './convert-design.ts';
 import type { ConvertOptions, Scores } from './convert.ts';
 import { outputFiles } from './convert-file.ts';
+import { textNodes } from './text-match.ts';
 import { writeFilesInside } from './output.ts';
 import { StageRunner } from './timer.ts';
-
-const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|webm|mkv|avi)$/i;
-export const isVideoFile = (path: string) => VIDEO_EXTENSIONS.test(path);
 
 export interface VideoScreen {
   id: number;
@@ -39,13 +38,7 @@ export interface VideoScreen {
   scores: Scores;
 }
 
-export interface VideoTransition {
-  from: number;
-  to: number;
-  timeS: number;
-  /** The click, in the source screen's page coordinates, when the cursor was seen. */
-  point?: { x: number; y: number };
-  highlight?: Box;
+export interface VideoTransition extends Transition {
   /** The IR node made the link, or undefined when nothing could be placed under the click. */
   element?: { id: string; role?: string; text?: string; box: Box };
 }
@@ -63,8 +56,6 @@ export interface VideoConversionResult {
   timings: { frames: number; screens: number; total: number };
 }
 
-const screenName = (id: number) => `screen-${id + 1}`;
-
 /**
  * Every frame of a 30 fps recording: a quick scroll moves the page most of a screen in a tenth of
  * a second, too far to line up one sample with the next at a lower rate. Frames that repeat the
@@ -72,11 +63,7 @@ const screenName = (id: number) => `screen-${id + 1}`;
  */
 const SAMPLING = { fps: 30, maxFrames: 30 * 600 };
 
-function textOf(n: DesignNode): string {
-  if (n.type === 'text') return n.text;
-  if (n.type === 'frame') return n.children.map(textOf).filter(Boolean).join(' ');
-  return '';
-}
+const textOf = (n: DesignNode) => textNodes(n).map((t) => t.text).filter(Boolean).join(' ');
 
 /** The design with `id`'s node opening the screen `screen`. */
 function withLink(n: DesignNode, id: string, screen: string): DesignNode {
@@ -102,14 +89,6 @@ export interface VideoDetection {
   warnings: string[];
   /** ms spent reading and analysing the frames. */
   ms: number;
-}
-
-/** What the person changed between detection and conversion. */
-export interface ScreenEdits {
-  /** Screens left out, with the clicks that led to or from them. */
-  drop?: number[];
-  /** [screen, into]: the screen is the same as `into`: clicks that opened it open `into`; its picture, and the clicks made on it (placed on that picture), are dropped. */
-  merge?: Array<[number, number]>;
 }
 
 export async function detectScreens(input: string, options: Pick<ConvertOptions, 'signal' | 'onProgress'>): Promise<VideoDetection> {
