@@ -35,7 +35,7 @@ export interface GeneratedCode {
 }
 
 /** Where a link to another screen of the app points from inside a screen of this stack (see app.ts). */
-export const screenHref = (stack: Stack, screen: string) => (stack === 'react-tailwind' ? `#${screen}` : `../${screen}/index.html`);
+const screenHref = (stack: Stack, screen: string) => (stack === 'react-tailwind' ? `#${screen}` : `../${screen}/index.html`);
 
 const PRETTIER: prettier.Options = { printWidth: 100, singleQuote: true, htmlWhitespaceSensitivity: 'ignore' };
 

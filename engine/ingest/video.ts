@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { LoupeError } from '../errors.ts';
 import { findFfmpeg } from './ffmpeg.ts';
 
-export const VIDEO_LIMITS = {
+const VIDEO_LIMITS = {
   /** 8K UHD, either way up: the sides of the largest frame read. */
   maxLongSide: 7680,
   maxShortSide: 4320,
@@ -24,9 +24,9 @@ export const VIDEO_LIMITS = {
  */
 export const DEFAULT_FPS = 10;
 /** Five minutes at the default rate; a longer video is sampled more sparsely, never refused. */
-export const DEFAULT_MAX_FRAMES = 3000;
+const DEFAULT_MAX_FRAMES = 3000;
 /** How long ffmpeg may go without output or progress before it is taken to be stuck. */
-export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /** Reading a header takes milliseconds; this only bounds a file on a drive that stopped answering. */
 const HEADER_TIMEOUT_MS = 30_000;
 /** A scan for a missing duration reads every packet (no decoding): about 1 s per GB. */

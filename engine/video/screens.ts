@@ -75,8 +75,8 @@ export class ScreenDetector {
   private current?: Screen;
   private scrollY = 0;
   private pending?: { frame: VideoFrame; analysed: AnalysedFrame };
-  /** The cursor's last seen place in the viewport, its outline, and the scroll then. */
-  private cursor?: { x: number; y: number; box: Box; timeS: number; scrollY: number };
+  /** The cursor's last seen outline in the viewport (its tip at the top left), and the scroll then. */
+  private cursor?: { box: Box; timeS: number; scrollY: number };
   private highlight?: { box: Box; timeS: number };
 
   push(frame: VideoFrame): void {
@@ -179,10 +179,10 @@ export class ScreenDetector {
       const contrast = this.contrastWithCanvas(frame, r, canvas);
       if (contrast > CURSOR_CONTRAST && (!best || contrast > best.contrast)) best = { box: r, contrast };
     }
-    if (best) this.cursor = { x: best.box.x, y: best.box.y, box: best.box, timeS: frame.timeS, scrollY: this.scrollY };
+    if (best) this.cursor = { box: best.box, timeS: frame.timeS, scrollY: this.scrollY };
     const c = this.cursor;
     if (!c) return;
-    const lit = regions.find((r) => !isCursorSized(r) && containsPoint(grow(r, 8), c));
+    const lit = regions.find((r) => !isCursorSized(r) && containsPoint(grow(r, 8), c.box));
     if (lit) this.highlight = { box: { ...lit, y: this.pageY(lit.y) }, timeS: frame.timeS };
   }
 
@@ -217,7 +217,7 @@ export class ScreenDetector {
     if (target !== from) {
       const c = this.cursor;
       const recent = c && c.timeS >= frame.timeS - CLICK_WINDOW_S;
-      const point = recent ? { x: c.x, y: this.pageY(c.y, c.scrollY) } : undefined;
+      const point = recent ? { x: c.box.x, y: this.pageY(c.box.y, c.scrollY) } : undefined;
       const highlight = point && this.highlight && this.highlight.timeS >= frame.timeS - CLICK_WINDOW_S && containsPoint(grow(this.highlight.box, 8), point) ? this.highlight.box : undefined;
       this.transitions.push({ from: from.id, to: target.id, timeS: frame.timeS, ...(point && { point }), ...(highlight && { highlight }) });
     }

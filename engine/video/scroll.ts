@@ -27,7 +27,7 @@ export interface Alignment {
 }
 
 /** Each row's luminance averaged into SIGNATURE column bands. */
-export function rowSignatures(l: Luma): Float32Array {
+function rowSignatures(l: Luma): Float32Array {
   const out = new Float32Array(l.rows * SIGNATURE);
   const per = l.cols / SIGNATURE;
   for (let y = 0; y < l.rows; y++) {
