@@ -5,7 +5,8 @@
 // A layer drawn over such a frame and wholly inside it (an icon on a field, a badge on a card)
 // belongs inside it: it is handed to the frame, rather than overlapping a stand-in it cannot enter.
 import type { DesignNode, FrameNode, VectorNode } from '../ir/schema.ts';
-import { area, contains, inferLayout } from '../layout/index.ts';
+import { area } from '../ir/geometry.ts';
+import { contains, inferLayout } from '../layout/index.ts';
 
 const STAND_IN_SVG = '<svg></svg>';
 

@@ -7,11 +7,11 @@
 // absolute `box`; a box that overlaps its row neighbour is marked absolute.
 import type { Box, DesignNode, FrameNode, ImageNode } from '../ir/schema.ts';
 import { flowLayout, frame, noStyle } from '../ir/build.ts';
+import { area, within } from '../ir/geometry.ts';
 import { bottom, painted, placeColumn, placeRow, right } from './place.ts';
 
-export const area = (b: Box) => b.width * b.height;
 /** `a` holds `b`, allowing a pixel of slack. */
-export const contains = (a: Box, b: Box) => b.x >= a.x - 1 && b.y >= a.y - 1 && right(b) <= right(a) + 1 && bottom(b) <= bottom(a) + 1;
+export const contains = (a: Box, b: Box) => within(b, a, 1);
 /** Two measurements (px) that a person would call the same. */
 const same = (a: number, b: number) => Math.abs(a - b) <= 2;
 

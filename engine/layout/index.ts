@@ -8,8 +8,8 @@ import { reflow } from './place.ts';
 import { markRepeats } from './repeat.ts';
 import { assignRoles } from './roles.ts';
 
-/** Box geometry the layout nests by, for callers that hand layers to a frame the same way. */
-export { area, contains } from './flow.ts';
+/** How the layout nests boxes, for callers that hand layers to a frame the same way. */
+export { contains } from './flow.ts';
 
 export function inferLayout(root: FrameNode, items: DesignNode[], newId: () => string): FrameNode {
   arrangeFlow(nestByContainment(root, items), newId);
