@@ -3,13 +3,13 @@
 // exact, each scrolled screen's stitched picture against the page's full render (SSIM), each
 // click mapped to the element that was clicked; and the speed (seconds of video per second) and
 // peak memory, taken on the two-minute Full HD recording first, before anything else has grown
-// the process.
+// the process (when the walkthroughs are cached: a first run records them in this process too).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { comparePixels } from '../compare/index.ts';
 import { iou, within, type Box } from '../ir/index.ts';
-import { applyScreenEdits, buildVideoApp, detectScreens, type VideoConversionResult, type VideoDetection } from '../pipeline/convert-video.ts';
+import { applyScreenEdits, buildVideoApp, detectScreens, type VideoConversionResult } from '../pipeline/convert-video.ts';
 import type { ConvertOptions } from '../pipeline/convert.ts';
 import { generateWalkthroughs, type ClickTruth, type Walkthrough, type WalkthroughSetName } from '../video/walkthroughs/index.ts';
 import { median } from './stats.ts';
@@ -59,26 +59,31 @@ function mapsTo(found: Box | undefined, click: ClickTruth): boolean {
   return found !== undefined && (iou(found, click.element.pageBox) >= 0.5 || within(found, click.element.pageBox, 4));
 }
 
-async function stitchedScores(w: Walkthrough, detection: VideoDetection): Promise<WalkthroughResult['stitched']> {
+/** The item nearest in time to `timeS`, within a second. */
+function nearestInTime<T>(items: readonly T[], timeS: number, timeOf: (item: T) => number): T | undefined {
+  return items
+    .map((item) => ({ item, gap: Math.abs(timeOf(item) - timeS) }))
+    .filter((c) => c.gap <= 1)
+    .sort((a, b) => a.gap - b.gap)[0]?.item;
+}
+
+async function stitchedScores(w: Walkthrough, app: VideoConversionResult): Promise<WalkthroughResult['stitched']> {
   const out: WalkthroughResult['stitched'] = [];
   for (const truth of w.truth.screens.filter((s) => s.scrolled)) {
-    // The detected screen is the one that first appeared when the true one did.
-    const found = detection.screens
-      .map((s) => ({ s, gap: Math.abs(s.visits[0]!.fromS - truth.firstTimeS) }))
-      .filter((c) => c.gap <= 1)
-      .sort((a, b) => a.gap - b.gap)[0]?.s;
     const seenHeight = Math.min(truth.pageHeight, truth.maxScrollY + w.truth.viewport.height);
-    const reference = await sharp(await readFile(join(w.truthPath, '..', truth.fullPage)))
-      .extract({ left: 0, top: 0, width: w.truth.viewport.width, height: seenHeight })
-      .png()
-      .toBuffer();
+    // The detected screen is the one that first appeared when the true one did.
+    const found = nearestInTime(app.screens, truth.firstTimeS, (s) => s.visits[0]!.fromS);
     if (!found) {
       out.push({ screen: truth.id, ssim: 0, height: 0, truthHeight: seenHeight });
       continue;
     }
-    const { picture } = found;
-    const candidate = await sharp(picture.rgba, { raw: { width: picture.width, height: picture.height, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer();
-    out.push({ screen: truth.id, ssim: (await comparePixels(reference, candidate)).ssim, height: picture.height, truthHeight: seenHeight });
+    const reference = await sharp(await readFile(join(w.truthPath, '..', truth.fullPage)))
+      .extract({ left: 0, top: 0, width: w.truth.viewport.width, height: seenHeight })
+      .png()
+      .toBuffer();
+    // The stitched picture, as the conversion wrote it beside the screen's code.
+    const candidate = await readFile(join(app.outDir, found.image));
+    out.push({ screen: truth.id, ssim: (await comparePixels(reference, candidate)).ssim, height: found.height, truthHeight: seenHeight });
   }
   return out;
 }
@@ -87,7 +92,7 @@ function transitionScores(w: Walkthrough, app: VideoConversionResult): Walkthrou
   const misses: string[] = [];
   let mapped = 0;
   for (const click of w.truth.transitions) {
-    const found = app.transitions.map((t) => ({ t, gap: Math.abs(t.timeS - click.timeS) })).filter((c) => c.gap <= 1).sort((a, b) => a.gap - b.gap)[0]?.t;
+    const found = nearestInTime(app.transitions, click.timeS, (t) => t.timeS);
     if (mapsTo(found?.element?.box, click)) mapped++;
     else misses.push(`${click.timeS.toFixed(1)} s "${click.element.text.slice(0, 30)}": ${found ? (found.element ? `took "${(found.element.text ?? '').slice(0, 30)}"` : 'no element under the click') : 'no transition found'}`);
   }
@@ -104,7 +109,7 @@ async function runOne(w: Walkthrough, o: VideoBenchOptions): Promise<Walkthrough
     codec: w.truth.codec,
     durationS: w.truth.durationS,
     screens: { found: detection.screens.length, truth: w.truth.screenCount },
-    stitched: await stitchedScores(w, detection),
+    stitched: await stitchedScores(w, app),
     transitions: transitionScores(w, app),
     detectSecondsPerSecond: w.truth.durationS / (detection.ms / 1000),
     convertSecondsPerSecond: w.truth.durationS / totalS,
