@@ -88,8 +88,8 @@ export function codeFromAnswer(text: string): ModelCodeResult {
 export async function localModelCode(image: DecodedImage, design: Design, backend: LocalBackend, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<ModelCodeResult> {
   const client = await EngineClient.open(backend.modelDir, backend.engine);
   try {
-    // The worker clears its cancel flag when a generation starts, so a cancel that came while the
-    // model was loading would be lost there.
+    // A cancel that came while the model was loading ends the job now: the engine would first look
+    // at it after the prefill (the image encoded, the whole prompt run).
     if (signal?.aborted) throw new LoupeError('CANCELLED', `${image.name}: cancelled.`);
     const maxTokens = backend.maxTokens ?? 4096;
     let pieces = 0;

@@ -40,6 +40,9 @@ export class EngineClient {
   generate(request: GenerateRequest, onText: (text: string, token: number) => void = () => {}, signal?: AbortSignal): Promise<Omit<Done, 'type' | 'id'>> {
     const id = this.nextId++;
     const cancel = () => Atomics.store(this.cancelFlag, 0, 1);
+    // Cleared here, before the request is posted, rather than by the worker as it starts: a cancel
+    // that comes in between must stop this generation, not be wiped.
+    Atomics.store(this.cancelFlag, 0, 0);
     if (signal?.aborted) cancel();
     signal?.addEventListener('abort', cancel, { once: true });
     return new Promise((resolve, reject) => {

@@ -28,7 +28,6 @@ try {
       port.close();
       return;
     }
-    Atomics.store(flag, 0, 0);
     try {
       const result = engine.generate(m.request, (text, token) => post({ type: 'text', id: m.id, text, token }), () => Atomics.load(flag, 0) === 1);
       post({ type: 'done', id: m.id, result, stats: engine.stats() });

@@ -100,7 +100,7 @@ test('the odd experts in a second thread give the same tokens and logits as one 
   assert.equal(runs[1]!.result.weightBytes.decode, runs[0]!.result.weightBytes.decode);
 });
 
-test('the worker streams text as it decodes, and a cancel stops it before the next token', async () => {
+test('the worker streams text as it decodes, and a cancel stops it before the next token (before the first when it came before the call)', async () => {
   const dir = join(work, 'tiny');
   await createTestModel(dir, { size: 'tiny' });
   const client = await EngineClient.open(dir, { accuracyLevel: 0 });
@@ -115,6 +115,12 @@ test('the worker streams text as it decodes, and a cancel stops it before the ne
     const cancelled = await client.generate({ tokens: ids, maxTokens: 500 }, () => abort.abort(), abort.signal);
     assert.equal(cancelled.result.stoppedBy, 'cancelled');
     assert.ok(cancelled.result.tokens.length < 5, `stopped after ${cancelled.result.tokens.length} tokens`);
+
+    const early = await client.generate({ tokens: ids, maxTokens: 12 }, () => {}, AbortSignal.abort());
+    assert.equal(early.result.stoppedBy, 'cancelled');
+    assert.deepEqual(early.result.tokens, []);
+    const after = await client.generate({ tokens: ids, maxTokens: 12 });
+    assert.notEqual(after.result.stoppedBy, 'cancelled');
   } finally {
     await client.close();
   }
