@@ -3,6 +3,7 @@
 // App shows the screen the URL's hash names, so a link to a screen is a plain
 // <a href="#screen-2">, the back button works, and no router package is needed. HTML: the
 // screens are pages linked by relative paths (index.ts's screenHref), and index.html opens the first.
+import { escapeAttr, htmlShell } from './html.ts';
 import { mainTsx, type GeneratedCode, type GeneratedFile, type Stack } from './index.ts';
 
 export interface AppScreen {
@@ -42,16 +43,15 @@ export default function App() {
 export function composeApp(stack: Stack, screens: readonly AppScreen[], title: string): GeneratedCode {
   if (screens.length === 0) throw new RangeError('an app needs at least one screen');
   const own: GeneratedFile[] = screens.flatMap((s) => s.code.files.map((f) => ({ ...f, path: `screens/${s.name}/${f.path}` })));
-  const escapedTitle = title.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
   if (stack !== 'react-tailwind') {
-    const entry = `screens/${screens[0]!.name}/${screens[0]!.code.entry}`;
-    const index = `<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <meta http-equiv="refresh" content="0; url=${entry}" />\n    <title>${escapedTitle}</title>\n  </head>\n  <body>\n    <a href="${entry}">Open the first screen</a>\n  </body>\n</html>\n`;
+    const entry = escapeAttr(`screens/${screens[0]!.name}/${screens[0]!.code.entry}`);
+    const index = htmlShell(title, `    <meta http-equiv="refresh" content="0; url=${entry}" />`, `    <a href="${entry}">Open the first screen</a>`);
     return { stack, entry: 'index.html', files: [{ path: 'index.html', contents: index }, ...own] };
   }
   // The project files every screen carries alike (package.json, the Vite config) serve the whole app.
   const shared = screens[0]!.code.files.filter((f) => ['package.json', 'vite.config.ts', 'vite-env.d.ts'].includes(f.path));
   const styles = screens.map((s) => `    <link rel="stylesheet" href="screens/${s.name}/styles.css" />`).join('\n');
-  const index = `<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />\n    <title>${escapedTitle}</title>\n${styles}\n  </head>\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/main.tsx"></script>\n  </body>\n</html>\n`;
+  const index = htmlShell(title, styles, '    <div id="root"></div>\n    <script type="module" src="/main.tsx"></script>');
   return {
     stack,
     entry: 'App.tsx',
