@@ -74,9 +74,8 @@ export interface DesignSummary {
   app?: AppPlace;
 }
 
-export interface StoredApp extends Omit<NewApp, 'files'> {
+export interface StoredApp extends NewApp {
   appId: string;
-  files: StoredFile[];
   createdAt: number;
   /** In the order they were added, each with its versions (oldest first). */
   screens: Array<{ screen: string; designId: string; width: number; height: number; versions: VersionSummary[] }>;
