@@ -6,6 +6,7 @@
 // page as it was before a hover highlight or a pressed button.
 import type { Box } from '../ir/index.ts';
 import { lumaOf, type Luma } from './frame-analysis.ts';
+import { AnalysedFrame } from './scroll.ts';
 
 /** Scores a frame can give its pixels. */
 export const PAINT = { masked: 1, moving: 100, still: 255 } as const;
@@ -24,6 +25,8 @@ export class ScreenCanvas {
   /** The lowest scroll offset painted so far. */
   maxScrollY = 0;
   private footer?: Uint8Array;
+  /** The whole page analysed for looking frames up in it, until the next paint changes it. */
+  private analysedPage?: AnalysedFrame;
 
   constructor(
     readonly width: number,
@@ -50,6 +53,7 @@ export class ScreenCanvas {
 
   /** Paints a frame scrolled to `scrollY`; pixels inside `masks` (viewport boxes) count as PAINT.masked. */
   paint(frame: Uint8Array, scrollY: number, score: number, bands: StaticBands, masks: readonly Box[]): void {
+    this.analysedPage = undefined;
     const H = this.viewportHeight;
     const W = this.width;
     this.reserve(scrollY + H);
@@ -89,6 +93,11 @@ export class ScreenCanvas {
     const a = Math.max(0, from);
     const b = Math.min(this.height, to);
     return { luma: lumaOf(this.rgba.subarray(a * this.width * 4, Math.max(a, b) * this.width * 4), this.width, Math.max(0, b - a)), from: a };
+  }
+
+  /** The painted page analysed whole (a screen not on view is looked up at every cut, unchanged since it was left). */
+  page(): AnalysedFrame {
+    return (this.analysedPage ??= new AnalysedFrame(this.luma(0, this.height).luma));
   }
 
   /** The whole page: every row down to the furthest scroll, with a fixed footer at the end. */

@@ -229,7 +229,7 @@ export class ScreenDetector {
   private findScreen(frame: AnalysedFrame): { screen: Screen; scrollY: number } | undefined {
     let best: { screen: Screen; scrollY: number; cost: number } | undefined;
     for (const screen of this.screens) {
-      const page = new AnalysedFrame(screen.canvas.luma(0, screen.canvas.height).luma);
+      const page = screen.canvas.page();
       const { y, cost } = offsetInPage(page, frame, screen.canvas.maxScrollY, screen.bands.top);
       if (cost >= ROWS_AGREE || (best && cost >= best.cost)) continue;
       // Rows agreeing on average can still hide a changed panel: the same test as between frames.
