@@ -5,6 +5,8 @@
 import sharp from 'sharp';
 import { startVideoEncoder } from '../ingest/video-encode.ts';
 import type { RenderPool } from '../render/pool.ts';
+import { cursorSprite, drawCursor } from '../video/walkthroughs/cursor.ts';
+import type { Point } from '../video/walkthroughs/motion.ts';
 
 const VIEWPORT = { width: 480, height: 320 };
 const FPS = 10;
@@ -31,15 +33,7 @@ const PAGES = {
   </body>`,
 };
 
-/** The pages' first lines, as the tests look for them in previews. */
-export const WALKTHROUGH_TEXT = { guide: 'Field guide', trees: 'Trees', contact: 'Contact' } as const;
-
-type Frame = Uint8Array;
-
-interface Point {
-  x: number;
-  y: number;
-}
+type Frame = Buffer;
 
 /** The page's viewport at each scroll offset (RGBA), and the middle of its link, in page coordinates. */
 async function views(pool: RenderPool, html: string, offsets: readonly number[], link?: string): Promise<{ frames: Frame[]; link: Point }> {
@@ -47,26 +41,13 @@ async function views(pool: RenderPool, html: string, offsets: readonly number[],
     const frames: Frame[] = [];
     for (const y of offsets) {
       await page.evaluate(`window.scrollTo(0, ${y})`);
-      frames.push(new Uint8Array(await sharp(await page.screenshot()).ensureAlpha().raw().toBuffer()));
+      frames.push(await sharp(await page.screenshot()).ensureAlpha().raw().toBuffer());
     }
     const at = link
       ? await page.evaluate<Point>(`(() => { const r = [...document.querySelectorAll('a')].find((a) => a.textContent === ${JSON.stringify(link)}).getBoundingClientRect(); return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2 + window.scrollY) }; })()`)
       : { x: 0, y: 0 };
     return { frames, link: at };
   });
-}
-
-/** An arrow cursor, black outline on white, its tip at (x, y), as screen recorders draw it. */
-function withCursor(view: Frame, { x, y }: Point): Frame {
-  const out = view.slice();
-  for (let dy = 0; dy < 20; dy++) {
-    const w = Math.floor(dy * 0.6);
-    for (let dx = 0; dx <= w; dx++) {
-      const v = dx === 0 || dx === w || dy === 19 ? 0 : 255;
-      out.set([v, v, v, 255], ((y + dy) * VIEWPORT.width + x + dx) * 4);
-    }
-  }
-  return out;
 }
 
 export interface WalkthroughOptions {
@@ -84,6 +65,7 @@ export async function writeWalkthrough(pool: RenderPool, path: string, { endS = 
   const guide = await views(pool, PAGES.guide, scrolls, 'Open Trees');
   const trees = await views(pool, PAGES.trees, [0], 'Contact the ranger');
   const contact = await views(pool, PAGES.contact, [0]);
+  const sprite = await cursorSprite(VIEWPORT.height);
   const encoder = startVideoEncoder({ path, codec: 'h264', width: VIEWPORT.width, height: VIEWPORT.height, fps: FPS, crf: 18 });
   let cursor: Point = { x: 400, y: 160 };
   /** `frames` frames of the view, the cursor gliding to `to` over the first `moving` of them. */
@@ -91,7 +73,7 @@ export async function writeWalkthrough(pool: RenderPool, path: string, { endS = 
     const from = cursor;
     for (let i = 1; i <= frames; i++) {
       const t = moving ? Math.min(1, i / moving) : 1;
-      await encoder.write(withCursor(view, { x: Math.round(from.x + (to.x - from.x) * t), y: Math.round(from.y + (to.y - from.y) * t) }));
+      await encoder.write(drawCursor(view, VIEWPORT.width, sprite, { x: Math.round(from.x + (to.x - from.x) * t), y: Math.round(from.y + (to.y - from.y) * t) }));
     }
     cursor = to;
   };
