@@ -93,18 +93,13 @@ export async function localModelCode(image: DecodedImage, design: Design, backen
     if (signal?.aborted) throw new LoupeError('CANCELLED', `${image.name}: cancelled.`);
     const maxTokens = backend.maxTokens ?? 4096;
     let pieces = 0;
-    let reported = 0;
     const { result } = await client.generate(
       {
         messages: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: codePrompt(design) }] }],
         images: [{ rgba: new Uint8Array(image.rgba), width: image.width, height: image.height }],
         maxTokens,
       },
-      () => {
-        // In hundredths: a small model writes hundreds of tokens a second, and each report is an event to the app.
-        const fraction = Math.min(1, Math.floor((++pieces / maxTokens) * 100) / 100);
-        if (fraction > reported) onProgress?.((reported = fraction));
-      },
+      () => onProgress?.(Math.min(1, ++pieces / maxTokens)),
       signal,
     );
     if (result.stoppedBy === 'cancelled') throw new LoupeError('CANCELLED', `${image.name}: cancelled.`);

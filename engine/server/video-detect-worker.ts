@@ -20,16 +20,10 @@ port.on('message', (request: DetectRequest) => {
 
 async function detect(id: number, path: string): Promise<void> {
   current = { id, abort: new AbortController() };
-  let reported = 0;
   try {
     const detection = await detectScreens(path, {
       signal: current.abort.signal,
-      // A hundredth at a time is enough for a progress bar, and spares a message per frame.
-      onProgress: ({ fraction }) => {
-        if (fraction < 1 && fraction - reported < 0.01) return;
-        reported = fraction;
-        post({ id, fraction });
-      },
+      onProgress: ({ fraction }) => post({ id, fraction }),
     });
     // Each picture in a buffer of its own (it may be a view of a larger one), handed over rather than copied.
     const screens = detection.screens.map((s) => ({ ...s, picture: { ...s.picture, rgba: Buffer.from(new Uint8Array(s.picture.rgba).buffer) } }));
