@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { comparePixels } from '../compare/index.ts';
 import { iou, within, type Box } from '../ir/index.ts';
-import { applyScreenEdits, buildVideoApp, detectScreens, type VideoConversionResult } from '../pipeline/convert-video.ts';
+import { applyScreenEdits, buildVideoApp, detectScreens, writeVideoApp, type VideoConversionResult } from '../pipeline/convert-video.ts';
 import type { ConvertOptions } from '../pipeline/convert.ts';
 import { generateWalkthroughs, type ClickTruth, type Walkthrough, type WalkthroughSetName } from '../video/walkthroughs/index.ts';
 import { median } from './stats.ts';
@@ -102,7 +102,7 @@ function transitionScores(w: Walkthrough, app: VideoConversionResult): Walkthrou
 async function runOne(w: Walkthrough, o: VideoBenchOptions): Promise<WalkthroughResult> {
   const started = performance.now();
   const detection = await detectScreens(w.videoPath, {});
-  const app = await buildVideoApp(applyScreenEdits(detection, {}), join(o.cacheDir, 'apps', w.name), { stack: o.stack, pool: o.pool });
+  const app = await writeVideoApp(await buildVideoApp(applyScreenEdits(detection, {}), { stack: o.stack, pool: o.pool }), join(o.cacheDir, 'apps', w.name));
   const totalS = (performance.now() - started) / 1000;
   return {
     name: w.name,

@@ -2,7 +2,8 @@
 // the screens found and lets them drop or merge some): detectScreens reads the frames once
 // (streamed) and finds the screens and the clicks between them (video/screens.ts); buildVideoApp
 // converts each kept screen's stitched picture like a screenshot and makes each click's element
-// a link to the screen it opened. The app (codegen/app.ts) keeps each screen's conversion under
+// a link to the screen it opened; writeVideoApp writes it (the CLI), or the server keeps it in the
+// history as it is. The app (codegen/app.ts) keeps each screen's conversion under
 // screens/<name>/ and adds its shell: for HTML an index.html that opens the first page, for React
 // one app that shows the screen the URL's hash names; screens.json lists the keyframes, times,
 // stitched pictures and transitions.
@@ -16,8 +17,8 @@ import { ScreenDetector, type Transition } from '../video/screens.ts';
 import { clickTarget } from '../video/transition-target.ts';
 import { composeApp, type AppScreen } from '../codegen/app.ts';
 import { buildPreview } from '../codegen/index.ts';
-import { convertDesign } from './convert-design.ts';
-import type { ConvertOptions, Scores } from './convert.ts';
+import { convertDesign, type MeasuredAgainst } from './convert-design.ts';
+import type { Conversion, ConvertOptions, Scores } from './convert.ts';
 import { outputFiles } from './convert-file.ts';
 import { textNodes } from './text-match.ts';
 import { writeFilesInside } from './output.ts';
@@ -133,7 +134,15 @@ export function applyScreenEdits(d: VideoDetection, edits: ScreenEdits): VideoDe
   return { ...d, screens, transitions };
 }
 
-export async function buildVideoApp(detection: VideoDetection, outDir: string, options: ConvertOptions): Promise<VideoConversionResult> {
+/** A video's app, converted and not yet written: each screen's conversion, and screens.json. */
+export interface VideoApp extends Omit<VideoConversionResult, 'outDir' | 'entry' | 'files'> {
+  conversions: Array<{ screen: VideoScreen; conversion: Conversion; measuredAgainst: MeasuredAgainst }>;
+  /** screens.json: the video, the screens and the transitions. */
+  manifest: string;
+}
+
+/** Perceives and converts each screen of the detection, its clicks made links to the screens they opened. */
+export async function buildVideoApp(detection: VideoDetection, options: ConvertOptions): Promise<VideoApp> {
   const started = performance.now();
   const designs = new Map<number, { design: Design; textBlocks: TextBlock[] }>();
   await new StageRunner(options.signal, options.onProgress).run('perceive', async (report) => {
@@ -151,42 +160,48 @@ export async function buildVideoApp(detection: VideoDetection, outDir: string, o
     return { ...t, ...(node && { element: { id: node.id, ...(node.role && { role: node.role }), text: textOf(node).slice(0, 120), box: node.box } }) };
   });
 
-  const files: Array<{ path: string; contents: string | Uint8Array }> = [];
-  const results: VideoScreen[] = [];
-  const codes: AppScreen[] = [];
-  for (const screen of detection.screens) {
-    const { design, textBlocks } = designs.get(screen.id)!;
-    const name = screenName(screen.id);
-    const { measuredAgainst, ...conversion } = await convertDesign(design, screen.picture, { ...options, referenceBlocks: textBlocks });
-    files.push(...outputFiles(conversion, measuredAgainst).map((f) => ({ ...f, path: `screens/${name}/${f.path}` })));
-    codes.push({ name, code: conversion.code });
-    const { width, height } = screen.picture;
-    results.push({ id: screen.id, name, image: `screens/${name}/design.png`, width, height, scrolled: screen.scrolled, visits: screen.visits, entry: `screens/${name}/${conversion.code.entry}`, scores: conversion.scores });
+  const conversions: VideoApp['conversions'] = [];
+  for (const s of detection.screens) {
+    const { design, textBlocks } = designs.get(s.id)!;
+    const name = screenName(s.id);
+    const { measuredAgainst, ...conversion } = await convertDesign(design, s.picture, { ...options, referenceBlocks: textBlocks });
+    const { width, height } = s.picture;
+    const screen = { id: s.id, name, image: `screens/${name}/design.png`, width, height, scrolled: s.scrolled, visits: s.visits, entry: `screens/${name}/${conversion.code.entry}`, scores: conversion.scores };
+    conversions.push({ screen, conversion, measuredAgainst });
   }
-  const { video, warnings } = detection;
-  // The screens' own files are written above with their previews and scores; the app adds its shell.
-  const app = composeApp(options.stack, codes, basename(detection.input));
-  files.push(...app.files.filter((f) => !f.path.startsWith('screens/')));
-  if (app.stack === 'react-tailwind') files.push({ path: 'preview.html', contents: await buildPreview(app) });
-  const entry = app.entry;
-  files.push({ path: 'screens.json', contents: JSON.stringify({ input: basename(detection.input), video, screens: results, transitions: mapped, warnings }, null, 2) + '\n' });
-  const written = await writeFilesInside(outDir, files);
+  const { input, video, warnings } = detection;
+  const screens = conversions.map((c) => c.screen);
   const screensMs = performance.now() - started;
   return {
-    input: detection.input,
-    outDir,
+    input,
     stack: options.stack,
-    entry,
-    files: written,
     video,
-    screens: results,
+    screens,
     transitions: mapped,
     warnings,
+    conversions,
+    manifest: JSON.stringify({ input: basename(input), video, screens, transitions: mapped, warnings }, null, 2) + '\n',
     timings: { frames: Math.round(detection.ms), screens: Math.round(screensMs), total: Math.round(detection.ms + screensMs) },
   };
 }
 
+/**
+ * Writes the app into `outDir`: each screen's conversion under screens/<name>/ (its code with its
+ * preview, pictures and scores), the shell that links them, for React a preview of the whole app,
+ * and screens.json.
+ */
+export async function writeVideoApp(app: VideoApp, outDir: string): Promise<VideoConversionResult> {
+  const { conversions, manifest, ...result } = app;
+  const files = conversions.flatMap(({ screen, conversion, measuredAgainst }) => outputFiles(conversion, measuredAgainst).map((f) => ({ ...f, path: `screens/${screen.name}/${f.path}` })));
+  const shell = composeApp(app.stack, conversions.map(({ screen, conversion }): AppScreen => ({ name: screen.name, code: conversion.code })), basename(app.input));
+  // The screens' own files are above, with their previews and scores; the app adds its shell.
+  files.push(...shell.files.filter((f) => !f.path.startsWith('screens/')));
+  if (shell.stack === 'react-tailwind') files.push({ path: 'preview.html', contents: await buildPreview(shell) });
+  files.push({ path: 'screens.json', contents: manifest });
+  return { ...result, outDir, entry: shell.entry, files: await writeFilesInside(outDir, files) };
+}
+
 /** Detection and conversion in one go, every screen kept (the CLI). */
 export async function convertVideo(input: string, outDir: string, options: ConvertOptions): Promise<VideoConversionResult> {
-  return buildVideoApp(await detectScreens(input, options), outDir, options);
+  return writeVideoApp(await buildVideoApp(await detectScreens(input, options), options), outDir);
 }

@@ -7,7 +7,7 @@ import { convertImage, type Conversion, type ConvertOptions } from '../pipeline/
 import { convertDesign } from '../pipeline/convert-design.ts';
 import { overallFraction } from '../pipeline/progress.ts';
 import type { RenderPool } from '../render/pool.ts';
-import type { HistoryStore } from '../history/store.ts';
+import type { HistoryStore, NewVersion } from '../history/store.ts';
 import type { ConvertRequestParsed } from './validate.ts';
 import type { FigmaFrameJob } from './figma-frame.ts';
 import type { ArtifactStore } from './artifacts.ts';
@@ -36,18 +36,7 @@ export const conversionWork =
       signal,
       onProgress: (p) => progress(p.stage, p.fraction, overallFraction(p)),
     });
-    const version = {
-      kind: 'generated' as const,
-      stack: request.stack,
-      mode: request.mode,
-      entry: conversion.code.entry,
-      files: conversion.code.files,
-      render: conversion.render.png,
-      diff: conversion.heatmap,
-      scores: { ...conversion.scores },
-      checks: { ...conversion.checks },
-      timings: conversion.timings as Record<string, number>,
-    };
+    const version = generatedVersion(conversion, request.stack, request.mode);
     const versionId = designId
       ? history.addVersion(designId, version)
       : history.addDesign(
@@ -56,6 +45,22 @@ export const conversionWork =
         ).versionId;
     return { type: 'done', result: await versionView(history, artifacts, versionId), warnings };
   };
+
+/** A conversion as the history keeps it: a generated version of its design. */
+export function generatedVersion(conversion: Conversion, stack: string, mode: string): NewVersion {
+  return {
+    kind: 'generated',
+    stack,
+    mode,
+    entry: conversion.code.entry,
+    files: conversion.code.files,
+    render: conversion.render.png,
+    diff: conversion.heatmap,
+    scores: { ...conversion.scores },
+    checks: { ...conversion.checks },
+    timings: conversion.timings as Record<string, number>,
+  };
+}
 
 type Converted = { conversion: Conversion; width: number; height: number; warnings: string[] };
 

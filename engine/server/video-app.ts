@@ -4,58 +4,28 @@
 // and keeps screens.json (the video, where each screen was seen, the clicks between them). The
 // app as a whole is each screen's newest version in the app's stack, under the shell that links
 // them (codegen/app.ts), which is what an export of it writes.
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { STACK_NAMES, screenName, type VideoAppView } from '../api/contract.ts';
 import { composeApp } from '../codegen/app.ts';
-import type { GeneratedCode, GeneratedFile, Stack } from '../codegen/index.ts';
+import type { GeneratedCode, Stack } from '../codegen/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { HistoryStore, StoredApp } from '../history/store.ts';
-import { parseDesign } from '../ir/index.ts';
 import { irTextBlocks } from '../pipeline/convert-design.ts';
-import type { VideoConversionResult } from '../pipeline/convert-video.ts';
-import { resolveInside } from '../pipeline/output.ts';
+import type { VideoApp } from '../pipeline/convert-video.ts';
+import { generatedVersion } from './conversion-job.ts';
 
-/** What each screen's conversion writes beside its code (convert-file.ts, outputFiles); the history keeps these as the design's own data. */
-const SCREEN_OUTPUTS = ['preview.html', 'design.png', 'render.png', 'diff.png', 'design.ir.json', 'scores.json'];
-/** Generated code is text; its pictures and fonts are bytes. */
-const TEXT_FILE = /\.(html|css|js|mjs|jsx|ts|tsx|json|md|svg|txt)$/i;
 const MANIFEST = 'screens.json';
 
-/** Saves the app buildVideoApp wrote; returns the version of its first screen. */
-export async function saveVideoApp(history: HistoryStore, app: VideoConversionResult): Promise<string> {
-  const read = (path: string) => readFile(resolveInside(app.outDir, path));
-  const text = async (path: string) => (await read(path)).toString('utf8');
+/** Keeps the app buildVideoApp made in the history; returns the version of its first screen. */
+export function saveVideoApp(history: HistoryStore, app: VideoApp): string {
   const name = basename(app.input);
-  const screens = await Promise.all(
-    app.screens.map(async (s) => {
-      const folder = `screens/${s.name}/`;
-      const own = app.files.filter((f) => f.startsWith(folder)).map((f) => f.slice(folder.length));
-      const files: GeneratedFile[] = await Promise.all(
-        own.filter((f) => !SCREEN_OUTPUTS.includes(f)).map(async (path) => ({ path, contents: TEXT_FILE.test(path) ? await text(folder + path) : await read(folder + path) })),
-      );
-      const ir = await text(`${folder}design.ir.json`);
-      const { checks } = JSON.parse(await text(`${folder}scores.json`)) as { checks: Record<string, number> };
-      return {
-        screen: s.name,
-        design: { name: `${name} ${s.name}`, width: s.width, height: s.height, png: await read(`${folder}design.png`), textBlocks: irTextBlocks(parseDesign(JSON.parse(ir))), ir },
-        first: {
-          kind: 'generated' as const,
-          stack: app.stack,
-          mode: 'fast',
-          entry: s.entry.slice(folder.length),
-          files,
-          render: await read(`${folder}render.png`),
-          diff: await read(`${folder}diff.png`),
-          scores: { ...s.scores },
-          checks,
-          timings: {},
-        },
-      };
-    }),
-  );
-  const saved = history.addApp({ name, stack: app.stack, files: [{ path: MANIFEST, contents: await text(MANIFEST) }] }, screens);
+  const screens = app.conversions.map(({ screen, conversion }) => ({
+    screen: screen.name,
+    design: { name: `${name} ${screen.name}`, width: screen.width, height: screen.height, png: conversion.designPng, textBlocks: irTextBlocks(conversion.design), ir: JSON.stringify(conversion.design) },
+    first: generatedVersion(conversion, app.stack, 'fast'),
+  }));
+  const saved = history.addApp({ name, stack: app.stack, files: [{ path: MANIFEST, contents: app.manifest }] }, screens);
   return saved.screens[0]!.versionId;
 }
 

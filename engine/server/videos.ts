@@ -74,14 +74,9 @@ export class VideoSessions {
     const edited = applyScreenEdits(detection, request);
     const { pool, history, artifacts } = this.context;
     const work: JobWork = async (signal, progress) => {
-      const dir = await mkdtemp(join(tmpdir(), 'loupe-video-app-'));
-      try {
-        const app = await buildVideoApp(edited, dir, { stack: request.stack, pool, signal, onProgress: buildProgress(edited.screens.length, progress) });
-        const versionId = await saveVideoApp(history, app);
-        return { type: 'done', result: await versionView(history, artifacts, versionId), warnings: app.warnings };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const app = await buildVideoApp(edited, { stack: request.stack, pool, signal, onProgress: buildProgress(edited.screens.length, progress) });
+      const versionId = saveVideoApp(history, app);
+      return { type: 'done', result: await versionView(history, artifacts, versionId), warnings: app.warnings };
     };
     return { name: `${detection.input} (${edited.screens.length} ${edited.screens.length === 1 ? 'screen' : 'screens'})`, work };
   }
