@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { createTestModel } from '../engine/moe/test-models.ts';
-import { writeWalkthrough } from '../engine/server/test-walkthrough.ts';
+import { createTestModel } from '../testing/moe/test-models.ts';
+import { writeWalkthrough } from '../testing/service/app-walkthrough.ts';
 import { clickInPreview, dropDesign, editAndWaitForPreview, editorText as textOf, landing, openApp, root, until, type AppSession, type InPage } from './harness.ts';
+import { FIGMA_DATA } from '../testing/data.ts';
 
 const artifacts = `${root}e2e/artifacts`;
 let app: AppSession;
@@ -193,7 +194,7 @@ test('re-generating in another stack adds a version and shows it; its preview pi
 
 test('a dropped Figma JSON file becomes code from its exact values', async () => {
   const name = 'grida-vector-frame.response.json';
-  await dropDesign(page, `${root}../shared/datasets/figma/${name}`);
+  await dropDesign(page, join(FIGMA_DATA, name));
   // dropDesign also returns on the failed job of an earlier step: wait for this design itself.
   await until('the Figma design in the history', async () => (await page.locator(`[data-design="${name}"] li`).count()) === 1, 180_000);
   // A finished conversion leaves the work on screen in place; its job opens it.

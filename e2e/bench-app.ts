@@ -2,7 +2,7 @@
 // engine (web mode): time from dropping a design to its code in the editor, and from an edit
 // to the preview showing it. Prints medians of several runs; not a test.
 import { dropDesign, editAndWaitForPreview, landing, openApp } from './harness.ts';
-import { median, percentile } from '../engine/bench/stats.ts';
+import { median, percentile } from '../bench/stats.ts';
 
 const DROPS = 3;
 const EDITS = 10;

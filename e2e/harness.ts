@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../engine/render/browser.ts';
 import { RenderPool } from '../engine/render/pool.ts';
 import { closePerception } from '../engine/perceive/index.ts';
-import { startServer, type EngineServer, type ServeOptions } from '../engine/server/http.ts';
+import { startServer, type EngineServer, type ServeOptions } from '../engine/transport/http.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const landing = `${root}examples/landing.png`;

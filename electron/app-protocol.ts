@@ -2,7 +2,7 @@
 // engine's artifacts (design, renders, previews) where previews get the sandbox CSP, the same
 // as web mode serves them over HTTP.
 import { normalize } from 'node:path';
-import { appFileHeaders, artifactHeaders } from '../engine/server/app-headers.ts';
+import { appFileHeaders, artifactHeaders } from '../engine/transport/app-headers.ts';
 
 export type AppRequest = { kind: 'file'; path: string } | { kind: 'artifact'; id: string } | { kind: 'refused' };
 

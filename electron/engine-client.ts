@@ -1,7 +1,7 @@
 // The main process's side of the engine's message port: calls with ids, answers matched back,
 // job events passed on. When the engine process dies, every pending call fails with a message
 // and the caller starts a new engine; the history is in SQLite, so nothing committed is lost.
-import type { PortMessage, PortRequest } from '../engine/server/port-host.ts';
+import type { PortMessage, PortRequest } from '../engine/transport/port-host.ts';
 
 export interface ClientPort {
   post(message: PortRequest): void;

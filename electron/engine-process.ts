@@ -1,9 +1,9 @@
 // The engine in its own process (Electron's utility process), so conversions never freeze the
 // UI and a crash of the engine does not take the app down. It serves the API on its parent port.
-import type { PortRequest } from '../engine/server/port-host.ts';
-import { hostService } from '../engine/server/port-host.ts';
-import { EngineService } from '../engine/server/service.ts';
-import { startFigmaBridge } from '../engine/server/figma-bridge.ts';
+import type { PortRequest } from '../engine/transport/port-host.ts';
+import { hostService } from '../engine/transport/port-host.ts';
+import { EngineService } from '../engine/service/service.ts';
+import { startFigmaBridge } from '../engine/transport/figma-bridge.ts';
 import { RenderPool } from '../engine/render/pool.ts';
 
 interface ParentPort {

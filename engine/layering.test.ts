@@ -1,25 +1,44 @@
 // The import rules of ARCHITECTURE.md, checked: the engine never reaches into the app
-// (Electron, React UI), and lower layers never import higher ones.
+// (Electron, React UI), lower layers never import higher ones, and no production code imports
+// the test and benchmark support (testing/, bench/), which the packaged app leaves out.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const engine = dirname(new URL(import.meta.url).pathname);
+const root = resolve(engine, '..');
 // Each layer may import only from layers listed before it (and itself).
-const LAYERS = ['errors', 'threads', 'api', 'ir', 'ingest', 'moe', 'render', 'compare', 'layout', 'perceive', 'figma', 'codegen', 'video', 'pipeline', 'history', 'bench', 'server', 'cli'];
+const LAYERS = ['errors', 'threads', 'api', 'ir', 'ingest', 'moe', 'render', 'compare', 'layout', 'perceive', 'figma', 'codegen', 'think', 'video', 'pipeline', 'history', 'service', 'transport', 'cli'];
 const FORBIDDEN_PACKAGES = /^(electron|react-dom\/client)$/;
+/** Folders of production code: what the desktop app and the CLI run. */
+const PRODUCTION = ['engine', 'electron', 'renderer/src', 'figma-plugin/src'];
+/** Folders that only tests, benchmarks and development commands may use. */
+const SUPPORT = ['testing', 'bench'];
 
-const sources = readdirSync(engine, { recursive: true })
-  .map(String)
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+const isTest = (f: string) => /\.test\.tsx?$/.test(f);
+const sourcesIn = (folder: string): string[] =>
+  readdirSync(join(root, folder), { recursive: true })
+    .map((f) => join(folder, String(f)))
+    .filter((f) => /\.(ts|tsx|mts|mjs)$/.test(f) && !isTest(f));
 
+const sources = sourcesIn('engine').map((f) => relative('engine', f));
 const layerOf = (file: string) => relative(engine, file).split(/[\\/]/)[0].replace(/\.ts$/, '');
 
-// TypeScript's own pre-processor finds real imports only, not code that generators hold in strings.
-const importsOf = (file: string): string[] =>
-  ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+// TypeScript's own pre-processor finds real imports (dynamic ones too), not code that
+// generators hold in strings.
+const importsOf = (file: string, source = readFileSync(file, 'utf8')): string[] =>
+  ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
+
+const within = (path: string, folder: string) => (path + sep).startsWith(join(root, folder) + sep);
+
+/** Imports of a file (relative to the repository) that resolve into test or bench support, or into a test. */
+const supportImports = (file: string, source?: string): string[] =>
+  importsOf(join(root, file), source)
+    .filter((spec) => spec.startsWith('.'))
+    .filter((spec) => SUPPORT.some((folder) => within(resolve(root, dirname(file), spec), folder)) || isTest(spec))
+    .map((spec) => `${file} imports ${spec}`);
 
 test('the engine imports neither Electron nor the UI', () => {
   for (const f of sources) {
@@ -31,6 +50,24 @@ test('the engine imports neither Electron nor the UI', () => {
       }
     }
   }
+});
+
+test('production code never imports test or bench support', () => {
+  const files = PRODUCTION.flatMap(sourcesIn);
+  assert.ok(files.length > 100, `found ${files.length} production files`);
+  assert.deepEqual(files.flatMap((f) => supportImports(f)), []);
+});
+
+test('the check finds a production module that imports test support', () => {
+  // The import a careless refactor would add: a fixture pulled into the code generators.
+  const probe = 'engine/codegen/index.ts';
+  const source = `import { sampleDesign } from '../../testing/codegen/fixtures.ts';\n` + readFileSync(join(root, probe), 'utf8');
+  assert.deepEqual(supportImports(probe, source), [`${probe} imports ../../testing/codegen/fixtures.ts`]);
+});
+
+test('test support never imports the benchmarks', () => {
+  const files = sourcesIn('testing');
+  assert.deepEqual(files.flatMap((f) => supportImports(f)).filter((v) => / imports \S*\bbench\//.test(v)), []);
 });
 
 test('lower layers never import higher ones', () => {
@@ -56,7 +93,7 @@ test('every engine folder has a place in the layer order', () => {
 test('the renderer knows the engine only through the API contract', () => {
   const renderer = resolve(engine, '../renderer/src');
   const contract = join(engine, 'api/contract.ts');
-  const files = readdirSync(renderer, { recursive: true }).map(String).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f));
+  const files = readdirSync(renderer, { recursive: true }).map(String).filter((f) => /\.tsx?$/.test(f) && !isTest(f));
   assert.ok(files.length > 0);
   const violations = files.flatMap((f) =>
     importsOf(join(renderer, f))
@@ -66,4 +103,11 @@ test('the renderer knows the engine only through the API contract', () => {
       .map((target) => `${f} imports ${relative(renderer, target)}`),
   );
   assert.deepEqual(violations, []);
+});
+
+test('the packaged app leaves test and bench support out', () => {
+  const config = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+  const packed = [...config.matchAll(/^\s+- "?([^"\n]+)"?$/gm)].map((m) => m[1]!);
+  for (const folder of [...SUPPORT, 'test-data']) assert.ok(!packed.some((p) => p.startsWith(folder)), `electron-builder.yml packs ${folder}/`);
+  assert.ok(packed.includes('!engine/**/*.test.ts'), 'tests beside the engine are left out');
 });

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['engine', 'renderer/src', 'electron', 'figma-plugin', 'scripts', 'e2e'];
+const roots = ['engine', 'testing', 'bench', 'renderer/src', 'electron', 'figma-plugin', 'scripts', 'e2e'];
 const filters = process.argv.slice(2);
 const files = roots
   .flatMap((root) => readdirSync(root, { recursive: true }).map((f) => `${root}/${f}`))

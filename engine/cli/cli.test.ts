@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { failedCodeChecks } from '../compare/index.ts';
 import { RenderPool } from '../render/pool.ts';
-import { loupe } from './run-loupe.ts';
+import { loupe } from '../../testing/run-loupe.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
 

@@ -4,15 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loupe } from './run-loupe.ts';
+import { loupe } from '../../testing/run-loupe.ts';
+import { FIGMA_DATA } from '../../testing/data.ts';
 
-const datasets = new URL('../../../shared/datasets/figma/', import.meta.url).pathname;
-const frame = join(datasets, 'grida-vector-frame.response.json');
+const frame = join(FIGMA_DATA, 'grida-vector-frame.response.json');
 const dir = await mkdtemp(join(tmpdir(), 'loupe-figma-'));
 
 test('a Figma JSON with its PNG is scored against the PNG', async () => {
   const out = join(dir, 'with-png');
-  const { code, stdout, stderr } = await loupe('convert', frame, '--png', join(datasets, 'grida-vector-frame.png'), '--out', out);
+  const { code, stdout, stderr } = await loupe('convert', frame, '--png', join(FIGMA_DATA, 'grida-vector-frame.png'), '--out', out);
   assert.equal(code, 0, stderr);
   assert.match(stdout, /ssim \d\.\d{3}  \(measured against the design image\)/);
   const scores = JSON.parse(await readFile(join(out, 'scores.json'), 'utf8'));

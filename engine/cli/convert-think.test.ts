@@ -5,7 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RenderPool } from '../render/pool.ts';
-import { loupe } from './run-loupe.ts';
+import { loupe } from '../../testing/run-loupe.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'loupe-think-'));
 const design = join(dir, 'design.png');

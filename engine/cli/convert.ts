@@ -8,7 +8,7 @@ import { convertVideo, type VideoConversionResult } from '../pipeline/convert-vi
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
 import { parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
-import type { ThinkReport } from '../pipeline/think.ts';
+import type { ThinkReport } from '../think/think.ts';
 import { progressBar } from './progress-bar.ts';
 
 export function registerConvert(program: Command, context: CliContext): void {

@@ -6,8 +6,8 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { FakeFigmaApi, jsonAnswer, recorded, withImageFills } from '../figma/fake-figma-api.ts';
-import { loupe, type LoupeRun } from './run-loupe.ts';
+import { FakeFigmaApi, jsonAnswer, recorded, withImageFills } from '../../testing/figma/fake-api.ts';
+import { loupe, type LoupeRun } from '../../testing/run-loupe.ts';
 
 const KEY = 'GridaVectorFile42';
 const TOKEN = 'figd_cli-test-token-never-shown';

@@ -8,7 +8,6 @@ import { registerConvert } from './convert.ts';
 import { registerFigma } from './figma.ts';
 import { registerRender } from './render.ts';
 import { registerCompare } from './compare.ts';
-import { registerBench } from './bench.ts';
 import { registerServe } from './serve.ts';
 import { registerModels } from './models.ts';
 import { registerEngine } from './engine.ts';
@@ -18,7 +17,10 @@ export interface CliContext {
   signal: AbortSignal;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Adds commands to the CLI. A source checkout adds its development commands this way (see bin/loupe.js). */
+export type RegisterCommands = (program: Command, context: CliContext) => void;
+
+export async function main(argv: string[], extraCommands: readonly RegisterCommands[] = []): Promise<number> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
@@ -34,10 +36,10 @@ export async function main(argv: string[]): Promise<number> {
   registerFigma(program, context);
   registerRender(program, context);
   registerCompare(program, context);
-  registerBench(program, context);
   registerServe(program, context);
   registerModels(program, context);
   registerEngine(program, context);
+  for (const register of extraCommands) register(program, context);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,40 +1,21 @@
-// `loupe models …`: model packages for the local engine: test models, and conversion of Hugging
-// Face checkpoints (Kimi-VL / DeepSeek-V3 layout) with int4/int8 quantisation.
+// `loupe models …`: model packages for the local engine: conversion of Hugging Face checkpoints
+// (Kimi-VL / DeepSeek-V3 layout) with int4/int8 quantisation. A source checkout adds
+// `models create-test` (testing/cli.ts).
 import type { Command } from 'commander';
 import { convertCheckpoint, type QuantChoice } from '../moe/convert-checkpoint.ts';
 import type { WrittenPackage } from '../moe/package.ts';
-import { createTestModel, type TestModelSize } from '../moe/test-models.ts';
 import type { CliContext } from './main.ts';
 import { parseChoice as choice, parsePositiveInt } from './options.ts';
 import { progressBar } from './progress-bar.ts';
 
-const QUANTS = ['int4', 'int8', 'none'] as const;
+export const QUANTS = ['int4', 'int8', 'none'] as const;
 
-function report(written: WrittenPackage, ms: number): void {
+export function reportWritten(written: WrittenPackage, ms: number): void {
   process.stdout.write(`Wrote ${written.dir}: ${(written.bytes / 1e9).toFixed(2)} GB in ${(ms / 1000).toFixed(1)} s\n`);
 }
 
 export function registerModels(program: Command, context: CliContext): void {
   const models = program.command('models').description('model packages for the local engine');
-  models
-    .command('create-test')
-    .description('write a random test model package: tiny (for tests, a few MB) or bench (1–2 GB int4, for loupe bench engine)')
-    .argument('<dir>', 'the package folder to write')
-    .option('--size <size>', 'tiny | bench', choice(['tiny', 'bench'] as const), 'tiny')
-    .option('--quant <q>', 'tiny only: int4 | int8 | none', choice(QUANTS), 'int4')
-    .option('--seed <n>', 'random seed', parsePositiveInt, 1)
-    .option('--force', 'replace a package already in <dir>')
-    .action(async (dir: string, opts: { size: TestModelSize; quant: QuantChoice; seed: number; force?: boolean }) => {
-      const bar = progressBar('writing');
-      const t0 = performance.now();
-      try {
-        const written = await createTestModel(dir, { size: opts.size, quant: opts.quant, seed: opts.seed, overwrite: opts.force, signal: context.signal, onProgress: (p) => bar.fraction(p.fraction) });
-        bar.stop();
-        report(written, performance.now() - t0);
-      } finally {
-        bar.stop();
-      }
-    });
   models
     .command('convert')
     .description('convert a Hugging Face checkpoint (Kimi-VL / DeepSeek-V3 layout: config.json, *.safetensors, tiktoken.model) into a model package')
@@ -49,7 +30,7 @@ export function registerModels(program: Command, context: CliContext): void {
       try {
         const written = await convertCheckpoint(hfDir, outDir, { quant: opts.quant, blockSize: opts.blockSize, overwrite: opts.force, signal: context.signal, onProgress: (p) => bar.fraction(p.fraction) });
         bar.stop();
-        report(written, performance.now() - t0);
+        reportWritten(written, performance.now() - t0);
       } finally {
         bar.stop();
       }

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LoupeError } from '../errors.ts';
-import { startServer } from '../server/http.ts';
-import { defaultDataDir, historyFile } from '../server/user-data.ts';
+import { startServer } from '../transport/http.ts';
+import { defaultDataDir, historyFile } from '../service/user-data.ts';
 import type { CliContext } from './main.ts';
 import { parsePositiveInt } from './options.ts';
 

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { RenderPool } from '../render/pool.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { buildPreview, generate, previewFromFile, STACKS, type GeneratedCode, type Stack } from './index.ts';
-import { landingPage, layoutShowcase } from './fixtures.ts';
+import { landingPage, layoutShowcase } from '../../testing/codegen/fixtures.ts';
 
 const pool = new RenderPool(3);
 test.after(() => pool.close());

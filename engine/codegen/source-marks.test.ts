@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPreview, generate, STACKS } from './index.ts';
-import { landingPage } from './fixtures.ts';
+import { landingPage } from '../../testing/codegen/fixtures.ts';
 import { markHtml, markJsx, SOURCE_MARK_ATTR } from './source-marks.ts';
 
 /** Every source mark in a document or bundle: as an HTML attribute or as a JSX prop. */

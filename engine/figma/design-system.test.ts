@@ -10,7 +10,7 @@ import { RenderPool } from '../render/pool.ts';
 import { buildPreview, generate, type Stack } from '../codegen/index.ts';
 import { isLoupeError } from '../errors.ts';
 import type { Design } from '../ir/schema.ts';
-import { auto, frame, nodesResponse, rect, rgb, solid, text } from './fixtures.ts';
+import { auto, frame, nodesResponse, rect, rgb, solid, text } from '../../testing/figma/fixtures.ts';
 import { figmaToDesign } from './index.ts';
 import { parseVariables } from './variables.ts';
 

@@ -10,13 +10,14 @@ import { isLoupeError } from '../errors.ts';
 import type { Design } from '../ir/schema.ts';
 import { convertDesign } from '../pipeline/convert-design.ts';
 import { readFigmaInput } from '../pipeline/figma-input.ts';
-import { auto, ellipse, frame, nodesResponse, rect, solid, text } from './fixtures.ts';
+import { auto, ellipse, frame, nodesResponse, rect, solid, text } from '../../testing/figma/fixtures.ts';
 import { figmaToDesign } from './index.ts';
+import { FIGMA_DATA } from '../../testing/data.ts';
 
 const pool = new RenderPool(1);
 test.after(() => pool.close());
 
-const datasets = new URL('../../../shared/datasets/figma/', import.meta.url).pathname;
+const datasets = FIGMA_DATA;
 
 const page = frame('Page', { x: 1000, y: 500, width: 400, height: 700 }, [
   frame('Toolbar', { x: 1016, y: 516, width: 368, height: 48 }, [
@@ -204,7 +205,7 @@ test('paints, strokes, radii, effects and images come out as CSS', async () => {
     assert.equal(await css(p, '.shadowed', 'opacity'), '0.5');
     assert.equal(await css(p, '.translucent', 'background-color'), 'rgba(255, 0, 0, 0.5)');
   });
-  const png = readFileSync(new URL('../../../shared/datasets/figma/grida-vector-frame.png', import.meta.url));
+  const png = readFileSync(datasets + 'grida-vector-frame.png');
   const withBytes = figmaToDesign(JSON.stringify(root), { name: 'swatches.json', images: { abc123: { mime: 'image/png', width: 500, height: 500, data: png.toString('base64') } } });
   assert.deepEqual(withBytes.warnings, []);
   assert.equal(withBytes.design.assets.abc123?.mime, 'image/png');

@@ -3,7 +3,7 @@ import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { isLoupeError, type UserErrorCode } from '../errors.ts';
-import { FakeFigmaApi, jsonAnswer, recorded, withImageFills } from './fake-figma-api.ts';
+import { FakeFigmaApi, jsonAnswer, recorded, withImageFills } from '../../testing/figma/fake-api.ts';
 import { fetchFigmaFrame, normaliseNodeId, parseFigmaTarget, type FigmaApiOptions } from './rest-api.ts';
 
 const KEY = 'GridaVectorFile42';

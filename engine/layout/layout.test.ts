@@ -11,7 +11,7 @@ import { parseDesign } from '../ir/validate.ts';
 import { RenderPool } from '../render/pool.ts';
 import { checkCode } from '../compare/code-checks.ts';
 import { buildPreview, generate, STACKS } from '../codegen/index.ts';
-import { BLUE_PNG_BASE64 } from '../codegen/fixtures.ts';
+import { BLUE_PNG_BASE64 } from '../../testing/codegen/fixtures.ts';
 import { inferLayout } from './index.ts';
 
 const pool = new RenderPool(2);

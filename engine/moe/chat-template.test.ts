@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { LoupeError } from '../errors.ts';
 import { chatStopIds, promptIds, renderChat, type ChatMessage } from './chat-template.ts';
 import { createTokenizer } from './tokenizer.ts';
-import { buildTestVocabulary } from './test-vocabulary.ts';
+import { buildTestVocabulary } from '../../testing/moe/test-vocabulary.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof LoupeError && e.code === c;
 const k25Vocab = buildTestVocabulary({ size: 700 });

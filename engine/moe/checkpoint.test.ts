@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointTensors, openCheckpoint, writeTestCheckpoint } from './checkpoint.ts';
+import { checkpointTensors, openCheckpoint } from './checkpoint.ts';
+import { writeTestCheckpoint } from '../../testing/moe/test-checkpoint.ts';
 import { SafetensorsFile, bf16ToF32, writeSafetensors } from './safetensors.ts';
 import { isLoupeError } from '../errors.ts';
 

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { FrequencyPolicy, LruPolicy, expertKey, hitRate, replay } from './expert-cache.ts';
-import { skewedTrace } from './routing-trace.ts';
+import { skewedTrace } from '../../testing/moe/routing-trace.ts';
 
 const MB = 1 << 20;
 

@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, trunc
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { writeTestCheckpoint } from './checkpoint.ts';
+import { writeTestCheckpoint } from '../../testing/moe/test-checkpoint.ts';
 import { convertCheckpoint } from './convert-checkpoint.ts';
 import { openPackage } from './package.ts';
 import { SafetensorsFile } from './safetensors.ts';

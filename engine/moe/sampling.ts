@@ -1,6 +1,6 @@
 // Picks the next token from the logits: greedy (the highest, ties to the lower id, so a run is
 // reproducible), or temperature and nucleus (top-p) sampling from a seeded generator.
-import { seededRandom } from './routing-trace.ts';
+import { SeededRandom } from './random.ts';
 
 export interface SamplingOptions {
   /** 0 is greedy. */
@@ -19,10 +19,10 @@ export function argmax(logits: Float32Array): number {
 }
 
 export class Sampler {
-  private readonly random: () => number;
+  private readonly random: SeededRandom;
 
   constructor(private readonly options: SamplingOptions) {
-    this.random = seededRandom(options.seed);
+    this.random = new SeededRandom(options.seed);
   }
 
   next(logits: Float32Array): number {
@@ -38,7 +38,7 @@ export class Sampler {
     let kept = 0;
     let mass = 0;
     while (kept < order.length && (kept === 0 || mass < topP * total)) mass += probs[order[kept++]!]!;
-    let x = this.random() * mass;
+    let x = this.random.uniform() * mass;
     for (let k = 0; k < kept; k++) {
       x -= probs[order[k]!]!;
       if (x <= 0) return order[k]!;

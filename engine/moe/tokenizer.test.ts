@@ -10,9 +10,8 @@ import {
   kimiSpecialTokens,
   loadTokenizer,
   specialTokensFromAddedTokens,
-  type Tokenizer,
 } from './tokenizer.ts';
-import { buildTestVocabulary, writeTestTokenizer } from './test-vocabulary.ts';
+import { buildTestVocabulary, writeTestTokenizer } from '../../testing/moe/test-vocabulary.ts';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const code = (c: string) => (e: unknown) => e instanceof LoupeError && e.code === c;
@@ -22,12 +21,6 @@ const tok = await loadTokenizer({ ranksFile: join(dir, written.files.ranksFile),
 
 const bytesLine = (b: number[] | Uint8Array, rank: number) => `${Buffer.from(b).toString('base64')} ${rank}\n`;
 const singleBytes = Array.from({ length: 256 }, (_, b) => bytesLine([b], b)).join('');
-
-/** A vocabulary of the 256 bytes plus the given tokens, in order, to pin down exact ids. */
-function handMade(extra: string[], specials: Record<string, number> = {}): Tokenizer {
-  const ranks = singleBytes + extra.map((t, i) => bytesLine(new TextEncoder().encode(t), 256 + i)).join('');
-  return createTokenizer({ ranks, pattern: KIMI_PATTERN, specialTokens: specials });
-}
 
 const SAMPLES: Record<string, string> = {
   ascii: 'The quick brown fox jumps over the lazy dog. 0123456789 !@#$%^&*()_+-=[]{};\':",./<>?`~\\|',

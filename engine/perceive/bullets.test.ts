@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RenderPool } from '../render/pool.ts';
 import type { FrameNode, TextNode } from '../ir/schema.ts';
 import { perceive, closePerception } from './index.ts';
-import { allNodes, hexDist, renderImage } from './test-support.ts';
+import { allNodes, hexDist, renderImage } from '../../testing/perceive/support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {

@@ -4,7 +4,7 @@ import { RenderPool } from '../render/pool.ts';
 import type { TextNode } from '../ir/schema.ts';
 import { textSimilarity } from '../compare/index.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
-import { allNodes, renderImage } from './test-support.ts';
+import { allNodes, renderImage } from '../../testing/perceive/support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
 import { generate } from '../codegen/index.ts';
 import { perceive, closePerception } from './index.ts';
-import { allNodes } from './test-support.ts';
+import { allNodes } from '../../testing/perceive/support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {

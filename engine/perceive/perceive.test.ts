@@ -6,7 +6,7 @@ import { parseDesign } from '../ir/validate.ts';
 import type { FrameNode, ImageNode, TextNode } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
-import { allNodes, hexDist, renderImage } from './test-support.ts';
+import { allNodes, hexDist, renderImage } from '../../testing/perceive/support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {

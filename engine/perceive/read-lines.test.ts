@@ -10,7 +10,7 @@ import { isLoupeError } from '../errors.ts';
 import { closeOcr, detectText } from './ocr.ts';
 import { measureLines, type TextLine } from './text-lines.ts';
 import { readLines } from './read-lines.ts';
-import { renderImage } from './test-support.ts';
+import { renderImage } from '../../testing/perceive/support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {

@@ -5,7 +5,7 @@ import type { TextNode } from '../ir/schema.ts';
 import { textSimilarity } from '../compare/index.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
 import { estimateFontSize, estimateWeight } from './typography.ts';
-import { allNodes, hexDist, renderImage } from './test-support.ts';
+import { allNodes, hexDist, renderImage } from '../../testing/perceive/support.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {

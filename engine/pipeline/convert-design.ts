@@ -6,7 +6,7 @@ import type { Design, DesignNode, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { decodeDesignImage, encodePng } from '../ingest/image.ts';
 import { comparePixels, scoreBlocks } from '../compare/index.ts';
-import { generateCode, renderCode } from './attempt.ts';
+import { generateCode, renderCode } from '../think/attempt.ts';
 import type { Conversion, ConvertOptions } from './convert.ts';
 import { StageRunner } from './timer.ts';
 

@@ -8,7 +8,7 @@ import { convertDesign, type MeasuredAgainst } from './convert-design.ts';
 import { FIGMA_THINK_REFUSED, isFigmaFile, readFigmaInput, type FigmaInputOptions } from './figma-input.ts';
 import { writeFilesInside } from './output.ts';
 import type { Stage } from './progress.ts';
-import type { ThinkReport } from './think.ts';
+import type { ThinkReport } from '../think/think.ts';
 
 export interface ConvertFileResult {
   input: string;

@@ -20,7 +20,7 @@ import { buildPreview } from '../codegen/index.ts';
 import { convertDesign, type MeasuredAgainst } from './convert-design.ts';
 import type { Conversion, ConvertOptions, Scores } from './convert.ts';
 import { outputFiles } from './convert-file.ts';
-import { textNodes } from './text-match.ts';
+import { textNodes } from '../think/text-match.ts';
 import { writeFilesInside } from './output.ts';
 import { StageRunner } from './timer.ts';
 

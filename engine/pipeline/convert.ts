@@ -9,9 +9,9 @@ import type { GeneratedCode, Stack } from '../codegen/index.ts';
 import { comparePixels, scoreBlocks, type CodeChecks } from '../compare/index.ts';
 import type { RenderPool, Screenshot } from '../render/pool.ts';
 import { buildPreview } from '../codegen/index.ts';
-import { generateCode, makeAttempt, renderCode, type Attempt } from './attempt.ts';
+import { generateCode, makeAttempt, renderCode, type Attempt } from '../think/attempt.ts';
 import { localModelCode, type LocalBackend } from './model-code.ts';
-import { DEFAULT_THINK_BUDGET_MS, think, type ThinkReport } from './think.ts';
+import { DEFAULT_THINK_BUDGET_MS, think, type ThinkReport } from '../think/think.ts';
 import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
 

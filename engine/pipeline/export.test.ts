@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../codegen/index.ts';
-import { landingPage } from '../codegen/fixtures.ts';
+import { landingPage } from '../../testing/codegen/fixtures.ts';
 import { exportCode } from './export.ts';
 
 const temp = () => mkdtemp(join(tmpdir(), 'loupe-export-'));

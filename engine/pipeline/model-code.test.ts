@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestModel } from '../moe/test-models.ts';
+import { createTestModel } from '../../testing/moe/test-models.ts';
 import { codeFromAnswer } from './model-code.ts';
 
 const page = '<!doctype html>\n<html><head><style>main{display:flex}</style></head><body><main><h1>Hello</h1><button>Go</button></main></body></html>';

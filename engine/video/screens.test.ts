@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { RenderPool } from '../render/pool.ts';
 import { readVideoFrames, type VideoFrame } from '../ingest/video.ts';
-import { startVideoEncoder } from '../ingest/video-encode.ts';
+import { startVideoEncoder } from '../../testing/ingest/video-encode.ts';
 import { ScreenDetector } from './screens.ts';
 
 const pool = new RenderPool(1);

@@ -1,4 +1,4 @@
-// The plugin's side of Loupe's bridge (engine/server/figma-bridge.ts): pair with the code the
+// The plugin's side of Loupe's bridge (engine/transport/figma-bridge.ts): pair with the code the
 // app shows, then send frames with the token. Every failure becomes a sentence for the user.
 import type { FigmaFrameResult } from '../../engine/api/contract.ts';
 import type { ExportedFrame } from './messages.ts';

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FigmaBridgeState } from '../../engine/api/contract.ts';
 import { RenderPool } from '../../engine/render/pool.ts';
-import { startServer, type EngineServer } from '../../engine/server/http.ts';
+import { startServer, type EngineServer } from '../../engine/transport/http.ts';
 import { BridgeClient, BridgeError, toBase64 } from './bridge-client.ts';
 import { boundVariableIds, isMainToUi } from './messages.ts';
+import { FIGMA_DATA } from '../../testing/data.ts';
 
 const pool = new RenderPool(1);
 let server: EngineServer;
-const datasets = new URL('../../../shared/datasets/figma/', import.meta.url);
-const response = JSON.parse(await readFile(new URL('grida-vector-frame.response.json', datasets), 'utf8')) as { nodes: Record<string, { document: Record<string, unknown> }> };
-const frame = { name: 'Vector frame', document: Object.values(response.nodes)[0]!, png: new Uint8Array(await readFile(new URL('grida-vector-frame.png', datasets))), variables: {} };
+const response = JSON.parse(await readFile(join(FIGMA_DATA, 'grida-vector-frame.response.json'), 'utf8')) as { nodes: Record<string, { document: Record<string, unknown> }> };
+const frame = { name: 'Vector frame', document: Object.values(response.nodes)[0]!, png: new Uint8Array(await readFile(join(FIGMA_DATA, 'grida-vector-frame.png'))), variables: {} };
 // The plugin's iframe has an opaque origin; its browser sends `Origin: null`.
 const fromIframe: typeof fetch = (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), origin: 'null' } });
 

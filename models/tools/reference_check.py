@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Independent PyTorch check of Loupe's reference forward pass (engine/moe/reference).
+"""Independent PyTorch check of Loupe's reference forward pass (testing/moe/reference).
 
-Recomputes, from the weights and inputs that engine/moe/reference/dump-case.ts writes, what
+Recomputes, from the weights and inputs that testing/moe/reference/dump-case.ts writes, what
 Kimi-VL's modeling_kimi_vl.py (MoonViT, patch merger, projector) and DeepSeek-V3's
 modeling_deepseek.py (MLA, noaux_tc MoE gate, shared experts) compute, and prints the largest
 absolute difference to the TypeScript reference's logits, image features and patches, and how
@@ -11,7 +11,7 @@ The code follows the Hugging Face modules' tensor operations (view/transpose RoP
 torch.polar + view_as_complex 2-D RoPE, F.interpolate bicubic position embeddings, masked_fill
 with 0.0 in the gate, ...) and the image processor with PIL, not the TypeScript code.
 
-    npx tsx engine/moe/reference/dump-case.ts /tmp/refcase
+    npx tsx testing/moe/reference/dump-case.ts /tmp/refcase
     python3 models/tools/reference_check.py /tmp/refcase [--dtype float32|float64]
 
 Needs torch (1.13 is enough), numpy and Pillow. Not run by CI; the TypeScript tests stand alone.

@@ -2,8 +2,8 @@
 // group limits, negative biases next to dropped groups, one expert per token.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { selectExperts } from '../reference/decoder.ts';
-import { tinyConfig } from '../reference/random-weights.ts';
+import { selectExperts } from '../../../testing/moe/reference/decoder.ts';
+import { tinyConfig } from '../../../testing/moe/reference/random-weights.ts';
 import { SeededRandom as Rng } from '../random.ts';
 import { route } from './routing.ts';
 

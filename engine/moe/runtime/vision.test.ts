@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LoupeError } from '../../errors.ts';
 import type { ModelConfig } from '../config.ts';
-import { randomImage, randomWeights, tinyConfig, type MemoryWeights } from '../reference/random-weights.ts';
-import { mediaTokenCount, preprocessImage, visionForward, type PreprocessedImage } from '../reference/vision.ts';
+import { randomImage, randomWeights, tinyConfig, type MemoryWeights } from '../../../testing/moe/reference/random-weights.ts';
+import { mediaTokenCount, preprocessImage, visionForward, type PreprocessedImage } from '../../../testing/moe/reference/vision.ts';
 import type { RuntimeWeights } from './graphs.ts';
 import { towerSegments, VisionRuntime, visionThroughput, type VisionOptions } from './vision.ts';
 

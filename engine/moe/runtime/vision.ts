@@ -24,8 +24,8 @@
 import ort from 'onnxruntime-node';
 import { LoupeError } from '../../errors.ts';
 import { parseModelConfig, type ModelConfig, type VisionConfig } from '../config.ts';
-import { randomImage, randomWeights } from '../reference/random-weights.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, positionEmbedding, preprocessImage, rope2dAngles, type PreprocessedImage } from '../reference/vision.ts';
+import { randomImage, randomWeights } from '../../../testing/moe/reference/random-weights.ts';
+import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, positionEmbedding, preprocessImage, rope2dAngles, type PreprocessedImage } from '../../../testing/moe/reference/vision.ts';
 import type { Tensor } from '../tensor.ts';
 import { Builder, type BuiltGraph, type RuntimeWeights } from './graphs.ts';
 import { OrtSession, tensor, type Device, type Feeds } from './ort-session.ts';

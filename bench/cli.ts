@@ -1,0 +1,135 @@
+// `loupe bench …`: the benchmarks, as development commands of a source checkout (bin/loupe.js adds
+// them); each prints its figures as it goes and can write them all as JSON.
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { runD2CBench, type PageResult } from './d2c.ts';
+import { runEngineBench } from './engine.ts';
+import { runFigmaBench } from './figma.ts';
+import { runVideoBench } from './video.ts';
+import type { CliContext } from '../engine/cli/main.ts';
+import { parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from '../engine/cli/options.ts';
+
+export function registerCommands(program: Command, context: CliContext): void {
+  const bench = program.command('bench').description('benchmarks that print figures');
+  pageBench(bench, 'd2c', 'Design2Code: render each reference page (1280 px wide unless --width), convert the PNG, score against the page')
+    .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
+    .option('--budget <ms>', "think mode: the time each page's conversion may take, repair rounds included, ms (default 8000)", parsePositiveInt)
+    .option('--cache <dir>', 'where reference renders are cached', '.loupe-cache/d2c')
+    .action(async (opts: BenchFlags) => {
+      const think = opts.mode === 'think';
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : [])]) + '\n');
+      const { summary, results } = await runD2CBench({
+        ...pageRun(opts, context),
+        mode: opts.mode,
+        budgetMs: opts.budget,
+      });
+      await report(summary, results, opts.json);
+    });
+  pageBench(bench, 'figma', "Figma import: export each reference page's DOM as Figma JSON (fixtures under --cache), convert it, score against the page's render")
+    .option('--cache <dir>', 'where reference renders and the Figma fixtures are kept', '.loupe-cache/d2c')
+    .action(async (opts: Omit<BenchFlags, 'mode' | 'budget'>) => {
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
+      const { summary, results } = await runFigmaBench(pageRun(opts, context));
+      await report(summary, results, opts.json);
+    });
+  engineBench(bench);
+  videoBench(bench, context);
+}
+
+function videoBench(bench: Command, context: CliContext): void {
+  bench
+    .command('video')
+    .description('walkthrough videos with known ground truth (generated once into --cache): screen count, stitched pages against their full render, clicks mapped to the element clicked, seconds of video per second, peak memory on a 2-minute 1080p recording')
+    .option('--set <set>', 'bench (18 desktop walkthroughs and the 2-minute 1080p one) | test (4 small ones)', parseChoice(['bench', 'test'] as const), 'bench')
+    .option('--cache <dir>', 'where the walkthroughs and the apps made from them are kept', '.loupe-cache/video')
+    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--limit <n>', 'only the first N walkthroughs (the 1080p one still runs)', parsePositiveInt)
+    .option('--json <file>', 'write the figures here')
+    .action(async (opts: { set: 'bench' | 'test'; cache: string; stack: ReturnType<typeof parseStack>; limit?: number; json?: string }) => {
+      const result = await runVideoBench({ cacheDir: opts.cache, set: opts.set, stack: opts.stack, pool: context.pool(), limit: opts.limit, onLine: (line) => process.stderr.write(line + '\n') });
+      const { rows: _rows, ...summary } = result;
+      process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
+    });
+}
+
+function engineBench(bench: Command): void {
+  bench
+    .command('engine')
+    .description('the local MoE engine: decode and prefill tokens/s, bytes per token against the measured memory bandwidth, the fused-QMoE baseline, vision patches/s, time to first token, peak memory, expert cache hit rate vs LRU')
+    .option('--model <dir>', 'a model package (default: the bench model, written once into --cache)')
+    .option('--cache <dir>', 'where the bench model is kept', '.loupe-cache/engine')
+    .option('--tokens <n>', 'decoded tokens timed per run', parsePositiveInt, 32)
+    .option('--prompt <n>', 'prompt tokens', parsePositiveInt, 64)
+    .option('--repeats <n>', 'timed runs (the median is reported)', parsePositiveInt, 3)
+    .option('--threads <n>', 'threads per onnxruntime session', parsePositiveInt, 1)
+    .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', parseAccuracy, 4 as 0 | 4)
+    .option('--json <file>', 'write the figures here')
+    .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads: number; accuracy: 0 | 4; json?: string }) => {
+      const result = await runEngineBench({
+        modelDir: opts.model,
+        cacheDir: opts.cache,
+        engine: { accuracyLevel: opts.accuracy, threads: opts.threads },
+        decodeTokens: opts.tokens,
+        promptTokens: opts.prompt,
+        repeats: opts.repeats,
+        onLine: (line) => process.stderr.write(line + '\n'),
+      });
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
+    });
+}
+
+async function report(summary: object, results: PageResult[], json: string | undefined): Promise<void> {
+  process.stdout.write(JSON.stringify(summary) + '\n');
+  if (json) await writeFile(json, JSON.stringify({ summary, results }, null, 2) + '\n');
+}
+
+/** A benchmark over a folder of reference pages, with the options they all take. */
+function pageBench(bench: Command, name: string, description: string): Command {
+  return bench
+    .command(name)
+    .description(description)
+    .requiredOption('--pages <dir>', 'folder of reference .html pages')
+    .option('--limit <n>', 'only the first n pages', parsePositiveInt)
+    .option('--width <px>', "render the pages at this viewport width: other screen sizes than the dataset's (e.g. 1920, 390)", parsePositiveInt)
+    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--json <file>', 'write the summary and per-page results here');
+}
+
+/** What every page benchmark runs with: the flags, the CLI's pool and signal, a row per page as it ends. */
+function pageRun(opts: Omit<BenchFlags, 'mode' | 'budget'>, context: CliContext) {
+  return {
+    pagesDir: opts.pages,
+    limit: opts.limit,
+    width: opts.width,
+    stack: opts.stack,
+    pool: context.pool(),
+    cacheDir: opts.cache,
+    signal: context.signal,
+    onPage: (r: PageResult) => process.stdout.write(pageRow(r) + '\n'),
+  };
+}
+
+interface BenchFlags {
+  pages: string;
+  limit?: number;
+  width?: number;
+  stack: ReturnType<typeof parseStack>;
+  mode: ReturnType<typeof parseMode>;
+  budget?: number;
+  json?: string;
+  cache: string;
+}
+
+function pageRow(r: PageResult): string {
+  if (!r.ok) return row([r.page, `FAILED: ${r.error}`]);
+  const m = r.metrics!;
+  const c = r.checks!;
+  const figures = [m.block, m.text, m.position, m.color, m.ssim, c.largestImageShare, c.absoluteShare].map((x) => x.toFixed(3));
+  // Think mode: rounds run / round kept.
+  const rounds = r.think ? [`${r.think.rounds}/${r.think.kept}`] : [];
+  return row([r.page, ...figures, String(r.convertMs), ...rounds]);
+}
+
+const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(9))).join(' ');

@@ -1,0 +1,89 @@
+// The Design2Code benchmark: each reference page is rendered to a PNG, the PNG is converted
+// as any user's screenshot would be, and the result is scored against the page's own DOM.
+import { join } from 'node:path';
+import { decodeDesignImage } from '../engine/ingest/image.ts';
+import { convertImage, type Mode } from '../engine/pipeline/convert.ts';
+import { warmPerception } from '../engine/perceive/index.ts';
+import type { Stack } from '../engine/codegen/index.ts';
+import type { RenderPool } from '../engine/render/pool.ts';
+import { renderReference } from './reference-pages.ts';
+import { benchPages, failedPage, listPages, scoredPage, summarizeResults, type PageResult, type ResultsSummary } from './page-results.ts';
+import { mean, round } from './stats.ts';
+
+export type { PageResult };
+
+export const BENCH_WIDTH = 1280;
+
+export interface BenchSummary extends ResultsSummary {
+  timing: ResultsSummary['timing'] & { rendersPerSecond: number };
+  /** Think mode: mean repair rounds per page, and the share of pages where a repaired round was kept. */
+  think?: { meanRounds: number; improvedShare: number };
+}
+
+export interface BenchOptions {
+  pagesDir: string;
+  limit?: number;
+  stack: Stack;
+  mode?: Mode;
+  /** Think mode: the time each page's conversion may take, repair rounds included, ms. */
+  budgetMs?: number;
+  /** Viewport width the reference pages are rendered at (default BENCH_WIDTH): the design's screen size. */
+  width?: number;
+  pool: RenderPool;
+  cacheDir: string;
+  signal?: AbortSignal;
+  onPage?: (result: PageResult, index: number, total: number) => void;
+}
+
+export async function runD2CBench(options: BenchOptions): Promise<{ summary: BenchSummary; results: PageResult[] }> {
+  const pages = await listPages(options.pagesDir, options.limit);
+  // Timings exclude the one-time starts (browser, pages, OCR models), as a running app has them warm.
+  await Promise.all([options.pool.warm(), warmPerception()]);
+  const previews: string[] = [];
+  const results = await benchPages(pages, (page) => benchPage(page, options, previews), options);
+  const ok = results.filter((r) => r.ok);
+  const summarized = summarizeResults(results);
+  const summary: BenchSummary = {
+    ...summarized,
+    timing: { ...summarized.timing, rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.width ?? BENCH_WIDTH, options.pool), 2) },
+  };
+  const thought = ok.filter((r) => r.think);
+  if (thought.length > 0) {
+    summary.think = {
+      meanRounds: round(mean(thought.map((r) => r.think!.rounds)), 2),
+      improvedShare: round(thought.filter((r) => r.think!.kept > 0).length / thought.length, 2),
+    };
+  }
+  return { summary, results };
+}
+
+async function benchPage(page: string, options: BenchOptions, previews: string[]): Promise<PageResult> {
+  try {
+    const reference = await renderReference(join(options.pagesDir, page), options.width ?? BENCH_WIDTH, options.pool, options.cacheDir);
+    // Timed from the design PNG on: the reference render is the benchmark's, not the user's.
+    const started = performance.now();
+    const image = await decodeDesignImage(reference.png, page.replace(/\.html$/, '.png'));
+    const conversion = await convertImage(image, {
+      stack: options.stack,
+      mode: options.mode,
+      budgetMs: options.budgetMs,
+      pool: options.pool,
+      signal: options.signal,
+      referenceBlocks: reference.blocks,
+    });
+    const convertMs = Math.round(performance.now() - started);
+    previews.push(conversion.preview);
+    const think = conversion.think && { rounds: conversion.think.rounds.length - 1, kept: conversion.think.best };
+    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), stageMs: conversion.timings as Record<string, number>, ...(think && { think }) };
+  } catch (error) {
+    return failedPage(page, error);
+  }
+}
+
+/** Renders per second of the warm pool, with as many renders in flight as the pool allows. */
+async function warmRenderRate(previews: string[], width: number, pool: RenderPool): Promise<number> {
+  if (previews.length === 0) return 0;
+  const started = performance.now();
+  await Promise.all(previews.map((html) => pool.screenshot(html, { width, height: 800 })));
+  return previews.length / ((performance.now() - started) / 1000);
+}

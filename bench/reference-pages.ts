@@ -1,0 +1,64 @@
+// Reference pages for the Design2Code benchmark: each HTML page rendered once at the
+// benchmark width, with its text blocks read from the DOM, and cached on disk by content.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import type { TextBlock } from '../engine/ir/index.ts';
+import { extractTextBlocks } from '../engine/compare/index.ts';
+import type { RenderPool } from '../engine/render/pool.ts';
+
+export interface ReferencePage {
+  name: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  blocks: TextBlock[];
+}
+
+const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.svg': 'image/svg+xml' };
+
+/** Inlines images that sit beside the page (Design2Code pages use rick.jpg), since renders have no file or network access. */
+export async function inlineLocalImages(html: string, pageDir: string): Promise<string> {
+  const cache = new Map<string, string | undefined>();
+  const dataUri = async (ref: string) => {
+    if (!cache.has(ref)) {
+      const path = resolve(pageDir, ref);
+      const mime = MIME[extname(ref).toLowerCase()];
+      const ok = mime && !/^[a-z]+:/i.test(ref) && path.startsWith(resolve(pageDir)) && existsSync(path);
+      cache.set(ref, ok ? `data:${mime};base64,${(await readFile(path)).toString('base64')}` : undefined);
+    }
+    return cache.get(ref);
+  };
+  const refs = new Set([...html.matchAll(/(?:src=["']|url\(["']?)([^"')]+)/g)].map((m) => m[1]));
+  let out = html;
+  for (const ref of refs) {
+    const uri = await dataUri(ref);
+    if (uri) out = out.split(ref).join(uri);
+  }
+  return out;
+}
+
+/** The page's HTML as it is rendered: its local images inlined. */
+export async function readReferenceHtml(pagePath: string): Promise<string> {
+  // A page linked into another folder (a subset of the dev set) still finds the images beside the original.
+  return inlineLocalImages(await readFile(pagePath, 'utf8'), dirname(await realpath(pagePath)));
+}
+
+export async function renderReference(pagePath: string, width: number, pool: RenderPool, cacheDir: string): Promise<ReferencePage> {
+  const html = await readReferenceHtml(pagePath);
+  const key = createHash('sha256').update(`${width}\n${html}`).digest('hex').slice(0, 24);
+  const pngPath = join(cacheDir, `${key}.png`);
+  const metaPath = join(cacheDir, `${key}.json`);
+  const name = pagePath.split(/[\\/]/).pop()!;
+  if (existsSync(pngPath) && existsSync(metaPath)) {
+    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as Omit<ReferencePage, 'png' | 'name'>;
+    return { name, png: await readFile(pngPath), ...meta };
+  }
+  let blocks: TextBlock[] = [];
+  const shot = await pool.screenshot(html, { width, height: 800 }, { inspect: async (page) => void (blocks = await extractTextBlocks(page)) });
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(pngPath, shot.png);
+  await writeFile(metaPath, JSON.stringify({ width: shot.width, height: shot.height, blocks }));
+  return { name, png: shot.png, width: shot.width, height: shot.height, blocks };
+}

@@ -1,0 +1,118 @@
+// Web mode: the engine's API over HTTP on loopback, plus the renderer's files, so the app runs
+// in any browser. Requests are JSON, checked against the contract; job events stream as
+// Server-Sent Events. Generated previews are served under a sandbox CSP with no network.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { MAX_UPLOAD_BYTES } from '../api/contract.ts';
+import { isLoupeError } from '../errors.ts';
+import type { RenderPool } from '../render/pool.ts';
+import type { JobQueue } from '../service/jobs.ts';
+import { EngineService, toApiError } from '../service/service.ts';
+import { appFileHeaders, artifactHeaders } from './app-headers.ts';
+import { LOOPBACK, isLoopbackHost, readJson, sendJson } from './http-io.ts';
+import { startFigmaBridge, type FigmaBridge, type FigmaBridgeOptions } from './figma-bridge.ts';
+import type { LocalModelSettings } from '../service/backend.ts';
+
+// Base64 grows a file by a third; the JSON around it is small.
+const UPLOAD_LIMIT = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
+const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
+
+export interface EngineServer {
+  url: string;
+  jobs: JobQueue;
+  /** Absent when its port was taken; the app shows why. */
+  figmaBridge?: FigmaBridge;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  pool: RenderPool;
+  /** The built renderer (index.html and its bundles). */
+  appDir: string;
+  /** The history database file (SQLite). */
+  historyPath: string;
+  port?: number;
+  /** The Figma plugin's bridge, on its own port (default FIGMA_BRIDGE_PORT). */
+  figmaBridge?: FigmaBridgeOptions;
+  /** How conversions the app asks of the local model run (the app names only the model's folder). */
+  localModel?: LocalModelSettings;
+}
+
+export async function startServer(options: ServeOptions): Promise<EngineServer> {
+  const service = new EngineService(options.pool, options.historyPath, options.localModel);
+  const host = LOOPBACK;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => sendError(res, error));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isLoopbackHost(req.headers.host)) {
+      return sendJson(res, 403, { code: 'FORBIDDEN', message: 'The engine answers only on loopback addresses.' });
+    }
+    const url = new URL(req.url ?? '/', 'http://engine');
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
+    if (req.method === 'POST' && path.startsWith('/api/')) {
+      const method = service.method(path.slice('/api/'.length));
+      if (method) return sendJson(res, 200, await method(await readJson(req, UPLOAD_LIMIT, `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`)));
+    }
+    if (req.method === 'GET' && path.startsWith('/artifacts/')) {
+      const item = service.artifact(path.slice('/artifacts/'.length));
+      if (!item) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'This preview or picture has expired; convert again.' });
+      res.writeHead(200, artifactHeaders(item.mime));
+      return void res.end(item.bytes);
+    }
+    if (req.method === 'GET') return serveApp(res, options.appDir, path);
+    sendJson(res, 404, { code: 'NOT_FOUND', message: `${req.method} ${path} is not part of the API.` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  // The app works without the bridge; its pairing state says why it is missing.
+  const figmaBridge = await startFigmaBridge(service, options.figmaBridge).catch(() => undefined);
+  return {
+    url: `http://${host}:${port}/`,
+    jobs: service.jobs,
+    figmaBridge,
+    close: async () => {
+      await figmaBridge?.close();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          service.close();
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+function streamEvents(req: IncomingMessage, res: ServerResponse, service: EngineService): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+  res.write(': connected\n\n');
+  const unsubscribe = service.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+  req.on('close', unsubscribe);
+}
+
+async function serveApp(res: ServerResponse, appDir: string, path: string): Promise<void> {
+  const relative = normalize(path === '/' ? 'index.html' : path.slice(1));
+  if (relative.startsWith('..')) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'No such file.' });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(join(appDir, relative));
+  } catch {
+    return sendJson(res, 404, { code: 'NOT_FOUND', message: `No ${path} in the app.` });
+  }
+  res.writeHead(200, appFileHeaders(relative));
+  res.end(bytes);
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) return void res.end();
+  sendJson(res, isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500, toApiError(error));
+}

@@ -1,0 +1,161 @@
+// Hand-written Design IR used by the codegen tests (and handy for trying the generators).
+import { frame, text, noStyle, flowLayout } from '../../engine/ir/build.ts';
+import type { Design } from '../../engine/ir/schema.ts';
+
+/** A 4×4 PNG of one colour (#3366cc), made without any image library. */
+export const BLUE_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGMwTjsDRwzEcQA64hZRB8tCjwAAAABJRU5ErkJggg==';
+
+export function landingPage(): Design {
+  const nav = frame(
+    'nav',
+    { x: 0, y: 0, width: 400, height: 40 },
+    [
+      text('home', { x: 16, y: 10, width: 40, height: 20 }, 'Home', { color: '#ffffff' }, { role: 'link', href: '#' }),
+      text('about', { x: 68, y: 10, width: 44, height: 20 }, 'About', { color: '#ffffff' }, { role: 'link', href: '#' }),
+    ],
+    {
+      name: 'Top nav',
+      role: 'nav',
+      sizing: { width: 'fill', height: 'fixed' },
+      layout: flowLayout('row', { gap: 12, padding: { top: 10, right: 16, bottom: 10, left: 16 }, crossAlign: 'center' }),
+      style: { ...noStyle(), fills: [{ type: 'solid', color: '#1a2b3c' }] },
+    },
+  );
+  const title = text('title', { x: 24, y: 64, width: 220, height: 36 }, 'Hello Loupe', { fontSize: 32, lineHeight: 36, fontWeight: 700 }, { role: 'heading', level: 1, name: 'Hero title' });
+  const body = text(
+    'body',
+    { x: 24, y: 112, width: 200, height: 40 },
+    'Turn designs into code that renders the same everywhere.',
+    { fontSize: 14, lineHeight: 20, color: '#333333' },
+    { role: 'paragraph', sizing: { width: 'fixed', height: 'hug' } },
+  );
+  const button = frame(
+    'cta',
+    { x: 24, y: 168, width: 120, height: 40 },
+    [text('cta-label', { x: 44, y: 178, width: 80, height: 20 }, 'Get started', { color: '#ffffff', fontWeight: 600, align: 'center' })],
+    {
+      name: 'Primary button',
+      role: 'button',
+      sizing: { width: 'fixed', height: 'fixed' },
+      layout: flowLayout('row', { mainAlign: 'center', crossAlign: 'center' }),
+      style: { ...noStyle(), fills: [{ type: 'solid', color: '#e63946' }], radius: [8, 8, 8, 8] },
+    },
+  );
+  const image = {
+    type: 'image' as const,
+    id: 'photo',
+    name: 'Photo',
+    box: { x: 260, y: 64, width: 116, height: 80 },
+    sizing: { width: 'fixed' as const, height: 'fixed' as const },
+    assetId: 'blue',
+    alt: 'A blue square',
+    fit: 'cover' as const,
+  };
+  const cards = frame(
+    'cards',
+    { x: 24, y: 232, width: 352, height: 60 },
+    [0, 1, 2].map((i) =>
+      frame(`card-${i}`, { x: 24 + i * 124, y: 232, width: 104, height: 60 }, [], {
+        name: 'Card',
+        role: 'listitem',
+        sizing: { width: 'fixed', height: 'fixed' },
+        style: { ...noStyle(), fills: [{ type: 'solid', color: ['#2a9d8f', '#e9c46a', '#f4a261'][i]! }], border: { color: '#000000', style: 'solid', width: { top: 1, right: 1, bottom: 1, left: 1 } } },
+      }),
+    ),
+    { name: 'Cards', role: 'list', sizing: { width: 'fixed', height: 'hug' }, layout: flowLayout('row', { gap: 20 }) },
+  );
+  const star = {
+    type: 'vector' as const,
+    id: 'star',
+    name: 'Star',
+    box: { x: 340, y: 300, width: 24, height: 24 },
+    sizing: { width: 'fixed' as const, height: 'fixed' as const },
+    svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#ff9900" stroke-width="0" d="M0 0h24v24H0z"/></svg>',
+  };
+  const hero = frame('hero', { x: 0, y: 40, width: 400, height: 300 }, [title, body, button, image, cards, star], {
+    name: 'Hero',
+    role: 'main',
+    sizing: { width: 'fill', height: 'fixed' },
+    layout: flowLayout('none'),
+    style: { ...noStyle(), fills: [{ type: 'solid', color: '#f1faee' }] },
+  });
+  const root = frame('root', { x: 0, y: 0, width: 400, height: 340 }, [nav, hero], {
+    name: 'Landing',
+    sizing: { width: 'fixed', height: 'fixed' },
+    style: { ...noStyle(), fills: [{ type: 'solid', color: '#ffffff' }] },
+  });
+  return {
+    version: 1,
+    viewport: { width: 400, height: 340 },
+    root,
+    assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
+    source: { kind: 'image', name: 'landing' },
+  };
+}
+
+/** Flow layouts (column, wrapping row, grid, fill), paints, borders, shadows and fonts. */
+export function layoutShowcase(): Design {
+  const solid = (color: string) => ({ ...noStyle(), fills: [{ type: 'solid' as const, color }] });
+  const chip = (i: number) =>
+    frame(`chip-${i}`, { x: 0, y: 0, width: 90, height: 24 }, [], { name: 'Chip', sizing: { width: 'fixed', height: 'fixed' }, style: solid('#8ecae6') });
+  const cell = (i: number) =>
+    frame(`cell-${i}`, { x: 0, y: 0, width: 100, height: 30 }, [], { name: 'Cell', sizing: { width: 'fill', height: 'fixed' }, style: solid('#219ebc') });
+  const toolbar = frame('toolbar', { x: 20, y: 20, width: 320, height: 62 }, [0, 1, 2, 3].map(chip), {
+    name: 'Toolbar',
+    sizing: { width: 'fixed', height: 'hug' },
+    layout: flowLayout('row', { gap: 10, crossGap: 14, wrap: true }),
+  });
+  const grid = frame('grid', { x: 20, y: 98, width: 320, height: 74 }, [0, 1, 2, 3, 4, 5].map(cell), {
+    name: 'Grid',
+    sizing: { width: 'fixed', height: 'hug' },
+    layout: flowLayout('grid', { columns: 3, gap: 10, crossGap: 14 }),
+  });
+  const split = frame(
+    'split',
+    { x: 20, y: 188, width: 320, height: 40 },
+    [
+      frame('fixed', { x: 20, y: 188, width: 60, height: 40 }, [], { name: 'Fixed side', sizing: { width: 'fixed', height: 'fill' }, style: solid('#023047') }),
+      frame('grow', { x: 88, y: 188, width: 252, height: 40 }, [], {
+        name: 'Growing side',
+        sizing: { width: 'fill', height: 'fill' },
+        style: {
+          fills: [{ type: 'linear-gradient', angle: 90, stops: [{ color: '#ff0000', position: 0 }, { color: '#0000ff', position: 1 }] }],
+          shadows: [{ x: 0, y: 2, blur: 4, spread: 0, color: '#00000040', inset: false }],
+          opacity: 0.9,
+          radius: [4, 4, 0, 0],
+          border: { color: '#fb8500', style: 'dashed', width: { top: 0, right: 0, bottom: 3, left: 0 } },
+        },
+      }),
+    ],
+    { name: 'Split', sizing: { width: 'fixed', height: 'fixed' }, layout: flowLayout('row', { gap: 8, crossAlign: 'stretch' }) },
+  );
+  const texts = frame(
+    'texts',
+    { x: 20, y: 244, width: 320, height: 96 },
+    [
+      text('serif', { x: 20, y: 244, width: 150, height: 22 }, 'Serif italic', { fontClass: 'serif', fontFamily: 'Times New Roman', fontSize: 18, lineHeight: 22, italic: true }),
+      text('mono', { x: 20, y: 270, width: 120, height: 18 }, 'mono_code()', { fontClass: 'mono', fontFamily: 'Courier New', fontSize: 14, lineHeight: 18, fontWeight: 700 }),
+      text('lines', { x: 20, y: 292, width: 280, height: 40 }, 'First line\nSecond <line> & more', { lineHeight: 20, transform: 'uppercase', letterSpacing: 0.5 }, { margin: { top: 4, right: 0, bottom: 0, left: 6 } }),
+      frame('badge', { x: 300, y: 250, width: 30, height: 30 }, [], {
+        name: 'Badge',
+        absolute: true,
+        sizing: { width: 'fixed', height: 'fixed' },
+        style: { ...noStyle(), fills: [{ type: 'image', assetId: 'blue', fit: 'cover' }], radius: [15, 15, 15, 15] },
+      }),
+    ],
+    { name: 'Texts', sizing: { width: 'fixed', height: 'hug' }, layout: flowLayout('column', { gap: 4 }) },
+  );
+  const root = frame('root', { x: 0, y: 0, width: 360, height: 360 }, [toolbar, grid, split, texts], {
+    name: 'Showcase',
+    sizing: { width: 'fixed', height: 'fixed' },
+    layout: flowLayout('column', { gap: 16, padding: { top: 20, right: 20, bottom: 20, left: 20 } }),
+    style: solid('#fefae0'),
+  });
+  return {
+    version: 1,
+    viewport: { width: 360, height: 360 },
+    root,
+    assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
+  };
+}

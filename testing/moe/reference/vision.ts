@@ -1,0 +1,337 @@
+// The reference image path of a Kimi-VL-style model, top to bottom: the image processor
+// (Kimi-VL's KimiVLImageProcessor), then the MoonViT vision tower, the 2×2 patch merger and the
+// multi-modal projector (modeling_kimi_vl.py). Several images run as one packed sequence in
+// which attention stays inside each image, as MoonViT's cu_seqlens attention does.
+//
+// Shapes: C = vision hidden size, p = patch size, (gh, gw) = an image's patch grid,
+// (kh, kw) = merge_kernel_size, D = text hidden size.
+import type { ModelConfig, VisionConfig } from '../../../engine/moe/config.ts';
+import { LoupeError } from '../../../engine/errors.ts';
+import type { Tensor, WeightSource } from '../../../engine/moe/tensor.ts';
+import { addInPlace, geluErf, geluTanh, interpolateBicubic, layerNorm, linear, map, resizeBicubicPil, softmaxInPlace } from './ops.ts';
+
+/** KimiVLImageProcessor's settings (preprocessor_config.json). */
+export interface ImageProcessorConfig {
+  patchSize: number;
+  mergeKernelSize: readonly [number, number];
+  /** The most 14-px patches an image may have before it is scaled down. */
+  inTokenLimit: number;
+  /** true: pad right and bottom with black to a multiple of merge × patch; false: centre-crop to a multiple of the patch. */
+  padInput: boolean;
+  imageMean: readonly [number, number, number];
+  imageStd: readonly [number, number, number];
+}
+
+/**
+ * Kimi-VL-A3B's preprocessor_config.json: in_token_limit 4096, pad_input true, patch 14,
+ * merge [2, 2]; mean and std 0.5 (the class defaults are CLIP's, the released config overrides
+ * them — the one value here not confirmed against a copy of the file, see the report).
+ */
+export const KIMI_VL_IMAGE_PROCESSOR: ImageProcessorConfig = {
+  patchSize: 14,
+  mergeKernelSize: [2, 2],
+  inTokenLimit: 4096,
+  padInput: true,
+  imageMean: [0.5, 0.5, 0.5],
+  imageStd: [0.5, 0.5, 0.5],
+};
+
+/** MoonViT's 2-D RoPE table covers grids up to 512 × 512 patches. */
+export const MAX_GRID = 512;
+
+export interface PreprocessedImage {
+  /** Normalised patches [gh·gw, 3, p, p], patches in row-major grid order. */
+  patches: Float32Array;
+  gridH: number;
+  gridW: number;
+  /** The picture's size after scaling and padding / cropping (= grid × patch). */
+  width: number;
+  height: number;
+}
+
+/** How many placeholder tokens an image of this grid takes in the prompt (one per merged patch). */
+export const mediaTokenCount = (image: { gridH: number; gridW: number }, mergeKernelSize: readonly [number, number]) =>
+  (image.gridH / mergeKernelSize[0]) * (image.gridW / mergeKernelSize[1]);
+
+/**
+ * KimiVLImageProcessor.preprocess for one picture given as 8-bit RGBA [height, width, 4]. Alpha
+ * is dropped (PIL's convert("RGB")). Steps, as the real processor does them:
+ * 1. if (w // p)·(h // p) > in_token_limit: scale = √(limit / ((w // p)·(h // p))), resize to
+ *    (int(w·scale), int(h·scale)) with PIL's bicubic (antialiased; reproduced bit for bit);
+ * 2. pad_input: pad right and bottom with black to a multiple of merge × patch; otherwise
+ *    centre-crop to a multiple of the patch (torchvision's centre offsets);
+ * 3. a grid of 512 patches or more on a side is refused ("Exceed pos emb");
+ * 4. to [0, 1] (/255), minus mean, over std, in float32;
+ * 5. cut into p × p patches, row-major over the grid, each [3, p, p].
+ */
+export function preprocessImage(
+  rgba: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  vision: VisionConfig,
+  processor: ImageProcessorConfig = KIMI_VL_IMAGE_PROCESSOR,
+): PreprocessedImage {
+  const p = processor.patchSize;
+  if (p !== vision.patch_size) throw new LoupeError('MODEL_UNSUPPORTED', `The image processor's patch size (${p}) differs from the vision encoder's (${vision.patch_size}).`);
+  const [kh, kw] = processor.mergeKernelSize;
+  if (kh !== vision.merge_kernel_size[0] || kw !== vision.merge_kernel_size[1]) throw new LoupeError('MODEL_UNSUPPORTED', `The image processor's merge kernel (${kh}×${kw}) differs from the vision encoder's (${vision.merge_kernel_size.join('×')}).`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new LoupeError('INPUT_CORRUPT', `The image size ${width}×${height} is not a picture.`);
+  if (rgba.length !== width * height * 4) throw new LoupeError('INPUT_CORRUPT', `The image has ${rgba.length} bytes; ${width}×${height} RGBA needs ${width * height * 4}.`);
+
+  // RGBA → RGB.
+  let w = width;
+  let h = height;
+  let rgb: Uint8Array = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = rgba[i * 4 + c]!;
+
+  // 1. Scale down to the token limit.
+  const patchCount = Math.floor(w / p) * Math.floor(h / p);
+  if (patchCount > processor.inTokenLimit) {
+    const scale = Math.sqrt(processor.inTokenLimit / patchCount);
+    const newW = Math.trunc(w * scale);
+    const newH = Math.trunc(h * scale);
+    rgb = resizeBicubicPil(rgb, w, h, newW, newH);
+    w = newW;
+    h = newH;
+  }
+
+  // 2. Pad to a multiple of merge × patch, or crop to a multiple of the patch.
+  if (processor.padInput) {
+    const padW = (kw * p - (w % (kw * p))) % (kw * p);
+    const padH = (kh * p - (h % (kh * p))) % (kh * p);
+    if (padW || padH) {
+      const out = new Uint8Array((w + padW) * (h + padH) * 3); // black
+      for (let y = 0; y < h; y++) out.set(rgb.subarray(y * w * 3, (y + 1) * w * 3), y * (w + padW) * 3);
+      rgb = out;
+      w += padW;
+      h += padH;
+    }
+  } else {
+    const cw = w - (w % p);
+    const ch = h - (h % p);
+    const top = roundHalfEven((h - ch) / 2);
+    const left = roundHalfEven((w - cw) / 2);
+    const out = new Uint8Array(cw * ch * 3);
+    for (let y = 0; y < ch; y++) out.set(rgb.subarray(((y + top) * w + left) * 3, ((y + top) * w + left + cw) * 3), y * cw * 3);
+    rgb = out;
+    w = cw;
+    h = ch;
+  }
+  const gridH = h / p;
+  const gridW = w / p;
+  if (gridW >= MAX_GRID || gridH >= MAX_GRID) throw new LoupeError('INPUT_TOO_LARGE', `The image is ${gridW}×${gridH} patches after scaling; the vision encoder takes fewer than ${MAX_GRID} a side.`);
+  if (gridH === 0 || gridW === 0) throw new LoupeError('INPUT_UNSUPPORTED', `The image (${width}×${height}) is smaller than one ${p}-px patch.`);
+  if (gridH % kh !== 0 || gridW % kw !== 0) throw new LoupeError('INPUT_UNSUPPORTED', `The image's ${gridW}×${gridH} patch grid does not divide into ${kw}×${kh} merges (the processor crops to whole patches only; pad_input avoids this).`);
+
+  // 4. Normalise (float32 at every step, as torchvision's to_tensor and normalize) …
+  const f = Math.fround;
+  const mean = processor.imageMean.map(f);
+  const std = processor.imageStd.map(f);
+  // 5. … and cut into patches [gh·gw, 3, p, p].
+  const patches = new Float32Array(gridH * gridW * 3 * p * p);
+  for (let gy = 0; gy < gridH; gy++)
+    for (let gx = 0; gx < gridW; gx++) {
+      const base = (gy * gridW + gx) * 3 * p * p;
+      for (let c = 0; c < 3; c++)
+        for (let y = 0; y < p; y++)
+          for (let x = 0; x < p; x++) {
+            const v = rgb[((gy * p + y) * w + gx * p + x) * 3 + c]!;
+            patches[base + (c * p + y) * p + x] = f(f(f(v / 255) - mean[c]!) / std[c]!);
+          }
+    }
+  return { patches, gridH, gridW, width: w, height: h };
+}
+
+/** Python's round(): halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Position information
+
+/**
+ * The learned position embedding [H0, W0, C] resized to a (gh, gw) grid with PyTorch's bicubic
+ * interpolation (align_corners False), flattened row-major → [gh·gw, C]. (MoonViT compares the
+ * grid list with the weight's torch.Size, which never matches, so it always interpolates; at
+ * the same size bicubic is the identity.)
+ */
+export function positionEmbedding(posEmb: Tensor, gridH: number, gridW: number): Float32Array {
+  const [h0, w0, c] = posEmb.shape as [number, number, number];
+  return interpolateBicubic(posEmb.data, h0, w0, c, gridH, gridW);
+}
+
+/**
+ * Rope2DPosEmb's rotation angles for a (gh, gw) grid: [gh·gw, headDim/2]. Complex pair 2i turns
+ * by x·θᵢ and pair 2i + 1 by y·θᵢ, with x the column, y the row and θᵢ = 10000^(−4i/headDim),
+ * i < headDim/4 (modeling_kimi_vl.py builds [x_cis, y_cis] per frequency and interleaves them;
+ * its docstring's "height axis at 2i" is not what the code does). float32, as torch computes them.
+ */
+export function rope2dAngles(headDim: number, gridH: number, gridW: number): Float32Array {
+  if (headDim % 4 !== 0) throw new Error(`rope2dAngles: head size ${headDim} is not a multiple of 4`);
+  const f = Math.fround;
+  const quarter = headDim / 4;
+  const theta = new Float32Array(quarter);
+  for (let i = 0; i < quarter; i++) theta[i] = f(1 / f(10000 ** f((4 * i) / headDim)));
+  const angles = new Float32Array(gridH * gridW * (headDim / 2));
+  for (let y = 0; y < gridH; y++)
+    for (let x = 0; x < gridW; x++) {
+      const o = (y * gridW + x) * (headDim / 2);
+      for (let i = 0; i < quarter; i++) {
+        angles[o + 2 * i] = f(x * theta[i]!);
+        angles[o + 2 * i + 1] = f(y * theta[i]!);
+      }
+    }
+  return angles;
+}
+
+/**
+ * apply_rope: each consecutive pair (v[2j], v[2j+1]) of a head is a complex number multiplied by
+ * cis(angle[j]). v is one token's [heads, headDim], rotated in place.
+ */
+export function applyRope2d(v: Float32Array, offset: number, heads: number, headDim: number, angles: Float32Array, angleOffset: number): void {
+  for (let hd = 0; hd < heads; hd++) {
+    const o = offset + hd * headDim;
+    for (let j = 0; j < headDim / 2; j++) {
+      const a = angles[angleOffset + j]!;
+      const c = Math.fround(Math.cos(a));
+      const s = Math.fround(Math.sin(a));
+      const re = v[o + 2 * j]!;
+      const im = v[o + 2 * j + 1]!;
+      v[o + 2 * j] = re * c - im * s;
+      v[o + 2 * j + 1] = re * s + im * c;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The vision tower and the projector
+
+const LAYER_NORM_EPS = 1e-5; // nn.LayerNorm's default, in the encoder blocks, final_layernorm and pre_norm
+
+/**
+ * The vision tower, patch merger and projector for several images packed in one sequence.
+ * Returns, per image, its features [(gh/kh)·(gw/kw), D], ready to replace that image's placeholder
+ * tokens in order.
+ */
+export function visionForward(weights: WeightSource, config: ModelConfig, images: readonly PreprocessedImage[]): Float32Array[] {
+  const merged = visionTower(weights, config, images);
+  return merged.map((m) => projector(weights, config, m.features, m.count));
+}
+
+/**
+ * MoonVitPretrainedModel.forward + patch_merger: per image, the final_layernorm output regrouped
+ * into merged patches, [count, kh·kw, C] (sub-patches in order (0,0), (0,1), …, (kh−1, kw−1)).
+ */
+export function visionTower(weights: WeightSource, config: ModelConfig, images: readonly PreprocessedImage[]): { features: Float32Array; count: number }[] {
+  const v = config.vision_config;
+  if (!v) throw new LoupeError('MODEL_UNSUPPORTED', 'This model has no vision encoder (no vision_config); it cannot take images.');
+  const get = (name: string) => weights.get(`vision_tower.${name}`);
+  const C = v.hidden_size;
+  const heads = v.num_attention_heads;
+  const headDim = C / heads;
+  const p = v.patch_size;
+  const [kh, kw] = v.merge_kernel_size;
+
+  // Packed sequence: image i owns rows [starts[i], starts[i] + gh·gw).
+  const starts: number[] = [];
+  let L = 0;
+  for (const im of images) {
+    if (im.patches.length !== im.gridH * im.gridW * 3 * p * p) throw new Error(`visionForward: an image's patches do not fill its ${im.gridH}×${im.gridW} grid of ${p}-px patches`);
+    if (im.gridH % kh || im.gridW % kw) throw new Error(`visionForward: grid ${im.gridH}×${im.gridW} does not divide into ${kh}×${kw} merges`);
+    starts.push(L);
+    L += im.gridH * im.gridW;
+  }
+
+  // Patch embedding: Conv2d(3, C, p, stride p) on each patch = a linear map of its 3·p·p values;
+  // then the interpolated position embedding.
+  const convW = get('patch_embed.proj.weight'); // [C, 3, p, p]
+  const convAsLinear: Tensor = { shape: [C, 3 * p * p], data: convW.data };
+  let x: Float32Array = new Float32Array(L * C); // [L, C]
+  const posEmb = get('patch_embed.pos_emb.weight'); // [H0, W0, C]
+  images.forEach((im, i) => {
+    const n = im.gridH * im.gridW;
+    const emb = linear(im.patches, n, convAsLinear, get('patch_embed.proj.bias'));
+    addInPlace(emb, positionEmbedding(posEmb, im.gridH, im.gridW));
+    x.set(emb, starts[i]! * C);
+  });
+
+  // 2-D rotary angles per token, [L, headDim/2].
+  const angles = new Float32Array(L * (headDim / 2));
+  images.forEach((im, i) => angles.set(rope2dAngles(headDim, im.gridH, im.gridW), starts[i]! * (headDim / 2)));
+
+  // Encoder blocks: x + attn(norm0(x)), then x + mlp(norm1(x)).
+  for (let b = 0; b < v.num_hidden_layers; b++) {
+    const blk = (name: string) => get(`encoder.blocks.${b}.${name}`);
+    const h = layerNorm(x, L, blk('norm0.weight'), blk('norm0.bias'), LAYER_NORM_EPS);
+    const qkv = linear(h, L, blk('wqkv.weight'), blk('wqkv.bias')); // [L, 3, heads, headDim]
+    const q = new Float32Array(L * C);
+    const k = new Float32Array(L * C);
+    const val = new Float32Array(L * C);
+    for (let t = 0; t < L; t++) {
+      q.set(qkv.subarray(t * 3 * C, t * 3 * C + C), t * C);
+      k.set(qkv.subarray(t * 3 * C + C, t * 3 * C + 2 * C), t * C);
+      val.set(qkv.subarray(t * 3 * C + 2 * C, t * 3 * C + 3 * C), t * C);
+      applyRope2d(q, t * C, heads, headDim, angles, t * (headDim / 2));
+      applyRope2d(k, t * C, heads, headDim, angles, t * (headDim / 2));
+    }
+    // Attention inside each image only, every token sees every token of its image; scale 1/√headDim.
+    const attn = new Float32Array(L * C);
+    const scale = 1 / Math.sqrt(headDim);
+    images.forEach((im, i) => {
+      const s0 = starts[i]!;
+      const n = im.gridH * im.gridW;
+      const row = new Float64Array(n);
+      for (let hd = 0; hd < heads; hd++)
+        for (let t = s0; t < s0 + n; t++) {
+          for (let s = 0; s < n; s++) {
+            let dot = 0;
+            for (let d = 0; d < headDim; d++) dot += q[t * C + hd * headDim + d]! * k[(s0 + s) * C + hd * headDim + d]!;
+            row[s] = dot * scale;
+          }
+          softmaxInPlace(row);
+          for (let d = 0; d < headDim; d++) {
+            let acc = 0;
+            for (let s = 0; s < n; s++) acc += row[s]! * val[(s0 + s) * C + hd * headDim + d]!;
+            attn[t * C + hd * headDim + d] = acc;
+          }
+        }
+    });
+    addInPlace(x, linear(attn, L, blk('wo.weight'), blk('wo.bias')));
+    const h1 = layerNorm(x, L, blk('norm1.weight'), blk('norm1.bias'), LAYER_NORM_EPS);
+    const mid = map(linear(h1, L, blk('mlp.fc0.weight'), blk('mlp.fc0.bias')), geluTanh);
+    addInPlace(x, linear(mid, L, blk('mlp.fc1.weight'), blk('mlp.fc1.bias')));
+  }
+  x = layerNorm(x, L, get('encoder.final_layernorm.weight'), get('encoder.final_layernorm.bias'), LAYER_NORM_EPS);
+
+  // Patch merger: view(gh/kh, kh, gw/kw, kw, C).permute(0, 2, 1, 3, 4) → [count, kh·kw, C].
+  return images.map((im, i) => {
+    const nh = im.gridH / kh;
+    const nw = im.gridW / kw;
+    const out = new Float32Array(nh * nw * kh * kw * C);
+    let o = 0;
+    for (let my = 0; my < nh; my++)
+      for (let mx = 0; mx < nw; mx++)
+        for (let ky = 0; ky < kh; ky++)
+          for (let kx = 0; kx < kw; kx++) {
+            const src = starts[i]! + (my * kh + ky) * im.gridW + (mx * kw + kx);
+            out.set(x.subarray(src * C, (src + 1) * C), o);
+            o += C;
+          }
+    return { features: out, count: nh * nw };
+  });
+}
+
+/**
+ * KimiVLMultiModalProjector: pre_norm (LayerNorm over C, per sub-patch, before the concatenation)
+ * → view [count, kh·kw·C] → linear_1 → GELU (exact, erf) → linear_2 → [count, D].
+ */
+export function projector(weights: WeightSource, config: ModelConfig, merged: Float32Array, count: number): Float32Array {
+  const v = config.vision_config!;
+  const get = (name: string) => weights.get(`multi_modal_projector.${name}`);
+  const perToken = v.merge_kernel_size[0] * v.merge_kernel_size[1];
+  const normed = layerNorm(merged, count * perToken, get('pre_norm.weight'), get('pre_norm.bias'), LAYER_NORM_EPS); // [count·kh·kw, C] = [count, kh·kw·C]
+  const mid = map(linear(normed, count, get('linear_1.weight'), get('linear_1.bias')), geluErf);
+  return linear(mid, count, get('linear_2.weight'), get('linear_2.bias'));
+}
