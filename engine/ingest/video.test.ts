@@ -270,9 +270,8 @@ test('an abort stops ffmpeg and ends the loop with CANCELLED', { ...posixOnly, t
 
 test('ffmpeg that stops producing is killed by the watchdog, and the loop fails', posixOnly, async () => {
   await withFfmpeg('exec sleep 30', async () => {
-    const started = Date.now();
+    // The stand-in sleeps 30 s: only the watchdog, killing it, ends the read with this message.
     await assert.rejects(readAll(mp4, { stallTimeoutMs: 300 }), code('INPUT_CORRUPT', /red-blue\.mp4: ffmpeg went 0\.3 s without decoding anything/));
-    assert.ok(Date.now() - started < 5000);
     assert.deepEqual((await ffmpegPids()).filter(running), []);
   });
 });

@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { KIMI_PATTERN, loadTokenizer } from '../../engine/moe/tokenizer.ts';
 import { TEST_CORPUS, buildTestVocabulary, writeTestTokenizer } from './test-vocabulary.ts';
 
-test('the vocabulary is the 256 bytes, then merges up to the size asked, in well under a second', () => {
+test('the vocabulary is the 256 bytes, then merges up to the size asked', () => {
   for (const size of [256, 512, 1000]) {
-    const started = performance.now();
     const v = buildTestVocabulary({ size });
-    assert.ok(performance.now() - started < 1000, `size ${size} took ${performance.now() - started} ms`);
     const lines = v.ranks.trimEnd().split('\n');
     assert.equal(lines.length, size);
     assert.equal(v.rankCount, size);
