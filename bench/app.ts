@@ -1,8 +1,8 @@
 // `npm run bench:app`: how responsive the app is, measured in real Chromium against the real
 // engine (web mode): time from dropping a design to its code in the editor, and from an edit
 // to the preview showing it. Prints medians of several runs; not a test.
-import { dropDesign, editAndWaitForPreview, landing, openApp } from './harness.ts';
-import { median, percentile } from '../bench/stats.ts';
+import { dropDesign, editAndWaitForPreview, landing, openApp } from '../e2e/harness.ts';
+import { median, percentile } from './stats.ts';
 
 const DROPS = 3;
 const EDITS = 10;
