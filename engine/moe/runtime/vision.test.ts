@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { LoupeError } from '../../errors.ts';
 import type { ModelConfig } from '../config.ts';
 import { randomImage, randomWeights, tinyConfig, type MemoryWeights } from '../../../testing/moe/reference/random-weights.ts';
-import { mediaTokenCount, preprocessImage, visionForward, type PreprocessedImage } from '../../../testing/moe/reference/vision.ts';
+import { mediaTokenCount, preprocessImage, type PreprocessedImage } from '../image-processor.ts';
+import { visionForward } from '../../../testing/moe/reference/vision.ts';
 import type { RuntimeWeights } from './graphs.ts';
 import { towerSegments, VisionRuntime, visionThroughput, type VisionOptions } from './vision.ts';
 
