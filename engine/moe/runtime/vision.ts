@@ -24,9 +24,8 @@
 import ort from 'onnxruntime-node';
 import { LoupeError } from '../../errors.ts';
 import { parseModelConfig, type ModelConfig, type VisionConfig } from '../config.ts';
-import { randomImage, randomWeights } from '../../../testing/moe/reference/random-weights.ts';
 import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage, type PreprocessedImage } from '../image-processor.ts';
-import { positionEmbedding, rope2dAngles } from '../../../testing/moe/reference/vision.ts';
+import { randomImage, randomWeights } from '../../../testing/moe/reference/random-weights.ts';
 import type { Tensor } from '../tensor.ts';
 import { Builder, type BuiltGraph, type RuntimeWeights } from './graphs.ts';
 import { OrtSession, tensor, type Device, type Feeds } from './ort-session.ts';
@@ -178,6 +177,62 @@ export function towerGraph(weights: RuntimeWeights, config: ModelConfig, from: n
   return g.model(inputs, [{ name: 'features', type: 'float32', dims: ['count', D], from: g.linearBias(mid, `${P}.linear_2.weight`, `${P}.linear_2.bias`) }]);
 }
 
+/**
+ * MoonViT's learned position embedding [H0, W0, C] resized to a (gh, gw) grid as torch's bicubic
+ * interpolation resizes it (align_corners False), row-major [gh·gw, C]. The kernel is separable:
+ * rows are resized across, then the result down, each pass a matrix over one axis with four
+ * weights a row. MoonViT always interpolates; at its own size both matrices are the identity.
+ */
+function resizePositionEmbedding(table: Tensor, gridH: number, gridW: number): Float32Array {
+  const [h0, w0, C] = table.shape as [number, number, number];
+  const across = resizeAxis(table.data, h0, w0, C, cubicResizeMatrix(w0, gridW), gridW);
+  return resizeAxis(across, 1, h0, gridW * C, cubicResizeMatrix(h0, gridH), gridH);
+}
+
+/** x [outer, inSize, inner] → [outer, outSize, inner]: out[a, o, k] = Σᵢ weights[o, i]·x[a, i, k]. */
+function resizeAxis(x: Float32Array, outer: number, inSize: number, inner: number, weights: Float32Array, outSize: number): Float32Array {
+  const out = new Float32Array(outer * outSize * inner);
+  for (let a = 0; a < outer; a++)
+    for (let o = 0; o < outSize; o++) {
+      const to = (a * outSize + o) * inner;
+      for (let i = 0; i < inSize; i++) {
+        const w = weights[o * inSize + i]!;
+        if (w === 0) continue;
+        const from = (a * inSize + i) * inner;
+        for (let k = 0; k < inner; k++) out[to + k] = out[to + k]! + w * x[from + k]!;
+      }
+    }
+  return out;
+}
+
+/**
+ * torch's bicubic weights along one axis (align_corners False, A = −0.75) as a matrix
+ * [outSize, inSize]: output o weighs the four inputs around its source coordinate
+ * (o + ½)·in/out − ½ by Keys' kernel of their distance; an input past an edge reads the edge
+ * pixel, so its weight is added there. The coordinate is float32, as ATen has it for float tensors.
+ */
+function cubicResizeMatrix(inSize: number, outSize: number): Float32Array {
+  const A = -0.75;
+  const keys = (d: number) => {
+    const x = Math.abs(d);
+    return x <= 1 ? ((A + 2) * x - (A + 3)) * x * x + 1 : x < 2 ? ((A * x - 5 * A) * x + 8 * A) * x - 4 * A : 0;
+  };
+  const f = Math.fround;
+  const m = new Float32Array(outSize * inSize);
+  for (let o = 0; o < outSize; o++) {
+    const source = f(f(f(inSize / outSize) * f(o + 0.5)) - 0.5);
+    const nearest = Math.floor(source);
+    for (let i = nearest - 1; i <= nearest + 2; i++) m[o * inSize + Math.min(Math.max(i, 0), inSize - 1)] += f(keys(source - i));
+  }
+  return m;
+}
+
+/** MoonViT's rotary frequencies θᵢ = 10000^(−4i/headDim), i < headDim/4, in float32 as torch computes them. */
+function rotaryFrequencies(headDim: number): Float32Array {
+  const f = Math.fround;
+  return Float32Array.from({ length: headDim / 4 }, (_, i) => 1 / f(10000 ** f((4 * i) / headDim)));
+}
+
 export class VisionRuntime {
   private readonly v: VisionConfig;
   private readonly segments: Segment[] = [];
@@ -261,18 +316,20 @@ export class VisionRuntime {
       for (let mx = 0; mx < gridW / kw; mx++)
         for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) order[i++] = (my * kh + ky) * gridW + mx * kw + kx;
 
-    const gridPos = positionEmbedding((this.posEmb ??= this.weights.get('vision_tower.patch_embed.pos_emb.weight')), gridH, gridW);
-    const angles = rope2dAngles(2 * half, gridH, gridW);
+    const gridPos = resizePositionEmbedding((this.posEmb ??= this.weights.get('vision_tower.patch_embed.pos_emb.weight')), gridH, gridW);
+    const freqs = rotaryFrequencies(2 * half);
     const pos = new Float32Array(n * C);
     const cos = new Float32Array(n * half);
     const sin = new Float32Array(n * half);
     for (let t = 0; t < n; t++) {
-      const src = order[t]!;
-      pos.set(gridPos.subarray(src * C, (src + 1) * C), t * C);
+      const cell = order[t]!;
+      pos.set(gridPos.subarray(cell * C, (cell + 1) * C), t * C);
+      // Pair 2i of a head turns by column·θᵢ, pair 2i + 1 by row·θᵢ; the angle in float32, as torch has it.
+      const columnRow = [cell % gridW, Math.floor(cell / gridW)];
       for (let j = 0; j < half; j++) {
-        const a = angles[src * half + j]!;
-        cos[t * half + j] = Math.cos(a);
-        sin[t * half + j] = Math.sin(a);
+        const angle = Math.fround(columnRow[j % 2]! * freqs[j >> 1]!);
+        cos[t * half + j] = Math.cos(angle);
+        sin[t * half + j] = Math.sin(angle);
       }
     }
     const positions = BigInt64Array.from({ length: n }, (_, t) => BigInt(t));
