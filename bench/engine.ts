@@ -11,7 +11,7 @@ import { createTestModel } from '../testing/moe/test-models.ts';
 import { isMoeLayer } from '../engine/moe/config.ts';
 import { measureBandwidth } from './moe/bandwidth.ts';
 import { qmoeDecodeTokPerS } from './moe/qmoe.ts';
-import { visionThroughput } from '../engine/moe/runtime/vision.ts';
+import { visionThroughput } from './moe/vision.ts';
 import { median } from './stats.ts';
 
 export interface EngineBenchOptions {

@@ -15,7 +15,7 @@ import { openPackage } from '../package.ts';
 import { decoderForward, embed } from '../../../testing/moe/reference/decoder.ts';
 import { modelForward } from '../../../testing/moe/reference/model.ts';
 import { randomImage } from '../../../testing/moe/reference/random-weights.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, preprocessImage } from '../../../testing/moe/reference/vision.ts';
+import { KIMI_VL_IMAGE_PROCESSOR, preprocessImage } from '../image-processor.ts';
 import type { WeightSource } from '../tensor.ts';
 import { createTestModel } from '../../../testing/moe/test-models.ts';
 import { EngineClient } from './engine-client.ts';

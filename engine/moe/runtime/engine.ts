@@ -9,7 +9,7 @@ import { openPackage, type ModelPackage } from '../package.ts';
 import { packageWeights } from './package-weights.ts';
 import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
 import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage } from '../../../testing/moe/reference/vision.ts';
+import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage } from '../image-processor.ts';
 import { RuntimeDecoder, type DecoderOptions } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LoupeError } from '../../errors.ts';
 import type { ModelConfig } from '../config.ts';
+import { mediaTokenCount, preprocessImage, type PreprocessedImage } from '../image-processor.ts';
 import { randomImage, randomWeights, tinyConfig, type MemoryWeights } from '../../../testing/moe/reference/random-weights.ts';
-import { mediaTokenCount, preprocessImage, visionForward, type PreprocessedImage } from '../../../testing/moe/reference/vision.ts';
+import { visionForward } from '../../../testing/moe/reference/vision.ts';
 import type { RuntimeWeights } from './graphs.ts';
-import { towerSegments, VisionRuntime, visionThroughput, type VisionOptions } from './vision.ts';
+import { towerSegments, VisionRuntime, type VisionOptions } from './vision.ts';
 
 const runtimeWeights = (w: MemoryWeights): RuntimeWeights => ({ get: (n) => w.get(n), quantised: () => undefined });
 
@@ -88,12 +89,4 @@ test('a bench tower is one graph; a Kimi-VL-sized one (1.6 GB of float32 blocks)
 test('a model without a vision encoder is refused when the runtime is made', () => {
   const config = tinyConfig({ withVision: false });
   assert.throws(() => new VisionRuntime(runtimeWeights(randomWeights(config, 1)), config, { threads: 1 }), (e: unknown) => e instanceof LoupeError && e.code === 'MODEL_UNSUPPORTED');
-});
-
-test('visionThroughput measures the bench tower on a Kimi-VL-preprocessed picture', () => {
-  const r = visionThroughput({ width: 200, height: 130, threads: 1, repeats: 1 });
-  assert.deepEqual([r.gridH, r.gridW], [10, 16]); // 200×130 padded to 224×140
-  assert.equal(r.patches, 160);
-  assert.equal(r.tokens, 40);
-  assert.ok(r.patchesPerS > 0 && Number.isFinite(r.patchesPerS) && r.encodeMs > 0);
 });

@@ -23,9 +23,8 @@
 // A bench-sized or tiny tower is one graph.
 import ort from 'onnxruntime-node';
 import { LoupeError } from '../../errors.ts';
-import { parseModelConfig, type ModelConfig, type VisionConfig } from '../config.ts';
-import { randomImage, randomWeights } from '../../../testing/moe/reference/random-weights.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, positionEmbedding, preprocessImage, rope2dAngles, type PreprocessedImage } from '../../../testing/moe/reference/vision.ts';
+import type { ModelConfig, VisionConfig } from '../config.ts';
+import type { PreprocessedImage } from '../image-processor.ts';
 import type { Tensor } from '../tensor.ts';
 import { Builder, type BuiltGraph, type RuntimeWeights } from './graphs.ts';
 import { OrtSession, tensor, type Device, type Feeds } from './ort-session.ts';
@@ -177,6 +176,62 @@ export function towerGraph(weights: RuntimeWeights, config: ModelConfig, from: n
   return g.model(inputs, [{ name: 'features', type: 'float32', dims: ['count', D], from: g.linearBias(mid, `${P}.linear_2.weight`, `${P}.linear_2.bias`) }]);
 }
 
+/**
+ * MoonViT's learned position embedding [H0, W0, C] resized to a (gh, gw) grid as torch's bicubic
+ * interpolation resizes it (align_corners False), row-major [gh·gw, C]. The kernel is separable:
+ * rows are resized across, then the result down, each pass a matrix over one axis with four
+ * weights a row. MoonViT always interpolates; at its own size both matrices are the identity.
+ */
+function resizePositionEmbedding(table: Tensor, gridH: number, gridW: number): Float32Array {
+  const [h0, w0, C] = table.shape as [number, number, number];
+  const across = resizeAxis(table.data, h0, w0, C, cubicResizeMatrix(w0, gridW), gridW);
+  return resizeAxis(across, 1, h0, gridW * C, cubicResizeMatrix(h0, gridH), gridH);
+}
+
+/** x [outer, inSize, inner] → [outer, outSize, inner]: out[a, o, k] = Σᵢ weights[o, i]·x[a, i, k]. */
+function resizeAxis(x: Float32Array, outer: number, inSize: number, inner: number, weights: Float32Array, outSize: number): Float32Array {
+  const out = new Float32Array(outer * outSize * inner);
+  for (let a = 0; a < outer; a++)
+    for (let o = 0; o < outSize; o++) {
+      const to = (a * outSize + o) * inner;
+      for (let i = 0; i < inSize; i++) {
+        const w = weights[o * inSize + i]!;
+        if (w === 0) continue;
+        const from = (a * inSize + i) * inner;
+        for (let k = 0; k < inner; k++) out[to + k] = out[to + k]! + w * x[from + k]!;
+      }
+    }
+  return out;
+}
+
+/**
+ * torch's bicubic weights along one axis (align_corners False, A = −0.75) as a matrix
+ * [outSize, inSize]: output o weighs the four inputs around its source coordinate
+ * (o + ½)·in/out − ½ by Keys' kernel of their distance; an input past an edge reads the edge
+ * pixel, so its weight is added there. The coordinate is float32, as ATen has it for float tensors.
+ */
+function cubicResizeMatrix(inSize: number, outSize: number): Float32Array {
+  const A = -0.75;
+  const keys = (d: number) => {
+    const x = Math.abs(d);
+    return x <= 1 ? ((A + 2) * x - (A + 3)) * x * x + 1 : x < 2 ? ((A * x - 5 * A) * x + 8 * A) * x - 4 * A : 0;
+  };
+  const f = Math.fround;
+  const m = new Float32Array(outSize * inSize);
+  for (let o = 0; o < outSize; o++) {
+    const source = f(f(f(inSize / outSize) * f(o + 0.5)) - 0.5);
+    const nearest = Math.floor(source);
+    for (let i = nearest - 1; i <= nearest + 2; i++) m[o * inSize + Math.min(Math.max(i, 0), inSize - 1)] += f(keys(source - i));
+  }
+  return m;
+}
+
+/** MoonViT's rotary frequencies θᵢ = 10000^(−4i/headDim), i < headDim/4, in float32 as torch computes them. */
+function rotaryFrequencies(headDim: number): Float32Array {
+  const f = Math.fround;
+  return Float32Array.from({ length: headDim / 4 }, (_, i) => 1 / f(10000 ** f((4 * i) / headDim)));
+}
+
 export class VisionRuntime {
   private readonly v: VisionConfig;
   private readonly segments: Segment[] = [];
@@ -260,18 +315,20 @@ export class VisionRuntime {
       for (let mx = 0; mx < gridW / kw; mx++)
         for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) order[i++] = (my * kh + ky) * gridW + mx * kw + kx;
 
-    const gridPos = positionEmbedding((this.posEmb ??= this.weights.get('vision_tower.patch_embed.pos_emb.weight')), gridH, gridW);
-    const angles = rope2dAngles(2 * half, gridH, gridW);
+    const gridPos = resizePositionEmbedding((this.posEmb ??= this.weights.get('vision_tower.patch_embed.pos_emb.weight')), gridH, gridW);
+    const freqs = rotaryFrequencies(2 * half);
     const pos = new Float32Array(n * C);
     const cos = new Float32Array(n * half);
     const sin = new Float32Array(n * half);
     for (let t = 0; t < n; t++) {
-      const src = order[t]!;
-      pos.set(gridPos.subarray(src * C, (src + 1) * C), t * C);
+      const cell = order[t]!;
+      pos.set(gridPos.subarray(cell * C, (cell + 1) * C), t * C);
+      // Pair 2i of a head turns by column·θᵢ, pair 2i + 1 by row·θᵢ; the angle in float32, as torch has it.
+      const columnRow = [cell % gridW, Math.floor(cell / gridW)];
       for (let j = 0; j < half; j++) {
-        const a = angles[src * half + j]!;
-        cos[t * half + j] = Math.cos(a);
-        sin[t * half + j] = Math.sin(a);
+        const angle = Math.fround(columnRow[j % 2]! * freqs[j >> 1]!);
+        cos[t * half + j] = Math.cos(angle);
+        sin[t * half + j] = Math.sin(angle);
       }
     }
     const positions = BigInt64Array.from({ length: n }, (_, t) => BigInt(t));
@@ -285,81 +342,4 @@ export class VisionRuntime {
     for (const s of this.segments) s.session.release();
     this.segments.length = 0;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Throughput
-
-export interface VisionThroughputOptions {
-  width: number;
-  height: number;
-  threads: number;
-  /** The text hidden size the projector maps to (the bench model's). */
-  textHidden?: number;
-  /** Timed encodes after one untimed warm-up; the best is reported. */
-  repeats?: number;
-}
-
-export interface VisionThroughput {
-  patchesPerS: number;
-  patches: number;
-  gridH: number;
-  gridW: number;
-  /** Merged tokens the image becomes in the prompt. */
-  tokens: number;
-  /** The best timed encode. */
-  encodeMs: number;
-  preprocessMs: number;
-  threads: number;
-}
-
-/**
- * Patches per second of the vision encoder (tower, merger and projector) on a random
- * MoonViT-shaped tower of bench size (hidden 384, 4 blocks, 6 heads, MLP 1536, a 64×64 learned
- * position grid) for a random picture of the given size after Kimi-VL's preprocessing (scaled
- * down to 4 096 patches, padded to whole 2×2 merges). Building the weights and the session,
- * preprocessing and the first encode (onnxruntime's allocations) are outside the timing.
- */
-export function visionThroughput({ width, height, threads, textHidden = 1024, repeats = 2 }: VisionThroughputOptions): VisionThroughput {
-  const config = benchVisionConfig(textHidden);
-  const weights = randomWeights(config, 1);
-  const runtime = new VisionRuntime({ get: (n) => weights.get(n), quantised: () => undefined }, config, { threads });
-  try {
-    runtime.load();
-    const pixels = randomImage(width, height, 2);
-    let start = performance.now();
-    const image = preprocessImage(pixels, width, height, config.vision_config!, KIMI_VL_IMAGE_PROCESSOR);
-    const preprocessMs = performance.now() - start;
-    runtime.encode([image]);
-    let best = Infinity;
-    for (let r = 0; r < Math.max(1, repeats); r++) {
-      start = performance.now();
-      runtime.encode([image]);
-      best = Math.min(best, performance.now() - start);
-    }
-    const patches = image.gridH * image.gridW;
-    return { patchesPerS: patches / (best / 1000), patches, gridH: image.gridH, gridW: image.gridW, tokens: mediaTokenCount(image, config.vision_config!.merge_kernel_size), encodeMs: best, preprocessMs, threads };
-  } finally {
-    runtime.release();
-  }
-}
-
-/** A bench-sized vision tower on the smallest text model that parses (only its hidden size matters here). */
-function benchVisionConfig(textHidden: number): ModelConfig {
-  return parseModelConfig(
-    {
-      text_config: {
-        vocab_size: 8, hidden_size: textHidden, intermediate_size: 8, moe_intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 1,
-        n_routed_experts: 1, n_shared_experts: 0, num_experts_per_tok: 1, first_k_dense_replace: 1, q_lora_rank: null, kv_lora_rank: 4,
-        qk_nope_head_dim: 4, qk_rope_head_dim: 2, v_head_dim: 4, scoring_func: 'sigmoid', routed_scaling_factor: 1, norm_topk_prob: true,
-        n_group: 1, topk_group: 1, rms_norm_eps: 1e-5, rope_theta: 10000, max_position_embeddings: 64,
-      },
-      vision_config: {
-        patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64, num_attention_heads: 6, num_hidden_layers: 4,
-        hidden_size: 384, intermediate_size: 1536, merge_kernel_size: [2, 2],
-      },
-      media_placeholder_token_id: 7,
-    },
-    'the bench vision tower',
-  );
 }

@@ -12,7 +12,7 @@ import type { ModelConfig } from '../../../engine/moe/config.ts';
 import { modelForward } from './model.ts';
 import { MemoryWeights, randomImage, randomWeights, tinyConfig } from './random-weights.ts';
 import { SeededRandom as Rng } from '../../../engine/moe/random.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage, type ImageProcessorConfig } from './vision.ts';
+import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage, type ImageProcessorConfig } from '../../../engine/moe/image-processor.ts';
 
 type Dtype = '<f4' | '|u1' | '<i4';
 

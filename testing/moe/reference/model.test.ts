@@ -4,7 +4,8 @@ import { LoupeError } from '../../../engine/errors.ts';
 import { decoderForward, embed } from './decoder.ts';
 import { modelForward } from './model.ts';
 import { randomImage, randomWeights, tinyConfig } from './random-weights.ts';
-import { mediaTokenCount, preprocessImage, visionForward } from './vision.ts';
+import { mediaTokenCount, preprocessImage } from '../../../engine/moe/image-processor.ts';
+import { visionForward } from './vision.ts';
 
 const config = tinyConfig();
 const text = config.text_config;

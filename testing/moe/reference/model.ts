@@ -4,7 +4,8 @@ import type { ModelConfig } from '../../../engine/moe/config.ts';
 import { LoupeError } from '../../../engine/errors.ts';
 import type { Tensor, WeightSource } from '../../../engine/moe/tensor.ts';
 import { decoderForward, embed, type LayerRouting } from './decoder.ts';
-import { visionForward, type PreprocessedImage } from './vision.ts';
+import type { PreprocessedImage } from '../../../engine/moe/image-processor.ts';
+import { visionForward } from './vision.ts';
 
 export interface ModelOutput {
   /** [T, V] */

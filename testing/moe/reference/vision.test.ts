@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LoupeError } from '../../../engine/errors.ts';
+import { mediaTokenCount, preprocessImage } from '../../../engine/moe/image-processor.ts';
 import { layerNorm } from './ops.ts';
 import { randomImage, randomWeights, tinyConfig } from './random-weights.ts';
-import { applyRope2d, KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, positionEmbedding, preprocessImage, rope2dAngles, visionForward, visionTower, type ImageProcessorConfig } from './vision.ts';
+import { applyRope2d, positionEmbedding, rope2dAngles, visionForward, visionTower } from './vision.ts';
 
 const close = (a: number, b: number, tol: number, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 const config = tinyConfig();
@@ -37,47 +37,6 @@ test('the position embedding is taken as is at its own size and bicubic-resized 
   // Resized (the weights themselves are checked by hand in ops.test.ts): a constant stays constant.
   const flat = { shape: [5, 4, 16], data: new Float32Array(5 * 4 * 16).fill(0.25) };
   for (const v of positionEmbedding(flat, 4, 6)) close(v, 0.25, 1e-6);
-});
-
-test('preprocessing: pads right and bottom with black to a multiple of 28 and cuts row-major 14-px patches', () => {
-  const [w, h] = [40, 30];
-  const px = randomImage(w, h, 5);
-  const im = preprocessImage(px, w, h, vision);
-  assert.deepEqual([im.width, im.height, im.gridW, im.gridH], [56, 56, 4, 4]);
-  const p = 14;
-  const value = (x: number, y: number, c: number) => im.patches[((Math.floor(y / p) * im.gridW + Math.floor(x / p)) * 3 + c) * p * p + (y % p) * p + (x % p)]!;
-  // (v/255 − 0.5)/0.5 inside, −1 (black) in the padding.
-  for (const [x, y] of [[0, 0], [39, 29], [17, 3], [3, 17]] as const)
-    for (let c = 0; c < 3; c++) close(value(x, y, c), (px[(y * w + x) * 4 + c]! / 255 - 0.5) / 0.5, 1e-6, `pixel ${x},${y}`);
-  for (const [x, y] of [[40, 0], [55, 55], [0, 30]] as const) for (let c = 0; c < 3; c++) assert.equal(value(x, y, c), -1);
-  assert.equal(mediaTokenCount(im, [2, 2]), 4);
-});
-
-test('preprocessing: over the token limit an image is scaled by √(limit / patches), truncated, then padded', () => {
-  const processor: ImageProcessorConfig = { ...KIMI_VL_IMAGE_PROCESSOR, inTokenLimit: 20 };
-  // 100×73: 7×5 = 35 patches > 20 → scale √(20/35) → 75×55 → padded to 84×56.
-  const im = preprocessImage(randomImage(100, 73, 1), 100, 73, vision, processor);
-  assert.deepEqual([im.width, im.height, im.gridW, im.gridH], [84, 56, 6, 4]);
-  // At the limit exactly nothing is resized: 98×70 is 7×5 = 35 patches.
-  const same = preprocessImage(randomImage(98, 70, 1), 98, 70, vision, { ...processor, inTokenLimit: 35 });
-  assert.deepEqual([same.width, same.height], [112, 84]);
-});
-
-test('preprocessing without pad_input centre-crops to whole patches the way torchvision does', () => {
-  const processor: ImageProcessorConfig = { ...KIMI_VL_IMAGE_PROCESSOR, padInput: false };
-  const [w, h] = [59, 31]; // crop to 56×28: left round(1.5) = 2, top round(1.5) = 2 (halves to even)
-  const px = randomImage(w, h, 9);
-  const im = preprocessImage(px, w, h, vision, processor);
-  assert.deepEqual([im.width, im.height, im.gridW, im.gridH], [56, 28, 4, 2]);
-  close(im.patches[0]!, (px[(2 * w + 2) * 4]! / 255 - 0.5) / 0.5, 1e-6);
-  // An odd grid cannot be merged 2×2: refused with a reason, not a crash later.
-  assert.throws(() => preprocessImage(randomImage(45, 30, 1), 45, 30, vision, processor), (e: unknown) => e instanceof LoupeError && /merges/.test(e.message));
-});
-
-test('preprocessing refuses grids past the 512-patch RoPE table, and bad buffers', () => {
-  const big = { ...KIMI_VL_IMAGE_PROCESSOR, inTokenLimit: 1e9 };
-  assert.throws(() => preprocessImage(new Uint8Array(7200 * 14 * 4), 7200, 14, vision, big), (e: unknown) => e instanceof LoupeError && e.code === 'INPUT_TOO_LARGE');
-  assert.throws(() => preprocessImage(new Uint8Array(10), 4, 4, vision), (e: unknown) => e instanceof LoupeError && e.code === 'INPUT_CORRUPT');
 });
 
 test('the patch merger concatenates each 2×2 block as (0,0), (0,1), (1,0), (1,1) — blocks silenced, so each part is final_layernorm(its cell\'s position embedding)', () => {
