@@ -106,7 +106,7 @@ export async function bundleScript(options: { entry: string } | { contents: stri
   return { js, css };
 }
 
-const scriptTag = (js: string) => `<script>${js.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
+export const scriptTag = (js: string) => `<script>${js.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
 const styleTag = (css: string) => `<style>${css.replace(/<\/(style)/gi, '<\\/$1')}</style>`;
 
 /**

@@ -1,4 +1,4 @@
-// The app's side of the preview's picking script (engine/codegen/preview-picking.ts): a click in
+// The app's side of the preview's picking script (engine/codegen/page/picking.ts): a click in
 // the preview arrives as the element's source range, and the editor's cursor is sent there so the
 // preview outlines its element.
 import { useCallback, useEffect, useRef, type RefObject } from 'react';

@@ -2,7 +2,7 @@
 // tools import web pages into Figma (absolutely placed frames, rectangles and text layers, no
 // auto layout). With the page's own screenshot it makes a Figma fixture whose true picture is
 // known, which is what the Figma benchmark converts. The DOM is read in the page
-// (dom-walk.ts); here the walked items become Figma nodes typed as the REST API types them.
+// (page/dom-walk.ts); here the walked items become Figma nodes typed as the REST API types them.
 import { createHash } from 'node:crypto';
 import type {
   DropShadowEffect,
@@ -22,7 +22,10 @@ import type {
   TypeStyle,
 } from '@figma/rest-api-spec';
 import type { Page } from 'playwright-core';
-import { DOM_WALK_SCRIPT, type Rect, type Rgba, type WalkedBox, type WalkedGradient, type WalkedItem, type WalkedPage, type WalkedShadow, type WalkedText } from './dom-walk.ts';
+import { pageScript } from '../../engine/render/page-script.ts';
+import type { Rect, Rgba, WalkedBox, WalkedGradient, WalkedItem, WalkedPage, WalkedShadow, WalkedText } from './walked-page.ts';
+
+const DOM_WALK = new URL('./page/dom-walk.ts', import.meta.url);
 
 export interface DomExport {
   response: GetFileNodesResponse;
@@ -159,7 +162,7 @@ class NodeBuilder {
 
 /** Walks the loaded page's DOM and returns it as a Figma nodes response with the page as one frame. */
 export async function exportPageToFigma(page: Page, name: string): Promise<DomExport> {
-  const walked = (await page.evaluate(DOM_WALK_SCRIPT)) as WalkedPage;
+  const walked = await page.evaluate<WalkedPage>(await pageScript(DOM_WALK));
   const builder = new NodeBuilder();
   const frameId = '1:1';
   const frame: FrameNode = {

@@ -14,7 +14,7 @@ import { cursorSprite } from './cursor.ts';
 import { pagesOf } from './flows.ts';
 import { renderFullPage } from './full-page.ts';
 import { D2C_SITE, DEFAULT_D2C_DIR, serveWalkthroughPages } from './origin.ts';
-import { PAGE_SCRIPT } from './page-script.ts';
+import { walkthroughScript } from './page-script.ts';
 import { recordFlow, type Recording } from './recorder.ts';
 import { WALKTHROUGH_SETS, type WalkthroughSetName, type WalkthroughSpec } from './sets.ts';
 import { buildTruth, TRUTH_FORMAT, TRUTH_VERSION, type WalkthroughTruth } from './truth.ts';
@@ -65,7 +65,7 @@ async function makeWalkthrough(browser: Browser, dir: string, spec: WalkthroughS
   const { width, height } = spec.viewport;
   const context = await browser.newContext({ viewport: spec.viewport, deviceScaleFactor: 1 });
   try {
-    await context.addInitScript(PAGE_SCRIPT);
+    await context.addInitScript(await walkthroughScript());
     await serveWalkthroughPages(context, d2cDir);
     const video = `${spec.name}.${VIDEO_EXTENSION[spec.codec]}`;
     // Written under another name and renamed when complete, so an interrupted run leaves no video that looks whole.
@@ -126,6 +126,8 @@ async function sourceStamp(): Promise<string> {
     .sort()
     .map((f) => join(folder, f));
   for (const file of [...files, fileURLToPath(SOURCES[1])]) hash.update(relative(folder, file)).update(await readFile(file));
+  // The script every page gets as it is bundled, so page code it imports from elsewhere counts too.
+  hash.update(await walkthroughScript());
   return hash.digest('hex');
 }
 

@@ -14,23 +14,7 @@ import { drawCursor, type CursorSprite } from './cursor.ts';
 import type { Flow, ScrollGoal, Step, Target } from './flows.ts';
 import { cursorPath, framesFor, moveDurationMs, scrollPath, type Point } from './motion.ts';
 import { pageUrl } from './origin.ts';
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** An element as the page described it at one moment; `box` is in viewport CSS px, taken at `scrollY`. */
-export interface ElementFacts {
-  selector: string;
-  tag: string;
-  role: string | null;
-  text: string;
-  box: Box;
-  scrollY: number;
-}
+import type { Box, ElementFacts, PageState, WalkthroughPage } from './page-api.ts';
 
 export interface SeenScreen {
   /** The page's path, and "#view" when a view of its own is shown. */
@@ -82,16 +66,6 @@ export interface RecordOptions {
   cursor: CursorSprite;
   encoder: VideoEncoder;
   signal?: AbortSignal;
-}
-
-interface PageState {
-  screen: string;
-  view: string | null;
-  /** Which element is under the pointer, as a number the page keeps for it. */
-  hit: number;
-  scrollY: number;
-  height: number;
-  scrollMax: number;
 }
 
 /** A press shows its :active style this long before the release. */
@@ -204,7 +178,7 @@ class Recorder {
   private async click(opens: string | undefined): Promise<void> {
     if (!this.target || this.target.point.x !== this.mouse.x || this.target.point.y !== this.mouse.y) throw new Error('a click must follow a move to the element it clicks.');
     const element = await this.find(this.target.selector);
-    if (!(await this.page.evaluate<boolean>(`__walkthrough.covers(${JSON.stringify(element.selector)}, ${this.mouse.x}, ${this.mouse.y})`))) {
+    if (!(await this.call('covers', element.selector, this.mouse.x, this.mouse.y))) {
       throw new Error(`something else lies over ${element.selector} at (${this.mouse.x}, ${this.mouse.y}).`);
     }
     const from = this.state.screen;
@@ -214,7 +188,7 @@ class Recorder {
     await this.dwell(PRESS_MS);
     await this.page.mouse.up();
     this.pressed = false;
-    const followed = await this.page.evaluate<string | null>('__walkthrough.takeNavigation()');
+    const followed = await this.call('takeNavigation');
     const destination = opens ? new URL(opens, this.page.url()).href : followed;
     if (destination) {
       await this.open(destination);
@@ -231,7 +205,7 @@ class Recorder {
   private async scroll(goal: ScrollGoal, ms: number): Promise<void> {
     const to = Math.min(this.state.scrollMax, Math.max(0, await this.scrollGoal(goal)));
     for (const y of scrollPath(this.state.scrollY, to, framesFor(ms, this.options.fps))) {
-      this.state = await this.page.evaluate<PageState>(`__walkthrough.scroll(${y}, ${this.mouse.x}, ${this.mouse.y})`);
+      this.state = await this.call('scroll', y, this.mouse.x, this.mouse.y);
       await this.emit();
     }
     // The element moved away from under the pointer: the next click needs a move of its own.
@@ -276,11 +250,16 @@ class Recorder {
 
   private find(target: Target): Promise<ElementFacts> {
     const spec = typeof target === 'string' ? { css: target } : target;
-    return this.page.evaluate<ElementFacts>(`__walkthrough.find(${JSON.stringify(spec)})`);
+    return this.call('find', spec);
+  }
+
+  /** Calls the page's `__walkthrough` (page/walkthrough.ts), the arguments passed as JSON. */
+  private call<M extends keyof WalkthroughPage>(method: M, ...args: Parameters<WalkthroughPage[M]>): Promise<ReturnType<WalkthroughPage[M]>> {
+    return this.page.evaluate(`__walkthrough.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`);
   }
 
   private async probe(): Promise<void> {
-    this.state = await this.page.evaluate<PageState>(`__walkthrough.state(${this.mouse.x}, ${this.mouse.y})`);
+    this.state = await this.call('state', this.mouse.x, this.mouse.y);
   }
 
   private enterScreen(): void {

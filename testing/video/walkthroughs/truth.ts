@@ -2,7 +2,8 @@
 // far each was scrolled, a full-page render of each, and every click with the element it hit.
 import type { VideoCodec } from '../../ingest/video-encode.ts';
 import { pageAddress } from './origin.ts';
-import type { Box, Recording, RecordedClick } from './recorder.ts';
+import type { Box } from './page-api.ts';
+import type { Recording, RecordedClick } from './recorder.ts';
 import type { Point } from './motion.ts';
 
 export const TRUTH_FORMAT = 'loupe-walkthrough-truth';
