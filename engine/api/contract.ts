@@ -167,6 +167,21 @@ export const VideoAppView = z.object({
 });
 
 /**
+ * What made a version's code: the backend asked for (the local model with its package folder),
+ * whether the model's answer was not usable so the code is perception's (`fellBack`), and the
+ * warnings its conversion reported. An edit keeps what made the version it was edited from
+ * (`editOf`, that version's number). `unknown`: kept before Loupe recorded this, by a conversion
+ * the local model could have made.
+ */
+export const VersionOrigin = z.object({
+  backend: z.enum([...BACKENDS, 'unknown']),
+  modelDir: z.string().optional(),
+  fellBack: z.boolean(),
+  warnings: z.array(z.string()),
+  editOf: z.number().int().positive().optional(),
+});
+
+/**
  * One version of a design's code, as the app shows it. Pictures and previews are URLs the engine
  * serves; a preview URL serves the page under its own sandbox (no network, no same-origin access).
  */
@@ -191,6 +206,7 @@ export const VersionView = z.object({
   checks: CodeChecks,
   timings: z.record(z.string(), z.number()),
   createdAt: z.number(),
+  origin: VersionOrigin,
   /** Present for a screen of a walkthrough video's app. */
   app: VideoAppView.optional(),
 });
@@ -203,6 +219,7 @@ export const VersionSummary = z.object({
   mode: z.string(),
   scores: z.record(z.string(), z.number()),
   createdAt: z.number(),
+  origin: VersionOrigin,
 });
 
 export const DesignSummary = z.object({
@@ -311,6 +328,7 @@ export type GenerateVideoRequest = z.input<typeof GenerateVideoRequest>;
 export type VideoAppView = z.infer<typeof VideoAppView>;
 export type ConvertRequest = z.input<typeof ConvertRequest>;
 export type RegenerateRequest = z.input<typeof RegenerateRequest>;
+export type VersionOrigin = z.infer<typeof VersionOrigin>;
 export type VersionView = z.infer<typeof VersionView>;
 export type DesignSummary = z.infer<typeof DesignSummary>;
 export type SaveRequest = z.infer<typeof SaveRequest>;

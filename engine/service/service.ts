@@ -153,6 +153,8 @@ export class EngineService {
       scores: { ...scored.scores },
       checks: { ...scored.checks },
       timings: {},
+      // The code under the edit was made as its version's was.
+      origin: { ...version.origin, editOf: version.number },
     });
     return versionView(this.history, this.artifacts, versionId);
   }
