@@ -234,6 +234,16 @@ test('the local model backend: a folder that is no model package is refused with
   await until('its code in the editor', async () => /<!doctype html>/.test(await editorText()));
   await shot('11-local-model-fallback');
 
+  // The history tells what made the version; its model package and warning open beneath it.
+  const origin = page.getByTestId('history').locator('[data-design="small.png"] [data-version="1"]').getByTestId('version-origin');
+  await until('the version in the history', async () => (await origin.count()) === 1);
+  assert.equal(await origin.locator('summary').innerText(), 'local model · fell back to perception · 1 warning');
+  assert.equal(await origin.getByRole('list', { name: 'Warnings' }).isVisible(), false, 'closed until asked');
+  await origin.locator('summary').click();
+  assert.match(await origin.getByRole('list', { name: 'Warnings' }).innerText(), /The local model's answer was not usable code \(it wrote no HTML document\)/);
+  assert.ok((await origin.innerText()).includes(`Model package: ${model}`), await origin.innerText());
+  await shot('11-local-model-history');
+
   // The backend and the folder are kept for the next session.
   await page.reload();
   assert.equal(await page.getByTestId('backend').inputValue(), 'local');
