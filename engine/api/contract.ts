@@ -18,6 +18,9 @@ export const Backend = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local'), modelDir: z.string().trim().min(1, 'name the model package folder').max(4096) }),
 ]);
 
+/** What the app and the CLI say of a model package that `loupe models create-test` wrote. */
+export const testPackageNotice = (modelDir: string) => `${modelDir} is a test package (random weights): it will not write code.`;
+
 /** The local model writes one HTML file from the picture: no other stack, and no IR for think mode to repair. */
 export const LOCAL_STACKS = ['html-css'] as const;
 export const LOCAL_MODES = ['fast'] as const;
