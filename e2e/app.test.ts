@@ -204,7 +204,7 @@ test('a dropped Figma JSON file becomes code from its exact values', async () =>
   await shot('10-figma-json');
 });
 
-test('the local model backend: a folder that is no model package is refused with what to do; the model\'s unusable answer falls back to perception with a warning', async () => {
+test('the local model backend: a folder that is no model package is refused with what to do, a test package is said to be one; the model\'s unusable answer falls back to perception with a warning, and the history says so', async () => {
   const work = await mkdtemp(join(tmpdir(), 'loupe-e2e-model-'));
   const model = join(work, 'model');
   await createTestModel(model, { size: 'tiny' });
@@ -227,6 +227,8 @@ test('the local model backend: a folder that is no model package is refused with
 
   await page.getByTestId('model-dir').fill(model);
   await page.getByTestId('file-input').setInputFiles(design);
+  await notice('the test package said', /is a test package/);
+  assert.equal(await page.getByTestId('notice').innerText(), `${model} is a test package (random weights): it will not write code.`);
   const job = page.locator('.job', { hasText: 'small.png' });
   await until('the local conversion', async () => (await job.getAttribute('data-status').catch(() => null)) === 'done', 180_000);
   assert.match(await job.getByTestId('job-warning').innerText(), /The local model's answer was not usable code \(it wrote no HTML document\), so the code was generated from perception instead/);

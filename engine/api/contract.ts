@@ -41,7 +41,11 @@ export const ConvertRequest = z.object({
   backend: Backend.default({ kind: 'perception' }),
 });
 
-export const JobRef = z.object({ jobId: z.string().min(1) });
+export const JobRef = z.object({
+  jobId: z.string().min(1),
+  /** A conversion by the local model: whether its package is a test package (random weights), which will not write code. */
+  testPackage: z.boolean().optional(),
+});
 
 /** Screen recordings the app takes, by file extension (what the video reader is asked to open). */
 export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv', 'avi'] as const;
@@ -323,6 +327,7 @@ export const FigmaBridgeState = z.object({
 });
 
 export type Backend = z.infer<typeof Backend>;
+export type JobRef = z.infer<typeof JobRef>;
 export type DetectVideoRequest = z.input<typeof DetectVideoRequest>;
 export type ScreenEdits = z.input<typeof ScreenEdits>;
 export type VideoDetectionView = z.infer<typeof VideoDetectionView>;
@@ -355,12 +360,12 @@ export type ApiMethod = (typeof API_METHODS)[number];
 
 /** The API as the renderer sees it, whatever carries it. */
 export interface LoupeApi {
-  convert(request: ConvertRequest): Promise<{ jobId: string }>;
+  convert(request: ConvertRequest): Promise<JobRef>;
   /** Reads a walkthrough video for its screens; the job ends with a `detected` event. */
   detectVideo(request: DetectVideoRequest): Promise<{ jobId: string }>;
   /** Builds the app from a detection and the person's edits; the job ends with the first screen's version. */
   generateVideo(request: GenerateVideoRequest): Promise<{ jobId: string }>;
-  regenerate(request: RegenerateRequest): Promise<{ jobId: string }>;
+  regenerate(request: RegenerateRequest): Promise<JobRef>;
   cancel(jobId: string): Promise<void>;
   edit(request: EditRequest): Promise<EditResult>;
   history(): Promise<DesignSummary[]>;

@@ -80,6 +80,7 @@ let converted: VersionView;
 test('a design posted to the API is converted; its progress and result arrive as events', async () => {
   const { status, json } = await post('api/convert', { name: 'landing.png', data: landing, stack: 'html-css' });
   assert.equal(status, 200);
+  assert.deepEqual(Object.keys(json), ['jobId'], 'no model folder, nothing said of one');
   const jobId = json.jobId as string;
   const end = await ended(jobId);
   assert.equal(end.type, 'done', JSON.stringify(end));
@@ -192,9 +193,10 @@ test('a broken or non-Figma JSON file, or one asked for in think mode, is refuse
 // Half the landing page's width: a quarter of the image tokens for the model to read.
 const smallLanding = async () => (await sharp(Buffer.from(landing, 'base64')).resize(640).png().toBuffer()).toString('base64');
 
-test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result', async () => {
+test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result and stays in the history', async () => {
   const { status, json } = await post('api/convert', { name: 'small.png', data: await smallLanding(), stack: 'html-css', backend: { kind: 'local', modelDir } });
   assert.equal(status, 200, JSON.stringify(json));
+  assert.equal(json.testPackage, true, 'the engine says the folder holds a test package');
   const inStage = (stage: string) => events.some((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === stage);
   while (!inStage('generate')) await new Promise((r) => setTimeout(r, 5));
   const delay = monitorEventLoopDelay({ resolution: 10 });
