@@ -29,6 +29,30 @@ const design = { name: 'landing.png', width: 1280, height: 800, png, textBlocks:
 
 const tempDb = async () => join(await mkdtemp(join(tmpdir(), 'loupe-history-')), 'history.sqlite');
 
+/**
+ * A history file as an older Loupe left it, of schema `version`: `tables`, its designs table and
+ * what came with it, beside the blobs (holding one picture, 'p'), versions and files tables that
+ * every schema before 4 had; then `rows`.
+ */
+async function oldHistory(version: number, tables: string, rows: string): Promise<string> {
+  const path = await tempDb();
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path);
+  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+    ${tables}
+    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
+    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
+    INSERT INTO blobs VALUES ('p', x'89504e47');
+    ${rows}
+    PRAGMA user_version = ${version};`);
+  old.close();
+  return path;
+}
+
 test('designs and their versions survive closing and reopening the file', async () => {
   const path = await tempDb();
   const store = new HistoryStore(path);
@@ -94,23 +118,13 @@ test('a file that is not a database is refused with advice, not a crash', async 
 });
 
 test("a Figma design keeps its IR; a file written before designs had one opens and takes it from then on", async () => {
-  const path = await tempDb();
   // The schema as it was before designs kept their IR (schema 1).
-  const Database = (await import('better-sqlite3')).default;
-  const old = new Database(path);
-  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
-    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL);
-    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
-      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
-      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
-      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
-    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
-      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
-    INSERT INTO blobs VALUES ('p', x'89504e47');
-    INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1);
-    PRAGMA user_version = 1;`);
-  old.close();
+  const path = await oldHistory(
+    1,
+    `CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL);`,
+    `INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1);`,
+  );
 
   const store = new HistoryStore(path);
   assert.equal(store.design('old').ir, undefined);
@@ -157,22 +171,12 @@ test("a walkthrough's app keeps its screens as designs of their own; it goes wit
 });
 
 test('a file of schema 2 (before apps) opens, keeps its designs and takes apps from then on', async () => {
-  const path = await tempDb();
-  const Database = (await import('better-sqlite3')).default;
-  const old = new Database(path);
-  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
-    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash));
-    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
-      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
-      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
-      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
-    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
-      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
-    INSERT INTO blobs VALUES ('p', x'89504e47');
-    INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1, NULL);
-    PRAGMA user_version = 2;`);
-  old.close();
+  const path = await oldHistory(
+    2,
+    `CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash));`,
+    `INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1, NULL);`,
+  );
 
   const store = new HistoryStore(path);
   assert.deepEqual(store.list().map((d) => [d.name, d.app]), [['old.png', undefined]]);
@@ -202,24 +206,15 @@ test('each version keeps what made it: the backend and model package, a fallback
 });
 
 test('a file of schema 3 (before versions kept what made them) opens: perception where the local model cannot have written the code, unknown where it could', async () => {
-  const path = await tempDb();
-  const Database = (await import('better-sqlite3')).default;
-  const old = new Database(path);
-  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
-    CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
+  const path = await oldHistory(
+    3,
+    `CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
     CREATE TABLE app_files (app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE, path TEXT NOT NULL,
       blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (app_id, path));
     CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
       png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash),
-      app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT);
-    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
-      number INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('generated', 'edited')), stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
-      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
-      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
-    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
-      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
-    INSERT INTO blobs VALUES ('p', x'89504e47');
-    INSERT INTO apps VALUES ('walk', 'walk.mp4', 'html-css', 1);
+      app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT);`,
+    `INSERT INTO apps VALUES ('walk', 'walk.mp4', 'html-css', 1);
     INSERT INTO designs VALUES ('picture', 'old.png', 10, 10, 'p', '[]', 1, NULL, NULL, NULL);
     INSERT INTO designs VALUES ('figma', 'frame.json', 10, 10, 'p', '[]', 1, 'p', NULL, NULL);
     INSERT INTO designs VALUES ('screen', 'walk.mp4 screen-1', 10, 10, 'p', '[]', 1, 'p', 'walk', 'screen-1');
@@ -228,9 +223,8 @@ test('a file of schema 3 (before versions kept what made them) opens: perception
     INSERT INTO versions VALUES ('react', 'picture', 3, 'generated', 'react-tailwind', 'fast', 'src/App.tsx', 'p', 'p', '{}', '{}', '{}', 3);
     INSERT INTO versions VALUES ('think', 'picture', 4, 'generated', 'html-css', 'think', 'index.html', 'p', 'p', '{}', '{}', '{}', 4);
     INSERT INTO versions VALUES ('frame', 'figma', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 5);
-    INSERT INTO versions VALUES ('screen-1', 'screen', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 6);
-    PRAGMA user_version = 3;`);
-  old.close();
+    INSERT INTO versions VALUES ('screen-1', 'screen', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 6);`,
+  );
 
   const store = new HistoryStore(path);
   const origin = (id: string) => store.version(id).origin;
