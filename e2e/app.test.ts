@@ -204,7 +204,7 @@ test('a dropped Figma JSON file becomes code from its exact values', async () =>
   await shot('10-figma-json');
 });
 
-test('the local model backend: a folder that is no model package is refused with what to do; the model\'s unusable answer falls back to perception with a warning', async () => {
+test('the local model backend: a folder that is no model package is refused with what to do, a test package is said to be one; the model\'s unusable answer falls back to perception with a warning, and the history says so', async () => {
   const work = await mkdtemp(join(tmpdir(), 'loupe-e2e-model-'));
   const model = join(work, 'model');
   await createTestModel(model, { size: 'tiny' });
@@ -227,12 +227,24 @@ test('the local model backend: a folder that is no model package is refused with
 
   await page.getByTestId('model-dir').fill(model);
   await page.getByTestId('file-input').setInputFiles(design);
+  await notice('the test package said', /is a test package/);
+  assert.equal(await page.getByTestId('notice').innerText(), `${model} is a test package (random weights): it will not write code.`);
   const job = page.locator('.job', { hasText: 'small.png' });
   await until('the local conversion', async () => (await job.getAttribute('data-status').catch(() => null)) === 'done', 180_000);
   assert.match(await job.getByTestId('job-warning').innerText(), /The local model's answer was not usable code \(it wrote no HTML document\), so the code was generated from perception instead/);
   await job.locator('.job-name').click();
   await until('its code in the editor', async () => /<!doctype html>/.test(await editorText()));
   await shot('11-local-model-fallback');
+
+  // The history tells what made the version; its model package and warning open beneath it.
+  const origin = page.getByTestId('history').locator('[data-design="small.png"] [data-version="1"]').getByTestId('version-origin');
+  await until('the version in the history', async () => (await origin.count()) === 1);
+  assert.equal(await origin.locator('summary').innerText(), 'local model · fell back to perception · 1 warning');
+  assert.equal(await origin.getByRole('list', { name: 'Warnings' }).isVisible(), false, 'closed until asked');
+  await origin.locator('summary').click();
+  assert.match(await origin.getByRole('list', { name: 'Warnings' }).innerText(), /The local model's answer was not usable code \(it wrote no HTML document\)/);
+  assert.ok((await origin.innerText()).includes(`Model package: ${model}`), await origin.innerText());
+  await shot('11-local-model-history');
 
   // The backend and the folder are kept for the next session.
   await page.reload();

@@ -18,6 +18,9 @@ export const Backend = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local'), modelDir: z.string().trim().min(1, 'name the model package folder').max(4096) }),
 ]);
 
+/** What the app and the CLI say of a model package that `loupe models create-test` wrote. */
+export const testPackageNotice = (modelDir: string) => `${modelDir} is a test package (random weights): it will not write code.`;
+
 /** The local model writes one HTML file from the picture: no other stack, and no IR for think mode to repair. */
 export const LOCAL_STACKS = ['html-css'] as const;
 export const LOCAL_MODES = ['fast'] as const;
@@ -38,7 +41,11 @@ export const ConvertRequest = z.object({
   backend: Backend.default({ kind: 'perception' }),
 });
 
-export const JobRef = z.object({ jobId: z.string().min(1) });
+export const JobRef = z.object({
+  jobId: z.string().min(1),
+  /** A conversion by the local model: whether its package is a test package (random weights), which will not write code. */
+  testPackage: z.boolean().optional(),
+});
 
 /** Screen recordings the app takes, by file extension (what the video reader is asked to open). */
 export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv', 'avi'] as const;
@@ -167,6 +174,21 @@ export const VideoAppView = z.object({
 });
 
 /**
+ * What made a version's code: the backend asked for (the local model with its package folder),
+ * whether the model's answer was not usable so the code is perception's (`fellBack`), and the
+ * warnings its conversion reported. An edit keeps what made the version it was edited from
+ * (`editOf`, that version's number). `unknown`: kept before Loupe recorded this, by a conversion
+ * the local model could have made.
+ */
+export const VersionOrigin = z.object({
+  backend: z.enum([...BACKENDS, 'unknown']),
+  modelDir: z.string().optional(),
+  fellBack: z.boolean(),
+  warnings: z.array(z.string()),
+  editOf: z.number().int().positive().optional(),
+});
+
+/**
  * One version of a design's code, as the app shows it. Pictures and previews are URLs the engine
  * serves; a preview URL serves the page under its own sandbox (no network, no same-origin access).
  */
@@ -191,6 +213,7 @@ export const VersionView = z.object({
   checks: CodeChecks,
   timings: z.record(z.string(), z.number()),
   createdAt: z.number(),
+  origin: VersionOrigin,
   /** Present for a screen of a walkthrough video's app. */
   app: VideoAppView.optional(),
 });
@@ -203,6 +226,7 @@ export const VersionSummary = z.object({
   mode: z.string(),
   scores: z.record(z.string(), z.number()),
   createdAt: z.number(),
+  origin: VersionOrigin,
 });
 
 export const DesignSummary = z.object({
@@ -303,6 +327,7 @@ export const FigmaBridgeState = z.object({
 });
 
 export type Backend = z.infer<typeof Backend>;
+export type JobRef = z.infer<typeof JobRef>;
 export type DetectVideoRequest = z.input<typeof DetectVideoRequest>;
 export type ScreenEdits = z.input<typeof ScreenEdits>;
 export type VideoDetectionView = z.infer<typeof VideoDetectionView>;
@@ -311,6 +336,7 @@ export type GenerateVideoRequest = z.input<typeof GenerateVideoRequest>;
 export type VideoAppView = z.infer<typeof VideoAppView>;
 export type ConvertRequest = z.input<typeof ConvertRequest>;
 export type RegenerateRequest = z.input<typeof RegenerateRequest>;
+export type VersionOrigin = z.infer<typeof VersionOrigin>;
 export type VersionView = z.infer<typeof VersionView>;
 export type DesignSummary = z.infer<typeof DesignSummary>;
 export type SaveRequest = z.infer<typeof SaveRequest>;
@@ -334,12 +360,12 @@ export type ApiMethod = (typeof API_METHODS)[number];
 
 /** The API as the renderer sees it, whatever carries it. */
 export interface LoupeApi {
-  convert(request: ConvertRequest): Promise<{ jobId: string }>;
+  convert(request: ConvertRequest): Promise<JobRef>;
   /** Reads a walkthrough video for its screens; the job ends with a `detected` event. */
   detectVideo(request: DetectVideoRequest): Promise<{ jobId: string }>;
   /** Builds the app from a detection and the person's edits; the job ends with the first screen's version. */
   generateVideo(request: GenerateVideoRequest): Promise<{ jobId: string }>;
-  regenerate(request: RegenerateRequest): Promise<{ jobId: string }>;
+  regenerate(request: RegenerateRequest): Promise<JobRef>;
   cancel(jobId: string): Promise<void>;
   edit(request: EditRequest): Promise<EditResult>;
   history(): Promise<DesignSummary[]>;

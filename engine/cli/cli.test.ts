@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -96,4 +96,23 @@ test('bad arguments exit 2', async () => {
   assert.equal((await loupe('render', design, '--width', 'wide', '--out', 'x.png')).code, 2);
   assert.equal((await loupe('frobnicate')).code, 2);
   assert.equal((await loupe('--help')).code, 0);
+});
+
+test('a model package from create-test is said to be a test package when a command is given it; one without the mark is not', async () => {
+  const testPackage = join(dir, 'test-package');
+  assert.equal((await loupe('models', 'create-test', testPackage)).code, 0);
+  // The same package as a converted checkpoint (or any package written before the mark) has it: without the field.
+  const unmarked = join(dir, 'unmarked');
+  await cp(testPackage, unmarked, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(unmarked, 'manifest.json'), 'utf8'));
+  delete manifest.testPackage;
+  await writeFile(join(unmarked, 'manifest.json'), JSON.stringify(manifest));
+
+  const run = (model: string) => loupe('engine', 'run', '--model', model, '--tokens', '1,2,3', '--greedy', '1');
+  const onTest = await run(testPackage);
+  assert.equal(onTest.code, 0, onTest.stderr);
+  assert.ok(onTest.stderr.split('\n').includes(`${testPackage} is a test package (random weights): it will not write code.`), onTest.stderr);
+  const onUnmarked = await run(unmarked);
+  assert.equal(onUnmarked.code, 0, onUnmarked.stderr);
+  assert.doesNotMatch(onUnmarked.stderr, /test package/);
 });

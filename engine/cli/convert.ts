@@ -7,6 +7,7 @@ import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts
 import { convertVideo, type VideoConversionResult } from '../pipeline/convert-video.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
+import { sayIfTestPackage } from './models.ts';
 import { parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
 import type { ThinkReport } from '../think/think.ts';
 import { progressBar } from './progress-bar.ts';
@@ -31,6 +32,7 @@ export function registerConvert(program: Command, context: CliContext): void {
       }
       if ((opts.backend === 'local') !== (opts.model !== undefined)) throw new LoupeError('INVALID_ARGUMENT', '--backend local and --model <dir> go together.');
       const backend = opts.backend === 'local' ? { kind: 'local' as const, modelDir: opts.model! } : undefined;
+      if (backend) sayIfTestPackage(backend.modelDir);
       const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables }, backend);
       reportConversion(result, opts.json);
     });

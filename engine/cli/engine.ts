@@ -10,6 +10,7 @@ import { npyFloat32 } from '../moe/npy.ts';
 import { EngineClient } from '../moe/runtime/engine-client.ts';
 import type { EngineOptions, GenerateRequest } from '../moe/runtime/engine.ts';
 import type { CliContext } from './main.ts';
+import { sayIfTestPackage } from './models.ts';
 import { parseAccuracy, parseChoice, parsePositiveInt } from './options.ts';
 
 interface RunFlags {
@@ -91,6 +92,7 @@ export function registerEngine(program: Command, context: CliContext): void {
         ...(opts.stop ? { stop: opts.stop } : {}),
         promptLogits: opts.logits !== undefined,
       };
+      sayIfTestPackage(opts.model);
       const client = await EngineClient.open(opts.model, {
         accuracyLevel: opts.accuracy,
         threads: opts.threads,

@@ -2,8 +2,9 @@
 // (Kimi-VL / DeepSeek-V3 layout) with int4/int8 quantisation. A source checkout adds
 // `models create-test` (testing/cli.ts).
 import type { Command } from 'commander';
+import { testPackageNotice } from '../api/contract.ts';
 import { convertCheckpoint, type QuantChoice } from '../moe/convert-checkpoint.ts';
-import type { WrittenPackage } from '../moe/package.ts';
+import { openPackage, type WrittenPackage } from '../moe/package.ts';
 import type { CliContext } from './main.ts';
 import { parseChoice as choice, parsePositiveInt } from './options.ts';
 import { progressBar } from './progress-bar.ts';
@@ -12,6 +13,17 @@ export const QUANTS = ['int4', 'int8', 'none'] as const;
 
 export function reportWritten(written: WrittenPackage, ms: number): void {
   process.stdout.write(`Wrote ${written.dir}: ${(written.bytes / 1e9).toFixed(2)} GB in ${(ms / 1000).toFixed(1)} s\n`);
+}
+
+/**
+ * A line on stderr when the model package a command is given is a test package, whose random
+ * weights will not write code. A folder that is no package is refused here, as the engine would.
+ */
+export function sayIfTestPackage(dir: string): void {
+  const pkg = openPackage(dir);
+  const { testPackage } = pkg;
+  pkg.close();
+  if (testPackage) process.stderr.write(`${testPackageNotice(dir)}\n`);
 }
 
 export function registerModels(program: Command, context: CliContext): void {

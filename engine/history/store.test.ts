@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import type { VersionOrigin } from '../api/contract.ts';
 import { HistoryStore, type NewVersion } from './store.ts';
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
@@ -22,10 +23,35 @@ const version = (html: string, kind: NewVersion['kind'] = 'generated'): NewVersi
   scores: { block: 0.9, text: 0.95 },
   checks: { largestImageShare: 0.1, absoluteShare: 0 },
   timings: { perceive: 800 },
+  origin: { backend: 'perception', fellBack: false, warnings: [] },
 });
 const design = { name: 'landing.png', width: 1280, height: 800, png, textBlocks: [{ text: 'Hello', box: { x: 1, y: 2, width: 3, height: 4 }, color: '#000000' }] };
 
 const tempDb = async () => join(await mkdtemp(join(tmpdir(), 'loupe-history-')), 'history.sqlite');
+
+/**
+ * A history file as an older Loupe left it, of schema `version`: `tables`, its designs table and
+ * what came with it, beside the blobs (holding one picture, 'p'), versions and files tables that
+ * every schema before 4 had; then `rows`.
+ */
+async function oldHistory(version: number, tables: string, rows: string): Promise<string> {
+  const path = await tempDb();
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path);
+  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+    ${tables}
+    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
+    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
+    INSERT INTO blobs VALUES ('p', x'89504e47');
+    ${rows}
+    PRAGMA user_version = ${version};`);
+  old.close();
+  return path;
+}
 
 test('designs and their versions survive closing and reopening the file', async () => {
   const path = await tempDb();
@@ -92,23 +118,13 @@ test('a file that is not a database is refused with advice, not a crash', async 
 });
 
 test("a Figma design keeps its IR; a file written before designs had one opens and takes it from then on", async () => {
-  const path = await tempDb();
   // The schema as it was before designs kept their IR (schema 1).
-  const Database = (await import('better-sqlite3')).default;
-  const old = new Database(path);
-  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
-    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL);
-    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
-      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
-      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
-      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
-    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
-      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
-    INSERT INTO blobs VALUES ('p', x'89504e47');
-    INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1);
-    PRAGMA user_version = 1;`);
-  old.close();
+  const path = await oldHistory(
+    1,
+    `CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL);`,
+    `INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1);`,
+  );
 
   const store = new HistoryStore(path);
   assert.equal(store.design('old').ir, undefined);
@@ -155,26 +171,73 @@ test("a walkthrough's app keeps its screens as designs of their own; it goes wit
 });
 
 test('a file of schema 2 (before apps) opens, keeps its designs and takes apps from then on', async () => {
-  const path = await tempDb();
-  const Database = (await import('better-sqlite3')).default;
-  const old = new Database(path);
-  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
-    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash));
-    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
-      number INTEGER NOT NULL, kind TEXT NOT NULL, stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
-      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
-      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (design_id, number));
-    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
-      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
-    INSERT INTO blobs VALUES ('p', x'89504e47');
-    INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1, NULL);
-    PRAGMA user_version = 2;`);
-  old.close();
+  const path = await oldHistory(
+    2,
+    `CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash));`,
+    `INSERT INTO designs VALUES ('old', 'old.png', 10, 10, 'p', '[]', 1, NULL);`,
+  );
 
   const store = new HistoryStore(path);
   assert.deepEqual(store.list().map((d) => [d.name, d.app]), [['old.png', undefined]]);
   const { appId } = store.addApp({ name: 'walk.mp4', stack: 'html-css', files: [] }, [{ screen: 'screen-1', design, first: version('<p>1</p>') }]);
   assert.equal(store.app(appId).screens.length, 1);
   store.close();
+});
+
+test('each version keeps what made it: the backend and model package, a fallback and the warnings; an edit, the version it was edited from', async () => {
+  const path = await tempDb();
+  const store = new HistoryStore(path);
+  const fellBack: VersionOrigin = { backend: 'local', modelDir: '/models/tiny', fellBack: true, warnings: ["The local model's answer was not usable code"] };
+  const { designId, versionId } = store.addDesign(design, { ...version('<p>one</p>'), origin: fellBack });
+  const edited = store.addVersion(designId, { ...version('<p>two</p>', 'edited'), origin: { ...fellBack, editOf: 1 } });
+  const again = store.addVersion(designId, version('<p>three</p>'));
+  store.close();
+
+  const reopened = new HistoryStore(path);
+  assert.deepEqual(reopened.version(versionId).origin, fellBack);
+  assert.deepEqual(reopened.version(edited).origin, { ...fellBack, editOf: 1 });
+  assert.deepEqual(
+    reopened.list()[0]!.versions.map((v) => v.origin),
+    [fellBack, { ...fellBack, editOf: 1 }, { backend: 'perception', fellBack: false, warnings: [] }],
+  );
+  assert.deepEqual(reopened.version(again).origin, { backend: 'perception', fellBack: false, warnings: [] });
+  reopened.close();
+});
+
+test('a file of schema 3 (before versions kept what made them) opens: perception where the local model cannot have written the code, unknown where it could', async () => {
+  const path = await oldHistory(
+    3,
+    `CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE app_files (app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (app_id, path));
+    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash),
+      app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT);`,
+    `INSERT INTO apps VALUES ('walk', 'walk.mp4', 'html-css', 1);
+    INSERT INTO designs VALUES ('picture', 'old.png', 10, 10, 'p', '[]', 1, NULL, NULL, NULL);
+    INSERT INTO designs VALUES ('figma', 'frame.json', 10, 10, 'p', '[]', 1, 'p', NULL, NULL);
+    INSERT INTO designs VALUES ('screen', 'walk.mp4 screen-1', 10, 10, 'p', '[]', 1, 'p', 'walk', 'screen-1');
+    INSERT INTO versions VALUES ('html', 'picture', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 1);
+    INSERT INTO versions VALUES ('html-edit', 'picture', 2, 'edited', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 2);
+    INSERT INTO versions VALUES ('react', 'picture', 3, 'generated', 'react-tailwind', 'fast', 'src/App.tsx', 'p', 'p', '{}', '{}', '{}', 3);
+    INSERT INTO versions VALUES ('think', 'picture', 4, 'generated', 'html-css', 'think', 'index.html', 'p', 'p', '{}', '{}', '{}', 4);
+    INSERT INTO versions VALUES ('frame', 'figma', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 5);
+    INSERT INTO versions VALUES ('screen-1', 'screen', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 6);`,
+  );
+
+  const store = new HistoryStore(path);
+  const origin = (id: string) => store.version(id).origin;
+  const unknown = { backend: 'unknown', fellBack: false, warnings: [] };
+  const perception = { backend: 'perception', fellBack: false, warnings: [] };
+  assert.deepEqual(
+    ['html', 'html-edit', 'react', 'think', 'frame', 'screen-1'].map(origin),
+    [unknown, unknown, perception, perception, perception, perception],
+  );
+  const local: VersionOrigin = { backend: 'local', modelDir: '/models/tiny', fellBack: true, warnings: ['not usable'] };
+  const next = store.addVersion('picture', { ...version('<p>5</p>'), origin: local });
+  store.close();
+  const again = new HistoryStore(path);
+  assert.deepEqual(again.version(next).origin, local);
+  again.close();
 });

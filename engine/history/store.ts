@@ -2,12 +2,16 @@
 // scores and timestamps, in one SQLite file in the user-data folder. WAL journaling, and one
 // transaction per saved version, so a crash mid-save loses nothing that was committed.
 // File contents are stored once by hash: versions of a design share their pictures and fonts.
+// Each version records what made it (the backend, whether the local model's code fell back to
+// perception's, the warnings; an edit, which version it was edited from), so the history tells
+// the truth about it.
 // A walkthrough video becomes an app: one design per screen (so each is previewed, edited,
 // scored and converted again like any design), grouped under the app with its own files.
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { VersionOrigin } from '../api/contract.ts';
 import { LoupeError } from '../errors.ts';
 import type { TextBlock } from '../ir/text-block.ts';
 
@@ -46,6 +50,7 @@ export interface NewVersion {
   scores: Record<string, number>;
   checks: Record<string, number>;
   timings: Record<string, number>;
+  origin: VersionOrigin;
 }
 
 export interface VersionSummary {
@@ -56,6 +61,7 @@ export interface VersionSummary {
   mode: string;
   scores: Record<string, number>;
   createdAt: number;
+  origin: VersionOrigin;
 }
 
 /** Where a design sits in an app: the app, and the screen's name in it (its folder under screens/). */
@@ -81,11 +87,11 @@ export interface StoredApp extends NewApp {
   screens: Array<{ screen: string; designId: string; width: number; height: number; versions: VersionSummary[] }>;
 }
 
-export interface StoredVersion extends VersionSummary, Omit<NewVersion, 'kind' | 'stack' | 'mode' | 'scores'> {
+export interface StoredVersion extends VersionSummary, Omit<NewVersion, 'kind' | 'stack' | 'mode' | 'scores' | 'origin'> {
   designId: string;
 }
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 const APPS = `
 CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE app_files (
@@ -108,6 +114,8 @@ CREATE TABLE versions (
   stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
   render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
   scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL,
+  backend TEXT NOT NULL CHECK (backend IN ('perception', 'local', 'unknown')), model_dir TEXT,
+  fell_back INTEGER NOT NULL, warnings TEXT NOT NULL, edit_of INTEGER,
   UNIQUE (design_id, number)
 );
 CREATE TABLE files (
@@ -263,8 +271,30 @@ export class HistoryStore {
     const versionId = randomUUID();
     const { next } = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM versions WHERE design_id = ?').get(designId) as { next: number };
     this.db
-      .prepare('INSERT INTO versions (id, design_id, number, kind, stack, mode, entry, render, diff, scores, checks, timings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(versionId, designId, next, v.kind, v.stack, v.mode, v.entry, this.putBlob(v.render), this.putBlob(v.diff), JSON.stringify(v.scores), JSON.stringify(v.checks), JSON.stringify(v.timings), Date.now());
+      .prepare(
+        `INSERT INTO versions (id, design_id, number, kind, stack, mode, entry, render, diff, scores, checks, timings, created_at, backend, model_dir, fell_back, warnings, edit_of)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        versionId,
+        designId,
+        next,
+        v.kind,
+        v.stack,
+        v.mode,
+        v.entry,
+        this.putBlob(v.render),
+        this.putBlob(v.diff),
+        JSON.stringify(v.scores),
+        JSON.stringify(v.checks),
+        JSON.stringify(v.timings),
+        Date.now(),
+        v.origin.backend,
+        v.origin.modelDir ?? null,
+        v.origin.fellBack ? 1 : 0,
+        JSON.stringify(v.origin.warnings),
+        v.origin.editOf ?? null,
+      );
     const insertFile = this.db.prepare('INSERT INTO files (version_id, path, blob, is_text) VALUES (?, ?, ?, ?)');
     for (const f of v.files) insertFile.run(versionId, f.path, ...this.putFile(f));
     return versionId;
@@ -307,13 +337,28 @@ export class HistoryStore {
       throw new Error(`it was written by a newer Loupe (schema ${current}, this one knows ${SCHEMA_VERSION})`);
     }
     this.db.transaction(() => {
-      // A new file gets the whole schema; schema 1 lacked the designs' IR, schema 2 the apps.
+      // A new file gets the whole schema; schema 1 lacked the designs' IR, schema 2 the apps,
+      // schema 3 what made each version.
       if (current === 0) this.db.exec(SCHEMA);
       if (current === 1) this.db.exec('ALTER TABLE designs ADD COLUMN ir TEXT REFERENCES blobs(hash)');
       if (current === 1 || current === 2) {
         this.db.exec(`${APPS}
           ALTER TABLE designs ADD COLUMN app_id TEXT REFERENCES apps(id) ON DELETE CASCADE;
           ALTER TABLE designs ADD COLUMN app_screen TEXT;`);
+      }
+      if (current >= 1) {
+        // What made a version was not kept: its backend is unknown, with no fallback or warnings
+        // recorded. Except where the local model cannot have made it (it writes html-css in fast
+        // mode from a picture only), so perception did: another stack, think mode, a design with
+        // an IR of its own (a Figma frame, a video's screen). An edit keeps its version's stack
+        // and mode, so the same holds for it; which version it was edited from is not known.
+        this.db.exec(`ALTER TABLE versions ADD COLUMN backend TEXT NOT NULL DEFAULT 'unknown' CHECK (backend IN ('perception', 'local', 'unknown'));
+          ALTER TABLE versions ADD COLUMN model_dir TEXT;
+          ALTER TABLE versions ADD COLUMN fell_back INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE versions ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+          ALTER TABLE versions ADD COLUMN edit_of INTEGER;
+          UPDATE versions SET backend = 'perception'
+            WHERE stack <> 'html-css' OR mode <> 'fast' OR design_id IN (SELECT id FROM designs WHERE ir IS NOT NULL OR app_id IS NOT NULL);`);
       }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
@@ -330,4 +375,11 @@ const toSummary = (v: Row): VersionSummary => ({
   mode: v.mode as string,
   scores: JSON.parse(v.scores as string) as Record<string, number>,
   createdAt: v.created_at as number,
+  origin: {
+    backend: v.backend as VersionOrigin['backend'],
+    ...(v.model_dir !== null && { modelDir: v.model_dir as string }),
+    fellBack: v.fell_back === 1,
+    warnings: JSON.parse(v.warnings as string) as string[],
+    ...(v.edit_of !== null && { editOf: v.edit_of as number }),
+  },
 });

@@ -138,6 +138,7 @@ test('a bench-shaped package written directly opens, with weights of std about 1
   });
   const pkg = openPackage(out);
   assert.equal(pkg.manifest.source?.kind, 'bench-generator');
+  assert.equal(pkg.testPackage, true, 'random weights: a test package');
   assert.ok(written.bytes > 0);
   const name = 'language_model.model.layers.2.mlp.experts.7.down_proj.weight';
   assert.equal(pkg.storage(name), 'int4');

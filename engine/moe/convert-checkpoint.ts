@@ -18,6 +18,8 @@ export interface ConvertOptions {
   blockSize?: number;
   /** Tokenizer files (default: those of TOKENIZER_FILES in the checkpoint), special tokens and chat template to record. */
   tokenizer?: { files?: readonly string[]; specialTokens?: Record<string, number>; chatTemplate?: string };
+  /** A random checkpoint, for tests: the package is marked as a test package. */
+  testPackage?: boolean;
   overwrite?: boolean;
   onProgress?: (progress: PackageProgress) => void;
   signal?: AbortSignal;
@@ -43,6 +45,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         floatDtype: (name) => checkpoint.entry(name).dtype as FloatDtype,
         tokenizer: files.length || options.tokenizer ? { ...options.tokenizer, files } : undefined,
         source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)) },
+        testPackage: options.testPackage,
         overwrite: options.overwrite,
         onProgress: options.onProgress,
         signal: options.signal,

@@ -131,6 +131,23 @@ test('a manifest whose tensors do not fit its config, or an unsupported config, 
   assert.throws(() => openPackage(dir), failsWith('MODEL_UNSUPPORTED', 'scoring_func'));
 });
 
+test('a test package says so in its manifest; a package without the field (as every older one) is not one', async () => {
+  const marked = join(root, 'test-package');
+  await convertCheckpoint(hf, marked, { quant: 'int4', testPackage: true });
+  assert.equal(JSON.parse(readFileSync(join(marked, 'manifest.json'), 'utf8')).testPackage, true);
+  const opened = openPackage(marked);
+  assert.equal(opened.testPackage, true);
+  opened.close();
+
+  const plain = await fresh();
+  assert.ok(!('testPackage' in JSON.parse(readFileSync(join(plain, 'manifest.json'), 'utf8'))), 'a converted checkpoint is written as before');
+  const unmarked = openPackage(plain);
+  assert.equal(unmarked.testPackage, false);
+  unmarked.close();
+  editManifest(plain, (m) => (m.testPackage = 'yes'));
+  assert.throws(() => openPackage(plain), failsWith('MODEL_CORRUPT', 'testPackage'));
+});
+
 test('no directory or no manifest is MODEL_NOT_FOUND saying what to run', async () => {
   assert.throws(() => openPackage(join(root, 'absent')), failsWith('MODEL_NOT_FOUND', 'loupe models convert'));
   const dir = await fresh();

@@ -86,6 +86,12 @@ export const PackageManifest = z.object({
     .optional(),
   /** Where the weights came from (a checkpoint directory's name, a generator and its seed). */
   source: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * true: a test package (`loupe models create-test`), random weights that run but will not write
+   * code. Optional, so no new package version: a manifest without it (any older one) is no test
+   * package, and an older Loupe reads a test package as it reads any other.
+   */
+  testPackage: z.boolean().optional(),
   files: z.record(packagePath, z.object({ bytes: z.number().int().nonnegative(), sha256: sha256.optional() })),
   tensors: z.record(
     z.string(),
@@ -134,6 +140,8 @@ export interface WritePackageOptions {
   floatDtype: (name: string) => FloatDtype;
   tokenizer?: { files: readonly string[]; specialTokens?: Record<string, number>; chatTemplate?: string };
   source?: Record<string, unknown>;
+  /** Random weights, for tests and benchmarks: the manifest says so. */
+  testPackage?: boolean;
   /** Replace a package already in the directory. */
   overwrite?: boolean;
   onProgress?: (progress: PackageProgress) => void;
@@ -235,6 +243,7 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
       quantisation: { bits: options.bits, blockSize, scheme: 'matmulnbits-asymmetric' },
       ...(tokenizer && { tokenizer }),
       ...(options.source && { source: options.source }),
+      ...(options.testPackage && { testPackage: true }),
       files,
       tensors,
     };
@@ -318,6 +327,8 @@ export interface ModelPackage extends WeightSource {
   readonly manifest: PackageManifest;
   readonly config: ModelConfig;
   readonly stats: PackageStats;
+  /** Random weights (`loupe models create-test`): the model runs, but will not write code. */
+  readonly testPackage: boolean;
   names(): string[];
   storage(name: string): TensorStorage;
   /** Bytes the tensor takes as stored (its MatMulNBits parts together for a quantised weight), without reading it. */
@@ -409,6 +420,10 @@ class OpenedPackage implements ModelPackage {
     readonly config: ModelConfig,
     private readonly verify: 'always' | 'first-read',
   ) {}
+
+  get testPackage(): boolean {
+    return this.manifest.testPackage === true;
+  }
 
   names(): string[] {
     return Object.keys(this.manifest.tensors);

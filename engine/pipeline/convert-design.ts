@@ -45,6 +45,7 @@ export async function convertDesign(
     textBlocks,
     timings: stages.timings,
     warnings: [],
+    fellBack: false,
     measuredAgainst: reference ? 'design image' : 'IR render',
   };
 }

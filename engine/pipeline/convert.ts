@@ -62,6 +62,8 @@ export interface Conversion {
   think?: ThinkReport;
   /** What did not go as asked (a model's code that was not usable), for the user to read. */
   warnings: string[];
+  /** The local model was asked for the code and its answer was not usable, so the code is perception's. */
+  fellBack: boolean;
 }
 
 export async function convertImage(image: DecodedImage, options: ConvertOptions): Promise<Conversion> {
@@ -70,10 +72,12 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
   const designPng = await stages.run('ingest', () => encodePng(image));
   const perception = await stages.run('perceive', (report) => perceive(image, { signal: options.signal, onProgress: report }));
   const warnings: string[] = [];
+  let fellBack = false;
   const generated = await stages.run('generate', async (report) => {
     if (!options.backend) return generateCode(perception.design, options.stack);
     const fromModel = await localModelCode(image, perception.design, options.backend, options.signal, report);
     if ('code' in fromModel) return { design: perception.design, code: fromModel.code, preview: await buildPreview(fromModel.code) };
+    fellBack = true;
     warnings.push(`The local model's answer was not usable code (${fromModel.fallback}), so the code was generated from perception instead. It began: ${JSON.stringify(fromModel.text.slice(0, 120))}`);
     return generateCode(perception.design, options.stack);
   });
@@ -108,5 +112,6 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
     timings: stages.timings,
     think: report,
     warnings,
+    fellBack,
   };
 }

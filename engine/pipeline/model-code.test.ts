@@ -39,6 +39,7 @@ test('loupe convert --backend local: a model whose answer is not code leaves the
   const out = join(work, 'out');
   const run = spawnSync(process.execPath, ['bin/loupe.js', 'convert', 'examples/landing.png', '--backend', 'local', '--model', model, '--out', out, '--json'], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
+  assert.ok(run.stderr.startsWith(`${model} is a test package (random weights): it will not write code.\n`), run.stderr);
   assert.match(run.stderr, /The local model's answer was not usable code \(it wrote no HTML document\)/);
   const result = JSON.parse(run.stdout) as { warnings: string[]; scores: { ssim: number } };
   assert.equal(result.warnings.length, 1);

@@ -1,4 +1,5 @@
-// Opens a model package off the server's thread and says whether it opened (see backend.ts).
+// Opens a model package off the server's thread and says whether it opened, and whether it is a
+// test package (see backend.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openPackage } from '../moe/package.ts';
 import { toThreadError } from '../threads/thread-errors.ts';
@@ -6,8 +7,9 @@ import type { PackageCheck } from './backend.ts';
 
 let check: PackageCheck;
 try {
-  openPackage(workerData as string).close();
-  check = { ok: true };
+  const pkg = openPackage(workerData as string);
+  check = { ok: true, testPackage: pkg.testPackage };
+  pkg.close();
 } catch (error) {
   check = { ok: false, ...toThreadError(error) };
 }

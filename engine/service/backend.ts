@@ -1,7 +1,7 @@
 // The backend of a conversion the app asks for, checked before its job is queued: the local
 // model converts design images, in html-css and fast mode, from a folder that holds a model
 // package; a walkthrough video's screens are perceived, in fast mode. A wrong choice or a wrong
-// folder is refused at once with what to do.
+// folder is refused at once with what to do; a test package (random weights) is said to be one.
 import { isAbsolute } from 'node:path';
 import { localModelRefusal, type Backend } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
@@ -24,14 +24,18 @@ export interface BackendChoice {
 /** What is converted: a design image (perceived), a Figma frame (its exact values) or a walkthrough video's screens. */
 export type InputKind = 'image' | 'figma' | 'video';
 
-export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<void> {
+/** What the check found in the local model's folder. */
+export type ModelFolder = { testPackage: boolean };
+
+/** Refuses what cannot be converted; for the local model, says what its folder holds. */
+export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<ModelFolder | undefined> {
   if (input === 'video') {
     // A video's screens go through one conversion each (convert-video.ts), without think rounds or a model.
     if (backend.kind === 'local') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted by perception, not the local model. Choose the perception backend in the toolbar.`);
     if (mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted in fast mode; think mode repairs one design at a time. Choose fast mode in the toolbar.`);
-    return;
+    return undefined;
   }
-  if (backend.kind !== 'local') return;
+  if (backend.kind !== 'local') return undefined;
   if (input === 'figma') {
     throw new LoupeError('INVALID_ARGUMENT', `${name}: a Figma frame is converted from its exact values; the local model reads design images. Choose the perception backend in the toolbar.`);
   }
@@ -40,25 +44,25 @@ export async function checkBackend({ name, stack, mode, backend }: BackendChoice
   if (!isAbsolute(backend.modelDir)) {
     throw new LoupeError('INVALID_ARGUMENT', `The model folder ${backend.modelDir} is not a full path; give the folder from the root (it is on the engine's machine).`);
   }
-  await checkModelPackage(backend.modelDir);
+  return checkModelPackage(backend.modelDir);
 }
 
 /** The pipeline's backend for a conversion: undefined for perception. */
 export const pipelineBackend = (backend: Backend, settings: LocalModelSettings): LocalBackend | undefined =>
   backend.kind === 'local' ? { ...settings, kind: 'local', modelDir: backend.modelDir } : undefined;
 
-export type PackageCheck = { ok: true } | ({ ok: false } & ThreadError);
+export type PackageCheck = ({ ok: true } & ModelFolder) | ({ ok: false } & ThreadError);
 
 /**
  * Opens the package as the engine will (manifest, config, file sizes, tokenizer checksums) and
  * closes it. In a worker thread: a large model's manifest takes seconds to parse, and the server
  * keeps answering meanwhile.
  */
-function checkModelPackage(dir: string): Promise<void> {
+function checkModelPackage(dir: string): Promise<ModelFolder> {
   const worker = startTsWorker(new URL('./backend-worker.ts', import.meta.url), dir);
   return new Promise((resolve, reject) => {
     worker.once('message', (check: PackageCheck) => {
-      if (check.ok) resolve();
+      if (check.ok) resolve({ testPackage: check.testPackage });
       else reject(fromThreadError(check));
     });
     worker.once('error', reject);

@@ -1,7 +1,8 @@
 // A conversion as a job: a design image (perceived) or a Figma frame (exact values, scored
 // against Figma's own PNG of it, or against the IR's render when it came without one). What it
 // made is saved in the history: a new design with its first version, or, for a design converted
-// again, its next version.
+// again, its next version, with what made it (the backend, a fallback, the warnings).
+import type { Backend } from '../api/contract.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
 import { convertImage, type Conversion, type ConvertOptions } from '../pipeline/convert.ts';
 import { convertDesign } from '../pipeline/convert-design.ts';
@@ -36,7 +37,9 @@ export const conversionWork =
       signal,
       onProgress: (p) => progress(p.stage, p.fraction, overallFraction(p)),
     });
-    const version = generatedVersion(conversion, request.stack, request.mode);
+    // A Figma frame is converted from its exact values, by perception's generators.
+    const backend = 'backend' in request ? request.backend : { kind: 'perception' as const };
+    const version = generatedVersion(conversion, request.stack, request.mode, backend, warnings);
     const versionId = designId
       ? history.addVersion(designId, version)
       : history.addDesign(
@@ -46,8 +49,8 @@ export const conversionWork =
     return { type: 'done', result: await versionView(history, artifacts, versionId), warnings };
   };
 
-/** A conversion as the history keeps it: a generated version of its design. */
-export function generatedVersion(conversion: Conversion, stack: string, mode: string): NewVersion {
+/** A conversion as the history keeps it: a generated version of its design, by the backend asked for, with the warnings its job reported. */
+export function generatedVersion(conversion: Conversion, stack: string, mode: string, backend: Backend, warnings: string[]): NewVersion {
   return {
     kind: 'generated',
     stack,
@@ -59,6 +62,7 @@ export function generatedVersion(conversion: Conversion, stack: string, mode: st
     scores: { ...conversion.scores },
     checks: { ...conversion.checks },
     timings: conversion.timings as Record<string, number>,
+    origin: { backend: backend.kind, ...(backend.kind === 'local' && { modelDir: backend.modelDir }), fellBack: conversion.fellBack, warnings },
   };
 }
 

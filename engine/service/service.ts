@@ -59,9 +59,9 @@ export class EngineService {
     convert: async (body) => {
       const request = parseConvertRequest(body);
       const figma = isFigmaFile(request.name);
-      await checkBackend(request, figma ? 'figma' : 'image');
+      const model = await checkBackend(request, figma ? 'figma' : 'image');
       // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
-      return { jobId: this.submitConversion(figma ? parseFigmaFile(request) : request) };
+      return { jobId: this.submitConversion(figma ? parseFigmaFile(request) : request), ...model };
     },
     detectVideo: async (body) => {
       const { name, data } = parseMessage(DetectVideoRequest, body, 'detectVideo');
@@ -74,10 +74,10 @@ export class EngineService {
     regenerate: async (body) => {
       const { designId, stack, mode, backend } = parseMessage(RegenerateRequest, body, 'regenerate');
       const design = this.history.design(designId);
-      await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
+      const model = await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
       // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it; a picture is perceived again.
       const request = design.ir !== undefined ? await storedIrJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
-      return { jobId: this.submitConversion(request, designId) };
+      return { jobId: this.submitConversion(request, designId), ...model };
     },
     cancel: async (body) => {
       this.jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
@@ -153,6 +153,8 @@ export class EngineService {
       scores: { ...scored.scores },
       checks: { ...scored.checks },
       timings: {},
+      // The code under the edit was made as its version's was.
+      origin: { ...version.origin, editOf: version.number },
     });
     return versionView(this.history, this.artifacts, versionId);
   }

@@ -31,6 +31,7 @@ export async function versionView(history: HistoryStore, artifacts: ArtifactStor
     checks: v.checks as VersionView['checks'],
     timings: v.timings,
     createdAt: v.createdAt,
+    origin: v.origin,
     ...(design.app && { app: videoAppView(history, design.app.appId) }),
   };
 }

@@ -82,6 +82,7 @@ let converted: VersionView;
 test('a design posted to the API is converted; its progress and result arrive as events', async () => {
   const { status, json } = await post('api/convert', { name: 'landing.png', data: landing, stack: 'html-css' });
   assert.equal(status, 200);
+  assert.deepEqual(Object.keys(json), ['jobId'], 'no model folder, nothing said of one');
   const jobId = json.jobId as string;
   const end = await ended(jobId);
   assert.equal(end.type, 'done', JSON.stringify(end));
@@ -91,6 +92,7 @@ test('a design posted to the API is converted; its progress and result arrive as
   const stages = new Set(mine.flatMap((e) => (e.type === 'progress' ? [e.stage] : [])));
   for (const s of ['perceive', 'generate', 'render', 'compare']) assert.ok(stages.has(s), `progress of ${s}`);
   assert.equal(converted.entry, 'index.html');
+  assert.deepEqual(converted.origin, { backend: 'perception', fellBack: false, warnings: [] });
   assert.match(converted.files.find((f) => f.path === 'index.html')!.contents, /Ship reports/);
   assert.ok(converted.scores.text > 0.8);
 
@@ -193,9 +195,10 @@ test('a broken or non-Figma JSON file, or one asked for in think mode, is refuse
 // Half the landing page's width: a quarter of the image tokens for the model to read.
 const smallLanding = async () => (await sharp(Buffer.from(landing, 'base64')).resize(640).png().toBuffer()).toString('base64');
 
-test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result', async () => {
+test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result and stays in the history', async () => {
   const { status, json } = await post('api/convert', { name: 'small.png', data: await smallLanding(), stack: 'html-css', backend: { kind: 'local', modelDir } });
   assert.equal(status, 200, JSON.stringify(json));
+  assert.equal(json.testPackage, true, 'the engine says the folder holds a test package');
   const inStage = (stage: string) => events.some((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === stage);
   while (!inStage('generate')) await new Promise((r) => setTimeout(r, 5));
   // The model writes in a thread of its own, so the server answers other calls meanwhile.
@@ -208,6 +211,15 @@ test('the local backend runs the model on the design; its unusable answer falls 
   assert.equal(done.warnings.length, 1);
   assert.match(done.warnings[0]!, /The local model's answer was not usable code \(it wrote no HTML document\), so the code was generated from perception instead/);
   assert.match(done.result.files.find((f) => f.path === 'index.html')!.contents, /<!doctype html>/);
+  // The history keeps what made the version, and an edit of it says what it was edited from.
+  const origin = { backend: 'local', modelDir, fellBack: true, warnings: done.warnings };
+  assert.deepEqual(done.result.origin, origin);
+  const history = (await post('api/history', {})).json as unknown as DesignSummary[];
+  assert.deepEqual(history.find((d) => d.designId === done.result.designId)!.versions.map((v) => v.origin), [origin]);
+  const html = done.result.files.find((f) => f.path === 'index.html')!.contents;
+  const saved = (await post('api/save', { versionId: done.result.versionId, files: [{ path: 'index.html', contents: html.replace('<body', '<body data-edited') }] })).json as unknown as VersionView;
+  assert.deepEqual(saved.origin, { ...origin, editOf: 1 });
+  assert.deepEqual((await post('api/open', { versionId: saved.versionId })).json.origin, { ...origin, editOf: 1 });
   // The model's tokens move the generate stage along.
   const generating = events.filter((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === 'generate').map((e) => (e as Extract<JobEvent, { type: 'progress' }>).fraction);
   assert.ok(generating.some((f) => f > 0 && f < 1), `fractions ${generating.join(', ')}`);
@@ -438,6 +450,7 @@ test('saved edits become versions in the history, which survives a restart of th
   assert.equal(saved.status, 200, JSON.stringify(saved.json));
   const v2 = saved.json as unknown as VersionView;
   assert.deepEqual([v2.number, v2.kind, v2.designId], [2, 'edited', converted.designId]);
+  assert.deepEqual(v2.origin, { backend: 'perception', fellBack: false, warnings: [], editOf: 1 });
   assert.match(v2.files.find((f) => f.path === 'index.html')!.contents, /Send reports/);
 
   await server.close();

@@ -77,6 +77,7 @@ export async function writeBenchPackage(outDir: string, options: BenchPackageOpt
       floatDtype: checkpointDtype,
       tokenizer: options.tokenizer,
       source: { kind: 'bench-generator', seed },
+      testPackage: true,
       overwrite: options.overwrite,
       onProgress: options.onProgress,
       signal: options.signal,

@@ -2,6 +2,8 @@
 // checkpoint in the Kimi-VL Hugging Face layout put through the converter (what tests use),
 // `bench` a 1–2 GB int4 package written directly (what the speed benchmark runs). Each comes
 // with a Kimi-format tokenizer whose vocabulary is exactly the model's, so every id decodes.
+// Both are marked as test packages in their manifests: their random weights never write code,
+// and the app and CLI say so when one is chosen.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +58,7 @@ export async function createTestModel(outDir: string, options: TestModelOptions)
     return await convertCheckpoint(hf, outDir, {
       quant: options.quant ?? 'int4',
       tokenizer,
+      testPackage: true,
       overwrite: options.overwrite,
       onProgress: options.onProgress,
       signal: options.signal,

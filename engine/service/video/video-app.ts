@@ -23,7 +23,8 @@ export function saveVideoApp(history: HistoryStore, app: VideoApp): string {
   const screens = app.conversions.map(({ screen, conversion }) => ({
     screen: screen.name,
     design: { name: `${name} ${screen.name}`, width: screen.width, height: screen.height, png: conversion.designPng, textBlocks: irTextBlocks(conversion.design), ir: JSON.stringify(conversion.design) },
-    first: generatedVersion(conversion, app.stack, 'fast'),
+    // The video's warnings (frames read, a file cut short) concern every screen.
+    first: generatedVersion(conversion, app.stack, 'fast', { kind: 'perception' }, app.warnings),
   }));
   const saved = history.addApp({ name, stack: app.stack, files: [{ path: MANIFEST, contents: app.manifest }] }, screens);
   return saved.screens[0]!.versionId;
