@@ -1,10 +1,13 @@
 // The app ↔ engine API, declared once: the schemas validate every message at the boundary
 // (the server checks requests, the client checks responses), and the TypeScript types are
 // derived from them. The same contract is served over HTTP (web mode) and Electron IPC.
+// It goes into the app's bundle: what it imports from the engine has no imports of its own.
 import { z } from 'zod';
+import { STACK_NAMES, type Stack } from '../codegen/stacks.ts';
+import { MODES, type Mode } from '../think/modes.ts';
 
-export const STACK_NAMES = ['html-css', 'html-tailwind', 'react-tailwind'] as const;
-export const MODES = ['fast', 'think'] as const;
+/** The app offers the stacks and modes the engine names; the app knows the engine only through this file. */
+export { MODES, STACK_NAMES };
 export const BACKENDS = ['perception', 'local'] as const;
 /** Designs larger than this are refused before decoding (the decoder has its own pixel limits). */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -23,7 +26,7 @@ export const LOCAL_STACKS = ['html-css'] as const;
 export const LOCAL_MODES = ['fast'] as const;
 
 /** Why the local model cannot convert in this stack and mode; undefined when it can. */
-export function localModelRefusal(stack: (typeof STACK_NAMES)[number], mode: (typeof MODES)[number]): string | undefined {
+export function localModelRefusal(stack: Stack, mode: Mode): string | undefined {
   if (!(LOCAL_MODES as readonly string[]).includes(mode)) return 'Think mode repairs the IR; the local model writes its code without one.';
   if (!(LOCAL_STACKS as readonly string[]).includes(stack)) return `The local model writes one HTML file, so html-css only (not ${stack}).`;
   return undefined;
