@@ -306,22 +306,18 @@ export const FigmaBridgeState = z.object({
 });
 
 export type Backend = z.infer<typeof Backend>;
-export type DetectVideoRequest = z.input<typeof DetectVideoRequest>;
 export type ScreenEdits = z.input<typeof ScreenEdits>;
 export type VideoDetectionView = z.infer<typeof VideoDetectionView>;
 export type DetectedScreenView = z.infer<typeof DetectedScreenView>;
 export type GenerateVideoRequest = z.input<typeof GenerateVideoRequest>;
 export type VideoAppView = z.infer<typeof VideoAppView>;
 export type ConvertRequest = z.input<typeof ConvertRequest>;
-export type RegenerateRequest = z.input<typeof RegenerateRequest>;
 export type VersionView = z.infer<typeof VersionView>;
 export type DesignSummary = z.infer<typeof DesignSummary>;
-export type SaveRequest = z.infer<typeof SaveRequest>;
 export type DeleteRequest = z.infer<typeof DeleteRequest>;
 export type ExportRequest = z.input<typeof ExportRequest>;
 export type ExportResult = z.infer<typeof ExportResult>;
 export type JobEvent = z.infer<typeof JobEvent>;
-export type EditRequest = z.input<typeof EditRequest>;
 export type EditResult = z.infer<typeof EditResult>;
 export type TextFile = z.infer<typeof TextFile>;
 export type ApiError = z.infer<typeof ApiError>;
@@ -331,29 +327,47 @@ export type FigmaFrameRequest = z.input<typeof FigmaFrameRequest>;
 export type FigmaFrameResult = z.infer<typeof FigmaFrameResult>;
 export type FigmaBridgeState = z.infer<typeof FigmaBridgeState>;
 
-/** The methods every transport carries (HTTP `POST /api/<method>`, Electron IPC), by name. */
-export const API_METHODS = ['convert', 'detectVideo', 'generateVideo', 'regenerate', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export', 'figmaBridge', 'figmaNewCode'] as const;
-export type ApiMethod = (typeof API_METHODS)[number];
+/** What a method that only acts answers. */
+const Done = z.object({});
 
-/** The API as the renderer sees it, whatever carries it. */
-export interface LoupeApi {
-  convert(request: ConvertRequest): Promise<{ jobId: string }>;
+/**
+ * The API's methods, each with what it takes and what it answers, declared once: the engine
+ * checks every request against `request` (a method without one takes nothing and reads no body)
+ * and clients check every answer against `response`, so a call names only its method. Carried
+ * as HTTP `POST /api/<method>` and over Electron IPC, by name.
+ */
+export const API = {
+  convert: { request: ConvertRequest, response: JobRef },
   /** Reads a walkthrough video for its screens; the job ends with a `detected` event. */
-  detectVideo(request: DetectVideoRequest): Promise<{ jobId: string }>;
+  detectVideo: { request: DetectVideoRequest, response: JobRef },
   /** Builds the app from a detection and the person's edits; the job ends with the first screen's version. */
-  generateVideo(request: GenerateVideoRequest): Promise<{ jobId: string }>;
-  regenerate(request: RegenerateRequest): Promise<{ jobId: string }>;
-  cancel(jobId: string): Promise<void>;
-  edit(request: EditRequest): Promise<EditResult>;
-  history(): Promise<DesignSummary[]>;
-  open(versionId: string): Promise<VersionView>;
-  save(request: SaveRequest): Promise<VersionView>;
-  remove(request: DeleteRequest): Promise<void>;
-  exportCode(request: ExportRequest): Promise<ExportResult>;
+  generateVideo: { request: GenerateVideoRequest, response: JobRef },
+  regenerate: { request: RegenerateRequest, response: JobRef },
+  cancel: { request: JobRef, response: Done },
+  edit: { request: EditRequest, response: EditResult },
+  save: { request: SaveRequest, response: VersionView },
+  open: { request: VersionRef, response: VersionView },
+  history: { response: History },
+  delete: { request: DeleteRequest, response: Done },
+  export: { request: ExportRequest, response: ExportResult },
   /** The Figma bridge's address, pairing code and paired plugins. */
-  figmaBridge(): Promise<FigmaBridgeState>;
+  figmaBridge: { response: FigmaBridgeState },
   /** A fresh pairing code (the old one stops working; paired plugins stay paired). */
-  figmaNewCode(): Promise<FigmaBridgeState>;
-  /** Every job event from now on; returns the unsubscribe function. */
+  figmaNewCode: { response: FigmaBridgeState },
+} satisfies Record<string, { request?: z.ZodType; response: z.ZodType }>;
+
+export type ApiMethod = keyof typeof API;
+/** Whether `name` is a method of the API (and not, say, one of Object's own properties). */
+export const isApiMethod = (name: unknown): name is ApiMethod => typeof name === 'string' && Object.keys(API).includes(name);
+
+type Declared<M extends ApiMethod> = (typeof API)[M];
+/** What a caller passes to a method: nothing to one that takes nothing. */
+export type ApiArgs<M extends ApiMethod> = Declared<M> extends { request: z.ZodType } ? [request: z.input<Declared<M>['request']>] : [];
+/** A method's request as the engine's method gets it: checked, defaults filled in. */
+export type ApiRequest<M extends ApiMethod> = Declared<M> extends { request: z.ZodType } ? z.output<Declared<M>['request']> : undefined;
+export type ApiResponse<M extends ApiMethod> = z.infer<Declared<M>['response']>;
+
+/** The API as the renderer sees it, whatever carries it: its methods, and every job event from now on (subscribe returns the unsubscribe function). */
+export type LoupeApi = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResponse<M>> } & {
   subscribe(listener: (event: JobEvent) => void): () => void;
-}
+};

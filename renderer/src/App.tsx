@@ -2,7 +2,7 @@
 // its scores; a walkthrough video's screens are looked at and edited first, then generated as an
 // app whose screens are shown one at a time. State lives here; each panel is its own component.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import type { DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../engine/api/contract.ts';
+import type { DeleteRequest, DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../engine/api/contract.ts';
 import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
 import { isVideoFile, readDesignFile } from './files.ts';
 import { Toolbar } from './Toolbar.tsx';
@@ -77,7 +77,7 @@ export function App({ api }: { api: LoupeApi }) {
       setNotice((e as Error).message);
     }
   }, []);
-  const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open(versionId) }));
+  const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open({ versionId }) }));
 
   // Designs are converted with the toolbar's choices; a video is first read for its screens.
   const convertFiles = useCallback(
@@ -169,9 +169,9 @@ export function App({ api }: { api: LoupeApi }) {
       }),
     [save, regenerate, current],
   );
-  const remove = (target: { designId: string } | { versionId: string }) =>
+  const remove = (target: DeleteRequest) =>
     attempt(async () => {
-      await api.remove(target);
+      await api.delete(target);
       refreshHistory();
     });
 
@@ -197,7 +197,7 @@ export function App({ api }: { api: LoupeApi }) {
         </div>
       )}
       <FigmaPanel api={api} />
-      <JobList jobs={state.jobs} selected={selectedJob} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel(jobId)} />
+      <JobList jobs={state.jobs} selected={selectedJob} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel({ jobId })} />
       <div className="body">
         <div className="main-column">
           {state.review && (
