@@ -6,12 +6,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FIGMA_BRIDGE_PORT, FigmaPairRequest, MAX_FIGMA_FRAME_BYTES, type FigmaFrameResult, type JobEvent } from '../api/contract.ts';
-import { isLoupeError } from '../errors.ts';
 import { parseFigmaFrame } from '../service/figma-frame.ts';
-import { LOOPBACK, isLoopbackHost, readJson, sendJson } from './http-io.ts';
+import { LOOPBACK, isLoopbackHost, readJson, sendError, sendJson } from './http-io.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { EngineService } from '../service/service.ts';
-import { toApiError } from '../service/service.ts';
 import { parseMessage } from '../service/validate.ts';
 
 export interface FigmaBridgeOptions {
@@ -29,7 +27,6 @@ export interface FigmaBridge {
 
 const ROUTES = new Set(['/figma/status', '/figma/pair', '/figma/frames']);
 const ALLOW_NULL_ORIGIN = { 'access-control-allow-origin': 'null', vary: 'origin' };
-const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, CANCELLED: 409 };
 
 /** Starts the bridge; where it listens, or why it could not, is kept in the service's pairing state for the app. */
 export async function startFigmaBridge(service: EngineService, options: FigmaBridgeOptions = {}): Promise<FigmaBridge> {
@@ -39,12 +36,8 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
   const tooLarge = `The frame is over ${Math.round(maxBody / 1024 / 1024)} MB with its PNG. Send a smaller frame, or export the PNG at 1×.`;
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (res.headersSent) return void res.end();
-      const status = isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500;
-      // A refused body may still be arriving; the connection is closed rather than read to its end.
-      sendJson(res, status, toApiError(error), { ...corsFor(req), connection: 'close' });
-    });
+    // A refused body may still be arriving; the connection is closed rather than read to its end.
+    handle(req, res).catch((error) => sendError(res, error, { ...corsFor(req), connection: 'close' }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -6,18 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MAX_UPLOAD_BYTES } from '../api/contract.ts';
-import { isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from '../service/jobs.ts';
-import { EngineService, toApiError } from '../service/service.ts';
+import { EngineService } from '../service/service.ts';
 import { appFileHeaders, artifactHeaders } from './app-headers.ts';
-import { LOOPBACK, isLoopbackHost, readJson, sendJson } from './http-io.ts';
+import { LOOPBACK, isLoopbackHost, readJson, sendError, sendJson } from './http-io.ts';
 import { startFigmaBridge, type FigmaBridge, type FigmaBridgeOptions } from './figma-bridge.ts';
 import type { LocalModelSettings } from '../service/backend.ts';
 
 // Base64 grows a file by a third; the JSON around it is small.
 const UPLOAD_LIMIT = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
-const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
 
 export interface EngineServer {
   url: string;
@@ -110,9 +108,4 @@ async function serveApp(res: ServerResponse, appDir: string, path: string): Prom
   }
   res.writeHead(200, appFileHeaders(relative));
   res.end(bytes);
-}
-
-function sendError(res: ServerResponse, error: unknown): void {
-  if (res.headersSent) return void res.end();
-  sendJson(res, isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500, toApiError(error));
 }
