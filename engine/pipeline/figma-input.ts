@@ -35,7 +35,8 @@ export const isFigmaFile = (path: string) => extname(path).toLowerCase() === '.j
 /** Why think mode is refused for Figma input; each caller adds how to ask for fast mode instead. */
 export const FIGMA_THINK_REFUSED = 'Think mode repairs what perception misread; a Figma file has exact values.';
 
-async function readJson(path: string): Promise<string> {
+/** A JSON file's text, unparsed (the Figma importer parses it), refused when missing, empty or over MAX_JSON_BYTES. */
+async function readJsonText(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
   if (!info || !info.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
   if (info.size === 0) throw new LoupeError('INPUT_EMPTY', `${basename(path)} is empty (0 bytes).`);
@@ -69,9 +70,9 @@ export async function atWidth(image: DecodedImage, width: number): Promise<Decod
 }
 
 export async function readFigmaInput(path: string, options: FigmaInputOptions): Promise<FigmaInput> {
-  const source = await readJson(path);
+  const source = await readJsonText(path);
   const images = options.imagesDir ? await readImages(options.imagesDir) : {};
-  const variables = options.variables ? parseVariables(await readJson(options.variables), basename(options.variables)) : undefined;
+  const variables = options.variables ? parseVariables(await readJsonText(options.variables), basename(options.variables)) : undefined;
   const { design, warnings } = figmaToDesign(source, { name: basename(path), nodeId: options.nodeId, images, variables });
   if (!options.png) return { design, warnings };
   const reference = await atWidth(await readDesignImage(options.png), design.viewport.width);

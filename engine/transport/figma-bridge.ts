@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FIGMA_BRIDGE_PORT, FigmaPairRequest, MAX_FIGMA_FRAME_BYTES, type FigmaFrameResult, type JobEvent } from '../api/contract.ts';
 import { parseFigmaFrame } from '../service/figma-frame.ts';
-import { LOOPBACK, isLoopbackHost, readJson, sendError, sendJson } from './http-io.ts';
+import { LOOPBACK, isLoopbackHost, readJsonBody, sendError, sendJson } from './http-io.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { EngineService } from '../service/service.ts';
 import { parseMessage } from '../service/validate.ts';
@@ -56,7 +56,7 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
     if (req.method === 'GET' && path === '/figma/status') return sendJson(res, 200, { paired }, cors);
     if (req.method !== 'POST') return sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${req.method} ${path}: use POST.` }, cors);
     if (path === '/figma/pair') {
-      const { code } = parseMessage(FigmaPairRequest, await readJson(req, 1024, 'A pairing request is a few bytes.'), 'pairing');
+      const { code } = parseMessage(FigmaPairRequest, await readJsonBody(req, 1024, 'A pairing request is a few bytes.'), 'pairing');
       const answer = service.figma.pair(code);
       return 'token' in answer ? sendJson(res, 200, answer, cors) : sendJson(res, 403, { code: 'NOT_PAIRED', message: answer.refused }, cors);
     }
@@ -64,7 +64,7 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
     if (!paired) {
       return sendJson(res, 401, { code: 'NOT_PAIRED', message: 'This plugin is not paired with Loupe. Type the code from Loupe\'s Figma panel into the plugin.' }, { ...cors, connection: 'close' });
     }
-    const frame = await parseFigmaFrame(await readJson(req, maxBody, tooLarge));
+    const frame = await parseFigmaFrame(await readJsonBody(req, maxBody, tooLarge));
     const end = await convertAndWait(service, frame);
     if (end.type === 'failed') return sendJson(res, 422, { code: end.code, message: end.message }, cors);
     const result: FigmaFrameResult = { jobId: end.jobId, designId: end.result.designId, versionId: end.result.versionId, scores: end.result.scores, warnings: frame.warnings };

@@ -9,8 +9,8 @@ export const LOOPBACK = '127.0.0.1';
 /** A page on another site that resolves its own name to 127.0.0.1 still sends its own Host. */
 export const isLoopbackHost = (host: string | undefined) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host ?? '');
 
-/** The body as JSON, refused (INPUT_TOO_LARGE) as soon as it passes `limit` bytes. */
-export async function readJson(req: IncomingMessage, limit: number, tooLarge: string): Promise<unknown> {
+/** A request's body as JSON, refused (INPUT_TOO_LARGE) as soon as it passes `limit` bytes. */
+export async function readJsonBody(req: IncomingMessage, limit: number, tooLarge: string): Promise<unknown> {
   // Only JSON is accepted: a cross-site form post cannot send it without the browser asking first.
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     throw new LoupeError('INVALID_ARGUMENT', 'Requests to the API must be JSON (content-type: application/json).');

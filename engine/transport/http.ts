@@ -10,7 +10,7 @@ import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from '../service/jobs.ts';
 import { EngineService } from '../service/service.ts';
 import { appFileHeaders, artifactHeaders } from './app-headers.ts';
-import { LOOPBACK, isLoopbackHost, readJson, sendError, sendJson } from './http-io.ts';
+import { LOOPBACK, isLoopbackHost, readJsonBody, sendError, sendJson } from './http-io.ts';
 import { startFigmaBridge, type FigmaBridge, type FigmaBridgeOptions } from './figma-bridge.ts';
 import type { LocalModelSettings } from '../service/backend.ts';
 
@@ -54,7 +54,7 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
     if (req.method === 'POST' && path.startsWith('/api/')) {
       const method = service.method(path.slice('/api/'.length));
-      if (method) return sendJson(res, 200, await method(await readJson(req, UPLOAD_LIMIT, `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`)));
+      if (method) return sendJson(res, 200, await method(await readJsonBody(req, UPLOAD_LIMIT, `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`)));
     }
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
       const item = service.artifact(path.slice('/artifacts/'.length));
