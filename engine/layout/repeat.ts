@@ -1,6 +1,7 @@
 // Repeated structures: children of one flow container that share a shape (nav items, cards
 // of a grid, rows of a list) make that container a list and each of them a list item.
 import type { DesignNode, FrameNode, TextNode } from '../ir/schema.ts';
+import { median } from '../stats.ts';
 import { words } from './roles.ts';
 
 /** Within 10% (and a few px) of each other. */
@@ -53,7 +54,6 @@ export function markRepeats(node: FrameNode): void {
   unify(flow);
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 function mode<T>(v: T[]): T {
   const n = new Map<T, number>();
   for (const x of v) n.set(x, (n.get(x) ?? 0) + 1);
