@@ -6,7 +6,8 @@
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { median } from '../stats.ts';
 import type { FaceClass } from './font-metrics.ts';
-import { dist, type IntRect, type Rgb } from './pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { dist, type IntRect } from './pixels.ts';
 
 export interface GlyphLine {
   ink: IntRect;

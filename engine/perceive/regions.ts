@@ -7,7 +7,8 @@
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { median } from '../stats.ts';
 import { borderAround, cornerRadii, dropShadow, type BorderRing, type DropShadow } from './box-edges.ts';
-import { dist, dominantColour, pixel, q5, type IntRect, type Rgb } from './pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { dist, dominantColour, pixel, q5, type IntRect } from './pixels.ts';
 import { colourAt, fitRamp, flat, lineAt, type Ramp } from './ramp.ts';
 
 export interface Region {

@@ -4,7 +4,8 @@
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { median } from '../stats.ts';
 import type { PixelBox } from './text-detect.ts';
-import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect, type Rgb } from './pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect } from './pixels.ts';
 
 export interface TextLine {
   /** tight box around the ink, image px */

@@ -5,7 +5,8 @@
 import type { TextNode } from '../ir/schema.ts';
 import { text as textNode } from '../ir/build.ts';
 import { median } from '../stats.ts';
-import { dist, toHex } from './pixels.ts';
+import { toHex } from '../ir/color.ts';
+import { dist } from './pixels.ts';
 import { faceMetrics, textWidth, type FaceClass } from './font-metrics.ts';
 import type { TextLine } from './text-lines.ts';
 

@@ -2,7 +2,8 @@
 // and on the render, so that think mode compares like with like.
 import type { Box } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { clampRect, dist, dominantColour, rectPixels, ringPixels, type Rgb } from '../perceive/pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { clampRect, dist, dominantColour, rectPixels, ringPixels } from '../perceive/pixels.ts';
 
 export interface Ink {
   /** Height of the inked rows, px. */
