@@ -78,7 +78,7 @@ export function measureLines(img: DecodedImage, b: PixelBox): MeasuredLine[] {
     const x0 = k === 0 ? det.x0 : Math.max(det.x0, Math.ceil((runs[k - 1].x1 + r.x0) / 2));
     const x1 = k === runs.length - 1 ? det.x1 : Math.min(det.x1, Math.floor((r.x1 + runs[k + 1].x0) / 2));
     const chip = r.background !== background;
-    const m = measureInk(img, { x0: r.x0, x1: r.x1, y0: band.y0 + (chip ? 1 : 0), y1: band.y1 - (chip ? 1 : 0) }, r.background);
+    const m = measureRun(img, { x0: r.x0, x1: r.x1, y0: band.y0 + (chip ? 1 : 0), y1: band.y1 - (chip ? 1 : 0) }, r.background);
     if (m) out.push({ ...m, det: chip ? { x0: r.x0, x1: r.x1, y0: det.y0, y1: det.y1 } : { x0, x1, y0: det.y0, y1: det.y1 }, background: r.background });
   }
   return out;
@@ -187,8 +187,8 @@ function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
   return [channel(0), channel(1), channel(2)];
 }
 
-/** Tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
-function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
+/** One run of a line: the tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
+function measureRun(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
   // A chip's inside on a band one or two rows high is empty: no ink to measure.
   if (r.x1 <= r.x0 || r.y1 <= r.y0) return null;
   const { rgba, width } = img;
