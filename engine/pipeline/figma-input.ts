@@ -4,13 +4,13 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { LoupeError } from '../errors.ts';
-import type { Asset, Design } from '../ir/index.ts';
+import { Asset, type Design } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { readDesignImage } from '../ingest/image.ts';
+import { IMAGE_FORMATS, readDesignImage } from '../ingest/image.ts';
+import { MEDIA_TYPES } from '../codegen/media-types.ts';
 import { figmaToDesign, parseVariables } from '../figma/index.ts';
 
 const MAX_JSON_BYTES = 200 * 1024 * 1024;
-const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
 export interface FigmaInputOptions {
   /** The node to convert; the first top-level frame when absent. */
@@ -52,8 +52,9 @@ async function readImages(dir: string): Promise<Record<string, Asset>> {
   for (const name of names) {
     const bytes = await readFile(join(dir, name)).catch(() => undefined);
     const meta = bytes && (await sharp(bytes).metadata().catch(() => undefined));
-    const mime = meta?.format && MIME[meta.format as keyof typeof MIME];
-    if (!bytes || !mime || !meta.width || !meta.height) continue;
+    // The pictures Loupe reads, typed as the IR's assets are.
+    const mime = meta?.format && IMAGE_FORMATS.has(meta.format) ? Asset.shape.mime.safeParse(MEDIA_TYPES[`.${meta.format}`]).data : undefined;
+    if (!bytes || !meta || !mime || !meta.width || !meta.height) continue;
     images[basename(name, extname(name))] = { mime, width: meta.width, height: meta.height, data: bytes.toString('base64') };
   }
   return images;
