@@ -7,7 +7,7 @@ import { runEngineBench } from './engine.ts';
 import { runFigmaBench } from './figma.ts';
 import { runVideoBench } from './video.ts';
 import type { CliContext } from '../engine/cli/main.ts';
-import { parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from '../engine/cli/options.ts';
+import { STACK_CHOICES, parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from '../engine/cli/options.ts';
 
 export function registerCommands(program: Command, context: CliContext): void {
   const bench = program.command('bench').description('benchmarks that print figures');
@@ -42,7 +42,7 @@ function videoBench(bench: Command, context: CliContext): void {
     .description('walkthrough videos with known ground truth (generated once into --cache): screen count, stitched pages against their full render, clicks mapped to the element clicked, seconds of video per second, peak memory on a 2-minute 1080p recording')
     .option('--set <set>', 'bench (18 desktop walkthroughs and the 2-minute 1080p one) | test (4 small ones)', parseChoice(['bench', 'test'] as const), 'bench')
     .option('--cache <dir>', 'where the walkthroughs and the apps made from them are kept', '.loupe-cache/video')
-    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--stack <stack>', STACK_CHOICES, parseStack, 'html-css')
     .option('--limit <n>', 'only the first N walkthroughs (the 1080p one still runs)', parsePositiveInt)
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { set: 'bench' | 'test'; cache: string; stack: ReturnType<typeof parseStack>; limit?: number; json?: string }) => {
@@ -93,7 +93,7 @@ function pageBench(bench: Command, name: string, description: string): Command {
     .requiredOption('--pages <dir>', 'folder of reference .html pages')
     .option('--limit <n>', 'only the first n pages', parsePositiveInt)
     .option('--width <px>', "render the pages at this viewport width: other screen sizes than the dataset's (e.g. 1920, 390)", parsePositiveInt)
-    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--stack <stack>', STACK_CHOICES, parseStack, 'html-css')
     .option('--json <file>', 'write the summary and per-page results here');
 }
 

@@ -2,7 +2,8 @@
 // as any user's screenshot would be, and the result is scored against the page's own DOM.
 import { join } from 'node:path';
 import { decodeDesignImage } from '../engine/ingest/image.ts';
-import { convertImage, type Mode } from '../engine/pipeline/convert.ts';
+import { convertImage } from '../engine/pipeline/convert.ts';
+import type { Mode } from '../engine/think/modes.ts';
 import { warmPerception } from '../engine/perceive/index.ts';
 import type { Stack } from '../engine/codegen/index.ts';
 import type { RenderPool } from '../engine/render/pool.ts';

@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { TextBlock } from '../engine/ir/index.ts';
 import { extractTextBlocks } from '../engine/compare/index.ts';
 import type { RenderPool } from '../engine/render/pool.ts';
+import { mediaTypeOf } from '../engine/codegen/media-types.ts';
 
 export interface ReferencePage {
   name: string;
@@ -16,16 +17,14 @@ export interface ReferencePage {
   blocks: TextBlock[];
 }
 
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.svg': 'image/svg+xml' };
-
 /** Inlines images that sit beside the page (Design2Code pages use rick.jpg), since renders have no file or network access. */
 export async function inlineLocalImages(html: string, pageDir: string): Promise<string> {
   const cache = new Map<string, string | undefined>();
   const dataUri = async (ref: string) => {
     if (!cache.has(ref)) {
       const path = resolve(pageDir, ref);
-      const mime = MIME[extname(ref).toLowerCase()];
-      const ok = mime && !/^[a-z]+:/i.test(ref) && path.startsWith(resolve(pageDir)) && existsSync(path);
+      const mime = mediaTypeOf(ref);
+      const ok = mime?.startsWith('image/') && !/^[a-z]+:/i.test(ref) && path.startsWith(resolve(pageDir)) && existsSync(path);
       cache.set(ref, ok ? `data:${mime};base64,${(await readFile(path)).toString('base64')}` : undefined);
     }
     return cache.get(ref);

@@ -8,7 +8,7 @@ import { headersFor, routeAppUrl } from './app-protocol.ts';
 import { EngineClient, EngineCallError } from './engine-client.ts';
 import { menuTemplate } from './menu.ts';
 import { isAppUrl, windowOptions } from './window-options.ts';
-import { API_METHODS } from '../engine/api/contract.ts';
+import { isApiMethod } from '../engine/api/contract.ts';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
 const appDir = join(root, 'renderer/dist');
@@ -62,7 +62,7 @@ app.whenReady().then(() => {
   // Answers travel as an envelope: Electron would reduce a thrown error to its message and lose its code.
   ipcMain.handle('loupe:call', async (_e, method: unknown, body: unknown) => {
     try {
-      if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
+      if (!isApiMethod(method)) {
         throw new EngineCallError('NOT_FOUND', `${String(method)} is not part of the API.`);
       }
       return { result: await engine!.client.call(method, body) };

@@ -19,6 +19,7 @@
 import { availableParallelism } from 'node:os';
 import { buildModel, node } from '../../engine/moe/onnx-graph.ts';
 import { OrtSession, tensor } from '../../engine/moe/runtime/ort-session.ts';
+import { median } from '../stats.ts';
 
 export interface BandwidthOptions {
   /** Bytes streamed per repeat (rounded down to whole float32 values); default 1.5 GiB. */
@@ -44,12 +45,6 @@ export interface BandwidthResult {
 }
 
 export const DEFAULT_BANDWIDTH_BYTES = 1.5 * 2 ** 30;
-
-const median = (values: readonly number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 /** Streams `bytes` through ReduceSum `repeats` times with 1 and with N threads; a few seconds at the defaults. */
 export function measureBandwidth(options: BandwidthOptions = {}): BandwidthResult {

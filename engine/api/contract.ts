@@ -1,10 +1,13 @@
 // The app ↔ engine API, declared once: the schemas validate every message at the boundary
 // (the server checks requests, the client checks responses), and the TypeScript types are
 // derived from them. The same contract is served over HTTP (web mode) and Electron IPC.
+// It goes into the app's bundle: what it imports from the engine has no imports of its own.
 import { z } from 'zod';
+import { STACK_NAMES, type Stack } from '../codegen/stacks.ts';
+import { MODES, type Mode } from '../think/modes.ts';
 
-export const STACK_NAMES = ['html-css', 'html-tailwind', 'react-tailwind'] as const;
-export const MODES = ['fast', 'think'] as const;
+/** The app offers the stacks and modes the engine names; the app knows the engine only through this file. */
+export { MODES, STACK_NAMES };
 export const BACKENDS = ['perception', 'local'] as const;
 /** Designs larger than this are refused before decoding (the decoder has its own pixel limits). */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -26,7 +29,7 @@ export const LOCAL_STACKS = ['html-css'] as const;
 export const LOCAL_MODES = ['fast'] as const;
 
 /** Why the local model cannot convert in this stack and mode; undefined when it can. */
-export function localModelRefusal(stack: (typeof STACK_NAMES)[number], mode: (typeof MODES)[number]): string | undefined {
+export function localModelRefusal(stack: Stack, mode: Mode): string | undefined {
   if (!(LOCAL_MODES as readonly string[]).includes(mode)) return 'Think mode repairs the IR; the local model writes its code without one.';
   if (!(LOCAL_STACKS as readonly string[]).includes(stack)) return `The local model writes one HTML file, so html-css only (not ${stack}).`;
   return undefined;
@@ -41,11 +44,10 @@ export const ConvertRequest = z.object({
   backend: Backend.default({ kind: 'perception' }),
 });
 
-export const JobRef = z.object({
-  jobId: z.string().min(1),
-  /** A conversion by the local model: whether its package is a test package (random weights), which will not write code. */
-  testPackage: z.boolean().optional(),
-});
+export const JobRef = z.object({ jobId: z.string().min(1) });
+
+/** A job just queued; for a conversion by the local model, whether its package is a test package (random weights), which will not write code. */
+export const JobStarted = JobRef.extend({ testPackage: z.boolean().optional() });
 
 /** Screen recordings the app takes, by file extension (what the video reader is asked to open). */
 export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv', 'avi'] as const;
@@ -327,24 +329,19 @@ export const FigmaBridgeState = z.object({
 });
 
 export type Backend = z.infer<typeof Backend>;
-export type JobRef = z.infer<typeof JobRef>;
-export type DetectVideoRequest = z.input<typeof DetectVideoRequest>;
 export type ScreenEdits = z.input<typeof ScreenEdits>;
 export type VideoDetectionView = z.infer<typeof VideoDetectionView>;
 export type DetectedScreenView = z.infer<typeof DetectedScreenView>;
 export type GenerateVideoRequest = z.input<typeof GenerateVideoRequest>;
 export type VideoAppView = z.infer<typeof VideoAppView>;
 export type ConvertRequest = z.input<typeof ConvertRequest>;
-export type RegenerateRequest = z.input<typeof RegenerateRequest>;
 export type VersionOrigin = z.infer<typeof VersionOrigin>;
 export type VersionView = z.infer<typeof VersionView>;
 export type DesignSummary = z.infer<typeof DesignSummary>;
-export type SaveRequest = z.infer<typeof SaveRequest>;
 export type DeleteRequest = z.infer<typeof DeleteRequest>;
 export type ExportRequest = z.input<typeof ExportRequest>;
 export type ExportResult = z.infer<typeof ExportResult>;
 export type JobEvent = z.infer<typeof JobEvent>;
-export type EditRequest = z.input<typeof EditRequest>;
 export type EditResult = z.infer<typeof EditResult>;
 export type TextFile = z.infer<typeof TextFile>;
 export type ApiError = z.infer<typeof ApiError>;
@@ -354,29 +351,47 @@ export type FigmaFrameRequest = z.input<typeof FigmaFrameRequest>;
 export type FigmaFrameResult = z.infer<typeof FigmaFrameResult>;
 export type FigmaBridgeState = z.infer<typeof FigmaBridgeState>;
 
-/** The methods every transport carries (HTTP `POST /api/<method>`, Electron IPC), by name. */
-export const API_METHODS = ['convert', 'detectVideo', 'generateVideo', 'regenerate', 'cancel', 'edit', 'save', 'open', 'history', 'delete', 'export', 'figmaBridge', 'figmaNewCode'] as const;
-export type ApiMethod = (typeof API_METHODS)[number];
+/** What a method that only acts answers. */
+const Done = z.object({});
 
-/** The API as the renderer sees it, whatever carries it. */
-export interface LoupeApi {
-  convert(request: ConvertRequest): Promise<JobRef>;
+/**
+ * The API's methods, each with what it takes and what it answers, declared once: the engine
+ * checks every request against `request` (a method without one takes nothing and reads no body)
+ * and clients check every answer against `response`, so a call names only its method. Carried
+ * as HTTP `POST /api/<method>` and over Electron IPC, by name.
+ */
+export const API = {
+  convert: { request: ConvertRequest, response: JobStarted },
   /** Reads a walkthrough video for its screens; the job ends with a `detected` event. */
-  detectVideo(request: DetectVideoRequest): Promise<{ jobId: string }>;
+  detectVideo: { request: DetectVideoRequest, response: JobRef },
   /** Builds the app from a detection and the person's edits; the job ends with the first screen's version. */
-  generateVideo(request: GenerateVideoRequest): Promise<{ jobId: string }>;
-  regenerate(request: RegenerateRequest): Promise<JobRef>;
-  cancel(jobId: string): Promise<void>;
-  edit(request: EditRequest): Promise<EditResult>;
-  history(): Promise<DesignSummary[]>;
-  open(versionId: string): Promise<VersionView>;
-  save(request: SaveRequest): Promise<VersionView>;
-  remove(request: DeleteRequest): Promise<void>;
-  exportCode(request: ExportRequest): Promise<ExportResult>;
+  generateVideo: { request: GenerateVideoRequest, response: JobRef },
+  regenerate: { request: RegenerateRequest, response: JobStarted },
+  cancel: { request: JobRef, response: Done },
+  edit: { request: EditRequest, response: EditResult },
+  save: { request: SaveRequest, response: VersionView },
+  open: { request: VersionRef, response: VersionView },
+  history: { response: History },
+  delete: { request: DeleteRequest, response: Done },
+  export: { request: ExportRequest, response: ExportResult },
   /** The Figma bridge's address, pairing code and paired plugins. */
-  figmaBridge(): Promise<FigmaBridgeState>;
+  figmaBridge: { response: FigmaBridgeState },
   /** A fresh pairing code (the old one stops working; paired plugins stay paired). */
-  figmaNewCode(): Promise<FigmaBridgeState>;
-  /** Every job event from now on; returns the unsubscribe function. */
+  figmaNewCode: { response: FigmaBridgeState },
+} satisfies Record<string, { request?: z.ZodType; response: z.ZodType }>;
+
+export type ApiMethod = keyof typeof API;
+/** Whether `name` is a method of the API (and not, say, one of Object's own properties). */
+export const isApiMethod = (name: unknown): name is ApiMethod => typeof name === 'string' && Object.keys(API).includes(name);
+
+type Declared<M extends ApiMethod> = (typeof API)[M];
+/** What a caller passes to a method: nothing to one that takes nothing. */
+export type ApiArgs<M extends ApiMethod> = Declared<M> extends { request: z.ZodType } ? [request: z.input<Declared<M>['request']>] : [];
+/** A method's request as the engine's method gets it: checked, defaults filled in. */
+export type ApiRequest<M extends ApiMethod> = Declared<M> extends { request: z.ZodType } ? z.output<Declared<M>['request']> : undefined;
+export type ApiResponse<M extends ApiMethod> = z.infer<Declared<M>['response']>;
+
+/** The API as the renderer sees it, whatever carries it: its methods, and every job event from now on (subscribe returns the unsubscribe function). */
+export type LoupeApi = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResponse<M>> } & {
   subscribe(listener: (event: JobEvent) => void): () => void;
-}
+};

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isVideoName } from '../api/contract.ts';
+import { BACKENDS, isVideoName } from '../api/contract.ts';
 import { failedCodeChecks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
@@ -8,7 +8,7 @@ import { convertVideo, type VideoConversionResult } from '../pipeline/convert-vi
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
-import { parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
+import { STACK_CHOICES, parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
 import type { ThinkReport } from '../think/think.ts';
 import { progressBar } from './progress-bar.ts';
 
@@ -22,7 +22,7 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
     .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
     .option('--variables <file>', "Figma input: the file's variables (GET /v1/files/:key/variables/local), so colours bound to them become CSS custom properties")
-    .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', parseChoice(['perception', 'local'] as const), 'perception')
+    .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', parseChoice(BACKENDS), 'perception')
     .option('--model <dir>', 'the model package for --backend local')
     .action(async (design: string, opts: ConvertFlags) => {
       if (isVideoName(design)) {
@@ -42,7 +42,7 @@ export function registerConvert(program: Command, context: CliContext): void {
 export function withConversionOptions(command: Command): Command {
   return command
     .requiredOption('--out <dir>', 'folder for the code, preview.html, render.png, diff.png and scores.json')
-    .option('--stack <stack>', 'html-css | html-tailwind | react-tailwind', parseStack, 'html-css')
+    .option('--stack <stack>', STACK_CHOICES, parseStack, 'html-css')
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
     .option('--budget <ms>', 'think mode: the time the conversion may take, repair rounds included, ms (default 8000)', parsePositiveInt)
     .option('--json', 'print one JSON object with the files, scores and timings on stdout');

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { STACKS, type Stack } from '../codegen/index.ts';
-import { MODES, type Mode } from '../pipeline/convert.ts';
+import { STACK_NAMES, type Stack } from '../codegen/stacks.ts';
+import { MODES, type Mode } from '../think/modes.ts';
 
 /** A flag whose value is one of `values`. */
 export const parseChoice =
@@ -10,7 +10,9 @@ export const parseChoice =
     return value as T;
   };
 
-export const parseStack: (value: string) => Stack = parseChoice(STACKS);
+export const parseStack: (value: string) => Stack = parseChoice(STACK_NAMES);
+/** --stack's help: the stacks there are. */
+export const STACK_CHOICES = STACK_NAMES.join(' | ');
 
 /** MatMulNBits' accuracy level for the model engine: 4 (int8 activations) or 0 (float32). */
 export const parseAccuracy = (value: string) => Number(parseChoice(['0', '4'] as const)(value)) as 0 | 4;

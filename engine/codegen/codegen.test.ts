@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { RenderPool } from '../render/pool.ts';
 import { parseDesign } from '../ir/validate.ts';
-import { buildPreview, generate, previewFromFile, STACKS, type GeneratedCode, type Stack } from './index.ts';
+import { buildPreview, generate, previewFromFile, STACK_NAMES, type GeneratedCode, type Stack } from './index.ts';
 import { landingPage, layoutShowcase } from '../../testing/codegen/fixtures.ts';
 
 const pool = new RenderPool(3);
@@ -54,7 +54,7 @@ test('fixtures are valid IR', () => {
 });
 
 test('generation is deterministic, formatted, offline', async () => {
-  for (const stack of STACKS) {
+  for (const stack of STACK_NAMES) {
     const [a, b] = [await generate(landing, stack), await generate(landing, stack)];
     assert.deepEqual(a, b, `${stack}: two runs differ`);
     for (const f of a.files) {
@@ -98,7 +98,7 @@ test('each stack writes the files its users expect', async () => {
   assert.match(file('styles.css'), /\.w-100 \{/);
 });
 
-for (const stack of STACKS) {
+for (const stack of STACK_NAMES) {
   test(`${stack}: semantic tags, live text, flex rows, gaps, padding, fills, image, vector, fonts`, async () => {
     const html = await preview('landing', stack);
     await pool.withPage(html, landing.viewport, async (page) => {
@@ -200,7 +200,7 @@ for (const name of ['landing', 'showcase'] as const) {
   test(`${name}: the three stacks render the same DOM geometry, styles and pixels`, async () => {
     const design = name === 'landing' ? landing : showcase;
     const results = await Promise.all(
-      STACKS.map(async (stack) =>
+      STACK_NAMES.map(async (stack) =>
         pool.withPage(await preview(name, stack), design.viewport, async (page) => ({
           stack,
           snapshot: await page.evaluate<string[]>(SNAPSHOT),

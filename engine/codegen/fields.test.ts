@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RenderPool } from '../render/pool.ts';
 import { flowLayout, frame, noStyle, text } from '../ir/build.ts';
 import type { Design, FrameNode } from '../ir/schema.ts';
-import { buildPreview, generate, STACKS } from './index.ts';
+import { buildPreview, generate, STACK_NAMES } from './index.ts';
 
 const pool = new RenderPool(1);
 test.after(() => pool.close());
@@ -36,13 +36,13 @@ function form(): Design {
   return { version: 1, viewport: { width: 400, height: 320 }, root, assets: {} };
 }
 
-const entryOf = async (stack: (typeof STACKS)[number]) => {
+const entryOf = async (stack: (typeof STACK_NAMES)[number]) => {
   const code = await generate(form(), stack);
   return { code, source: code.files.find((f) => f.path === code.entry)!.contents as string };
 };
 
 test('a field is an <input> (a <textarea> when tall) with its text as placeholder, in every stack; a button stays a button', async () => {
-  for (const stack of STACKS) {
+  for (const stack of STACK_NAMES) {
     const { source } = await entryOf(stack);
     assert.match(source, /<input[^>]*type="text"[^>]*placeholder="Your name"/, stack);
     assert.match(source, /<textarea[^>]*placeholder="Your message"/, stack);
@@ -55,7 +55,7 @@ test('a field is an <input> (a <textarea> when tall) with its text as placeholde
 
 test('the fields render alike in every stack: size, border, corners, padding, type and placeholder colour', async () => {
   const looks = [];
-  for (const stack of STACKS) {
+  for (const stack of STACK_NAMES) {
     const html = await buildPreview((await entryOf(stack)).code);
     looks.push(
       await pool.withPage(html, { width: 400, height: 320 }, (page) =>
@@ -74,5 +74,5 @@ test('the fields render alike in every stack: size, border, corners, padding, ty
   ]);
   assert.match(css![0]!, /Arimo.*\|16px\|rgb\(117, 117, 117\)/);
   assert.match(css![2]!, /\|none\|rgb\(255, 255, 255\)$/);
-  for (const [i, l] of looks.entries()) assert.deepEqual(l, css, STACKS[i]);
+  for (const [i, l] of looks.entries()) assert.deepEqual(l, css, STACK_NAMES[i]);
 });

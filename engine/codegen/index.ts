@@ -2,7 +2,7 @@
 // of those files that gets rendered and scored. All three stacks write the same element
 // tree (tree.ts), so their renders match.
 import * as prettier from 'prettier';
-import { STACK_NAMES } from '../api/contract.ts';
+import { STACK_NAMES, type Stack } from './stacks.ts';
 import type { Design } from '../ir/schema.ts';
 import { LoupeError } from '../errors.ts';
 import { facesFor, fontFaceCss, fontStack, readFace } from './fonts.ts';
@@ -16,10 +16,7 @@ import { compileTailwind, elementClasses, fontThemeNames, toTailwind } from './t
 import { buildPage, placesElement, type Element, type Page } from './tree.ts';
 
 export { previewFromFile } from './preview.ts';
-
-// The stacks are part of the app's API contract, which names them once.
-export const STACKS = STACK_NAMES;
-export type Stack = (typeof STACK_NAMES)[number];
+export { STACK_NAMES, type Stack };
 
 export interface GeneratedFile {
   /** Relative posix path: 'index.html', 'assets/img-1.png', 'fonts/arimo-latin-400-normal.woff2'. */
@@ -43,7 +40,7 @@ const format = (source: string, parser: string) => prettier.format(source, { ...
 
 /** Source files for `design` in `stack`: deterministic (same IR, same bytes) and formatted. */
 export async function generate(design: Design, stack: Stack): Promise<GeneratedCode> {
-  if (!(STACKS as readonly string[]).includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACKS.join(', ')}.`);
+  if (!(STACK_NAMES as readonly string[]).includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACK_NAMES.join(', ')}.`);
   const page = buildPage(design, (screen) => screenHref(stack, screen));
   const faces = facesFor(page.textStyles);
   const binary: GeneratedFile[] = [

@@ -6,18 +6,16 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { LoupeError } from '../errors.ts';
 import { htmlShell } from './html.ts';
+import { MEDIA_TYPES, mediaTypeOf } from './media-types.ts';
 
 /** Loupe's own node_modules: where react and react-dom come from when bundling a preview. */
 const OWN_NODE_MODULES = resolvePath(dirname(fileURLToPath(import.meta.url)), '../../node_modules');
 
-const MIME: Record<string, string> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif',
-  '.svg': 'image/svg+xml', '.avif': 'image/avif', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
-  '.otf': 'font/otf', '.css': 'text/css',
-};
-
+/** Pictures and fonts that code imports are inlined as data: URIs. */
 const DATAURL_LOADERS: Record<string, esbuild.Loader> = Object.fromEntries(
-  Object.keys(MIME).filter((e) => e !== '.css').map((e) => [e, 'dataurl' as const]),
+  Object.entries(MEDIA_TYPES)
+    .filter(([, type]) => /^(image|font)\//.test(type))
+    .map(([extension]) => [extension, 'dataurl' as const]),
 );
 
 /** Reads a file of the code by its path relative to the code's root; undefined when absent. */
@@ -40,7 +38,7 @@ const isLocal = (ref: string) => !/^(data:|blob:|[a-z][\w+.-]*:|\/\/|#)/i.test(r
 async function dataUri(read: FileReader, path: string): Promise<string | undefined> {
   const bytes = await read(path);
   if (!bytes) return undefined;
-  const mime = MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
+  const mime = mediaTypeOf(path) ?? 'application/octet-stream';
   return `data:${mime};base64,${Buffer.from(bytes).toString('base64')}`;
 }
 

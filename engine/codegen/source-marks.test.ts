@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPreview, generate, STACKS } from './index.ts';
+import { buildPreview, generate, STACK_NAMES } from './index.ts';
 import { landingPage } from '../../testing/codegen/fixtures.ts';
 import { markHtml, markJsx, SOURCE_MARK_ATTR } from './source-marks.ts';
 
@@ -40,7 +40,7 @@ test('JSX: intrinsic elements are marked, components and code that does not pars
 const PICK_MESSAGE = /loupe: ["']pick["']/;
 
 test("the app's preview of each stack points into the entry's code; renders get the plain preview", async () => {
-  for (const stack of STACKS) {
+  for (const stack of STACK_NAMES) {
     const code = await generate(landingPage(), stack);
     const entry = code.files.find((f) => f.path === code.entry)!.contents as string;
     const [picking, plain] = await Promise.all([buildPreview(code, { picking: true }), buildPreview(code)]);

@@ -4,6 +4,7 @@
 // (a <style> block, Tailwind utilities, JSX), which is what keeps their renders identical.
 import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, TextStyle, VectorNode } from '../ir/schema.ts';
 import { fontStack } from './fonts.ts';
+import { extensionOf } from './media-types.ts';
 
 /** One CSS declaration: [property, value]. */
 export type Decl = readonly [string, string];
@@ -45,8 +46,6 @@ export interface Page {
   /** The design variables the page refers to (name without --, value), in order of first use. */
   variables: Map<string, string>;
 }
-
-const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
 
 /** Rounds to 1/100 px and writes `12px` (or `0`). */
 export function px(n: number): string {
@@ -144,8 +143,9 @@ class Builder {
     const a = this.design.assets[id];
     if (!a) return undefined;
     let base = slug(id, 40) || 'image';
-    let path = `assets/${base}.${EXT[a.mime] ?? 'bin'}`;
-    for (let i = 2; this.assetPaths.has(path); i++) path = `assets/${base}-${i}.${EXT[a.mime] ?? 'bin'}`;
+    const extension = extensionOf(a.mime) ?? '.bin';
+    let path = `assets/${base}${extension}`;
+    for (let i = 2; this.assetPaths.has(path); i++) path = `assets/${base}-${i}${extension}`;
     this.assetPaths.add(path);
     const file = { path, bytes: new Uint8Array(Buffer.from(a.data, 'base64')) };
     this.assets.set(id, file);

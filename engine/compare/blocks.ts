@@ -34,6 +34,7 @@
 //    falls back to the share of blocks matched, by count.
 import { linearSumAssignment } from 'linear-sum-assignment';
 import { differenceCiede2000 } from 'culori';
+import { hexToRgb, toHex } from '../ir/color.ts';
 import type { TextBlock } from '../ir/text-block.ts';
 import { prepareText, quickRatioBound, sequenceRatio, type PreparedText } from './sequence-ratio.ts';
 
@@ -348,15 +349,7 @@ function toBlock(t: TextBlock): Block {
 }
 
 function toTextBlock(b: Block): TextBlock {
-  const hex = b.rgb.map((v) => Math.round(Math.min(255, Math.max(0, v))).toString(16).padStart(2, '0')).join('');
-  return { text: b.text, box: { x: b.x, y: b.y, width: b.width, height: b.height }, color: `#${hex}` };
-}
-
-/** #rrggbb or #rrggbbaa (alpha ignored, as the original reads opaque screenshot colours). */
-function hexToRgb(color: string): [number, number, number] {
-  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})?$/i.exec(color);
-  if (!m) throw new TypeError(`text block colour must be #rrggbb, got ${JSON.stringify(color)}`);
-  return [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)];
+  return { text: b.text, box: { x: b.x, y: b.y, width: b.width, height: b.height }, color: toHex(b.rgb) };
 }
 
 function transpose(mat: number[][], cols: number): number[][] {

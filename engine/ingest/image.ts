@@ -16,7 +16,8 @@ export const IMAGE_LIMITS = {
   maxPixels: 50_000_000,
 };
 
-const FORMATS = new Set(['png', 'jpeg', 'webp']);
+/** The picture formats Loupe reads, by sharp's names for them. */
+export const IMAGE_FORMATS: ReadonlySet<string> = new Set(['png', 'jpeg', 'webp']);
 
 export async function readDesignImage(path: string): Promise<DecodedImage> {
   const name = basename(path);
@@ -37,7 +38,7 @@ export async function decodeDesignImage(bytes: Buffer, name: string): Promise<De
     .catch((e: Error) => {
       throw new LoupeError('INPUT_UNSUPPORTED', `${name} is not a PNG, JPEG or WebP image (${e.message}).`);
     });
-  if (!meta.format || !FORMATS.has(meta.format)) {
+  if (!meta.format || !IMAGE_FORMATS.has(meta.format)) {
     throw new LoupeError('INPUT_UNSUPPORTED', `${name} is a ${meta.format ?? 'unknown'} file; Loupe reads PNG, JPEG and WebP designs.`);
   }
   if ((meta.pages ?? 1) > 1) {

@@ -10,7 +10,7 @@ import { frame, noStyle, text } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { RenderPool } from '../render/pool.ts';
 import { checkCode } from '../compare/code-checks.ts';
-import { buildPreview, generate, STACKS } from '../codegen/index.ts';
+import { buildPreview, generate, STACK_NAMES } from '../codegen/index.ts';
 import { BLUE_PNG_BASE64 } from '../../testing/codegen/fixtures.ts';
 import { inferLayout } from './index.ts';
 
@@ -97,7 +97,7 @@ test('react-tailwind renders a repeated card as a typed component mapped over it
   assert.match(app, /\{ text: 'Card 6', image: blue, alt: 'Card 6' \}/);
 });
 
-for (const stack of STACKS) {
+for (const stack of STACK_NAMES) {
   test(`${stack}: rows, gaps, alignment and lists render where the design put them`, async () => {
     const html = await buildPreview(await generate(design, stack));
     await pool.withPage(html, design.viewport, async (page) => {

@@ -1,6 +1,8 @@
 // Repeated structures: children of one flow container that share a shape (nav items, cards
 // of a grid, rows of a list) make that container a list and each of them a list item.
+import { hexToRgb } from '../ir/color.ts';
 import type { DesignNode, FrameNode, TextNode } from '../ir/schema.ts';
+import { median } from '../stats.ts';
 import { words } from './roles.ts';
 
 /** Within 10% (and a few px) of each other. */
@@ -53,7 +55,6 @@ export function markRepeats(node: FrameNode): void {
   unify(flow);
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 function mode<T>(v: T[]): T {
   const n = new Map<T, number>();
   for (const x of v) n.set(x, (n.get(x) ?? 0) + 1);
@@ -61,9 +62,8 @@ function mode<T>(v: T[]): T {
 }
 /** Values a measurement's noise explains (within 2 px): the median of them all. */
 const settle = (v: number[]) => (Math.max(...v) - Math.min(...v) <= 2 ? median(v) : undefined);
-const rgb = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
 const nearColours = (cs: string[]) => {
-  const all = cs.map(rgb);
+  const all = cs.map(hexToRgb);
   return all.every((c) => c.every((v, k) => Math.abs(v - all[0]![k]!) <= 24));
 };
 

@@ -8,6 +8,7 @@
 //   full-width block when it holds such a nav or only small print, main: what lies between;
 // - sections: full-width painted blocks of the page;
 // - images: alt text from the nearest text beside or under the picture.
+import { hexToRgb } from '../ir/color.ts';
 import type { DesignNode, FrameNode, ImageNode, TextNode } from '../ir/schema.ts';
 import { flowLayout, frame, noStyle } from '../ir/build.ts';
 import { bottom, painted, placeColumn, right } from './place.ts';
@@ -64,7 +65,7 @@ function isButton(f: FrameNode): boolean {
 
 /** Relative luminance-like lightness 0..1 of #rrggbb, and its chroma (max − min channel) 0..1. */
 function tone(hex: string): { light: number; chroma: number } {
-  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  const c = hexToRgb(hex).map((v) => v / 255);
   return { light: 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!, chroma: Math.max(...c) - Math.min(...c) };
 }
 

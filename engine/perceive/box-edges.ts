@@ -1,7 +1,8 @@
 // What happens at the edges of a box: a border ring, rounded corners, a drop shadow. Each is
 // measured from the pixels around the box's rectangle against what lies behind it (`behind`).
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { dist, pixel, type IntRect, type Rgb } from './pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { dist, pixel, type IntRect } from './pixels.ts';
 import { colourAt, type Ramp } from './ramp.ts';
 
 export interface BorderRing {

@@ -5,7 +5,8 @@
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { FrameNode } from '../ir/schema.ts';
 import { frame, noStyle } from '../ir/build.ts';
-import { dist, pixel, toHex, type IntRect, type Rgb } from './pixels.ts';
+import { toHex, type Rgb } from '../ir/color.ts';
+import { dist, pixel, type IntRect } from './pixels.ts';
 import { INK, type MeasuredLine } from './text-lines.ts';
 
 export interface Bullet {

@@ -4,8 +4,10 @@
 // horizontals thinner than their stems. Each line votes; a paragraph leaves sans only on a
 // clear majority, since most pages are set in sans and a wrong face costs more than a missed one.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
+import { median } from '../stats.ts';
 import type { FaceClass } from './font-metrics.ts';
-import { dist, type IntRect, type Rgb } from './pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { dist, type IntRect } from './pixels.ts';
 
 export interface GlyphLine {
   ink: IntRect;
@@ -138,8 +140,7 @@ function strokeContrast(c: Coverage, stroke: number): number {
       }
     }
   }
-  runs.sort((a, b) => a - b);
-  return runs.length ? runs[runs.length >> 1] / Math.max(0.5, stroke) : 1;
+  return runs.length ? median(runs) / Math.max(0.5, stroke) : 1;
 }
 
 /** Least characters (and letters among them) a line needs to show its cells: fewer fit a grid by chance. */

@@ -1,8 +1,7 @@
-// Small pixel helpers shared by the perception steps: colour distance, dominant colours,
-// hex conversion. Everything works on the ingest's RGBA buffer in place, without copies.
+// Small pixel helpers shared by the perception steps: colour distance, dominant colours.
+// Everything works on the ingest's RGBA buffer in place, without copies.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-
-export type Rgb = [number, number, number];
+import type { Rgb } from '../ir/color.ts';
 
 export interface IntRect {
   x0: number;
@@ -12,9 +11,6 @@ export interface IntRect {
   /** exclusive */
   y1: number;
 }
-
-export const toHex = (c: Rgb): string =>
-  '#' + c.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('');
 
 // Math.hypot guards against overflow that 8-bit channels cannot reach, at several times the cost
 // in V8; this runs for most pixels of every page.

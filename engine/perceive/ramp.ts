@@ -3,7 +3,8 @@
 // a search area is a ramp too, so content on a gradient band is found against the gradient.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { Paint } from '../ir/schema.ts';
-import { toHex, type IntRect, type Rgb } from './pixels.ts';
+import { toHex, type Rgb } from '../ir/color.ts';
+import type { IntRect } from './pixels.ts';
 
 export interface Ramp {
   axis: 'x' | 'y';

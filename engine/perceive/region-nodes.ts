@@ -4,7 +4,8 @@ import sharp from 'sharp';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { Design, DesignNode, Shadow, Style } from '../ir/schema.ts';
 import { frame, noStyle } from '../ir/build.ts';
-import { toHex, type IntRect } from './pixels.ts';
+import { toHex } from '../ir/color.ts';
+import type { IntRect } from './pixels.ts';
 import { rampPaint } from './ramp.ts';
 import type { Region } from './regions.ts';
 

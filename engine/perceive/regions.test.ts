@@ -6,14 +6,14 @@ import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { Design, FrameNode, ImageNode } from '../ir/schema.ts';
 import { findRegions, type Region } from './regions.ts';
 import { regionNodes } from './region-nodes.ts';
-import { dist, toHex, type IntRect, type Rgb } from './pixels.ts';
+import { hexToRgb, toHex, type Rgb } from '../ir/color.ts';
+import { dist, type IntRect } from './pixels.ts';
 import { colourAt, isFlat, rampPaint } from './ramp.ts';
 
 const pool = new RenderPool(1);
 test.after(() => pool.close());
 
 const WHITE: Rgb = [255, 255, 255];
-const hex = (h: string): Rgb => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
 
 /** A flat two-colour icon (PNG) and a photo-like noise picture (PNG), as data URLs. */
 async function pictures(): Promise<{ icon: string; photo: string }> {
@@ -69,7 +69,7 @@ test('a light band and a light 1-px line are found: a frame of #f9fafb and a #e5
   const line = nearest(regions, rect(60, 130, 1160, 1));
   assert.ok(line.off <= 2, `divider at ${JSON.stringify(line.region.rect)}`);
   assert.equal(line.region.kind, 'divider');
-  assert.ok(dist(colourAt(line.region.fill!, 0, 0), hex('#e5e7eb')) <= 4);
+  assert.ok(dist(colourAt(line.region.fill!, 0, 0), hexToRgb('#e5e7eb')) <= 4);
 });
 
 test('a card outlined by a 1-px #e5e7eb border has its border and a 12-px radius', async () => {
@@ -77,7 +77,7 @@ test('a card outlined by a 1-px #e5e7eb border has its border and a 12-px radius
   const { region: card, off } = nearest(regions, rect(60, 160, 320, 200));
   assert.ok(off <= 2, `card at ${JSON.stringify(card.rect)}`);
   assert.ok(card.border, 'border');
-  assert.ok(dist(card.border.color, hex('#e5e7eb')) <= 6, `border ${toHex(card.border.color)}`);
+  assert.ok(dist(card.border.color, hexToRgb('#e5e7eb')) <= 6, `border ${toHex(card.border.color)}`);
   assert.deepEqual(card.border.width, [1, 1, 1, 1]);
   assert.ok(card.radius, 'radius');
   for (const r of card.radius) assert.ok(Math.abs(r - 12) <= 2, `radius ${card.radius}`);
@@ -121,8 +121,8 @@ test('vertical and horizontal gradients are fitted along their axis with their e
     assert.equal(paint.type, 'linear-gradient');
     if (paint.type !== 'linear-gradient') return;
     assert.equal(paint.angle, c.angle);
-    assert.ok(dist(hex(paint.stops[0].color), hex(c.from)) <= 8, `first stop ${paint.stops[0].color}`);
-    assert.ok(dist(hex(paint.stops.at(-1)!.color), hex(c.to)) <= 8, `last stop ${paint.stops.at(-1)!.color}`);
+    assert.ok(dist(hexToRgb(paint.stops[0].color), hexToRgb(c.from)) <= 8, `first stop ${paint.stops[0].color}`);
+    assert.ok(dist(hexToRgb(paint.stops.at(-1)!.color), hexToRgb(c.to)) <= 8, `last stop ${paint.stops.at(-1)!.color}`);
   }
 });
 

@@ -5,8 +5,10 @@
 // picture; a rectangle outline becomes a bordered frame. Text is masked out first (it stays
 // live text): a text box counts as its own local background.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
+import { median } from '../stats.ts';
 import { borderAround, cornerRadii, dropShadow, type BorderRing, type DropShadow } from './box-edges.ts';
-import { dist, dominantColour, pixel, q5, type IntRect, type Rgb } from './pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { dist, dominantColour, pixel, q5, type IntRect } from './pixels.ts';
 import { colourAt, fitRamp, flat, lineAt, type Ramp } from './ramp.ts';
 
 export interface Region {
@@ -78,9 +80,7 @@ function differsOn(img: DecodedImage, background: Rgb): number {
     const d = Math.hypot(img.rgba[i] - background[0], img.rgba[i + 1] - background[1], img.rgba[i + 2] - background[2]);
     if (d <= SAME) near.push(d);
   }
-  near.sort((a, b) => a - b);
-  const noise = near.length ? near[near.length >> 1] : 0;
-  return Math.max(DIFFERS, 3 * noise);
+  return Math.max(DIFFERS, 3 * median(near));
 }
 
 interface Ctx {

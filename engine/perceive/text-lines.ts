@@ -2,8 +2,10 @@
 // runs (at column gaps, colour changes, tinted chips), each run's ink (tight box), text colour,
 // stem width, slant and underline. The words are read in read-lines.ts.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
+import { median } from '../stats.ts';
 import type { PixelBox } from './text-detect.ts';
-import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect, type Rgb } from './pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect } from './pixels.ts';
 
 export interface TextLine {
   /** tight box around the ink, image px */
@@ -52,8 +54,8 @@ export function measureLines(img: DecodedImage, b: PixelBox): MeasuredLine[] {
   const { words, letterGap } = inkWords(img, { ...det, ...band }, background, Math.max(2, Math.round(WORD_GAP * h)));
   // A column gap is wider than the line's own word spaces (justified text stretches them all,
   // letter-spaced text widens them too).
-  const gaps = words.slice(1).map((w, k) => w.x0 - words[k].x1).sort((a, b) => a - b);
-  const columnGap = Math.max(COLUMN_GAP * h + letterGap, gaps.length >= 3 ? 2 * gaps[gaps.length >> 1] : 0);
+  const gaps = words.slice(1).map((w, k) => w.x0 - words[k].x1);
+  const columnGap = Math.max(COLUMN_GAP * h + letterGap, gaps.length >= 3 ? 2 * median(gaps) : 0);
   const runs: Array<{ x0: number; x1: number; background: Rgb }> = [];
   let prev: { x1: number; color: Rgb; chip: boolean } | undefined;
   for (const w of words) {
@@ -76,7 +78,7 @@ export function measureLines(img: DecodedImage, b: PixelBox): MeasuredLine[] {
     const x0 = k === 0 ? det.x0 : Math.max(det.x0, Math.ceil((runs[k - 1].x1 + r.x0) / 2));
     const x1 = k === runs.length - 1 ? det.x1 : Math.min(det.x1, Math.floor((r.x1 + runs[k + 1].x0) / 2));
     const chip = r.background !== background;
-    const m = measureInk(img, { x0: r.x0, x1: r.x1, y0: band.y0 + (chip ? 1 : 0), y1: band.y1 - (chip ? 1 : 0) }, r.background);
+    const m = measureRun(img, { x0: r.x0, x1: r.x1, y0: band.y0 + (chip ? 1 : 0), y1: band.y1 - (chip ? 1 : 0) }, r.background);
     if (m) out.push({ ...m, det: chip ? { x0: r.x0, x1: r.x1, y0: det.y0, y1: det.y1 } : { x0, x1, y0: det.y0, y1: det.y1 }, background: r.background });
   }
   return out;
@@ -155,8 +157,7 @@ function inkWords(img: DecodedImage, r: IntRect, background: Rgb, gap: number): 
     if (last && !last.chip && x - last.x1 < gap) last.x1 = x + 1;
     else words.push({ x0: x, x1: x + 1, chip: false });
   }
-  blanks.sort((a, b) => a - b);
-  return { words, letterGap: blanks.length ? blanks[blanks.length >> 1] : 0 };
+  return { words, letterGap: median(blanks) };
 }
 
 interface InkWord { x0: number; x1: number; chip: boolean }
@@ -182,12 +183,12 @@ function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
       const c: Rgb = [rgba[i], rgba[i + 1], rgba[i + 2]];
       if (dist(c, background) >= CORE * maxD) core.push(c);
     }
-  const median = (k: 0 | 1 | 2) => core.map((c) => c[k]).sort((a, b) => a - b)[core.length >> 1];
-  return [median(0), median(1), median(2)];
+  const channel = (k: 0 | 1 | 2) => median(core.map((c) => c[k]));
+  return [channel(0), channel(1), channel(2)];
 }
 
-/** Tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
-function measureInk(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
+/** One run of a line: the tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
+function measureRun(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
   // A chip's inside on a band one or two rows high is empty: no ink to measure.
   if (r.x1 <= r.x0 || r.y1 <= r.y0) return null;
   const { rgba, width } = img;
@@ -290,8 +291,7 @@ function stemWidth(img: DecodedImage, ink: IntRect, background: Rgb, color: Rgb)
       else if (run) { runs.push(run); run = 0; }
     }
   }
-  runs.sort((a, b) => a - b);
-  return runs.length ? runs[runs.length >> 1] : 1;
+  return runs.length ? median(runs) : 1;
 }
 
 export { readLines } from './read-lines.ts';

@@ -4,7 +4,9 @@
 // design's lines break.
 import type { TextNode } from '../ir/schema.ts';
 import { text as textNode } from '../ir/build.ts';
-import { dist, toHex } from './pixels.ts';
+import { median } from '../stats.ts';
+import { toHex } from '../ir/color.ts';
+import { dist } from './pixels.ts';
 import { faceMetrics, textWidth, type FaceClass } from './font-metrics.ts';
 import type { TextLine } from './text-lines.ts';
 
@@ -148,7 +150,6 @@ function wrapsLikeDesign(para: TextLine[], types: Map<TextLine, LineType>, face:
 
 function paragraphType(para: TextLine[], types: Map<TextLine, LineType>): LineType {
   const ts = para.map((l) => types.get(l)!);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return {
     fontSize: median(ts.map((t) => t.fontSize)),
     fontWeight: ts[0].fontWeight,

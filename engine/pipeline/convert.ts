@@ -1,6 +1,5 @@
 // One conversion: design image → IR → code → rendered preview → scores; in think mode, then
 // rounds of repair (see think.ts) that keep the best result.
-import { MODES as API_MODES } from '../api/contract.ts';
 import type { Design, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { encodePng } from '../ingest/image.ts';
@@ -12,12 +11,9 @@ import { buildPreview } from '../codegen/index.ts';
 import { generateCode, makeAttempt, renderCode, type Attempt } from '../think/attempt.ts';
 import { localModelCode, type LocalBackend } from './model-code.ts';
 import { DEFAULT_THINK_BUDGET_MS, think, type ThinkReport } from '../think/think.ts';
+import type { Mode } from '../think/modes.ts';
 import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
-
-/** fast: one pass. think: the first pass, then repair rounds while the score improves, within a budget. */
-export type Mode = (typeof API_MODES)[number];
-export const MODES = API_MODES;
 
 export interface ConvertOptions {
   stack: Stack;

@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import type { EXPORT_FORMATS } from '../api/contract.ts';
 import { LoupeError } from '../errors.ts';
 import type { GeneratedFile } from '../codegen/index.ts';
+import { MEDIA_TYPES } from '../codegen/media-types.ts';
 import { writeFilesInside } from './output.ts';
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -66,8 +67,7 @@ const SERVE_MJS = `import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 
-const types = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.png': 'image/png', '.jpg': 'image/jpeg',
-  '.webp': 'image/webp', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.woff': 'font/woff' };
+const types = ${JSON.stringify(MEDIA_TYPES)};
 const root = new URL('.', import.meta.url).pathname;
 const port = Number(process.env.PORT ?? 5173);
 const server = createServer(async (req, res) => {

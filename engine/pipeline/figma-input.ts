@@ -4,13 +4,13 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { LoupeError } from '../errors.ts';
-import type { Asset, Design } from '../ir/index.ts';
+import { Asset, type Design } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { readDesignImage } from '../ingest/image.ts';
+import { IMAGE_FORMATS, readDesignImage } from '../ingest/image.ts';
+import { MEDIA_TYPES } from '../codegen/media-types.ts';
 import { figmaToDesign, parseVariables } from '../figma/index.ts';
 
 const MAX_JSON_BYTES = 200 * 1024 * 1024;
-const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
 export interface FigmaInputOptions {
   /** The node to convert; the first top-level frame when absent. */
@@ -35,7 +35,8 @@ export const isFigmaFile = (path: string) => extname(path).toLowerCase() === '.j
 /** Why think mode is refused for Figma input; each caller adds how to ask for fast mode instead. */
 export const FIGMA_THINK_REFUSED = 'Think mode repairs what perception misread; a Figma file has exact values.';
 
-async function readJson(path: string): Promise<string> {
+/** A JSON file's text, unparsed (the Figma importer parses it), refused when missing, empty or over MAX_JSON_BYTES. */
+async function readJsonText(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
   if (!info || !info.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
   if (info.size === 0) throw new LoupeError('INPUT_EMPTY', `${basename(path)} is empty (0 bytes).`);
@@ -51,8 +52,9 @@ async function readImages(dir: string): Promise<Record<string, Asset>> {
   for (const name of names) {
     const bytes = await readFile(join(dir, name)).catch(() => undefined);
     const meta = bytes && (await sharp(bytes).metadata().catch(() => undefined));
-    const mime = meta?.format && MIME[meta.format as keyof typeof MIME];
-    if (!bytes || !mime || !meta.width || !meta.height) continue;
+    // The pictures Loupe reads, typed as the IR's assets are.
+    const mime = meta?.format && IMAGE_FORMATS.has(meta.format) ? Asset.shape.mime.safeParse(MEDIA_TYPES[`.${meta.format}`]).data : undefined;
+    if (!bytes || !meta || !mime || !meta.width || !meta.height) continue;
     images[basename(name, extname(name))] = { mime, width: meta.width, height: meta.height, data: bytes.toString('base64') };
   }
   return images;
@@ -69,9 +71,9 @@ export async function atWidth(image: DecodedImage, width: number): Promise<Decod
 }
 
 export async function readFigmaInput(path: string, options: FigmaInputOptions): Promise<FigmaInput> {
-  const source = await readJson(path);
+  const source = await readJsonText(path);
   const images = options.imagesDir ? await readImages(options.imagesDir) : {};
-  const variables = options.variables ? parseVariables(await readJson(options.variables), basename(options.variables)) : undefined;
+  const variables = options.variables ? parseVariables(await readJsonText(options.variables), basename(options.variables)) : undefined;
   const { design, warnings } = figmaToDesign(source, { name: basename(path), nodeId: options.nodeId, images, variables });
   if (!options.png) return { design, warnings };
   const reference = await atWidth(await readDesignImage(options.png), design.viewport.width);

@@ -6,7 +6,7 @@ import { isAbsolute } from 'node:path';
 import { localModelRefusal, type Backend } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
 import { LoupeError } from '../errors.ts';
-import type { Mode } from '../pipeline/convert.ts';
+import type { Mode } from '../think/modes.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
 import { fromThreadError, type ThreadError } from '../threads/thread-errors.ts';
 import { startTsWorker } from '../threads/ts-worker.ts';

@@ -1,21 +1,8 @@
 // The engine's API, independent of what carries it: each method takes the raw message, checks
-// it against the contract, and does the work. Web mode serves it over HTTP (http.ts); the
-// desktop app over Electron IPC. Transports only forward.
-import {
-  DeleteRequest,
-  DetectVideoRequest,
-  EditRequest,
-  ExportRequest,
-  GenerateVideoRequest,
-  JobRef,
-  RegenerateRequest,
-  SaveRequest,
-  VersionRef,
-  type ApiError,
-  type ApiMethod,
-  type EditResult,
-  type JobEvent,
-} from '../api/contract.ts';
+// it against the contract's request for that method, and does the work. Web mode serves it over
+// HTTP (http.ts); the desktop app over Electron IPC. Transports only forward.
+import type { z } from 'zod';
+import { API, isApiMethod, type ApiError, type ApiMethod, type ApiRequest, type ApiResponse, type JobEvent } from '../api/contract.ts';
 import { buildPreview } from '../codegen/index.ts';
 import { isLoupeError } from '../errors.ts';
 import { HistoryStore } from '../history/store.ts';
@@ -29,7 +16,7 @@ import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { checkBackend, type LocalModelSettings } from './backend.ts';
 import { conversionWork, type ConversionContext, type ConversionRequest } from './conversion-job.ts';
-import { parseConvertRequest, parseMessage } from './validate.ts';
+import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
 import { VideoSessions } from './video/videos.ts';
 import { versionView } from './views.ts';
@@ -54,47 +41,41 @@ export class EngineService {
     return this.jobs.submit(request.name, conversionWork(request, designId, this.conversions));
   }
 
-  /** The API's methods by name, as transports call them. */
-  readonly methods: Record<ApiMethod, (body: unknown) => Promise<unknown>> = {
-    convert: async (body) => {
-      const request = parseConvertRequest(body);
+  /** The API's methods by name, each given its request as checked against the contract. */
+  private readonly handlers: { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponse<M>> } = {
+    convert: async (checked) => {
+      const request = { ...checked, data: Buffer.from(checked.data, 'base64') };
       const figma = isFigmaFile(request.name);
       const model = await checkBackend(request, figma ? 'figma' : 'image');
       // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
       return { jobId: this.submitConversion(figma ? parseFigmaFile(request) : request), ...model };
     },
-    detectVideo: async (body) => {
-      const { name, data } = parseMessage(DetectVideoRequest, body, 'detectVideo');
-      return { jobId: this.jobs.submit(name, this.videos.detectWork(name, Buffer.from(data, 'base64'))) };
-    },
-    generateVideo: async (body) => {
-      const { name, work } = await this.videos.generation(parseMessage(GenerateVideoRequest, body, 'generateVideo'));
+    detectVideo: async ({ name, data }) => ({ jobId: this.jobs.submit(name, this.videos.detectWork(name, Buffer.from(data, 'base64'))) }),
+    generateVideo: async (request) => {
+      const { name, work } = await this.videos.generation(request);
       return { jobId: this.jobs.submit(name, work) };
     },
-    regenerate: async (body) => {
-      const { designId, stack, mode, backend } = parseMessage(RegenerateRequest, body, 'regenerate');
+    regenerate: async ({ designId, stack, mode, backend }) => {
       const design = this.history.design(designId);
       const model = await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
       // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it; a picture is perceived again.
       const request = design.ir !== undefined ? await storedIrJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
       return { jobId: this.submitConversion(request, designId), ...model };
     },
-    cancel: async (body) => {
-      this.jobs.cancel(parseMessage(JobRef, body, 'cancel').jobId);
+    cancel: async ({ jobId }) => {
+      this.jobs.cancel(jobId);
       return {};
     },
-    edit: (body) => this.edit(body),
-    save: (body) => this.save(body),
-    open: (body) => versionView(this.history, this.artifacts, parseMessage(VersionRef, body, 'open').versionId),
+    edit: (request) => this.edit(request),
+    save: (request) => this.save(request),
+    open: ({ versionId }) => versionView(this.history, this.artifacts, versionId),
     history: async () => this.history.list(),
-    delete: async (body) => {
-      const target = parseMessage(DeleteRequest, body, 'delete');
+    delete: async (target) => {
       if ('designId' in target) this.history.deleteDesign(target.designId);
       else this.history.deleteVersion(target.versionId);
       return {};
     },
-    export: async (body) => {
-      const request = parseMessage(ExportRequest, body, 'export');
+    export: async (request) => {
       const { stack, entry, files } = 'appId' in request ? videoAppCode(this.history, request.appId) : this.history.version(request.versionId);
       const written = await exportCode({ stack, entry, files, dir: request.dir, format: request.format, overwrite: request.overwrite });
       return { dir: request.dir, files: written };
@@ -106,9 +87,12 @@ export class EngineService {
     },
   };
 
-  /** The API method of that name; undefined for anything else (including Object's own properties). */
+  /** The API method of that name, taking the raw message; undefined for anything else. */
   method(name: string): ((body: unknown) => Promise<unknown>) | undefined {
-    return Object.hasOwn(this.methods, name) ? this.methods[name as ApiMethod] : undefined;
+    if (!isApiMethod(name)) return undefined;
+    const { request } = API[name] as { request?: z.ZodType };
+    const handler = this.handlers[name] as (request: unknown) => Promise<unknown>;
+    return async (body) => handler(request && parseMessage(request, body, name));
   }
 
   subscribe(listener: (event: JobEvent) => void): () => void {
@@ -124,22 +108,20 @@ export class EngineService {
     void this.videos.close();
   }
 
-  private async edit(body: unknown): Promise<EditResult> {
+  private async edit(edit: ApiRequest<'edit'>): Promise<ApiResponse<'edit'>> {
     const started = performance.now();
-    const edit = parseMessage(EditRequest, body, 'edit');
     const { version, code } = editedCode(this.history, edit.versionId, edit.files);
     const [preview, scored] = await Promise.all([
       buildPreview(code, { picking: true }),
       edit.score ? renderAndScore(this.history, version.designId, code, this.pool) : undefined,
     ]);
-    const result: EditResult = { preview: this.artifacts.put(preview, 'text/html', 'html'), ms: 0 };
+    const result: ApiResponse<'edit'> = { preview: this.artifacts.put(preview, 'text/html', 'html'), ms: 0 };
     if (scored) result.scored = { render: this.artifacts.put(scored.render, 'image/png', 'png'), diff: this.artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
     result.ms = Math.round(performance.now() - started);
     return result;
   }
 
-  private async save(body: unknown) {
-    const save = parseMessage(SaveRequest, body, 'save');
+  private async save(save: ApiRequest<'save'>) {
     const { version, code } = editedCode(this.history, save.versionId, save.files);
     const scored = await renderAndScore(this.history, version.designId, code, this.pool);
     const versionId = this.history.addVersion(version.designId, {

@@ -1,8 +1,13 @@
 // What a text line or a painted area looks like in pixels, measured the same way on the design
-// and on the render, so that think mode compares like with like.
+// and on the render, so that think mode compares like with like. A pixel is ink by perception's
+// own threshold, but the measure is not perception's (text-lines.ts measureRun): the colour is
+// the strongest pixels', which anti-aliasing does not pale as it does perception's median of
+// the glyph core, and no stem width, slant or underline is worked out each round.
 import type { Box } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { clampRect, dist, dominantColour, rectPixels, ringPixels, type Rgb } from '../perceive/pixels.ts';
+import type { Rgb } from '../ir/color.ts';
+import { clampRect, dist, dominantColour, rectPixels, ringPixels } from '../perceive/pixels.ts';
+import { INK } from '../perceive/text-lines.ts';
 
 export interface Ink {
   /** Height of the inked rows, px. */
@@ -11,8 +16,6 @@ export interface Ink {
   color: Rgb;
 }
 
-/** Minimum colour distance for a pixel to count as ink (perception's own threshold). */
-const INK = 40;
 /** Which of the inked pixels, ranked by distance from the background, gives the text colour. */
 const CORE_PERCENTILE = 0.95;
 

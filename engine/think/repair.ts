@@ -12,7 +12,8 @@
 // - frame fill: the colour covering a frame differs between design and render → the design's.
 import type { Box, Design, DesignNode, FrameNode, TextNode } from '../ir/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { dist, toHex, type Rgb } from '../perceive/pixels.ts';
+import { hexToRgb, toHex, type Rgb } from '../ir/color.ts';
+import { dist } from '../perceive/pixels.ts';
 import { dominantFill, inkPair } from './ink.ts';
 import type { RenderedText } from './text-match.ts';
 
@@ -162,10 +163,6 @@ function repairFill(f: FrameNode, input: RepairInput): boolean {
   if (bottom) f.style.fills[0] = fill;
   else f.style.fills.unshift(fill);
   return true;
-}
-
-function hexToRgb(color: string): Rgb {
-  return [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16)) as Rgb;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -10,6 +10,7 @@ import { LoupeError } from '../errors.ts';
 import { decodeDesignImage, encodePng } from '../ingest/image.ts';
 import { closePerception, perceive } from '../perceive/index.ts';
 import type { Design } from '../ir/index.ts';
+import { hexToRgb, toHex, type Rgb } from '../ir/color.ts';
 import { convertImage } from '../pipeline/convert.ts';
 import { makeAttempt } from './attempt.ts';
 import { think } from './think.ts';
@@ -37,8 +38,7 @@ async function design(): Promise<{ image: DecodedImage; truth: TextBlock[] }> {
 }
 
 /** `hex` moved a share `t` of the way to white. */
-const paler = (hex: string, t: number) =>
-  '#' + [1, 3, 5].map((i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * (1 - t) + 255 * t).toString(16).padStart(2, '0')).join('');
+const paler = (hex: string, t: number) => toHex(hexToRgb(hex).map((v) => v * (1 - t) + 255 * t) as Rgb);
 
 test('think repairs a first pass that is off (text too small, too pale) and keeps the best round', async () => {
   const { image, truth } = await design();

@@ -1,6 +1,7 @@
 // Response headers of what the engine serves to the app, the same in web mode (HTTP) and in the
 // desktop app (loupe:// protocol): content types, and the Content-Security-Policies that keep
 // the app strict and generated code sandboxed.
+import { contentTypeOf } from '../codegen/media-types.ts';
 
 /** The app's own pages: scripts only from the app, no inline script, previews in frames. */
 export const APP_CSP =
@@ -12,14 +13,9 @@ export const PREVIEW_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
   "font-src data:; media-src data: blob:";
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.map': 'application/json',
-};
-
 /** Headers for a file of the built UI, by its path. */
 export function appFileHeaders(path: string): Record<string, string> {
-  const type = MIME[/\.[^./]+$/.exec(path)?.[0] ?? ''] ?? 'application/octet-stream';
+  const type = contentTypeOf(path);
   return { 'content-type': type, ...(type.startsWith('text/html') ? { 'content-security-policy': APP_CSP } : {}) };
 }
 

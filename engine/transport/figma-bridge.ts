@@ -6,12 +6,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FIGMA_BRIDGE_PORT, FigmaPairRequest, MAX_FIGMA_FRAME_BYTES, type FigmaFrameResult, type JobEvent } from '../api/contract.ts';
-import { isLoupeError } from '../errors.ts';
 import { parseFigmaFrame } from '../service/figma-frame.ts';
-import { LOOPBACK, isLoopbackHost, readJson, sendJson } from './http-io.ts';
+import { LOOPBACK, isLoopbackHost, readJsonBody, sendError, sendJson } from './http-io.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { EngineService } from '../service/service.ts';
-import { toApiError } from '../service/service.ts';
 import { parseMessage } from '../service/validate.ts';
 
 export interface FigmaBridgeOptions {
@@ -29,7 +27,6 @@ export interface FigmaBridge {
 
 const ROUTES = new Set(['/figma/status', '/figma/pair', '/figma/frames']);
 const ALLOW_NULL_ORIGIN = { 'access-control-allow-origin': 'null', vary: 'origin' };
-const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, CANCELLED: 409 };
 
 /** Starts the bridge; where it listens, or why it could not, is kept in the service's pairing state for the app. */
 export async function startFigmaBridge(service: EngineService, options: FigmaBridgeOptions = {}): Promise<FigmaBridge> {
@@ -39,12 +36,8 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
   const tooLarge = `The frame is over ${Math.round(maxBody / 1024 / 1024)} MB with its PNG. Send a smaller frame, or export the PNG at 1×.`;
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (res.headersSent) return void res.end();
-      const status = isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500;
-      // A refused body may still be arriving; the connection is closed rather than read to its end.
-      sendJson(res, status, toApiError(error), { ...corsFor(req), connection: 'close' });
-    });
+    // A refused body may still be arriving; the connection is closed rather than read to its end.
+    handle(req, res).catch((error) => sendError(res, error, { ...corsFor(req), connection: 'close' }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -63,7 +56,7 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
     if (req.method === 'GET' && path === '/figma/status') return sendJson(res, 200, { paired }, cors);
     if (req.method !== 'POST') return sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${req.method} ${path}: use POST.` }, cors);
     if (path === '/figma/pair') {
-      const { code } = parseMessage(FigmaPairRequest, await readJson(req, 1024, 'A pairing request is a few bytes.'), 'pairing');
+      const { code } = parseMessage(FigmaPairRequest, await readJsonBody(req, 1024, 'A pairing request is a few bytes.'), 'pairing');
       const answer = service.figma.pair(code);
       return 'token' in answer ? sendJson(res, 200, answer, cors) : sendJson(res, 403, { code: 'NOT_PAIRED', message: answer.refused }, cors);
     }
@@ -71,7 +64,7 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
     if (!paired) {
       return sendJson(res, 401, { code: 'NOT_PAIRED', message: 'This plugin is not paired with Loupe. Type the code from Loupe\'s Figma panel into the plugin.' }, { ...cors, connection: 'close' });
     }
-    const frame = await parseFigmaFrame(await readJson(req, maxBody, tooLarge));
+    const frame = await parseFigmaFrame(await readJsonBody(req, maxBody, tooLarge));
     const end = await convertAndWait(service, frame);
     if (end.type === 'failed') return sendJson(res, 422, { code: end.code, message: end.message }, cors);
     const result: FigmaFrameResult = { jobId: end.jobId, designId: end.result.designId, versionId: end.result.versionId, scores: end.result.scores, warnings: frame.warnings };

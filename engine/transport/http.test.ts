@@ -135,6 +135,10 @@ test('malformed requests are refused with a message naming the fault', async () 
   assert.match(String(missing.json.message), /stack/);
   const noJob = await post('api/cancel', { jobId: 'nope' });
   assert.equal(noJob.status, 400);
+  // Only the contract's methods are served, not the properties every object has.
+  assert.equal((await post('api/toString', {})).status, 404);
+  // A method that takes nothing reads nothing of the body.
+  assert.equal((await post('api/history', null)).status, 200);
 });
 
 test('a corrupt design fails its job with a clear message; a cancelled one never runs', async () => {

@@ -6,18 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MAX_UPLOAD_BYTES } from '../api/contract.ts';
-import { isLoupeError } from '../errors.ts';
 import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from '../service/jobs.ts';
-import { EngineService, toApiError } from '../service/service.ts';
+import { EngineService } from '../service/service.ts';
 import { appFileHeaders, artifactHeaders } from './app-headers.ts';
-import { LOOPBACK, isLoopbackHost, readJson, sendJson } from './http-io.ts';
+import { LOOPBACK, isLoopbackHost, readJsonBody, sendError, sendJson } from './http-io.ts';
 import { startFigmaBridge, type FigmaBridge, type FigmaBridgeOptions } from './figma-bridge.ts';
 import type { LocalModelSettings } from '../service/backend.ts';
 
 // Base64 grows a file by a third; the JSON around it is small.
 const UPLOAD_LIMIT = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
-const STATUS_OF_CODE: Record<string, number> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409 };
 
 export interface EngineServer {
   url: string;
@@ -56,7 +54,7 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
     if (req.method === 'POST' && path.startsWith('/api/')) {
       const method = service.method(path.slice('/api/'.length));
-      if (method) return sendJson(res, 200, await method(await readJson(req, UPLOAD_LIMIT, `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`)));
+      if (method) return sendJson(res, 200, await method(await readJsonBody(req, UPLOAD_LIMIT, `The request is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; designs must be smaller.`)));
     }
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
       const item = service.artifact(path.slice('/artifacts/'.length));
@@ -110,9 +108,4 @@ async function serveApp(res: ServerResponse, appDir: string, path: string): Prom
   }
   res.writeHead(200, appFileHeaders(relative));
   res.end(bytes);
-}
-
-function sendError(res: ServerResponse, error: unknown): void {
-  if (res.headersSent) return void res.end();
-  sendJson(res, isLoupeError(error) ? (STATUS_OF_CODE[error.code] ?? 400) : 500, toApiError(error));
 }

@@ -2,7 +2,7 @@
 // its scores; a walkthrough video's screens are looked at and edited first, then generated as an
 // app whose screens are shown one at a time. State lives here; each panel is its own component.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import { testPackageNotice, type Backend, type DesignSummary, type JobRef, type LoupeApi, type PreviewPick, type VersionView } from '../../engine/api/contract.ts';
+import { testPackageNotice, type ApiResponse, type Backend, type DeleteRequest, type DesignSummary, type LoupeApi, type PreviewPick, type VersionView } from '../../engine/api/contract.ts';
 import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
 import { isVideoFile, readDesignFile } from './files.ts';
 import { Toolbar } from './Toolbar.tsx';
@@ -77,10 +77,10 @@ export function App({ api }: { api: LoupeApi }) {
       setNotice((e as Error).message);
     }
   }, []);
-  const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open(versionId) }));
+  const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open({ versionId }) }));
   // The engine opened the model folder before taking the job: a test package's random weights
   // will not write code, which the person should know before waiting for it.
-  const tellTestPackage = (started: JobRef, backend: Backend) => {
+  const tellTestPackage = (started: ApiResponse<'convert'>, backend: Backend) => {
     if (started.testPackage && backend.kind === 'local') setNotice(testPackageNotice(backend.modelDir));
   };
 
@@ -175,9 +175,9 @@ export function App({ api }: { api: LoupeApi }) {
       }),
     [save, regenerate, current],
   );
-  const remove = (target: { designId: string } | { versionId: string }) =>
+  const remove = (target: DeleteRequest) =>
     attempt(async () => {
-      await api.remove(target);
+      await api.delete(target);
       refreshHistory();
     });
 
@@ -203,7 +203,7 @@ export function App({ api }: { api: LoupeApi }) {
         </div>
       )}
       <FigmaPanel api={api} />
-      <JobList jobs={state.jobs} selected={selectedJob} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel(jobId)} />
+      <JobList jobs={state.jobs} selected={selectedJob} onSelect={(jobId) => dispatch({ type: 'select', jobId })} onCancel={(jobId) => void api.cancel({ jobId })} />
       <div className="body">
         <div className="main-column">
           {state.review && (

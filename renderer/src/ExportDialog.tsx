@@ -29,7 +29,7 @@ export function ExportDialog({ api, version, target: initialTarget, onClose }: P
     setMessage(undefined);
     try {
       const what = app && target === 'app' ? { appId: app.appId } : { versionId: version.versionId };
-      setDone(await api.exportCode({ ...what, dir, format, overwrite }));
+      setDone(await api.export({ ...what, dir, format, overwrite }));
     } catch (e) {
       if (e instanceof ApiRequestError && e.code === 'OUTPUT_EXISTS' && confirm(`${e.message}\n\nWrite into it anyway?`)) return run(true);
       setMessage((e as Error).message);

@@ -1,7 +1,7 @@
 // The LoupeApi over any transport that can call a method by name and deliver job events:
-// answers are checked against the contract, so a mismatched engine fails loudly here.
-import { z } from 'zod';
-import { EditResult, ExportResult, FigmaBridgeState, History, JobEvent, JobRef, VersionView, type ApiMethod, type LoupeApi } from '../../engine/api/contract.ts';
+// answers are checked against the contract's response for their method, so a mismatched engine
+// fails loudly here.
+import { API, JobEvent, type ApiMethod, type LoupeApi } from '../../engine/api/contract.ts';
 
 export class ApiRequestError extends Error {
   constructor(readonly code: string, message: string) {
@@ -15,24 +15,12 @@ export interface Transport {
   events(listener: (event: unknown) => void): () => void;
 }
 
-const Empty = z.object({});
-
 export function apiClient(transport: Transport): LoupeApi {
-  const call = async <S extends z.ZodType>(method: ApiMethod, body: unknown, schema: S): Promise<z.infer<S>> => schema.parse(await transport.call(method, body));
+  // A method that takes nothing is sent an empty object.
+  const method = (name: ApiMethod) => async (request: unknown = {}) => API[name].response.parse(await transport.call(name, request));
+  const methods = Object.fromEntries(Object.keys(API).map((name) => [name, method(name as ApiMethod)])) as Omit<LoupeApi, 'subscribe'>;
   return {
-    convert: (request) => call('convert', request, JobRef),
-    detectVideo: (request) => call('detectVideo', request, JobRef),
-    generateVideo: (request) => call('generateVideo', request, JobRef),
-    regenerate: (request) => call('regenerate', request, JobRef),
-    cancel: async (jobId) => void (await call('cancel', { jobId }, Empty)),
-    edit: (request) => call('edit', request, EditResult),
-    history: () => call('history', {}, History),
-    open: (versionId) => call('open', { versionId }, VersionView),
-    save: (request) => call('save', request, VersionView),
-    remove: async (request) => void (await call('delete', request, Empty)),
-    exportCode: (request) => call('export', request, ExportResult),
-    figmaBridge: () => call('figmaBridge', {}, FigmaBridgeState),
-    figmaNewCode: () => call('figmaNewCode', {}, FigmaBridgeState),
+    ...methods,
     subscribe: (listener) =>
       transport.events((raw) => {
         const event = JobEvent.safeParse(raw);

@@ -2,6 +2,7 @@
 // every node, auto-layout settings on frames, a GET /v1/files/:key/nodes envelope around the
 // frame. Each builder fills in what the API always sends so tests state only what matters.
 import type { RGBA } from '@figma/rest-api-spec';
+import { hexToRgb } from '../../engine/ir/color.ts';
 
 type Json = Record<string, unknown>;
 export interface At {
@@ -14,12 +15,10 @@ export interface At {
 let serial = 0;
 const id = () => `9:${++serial}`;
 
-export const rgb = (hex: string, a = 1): RGBA => ({
-  r: parseInt(hex.slice(1, 3), 16) / 255,
-  g: parseInt(hex.slice(3, 5), 16) / 255,
-  b: parseInt(hex.slice(5, 7), 16) / 255,
-  a,
-});
+export const rgb = (hex: string, a = 1): RGBA => {
+  const [r, g, b] = hexToRgb(hex).map((v) => v / 255);
+  return { r, g, b, a };
+};
 export const solid = (hex: string, opacity?: number) => ({ type: 'SOLID', blendMode: 'NORMAL', color: rgb(hex), ...(opacity !== undefined ? { opacity } : {}) });
 
 const layer = (type: string, name: string, at: At, over: Json) => ({

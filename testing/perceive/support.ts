@@ -1,7 +1,9 @@
 // What the perception tests share: walking a perceived tree and comparing colours.
 import sharp from 'sharp';
+import { hexToRgb } from '../../engine/ir/color.ts';
 import type { DesignNode } from '../../engine/ir/schema.ts';
 import type { DecodedImage } from '../../engine/ingest/decoded-image.ts';
+import { dist } from '../../engine/perceive/pixels.ts';
 import type { RenderPool } from '../../engine/render/pool.ts';
 
 /** Every node of the tree, the root first. */
@@ -12,11 +14,7 @@ export function allNodes(n: DesignNode, out: DesignNode[] = []): DesignNode[] {
 }
 
 /** Euclidean distance of two #rrggbb colours in RGB. */
-export function hexDist(a: string, b: string): number {
-  const p = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  const [x, y] = [p(a), p(b)];
-  return Math.hypot(x[0]! - y[0]!, x[1]! - y[1]!, x[2]! - y[2]!);
-}
+export const hexDist = (a: string, b: string): number => dist(hexToRgb(a), hexToRgb(b));
 
 /** A screenshot of `html` as the decoded image perception takes. */
 export async function renderImage(pool: RenderPool, html: string, width: number, height: number): Promise<DecodedImage> {

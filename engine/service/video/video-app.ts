@@ -6,7 +6,8 @@
 // them (codegen/app.ts), which is what an export of it writes.
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { STACK_NAMES, screenName, type VideoAppView } from '../../api/contract.ts';
+import { screenName, type VideoAppView } from '../../api/contract.ts';
+import { STACK_NAMES } from '../../codegen/stacks.ts';
 import { composeApp } from '../../codegen/app.ts';
 import type { GeneratedCode, Stack } from '../../codegen/index.ts';
 import { LoupeError } from '../../errors.ts';

@@ -3,8 +3,9 @@
 // the dataset folder. Anything else is refused, as in every Loupe render, so a page loads
 // instantly and the same way every time.
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
+import { contentTypeOf } from '../../../engine/codegen/media-types.ts';
 import { STILL_STYLE } from './page-script.ts';
 import { SITES, sitePageHtml } from './sites/index.ts';
 import { DESIGN2CODE_DATA } from '../../data.ts';
@@ -31,8 +32,6 @@ export function pageAddress(url: string): PageAddress {
   return { site, page: file.replace(/\.html$/, '') };
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.svg': 'image/svg+xml', '.webp': 'image/webp' };
-
 async function body(pathname: string, d2cDir: string): Promise<Buffer | undefined> {
   const [site, file, ...rest] = pathname.split('/').filter(Boolean);
   if (!site || !file || rest.length > 0) return undefined;
@@ -46,7 +45,7 @@ export async function serveWalkthroughPages(context: BrowserContext, d2cDir: str
     const url = new URL(route.request().url());
     const bytes = url.origin === ORIGIN ? await body(url.pathname, d2cDir) : undefined;
     if (!bytes) return route.abort('blockedbyclient');
-    const type = TYPES[extname(url.pathname).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(url.pathname);
     // Appended after the document, the style still applies and never changes the page's doctype mode.
     return route.fulfill({ body: type.startsWith('text/html') ? Buffer.concat([bytes, Buffer.from(`<style>${STILL_STYLE}</style>`)]) : bytes, contentType: type });
   });

@@ -94,14 +94,8 @@ export interface WalkthroughTruth {
   inPlaceClicks: ClickTruth[];
 }
 
-export interface TruthMeta {
-  generator: string;
-  name: string;
-  video: string;
-  codec: VideoCodec;
-  crf: number;
-  fps: number;
-  viewport: { width: number; height: number };
+/** What the recorder knows beside the recording: the truth's own fields, and how its full-page renders are named. */
+export interface TruthMeta extends Pick<WalkthroughTruth, 'generator' | 'name' | 'video' | 'codec' | 'crf' | 'fps' | 'viewport'> {
   /** The full-page render's file name for a screen id. */
   fullPageFile: (id: string) => string;
 }
