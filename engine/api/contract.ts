@@ -280,14 +280,7 @@ export const EditResult = z.object({
 
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 
-/**
- * Messages between the app and its preview frame (postMessage). The preview runs untrusted code:
- * the app takes a message only from its own frame and in this shape, and does no more with it
- * than select code. Offsets count UTF-16 code units of the file's text, as editors do.
- */
-export const PreviewPick = z.object({ loupe: z.literal('pick'), path: z.string(), start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
-/** The editor's cursor, for the preview to outline the element it is in. */
-export const PreviewCursor = z.object({ loupe: z.literal('cursor'), path: z.string(), offset: z.number().int().nonnegative() });
+export { PreviewCursor, PreviewPick } from '../codegen/preview-messages.ts';
 
 /**
  * The Figma plugin's bridge: a loopback port of its own (the plugin's manifest must name it, and
@@ -345,8 +338,6 @@ export type JobEvent = z.infer<typeof JobEvent>;
 export type EditResult = z.infer<typeof EditResult>;
 export type TextFile = z.infer<typeof TextFile>;
 export type ApiError = z.infer<typeof ApiError>;
-export type PreviewPick = z.infer<typeof PreviewPick>;
-export type PreviewCursor = z.infer<typeof PreviewCursor>;
 export type FigmaFrameRequest = z.input<typeof FigmaFrameRequest>;
 export type FigmaFrameResult = z.infer<typeof FigmaFrameResult>;
 export type FigmaBridgeState = z.infer<typeof FigmaBridgeState>;

@@ -1,7 +1,7 @@
 // The small script the app's preview carries (next to the source marks of source-marks.ts): a
 // click on an element tells the app which code made it, and the app's editor cursor, sent back,
 // outlines the element it is in. It only talks to the frame's parent by postMessage; the
-// messages' shapes are the API contract's PreviewPick and PreviewCursor. The script itself is
+// messages' shapes are PreviewPick and PreviewCursor (preview-messages.ts). The script itself is
 // page/picking.ts.
 import { pageScript } from '../render/page-script.ts';
 import { scriptTag } from './preview.ts';

@@ -1,6 +1,6 @@
 // In the app's preview: a click on an element tells the app which code made it, and the app's
 // editor cursor, sent back, outlines the element it is in (see preview-picking.ts).
-import type { PreviewCursor, PreviewPick } from '../../api/contract.ts';
+import type { PreviewCursor, PreviewPick } from '../preview-messages.ts';
 
 type SourceRange = Omit<PreviewPick, 'loupe'>;
 
