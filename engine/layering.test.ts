@@ -105,6 +105,28 @@ test('the renderer knows the engine only through the API contract', () => {
   assert.deepEqual(violations, []);
 });
 
+/**
+ * Script text that a production module hands a page (page.evaluate, addInitScript) or keeps in a
+ * raw string that reaches for the DOM: a block or a statement in it is a program the compiler never checks, which belongs
+ * in a page/ module (engine/render/page-script.ts). One-expression queries may stay strings.
+ */
+const unCheckedPagePrograms = (file: string, source: string): string[] => {
+  const literals = [...source.matchAll(/\b(?:evaluate|addInitScript)(?:<[^>]*>)?\(\s*(`[^`]*`|'[^']*'|"[^"]*")/g)].map((m) => m[1]!);
+  const programs = literals.filter((text) => /[{;]/.test(text.replace(/\$\{[^}]*\}/g, '')));
+  // Raw strings also hold regular expressions (the tokenizer's); a program reaches for the DOM.
+  const raw = [...source.matchAll(/String\.raw`([^`]*)`/g)].filter((m) => /\b(document|window)\./.test(m[1]!));
+  return [...programs.map((p) => `${file} runs ${p.slice(0, 40)}…`), ...raw.map(() => `${file} holds a String.raw program`)];
+};
+
+test('production code hands pages no program held in a string', () => {
+  const files = PRODUCTION.flatMap(sourcesIn).filter((f) => !f.split(/[\\/]/).includes('page'));
+  assert.deepEqual(files.flatMap((f) => unCheckedPagePrograms(f, readFileSync(join(root, f), 'utf8'))), []);
+  // The check fires on what the compare step used to carry, and lets a one-expression query through.
+  assert.equal(unCheckedPagePrograms('probe.ts', 'const S = String.raw`(() => document.body.children.length)()`; page.evaluate(S);').length, 1);
+  assert.equal(unCheckedPagePrograms('probe.ts', "page.evaluate(`(() => { const r = 1; return r; })()`)").length, 1);
+  assert.deepEqual(unCheckedPagePrograms('probe.ts', 'page.evaluate(`window.scrollTo(0, ${y})`)'), []);
+});
+
 test('the packaged app leaves test and bench support out', () => {
   const config = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
   const packed = [...config.matchAll(/^\s+- "?([^"\n]+)"?$/gm)].map((m) => m[1]!);

@@ -7,6 +7,7 @@
 //   elements under <body>.
 // Read from the rendered page, so every stack is checked by what the browser made of it.
 import type { Page } from 'playwright-core';
+import { pageScript } from '../render/page-script.ts';
 
 export interface CodeChecks {
   largestImageShare: number;
@@ -23,26 +24,8 @@ export function failedCodeChecks(checks: CodeChecks): string[] {
     .map((k) => `${k} ${checks[k].toFixed(3)} > ${CODE_CHECK_LIMITS[k]}`);
 }
 
-const CHECK_SCRIPT = String.raw`(() => {
-  const root = document.documentElement;
-  const pageW = Math.max(root.scrollWidth, document.body ? document.body.scrollWidth : 0, window.innerWidth);
-  const pageH = Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0, window.innerHeight);
-  const PICTURES = new Set(['IMG', 'PICTURE', 'SVG', 'CANVAS', 'VIDEO']);
-  const elements = document.body ? [...document.body.querySelectorAll('*')] : [];
-  let absolute = 0, largest = 0;
-  for (const el of elements) {
-    const s = getComputedStyle(el);
-    if (s.position === 'absolute' || s.position === 'fixed') absolute++;
-    const picture = PICTURES.has(el.tagName.toUpperCase()) || (s.backgroundImage && s.backgroundImage.includes('url('));
-    if (!picture || s.display === 'none' || s.visibility === 'hidden') continue;
-    const r = el.getBoundingClientRect();
-    const left = Math.max(0, r.left + window.scrollX), top = Math.max(0, r.top + window.scrollY);
-    const right = Math.min(pageW, r.right + window.scrollX), bottom = Math.min(pageH, r.bottom + window.scrollY);
-    if (right > left && bottom > top) largest = Math.max(largest, (right - left) * (bottom - top));
-  }
-  return { largestImageShare: largest / (pageW * pageH), absoluteShare: elements.length ? absolute / elements.length : 0, elements: elements.length };
-})()`;
+const CODE_CHECKS = new URL('./page/code-checks.ts', import.meta.url);
 
 export async function checkCode(page: Page): Promise<CodeChecks> {
-  return (await page.evaluate(CHECK_SCRIPT)) as CodeChecks;
+  return page.evaluate<CodeChecks>(await pageScript(CODE_CHECKS));
 }

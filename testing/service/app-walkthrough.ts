@@ -7,6 +7,7 @@ import { startVideoEncoder } from '../ingest/video-encode.ts';
 import type { RenderPool } from '../../engine/render/pool.ts';
 import { cursorSprite, drawCursor } from '../video/walkthroughs/cursor.ts';
 import type { Point } from '../video/walkthroughs/motion.ts';
+import { pageScript } from '../../engine/render/page-script.ts';
 
 const VIEWPORT = { width: 480, height: 320 };
 const FPS = 10;
@@ -44,7 +45,7 @@ async function views(pool: RenderPool, html: string, offsets: readonly number[],
       frames.push(await sharp(await page.screenshot()).ensureAlpha().raw().toBuffer());
     }
     const at = link
-      ? await page.evaluate<Point>(`(() => { const r = [...document.querySelectorAll('a')].find((a) => a.textContent === ${JSON.stringify(link)}).getBoundingClientRect(); return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2 + window.scrollY) }; })()`)
+      ? await page.evaluate<Point>(await pageScript(new URL('./page/link-centre.ts', import.meta.url), link))
       : { x: 0, y: 0 };
     return { frames, link: at };
   });
