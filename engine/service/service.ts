@@ -14,7 +14,7 @@ import { editedCode, renderAndScore } from './edits.ts';
 import { parseFigmaFile, storedIrJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
-import { checkBackend, type LocalModelSettings } from './backend.ts';
+import { checkBackend, modelFolder, type LocalModelSettings } from './backend.ts';
 import { conversionWork, type ConversionContext, type ConversionRequest } from './conversion-job.ts';
 import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
@@ -85,6 +85,7 @@ export class EngineService {
       this.figma.newCode();
       return this.figma.state();
     },
+    modelFolder: ({ modelDir }) => modelFolder(modelDir),
   };
 
   /** The API method of that name, taking the raw message; undefined for anything else. */

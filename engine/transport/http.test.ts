@@ -261,6 +261,28 @@ test('a folder that is not a model package, or a stack, mode or design the local
   assert.equal(events.filter((e) => e.type === 'queued').length, queuedBefore, 'no job was queued');
 });
 
+test("the local model's folder, asked about when it is chosen, is said to hold a test package, or gets the refusal a conversion would; nothing is queued", async () => {
+  const empty = await mkdtemp(join(tmpdir(), 'loupe-no-model-'));
+  const queuedBefore = events.filter((e) => e.type === 'queued').length;
+  const folder = (dir: string) => post('api/modelFolder', { modelDir: dir });
+  const found = await folder(` ${modelDir} `);
+  assert.equal(found.status, 200, JSON.stringify(found.json));
+  assert.deepEqual([found.json.kind, found.json.testPackage, found.json.bits], ['package', true, 4]);
+  for (const [answer, code, message] of [
+    [await folder(empty), 'MODEL_NOT_FOUND', /no manifest\.json, so no complete model package/],
+    [await folder(join(empty, 'missing')), 'MODEL_NOT_FOUND', /no model package here/],
+    [await folder('models/kimi'), 'INVALID_ARGUMENT', /not a full path/],
+  ] as const) {
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    assert.deepEqual([answer.json.kind, answer.json.code], ['refused', code]);
+    assert.match(String(answer.json.message), message);
+  }
+  const blank = await folder(' ');
+  assert.deepEqual([blank.status, blank.json.code], [400, 'INVALID_ARGUMENT']);
+  assert.match(String(blank.json.message), /modelDir: name the model package folder/);
+  assert.equal(events.filter((e) => e.type === 'queued').length, queuedBefore, 'no job was queued');
+});
+
 test('a local conversion (here a design of the history converted again) cancelled while the model works ends as cancelled', async () => {
   const { json } = await post('api/regenerate', { designId: converted.designId, stack: 'html-css', backend: { kind: 'local', modelDir } });
   const jobId = String(json.jobId);
