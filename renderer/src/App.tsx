@@ -17,6 +17,7 @@ import { FigmaPanel } from './FigmaPanel.tsx';
 import { VideoReview } from './VideoReview.tsx';
 import { AppScreens } from './AppScreens.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
+import { useModelFolder } from './use-model-folder.ts';
 import { usePreviewLink } from './use-preview-link.ts';
 import { bridge } from './ipc-api.ts';
 
@@ -78,6 +79,7 @@ export function App({ api }: { api: LoupeApi }) {
     }
   }, []);
   const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open({ versionId }) }));
+  const modelFolder = useModelFolder(api, settings);
   // The engine opened the model folder before taking the job: a test package's random weights
   // will not write code, which the person should know before waiting for it.
   const tellTestPackage = (started: ApiResponse<'convert'>, backend: Backend) => {
@@ -196,7 +198,7 @@ export function App({ api }: { api: LoupeApi }) {
         void convertFiles([...e.dataTransfer.files]);
       }}
     >
-      <Toolbar settings={settings} onChange={setSettings} onFiles={(files) => void convertFiles(files)} />
+      <Toolbar settings={settings} modelFolder={modelFolder} onChange={setSettings} onFiles={(files) => void convertFiles(files)} />
       {notice && (
         <div className="notice" role="alert" data-testid="notice">
           {notice}
