@@ -49,9 +49,6 @@ export const ConvertRequest = z.object({
 
 export const JobRef = z.object({ jobId: z.string().min(1) });
 
-/** A job just queued; for a conversion by the local model, whether its package is a test package (random weights), which will not write code. */
-export const JobStarted = JobRef.extend({ testPackage: z.boolean().optional() });
-
 /** Screen recordings the app takes, by file extension (what the video reader is asked to open). */
 export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv', 'avi'] as const;
 export const isVideoName = (name: string) => (VIDEO_EXTENSIONS as readonly string[]).includes(name.split('.').pop()?.toLowerCase() ?? '');
@@ -375,12 +372,12 @@ const Done = z.object({});
  * as HTTP `POST /api/<method>` and over Electron IPC, by name.
  */
 export const API = {
-  convert: { request: ConvertRequest, response: JobStarted },
+  convert: { request: ConvertRequest, response: JobRef },
   /** Reads a walkthrough video for its screens; the job ends with a `detected` event. */
   detectVideo: { request: DetectVideoRequest, response: JobRef },
   /** Builds the app from a detection and the person's edits; the job ends with the first screen's version. */
   generateVideo: { request: GenerateVideoRequest, response: JobRef },
-  regenerate: { request: RegenerateRequest, response: JobStarted },
+  regenerate: { request: RegenerateRequest, response: JobRef },
   cancel: { request: JobRef, response: Done },
   edit: { request: EditRequest, response: EditResult },
   save: { request: SaveRequest, response: VersionView },

@@ -29,22 +29,21 @@ export type InputKind = 'image' | 'figma' | 'video';
 /** What a model package is, as the app shows it beside the folder. */
 export type PackageFound = Omit<Extract<ModelFolder, { kind: 'package' }>, 'kind'>;
 
-/** Refuses what cannot be converted; for the local model, says whether its folder holds a test package. */
-export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<{ testPackage: boolean } | undefined> {
+/** Refuses what cannot be converted. */
+export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<void> {
   if (input === 'video') {
     // A video's screens go through one conversion each (convert-video.ts), without think rounds or a model.
     if (backend.kind === 'local') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted by perception, not the local model. Choose the perception backend in the toolbar.`);
     if (mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted in fast mode; think mode repairs one design at a time. Choose fast mode in the toolbar.`);
-    return undefined;
+    return;
   }
-  if (backend.kind !== 'local') return undefined;
+  if (backend.kind !== 'local') return;
   if (input === 'figma') {
     throw new LoupeError('INVALID_ARGUMENT', `${name}: a Figma frame is converted from its exact values; the local model reads design images. Choose the perception backend in the toolbar.`);
   }
   const refusal = localModelRefusal(stack, mode);
   if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} Choose html-css and fast mode in the toolbar for the local model.`);
-  const { testPackage } = await openModelFolder(backend.modelDir);
-  return { testPackage };
+  await openModelFolder(backend.modelDir);
 }
 
 /** What the local model's folder holds, or the refusal a conversion with it would get. */

@@ -202,7 +202,6 @@ const smallLanding = async () => (await sharp(Buffer.from(landing, 'base64')).re
 test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result and stays in the history', async () => {
   const { status, json } = await post('api/convert', { name: 'small.png', data: await smallLanding(), stack: 'html-css', backend: { kind: 'local', modelDir } });
   assert.equal(status, 200, JSON.stringify(json));
-  assert.equal(json.testPackage, true, 'the engine says the folder holds a test package');
   const inStage = (stage: string) => events.some((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === stage);
   while (!inStage('generate')) await new Promise((r) => setTimeout(r, 5));
   // The model writes in a thread of its own, so the server answers other calls meanwhile.
