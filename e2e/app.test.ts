@@ -204,7 +204,7 @@ test('a dropped Figma JSON file becomes code from its exact values', async () =>
   await shot('10-figma-json');
 });
 
-test('the local model backend: a folder that is no model package is refused with what to do, a test package is said to be one; the model\'s unusable answer falls back to perception with a warning, and the history says so', async () => {
+test('the local model backend: a chosen folder that is no model package is refused with what to do, a test package is said to be one, before any conversion; the model\'s unusable answer falls back to perception with a warning, and the history says so', async () => {
   const work = await mkdtemp(join(tmpdir(), 'loupe-e2e-model-'));
   const model = join(work, 'model');
   await createTestModel(model, { size: 'tiny' });
@@ -218,17 +218,27 @@ test('the local model backend: a folder that is no model package is refused with
 
   // An earlier step's notice may still be on screen until the new one replaces it.
   const notice = (what: string, message: RegExp) => until(what, async () => message.test(await page.getByTestId('notice').innerText().catch(() => '')));
+  // Beside the field, what the engine found in the folder typed there.
+  const folder = page.getByTestId('model-folder');
+  const said = (what: string, message: RegExp) => until(what, async () => message.test(await folder.innerText()));
+  assert.equal(await folder.getAttribute('role'), 'status');
   await page.getByTestId('file-input').setInputFiles(design);
   await notice('the folder asked for', /Name the local model's folder/);
   await page.getByTestId('model-dir').fill(work);
+  await said('the folder refused as it is typed', /no manifest\.json, so no complete model package/);
+  assert.equal(await page.getByTestId('model-dir').getAttribute('aria-invalid'), 'true');
+  // The engine still refuses a conversion with it.
   await page.getByTestId('file-input').setInputFiles(design);
   await notice('the refusal', /no manifest\.json, so no complete model package/);
   await shot('11-not-a-model');
 
   await page.getByTestId('model-dir').fill(model);
+  await said('the test package said as it is typed', /is a test package/);
+  assert.equal(await folder.innerText(), `${model} is a test package (random weights): it will not write code.`);
+  assert.equal(await page.getByTestId('model-dir').getAttribute('aria-invalid'), 'false');
+  assert.equal(await page.locator('.job', { hasText: 'small.png' }).count(), 0, 'before any conversion');
+  await shot('11-test-package');
   await page.getByTestId('file-input').setInputFiles(design);
-  await notice('the test package said', /is a test package/);
-  assert.equal(await page.getByTestId('notice').innerText(), `${model} is a test package (random weights): it will not write code.`);
   const job = page.locator('.job', { hasText: 'small.png' });
   await until('the local conversion', async () => (await job.getAttribute('data-status').catch(() => null)) === 'done', 180_000);
   assert.match(await job.getByTestId('job-warning').innerText(), /The local model's answer was not usable code \(it wrote no HTML document\), so the code was generated from perception instead/);
@@ -246,10 +256,11 @@ test('the local model backend: a folder that is no model package is refused with
   assert.ok((await origin.innerText()).includes(`Model package: ${model}`), await origin.innerText());
   await shot('11-local-model-history');
 
-  // The backend and the folder are kept for the next session.
+  // The backend and the folder are kept for the next session, and the folder is asked about again.
   await page.reload();
   assert.equal(await page.getByTestId('backend').inputValue(), 'local');
   assert.equal(await page.getByTestId('model-dir').inputValue(), model);
+  await said('the kept folder said to be a test package', /is a test package/);
   await page.getByTestId('backend').selectOption('perception');
   assert.deepEqual(await page.getByTestId('stack').locator('option').allInnerTexts(), ['html-css', 'html-tailwind', 'react-tailwind']);
 });

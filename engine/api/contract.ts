@@ -12,13 +12,16 @@ export const BACKENDS = ['perception', 'local'] as const;
 /** Designs larger than this are refused before decoding (the decoder has its own pixel limits). */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
+/** The local model's package folder, on the engine's machine. */
+const ModelDir = z.string().trim().min(1, 'name the model package folder').max(4096);
+
 /**
  * Who writes the code: perception's IR through the stack's generator (the default), or the local
  * model, shown the design, from a model package in a folder on the engine's machine.
  */
 export const Backend = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('perception') }),
-  z.object({ kind: z.literal('local'), modelDir: z.string().trim().min(1, 'name the model package folder').max(4096) }),
+  z.object({ kind: z.literal('local'), modelDir: ModelDir }),
 ]);
 
 /** What the app and the CLI say of a model package that `loupe models create-test` wrote. */
@@ -45,9 +48,6 @@ export const ConvertRequest = z.object({
 });
 
 export const JobRef = z.object({ jobId: z.string().min(1) });
-
-/** A job just queued; for a conversion by the local model, whether its package is a test package (random weights), which will not write code. */
-export const JobStarted = JobRef.extend({ testPackage: z.boolean().optional() });
 
 /** Screen recordings the app takes, by file extension (what the video reader is asked to open). */
 export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mov', 'm4v', 'mkv', 'avi'] as const;
@@ -280,6 +280,25 @@ export const EditResult = z.object({
 
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 
+/** A folder named for the local model, asked about when the person chooses it, before any conversion. */
+export const ModelFolderRequest = z.object({ modelDir: ModelDir });
+/**
+ * What the engine found in the folder: a model package, or the refusal a conversion with it
+ * would get (the folder is no package, a damaged one, or not a full path).
+ */
+export const ModelFolder = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('package'),
+    /** Random weights (`loupe models create-test`): the model runs, but will not write code. */
+    testPackage: z.boolean(),
+    /** What its weights came from (the converted checkpoint's folder name), where its manifest names it. */
+    source: z.string().optional(),
+    /** Bits of its quantised weights; null: none quantised. */
+    bits: z.union([z.literal(4), z.literal(8)]).nullable(),
+  }),
+  ApiError.extend({ kind: z.literal('refused') }),
+]);
+
 export { PreviewCursor, PreviewPick } from '../codegen/preview-messages.ts';
 
 /**
@@ -341,6 +360,7 @@ export type ApiError = z.infer<typeof ApiError>;
 export type FigmaFrameRequest = z.input<typeof FigmaFrameRequest>;
 export type FigmaFrameResult = z.infer<typeof FigmaFrameResult>;
 export type FigmaBridgeState = z.infer<typeof FigmaBridgeState>;
+export type ModelFolder = z.infer<typeof ModelFolder>;
 
 /** What a method that only acts answers. */
 const Done = z.object({});
@@ -352,12 +372,12 @@ const Done = z.object({});
  * as HTTP `POST /api/<method>` and over Electron IPC, by name.
  */
 export const API = {
-  convert: { request: ConvertRequest, response: JobStarted },
+  convert: { request: ConvertRequest, response: JobRef },
   /** Reads a walkthrough video for its screens; the job ends with a `detected` event. */
   detectVideo: { request: DetectVideoRequest, response: JobRef },
   /** Builds the app from a detection and the person's edits; the job ends with the first screen's version. */
   generateVideo: { request: GenerateVideoRequest, response: JobRef },
-  regenerate: { request: RegenerateRequest, response: JobStarted },
+  regenerate: { request: RegenerateRequest, response: JobRef },
   cancel: { request: JobRef, response: Done },
   edit: { request: EditRequest, response: EditResult },
   save: { request: SaveRequest, response: VersionView },
@@ -369,6 +389,8 @@ export const API = {
   figmaBridge: { response: FigmaBridgeState },
   /** A fresh pairing code (the old one stops working; paired plugins stay paired). */
   figmaNewCode: { response: FigmaBridgeState },
+  /** Opens the local model's folder as a conversion would, and says what it holds. */
+  modelFolder: { request: ModelFolderRequest, response: ModelFolder },
 } satisfies Record<string, { request?: z.ZodType; response: z.ZodType }>;
 
 export type ApiMethod = keyof typeof API;

@@ -1,11 +1,13 @@
 // The backend of a conversion the app asks for, checked before its job is queued: the local
 // model converts design images, in html-css and fast mode, from a folder that holds a model
 // package; a walkthrough video's screens are perceived, in fast mode. A wrong choice or a wrong
-// folder is refused at once with what to do; a test package (random weights) is said to be one.
+// folder is refused at once with what to do. The app asks about the folder alone when the person
+// chooses it (modelFolder), so that a test package (random weights) is said to be one before any
+// conversion.
 import { isAbsolute } from 'node:path';
-import { localModelRefusal, type Backend } from '../api/contract.ts';
+import { localModelRefusal, type Backend, type ModelFolder } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
-import { LoupeError } from '../errors.ts';
+import { LoupeError, isLoupeError } from '../errors.ts';
 import type { Mode } from '../think/modes.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
 import { fromThreadError, type ThreadError } from '../threads/thread-errors.ts';
@@ -24,45 +26,57 @@ export interface BackendChoice {
 /** What is converted: a design image (perceived), a Figma frame (its exact values) or a walkthrough video's screens. */
 export type InputKind = 'image' | 'figma' | 'video';
 
-/** What the check found in the local model's folder. */
-export type ModelFolder = { testPackage: boolean };
+/** What a model package is, as the app shows it beside the folder. */
+export type PackageFound = Omit<Extract<ModelFolder, { kind: 'package' }>, 'kind'>;
 
-/** Refuses what cannot be converted; for the local model, says what its folder holds. */
-export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<ModelFolder | undefined> {
+/** Refuses what cannot be converted. */
+export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<void> {
   if (input === 'video') {
     // A video's screens go through one conversion each (convert-video.ts), without think rounds or a model.
     if (backend.kind === 'local') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted by perception, not the local model. Choose the perception backend in the toolbar.`);
     if (mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted in fast mode; think mode repairs one design at a time. Choose fast mode in the toolbar.`);
-    return undefined;
+    return;
   }
-  if (backend.kind !== 'local') return undefined;
+  if (backend.kind !== 'local') return;
   if (input === 'figma') {
     throw new LoupeError('INVALID_ARGUMENT', `${name}: a Figma frame is converted from its exact values; the local model reads design images. Choose the perception backend in the toolbar.`);
   }
   const refusal = localModelRefusal(stack, mode);
   if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} Choose html-css and fast mode in the toolbar for the local model.`);
-  if (!isAbsolute(backend.modelDir)) {
-    throw new LoupeError('INVALID_ARGUMENT', `The model folder ${backend.modelDir} is not a full path; give the folder from the root (it is on the engine's machine).`);
+  await openModelFolder(backend.modelDir);
+}
+
+/** What the local model's folder holds, or the refusal a conversion with it would get. */
+export async function modelFolder(modelDir: string): Promise<ModelFolder> {
+  try {
+    return { kind: 'package', ...(await openModelFolder(modelDir)) };
+  } catch (error) {
+    // Only the folder's faults are an answer; the engine's own (a worker that died) stay errors.
+    if (isLoupeError(error)) return { kind: 'refused', code: error.code, message: error.message };
+    throw error;
   }
-  return checkModelPackage(backend.modelDir);
 }
 
 /** The pipeline's backend for a conversion: undefined for perception. */
 export const pipelineBackend = (backend: Backend, settings: LocalModelSettings): LocalBackend | undefined =>
   backend.kind === 'local' ? { ...settings, kind: 'local', modelDir: backend.modelDir } : undefined;
 
-export type PackageCheck = ({ ok: true } & ModelFolder) | ({ ok: false } & ThreadError);
+export type PackageCheck = { ok: true; found: PackageFound } | ({ ok: false } & ThreadError);
 
 /**
  * Opens the package as the engine will (manifest, config, file sizes, tokenizer checksums) and
  * closes it. In a worker thread: a large model's manifest takes seconds to parse, and the server
- * keeps answering meanwhile.
+ * keeps answering meanwhile. A folder not given from the root is refused first: the engine would
+ * look for it wherever it happened to start.
  */
-function checkModelPackage(dir: string): Promise<ModelFolder> {
+function openModelFolder(dir: string): Promise<PackageFound> {
+  if (!isAbsolute(dir)) {
+    return Promise.reject(new LoupeError('INVALID_ARGUMENT', `The model folder ${dir} is not a full path; give the folder from the root (it is on the engine's machine).`));
+  }
   const worker = startTsWorker(new URL('./backend-worker.ts', import.meta.url), dir);
   return new Promise((resolve, reject) => {
     worker.once('message', (check: PackageCheck) => {
-      if (check.ok) resolve({ testPackage: check.testPackage });
+      if (check.ok) resolve(check.found);
       else reject(fromThreadError(check));
     });
     worker.once('error', reject);

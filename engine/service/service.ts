@@ -14,7 +14,7 @@ import { editedCode, renderAndScore } from './edits.ts';
 import { parseFigmaFile, storedIrJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
-import { checkBackend, type LocalModelSettings } from './backend.ts';
+import { checkBackend, modelFolder, type LocalModelSettings } from './backend.ts';
 import { conversionWork, type ConversionContext, type ConversionRequest } from './conversion-job.ts';
 import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
@@ -46,9 +46,9 @@ export class EngineService {
     convert: async (checked) => {
       const request = { ...checked, data: Buffer.from(checked.data, 'base64') };
       const figma = isFigmaFile(request.name);
-      const model = await checkBackend(request, figma ? 'figma' : 'image');
+      await checkBackend(request, figma ? 'figma' : 'image');
       // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
-      return { jobId: this.submitConversion(figma ? parseFigmaFile(request) : request), ...model };
+      return { jobId: this.submitConversion(figma ? parseFigmaFile(request) : request) };
     },
     detectVideo: async ({ name, data }) => ({ jobId: this.jobs.submit(name, this.videos.detectWork(name, Buffer.from(data, 'base64'))) }),
     generateVideo: async (request) => {
@@ -57,10 +57,10 @@ export class EngineService {
     },
     regenerate: async ({ designId, stack, mode, backend }) => {
       const design = this.history.design(designId);
-      const model = await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
+      await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
       // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it; a picture is perceived again.
       const request = design.ir !== undefined ? await storedIrJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
-      return { jobId: this.submitConversion(request, designId), ...model };
+      return { jobId: this.submitConversion(request, designId) };
     },
     cancel: async ({ jobId }) => {
       this.jobs.cancel(jobId);
@@ -85,6 +85,7 @@ export class EngineService {
       this.figma.newCode();
       return this.figma.state();
     },
+    modelFolder: ({ modelDir }) => modelFolder(modelDir),
   };
 
   /** The API method of that name, taking the raw message; undefined for anything else. */

@@ -202,7 +202,6 @@ const smallLanding = async () => (await sharp(Buffer.from(landing, 'base64')).re
 test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result and stays in the history', async () => {
   const { status, json } = await post('api/convert', { name: 'small.png', data: await smallLanding(), stack: 'html-css', backend: { kind: 'local', modelDir } });
   assert.equal(status, 200, JSON.stringify(json));
-  assert.equal(json.testPackage, true, 'the engine says the folder holds a test package');
   const inStage = (stage: string) => events.some((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === stage);
   while (!inStage('generate')) await new Promise((r) => setTimeout(r, 5));
   // The model writes in a thread of its own, so the server answers other calls meanwhile.
@@ -258,6 +257,28 @@ test('a folder that is not a model package, or a stack, mode or design the local
     assert.match(String(answer.json.message), message);
   }
   await new Promise((r) => setTimeout(r, 50));
+  assert.equal(events.filter((e) => e.type === 'queued').length, queuedBefore, 'no job was queued');
+});
+
+test("the local model's folder, asked about when it is chosen, is said to hold a test package, or gets the refusal a conversion would; nothing is queued", async () => {
+  const empty = await mkdtemp(join(tmpdir(), 'loupe-no-model-'));
+  const queuedBefore = events.filter((e) => e.type === 'queued').length;
+  const folder = (dir: string) => post('api/modelFolder', { modelDir: dir });
+  const found = await folder(` ${modelDir} `);
+  assert.equal(found.status, 200, JSON.stringify(found.json));
+  assert.deepEqual([found.json.kind, found.json.testPackage, found.json.bits], ['package', true, 4]);
+  for (const [answer, code, message] of [
+    [await folder(empty), 'MODEL_NOT_FOUND', /no manifest\.json, so no complete model package/],
+    [await folder(join(empty, 'missing')), 'MODEL_NOT_FOUND', /no model package here/],
+    [await folder('models/kimi'), 'INVALID_ARGUMENT', /not a full path/],
+  ] as const) {
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    assert.deepEqual([answer.json.kind, answer.json.code], ['refused', code]);
+    assert.match(String(answer.json.message), message);
+  }
+  const blank = await folder(' ');
+  assert.deepEqual([blank.status, blank.json.code], [400, 'INVALID_ARGUMENT']);
+  assert.match(String(blank.json.message), /modelDir: name the model package folder/);
   assert.equal(events.filter((e) => e.type === 'queued').length, queuedBefore, 'no job was queued');
 });
 

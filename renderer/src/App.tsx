@@ -2,7 +2,7 @@
 // its scores; a walkthrough video's screens are looked at and edited first, then generated as an
 // app whose screens are shown one at a time. State lives here; each panel is its own component.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import { testPackageNotice, type ApiResponse, type Backend, type DeleteRequest, type DesignSummary, type LoupeApi, type PreviewPick, type VersionView } from '../../engine/api/contract.ts';
+import type { DeleteRequest, DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../engine/api/contract.ts';
 import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
 import { isVideoFile, readDesignFile } from './files.ts';
 import { Toolbar } from './Toolbar.tsx';
@@ -17,6 +17,7 @@ import { FigmaPanel } from './FigmaPanel.tsx';
 import { VideoReview } from './VideoReview.tsx';
 import { AppScreens } from './AppScreens.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
+import { useModelFolder } from './use-model-folder.ts';
 import { usePreviewLink } from './use-preview-link.ts';
 import { bridge } from './ipc-api.ts';
 
@@ -78,11 +79,7 @@ export function App({ api }: { api: LoupeApi }) {
     }
   }, []);
   const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open({ versionId }) }));
-  // The engine opened the model folder before taking the job: a test package's random weights
-  // will not write code, which the person should know before waiting for it.
-  const tellTestPackage = (started: ApiResponse<'convert'>, backend: Backend) => {
-    if (started.testPackage && backend.kind === 'local') setNotice(testPackageNotice(backend.modelDir));
-  };
+  const modelFolder = useModelFolder(api, settings);
 
   // Designs are converted with the toolbar's choices; a video is first read for its screens.
   const convertFiles = useCallback(
@@ -95,7 +92,7 @@ export function App({ api }: { api: LoupeApi }) {
         else if ('missing' in choice) {
           setNotice(choice.missing);
           continue;
-        } else send = async (data) => tellTestPackage(await api.convert({ name: file.name || 'pasted.png', data, ...choice }), choice.backend);
+        } else send = (data) => api.convert({ name: file.name || 'pasted.png', data, ...choice });
         const read = await readDesignFile(file);
         if ('error' in read) {
           setNotice(read.error);
@@ -148,9 +145,8 @@ export function App({ api }: { api: LoupeApi }) {
       if (!current) return;
       const choice = conversionChoice(settings);
       if ('missing' in choice) return setNotice(choice.missing);
-      const started = await api.regenerate({ designId: current.designId, ...choice });
-      tellTestPackage(started, choice.backend);
-      dispatch({ type: 'follow', jobId: started.jobId });
+      const { jobId } = await api.regenerate({ designId: current.designId, ...choice });
+      dispatch({ type: 'follow', jobId });
     });
   // The video's app, in the toolbar's stack (its backend and mode are checked by the engine); its
   // first screen is shown when it ends unless the user has moved on.
@@ -196,7 +192,7 @@ export function App({ api }: { api: LoupeApi }) {
         void convertFiles([...e.dataTransfer.files]);
       }}
     >
-      <Toolbar settings={settings} onChange={setSettings} onFiles={(files) => void convertFiles(files)} />
+      <Toolbar settings={settings} modelFolder={modelFolder} onChange={setSettings} onFiles={(files) => void convertFiles(files)} />
       {notice && (
         <div className="notice" role="alert" data-testid="notice">
           {notice}

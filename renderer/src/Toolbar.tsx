@@ -2,10 +2,19 @@ import { useRef } from 'react';
 import { BACKENDS } from '../../engine/api/contract.ts';
 import { ACCEPTED_TYPES } from './files.ts';
 import { bridge } from './ipc-api.ts';
+import type { FolderLine } from './model-folder.ts';
 import { THEMES, VIEWS, choicesFor, within, type Settings } from './settings.ts';
 import { VIEWPORTS, viewportLabel } from './viewports.ts';
 
-export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; onChange: (s: Settings) => void; onFiles: (files: File[]) => void }) {
+interface ToolbarProps {
+  settings: Settings;
+  /** What the engine found in the local model's folder, said beside it. */
+  modelFolder?: FolderLine;
+  onChange: (s: Settings) => void;
+  onFiles: (files: File[]) => void;
+}
+
+export function Toolbar({ settings, modelFolder, onChange, onFiles }: ToolbarProps) {
   const input = useRef<HTMLInputElement>(null);
   const desktop = bridge();
   const local = settings.backend === 'local';
@@ -46,6 +55,8 @@ export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; o
             placeholder="model package folder"
             spellCheck={false}
             value={settings.modelDir}
+            aria-describedby="model-folder"
+            aria-invalid={modelFolder?.tone === 'bad'}
             onChange={(e) => onChange({ ...settings, modelDir: e.target.value })}
           />
         </label>
@@ -54,6 +65,12 @@ export function Toolbar({ settings, onChange, onFiles }: { settings: Settings; o
         <button type="button" onClick={() => void desktop.pickFolder().then((picked) => picked && onChange({ ...settings, modelDir: picked }))}>
           Choose…
         </button>
+      )}
+      {/* There while the field is, so that a screen reader hears each new answer. */}
+      {local && (
+        <span id="model-folder" className={modelFolder ? `model-folder ${modelFolder.tone}` : 'model-folder'} role="status" data-testid="model-folder">
+          {modelFolder?.text}
+        </span>
       )}
       <Choice label="Stack" testId="stack" options={stacks} title={onlyLocal} value={within(stacks, settings.stack)} onChange={(stack) => onChange({ ...settings, stack })} />
       <Choice label="Mode" testId="mode" options={modes} title={onlyLocal} value={within(modes, settings.mode)} onChange={(mode) => onChange({ ...settings, mode })} />
