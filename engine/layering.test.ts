@@ -127,6 +127,21 @@ test('production code hands pages no program held in a string', () => {
   assert.deepEqual(unCheckedPagePrograms('probe.ts', 'page.evaluate(`window.scrollTo(0, ${y})`)'), []);
 });
 
+test("the contract brings nothing into the app's bundle but zod", () => {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of importsOf(file)) {
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
+      else packages.add(spec);
+    }
+  };
+  visit(join(engine, 'api/contract.ts'));
+  assert.deepEqual([...packages], ['zod'], `the contract reaches ${[...seen].map((f) => relative(root, f)).join(', ')}`);
+});
+
 test('the packaged app leaves test and bench support out', () => {
   const config = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
   const packed = [...config.matchAll(/^\s+- "?([^"\n]+)"?$/gm)].map((m) => m[1]!);
