@@ -11,6 +11,8 @@ const workerThreads = createRequire(import.meta.url)('node:worker_threads') as t
 export interface WorkerWatch {
   /** Entry modules (file names or URLs, as given) of the workers started since the watch began that are still running. */
   running(): string[];
+  /** Messages received so far from the workers whose entry module ends with `entrySuffix`: each is work that thread did. */
+  messages(entrySuffix: string): number;
   /** Puts the built-in Worker back. */
   stop(): void;
 }
@@ -27,18 +29,20 @@ function entryOf(filename: string | URL, options: WorkerOptions | undefined): st
 
 export function watchWorkers(): WorkerWatch {
   const Original = workerThreads.Worker;
-  const alive = new Set<{ entry: string }>();
+  const started: { entry: string; alive: boolean; messages: number }[] = [];
   workerThreads.Worker = class WatchedWorker extends Original {
     constructor(filename: string | URL, options?: WorkerOptions) {
       super(filename, options);
-      const record = { entry: entryOf(filename, options) };
-      alive.add(record);
-      this.once('exit', () => alive.delete(record));
+      const record = { entry: entryOf(filename, options), alive: true, messages: 0 };
+      started.push(record);
+      this.on('message', () => record.messages++);
+      this.once('exit', () => (record.alive = false));
     }
   };
   syncBuiltinESMExports();
   return {
-    running: () => [...alive].map((r) => r.entry),
+    running: () => started.filter((r) => r.alive).map((r) => r.entry),
+    messages: (entrySuffix) => started.filter((r) => r.entry.endsWith(entrySuffix)).reduce((sum, r) => sum + r.messages, 0),
     stop: () => {
       workerThreads.Worker = Original;
       syncBuiltinESMExports();

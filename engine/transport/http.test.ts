@@ -66,6 +66,15 @@ const post = async (path: string, body: unknown, headers: Record<string, string>
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
 
+/** Waits until `reached()` holds for a job still running; a job that ends first fails the test with its end. */
+async function jobReaches(jobId: string, reached: () => boolean): Promise<void> {
+  while (!reached()) {
+    const end = events.find((e) => e.jobId === jobId && e.type !== 'queued' && e.type !== 'progress');
+    if (end) assert.fail(`the job ended first: ${JSON.stringify(end).slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 async function ended(jobId: string): Promise<JobEvent> {
   await server.jobs.idle();
   // The last event may still be in flight on the stream.
@@ -202,14 +211,18 @@ const smallLanding = async () => (await sharp(Buffer.from(landing, 'base64')).re
 test('the local backend runs the model on the design; its unusable answer falls back to perception, and the warning comes with the result and stays in the history', async () => {
   const { status, json } = await post('api/convert', { name: 'small.png', data: await smallLanding(), stack: 'html-css', backend: { kind: 'local', modelDir } });
   assert.equal(status, 200, JSON.stringify(json));
-  const inStage = (stage: string) => events.some((e) => e.jobId === json.jobId && e.type === 'progress' && e.stage === stage);
-  while (!inStage('generate')) await new Promise((r) => setTimeout(r, 5));
-  // The model writes in a thread of its own, so the server answers other calls meanwhile.
+  const jobId = String(json.jobId);
+  const inStage = (stage: string) => events.some((e) => e.jobId === jobId && e.type === 'progress' && e.stage === stage);
+  await jobReaches(jobId, () => inStage('generate'));
+  // The model writes in a thread of its own, so the server answers other calls meanwhile: the
+  // history is answered before the job leaves the stage, and the model's thread goes on sending after.
   assert.ok(workers.running().some((entry) => entry.endsWith('/engine-worker.ts')), `workers running: ${workers.running().join(', ')}`);
   assert.equal((await post('api/history', {})).status, 200);
   assert.ok(!inStage('render'), 'the history was answered while the model was still writing');
-  const end = await ended(String(json.jobId));
+  const sentByModel = workers.messages('/engine-worker.ts');
+  const end = await ended(jobId);
   assert.equal(end.type, 'done', JSON.stringify(end));
+  assert.ok(workers.messages('/engine-worker.ts') > sentByModel, "the model's thread was still at work after the history was answered");
   const done = end as Extract<JobEvent, { type: 'done' }>;
   assert.equal(done.warnings.length, 1);
   assert.match(done.warnings[0]!, /The local model's answer was not usable code \(it wrote no HTML document\), so the code was generated from perception instead/);
@@ -285,7 +298,7 @@ test("the local model's folder, asked about when it is chosen, is said to hold a
 test('a local conversion (here a design of the history converted again) cancelled while the model works ends as cancelled', async () => {
   const { json } = await post('api/regenerate', { designId: converted.designId, stack: 'html-css', backend: { kind: 'local', modelDir } });
   const jobId = String(json.jobId);
-  while (!events.some((e) => e.jobId === jobId && e.type === 'progress' && e.stage === 'generate')) await new Promise((r) => setTimeout(r, 5));
+  await jobReaches(jobId, () => events.some((e) => e.jobId === jobId && e.type === 'progress' && e.stage === 'generate'));
   await post('api/cancel', { jobId });
   const end = await ended(jobId);
   assert.deepEqual([end.type, (end as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED'], JSON.stringify(end));
@@ -322,15 +335,17 @@ test("a walkthrough video is read for its screens off the server's thread: each 
   const frames = events.filter((e) => e.jobId === json.jobId && e.type === 'progress') as Array<Extract<JobEvent, { type: 'progress' }>>;
   assert.ok(frames.length > 1 && frames.every((e) => e.stage === 'frames'), 'progress as frames are read');
 
-  // The detector's frame loop runs in a thread of its own, so the server answers other calls while it reads.
+  // The detector's frame loop runs in a thread of its own (kept from the first detection), so the
+  // server answers other calls while it reads: the history is answered before the job ends, and the
+  // detector's thread goes on sending its frames' progress after.
   const again = String((await post('api/detectVideo', await asUpload(walkthrough))).json.jobId);
-  const reading = () => events.some((e) => e.jobId === again && e.type === 'progress' && e.stage === 'frames');
-  const finished = () => events.some((e) => e.jobId === again && (e.type === 'detected' || e.type === 'failed'));
-  while (!reading()) await new Promise((r) => setTimeout(r, 5));
+  await jobReaches(again, () => events.some((e) => e.jobId === again && e.type === 'progress' && e.stage === 'frames'));
   assert.ok(workers.running().some((entry) => entry.endsWith('/video-detect-worker.ts')), `workers running: ${workers.running().join(', ')}`);
   assert.equal((await post('api/history', {})).status, 200);
-  assert.ok(!finished(), 'the history was answered while the video was still being read');
+  assert.ok(!events.some((e) => e.jobId === again && (e.type === 'detected' || e.type === 'failed')), 'the history was answered while the video was still being read');
+  const sentByDetector = workers.messages('/video-detect-worker.ts');
   assert.equal((await detected(again)).screens.length, 3);
+  assert.ok(workers.messages('/video-detect-worker.ts') > sentByDetector, "the detector's thread was still at work after the history was answered");
 });
 
 test('generating a video with a screen merged into another builds an app of two linked screens, kept in the history as one design per screen; the app exports as a whole', async () => {
@@ -439,14 +454,14 @@ test('a corrupt video fails with what is wrong; one cut short is read with a war
   const long = join(videoDir, 'long.mp4');
   await writeWalkthrough(pool, long, { endS: 60 });
   const reading = String((await post('api/detectVideo', await asUpload(long))).json.jobId);
-  while (!events.some((e) => e.jobId === reading && e.type === 'progress')) await new Promise((r) => setTimeout(r, 5));
+  await jobReaches(reading, () => events.some((e) => e.jobId === reading && e.type === 'progress'));
   await post('api/cancel', { jobId: reading });
   const stopped = await ended(reading);
   assert.deepEqual([stopped.type, (stopped as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED'], JSON.stringify(stopped));
 
   const designs = ((await post('api/history', {})).json as unknown as DesignSummary[]).length;
   const building = String((await post('api/generateVideo', { detectionId: detection.detectionId, stack: 'html-css' })).json.jobId);
-  while (!events.some((e) => e.jobId === building && e.type === 'progress')) await new Promise((r) => setTimeout(r, 5));
+  await jobReaches(building, () => events.some((e) => e.jobId === building && e.type === 'progress'));
   await post('api/cancel', { jobId: building });
   const built = await ended(building);
   assert.deepEqual([built.type, (built as Extract<JobEvent, { type: 'failed' }>).code], ['failed', 'CANCELLED'], JSON.stringify(built));
