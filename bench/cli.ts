@@ -6,10 +6,10 @@ import { runD2CBench, type PageResult } from './d2c.ts';
 import { runEngineBench } from './engine.ts';
 import { runFigmaBench } from './figma.ts';
 import { runVideoBench } from './video.ts';
-import type { CliContext } from '../engine/cli/main.ts';
+import type { CliContext, RegisterCommands } from '../engine/cli/main.ts';
 import { STACK_CHOICES, parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from '../engine/cli/options.ts';
 
-export function registerCommands(program: Command, context: CliContext): void {
+export const registerCommands: RegisterCommands = (program, context) => {
   const bench = program.command('bench').description('benchmarks that print figures');
   pageBench(bench, 'd2c', 'Design2Code: render each reference page (1280 px wide unless --width), convert the PNG, score against the page')
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
@@ -34,7 +34,7 @@ export function registerCommands(program: Command, context: CliContext): void {
     });
   engineBench(bench);
   videoBench(bench, context);
-}
+};
 
 function videoBench(bench: Command, context: CliContext): void {
   bench

@@ -1,14 +1,13 @@
 // `loupe models create-test`: random model packages, tiny ones for tests and a 1–2 GB one for
 // `loupe bench engine`. A development command of a source checkout (bin/loupe.js adds it).
-import type { Command } from 'commander';
 import type { QuantChoice } from '../engine/moe/convert-checkpoint.ts';
-import type { CliContext } from '../engine/cli/main.ts';
+import type { RegisterCommands } from '../engine/cli/main.ts';
 import { QUANTS, reportWritten } from '../engine/cli/models.ts';
 import { parseChoice as choice, parsePositiveInt } from '../engine/cli/options.ts';
 import { progressBar } from '../engine/cli/progress-bar.ts';
 import { createTestModel, type TestModelSize } from './moe/test-models.ts';
 
-export function registerCommands(program: Command, context: CliContext): void {
+export const registerCommands: RegisterCommands = (program, context) => {
   const models = program.commands.find((c) => c.name() === 'models');
   if (!models) throw new Error('the CLI has no models command to add create-test to');
   models
@@ -30,4 +29,4 @@ export function registerCommands(program: Command, context: CliContext): void {
         bar.stop();
       }
     });
-}
+};
