@@ -1,5 +1,5 @@
 // One conversion: design image → IR → code → rendered preview → scores; in think mode, then
-// rounds of repair (see think.ts) that keep the best result.
+// rounds of repair (see ../think/think.ts) that keep the best result.
 import type { Design, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { encodePng } from '../ingest/image.ts';

@@ -20,7 +20,7 @@ export interface Ink {
 const CORE_PERCENTILE = 0.95;
 
 /** The ink of the text inside `box` (grown by `pad` px), or undefined where there is none. */
-export function measureInk(img: DecodedImage, box: Box, pad = 2): Ink | undefined {
+function measureInk(img: DecodedImage, box: Box, pad = 2): Ink | undefined {
   const r = clampRect(img, box.x - pad, box.y - pad, box.x + box.width + pad, box.y + box.height + pad);
   if (r.x1 - r.x0 < 2 || r.y1 - r.y0 < 2) return undefined;
   const { color: background } = dominantColour(img, ringPixels(img, r, 0));

@@ -47,7 +47,7 @@ export function Toolbar({ settings, modelFolder, onChange, onFiles }: ToolbarPro
         onChange={(backend) => onChange({ ...settings, backend })}
       />
       {local && (
-        <label title="The model package's folder on the engine's machine (loupe models convert / create-test)">
+        <label title="The model package's folder on the engine's machine (loupe models convert)">
           Model{' '}
           <input
             className="model-dir"
