@@ -2,7 +2,7 @@
 // measured from the pixels around the box's rectangle against what lies behind it (`behind`).
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { Rgb } from '../ir/color.ts';
-import { dist, pixel, type IntRect } from './pixels.ts';
+import { SAME_COLOUR, dist, pixel, type IntRect } from './pixels.ts';
 import { colourAt, type Ramp } from './ramp.ts';
 
 export interface BorderRing {
@@ -19,8 +19,6 @@ export interface DropShadow {
   alpha: number;
 }
 
-/** Colour distance within which a run of pixels counts as one colour. */
-const SAME = 12;
 const MAX_BORDER = 4;
 /** Colour distance within which the lines of one border ring agree (a shadow's fringe changes faster). */
 const RING_SAME = 5;
@@ -47,14 +45,14 @@ export function borderAround(img: DecodedImage, fill: IntRect, outer: IntRect, f
     let ring: Rgb | null = null, k = 0;
     for (; k < Math.min(MAX_BORDER, side.room); k++) {
       const c = lineOut(k);
-      if (!c || dist(c, fillColour) <= SAME || dist(c, back) <= SAME || (ring && dist(c, ring) > RING_SAME)) break;
+      if (!c || dist(c, fillColour) <= SAME_COLOUR || dist(c, back) <= SAME_COLOUR || (ring && dist(c, ring) > RING_SAME)) break;
       ring ??= c;
     }
     // A border ends in a sharp step to the backdrop; a shadow's fringe fades on toward it.
     const beyond = lineOut(k);
     if (!ring) continue;
-    const fades = beyond && (dist(beyond, ring) <= SAME || (dist(beyond, back) > FADED && dist(ring, beyond) + dist(beyond, back) <= 1.15 * dist(ring, back)));
-    if (fades || (color && dist(ring, color) > SAME)) continue;
+    const fades = beyond && (dist(beyond, ring) <= SAME_COLOUR || (dist(beyond, back) > FADED && dist(ring, beyond) + dist(beyond, back) <= 1.15 * dist(ring, back)));
+    if (fades || (color && dist(ring, color) > SAME_COLOUR)) continue;
     color ??= ring;
     width[s] = k;
   }
@@ -70,7 +68,7 @@ function lineColour(img: DecodedImage, r: IntRect, along: 'x' | 'y', at: number)
   const first = along === 'x' ? pixel(img, from, at) : pixel(img, at, from);
   for (let v = from + 1; v < to; v++) {
     const c = along === 'x' ? pixel(img, v, at) : pixel(img, at, v);
-    if (dist(c, first) > SAME) return null;
+    if (dist(c, first) > SAME_COLOUR) return null;
   }
   return first;
 }

@@ -3,6 +3,9 @@
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { Rgb } from '../ir/color.ts';
 
+/** Colour distance within which two pixels are the same colour (one fill, one run). */
+export const SAME_COLOUR = 12;
+
 export interface IntRect {
   x0: number;
   y0: number;

@@ -8,7 +8,7 @@ import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { median } from '../stats.ts';
 import { borderAround, cornerRadii, dropShadow, type BorderRing, type DropShadow } from './box-edges.ts';
 import type { Rgb } from '../ir/color.ts';
-import { dist, dominantColour, pixel, q5, type IntRect } from './pixels.ts';
+import { SAME_COLOUR, dist, dominantColour, pixel, q5, type IntRect } from './pixels.ts';
 import { colourAt, fitRamp, flat, lineAt, type Ramp } from './ramp.ts';
 
 export interface Region {
@@ -31,8 +31,6 @@ export interface TextMask {
   background: Rgb;
 }
 
-/** Colour distance under which two pixels are the same fill. */
-const SAME = 12;
 /** Least colour distance from the backdrop that marks a pixel as part of something, on a noiseless image. */
 const DIFFERS = 4;
 const MIN_AREA = 48;
@@ -78,7 +76,7 @@ function differsOn(img: DecodedImage, background: Rgb): number {
   for (let p = 0; p < img.width * img.height; p += 97) {
     const i = p * 4;
     const d = Math.hypot(img.rgba[i] - background[0], img.rgba[i + 1] - background[1], img.rgba[i + 2] - background[2]);
-    if (d <= SAME) near.push(d);
+    if (d <= SAME_COLOUR) near.push(d);
   }
   return Math.max(DIFFERS, 3 * median(near));
 }
@@ -231,7 +229,7 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
       // their edges or by faint fringes (shadows, anti-aliasing): its parts that stand out clearly
       // from the backdrop, each on their own; failing that, its parts of the main colour and
       // those of other colours.
-      const clear = search(ctx, r, behind, depth + 1, { pixels, same: false, differs: SAME });
+      const clear = search(ctx, r, behind, depth + 1, { pixels, same: false, differs: SAME_COLOUR });
       const apart = clear.length > 1 || (clear.length === 1 && !sameRect(clear[0].rect, r));
       const parts = (same: boolean) => search(ctx, r, flat(color), depth + 1, { pixels, same, differs: ctx.differs });
       return { kind: 'solid', rect: r, fill: null, children: apart ? clear : [...parts(true), ...parts(false)] };
@@ -266,7 +264,7 @@ function outlineRegion(ctx: Ctx, ring: IntRect, outer: IntRect, color: Rgb, behi
   const mx = (ring.x0 + ring.x1) >> 1, my = (ring.y0 + ring.y1) >> 1;
   const probes = [[mx, ring.y0, 0, 1], [ring.x1 - 1, my, -1, 0], [mx, ring.y1 - 1, 0, -1], [ring.x0, my, 1, 0]] as const;
   probes.forEach(([x, y, dx, dy], s) => {
-    while (width[s] < 4 && dist(pixel(ctx.img, x + dx * width[s], y + dy * width[s]), color) <= SAME) width[s]++;
+    while (width[s] < 4 && dist(pixel(ctx.img, x + dx * width[s], y + dy * width[s]), color) <= SAME_COLOUR) width[s]++;
     width[s] = Math.max(1, width[s]);
   });
   const region: Region = { kind: 'solid', rect: ring, fill: null, border: { color, width }, children: [] };
@@ -320,7 +318,7 @@ function inCorner(child: Region, box: IntRect, radius: Region['radius'], behind:
   if (!radius) return false;
   const r = child.rect;
   const c = child.fill ? colourAt(child.fill, r.x0, r.y0) : child.border?.color;
-  if (!c || dist(c, colourAt(behind, r.x0, r.y0)) > SAME) return false;
+  if (!c || dist(c, colourAt(behind, r.x0, r.y0)) > SAME_COLOUR) return false;
   const [tl, tr, br, bl] = radius;
   const touches = r.x0 <= box.x0 || r.y0 <= box.y0 || r.x1 >= box.x1 || r.y1 >= box.y1;
   return touches && (r.x1 <= box.x0 + Math.max(tl, bl) + 1 || r.x0 >= box.x1 - Math.max(tr, br) - 1
@@ -359,10 +357,10 @@ function tightBox(ctx: Ctx, pixels: Int32Array, c: Rgb): { rect: IntRect; count:
 
 function sameColour(ctx: Ctx, p: number, c: Rgb): boolean {
   const k = ctx.textOf[p];
-  if (k >= 0) return dist(ctx.texts[k].background, c) <= SAME;
+  if (k >= 0) return dist(ctx.texts[k].background, c) <= SAME_COLOUR;
   const i = p * 4, rgba = ctx.img.rgba;
   const dr = rgba[i] - c[0], dg = rgba[i + 1] - c[1], db = rgba[i + 2] - c[2];
-  return dr * dr + dg * dg + db * db <= SAME * SAME;
+  return dr * dr + dg * dg + db * db <= SAME_COLOUR * SAME_COLOUR;
 }
 
 /** True when the pixels of colour `c` lie on the 3-px band along the edges of `r`, all the way round. */
