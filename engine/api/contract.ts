@@ -9,21 +9,81 @@ import { MODES, type Mode } from '../think/modes.ts';
 
 /** The app offers the stacks and modes the engine names; the app knows the engine only through this file. */
 export { MODES, STACK_NAMES };
-export const BACKENDS = ['perception', 'local'] as const;
+export const BACKENDS = ['perception', 'local', 'openai'] as const;
+/**
+ * How a model server writes the code: `direct`, the whole design in one answer; `swarm`, one
+ * request per segment of perception's layout tree, in parallel, assembled into one page; `refine`,
+ * perception's code of each segment improved by the model, kept only where it scores no worse.
+ */
+export const STRATEGIES = ['direct', 'swarm', 'refine'] as const;
+/** A model that both thinks and answers at once (Kimi K2.5's thinking and instant modes): which; absent, the server's default. */
+export const THINKING = ['on', 'off'] as const;
 /** Designs larger than this are refused before decoding (the decoder has its own pixel limits). */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+export const ApiError = z.object({ code: z.string(), message: z.string() });
 
 /** The local model's package folder, on the engine's machine. */
 const ModelDir = z.string().trim().min(1, 'name the model package folder').max(4096);
 
+/** An OpenAI-compatible API's root, as its users write it (`http://gpu-box:8000/v1`). */
+const BaseUrl = z.url({ protocol: /^https?$/, error: 'give the server as http://host:port/v1' }).max(2048);
+
 /**
- * Who writes the code: perception's IR through the stack's generator (the default), or the local
- * model, shown the design, from a model package in a folder on the engine's machine.
+ * An OpenAI-compatible chat completions server (vLLM, SGLang, Ollama, llama.cpp, LM Studio, a
+ * cloud API, `loupe serve --openai`) and how it is asked. Its key is not part of a conversion's
+ * request: the engine holds it in memory for the server's address (modelServerKey), so that it
+ * can never reach the history, a log or an export.
+ */
+export const ModelServerBackend = z.object({
+  kind: z.literal('openai'),
+  baseUrl: BaseUrl,
+  model: z.string().trim().min(1, 'name the model the server serves').max(256),
+  strategy: z.enum(STRATEGIES).default('swarm'),
+  thinking: z.enum(THINKING).optional(),
+  /** Requests in flight at once (swarm, refine). */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** The longest one request may take before it is tried again, ms. */
+  timeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+});
+
+/**
+ * Who writes the code: perception's IR through the stack's generator (the default), the local
+ * model, shown the design, from a model package in a folder on the engine's machine, or a model
+ * server.
  */
 export const Backend = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('perception') }),
   z.object({ kind: z.literal('local'), modelDir: ModelDir }),
+  ModelServerBackend,
 ]);
+
+/** The key the engine sends to a model server, kept in its memory only; null forgets it. */
+export const ModelServerKeyRequest = z.object({ baseUrl: BaseUrl, key: z.string().min(1).max(8192).nullable() });
+/** Asks a model server which models it serves (GET /v1/models), with the key the engine holds for it. */
+export const ModelServerRequest = z.object({ baseUrl: BaseUrl });
+export const ModelServerState = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reachable'), models: z.array(z.string()) }),
+  ApiError.extend({ kind: z.literal('refused') }),
+]);
+
+/**
+ * One segment of a conversion a model server writes: where it is on the design, and where its
+ * code stands. `model`: the model's code is in the page; `perception`: perception's code is, and
+ * `reason` says why (no usable answer, or it scored worse). Reasoning is the model's thinking,
+ * shown in the job's details and never written to a file.
+ */
+export const SegmentView = z.object({
+  id: z.string(),
+  label: z.string(),
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+  state: z.enum(['waiting', 'writing', 'model', 'perception']),
+  reason: z.string().optional(),
+  /** Characters of answer received so far. */
+  received: z.number().int().nonnegative(),
+  attempts: z.number().int().nonnegative(),
+  reasoning: z.string().optional(),
+});
 
 /** What the app and the CLI say of a model package that `loupe models create-test` wrote. */
 export const testPackageNotice = (modelDir: string) => `${modelDir} is a test package (random weights): it will not write code.`;
@@ -186,6 +246,18 @@ export const VideoAppView = z.object({
 export const VersionOrigin = z.object({
   backend: z.enum([...BACKENDS, 'unknown']),
   modelDir: z.string().optional(),
+  /** A model server's conversion: the server, model and strategy, and where each segment's code came from. */
+  modelServer: z
+    .object({
+      baseUrl: z.string(),
+      model: z.string(),
+      strategy: z.enum(STRATEGIES),
+      segments: z.array(z.object({ label: z.string(), from: z.enum(['model', 'perception']), reason: z.string().optional() })),
+      requests: z.number().int().nonnegative(),
+      promptTokens: z.number().int().nonnegative(),
+      completionTokens: z.number().int().nonnegative(),
+    })
+    .optional(),
   fellBack: z.boolean(),
   warnings: z.array(z.string()),
   editOf: z.number().int().positive().optional(),
@@ -267,6 +339,8 @@ export const JobEvent = z.discriminatedUnion('type', [
   /** A video's screens were found (detectVideo): the person edits them, then generates. */
   z.object({ type: z.literal('detected'), jobId: z.string(), result: VideoDetectionView }),
   z.object({ type: z.literal('failed'), jobId: z.string(), code: z.string(), message: z.string() }),
+  /** A model server's segments as they stand (sent as each one moves). */
+  z.object({ type: z.literal('segments'), jobId: z.string(), segments: z.array(SegmentView) }),
 ]);
 
 /** Edited code → a new preview; `score` also renders it and scores it against the design. */
@@ -278,8 +352,6 @@ export const EditResult = z.object({
   scored: z.object({ render: z.string(), diff: z.string(), scores: Scores }).optional(),
   ms: z.number(),
 });
-
-export const ApiError = z.object({ code: z.string(), message: z.string() });
 
 /** A folder named for the local model, asked about when the person chooses it, before any conversion. */
 export const ModelFolderRequest = z.object({ modelDir: ModelDir });
@@ -362,6 +434,9 @@ export type FigmaFrameRequest = z.input<typeof FigmaFrameRequest>;
 export type FigmaFrameResult = z.infer<typeof FigmaFrameResult>;
 export type FigmaBridgeState = z.infer<typeof FigmaBridgeState>;
 export type ModelFolder = z.infer<typeof ModelFolder>;
+export type ModelServerBackend = z.infer<typeof ModelServerBackend>;
+export type ModelServerState = z.infer<typeof ModelServerState>;
+export type SegmentView = z.infer<typeof SegmentView>;
 
 /** What a method that only acts answers. */
 const Done = z.object({});
@@ -392,6 +467,10 @@ export const API = {
   figmaNewCode: { response: FigmaBridgeState },
   /** Opens the local model's folder as a conversion would, and says what it holds. */
   modelFolder: { request: ModelFolderRequest, response: ModelFolder },
+  /** Sets (or, with null, forgets) the key the engine sends to a model server; held in memory only. */
+  modelServerKey: { request: ModelServerKeyRequest, response: Done },
+  /** Whether a model server answers, and the models it serves. */
+  modelServer: { request: ModelServerRequest, response: ModelServerState },
 } satisfies Record<string, { request?: z.ZodType; response: z.ZodType }>;
 
 export type ApiMethod = keyof typeof API;

@@ -14,6 +14,17 @@ import { DEFAULT_THINK_BUDGET_MS, think, type ThinkReport } from '../think/think
 import type { Mode } from '../think/modes.ts';
 import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
+import type { ModelServerBackend, SegmentView, VersionOrigin } from '../api/contract.ts';
+
+/** A conversion whose code a model server writes: the server as asked for, and its key (held in memory, never recorded). */
+export interface ModelServerRun {
+  kind: 'openai';
+  server: ModelServerBackend;
+  apiKey?: string;
+}
+
+/** What a model server's conversion did: the segments' sources and the requests and tokens it took. */
+export type ModelServerReport = NonNullable<VersionOrigin['modelServer']>;
 
 export interface ConvertOptions {
   stack: Stack;
@@ -27,7 +38,9 @@ export interface ConvertOptions {
   /** Text blocks of the true design where they are known (e.g. from reference HTML); otherwise perception's are used. */
   referenceBlocks?: TextBlock[];
   /** Who writes the code: the IR's generators (perception, the default), or a model that is shown the design. */
-  backend?: LocalBackend;
+  backend?: LocalBackend | ModelServerRun;
+  /** A model server's segments, each time one moves (waiting → writing → model or perception). */
+  onSegments?: (segments: SegmentView[]) => void;
 }
 
 export interface Scores {
@@ -60,6 +73,8 @@ export interface Conversion {
   warnings: string[];
   /** The local model was asked for the code and its answer was not usable, so the code is perception's. */
   fellBack: boolean;
+  /** Present when a model server was asked. */
+  modelServer?: ModelServerReport;
 }
 
 export async function convertImage(image: DecodedImage, options: ConvertOptions): Promise<Conversion> {
