@@ -15,11 +15,6 @@ export class GenerationQueue {
   /** `capacity`: how many may wait while one generates. */
   constructor(readonly capacity: number) {}
 
-  /** Requests waiting for their turn (not the one generating). */
-  get waitingCount(): number {
-    return this.waiting.length;
-  }
-
   /** A place in the queue, or undefined when `capacity` requests are already waiting. */
   enter(): QueueTicket | undefined {
     if (this.running && this.waiting.length >= this.capacity) return undefined;

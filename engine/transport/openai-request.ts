@@ -83,6 +83,7 @@ export async function decodeImages(sources: readonly ImageSource[]): Promise<Pro
   const images: PromptImage[] = [];
   for (const { where, bytes } of sources) {
     const image = await decodeDesignImage(bytes, where);
+    // A copy: posting a view to the engine's worker would copy the whole allocation under it.
     images.push({ rgba: new Uint8Array(image.rgba), width: image.width, height: image.height });
   }
   return images;
