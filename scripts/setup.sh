@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 
 need_apt=0
 command -v chromium >/dev/null 2>&1 || [[ -x /usr/lib/chromium/chromium ]] || need_apt=1
-fc-list 2>/dev/null | grep -q 'Liberation Sans' || need_apt=1
+# A machine may come with Chromium and some fonts but not all: a family that is missing renders
+# in Chromium's default serif, which perception then reads (rightly) as serif.
+for family in 'DejaVu Sans' 'Liberation Sans' 'Noto Sans'; do
+  fc-list 2>/dev/null | grep -q "$family" || need_apt=1
+done
 for tool in make g++ python3; do command -v "$tool" >/dev/null 2>&1 || need_apt=1; done
 if ((need_apt)); then
   if command -v apt-get >/dev/null 2>&1; then
