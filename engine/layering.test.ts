@@ -10,7 +10,7 @@ import ts from 'typescript';
 const engine = dirname(new URL(import.meta.url).pathname);
 const root = resolve(engine, '..');
 // Each layer may import only from layers listed before it (and itself).
-const LAYERS = ['errors', 'stats', 'threads', 'ir', 'ingest', 'moe', 'render', 'compare', 'layout', 'perceive', 'figma', 'codegen', 'think', 'api', 'video', 'pipeline', 'history', 'service', 'transport', 'cli'];
+const LAYERS = ['errors', 'stats', 'threads', 'ir', 'ingest', 'openai', 'moe', 'render', 'compare', 'layout', 'perceive', 'figma', 'codegen', 'think', 'api', 'model-server', 'video', 'pipeline', 'history', 'service', 'transport', 'cli'];
 const FORBIDDEN_PACKAGES = /^(electron|react-dom\/client)$/;
 /** Folders of production code: what the desktop app and the CLI run. */
 const PRODUCTION = ['engine', 'electron', 'renderer/src', 'figma-plugin/src'];

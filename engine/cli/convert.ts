@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { BACKENDS, isVideoName } from '../api/contract.ts';
 import { failedCodeChecks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
-import type { LocalBackend } from '../pipeline/model-code.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
 import { convertVideo, type VideoConversionResult } from '../pipeline/convert-video.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
 import { STACK_CHOICES, parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
+import { conversionBackend, withModelServerOptions, type BackendFlags } from './model-server.ts';
+import type { ConvertOptions } from '../pipeline/convert.ts';
 import type { ThinkReport } from '../think/think.ts';
 import { progressBar } from './progress-bar.ts';
 
@@ -22,17 +23,16 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
     .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
     .option('--variables <file>', "Figma input: the file's variables (GET /v1/files/:key/variables/local), so colours bound to them become CSS custom properties")
-    .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model; falls back to perception when its code is not usable)', parseChoice(BACKENDS), 'perception')
-    .option('--model <dir>', 'the model package for --backend local')
-    .action(async (design: string, opts: ConvertFlags) => {
+    .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model <dir>; falls back to perception when its code is not usable) | openai (an OpenAI-compatible server: --base-url, --model)', parseChoice(BACKENDS), 'perception')
+    .option('--model <name>', '--backend local: the model package folder; --backend openai: the model the server serves');
+  withModelServerOptions(command).action(async (design: string, opts: ConvertFlags) => {
       if (isVideoName(design)) {
-        if (opts.backend === 'local' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'A walkthrough video is converted by perception in fast mode: leave out --backend local and --mode think.');
+        if (opts.backend !== 'perception' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'A walkthrough video is converted by perception in fast mode: leave out --backend and --mode think.');
         reportVideoConversion(await runVideoConversion(design, opts, context), opts.json);
         return;
       }
-      if ((opts.backend === 'local') !== (opts.model !== undefined)) throw new LoupeError('INVALID_ARGUMENT', '--backend local and --model <dir> go together.');
-      const backend = opts.backend === 'local' ? { kind: 'local' as const, modelDir: opts.model! } : undefined;
-      if (backend) sayIfTestPackage(backend.modelDir);
+      const backend = conversionBackend(opts);
+      if (backend?.kind === 'local') sayIfTestPackage(backend.modelDir);
       const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables }, backend);
       reportConversion(result, opts.json);
     });
@@ -51,7 +51,7 @@ export function withConversionOptions(command: Command): Command {
 export type ConversionFlags = Pick<ConvertFlags, 'out' | 'stack' | 'mode' | 'budget' | 'json'>;
 
 /** Converts a file into opts.out with a progress bar; warnings go to stderr. */
-export function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions, backend?: LocalBackend): Promise<ConvertFileResult> {
+export function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions, backend?: ConvertOptions['backend']): Promise<ConvertFileResult> {
   return withProgressBar((onProgress) =>
     convertFile(design, opts.out, {
       stack: opts.stack,
@@ -110,11 +110,17 @@ export function reportConversion<R extends ConvertFileResult>(result: R, json: b
       `block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}  (measured against the ${result.measuredAgainst})\n` +
       `largest picture ${pct(c.largestImageShare)} of the page, ${pct(c.absoluteShare)} of elements absolute` +
       (failed.length ? ` (over the limits: ${failed.join('; ')})\n` : '\n') +
-      (result.think ? thinkLine(result.think) : ''),
+      (result.think ? thinkLine(result.think) : '') +
+      (result.modelServer ? modelServerLine(result.modelServer) : ''),
   );
 }
 
-interface ConvertFlags {
+function modelServerLine(m: NonNullable<ConvertFileResult['modelServer']>): string {
+  const fromModel = m.segments.filter((s) => s.from === 'model').length;
+  return `${m.model} (${m.strategy}): ${fromModel} of ${m.segments.length} segment(s) from the model, ${m.segments.length - fromModel} from perception; ${m.requests} request(s), ${m.promptTokens} prompt and ${m.completionTokens} answer tokens\n`;
+}
+
+interface ConvertFlags extends BackendFlags {
   out: string;
   stack: ReturnType<typeof parseStack>;
   mode: ReturnType<typeof parseMode>;
@@ -123,8 +129,6 @@ interface ConvertFlags {
   node?: string;
   images?: string;
   variables?: string;
-  backend: 'perception' | 'local';
-  model?: string;
   json?: boolean;
 }
 

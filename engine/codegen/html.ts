@@ -73,6 +73,7 @@ export function elementHtml(el: Element, classOf: (el: Element) => string, depth
   const open = `<${el.tag} ${attrs.join(' ')}>`;
   if (VOID.has(el.tag)) return pad + open.replace(/>$/, ' />');
   if (el.text) return `${pad}${open}${el.text.map(escapeText).join('<br />')}</${el.tag}>`;
+  if (el.markup) return `${pad}${open}\n${el.markup.html}\n${pad}</${el.tag}>`;
   if (el.inline) {
     const runs = el.children.map((c) => elementHtml(c, classOf)).join('');
     return `${pad}<!-- prettier-ignore -->\n${pad}${open}${runs}</${el.tag}>`;
@@ -110,6 +111,8 @@ export function classRules(root: Element): string {
     const rule = (selector: string, decls: readonly Decl[]) => rules.push(`${selector} {\n${decls.map(([p, v]) => `  ${p}: ${v};`).join('\n')}\n}\n`);
     if (el.decls.length > 0) rule(`.${el.name}`, el.decls);
     if (el.placeholder?.length) rule(`.${el.name}::placeholder`, el.placeholder);
+    // Nested under the element's class, so that one segment's rules cannot reach another's.
+    if (el.markup?.css.trim()) rules.push(`.${el.name} {\n${el.markup.css.trim()}\n}\n`);
   });
   return rules.join('\n');
 }

@@ -13,10 +13,11 @@ import { markHtml, markJsx } from './source-marks.ts';
 import { designComponentSource, designComponents } from './design-components.ts';
 import { componentSource, elementJsx, importName, type JsxContext } from './react.ts';
 import { compileTailwind, elementClasses, fontThemeNames, toTailwind } from './tailwind.ts';
-import { buildPage, placesElement, type Element, type Page } from './tree.ts';
+import { buildPage, placesElement, type Element, type Markup, type Page } from './tree.ts';
 
 export { previewFromFile } from './preview.ts';
 export { STACK_NAMES, type Stack };
+export type { Markup };
 
 export interface GeneratedFile {
   /** Relative posix path: 'index.html', 'assets/img-1.png', 'fonts/arimo-latin-400-normal.woff2'. */
@@ -38,10 +39,14 @@ const PRETTIER: prettier.Options = { printWidth: 100, singleQuote: true, htmlWhi
 
 const format = (source: string, parser: string) => prettier.format(source, { ...PRETTIER, parser });
 
-/** Source files for `design` in `stack`: deterministic (same IR, same bytes) and formatted. */
-export async function generate(design: Design, stack: Stack): Promise<GeneratedCode> {
+/**
+ * Source files for `design` in `stack`: deterministic (same IR, same bytes) and formatted.
+ * `markup`: HTML and CSS that stand in for the content of the nodes it names (html-css only).
+ */
+export async function generate(design: Design, stack: Stack, markup: ReadonlyMap<string, Markup> = new Map()): Promise<GeneratedCode> {
   if (!(STACK_NAMES as readonly string[]).includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACK_NAMES.join(', ')}.`);
-  const page = buildPage(design, (screen) => screenHref(stack, screen));
+  if (markup.size > 0 && stack !== 'html-css') throw new LoupeError('INVALID_ARGUMENT', `Code written outside the IR goes into html-css only, not ${stack}.`);
+  const page = buildPage(design, (screen) => screenHref(stack, screen), markup);
   const faces = facesFor(page.textStyles);
   const binary: GeneratedFile[] = [
     ...page.assets.map((a) => ({ path: a.path, contents: a.bytes })),

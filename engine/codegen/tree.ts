@@ -29,6 +29,14 @@ export interface Element {
   inline?: boolean;
   /** The design component the element is an instance of (generators that have components make one). */
   component?: NonNullable<DesignNode['component']>;
+  /** Code written elsewhere (a model server's, for a segment of the design) that stands in for the element's content. */
+  markup?: Markup;
+}
+
+/** HTML for an element's content and the CSS its classes need, scoped to the element when written. */
+export interface Markup {
+  html: string;
+  css: string;
 }
 
 export interface AssetFile {
@@ -115,6 +123,7 @@ class Builder {
   constructor(
     private readonly design: Design,
     private readonly screenHref: (screen: string) => string,
+    private readonly markup: ReadonlyMap<string, Markup>,
   ) {}
 
   /** Where a node leads: the screen it opens, as this stack links screens, or its own href. */
@@ -153,6 +162,11 @@ class Builder {
   }
 
   node(n: DesignNode, ctx: Ctx): Element {
+    const markup = this.markup.get(n.id);
+    return markup ? withMarkup(this.element(n, ctx), markup) : this.element(n, ctx);
+  }
+
+  private element(n: DesignNode, ctx: Ctx): Element {
     switch (n.type) {
       case 'frame':
         return this.frame(n, ctx);
@@ -497,9 +511,30 @@ function typography(n: TextNode, ctx: Ctx): Decl[] {
   return d;
 }
 
-/** `screenHref`: how this stack links to another screen of the app (see codegen/app.ts). */
-export function buildPage(design: Design, screenHref: (screen: string) => string): Page {
-  const b = new Builder(design, screenHref);
+/** Tags that may hold any flow content a segment's markup brings (a button or a list could not). */
+const MARKUP_HOSTS = new Set(['div', 'section', 'header', 'footer', 'nav', 'main', 'aside', 'article', 'form']);
+
+/**
+ * The element as a box for markup written elsewhere: it keeps only how it sits in its parent; the
+ * markup draws everything inside (its background and padding too, as it was shown the region).
+ */
+function withMarkup(el: Element, markup: Markup): Element {
+  return {
+    tag: MARKUP_HOSTS.has(el.tag) ? el.tag : 'div',
+    name: el.name,
+    attrs: el.tag === 'a' || el.tag === 'button' ? [] : el.attrs.filter(([k]) => k !== 'type'),
+    decls: el.decls.filter(placesElement),
+    children: [],
+    markup,
+  };
+}
+
+/**
+ * `screenHref`: how this stack links to another screen of the app (see codegen/app.ts);
+ * `markup`: code that stands in for the content of the nodes it names, by node id.
+ */
+export function buildPage(design: Design, screenHref: (screen: string) => string, markup: ReadonlyMap<string, Markup> = new Map()): Page {
+  const b = new Builder(design, screenHref, markup);
   const root = b.node(design.root, { parent: undefined, parentTag: undefined, phrasing: false, inButton: false });
   return {
     title: design.source?.name ?? design.root.name ?? 'Design',

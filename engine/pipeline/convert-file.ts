@@ -1,4 +1,5 @@
 // The CLI's and the app's conversion of a file on disk into a folder of outputs.
+import type { ModelServerReport } from '../model-server/write.ts';
 import { localModelRefusal } from '../api/contract.ts';
 import { LoupeError } from '../errors.ts';
 import { readDesignImage } from '../ingest/image.ts';
@@ -27,6 +28,8 @@ export interface ConvertFileResult {
   timings: Partial<Record<Stage, number>> & { total: number };
   /** Think mode only: the repair rounds, their scores and which one was kept. */
   think?: ThinkReport;
+  /** A model server's conversion: where each segment's code came from, requests and tokens. */
+  modelServer?: ModelServerReport;
 }
 
 export interface ConvertFileOptions extends ConvertOptions {
@@ -37,14 +40,16 @@ export interface ConvertFileOptions extends ConvertOptions {
 /** A design image is perceived; a Figma JSON file is converted from its exact values. */
 async function convertInput(input: string, options: ConvertFileOptions): Promise<{ conversion: Conversion; measuredAgainst: MeasuredAgainst; warnings: string[] }> {
   if (!isFigmaFile(input)) {
-    const refusal = options.backend && localModelRefusal(options.stack, options.mode ?? 'fast');
+    const refusal = options.backend?.kind === 'local' && localModelRefusal(options.stack, options.mode ?? 'fast');
     if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} With --backend local, use --stack html-css and leave out --mode think.`);
+    if (options.backend?.kind === 'openai' && options.stack !== 'html-css') throw new LoupeError('INVALID_ARGUMENT', `A model server writes html-css, not ${options.stack}: use --stack html-css with --backend openai.`);
     const conversion = await convertImage(await readDesignImage(input), options);
     return { conversion, measuredAgainst: 'design image', warnings: conversion.warnings };
   }
   if (options.mode === 'think') {
     throw new LoupeError('INVALID_ARGUMENT', `${FIGMA_THINK_REFUSED} Leave out --mode think.`);
   }
+  if (options.backend) throw new LoupeError('INVALID_ARGUMENT', 'A Figma frame is converted from its exact values, not by a model: leave out --backend.');
   const figma = await readFigmaInput(input, options.figma ?? {});
   const { measuredAgainst, ...conversion } = await convertDesign(figma.design, figma.reference, options);
   return { conversion, measuredAgainst, warnings: figma.warnings };
@@ -78,6 +83,7 @@ export async function convertFile(input: string, outDir: string, options: Conver
     checks: conversion.checks,
     timings,
     ...(conversion.think && { think: conversion.think }),
+    ...(conversion.modelServer && { modelServer: conversion.modelServer }),
   };
 }
 
@@ -92,6 +98,6 @@ export function outputFiles(c: Conversion, measuredAgainst: MeasuredAgainst) {
     { path: 'render.png', contents: c.render.png },
     { path: 'diff.png', contents: c.heatmap },
     { path: 'design.ir.json', contents: JSON.stringify(c.design, null, 2) + '\n' },
-    { path: 'scores.json', contents: JSON.stringify({ ...c.scores, measuredAgainst, checks: c.checks, ...(c.think && { think: c.think }) }, null, 2) + '\n' },
+    { path: 'scores.json', contents: JSON.stringify({ ...c.scores, measuredAgainst, checks: c.checks, ...(c.think && { think: c.think }), ...(c.modelServer && { modelServer: c.modelServer }) }, null, 2) + '\n' },
   ];
 }

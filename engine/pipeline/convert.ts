@@ -14,17 +14,11 @@ import { DEFAULT_THINK_BUDGET_MS, think, type ThinkReport } from '../think/think
 import type { Mode } from '../think/modes.ts';
 import { StageRunner } from './timer.ts';
 import type { ProgressListener, Stage } from './progress.ts';
-import type { ModelServerBackend, SegmentView, VersionOrigin } from '../api/contract.ts';
+import type { SegmentView } from '../api/contract.ts';
+import { clientFor, fallbackWarnings, modelServerReport, writeWithModelServer, type ModelServerReport, type ModelServerRun } from '../model-server/write.ts';
+import { repairWithModel } from '../model-server/repair.ts';
 
-/** A conversion whose code a model server writes: the server as asked for, and its key (held in memory, never recorded). */
-export interface ModelServerRun {
-  kind: 'openai';
-  server: ModelServerBackend;
-  apiKey?: string;
-}
-
-/** What a model server's conversion did: the segments' sources and the requests and tokens it took. */
-export type ModelServerReport = NonNullable<VersionOrigin['modelServer']>;
+export type { ModelServerRun };
 
 export interface ConvertOptions {
   stack: Stack;
@@ -84,9 +78,19 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
   const perception = await stages.run('perceive', (report) => perceive(image, { signal: options.signal, onProgress: report }));
   const warnings: string[] = [];
   let fellBack = false;
+  let server: { run: ModelServerRun; client: ReturnType<typeof clientFor>; segments: SegmentView[] } | undefined;
   const generated = await stages.run('generate', async (report) => {
-    if (!options.backend) return generateCode(perception.design, options.stack);
-    const fromModel = await localModelCode(image, perception.design, options.backend, options.signal, report);
+    const backend = options.backend;
+    if (!backend) return generateCode(perception.design, options.stack);
+    if (backend.kind === 'openai') {
+      server = { run: backend, client: clientFor(backend), segments: [] };
+      const written = await writeWithModelServer({ image, designPng, design: perception.design, blocks: perception.textBlocks, stack: options.stack, pool: options.pool, ...server, signal: options.signal, onProgress: report, onSegments: options.onSegments });
+      server.segments = written.segments;
+      warnings.push(...fallbackWarnings(written.segments));
+      fellBack = written.segments.every((s) => s.state === 'perception');
+      return written.generated;
+    }
+    const fromModel = await localModelCode(image, perception.design, backend, options.signal, report);
     if ('code' in fromModel) return { design: perception.design, code: fromModel.code, preview: await buildPreview(fromModel.code) };
     fellBack = true;
     warnings.push(`The local model's answer was not usable code (${fromModel.fallback}), so the code was generated from perception instead. It began: ${JSON.stringify(fromModel.text.slice(0, 120))}`);
@@ -95,7 +99,12 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
   const rendered = await stages.run('render', () => renderCode(options.pool, generated.preview, image));
   let best: Attempt = { ...generated, ...rendered, pixels: await stages.run('compare', () => comparePixels(designPng, rendered.render.png)) };
   let report: ThinkReport | undefined;
-  if (options.mode === 'think') {
+  const asked = server;
+  if (options.mode === 'think' && asked) {
+    const budgetLeft = (options.budgetMs ?? DEFAULT_THINK_BUDGET_MS) - (performance.now() - started);
+    const reference = { designPng, size: image, blocks: perception.textBlocks };
+    ({ best, report } = await stages.run('think', (onProgress) => repairWithModel(best, { client: asked.client, pool: options.pool, reference, deadline: Date.now() + budgetLeft, signal: options.signal, onProgress })));
+  } else if (options.mode === 'think') {
     const firstRoundMs = (stages.timings.generate ?? 0) + (stages.timings.render ?? 0) + (stages.timings.compare ?? 0);
     ({ best, report } = await stages.run('think', (onProgress) =>
       think(best, {
@@ -124,5 +133,6 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
     think: report,
     warnings,
     fellBack,
+    ...(asked && { modelServer: modelServerReport(asked.run, asked.segments, asked.client) }),
   };
 }
