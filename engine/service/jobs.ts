@@ -65,15 +65,21 @@ export class JobQueue {
   }
 
   private async run(jobId: string, { name, work, abort }: Job): Promise<void> {
+    // Work still winding down after its job ended (requests a cancel has not reached yet) must
+    // not report: the app would take its progress for a job running again.
+    let ended = false;
+    const report = (event: JobEvent) => ended || this.emit(event);
     try {
       if (abort.signal.aborted) throw new LoupeError('CANCELLED', `${name}: cancelled.`);
       const end = await work(
         abort.signal,
-        (stage, fraction, overall) => this.emit({ type: 'progress', jobId, stage, fraction, overall }),
-        (update) => this.emit({ ...update, jobId }),
+        (stage, fraction, overall) => report({ type: 'progress', jobId, stage, fraction, overall }),
+        (update) => report({ ...update, jobId }),
       );
+      ended = true;
       this.emit({ ...end, jobId });
     } catch (error) {
+      ended = true;
       const code = isLoupeError(error) ? error.code : 'INTERNAL';
       const message = error instanceof Error ? error.message : String(error);
       this.emit({ type: 'failed', jobId, code, message: isLoupeError(error) ? message : `The engine failed on ${name}: ${message}` });

@@ -73,4 +73,8 @@ test("a model server's segments are kept as they last stood, through the job's e
   assert.equal(s.jobs[1]!.segments, undefined);
   s = reduceJobEvent(s, { type: 'failed', jobId: 'a', code: 'CANCELLED', message: 'a.png: cancelled.' });
   assert.deepEqual([s.jobs[0]!.status, s.jobs[0]!.segments!.length], ['cancelled', 2]);
+  // What arrives late does not bring it back.
+  s = reduceJobEvent(s, { type: 'progress', jobId: 'a', stage: 'generate', fraction: 1, overall: 0.6 });
+  s = reduceJobEvent(s, { type: 'segments', jobId: 'a', segments: [] });
+  assert.deepEqual([s.jobs[0]!.status, s.jobs[0]!.segments!.length], ['cancelled', 2]);
 });

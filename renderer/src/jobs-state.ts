@@ -39,6 +39,8 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
       if (state.jobs.some((j) => j.jobId === event.jobId)) return state;
       return { ...state, jobs: [...state.jobs, { jobId: event.jobId, name: event.name, status: 'queued', overall: 0 }] };
     case 'progress':
+      // A job that ended stays ended, whatever arrives late from an engine that reported it.
+      if (ended(state, event.jobId)) return state;
       return { ...state, jobs: update({ status: 'running', stage: event.stage, overall: event.overall }) };
     case 'done': {
       // A finished design is shown at once only when nothing is, or when it is the one asked for
@@ -52,6 +54,7 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
       };
     }
     case 'segments':
+      if (ended(state, event.jobId)) return state;
       return { ...state, jobs: update({ segments: event.segments }) };
     case 'detected':
       // The screens are there to be looked at, unless another video's already are.
@@ -64,6 +67,8 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
       };
   }
 }
+
+const ended = (state: JobsState, jobId: string) => state.jobs.some((j) => j.jobId === jobId && (j.status === 'done' || j.status === 'failed' || j.status === 'cancelled'));
 
 /** The job's result is to replace the version on screen (a re-generation of it). */
 export const followJob = (state: JobsState, jobId: string): JobsState => (state.current ? { ...state, following: { jobId, from: state.current.versionId } } : state);
