@@ -48,7 +48,7 @@ export const conversionWork =
         pool: context.pool,
         signal,
         onProgress: (p) => progress(p.stage, p.fraction, overallFraction(p)),
-        onSegments: (list) => segments.push(list),
+        onSegments: (list) => segments.push(list.map((s) => (s.reason === undefined ? s : { ...s, reason: keys.hide(s.reason) }))),
       });
     } catch (error) {
       throw withoutKeys(error, keys);
