@@ -5,23 +5,30 @@ import type { Command } from 'commander';
 import { runD2CBench, type PageResult } from './d2c.ts';
 import { runEngineBench } from './engine.ts';
 import { runFigmaBench } from './figma.ts';
+import { runSwarmBench } from './model-server.ts';
 import { runVideoBench } from './video.ts';
 import type { CliContext, RegisterCommands } from '../engine/cli/main.ts';
+import { BACKENDS } from '../engine/api/contract.ts';
+import { conversionBackend, withModelServerOptions, type BackendFlags } from '../engine/cli/model-server.ts';
 import { STACK_CHOICES, parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from '../engine/cli/options.ts';
 
 export const registerCommands: RegisterCommands = (program, context) => {
   const bench = program.command('bench').description('benchmarks that print figures');
-  pageBench(bench, 'd2c', 'Design2Code: render each reference page (1280 px wide unless --width), convert the PNG, score against the page')
+  const d2c = pageBench(bench, 'd2c', 'Design2Code: render each reference page (1280 px wide unless --width), convert the PNG, score against the page')
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
     .option('--budget <ms>', "think mode: the time each page's conversion may take, repair rounds included, ms (default 8000)", parsePositiveInt)
     .option('--cache <dir>', 'where reference renders are cached', '.loupe-cache/d2c')
-    .action(async (opts: BenchFlags) => {
+    .option('--backend <backend>', 'who writes the code: perception (the default) | local (--model <dir>) | openai (--base-url, --model, --strategy)', parseChoice(BACKENDS), 'perception')
+    .option('--model <name>', '--backend local: the model package folder; --backend openai: the model the server serves');
+  withModelServerOptions(d2c).action(async (opts: BenchFlags & BackendFlags) => {
       const think = opts.mode === 'think';
-      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : [])]) + '\n');
+      const backend = conversionBackend(opts);
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : []), ...(backend ? ['model', 'requests'] : [])]) + '\n');
       const { summary, results } = await runD2CBench({
         ...pageRun(opts, context),
         mode: opts.mode,
         budgetMs: opts.budget,
+        backend,
       });
       await report(summary, results, opts.json);
     });
@@ -34,7 +41,33 @@ export const registerCommands: RegisterCommands = (program, context) => {
     });
   engineBench(bench);
   videoBench(bench, context);
+  swarmBench(bench, context);
 };
+
+function swarmBench(bench: Command, context: CliContext): void {
+  bench
+    .command('swarm')
+    .description("a model server's swarm against the scripted chat server on loopback (synthetic pages, set latency): segments lost under injected faults, and the speed-up of parallel requests over sequential ones")
+    .option('--segments <n>', 'segments in the fault run', parsePositiveInt, 1000)
+    .option('--concurrency <n>', 'requests in flight at once', parsePositiveInt, 4)
+    .option('--latency <ms>', "the scripted server's answer latency", parsePositiveInt, 200)
+    .option('--repeats <n>', 'timed runs of the speed-up comparison (the median is reported)', parsePositiveInt, 3)
+    .option('--json <file>', 'write the figures here')
+    .action(async (opts: { segments: number; concurrency: number; latency: number; repeats: number; json?: string }) => {
+      const result = await runSwarmBench({
+        segments: opts.segments,
+        blocksPerPage: 12,
+        concurrency: opts.concurrency,
+        latencyMs: opts.latency,
+        faults: { rateLimited: 0.1, timeout: 0.05, garbage: 0.05 },
+        repeats: opts.repeats,
+        pool: context.pool(),
+        onLine: (line) => process.stdout.write(line + '\n'),
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
+    });
+}
 
 function videoBench(bench: Command, context: CliContext): void {
   bench
@@ -129,7 +162,9 @@ function pageRow(r: PageResult): string {
   const figures = [m.block, m.text, m.position, m.color, m.ssim, c.largestImageShare, c.absoluteShare].map((x) => x.toFixed(3));
   // Think mode: rounds run / round kept.
   const rounds = r.think ? [`${r.think.rounds}/${r.think.kept}`] : [];
-  return row([r.page, ...figures, String(r.convertMs), ...rounds]);
+  // A model server's page: segments from the model / all, and requests made.
+  const served = r.modelServer ? [`${r.modelServer.fromModel}/${r.modelServer.segments}`, String(r.modelServer.requests)] : [];
+  return row([r.page, ...figures, String(r.convertMs), ...rounds, ...served]);
 }
 
 const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(9))).join(' ');

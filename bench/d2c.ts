@@ -2,7 +2,7 @@
 // as any user's screenshot would be, and the result is scored against the page's own DOM.
 import { join } from 'node:path';
 import { decodeDesignImage } from '../engine/ingest/image.ts';
-import { convertImage } from '../engine/pipeline/convert.ts';
+import { convertImage, type ConvertOptions } from '../engine/pipeline/convert.ts';
 import type { Mode } from '../engine/think/modes.ts';
 import { warmPerception } from '../engine/perceive/index.ts';
 import type { Stack } from '../engine/codegen/index.ts';
@@ -19,6 +19,8 @@ export interface BenchSummary extends ResultsSummary {
   timing: ResultsSummary['timing'] & { rendersPerSecond: number };
   /** Think mode: mean repair rounds per page, and the share of pages where a repaired round was kept. */
   think?: { meanRounds: number; improvedShare: number };
+  /** A model server's pages: requests and tokens used, and segments written by the model or fallen back to perception. */
+  modelServer?: { requests: number; promptTokens: number; completionTokens: number; segments: number; fromModel: number; fellBack: number };
 }
 
 export interface BenchOptions {
@@ -34,6 +36,8 @@ export interface BenchOptions {
   cacheDir: string;
   signal?: AbortSignal;
   onPage?: (result: PageResult, index: number, total: number) => void;
+  /** Who writes the code (default perception). */
+  backend?: ConvertOptions['backend'];
 }
 
 export async function runD2CBench(options: BenchOptions): Promise<{ summary: BenchSummary; results: PageResult[] }> {
@@ -55,6 +59,11 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
       improvedShare: round(thought.filter((r) => r.think!.kept > 0).length / thought.length, 2),
     };
   }
+  const served = ok.flatMap((r) => (r.modelServer ? [r.modelServer] : []));
+  if (served.length > 0) {
+    const total = (k: keyof (typeof served)[number]) => served.reduce((t, m) => t + m[k], 0);
+    summary.modelServer = { requests: total('requests'), promptTokens: total('promptTokens'), completionTokens: total('completionTokens'), segments: total('segments'), fromModel: total('fromModel'), fellBack: total('segments') - total('fromModel') };
+  }
   return { summary, results };
 }
 
@@ -71,11 +80,14 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
       pool: options.pool,
       signal: options.signal,
       referenceBlocks: reference.blocks,
+      backend: options.backend,
     });
     const convertMs = Math.round(performance.now() - started);
     previews.push(conversion.preview);
     const think = conversion.think && { rounds: conversion.think.rounds.length - 1, kept: conversion.think.best };
-    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), stageMs: conversion.timings as Record<string, number>, ...(think && { think }) };
+    const server = conversion.modelServer;
+    const modelServer = server && { requests: server.requests, promptTokens: server.promptTokens, completionTokens: server.completionTokens, segments: server.segments.length, fromModel: server.segments.filter((s) => s.from === 'model').length };
+    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), stageMs: conversion.timings as Record<string, number>, ...(think && { think }), ...(modelServer && { modelServer }) };
   } catch (error) {
     return failedPage(page, error);
   }

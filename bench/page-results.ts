@@ -18,6 +18,8 @@ export interface PageResult {
   stageMs?: Record<string, number>;
   /** Think mode: repair rounds run, and the round kept (0: the first pass). */
   think?: { rounds: number; kept: number };
+  /** A model server's page: requests, tokens, and segments in all and written by the model. */
+  modelServer?: { requests: number; promptTokens: number; completionTokens: number; segments: number; fromModel: number };
 }
 
 export interface ResultsSummary {

@@ -43,7 +43,7 @@ export const ModelServerBackend = z.object({
   thinking: z.enum(THINKING).optional(),
   /** Requests in flight at once (swarm, refine). */
   concurrency: z.number().int().min(1).max(64).default(4),
-  /** The longest one request may take before it is tried again, ms. */
+  /** The longest the server may stay silent (before its answer, or between pieces of a streamed one) before the request is tried again, ms; a segment's retries end after three times this. */
   timeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
 });
 

@@ -34,7 +34,7 @@ export function withModelServerOptions(command: Command): Command {
     .option('--strategy <strategy>', '--backend openai: refine (perception\'s code improved, kept only where it scores no worse; the default) | swarm (one request per segment, in parallel) | direct (the whole design in one request)', parseChoice(STRATEGIES), 'refine')
     .option('--thinking <on|off>', '--backend openai: thinking or instant mode, for models that have both (default: the server\'s)', parseChoice(THINKING))
     .option('--concurrency <n>', '--backend openai: requests in flight at once', parsePositiveInt, 4)
-    .option('--timeout <s>', '--backend openai: one request\'s limit in seconds; its retries stop after three times this', parseSeconds, 120);
+    .option('--timeout <s>', '--backend openai: how long the server may stay silent before a request is tried again, in seconds; a segment\'s retries stop after three times this', parseSeconds, 120);
 }
 
 /** The conversion's backend from the flags: undefined for perception. */

@@ -219,8 +219,11 @@ async function perceptionMarkup(design: Design, segment: Segment): Promise<strin
   const page = String(code.files.find((f) => f.path === code.entry)!.contents);
   const body = /<body>([\s\S]*)<\/body>/.exec(page)?.[1]?.trim() ?? '';
   // The fonts and the reset are the page's already; the model needs the segment's own rules.
-  const rules = /<style>([\s\S]*)<\/style>/.exec(page)?.[1]?.split(/\n(?=\.)/).filter((r) => r.startsWith('.')).join('\n') ?? '';
-  return `<style>\n${rules.trim()}\n</style>\n${body}`;
+  const rules = (/<style>([\s\S]*)<\/style>/.exec(page)?.[1] ?? '')
+    .split(/\n\s*\n/)
+    .map((r) => r.trim())
+    .filter((r) => r.startsWith('.'));
+  return `<style>\n${rules.join('\n')}\n</style>\n${body}`;
 }
 
 const reasoningOf = (a: SegmentAnswer) => a.reasoning;
