@@ -4,7 +4,6 @@
 // OpenAI-compatible API).
 import type { ModelServerState } from '../api/contract.ts';
 import { isLoupeError } from '../errors.ts';
-// engine/openai/chat.ts is written beside this (issue 14's chat client); this is its listModels().
 import { ChatClient } from '../openai/chat.ts';
 import type { ModelServerKeys } from './model-server-keys.ts';
 
