@@ -1,12 +1,14 @@
 // The desktop shell: one locked-down window showing the UI from loupe://app, the engine in a
-// utility process (restarted if it dies), the API bridged over IPC, menus and shortcuts.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, shell, utilityProcess, type UtilityProcess } from 'electron';
+// utility process (restarted if it dies), the API bridged over IPC, menus and shortcuts, and
+// model servers' keys kept encrypted by the system (model-server-keys.ts).
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, shell, utilityProcess, type UtilityProcess } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { headersFor, routeAppUrl } from './app-protocol.ts';
 import { EngineClient, EngineCallError } from './engine-client.ts';
 import { menuTemplate } from './menu.ts';
+import { ModelServerKeyFile, keyChannels, type Cipher } from './model-server-keys.ts';
 import { isAppUrl, windowOptions } from './window-options.ts';
 import { isApiMethod } from '../engine/api/contract.ts';
 
@@ -16,6 +18,19 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'loupe', privileges: { standard:
 
 let window: BrowserWindow | undefined;
 let engine: { process: UtilityProcess; client: EngineClient } | undefined;
+let keyFile: ModelServerKeyFile | undefined;
+
+// Linux without a secret service falls back to a key written in Chromium itself: no better than plain text.
+const systemCipher: Cipher = {
+  available: async () => (await safeStorage.isAsyncEncryptionAvailable()) && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'),
+  encrypt: (text) => safeStorage.encryptStringAsync(text),
+  decrypt: async (sealed) => (await safeStorage.decryptStringAsync(sealed)).result,
+};
+
+/** The engine holds keys in memory only: a restarted one is given the saved keys again (the UI gives them at its start). */
+async function giveKeys(client: EngineClient): Promise<void> {
+  for (const { baseUrl, key } of (await keyFile?.all()) ?? []) await client.call('modelServerKey', { baseUrl, key });
+}
 
 function startEngine(): { process: UtilityProcess; client: EngineClient } {
   const child = utilityProcess.fork(join(root, 'electron/engine-entry.mjs'), [], {
@@ -30,6 +45,7 @@ function startEngine(): { process: UtilityProcess; client: EngineClient } {
     client.fail(`The engine stopped (exit code ${code}); it has been restarted and your history is safe. Try again.`);
     if (engine?.client === client && !quitting) {
       engine = startEngine();
+      giveKeys(engine.client).catch(() => undefined);
       window?.webContents.send('loupe:event', { type: 'engine-restarted', code });
     }
   });
@@ -70,6 +86,8 @@ app.whenReady().then(() => {
       return { error: { code: e instanceof EngineCallError ? e.code : 'INTERNAL', message: (e as Error).message } };
     }
   });
+  keyFile = new ModelServerKeyFile(join(app.getPath('userData'), 'model-server-keys.json'), systemCipher);
+  for (const [channel, handle] of Object.entries(keyChannels(keyFile))) ipcMain.handle(channel, (_e, ...args: unknown[]) => handle(...args));
   ipcMain.handle('loupe:pick-folder', async () => {
     const picked = await dialog.showOpenDialog(window!, { properties: ['openDirectory', 'createDirectory'] });
     return picked.canceled ? undefined : picked.filePaths[0];

@@ -99,6 +99,18 @@ export function localModelRefusal(stack: Stack, mode: Mode): string | undefined 
   return undefined;
 }
 
+/**
+ * A model server's code is one HTML page (a swarm's segments are assembled into one), so html-css
+ * only. Think mode is allowed: the model repairs the regions that score worst.
+ */
+export const MODEL_SERVER_STACKS = ['html-css'] as const;
+
+/** Why a model server cannot convert in this stack; undefined when it can. */
+export function modelServerRefusal(stack: Stack): string | undefined {
+  if (!(MODEL_SERVER_STACKS as readonly string[]).includes(stack)) return `A model server writes one HTML page, so html-css only (not ${stack}).`;
+  return undefined;
+}
+
 export const ConvertRequest = z.object({
   name: z.string().min(1).max(255),
   /** The design file's bytes, base64. */

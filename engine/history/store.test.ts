@@ -241,3 +241,92 @@ test('a file of schema 3 (before versions kept what made them) opens: perception
   assert.deepEqual(again.version(next).origin, local);
   again.close();
 });
+
+/** A model server's conversion as the history keeps it: where each segment's code came from, and what it took. */
+const fromServer: VersionOrigin = {
+  backend: 'openai',
+  modelServer: {
+    baseUrl: 'http://gpu-box:8000/v1',
+    model: 'kimi-k2.5',
+    strategy: 'swarm',
+    segments: [
+      { label: 'header', from: 'model' },
+      { label: 'pricing', from: 'perception', reason: 'it scored worse (0.61 < 0.74)' },
+    ],
+    requests: 3,
+    promptTokens: 5120,
+    completionTokens: 2048,
+  },
+  fellBack: false,
+  warnings: [],
+};
+
+test("a model server's version keeps the server, model, strategy, each segment's source, requests and tokens; an edit of it keeps them too", async () => {
+  const path = await tempDb();
+  const store = new HistoryStore(path);
+  const { designId, versionId } = store.addDesign(design, { ...version('<p>served</p>'), origin: fromServer });
+  const edited = store.addVersion(designId, { ...version('<p>edited</p>', 'edited'), origin: { ...fromServer, editOf: 1 } });
+  store.close();
+  const again = new HistoryStore(path);
+  assert.deepEqual(again.version(versionId).origin, fromServer);
+  assert.deepEqual(again.list()[0]!.versions.map((v) => v.origin), [fromServer, { ...fromServer, editOf: 1 }]);
+  assert.deepEqual(again.version(edited).origin, { ...fromServer, editOf: 1 });
+  again.close();
+});
+
+test('a file of schema 4 (before the openai backend) opens with its designs, versions, origins and files, and takes model servers from then on', async () => {
+  const path = await tempDb();
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path);
+  // Schema 4 as Loupe wrote it, with foreign keys enforced as it ran.
+  old.pragma('foreign_keys = ON');
+  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+    CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE app_files (app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (app_id, path));
+    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash),
+      app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT);
+    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+      number INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('generated', 'edited')),
+      stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL,
+      backend TEXT NOT NULL CHECK (backend IN ('perception', 'local', 'unknown')), model_dir TEXT,
+      fell_back INTEGER NOT NULL, warnings TEXT NOT NULL, edit_of INTEGER, UNIQUE (design_id, number));
+    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
+    CREATE INDEX versions_by_design ON versions(design_id, number);
+    INSERT INTO blobs VALUES ('p', x'89504e47'), ('h', CAST('<p>kept</p>' AS BLOB));
+    INSERT INTO designs VALUES ('picture', 'old.png', 10, 10, 'p', '[]', 1, NULL, NULL, NULL);
+    INSERT INTO versions VALUES ('perceived', 'picture', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{"ssim":0.9}', '{}', '{}', 1, 'perception', NULL, 0, '[]', NULL);
+    INSERT INTO versions VALUES ('local', 'picture', 2, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 2, 'local', '/models/tiny', 1, '["not usable"]', NULL);
+    INSERT INTO versions VALUES ('edit', 'picture', 3, 'edited', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 3, 'local', '/models/tiny', 1, '["not usable"]', 2);
+    INSERT INTO files VALUES ('perceived', 'index.html', 'h', 1), ('local', 'index.html', 'h', 1), ('edit', 'index.html', 'h', 1);
+    PRAGMA user_version = 4;`);
+  old.close();
+
+  const store = new HistoryStore(path);
+  const local: VersionOrigin = { backend: 'local', modelDir: '/models/tiny', fellBack: true, warnings: ['not usable'] };
+  assert.deepEqual(
+    store.list()[0]!.versions.map((v) => [v.versionId, v.number, v.kind, v.scores, v.origin]),
+    [
+      ['perceived', 1, 'generated', { ssim: 0.9 }, { backend: 'perception', fellBack: false, warnings: [] }],
+      ['local', 2, 'generated', {}, local],
+      ['edit', 3, 'edited', {}, { ...local, editOf: 2 }],
+    ],
+  );
+  assert.deepEqual(['perceived', 'local', 'edit'].map((id) => store.version(id).files), Array(3).fill([{ path: 'index.html', contents: '<p>kept</p>' }]), 'the files of each version stay');
+  const next = store.addVersion('picture', { ...version('<p>4</p>'), origin: fromServer });
+  // Foreign keys hold again: deleting a version takes its files with it.
+  store.deleteVersion('perceived');
+  store.close();
+
+  const again = new HistoryStore(path);
+  assert.deepEqual(again.version(next).origin, fromServer);
+  assert.deepEqual(again.list()[0]!.versions.map((v) => v.number), [2, 3, 4]);
+  const db = (again as unknown as { db: { prepare(s: string): { get(): { n: number } } } }).db;
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM files WHERE version_id = 'perceived'").get().n, 0);
+  assert.equal(db.prepare('SELECT COUNT(*) AS n FROM files').get().n, 2 + 2, "the other old versions' files and the new version's two");
+  again.close();
+});

@@ -3,8 +3,8 @@
 // transaction per saved version, so a crash mid-save loses nothing that was committed.
 // File contents are stored once by hash: versions of a design share their pictures and fonts.
 // Each version records what made it (the backend, whether the local model's code fell back to
-// perception's, the warnings; an edit, which version it was edited from), so the history tells
-// the truth about it.
+// perception's, the warnings; a model server's segments, requests and tokens; an edit, which
+// version it was edited from), so the history tells the truth about it.
 // A walkthrough video becomes an app: one design per screen (so each is previewed, edited,
 // scored and converted again like any design), grouped under the app with its own files.
 import Database from 'better-sqlite3';
@@ -91,7 +91,7 @@ export interface StoredVersion extends VersionSummary, Omit<NewVersion, 'kind' |
   designId: string;
 }
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 const APPS = `
 CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE app_files (
@@ -99,6 +99,23 @@ CREATE TABLE app_files (
   blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (app_id, path)
 );
 `;
+/** `model_server`: a model server's report as JSON (server, model, strategy, segments, requests, tokens). */
+function versionsTable(name: string): string {
+  return `CREATE TABLE ${name} (
+  id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('generated', 'edited')),
+  stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+  render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+  scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL,
+  backend TEXT NOT NULL CHECK (backend IN ('perception', 'local', 'openai', 'unknown')), model_dir TEXT,
+  fell_back INTEGER NOT NULL, warnings TEXT NOT NULL, edit_of INTEGER, model_server TEXT,
+  UNIQUE (design_id, number)
+);`;
+}
+const VERSIONS_INDEX = 'CREATE INDEX versions_by_design ON versions(design_id, number);';
+/** The versions table's columns up to schema 4, which a rebuild copies. */
+const VERSION_COLUMNS_4 =
+  'id, design_id, number, kind, stack, mode, entry, render, diff, scores, checks, timings, created_at, backend, model_dir, fell_back, warnings, edit_of';
 const SCHEMA = `
 CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 ${APPS}
@@ -108,21 +125,12 @@ CREATE TABLE designs (
   ir TEXT REFERENCES blobs(hash),
   app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT
 );
-CREATE TABLE versions (
-  id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
-  number INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('generated', 'edited')),
-  stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
-  render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
-  scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL,
-  backend TEXT NOT NULL CHECK (backend IN ('perception', 'local', 'unknown')), model_dir TEXT,
-  fell_back INTEGER NOT NULL, warnings TEXT NOT NULL, edit_of INTEGER,
-  UNIQUE (design_id, number)
-);
+${versionsTable('versions')}
 CREATE TABLE files (
   version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
   blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path)
 );
-CREATE INDEX versions_by_design ON versions(design_id, number);
+${VERSIONS_INDEX}
 `;
 
 type Row = Record<string, unknown>;
@@ -135,8 +143,11 @@ export class HistoryStore {
     try {
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('foreign_keys = ON');
+      // Off during the migration (better-sqlite3 turns them on by default): dropping a table
+      // under enforced foreign keys deletes what refers to it, and a rebuild drops one.
+      this.db.pragma('foreign_keys = OFF');
       this.migrate();
+      this.db.pragma('foreign_keys = ON');
     } catch (error) {
       throw new LoupeError('INPUT_CORRUPT', `The history database ${path} cannot be opened (${(error as Error).message}). Move it aside and Loupe will start a new one.`, { cause: error });
     }
@@ -272,8 +283,8 @@ export class HistoryStore {
     const { next } = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM versions WHERE design_id = ?').get(designId) as { next: number };
     this.db
       .prepare(
-        `INSERT INTO versions (id, design_id, number, kind, stack, mode, entry, render, diff, scores, checks, timings, created_at, backend, model_dir, fell_back, warnings, edit_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO versions (${VERSION_COLUMNS_4}, model_server)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         versionId,
@@ -294,6 +305,7 @@ export class HistoryStore {
         v.origin.fellBack ? 1 : 0,
         JSON.stringify(v.origin.warnings),
         v.origin.editOf ?? null,
+        v.origin.modelServer ? JSON.stringify(v.origin.modelServer) : null,
       );
     const insertFile = this.db.prepare('INSERT INTO files (version_id, path, blob, is_text) VALUES (?, ?, ?, ?)');
     for (const f of v.files) insertFile.run(versionId, f.path, ...this.putFile(f));
@@ -338,7 +350,7 @@ export class HistoryStore {
     }
     this.db.transaction(() => {
       // A new file gets the whole schema; schema 1 lacked the designs' IR, schema 2 the apps,
-      // schema 3 what made each version.
+      // schema 3 what made each version, schema 4 the openai backend and a model server's report.
       if (current === 0) this.db.exec(SCHEMA);
       if (current === 1) this.db.exec('ALTER TABLE designs ADD COLUMN ir TEXT REFERENCES blobs(hash)');
       if (current === 1 || current === 2) {
@@ -346,7 +358,7 @@ export class HistoryStore {
           ALTER TABLE designs ADD COLUMN app_id TEXT REFERENCES apps(id) ON DELETE CASCADE;
           ALTER TABLE designs ADD COLUMN app_screen TEXT;`);
       }
-      if (current >= 1) {
+      if (current >= 1 && current <= 3) {
         // What made a version was not kept: its backend is unknown, with no fallback or warnings
         // recorded. Except where the local model cannot have made it (it writes html-css in fast
         // mode from a picture only), so perception did: another stack, think mode, a design with
@@ -359,6 +371,17 @@ export class HistoryStore {
           ALTER TABLE versions ADD COLUMN edit_of INTEGER;
           UPDATE versions SET backend = 'perception'
             WHERE stack <> 'html-css' OR mode <> 'fast' OR design_id IN (SELECT id FROM designs WHERE ir IS NOT NULL OR app_id IS NOT NULL);`);
+      }
+      if (current >= 1) {
+        // SQLite cannot widen a CHECK constraint in place: the table is rebuilt and its rows
+        // copied (foreign keys are off, so the files that refer to the versions stay).
+        this.db.exec(`${versionsTable('versions_5')}
+          INSERT INTO versions_5 (${VERSION_COLUMNS_4}) SELECT ${VERSION_COLUMNS_4} FROM versions;
+          DROP TABLE versions;
+          ALTER TABLE versions_5 RENAME TO versions;
+          ${VERSIONS_INDEX}`);
+        const broken = [...(this.db.pragma('foreign_key_check(versions)') as unknown[]), ...(this.db.pragma('foreign_key_check(files)') as unknown[])];
+        if (broken.length > 0) throw new Error(`${broken.length} rows refer to data that is missing`);
       }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
@@ -380,6 +403,7 @@ const toSummary = (v: Row): VersionSummary => ({
     ...(v.model_dir !== null && { modelDir: v.model_dir as string }),
     fellBack: v.fell_back === 1,
     warnings: JSON.parse(v.warnings as string) as string[],
+    ...(v.model_server !== null && { modelServer: JSON.parse(v.model_server as string) as VersionOrigin['modelServer'] }),
     ...(v.edit_of !== null && { editOf: v.edit_of as number }),
   },
 });

@@ -1,15 +1,17 @@
 // The backend of a conversion the app asks for, checked before its job is queued: the local
 // model converts design images, in html-css and fast mode, from a folder that holds a model
-// package; a walkthrough video's screens are perceived, in fast mode. A wrong choice or a wrong
+// package; a model server converts design images in html-css (think mode too: the model
+// repairs); a walkthrough video's screens are perceived, in fast mode. A wrong choice or a wrong
 // folder is refused at once with what to do. The app asks about the folder alone when the person
 // chooses it (modelFolder), so that a test package (random weights) is said to be one before any
 // conversion.
 import { isAbsolute } from 'node:path';
-import { localModelRefusal, type Backend, type ModelFolder } from '../api/contract.ts';
+import { localModelRefusal, modelServerRefusal, type Backend, type ModelFolder } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { Mode } from '../think/modes.ts';
 import type { LocalBackend } from '../pipeline/model-code.ts';
+import type { ModelServerRun } from '../pipeline/convert.ts';
 import { fromThreadError, type ThreadError } from '../threads/thread-errors.ts';
 import { startTsWorker } from '../threads/ts-worker.ts';
 
@@ -33,13 +35,18 @@ export type PackageFound = Omit<Extract<ModelFolder, { kind: 'package' }>, 'kind
 export async function checkBackend({ name, stack, mode, backend }: BackendChoice, input: InputKind): Promise<void> {
   if (input === 'video') {
     // A video's screens go through one conversion each (convert-video.ts), without think rounds or a model.
-    if (backend.kind === 'local') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted by perception, not the local model. Choose the perception backend in the toolbar.`);
+    if (backend.kind !== 'perception') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted by perception, not ${writer(backend)}. Choose the perception backend in the toolbar.`);
     if (mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${name}: a walkthrough video's screens are converted in fast mode; think mode repairs one design at a time. Choose fast mode in the toolbar.`);
     return;
   }
-  if (backend.kind !== 'local') return;
+  if (backend.kind === 'perception') return;
   if (input === 'figma') {
-    throw new LoupeError('INVALID_ARGUMENT', `${name}: a Figma frame is converted from its exact values; the local model reads design images. Choose the perception backend in the toolbar.`);
+    throw new LoupeError('INVALID_ARGUMENT', `${name}: a Figma frame is converted from its exact values; ${writer(backend)} reads design images. Choose the perception backend in the toolbar.`);
+  }
+  if (backend.kind === 'openai') {
+    const refusal = modelServerRefusal(stack);
+    if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} Choose html-css in the toolbar for a model server.`);
+    return;
   }
   const refusal = localModelRefusal(stack, mode);
   if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} Choose html-css and fast mode in the toolbar for the local model.`);
@@ -57,9 +64,15 @@ export async function modelFolder(modelDir: string): Promise<ModelFolder> {
   }
 }
 
-/** The pipeline's backend for a conversion: undefined for perception. */
-export const pipelineBackend = (backend: Backend, settings: LocalModelSettings): LocalBackend | undefined =>
-  backend.kind === 'local' ? { ...settings, kind: 'local', modelDir: backend.modelDir } : undefined;
+const writer = (backend: Exclude<Backend, { kind: 'perception' }>) => (backend.kind === 'local' ? 'the local model' : 'a model server');
+
+/** The pipeline's backend for a conversion: undefined for perception; a model server's with the key the engine holds for it. */
+export function pipelineBackend(backend: Backend, settings: LocalModelSettings, apiKey: (baseUrl: string) => string | undefined): LocalBackend | ModelServerRun | undefined {
+  if (backend.kind === 'local') return { ...settings, kind: 'local', modelDir: backend.modelDir };
+  if (backend.kind === 'perception') return undefined;
+  const key = apiKey(backend.baseUrl);
+  return { kind: 'openai', server: backend, ...(key !== undefined && { apiKey: key }) };
+}
 
 export type PackageCheck = { ok: true; found: PackageFound } | ({ ok: false } & ThreadError);
 

@@ -1,8 +1,11 @@
 // A conversion as a job: a design image (perceived) or a Figma frame (exact values, scored
 // against Figma's own PNG of it, or against the IR's render when it came without one). What it
 // made is saved in the history: a new design with its first version, or, for a design converted
-// again, its next version, with what made it (the backend, a fallback, the warnings).
-import type { Backend } from '../api/contract.ts';
+// again, its next version, with what made it (the backend, a fallback, the warnings; a model
+// server's segments, requests and tokens, never its key). A model server's segments are sent as
+// job events while it writes, a few a second.
+import type { Backend, SegmentView } from '../api/contract.ts';
+import { LoupeError, isLoupeError } from '../errors.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
 import { convertImage, type Conversion, type ConvertOptions } from '../pipeline/convert.ts';
 import { convertDesign } from '../pipeline/convert-design.ts';
@@ -14,6 +17,8 @@ import type { FigmaFrameJob } from './figma-frame.ts';
 import type { ArtifactStore } from './artifacts.ts';
 import { pipelineBackend, type LocalModelSettings } from './backend.ts';
 import type { JobWork } from './jobs.ts';
+import type { ModelServerKeys } from './model-server-keys.ts';
+import { throttleLatest } from './throttle.ts';
 import { versionView } from './views.ts';
 
 export type ConversionRequest = ConvertRequestParsed | FigmaFrameJob;
@@ -23,20 +28,37 @@ export interface ConversionContext {
   history: HistoryStore;
   artifacts: ArtifactStore;
   localModel: LocalModelSettings;
+  keys: ModelServerKeys;
 }
+
+/** Often enough to watch a segment being written, seldom enough not to flood the app with events. */
+const SEGMENTS_EVERY_MS = 250;
 
 /** `designId`: the design of the history this converts again; none for a new design. */
 export const conversionWork =
   (request: ConversionRequest, designId: string | undefined, context: ConversionContext): JobWork =>
-  async (signal, progress) => {
-    const { history, artifacts } = context;
-    const { conversion, width, height, warnings } = await convertRequest(request, context.localModel, {
-      stack: request.stack,
-      mode: request.mode,
-      pool: context.pool,
-      signal,
-      onProgress: (p) => progress(p.stage, p.fraction, overallFraction(p)),
-    });
+  async (signal, progress, update) => {
+    const { history, artifacts, keys } = context;
+    const segments = throttleLatest((list: SegmentView[]) => update({ type: 'segments', segments: list }), SEGMENTS_EVERY_MS);
+    let converted: Converted;
+    try {
+      converted = await convertRequest(request, context, {
+        stack: request.stack,
+        mode: request.mode,
+        pool: context.pool,
+        signal,
+        onProgress: (p) => progress(p.stage, p.fraction, overallFraction(p)),
+        onSegments: (list) => segments.push(list.map((s) => (s.reason === undefined ? s : { ...s, reason: keys.hide(s.reason) }))),
+      });
+    } catch (error) {
+      throw withoutKeys(error, keys);
+    } finally {
+      // The segments as they ended go out before the job's last event.
+      segments.end();
+    }
+    const { width, height } = converted;
+    const conversion = { ...converted.conversion, modelServer: hideInReport(converted.conversion.modelServer, keys) };
+    const warnings = converted.warnings.map((w) => keys.hide(w));
     // A Figma frame is converted from its exact values, by perception's generators.
     const backend = 'backend' in request ? request.backend : { kind: 'perception' as const };
     const version = generatedVersion(conversion, request.stack, request.mode, backend, warnings);
@@ -62,13 +84,19 @@ export function generatedVersion(conversion: Conversion, stack: string, mode: st
     scores: { ...conversion.scores },
     checks: { ...conversion.checks },
     timings: conversion.timings as Record<string, number>,
-    origin: { backend: backend.kind, ...(backend.kind === 'local' && { modelDir: backend.modelDir }), fellBack: conversion.fellBack, warnings },
+    origin: {
+      backend: backend.kind,
+      ...(backend.kind === 'local' && { modelDir: backend.modelDir }),
+      ...(backend.kind === 'openai' && conversion.modelServer && { modelServer: conversion.modelServer }),
+      fellBack: conversion.fellBack,
+      warnings,
+    },
   };
 }
 
 type Converted = { conversion: Conversion; width: number; height: number; warnings: string[] };
 
-async function convertRequest(request: ConversionRequest, localModel: LocalModelSettings, options: ConvertOptions): Promise<Converted> {
+async function convertRequest(request: ConversionRequest, { localModel, keys }: ConversionContext, options: ConvertOptions): Promise<Converted> {
   if ('design' in request) {
     const conversion = await convertDesign(request.design, request.reference, options);
     // Without Figma's picture, the render of the IR is the design's picture in the history.
@@ -76,6 +104,22 @@ async function convertRequest(request: ConversionRequest, localModel: LocalModel
     return { conversion, width, height, warnings: request.warnings };
   }
   const image = await decodeDesignImage(request.data, request.name);
-  const conversion = await convertImage(image, { ...options, backend: pipelineBackend(request.backend, localModel) });
+  const conversion = await convertImage(image, { ...options, backend: pipelineBackend(request.backend, localModel, (baseUrl) => keys.get(baseUrl)) });
   return { conversion, width: image.width, height: image.height, warnings: conversion.warnings };
+}
+
+/** What the history keeps of a model server's conversion, with keys cut out of why segments fell back (a server's error). */
+function hideInReport(report: Conversion['modelServer'], keys: ModelServerKeys): Conversion['modelServer'] {
+  return report && { ...report, segments: report.segments.map((s) => (s.reason === undefined ? s : { ...s, reason: keys.hide(s.reason) })) };
+}
+
+/**
+ * The error with every key the engine holds cut out of its message (a server's error may quote
+ * what it was sent); the original is not kept as its cause, which the key would travel with.
+ */
+function withoutKeys(error: unknown, keys: ModelServerKeys): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = keys.hide(error.message);
+  if (message === error.message) return error;
+  return isLoupeError(error) ? new LoupeError(error.code, message) : new Error(message);
 }

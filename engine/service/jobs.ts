@@ -13,8 +13,11 @@ export type JobEnd = DistributiveOmit<Extract<JobEvent, { type: 'done' | 'detect
 /** What a job reports as it goes: the stage, how far into it, and how far overall (0–1). */
 export type JobProgress = (stage: string, fraction: number, overall: number) => void;
 
-/** A job's work, given its cancel signal and where to report its progress. */
-export type JobWork = (signal: AbortSignal, progress: JobProgress) => Promise<JobEnd>;
+/** What a job reports as it goes besides its progress (a model server's segments): its event without the job's id. */
+export type JobUpdate = DistributiveOmit<Extract<JobEvent, { type: 'segments' }>, 'jobId'>;
+
+/** A job's work, given its cancel signal and where to report its progress and updates. */
+export type JobWork = (signal: AbortSignal, progress: JobProgress, update: (update: JobUpdate) => void) => Promise<JobEnd>;
 
 interface Job {
   name: string;
@@ -62,11 +65,21 @@ export class JobQueue {
   }
 
   private async run(jobId: string, { name, work, abort }: Job): Promise<void> {
+    // Work still winding down after its job ended (requests a cancel has not reached yet) must
+    // not report: the app would take its progress for a job running again.
+    let ended = false;
+    const report = (event: JobEvent) => ended || this.emit(event);
     try {
       if (abort.signal.aborted) throw new LoupeError('CANCELLED', `${name}: cancelled.`);
-      const end = await work(abort.signal, (stage, fraction, overall) => this.emit({ type: 'progress', jobId, stage, fraction, overall }));
+      const end = await work(
+        abort.signal,
+        (stage, fraction, overall) => report({ type: 'progress', jobId, stage, fraction, overall }),
+        (update) => report({ ...update, jobId }),
+      );
+      ended = true;
       this.emit({ ...end, jobId });
     } catch (error) {
+      ended = true;
       const code = isLoupeError(error) ? error.code : 'INTERNAL';
       const message = error instanceof Error ? error.message : String(error);
       this.emit({ type: 'failed', jobId, code, message: isLoupeError(error) ? message : `The engine failed on ${name}: ${message}` });

@@ -16,6 +16,8 @@ import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { checkBackend, modelFolder, type LocalModelSettings } from './backend.ts';
 import { conversionWork, type ConversionContext, type ConversionRequest } from './conversion-job.ts';
+import { ModelServerKeys } from './model-server-keys.ts';
+import { modelServerState } from './model-server.ts';
 import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
 import { VideoSessions } from './video/videos.ts';
@@ -29,10 +31,12 @@ export class EngineService {
   private readonly artifacts = new ArtifactStore();
   private readonly conversions: ConversionContext;
   private readonly videos: VideoSessions;
+  /** Model servers' keys, in memory only (see model-server-keys.ts). */
+  private readonly keys = new ModelServerKeys();
 
   constructor(private readonly pool: RenderPool, historyPath: string, localModel: LocalModelSettings = {}) {
     this.history = new HistoryStore(historyPath);
-    this.conversions = { pool, history: this.history, artifacts: this.artifacts, localModel };
+    this.conversions = { pool, history: this.history, artifacts: this.artifacts, localModel, keys: this.keys };
     this.videos = new VideoSessions(this.conversions);
   }
 
@@ -86,6 +90,11 @@ export class EngineService {
       return this.figma.state();
     },
     modelFolder: ({ modelDir }) => modelFolder(modelDir),
+    modelServerKey: async ({ baseUrl, key }) => {
+      this.keys.set(baseUrl, key);
+      return {};
+    },
+    modelServer: ({ baseUrl }) => modelServerState(baseUrl, this.keys),
   };
 
   /** The API method of that name, taking the raw message; undefined for anything else. */

@@ -6,7 +6,7 @@ import type { DeleteRequest, DesignSummary, LoupeApi, PreviewPick, VersionView }
 import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
 import { isVideoFile, readDesignFile } from './files.ts';
 import { Toolbar } from './Toolbar.tsx';
-import { conversionChoice, loadSettings, saveSettings, type Settings } from './settings.ts';
+import { conversionChoice, loadSettings, saveSettings, serverAddress, type Settings } from './settings.ts';
 import { JobList } from './JobList.tsx';
 import { CodePane } from './CodePane.tsx';
 import { PreviewPane } from './PreviewPane.tsx';
@@ -14,10 +14,12 @@ import { ScoreBar } from './ScoreBar.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { ExportDialog, type ExportTarget } from './ExportDialog.tsx';
 import { FigmaPanel } from './FigmaPanel.tsx';
+import { ModelServerSettings } from './ModelServerSettings.tsx';
 import { VideoReview } from './VideoReview.tsx';
 import { AppScreens } from './AppScreens.tsx';
 import { useLiveEdits } from './use-live-edits.ts';
 import { useModelFolder } from './use-model-folder.ts';
+import { useModelServerKey } from './use-model-server-key.ts';
 import { usePreviewLink } from './use-preview-link.ts';
 import { bridge } from './ipc-api.ts';
 
@@ -80,6 +82,7 @@ export function App({ api }: { api: LoupeApi }) {
   }, []);
   const open = (versionId: string) => attempt(async () => dispatch({ type: 'show', version: await api.open({ versionId }) }));
   const modelFolder = useModelFolder(api, settings);
+  const serverKey = useModelServerKey(api, settings.backend === 'openai' ? serverAddress(settings.serverUrl) : '');
 
   // Designs are converted with the toolbar's choices; a video is first read for its screens.
   const convertFiles = useCallback(
@@ -193,6 +196,7 @@ export function App({ api }: { api: LoupeApi }) {
       }}
     >
       <Toolbar settings={settings} modelFolder={modelFolder} onChange={setSettings} onFiles={(files) => void convertFiles(files)} />
+      {settings.backend === 'openai' && <ModelServerSettings api={api} settings={settings} onChange={setSettings} serverKey={serverKey} />}
       {notice && (
         <div className="notice" role="alert" data-testid="notice">
           {notice}

@@ -1,8 +1,8 @@
 // Every design converted before, newest first, with its versions, their scores and what made
 // them: open one, compare two, delete what is not wanted.
 import { useState } from 'react';
-import type { DesignSummary, VersionOrigin } from '../../engine/api/contract.ts';
-import { originLabel } from './version-origin.ts';
+import type { DesignSummary } from '../../engine/api/contract.ts';
+import { Origin } from './Origin.tsx';
 
 interface Props {
   history: DesignSummary[];
@@ -73,38 +73,5 @@ export function HistoryPanel({ history, currentVersionId, onOpen, onDelete }: Pr
         </table>
       )}
     </aside>
-  );
-}
-
-/** What made the version; the model package and the conversion's warnings open beneath it. */
-function Origin({ origin }: { origin: VersionOrigin }) {
-  const label = originLabel(origin);
-  const { modelDir, warnings } = origin;
-  if (modelDir === undefined && warnings.length === 0) {
-    return (
-      <span className="hint origin" data-testid="version-origin">
-        {label}
-      </span>
-    );
-  }
-  return (
-    <details className="origin" data-testid="version-origin">
-      <summary className="hint">
-        {label}
-        {warnings.length > 0 && ` · ${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}`}
-      </summary>
-      {modelDir !== undefined && (
-        <p className="hint">
-          Model package: <code>{modelDir}</code>
-        </p>
-      )}
-      {warnings.length > 0 && (
-        <ul className="warnings" aria-label="Warnings">
-          {warnings.map((w, i) => (
-            <li key={i}>{w}</li>
-          ))}
-        </ul>
-      )}
-    </details>
   );
 }

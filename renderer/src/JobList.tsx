@@ -1,4 +1,5 @@
 import type { JobState } from './jobs-state.ts';
+import { JobSegments } from './JobSegments.tsx';
 
 export function JobList({ jobs, selected, onSelect, onCancel }: { jobs: JobState[]; selected?: string; onSelect: (id: string) => void; onCancel: (id: string) => void }) {
   if (jobs.length === 0) return null;
@@ -19,6 +20,7 @@ export function JobList({ jobs, selected, onSelect, onCancel }: { jobs: JobState
             </>
           )}
           {(j.status === 'failed' || j.status === 'cancelled') && <span className="error">{j.error}</span>}
+          {j.segments && j.segments.length > 0 && <JobSegments segments={j.segments} running={j.status === 'queued' || j.status === 'running'} />}
           {j.warnings?.map((w, i) => (
             <span key={i} className="warning" role="status" data-testid="job-warning">
               {w}

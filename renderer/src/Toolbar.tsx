@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { BACKENDS } from '../../engine/api/contract.ts';
+import { Choice } from './Choice.tsx';
 import { ACCEPTED_TYPES } from './files.ts';
 import { bridge } from './ipc-api.ts';
 import type { FolderLine } from './model-folder.ts';
@@ -19,7 +20,8 @@ export function Toolbar({ settings, modelFolder, onChange, onFiles }: ToolbarPro
   const desktop = bridge();
   const local = settings.backend === 'local';
   const { stacks, modes } = choicesFor(settings.backend);
-  const onlyLocal = local ? 'The local model writes one HTML file (html-css), in fast mode' : undefined;
+  const only =
+    settings.backend === 'local' ? 'The local model writes one HTML file (html-css), in fast mode' : settings.backend === 'openai' ? 'A model server writes one HTML page (html-css)' : undefined;
   return (
     <header className="toolbar">
       <strong className="brand">Loupe</strong>
@@ -42,7 +44,7 @@ export function Toolbar({ settings, modelFolder, onChange, onFiles }: ToolbarPro
         label="Backend"
         testId="backend"
         options={BACKENDS}
-        title="Who writes the code: perception (from what is read off the design) or the local model"
+        title="Who writes the code: perception (from what is read off the design), the local model, or a model server (OpenAI-compatible)"
         value={settings.backend}
         onChange={(backend) => onChange({ ...settings, backend })}
       />
@@ -72,8 +74,8 @@ export function Toolbar({ settings, modelFolder, onChange, onFiles }: ToolbarPro
           {modelFolder?.text}
         </span>
       )}
-      <Choice label="Stack" testId="stack" options={stacks} title={onlyLocal} value={within(stacks, settings.stack)} onChange={(stack) => onChange({ ...settings, stack })} />
-      <Choice label="Mode" testId="mode" options={modes} title={onlyLocal} value={within(modes, settings.mode)} onChange={(mode) => onChange({ ...settings, mode })} />
+      <Choice label="Stack" testId="stack" options={stacks} title={only} value={within(stacks, settings.stack)} onChange={(stack) => onChange({ ...settings, stack })} />
+      <Choice label="Mode" testId="mode" options={modes} title={local ? only : undefined} value={within(modes, settings.mode)} onChange={(mode) => onChange({ ...settings, mode })} />
       <Choice label="Theme" testId="theme" options={THEMES} value={settings.theme} onChange={(theme) => onChange({ ...settings, theme })} />
       <div className="views" role="group" aria-label="Preview view">
         {VIEWS.map((v) => (
@@ -92,30 +94,5 @@ export function Toolbar({ settings, modelFolder, onChange, onFiles }: ToolbarPro
         onChange={(viewport) => onChange({ ...settings, viewport })}
       />
     </header>
-  );
-}
-
-interface ChoiceProps<T extends string> {
-  label: string;
-  testId: string;
-  options: readonly T[];
-  labelOf?: (option: T) => string;
-  title?: string;
-  value: T;
-  onChange: (value: T) => void;
-}
-
-function Choice<T extends string>({ label, testId, options, labelOf = (o) => o, title, value, onChange }: ChoiceProps<T>) {
-  return (
-    <label title={title}>
-      {label}{' '}
-      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value as T)}>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {labelOf(o)}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

@@ -3,9 +3,18 @@
 import type { Transport } from './api-client.ts';
 import { ApiRequestError } from './api-client.ts';
 
+/** Model servers' keys as the desktop app keeps them: encrypted by the system (Electron's safeStorage), in a file of the app's own. */
+export interface KeyStore {
+  /** false: this system cannot encrypt it, so it was not saved. */
+  save(baseUrl: string, key: string): Promise<boolean>;
+  load(baseUrl: string): Promise<string | undefined>;
+  forget(baseUrl: string): Promise<void>;
+}
+
 export interface LoupeBridge {
   call(method: string, body: unknown): Promise<unknown>;
   pickFolder(): Promise<string | undefined>;
+  modelServerKeys: KeyStore;
   onEvent(listener: (event: unknown) => void): () => void;
   onCommand(listener: (command: string) => void): () => void;
 }

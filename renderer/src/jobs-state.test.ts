@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { JobEvent, VersionView, VideoDetectionView } from '../../engine/api/contract.ts';
+import type { JobEvent, SegmentView, VersionView, VideoDetectionView } from '../../engine/api/contract.ts';
 import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing } from './jobs-state.ts';
 
 const view = (versionId: string) => ({ versionId }) as VersionView;
@@ -61,4 +61,20 @@ test("a video's screens are shown to be looked at when found, unless another vid
   s = reduceJobEvent(selectJob(s, 'a'), { type: 'queued', jobId: 'c', name: 'c.png', position: 0 });
   s = reduceJobEvent(s, { type: 'failed', jobId: 'c', code: 'INTERNAL', message: 'no' });
   assert.equal(s.review?.detectionId, 'a');
+});
+
+test("a model server's segments are kept as they last stood, through the job's end, and touch no other job", () => {
+  const segment = (id: string, state: SegmentView['state'], received = 0): SegmentView => ({ id, label: id, box: { x: 0, y: 0, width: 10, height: 10 }, state, received, attempts: state === 'waiting' ? 0 : 1 });
+  let s = reduceJobEvent(emptyJobs, { type: 'queued', jobId: 'a', name: 'a.png', position: 0 });
+  s = reduceJobEvent(s, { type: 'queued', jobId: 'b', name: 'b.png', position: 1 });
+  s = reduceJobEvent(s, { type: 'segments', jobId: 'a', segments: [segment('header', 'writing', 120), segment('footer', 'waiting')] });
+  s = reduceJobEvent(s, { type: 'segments', jobId: 'a', segments: [segment('header', 'model', 800), segment('footer', 'writing', 40)] });
+  assert.deepEqual(s.jobs[0]!.segments!.map((x) => [x.id, x.state, x.received]), [['header', 'model', 800], ['footer', 'writing', 40]]);
+  assert.equal(s.jobs[1]!.segments, undefined);
+  s = reduceJobEvent(s, { type: 'failed', jobId: 'a', code: 'CANCELLED', message: 'a.png: cancelled.' });
+  assert.deepEqual([s.jobs[0]!.status, s.jobs[0]!.segments!.length], ['cancelled', 2]);
+  // What arrives late does not bring it back.
+  s = reduceJobEvent(s, { type: 'progress', jobId: 'a', stage: 'generate', fraction: 1, overall: 0.6 });
+  s = reduceJobEvent(s, { type: 'segments', jobId: 'a', segments: [] });
+  assert.deepEqual([s.jobs[0]!.status, s.jobs[0]!.segments!.length], ['cancelled', 2]);
 });

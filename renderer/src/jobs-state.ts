@@ -1,7 +1,7 @@
 // The app's view of the engine's jobs, of the version on screen and of the video whose screens
 // are being looked at, driven by the engine's events and the user's choices: a pure reducer, so
 // the rules (what is shown when a job finishes, what a cancel looks like) are testable alone.
-import type { JobEvent, VersionView, VideoDetectionView } from '../../engine/api/contract.ts';
+import type { JobEvent, SegmentView, VersionView, VideoDetectionView } from '../../engine/api/contract.ts';
 
 export interface JobState {
   jobId: string;
@@ -16,6 +16,8 @@ export interface JobState {
   warnings?: string[];
   /** A video read for its screens. */
   detection?: VideoDetectionView;
+  /** A model server's segments as they last stood (kept when the job ends, for its details). */
+  segments?: SegmentView[];
 }
 
 export interface JobsState {
@@ -37,6 +39,8 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
       if (state.jobs.some((j) => j.jobId === event.jobId)) return state;
       return { ...state, jobs: [...state.jobs, { jobId: event.jobId, name: event.name, status: 'queued', overall: 0 }] };
     case 'progress':
+      // A job that ended stays ended, whatever arrives late from an engine that reported it.
+      if (ended(state, event.jobId)) return state;
       return { ...state, jobs: update({ status: 'running', stage: event.stage, overall: event.overall }) };
     case 'done': {
       // A finished design is shown at once only when nothing is, or when it is the one asked for
@@ -49,6 +53,9 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
         following: state.following?.jobId === event.jobId ? undefined : state.following,
       };
     }
+    case 'segments':
+      if (ended(state, event.jobId)) return state;
+      return { ...state, jobs: update({ segments: event.segments }) };
     case 'detected':
       // The screens are there to be looked at, unless another video's already are.
       return { ...state, jobs: update({ status: 'done', overall: 1, stage: undefined, detection: event.result }), review: state.review ?? event.result };
@@ -60,6 +67,8 @@ export function reduceJobEvent(state: JobsState, event: JobEvent): JobsState {
       };
   }
 }
+
+const ended = (state: JobsState, jobId: string) => state.jobs.some((j) => j.jobId === jobId && (j.status === 'done' || j.status === 'failed' || j.status === 'cancelled'));
 
 /** The job's result is to replace the version on screen (a re-generation of it). */
 export const followJob = (state: JobsState, jobId: string): JobsState => (state.current ? { ...state, following: { jobId, from: state.current.versionId } } : state);
