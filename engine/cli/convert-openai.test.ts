@@ -88,5 +88,5 @@ test('--backend openai refuses what it cannot do before any request', async () =
   assert.match(await refuse('--backend', 'openai', '--model', 'm'), /--base-url/);
   assert.match(await refuse('--backend', 'openai', '--base-url', 'http://127.0.0.1:9/v1'), /--model/);
   assert.match(await refuse('--backend', 'openai', '--base-url', 'ftp://x', '--model', 'm'), /http:\/\/host:port\/v1/);
-  assert.match(await refuse('--backend', 'openai', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--stack', 'react-tailwind'), /html-css/);
+  assert.match(await refuse('--backend', 'openai', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--stack', 'react-tailwind'), /html-css only \(not react-tailwind\)\. Use --stack html-css with --backend openai\./);
 });

@@ -1,6 +1,6 @@
 // The CLI's and the app's conversion of a file on disk into a folder of outputs.
 import type { ModelServerReport } from '../model-server/write.ts';
-import { localModelRefusal } from '../api/contract.ts';
+import { localModelRefusal, modelServerRefusal } from '../api/contract.ts';
 import { LoupeError } from '../errors.ts';
 import { readDesignImage } from '../ingest/image.ts';
 import type { CodeChecks } from '../compare/index.ts';
@@ -42,7 +42,8 @@ async function convertInput(input: string, options: ConvertFileOptions): Promise
   if (!isFigmaFile(input)) {
     const refusal = options.backend?.kind === 'local' && localModelRefusal(options.stack, options.mode ?? 'fast');
     if (refusal) throw new LoupeError('INVALID_ARGUMENT', `${refusal} With --backend local, use --stack html-css and leave out --mode think.`);
-    if (options.backend?.kind === 'openai' && options.stack !== 'html-css') throw new LoupeError('INVALID_ARGUMENT', `A model server writes html-css, not ${options.stack}: use --stack html-css with --backend openai.`);
+    const serverRefusal = options.backend?.kind === 'openai' && modelServerRefusal(options.stack);
+    if (serverRefusal) throw new LoupeError('INVALID_ARGUMENT', `${serverRefusal} Use --stack html-css with --backend openai.`);
     const conversion = await convertImage(await readDesignImage(input), options);
     return { conversion, measuredAgainst: 'design image', warnings: conversion.warnings };
   }
