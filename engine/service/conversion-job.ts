@@ -48,7 +48,7 @@ export const conversionWork =
         pool: context.pool,
         signal,
         onProgress: (p) => progress(p.stage, p.fraction, overallFraction(p)),
-        onSegments: (list) => segments.push(list.map((s) => (s.reason === undefined ? s : { ...s, reason: keys.hide(s.reason) }))),
+        onSegments: (list) => segments.push(withoutKeysInReasons(list, keys)),
       });
     } catch (error) {
       throw withoutKeys(error, keys);
@@ -110,8 +110,11 @@ async function convertRequest(request: ConversionRequest, { localModel, keys }: 
 
 /** What the history keeps of a model server's conversion, with keys cut out of why segments fell back (a server's error). */
 function hideInReport(report: Conversion['modelServer'], keys: ModelServerKeys): Conversion['modelServer'] {
-  return report && { ...report, segments: report.segments.map((s) => (s.reason === undefined ? s : { ...s, reason: keys.hide(s.reason) })) };
+  return report && { ...report, segments: withoutKeysInReasons(report.segments, keys) };
 }
+
+/** A segment falls back for a server's error, which may quote what it was sent. */
+const withoutKeysInReasons = <S extends { reason?: string }>(segments: S[], keys: ModelServerKeys): S[] => segments.map((s) => (s.reason === undefined ? s : { ...s, reason: keys.hide(s.reason) }));
 
 /**
  * The error with every key the engine holds cut out of its message (a server's error may quote
