@@ -114,20 +114,23 @@ test('selectExperts on a hand case: group scores are the sum of the top two, wei
   close(c.weights[1]!, (0.3 / 1.2) * 2.5, 1e-6);
 });
 
-test("selectExperts keeps modeling_deepseek.py's quirks: dropped experts score 0.0, not −∞, and K = 1 is never normalised", () => {
+test("selectExperts follows DeepSeek-V3's Gate: dropped groups are out (−∞, not modeling_deepseek.py's 0.0), and K = 1 is normalised too", () => {
   const text = tinyConfig({ withVision: false, numExpertsPerTok: 2 }).text_config;
   const logit = (p: number) => Math.log(p / (1 - p));
   const scores = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
   const bias = [0.3, 0.3, -0.6, -0.7, -0.8, -0.9, -0.6, -0.9];
   // choice scores 0.8, 0.8 | −0.1, −0.2 | −0.3, −0.4 | −0.1, −0.4; group sums 1.6, −0.3, −0.7, −0.5
-  // → groups 0 and 1 kept, groups 2 and 3 masked to 0.0, which beats kept expert 2's −0.1.
+  // → groups 0 and 1 kept; groups 2 and 3 are out, though a 0.0 fill would beat kept expert 2's −0.1.
   const c = selectExperts(scores.map(logit), bias, text);
   assert.deepEqual(c.groups, [0, 1]);
   assert.deepEqual(c.experts, [0, 1]);
   const three = selectExperts(scores.map(logit), bias, { ...text, num_experts_per_tok: 3 });
-  assert.deepEqual(three.experts, [0, 1, 4]); // a dropped-group expert at 0.0 beats kept expert 2 at −0.1
+  assert.deepEqual(three.experts, [0, 1, 2]);
+  const four = selectExperts(scores.map(logit), bias, { ...text, num_experts_per_tok: 4 });
+  assert.deepEqual(four.experts, [0, 1, 2, 3]); // the kept groups' four, none from the dropped ones
+  // inference/model.py divides sigmoid weights by their sum whatever K is (norm_topk_prob true).
   const one = selectExperts(scores.map(logit), bias, { ...text, num_experts_per_tok: 1 });
-  assert.deepEqual(one.weights, [Math.fround(0.5 * 2.5)]); // not normalised to 2.5
+  assert.deepEqual(one.weights, [Math.fround(2.5)]);
 });
 
 test('an MoE layer whose experts are all identical equals that expert (× the weights’ sum) plus the shared experts', () => {

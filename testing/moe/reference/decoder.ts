@@ -208,12 +208,14 @@ export interface ExpertChoice {
  * 1. scores = sigmoid(logits); choice = scores + e_score_correction_bias;
  * 2. each of the n_group groups (consecutive experts) scores the sum of its two best choice scores;
  *    the topk_group best groups are kept;
- * 3. the choice scores of experts in dropped groups become 0.0 — modeling_deepseek.py's
- *    masked_fill(…, 0.0), not −inf, so a dropped expert can win over a kept expert whose choice
- *    score is negative (only with negative correction biases; vLLM and SGLang use −inf there);
+ * 3. experts in dropped groups cannot be chosen: DeepSeek-V3's inference/model.py (Gate.forward)
+ *    fills their scores with −inf, as vLLM and SGLang do. (modeling_deepseek.py fills them with
+ *    0.0 instead, which lets a dropped expert win over a kept expert whose choice score is
+ *    negative; the release's own reference is followed here.)
  * 4. the K best (masked) choice scores pick the experts;
- * 5. weights = the un-biased scores of those experts; if K > 1 and norm_topk_prob, divided by
- *    (their sum + 1e−20); times routed_scaling_factor.
+ * 5. weights = the un-biased scores of those experts; if norm_topk_prob, divided by
+ *    (their sum + 1e−20) — for any K, as inference/model.py divides sigmoid weights always
+ *    (modeling_deepseek.py skips it when K = 1); times routed_scaling_factor.
  * Ties (which torch.topk leaves unspecified) go to the lower index.
  */
 export function selectExperts(logits: ArrayLike<number>, bias: ArrayLike<number>, text: TextConfig): ExpertChoice {
@@ -234,10 +236,10 @@ export function selectExperts(logits: ArrayLike<number>, bias: ArrayLike<number>
   }
   const groups = topIndices(groupScore, text.topk_group);
   const kept = new Set(groups);
-  const masked = choice.map((v, e) => (kept.has(Math.floor(e / perGroup)) ? v : 0));
+  const masked = choice.map((v, e) => (kept.has(Math.floor(e / perGroup)) ? v : -Infinity));
   const experts = topIndices(masked, K);
   let weights = experts.map((e) => scores[e]!);
-  if (K > 1 && text.norm_topk_prob) {
+  if (text.norm_topk_prob) {
     const sum = weights.reduce((a, b) => a + b, 0) + 1e-20;
     weights = weights.map((w) => f(w / sum));
   }
