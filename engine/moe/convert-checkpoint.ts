@@ -25,18 +25,24 @@ export interface ConvertOptions {
   signal?: AbortSignal;
 }
 
+/** A written package, with what the user should be told about the conversion (also in the manifest's `source.notes`). */
+export interface ConvertedPackage extends WrittenPackage {
+  notes: readonly string[];
+}
+
 const bitsOf = (quant: QuantChoice): QuantBits | null => (quant === 'none' ? null : quant === 'int8' ? 8 : 4);
 
 /**
- * Converts a Hugging Face checkpoint directory (Kimi-VL layout) into a model package. The
+ * Converts a Hugging Face checkpoint directory (Kimi-VL, or flat DeepSeek-V3 / Kimi K2 layout) into a model package. The
  * checkpoint is checked whole before anything is written; float tensors keep their dtype
  * (BF16 stays BF16, bit for bit), the decoder's projections are quantised when asked.
  */
-export async function convertCheckpoint(hfDir: string, outDir: string, options: ConvertOptions = {}): Promise<WrittenPackage> {
+export async function convertCheckpoint(hfDir: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertedPackage> {
   const checkpoint = openCheckpoint(hfDir);
   try {
     const files = options.tokenizer?.files ?? TOKENIZER_FILES.map((f) => join(hfDir, f)).filter((f) => existsSync(f));
-    return await writePackage(
+    const notes = checkpoint.notes;
+    const written = await writePackage(
       outDir,
       {
         config: checkpoint.rawConfig,
@@ -44,7 +50,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         blockSize: options.blockSize,
         floatDtype: (name) => checkpoint.entry(name).dtype as FloatDtype,
         tokenizer: files.length || options.tokenizer ? { ...options.tokenizer, files } : undefined,
-        source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)) },
+        source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)), ...(notes.length ? { notes } : {}) },
         testPackage: options.testPackage,
         overwrite: options.overwrite,
         onProgress: options.onProgress,
@@ -52,6 +58,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
       },
       (t) => (t.storage === 'int4' || t.storage === 'int8' ? checkpoint.get(t.name).data : checkpoint.readBytes(t.name)),
     );
+    return { ...written, notes };
   } finally {
     checkpoint.close();
   }
