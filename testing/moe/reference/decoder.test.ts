@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isMoeLayer, type TextConfig } from '../../../engine/moe/config.ts';
-import { applyRope, decoderForward, embed, mlp, moeForward, ropeTable, selectExperts } from './decoder.ts';
+import { applyRope, decoderForward, embed, mlp, moeForward, ropeTable, selectExperts, softmaxScale, yarnFrequencies } from './decoder.ts';
 import { MemoryWeights, randomWeights, tinyConfig } from './random-weights.ts';
 import { SeededRandom as Rng } from '../../../engine/moe/random.ts';
 
@@ -163,4 +163,19 @@ test('embed refuses ids outside the vocabulary', () => {
   const config = tinyConfig({ withVision: false });
   const w = randomWeights(config, 1);
   assert.throws(() => embed(w, config.text_config, [1, 96]), /outside the vocabulary/);
+});
+
+test("YaRN in the reference: DeepSeek-V3's correction range and ramp on a rope of 8, and softmax_scale times mscale²", () => {
+  const text = { ...tinyConfig({ withVision: false }).text_config, qk_rope_head_dim: 8, qk_nope_head_dim: 16, max_position_embeddings: 163840 };
+  text.rope_scaling = { type: 'yarn', factor: 40, original_max_position_embeddings: 4096, beta_fast: 32, beta_slow: 1, mscale: 1, mscale_all_dim: 1 };
+  // correction_dim(32) = 8·ln(4096/(64π))/(2·ln 10⁴) = 1.31 → low 1; correction_dim(1) = 2.81 → high 3;
+  // ramp over pairs 0…3: 0, 0, ½, 1.
+  const freqs = yarnFrequencies(text)!;
+  const plain = [0, 1, 2, 3].map((i) => 10000 ** (-i / 4));
+  const want = [plain[0]!, plain[1]!, plain[2]! / 40 / 2 + plain[2]! / 2, plain[3]! / 40];
+  want.forEach((w, i) => close(freqs[i]!, w, 1e-12 * w, `pair ${i}`));
+  close(softmaxScale(text), 24 ** -0.5 * (0.1 * Math.log(40) + 1) ** 2, 1e-12);
+  // Not applied when the context does not exceed the original one, nor without rope_scaling.
+  assert.equal(yarnFrequencies({ ...text, max_position_embeddings: 4096 }), null);
+  assert.equal(softmaxScale({ ...text, rope_scaling: null }), 24 ** -0.5);
 });
