@@ -41,6 +41,7 @@ test('refused with what is wrong: a flat config of another model type, other rop
   assert.throws(() => parseModelConfig({ ...json, rope_scaling: { type: 'linear', factor: 2 } }, 'config.json'), unsupported('rope_scaling'));
   const yarn = json.rope_scaling as Record<string, unknown>;
   assert.throws(() => parseModelConfig({ ...json, rope_scaling: { ...yarn, mscale: 0.707 } }, 'config.json'), unsupported('mscale (0.707)', 'mscale_all_dim (1)'));
+  assert.throws(() => parseModelConfig({ ...json, rope_scaling: { ...yarn, factor: 0.5 } }, 'config.json'), unsupported('factor (0.5) is below 1'));
   const { beta_fast: _, ...noBeta } = yarn;
   assert.throws(() => parseModelConfig({ ...json, rope_scaling: noBeta }, 'config.json'), unsupported('rope_scaling.beta_fast'));
   // rope_type, as newer configs write it, is the same scaling.

@@ -137,6 +137,8 @@ export function parseModelConfig(json: unknown, where: string): ModelConfig {
   // vLLM also scale cos/sin by yarn_get_mscale(mscale) / yarn_get_mscale(mscale_all_dim). The
   // two agree only when mscale equals mscale_all_dim (as in every published config), so any
   // other config would run differently depending on whose code is followed.
+  // Below 1 the reference's mscale shrinks while HF's yarn_get_mscale stays 1: another disagreement.
+  if (y && y.factor < 1) problems.push(`rope_scaling's factor (${y.factor}) is below 1`);
   if (y && y.mscale !== y.mscale_all_dim) problems.push(`rope_scaling's mscale (${y.mscale}) differs from mscale_all_dim (${y.mscale_all_dim}), where DeepSeek-V3's reference and Hugging Face's code disagree`);
   const v = c.vision_config;
   if (v) {
