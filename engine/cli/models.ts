@@ -6,6 +6,7 @@ import { testPackageNotice } from '../api/contract.ts';
 import { convertCheckpoint, type QuantChoice } from '../moe/convert-checkpoint.ts';
 import { openPackage, type WrittenPackage } from '../moe/package.ts';
 import type { CliContext } from './main.ts';
+import { registerInspect } from './models-inspect.ts';
 import { parseChoice as choice, parsePositiveInt } from './options.ts';
 import { progressBar } from './progress-bar.ts';
 
@@ -48,4 +49,5 @@ export function registerModels(program: Command, context: CliContext): void {
         bar.stop();
       }
     });
+  registerInspect(models);
 }

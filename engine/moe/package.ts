@@ -21,6 +21,8 @@ import type { Tensor, WeightSource } from './tensor.ts';
 export const PACKAGE_FORMAT = 'loupe-moe';
 export const PACKAGE_VERSION = 1;
 const MANIFEST = 'manifest.json';
+/** The __metadata__ of every weights file of a package. */
+export const WEIGHTS_METADATA = { format: 'loupe-moe' };
 
 export type FloatDtype = 'F32' | 'F16' | 'BF16';
 /** How a tensor is stored: as floats in its checkpoint dtype, or block-quantised. */
@@ -50,7 +52,7 @@ const SUFFIXES = { qweight: '.qweight', scales: '.scales', zero_points: '.zero_p
 type Part = 'data' | keyof typeof SUFFIXES;
 
 /** The stored tensors behind one logical tensor: itself, or its three MatMulNBits parts. */
-function storedParts(name: string, shape: readonly number[], storage: TensorStorage, blockSize: number): (TensorSpec & { part: Part })[] {
+export function storedParts(name: string, shape: readonly number[], storage: TensorStorage, blockSize: number): (TensorSpec & { part: Part })[] {
   if (storage !== 'int4' && storage !== 'int8') return [{ part: 'data', name, dtype: storage, shape }];
   const layout = quantLayout(shape[0]!, shape[1]!, storage === 'int4' ? 4 : 8, blockSize);
   return [
@@ -200,7 +202,7 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   try {
     for (const [file, group] of byFile) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
-      writer = SafetensorsWriter.create(join(dir, file), group.flatMap(partsOf), { format: 'loupe-moe' });
+      writer = SafetensorsWriter.create(join(dir, file), group.flatMap(partsOf), WEIGHTS_METADATA);
       written.push(file);
       for (const t of group) {
         // Let timers, progress and a cancel request through now and then.
@@ -300,7 +302,7 @@ function prepareDirectory(dir: string, overwrite: boolean): void {
 }
 
 /** One line per file and per tensor: readable, and a few MB rather than tens for a real model. */
-function manifestText(manifest: PackageManifest): string {
+export function manifestText(manifest: PackageManifest): string {
   const { files, tensors, ...head } = manifest;
   const entries = (o: object) => Object.entries(o).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
   const top = JSON.stringify(head, null, 2).replace(/\n}$/, '');

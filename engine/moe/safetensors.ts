@@ -217,6 +217,26 @@ export interface TensorSpec {
 export const byteSizeOf = (spec: Pick<TensorSpec, 'dtype' | 'shape'>) => numel(spec.shape) * BYTES_OF[spec.dtype]!;
 
 /**
+ * The JSON header a file of these tensors gets (without its 8-byte length), exactly as the
+ * writer writes it: what a package's size can be worked out from before anything is written.
+ */
+export function safetensorsHeader(specs: readonly TensorSpec[], metadata?: Record<string, string>, file = 'safetensors'): Buffer {
+  const header: Record<string, unknown> = {};
+  if (metadata) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const spec of specs) {
+    if (spec.name in header) throw new Error(`${file}: tensor ${spec.name} declared twice`);
+    const length = byteSizeOf(spec);
+    header[spec.name] = { dtype: spec.dtype, shape: spec.shape, data_offsets: [offset, offset + length] };
+    offset += length;
+  }
+  let json = JSON.stringify(header);
+  // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+  return Buffer.from(json, 'utf8');
+}
+
+/**
  * Writes a safetensors file whose tensors are declared up front (the header comes first) and
  * whose data is then handed over one tensor at a time, in the declared order.
  */
@@ -231,19 +251,7 @@ export class SafetensorsWriter {
   }
 
   static create(path: string, specs: readonly TensorSpec[], metadata?: Record<string, string>): SafetensorsWriter {
-    const header: Record<string, unknown> = {};
-    if (metadata) header.__metadata__ = metadata;
-    let offset = 0;
-    for (const spec of specs) {
-      if (spec.name in header) throw new Error(`${basename(path)}: tensor ${spec.name} declared twice`);
-      const length = byteSizeOf(spec);
-      header[spec.name] = { dtype: spec.dtype, shape: spec.shape, data_offsets: [offset, offset + length] };
-      offset += length;
-    }
-    let json = JSON.stringify(header);
-    // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
-    json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
-    const headerBytes = Buffer.from(json, 'utf8');
+    const headerBytes = safetensorsHeader(specs, metadata, basename(path));
     const prefix = Buffer.alloc(8 + headerBytes.length);
     prefix.writeBigUInt64LE(BigInt(headerBytes.length), 0);
     headerBytes.copy(prefix, 8);
