@@ -67,7 +67,7 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
   const family = checkpointFamily(raw, configPath);
   const format = declaredFormat(raw, configPath);
   const refusals: string[] = [];
-  if (!CONVERTS[format.kind]) refusals.push(`this Loupe does not convert ${format.description} yet; convert refuses any quantization_config`);
+  if (!CONVERTS[format.kind]) refusals.push(`this Loupe does not convert ${format.kind === 'fp8-block' ? 'FP8' : 'pack-quantized int4'} checkpoints yet (convert refuses any quantization_config); a BF16 release of the same model converts`);
 
   // K2.5's MoonViT3d writes its vision config in keys of its own (vt_*), which the engine does
   // not read yet: the decoder is inspected alone and its vision tower reported as left out.
@@ -82,8 +82,9 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
   const used = new Set(located.flatMap((x) => x.parts));
   const rest = [...headers.tensors.values()].filter((x) => !used.has(x.name));
   const mtp = rest.filter((x) => isMtpTensor(naming.fromCheckpoint(x.name), t));
-  const vision = rest.filter((x) => !mtp.includes(x) && isVisionName(x.name));
-  const unused = rest.filter((x) => !mtp.includes(x) && !vision.includes(x));
+  const others = rest.filter((x) => !isMtpTensor(naming.fromCheckpoint(x.name), t));
+  const vision = others.filter((x) => isVisionName(x.name));
+  const unused = others.filter((x) => !isVisionName(x.name));
 
   const storedDtype = new Map(located.map((x) => [naming.fromCheckpoint(x.name), x]));
   // A weight the checkpoint holds quantised is widened to BF16 when kept as floats (--quant none).

@@ -48,7 +48,11 @@ export function packageSize(input: PackageSizeInput): PackageSize {
   const blockSize = input.blockSize ?? 32;
   const plan = planPackage(input.config, bitsOf(input.quant), input.floatDtype);
   const byFile = new Map<string, PackageTensor[]>();
-  for (const t of plan) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  for (const t of plan) {
+    const group = byFile.get(t.file);
+    if (group) group.push(t);
+    else byFile.set(t.file, [t]);
+  }
 
   const tensors: SizedTensor[] = [];
   const files: PackageManifest['files'] = {};

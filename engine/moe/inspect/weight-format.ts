@@ -114,8 +114,9 @@ export function locateTensors(expected: readonly CheckpointTensor[], stored: Rea
 export function describeFound(format: WeightFormat, located: readonly LocatedTensor[]): string {
   const count = (d: string) => located.filter((t) => t.storedAs === 'float' && t.dtype === d).length;
   const floats = [...new Set(located.filter((t) => t.storedAs === 'float').map((t) => t.dtype))].sort((a, b) => count(b) - count(a));
-  const floatText = floats.length ? floats.map((d, i) => (i === 0 ? d : `${d} for ${count(d)} tensor${count(d) === 1 ? '' : 's'}`)).join(', ') : '';
+  const others = floats.slice(1).map((d) => `${d} for ${count(d)} tensor${count(d) === 1 ? '' : 's'}`);
+  const floatText = floats.length ? `${floats[0]}${others.length ? ` (${others.join(', ')})` : ''}` : '';
   if (format.kind === 'float') return floatText || 'no tensors';
   const quantised = located.filter((t) => t.storedAs === format.kind).length;
-  return `${format.description} for ${quantised} weight${quantised === 1 ? '' : 's'}${floatText ? `; ${floatText} elsewhere` : ''}`;
+  return `${format.description} for ${quantised} weight${quantised === 1 ? '' : 's'}${floatText ? `; elsewhere ${floatText}` : ''}`;
 }
