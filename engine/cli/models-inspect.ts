@@ -47,7 +47,7 @@ export function inspectText(r: InspectReport): string {
   const p = r.memory;
   const b = p.budgets;
   lines.push(`Memory (*): with ${b.gpuBytes !== undefined ? `${(b.gpuBytes / GiB).toFixed(1)} GiB of GPU memory and ` : 'no GPU and '}${(b.ramBytes / GiB).toFixed(1)} GiB of RAM`);
-  const denseWhere = p.denseOn === 'gpu' ? 'on the GPU' : p.denseOn === 'ram' ? 'in RAM' : `nowhere: more than ${b.gpuBytes !== undefined ? 'the GPU or ' : ''}the RAM holds`;
+  const denseWhere = p.denseOn === 'ram' ? `in RAM${b.gpuBytes !== undefined ? " (today's engine runs the dense part on the CPU; the GPU holds routed experts)" : ''}` : 'nowhere: more than the RAM holds';
   lines.push(`  dense weights, always resident: ${bytesText(p.denseBytes)}${p.visionBytes ? ` (vision ${bytesText(p.visionBytes)})` : ''}, ${denseWhere}`);
   lines.push(`  routed experts: ${p.routedExperts} (${p.moeLayers} layers × ${m.routedExperts}) of ${bytesText(p.bytesPerExpert)} each, ${bytesText(p.expertBytes)} in all`);
   if (p.gpu) lines.push(`    GPU pool, ${bytesText(p.gpu.budgetBytes)} (--accelerator-budget ${Math.floor(p.gpu.budgetBytes / MiB)}): ${p.gpu.experts} experts, ${percent(p.gpu.share)}`);

@@ -159,8 +159,8 @@ test('the memory plan: dense weights resident, experts into the GPU pool, then R
   const E = whole.bytesPerExpert;
   assert.equal(whole.routedExperts, 2 * 16);
   assert.equal(whole.expertBytes, 32 * E);
-  const r = inspectCheckpoint(hf, { budgets: { gpuBytes: whole.denseBytes + 5 * E + 1, ramBytes: 7 * E } }).memory;
-  assert.equal(r.denseOn, 'gpu');
+  const r = inspectCheckpoint(hf, { budgets: { gpuBytes: 5 * E + 1, ramBytes: whole.denseBytes + 7 * E } }).memory;
+  assert.equal(r.denseOn, 'ram', 'the engine builds the dense part on the CPU');
   assert.equal(r.gpu!.experts, 5);
   assert.equal(r.ram.experts, 7);
   assert.equal(r.onDisk.experts, 20);
@@ -169,9 +169,13 @@ test('the memory plan: dense weights resident, experts into the GPU pool, then R
   assert.equal(r.perToken.expertBytes, 4 * E * 2);
   assert.equal(r.perToken.fromDiskBytes, 4 * E * 2, 'ten of each layer\'s experts are on disk: all four activated may be');
 
-  const small = inspectCheckpoint(hf, { budgets: { gpuBytes: 1000, ramBytes: whole.denseBytes + 30 * E } }).memory;
-  assert.equal(small.denseOn, 'ram', 'dense weights that do not fit the GPU stay in RAM');
-  assert.equal(small.gpu!.experts, 0);
+  const small = inspectCheckpoint(hf, { budgets: { gpuBytes: E - 1, ramBytes: whole.denseBytes + 30 * E } }).memory;
+  assert.equal(small.gpu!.experts, 0, 'a GPU budget below one expert holds none');
   assert.equal(small.ram.experts, 30);
   assert.equal(small.perToken.fromDiskBytes, 1 * E * 2);
+
+  const tooSmall = inspectCheckpoint(hf, { budgets: { ramBytes: whole.denseBytes - 1 } }).memory;
+  assert.equal(tooSmall.denseOn, 'nowhere');
+  assert.equal(tooSmall.ram.experts, 0);
+  assert.equal(tooSmall.onDisk.experts, 32);
 });

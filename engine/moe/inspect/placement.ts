@@ -1,9 +1,11 @@
-// Where a package's weights would sit under memory budgets, as the engine places them: the
-// dense part (attention, norms, embedding, router, shared experts, dense MLPs, head, vision)
-// resident, on the GPU when there is one and it fits; the routed experts in pools with byte
-// budgets (engine run's --accelerator-budget, --cpu-budget), the accelerator's first; the rest
-// read from the package's files when routed to. Budgets count the weights' stored bytes, as the
-// engine's pools do (expert-store.ts); the KV cache and activations need room beside them.
+// Where a package's weights would sit under memory budgets, as the engine places them today:
+// the dense part (attention, norms, embedding, router, shared experts, dense MLPs, head, vision)
+// resident in RAM (runtime/decoder.ts builds those sessions on the CPU; the architecture's plan
+// puts them on the GPU, and this follows the code, not the plan); the routed experts in pools
+// with byte budgets (engine run's --accelerator-budget, --cpu-budget), the accelerator's first;
+// the rest read from the package's files when routed to. Budgets count the weights' stored
+// bytes, as the engine's pools do (expert-store.ts); the KV cache and activations need room
+// beside them.
 import type { TextConfig } from '../config.ts';
 import type { SizedTensor } from './package-size.ts';
 
@@ -24,7 +26,7 @@ export interface Placement {
   /** Resident whatever is routed, vision included. */
   denseBytes: number;
   visionBytes: number;
-  denseOn: 'gpu' | 'ram' | 'nowhere';
+  denseOn: 'ram' | 'nowhere';
   routedExperts: number;
   moeLayers: number;
   /** One routed expert's three projections, stored. */
@@ -69,14 +71,14 @@ export function placement(tensors: readonly SizedTensor[], t: TextConfig, budget
   const moeLayers = new Set([...experts.keys()].map((k) => k.split('/')[0])).size;
 
   const gpu = budgets.gpuBytes;
-  const denseOn = gpu !== undefined && denseBytes <= gpu ? 'gpu' : denseBytes <= budgets.ramBytes ? 'ram' : 'nowhere';
+  const denseOn = denseBytes <= budgets.ramBytes ? 'ram' : 'nowhere';
   const fit = (budget: number, left: number): PoolPlan => {
     const budgetBytes = Math.max(0, budget);
     const n = bytesPerExpert ? Math.min(left, Math.floor(budgetBytes / bytesPerExpert)) : 0;
     return { budgetBytes, experts: n, share: routedExperts ? n / routedExperts : 0 };
   };
-  const gpuPool = gpu === undefined ? undefined : fit(gpu - (denseOn === 'gpu' ? denseBytes : 0), routedExperts);
-  const ramPool = fit(budgets.ramBytes - (denseOn === 'ram' ? denseBytes : 0), routedExperts - (gpuPool?.experts ?? 0));
+  const gpuPool = gpu === undefined ? undefined : fit(gpu, routedExperts);
+  const ramPool = fit(budgets.ramBytes - denseBytes, routedExperts - (gpuPool?.experts ?? 0));
   const diskCount = routedExperts - (gpuPool?.experts ?? 0) - ramPool.experts;
   const onDisk = { budgetBytes: 0, experts: diskCount, share: routedExperts ? diskCount / routedExperts : 0 };
 
