@@ -14,10 +14,11 @@ const gibibytes = (value: string): number => {
   return Math.floor(n * GiB);
 };
 
+// Binary units throughout, as --gpu-mem / --ram take them and the engine's budgets (MiB) count.
 export function bytesText(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(2)} MiB`;
+  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
   return `${n} B`;
 }
 
@@ -50,8 +51,10 @@ export function inspectText(r: InspectReport): string {
   const denseWhere = p.denseOn === 'ram' ? `in RAM${b.gpuBytes !== undefined ? " (today's engine runs the dense part on the CPU; the GPU holds routed experts)" : ''}` : 'nowhere: more than the RAM holds';
   lines.push(`  dense weights, always resident: ${bytesText(p.denseBytes)}${p.visionBytes ? ` (vision ${bytesText(p.visionBytes)})` : ''}, ${denseWhere}`);
   lines.push(`  routed experts: ${p.routedExperts} (${p.moeLayers} layers × ${m.routedExperts}) of ${bytesText(p.bytesPerExpert)} each, ${bytesText(p.expertBytes)} in all`);
-  if (p.gpu) lines.push(`    GPU pool, ${bytesText(p.gpu.budgetBytes)} (--accelerator-budget ${Math.floor(p.gpu.budgetBytes / MiB)}): ${p.gpu.experts} experts, ${percent(p.gpu.share)}`);
-  lines.push(`    RAM pool, ${bytesText(p.ram.budgetBytes)} (--cpu-budget ${Math.floor(p.ram.budgetBytes / MiB)}): ${p.ram.experts} experts, ${percent(p.ram.share)}`);
+  // The budget to give `engine run`: what the pool's experts take, never more than there is.
+  const flag = (pool: { budgetBytes: number; experts: number }) => Math.min(Math.floor(pool.budgetBytes / MiB), Math.ceil((pool.experts * p.bytesPerExpert) / MiB));
+  if (p.gpu) lines.push(`    GPU pool, ${bytesText(p.gpu.budgetBytes)} free: ${p.gpu.experts} experts, ${percent(p.gpu.share)} (engine run --accelerator-budget ${flag(p.gpu)}, in MiB)`);
+  lines.push(`    RAM pool, ${bytesText(p.ram.budgetBytes)} free after the dense weights: ${p.ram.experts} experts, ${percent(p.ram.share)} (engine run --cpu-budget ${flag(p.ram)}, in MiB)`);
   lines.push(`    read from disk when routed to: ${p.onDisk.experts} experts, ${percent(p.onDisk.share)}`);
   const k = m.activatedExperts;
   lines.push(`  bytes the hardware must read per decoded token, worst case: ${bytesText(p.perToken.expertBytes + p.perToken.denseBytes)}`);

@@ -179,3 +179,25 @@ test('the memory plan: dense weights resident, experts into the GPU pool, then R
   assert.equal(tooSmall.ram.experts, 0);
   assert.equal(tooSmall.onDisk.experts, 32);
 });
+
+test("DeepSeek-V3's published config at full size, FP8 headers in 163 sparse shards: read from headers alone, an expert sized by hand", () => {
+  const hf = join(root, 'deepseek-v3-full');
+  writeQuantisedHeaders(hf, published, { format: 'fp8', shards: 163 });
+  const t0 = performance.now();
+  const r = inspectCheckpoint(hf, { budgets: { gpuBytes: 80 * 2 ** 30, ramBytes: 512 * 2 ** 30 } });
+  const ms = performance.now() - t0;
+  assert.equal(r.family.id, 'deepseek-v3');
+  assert.equal(r.format.kind, 'fp8-block');
+  assert.equal(r.model.moeLayers, 58);
+  assert.ok(r.checkpointBytes > 600e9, `${r.checkpointBytes} bytes described, none read`);
+  // int4, blocks of 32: gate/up [2048, 7168] and down [7168, 2048] each take
+  // N·K/2 (codes) + N·K/32·4 (F32 scales) + N·⌈K/32/2⌉ (zero points, two a byte) bytes.
+  const part = (N: number, K: number) => (N * K) / 2 + (N * K * 4) / 32 + N * Math.ceil(K / 32 / 2);
+  const expert = 2 * part(2048, 7168) + part(7168, 2048);
+  assert.equal(r.memory.bytesPerExpert, expert);
+  assert.equal(r.memory.routedExperts, 58 * 256);
+  assert.equal(r.memory.perToken.expertBytes, 8 * expert * 58);
+  assert.equal(r.memory.gpu!.experts, Math.floor((80 * 2 ** 30) / expert));
+  // A budget for the CI's shared cores, not a benchmark: reading headers must not scale with the weights.
+  assert.ok(ms < 60_000, `${ms.toFixed(0)} ms`);
+});
