@@ -134,7 +134,20 @@ test('compressed-tensors pack-quantized int4 (Kimi K2 Thinking, flat; Kimi K2.5,
   const { model_type: _, ...decoder } = text;
   writeQuantisedHeaders(
     k25,
-    { model_type: 'kimi_k25', text_config: decoder, vision_config: { model_type: 'kimi_k25_vision', vt_hidden_size: 32, vt_num_hidden_layers: 1, patch_size: 14 }, media_placeholder_token_id: 500 },
+    { model_type: 'kimi_k25', text_config: decoder, vision_config: {
+        // MoonViT3d's keys as K2.5 publishes them: the tower's own widths prefixed vt_.
+        patch_size: 14,
+        init_pos_emb_height: 4,
+        init_pos_emb_width: 4,
+        init_pos_emb_time: 4,
+        merge_kernel_size: [2, 2],
+        vt_hidden_size: 32,
+        vt_intermediate_size: 64,
+        vt_num_attention_heads: 2,
+        vt_num_hidden_layers: 1,
+        mm_hidden_size: 32,
+        text_hidden_size: 64,
+      }, media_placeholder_token_id: 500 },
     {
       format: 'int4',
       extra: [
