@@ -11,6 +11,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
+import { locateWeight, parseCheckpointQuantisation, storedTensorsOf, type CheckpointQuantisation, type StoredWeight } from './quantised-checkpoint.ts';
+import { dequantiseFp8Blocks, dequantisePackedInt4 } from './repack.ts';
 import { SafetensorsFile } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
 
@@ -97,8 +99,6 @@ export function checkpointTensors(config: ModelConfig): CheckpointTensor[] {
   return out;
 }
 
-const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16']);
-
 export interface CheckpointEntry {
   /** The shard holding the tensor, relative to the checkpoint directory. */
   file: string;
@@ -114,8 +114,13 @@ export interface Checkpoint extends WeightSource {
   readonly rawConfig: Record<string, unknown>;
   /** The tensors the config implies, in checkpoint order (what `checkpointTensors` lists). */
   readonly tensors: readonly CheckpointTensor[];
+  /** How the checkpoint was quantised before release (FP8 blocks, compressed-tensors int4), or null. */
+  readonly quantisation: CheckpointQuantisation | null;
+  /** How a tensor `tensors` lists is stored: as floats, or FP8 / int4 with the names of its scales. */
+  stored(name: string): StoredWeight;
+  /** A stored tensor's header entry: one `tensors` lists, or a quantised weight's stored part (`….weight_packed`, `….weight_scale_inv`). */
   entry(name: string): CheckpointEntry;
-  /** One tensor's stored bytes, in its dtype. */
+  /** One stored tensor's bytes, in its dtype. */
   readBytes(name: string): Uint8Array;
   close(): void;
 }
@@ -149,14 +154,9 @@ export function openCheckpoint(dir: string): Checkpoint {
   const configPath = join(dir, 'config.json');
   const rawConfig = readJson(configPath, 'the model configuration');
   if (typeof rawConfig !== 'object' || rawConfig === null || Array.isArray(rawConfig)) throw new LoupeError('MODEL_CORRUPT', `${configPath}: not a JSON object.`);
-  // Pre-quantised releases (FP8, compressed-tensors INT4) store other tensors under other names;
-  // say so rather than report their weights as missing.
-  type Quantised = { quantization_config?: { quant_method?: unknown } };
-  const raw = rawConfig as Quantised & { text_config?: Quantised };
-  const quantisedAs = raw.quantization_config ?? raw.text_config?.quantization_config;
-  if (quantisedAs) {
-    throw new LoupeError('MODEL_UNSUPPORTED', `${configPath}: the checkpoint is already quantised (${String(quantisedAs.quant_method ?? 'quantization_config')}); Loupe converts BF16, F16 or F32 checkpoints.`);
-  }
+  // Pre-quantised releases store other tensors under other names; a form Loupe cannot read is
+  // refused here rather than reported as missing weights.
+  const quantisation = parseCheckpointQuantisation(rawConfig as Record<string, unknown>, configPath);
   const config = parseModelConfig(rawConfig, configPath);
 
   // Which shard each tensor should be in: the index says so, or every shard is searched.
@@ -186,24 +186,30 @@ export function openCheckpoint(dir: string): Checkpoint {
       shards.set(file, shard);
       for (const name of shard.tensors.keys()) if (!located.has(name)) located.set(name, { shard, file });
     }
+    // Where a stored tensor is: the shard the index names, else the first shard holding it.
+    const find = (tensor: string) => {
+      const expectedFile = indexed?.get(tensor);
+      const where = expectedFile !== undefined ? { shard: shards.get(expectedFile)!, file: expectedFile } : indexed ? undefined : located.get(tensor);
+      return where?.shard.has(tensor) ? where : undefined;
+    };
+    const lookUp = (tensor: string) => {
+      const where = find(tensor);
+      return where && { ...where.shard.entry(tensor), file: join(dir, where.file) };
+    };
+    const readShape = (tensor: string) => new Int32Array(find(tensor)!.shard.readBytes(tensor).buffer);
     const tensors = checkpointTensors(config);
+    const stored = new Map<string, StoredWeight>();
     for (const { name, shape } of tensors) {
-      const expectedFile = indexed?.get(name);
-      if (indexed && expectedFile === undefined) throw new LoupeError('MODEL_CORRUPT', `${join(dir, INDEX_FILE)}: tensor ${name} is missing from the index (config.json implies it).`);
-      const where = expectedFile !== undefined ? { shard: shards.get(expectedFile)!, file: expectedFile } : located.get(name);
-      if (!where || !where.shard.has(name)) {
+      const weight = locateWeight(name, shape, quantisation, lookUp, readShape);
+      if (!weight) {
+        const expectedFile = indexed?.get(name);
+        if (indexed && expectedFile === undefined) throw new LoupeError('MODEL_CORRUPT', `${join(dir, INDEX_FILE)}: tensor ${name} is missing from the index (config.json implies it).`);
         throw new LoupeError('MODEL_CORRUPT', `${join(dir, expectedFile ?? shardNames.join(', '))}: tensor ${name} is missing (config.json implies it).`);
       }
-      const found = where.shard.entry(name);
-      if (found.shape.join() !== shape.join()) {
-        throw new LoupeError('MODEL_CORRUPT', `${join(dir, where.file)}: tensor ${name} has shape [${found.shape.join(', ')}] but config.json implies [${shape.join(', ')}].`);
-      }
-      if (!FLOAT_DTYPES.has(found.dtype)) {
-        throw new LoupeError('MODEL_UNSUPPORTED', `${join(dir, where.file)}: tensor ${name} is ${found.dtype}; Loupe converts BF16, F16 or F32 checkpoints (not pre-quantised ones).`);
-      }
-      located.set(name, where);
+      stored.set(name, weight);
+      for (const part of storedTensorsOf(weight)) located.set(part, find(part)!);
     }
-    return new OpenedCheckpoint(dir, config, rawConfig as Record<string, unknown>, tensors, located, closeAll);
+    return new OpenedCheckpoint(dir, config, rawConfig as Record<string, unknown>, tensors, quantisation, stored, located, closeAll);
   } catch (e) {
     closeAll();
     throw e;
@@ -216,12 +222,20 @@ class OpenedCheckpoint implements Checkpoint {
     readonly config: ModelConfig,
     readonly rawConfig: Record<string, unknown>,
     readonly tensors: readonly CheckpointTensor[],
+    readonly quantisation: CheckpointQuantisation | null,
+    private readonly storedAs: ReadonlyMap<string, StoredWeight>,
     private readonly located: ReadonlyMap<string, { shard: SafetensorsFile; file: string }>,
     readonly close: () => void,
   ) {}
 
   has(name: string): boolean {
-    return this.located.has(name);
+    return this.storedAs.has(name) || this.located.has(name);
+  }
+
+  stored(name: string): StoredWeight {
+    const weight = this.storedAs.get(name);
+    if (!weight) throw new LoupeError('MODEL_CORRUPT', `${this.dir}: the checkpoint has no weight ${name}.`);
+    return weight;
   }
 
   private where(name: string) {
@@ -240,8 +254,21 @@ class OpenedCheckpoint implements Checkpoint {
     return this.where(name).shard.readBytes(name);
   }
 
+  /** A weight's real values as float32: floats widened exactly, FP8 × its block's scale_inv, int4 × its group's scale. */
   get(name: string): Tensor {
-    const { shard } = this.where(name);
-    return { shape: shard.entry(name).shape, data: shard.readFloat32(name) };
+    const weight = this.storedAs.get(name);
+    if (weight?.kind === 'fp8-block') {
+      const [N, K] = this.entry(name).shape as [number, number];
+      return { shape: [N, K], data: dequantiseFp8Blocks(this.readBytes(name), this.floats(weight.scaleInv), N, K, weight.block) };
+    }
+    if (weight?.kind === 'int4-packed') {
+      const { shape } = weight;
+      return { shape, data: dequantisePackedInt4(this.readBytes(weight.packed), this.floats(weight.scale), shape[0]!, shape[1]!, weight.groupSize) };
+    }
+    return { shape: this.where(name).shard.entry(name).shape, data: this.floats(name) };
+  }
+
+  private floats(tensor: string): Float32Array {
+    return this.where(tensor).shard.readFloat32(tensor);
   }
 }
