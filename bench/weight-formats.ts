@@ -142,7 +142,7 @@ export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promi
       const seconds = (performance.now() - start) / 1000;
       const figure = { format, parameters, quantisedParameters, seconds, parametersPerSecond: parameters / seconds };
       convert.push(figure);
-      o.onLine?.(`synthetic ${format} → int4: ${(parameters / 1e6).toFixed(0)} M parameters (${(quantisedParameters / 1e6).toFixed(0)} M stored ${format === 'bf16' ? 'BF16' : format.toUpperCase()}) in ${seconds.toFixed(1)} s: ${(figure.parametersPerSecond / 1e6).toFixed(1)} M parameters/s`);
+      o.onLine?.(`synthetic ${format} → int4: ${(parameters / 1e6).toFixed(0)} M parameters${format === 'bf16' ? '' : ` (${(quantisedParameters / 1e6).toFixed(0)} M of them stored ${format === 'fp8' ? 'FP8' : 'int4'})`} in ${seconds.toFixed(1)} s: ${(figure.parametersPerSecond / 1e6).toFixed(1)} M parameters/s`);
       rmSync(hf, { recursive: true, force: true });
       rmSync(join(o.workDir, `${format}-package`), { recursive: true, force: true });
     }
