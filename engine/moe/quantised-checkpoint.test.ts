@@ -129,6 +129,11 @@ test('a quantised weight without its scales, or with scales of the wrong shape o
   rewrite(fp8Shape, (ts) => ts.map((t) => (t.name === `${down}.weight_scale_inv` ? { ...t, shape: [2, 1] } : t)));
   assert.throws(() => openCheckpoint(fp8Shape), refused('MODEL_CORRUPT', `${down}.weight_scale_inv is F32 [2, 1]`, 'needs F32 [1, 2]'));
 
+  const fp8Dtype = fresh();
+  await writeReleaseCheckpoint(fp8Dtype, 'fp8', { seed: 7 });
+  rewrite(fp8Dtype, (ts) => ts.map((t) => (t.name === `${o}.weight_scale_inv` ? { ...t, dtype: 'BF16', shape: [1, 2] } : t)));
+  assert.throws(() => openCheckpoint(fp8Dtype), refused('MODEL_CORRUPT', `${o}.weight_scale_inv is BF16 [1, 2]`, 'needs F32 [1, 1]'));
+
   const int4 = fresh();
   await writeReleaseCheckpoint(int4, 'int4', { seed: 7 });
   const expert = 'language_model.model.layers.2.mlp.experts.3.down_proj';
