@@ -36,13 +36,13 @@ test('models inspect prints the family, format, what is left out, sizes and memo
   assert.equal(r.leftOut.mtp.layers, 1);
 });
 
-test('models inspect on an FP8 release says it is not convertible yet; a bad checkpoint exits 2 with what to do', async () => {
+test('models inspect on an FP8 release says whether convert takes it; a bad checkpoint exits 2 with what to do', async () => {
   const fp8 = join(root, 'fp8');
   writeQuantisedHeaders(fp8, { ...scaledDown(published), quantization_config: FP8_QUANTIZATION_CONFIG }, { format: 'fp8' });
   const r = await loupe('models', 'inspect', fp8);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Weights: +FP8 e4m3, 128×128 block scales/m);
-  assert.match(r.stdout, /^Convert: +not yet: this Loupe does not convert FP8/m);
+  assert.match(r.stdout, /^Convert: +yes/m);
 
   const missing = await loupe('models', 'inspect', join(root, 'nowhere'));
   assert.equal(missing.code, 2);

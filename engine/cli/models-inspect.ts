@@ -64,7 +64,7 @@ export function inspectText(r: InspectReport): string {
 
 interface InspectFlags {
   quant: QuantChoice;
-  blockSize: number;
+  blockSize?: number;
   gpuMem?: number;
   ram?: number;
   json?: boolean;
@@ -76,7 +76,7 @@ export function registerInspect(models: Command): void {
     .description('what a Hugging Face checkpoint is and what converting it gives (family, weight format, what is left out, package size, memory), from config.json and the shard headers only')
     .argument('<hf-dir>', 'the checkpoint folder')
     .option('--quant <q>', 'the quantisation the memory plan is for: int4 | int8 | none', parseChoice(QUANTS), 'int4')
-    .option('--block-size <n>', 'values per quantisation block', parsePositiveInt, 32)
+    .option('--block-size <n>', "values per quantisation block (default 32; an int4 release's own group size)", parsePositiveInt)
     .option('--gpu-mem <GiB>', 'GPU memory for the engine (none: no GPU)', gibibytes)
     .option('--ram <GiB>', "RAM for the engine (default: this machine's)", gibibytes)
     .option('--json', 'print the report as JSON')

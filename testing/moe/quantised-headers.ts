@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { checkpointTensors, INDEX_FILE } from '../../engine/moe/checkpoint.ts';
 import { configLayout, parseModelConfig } from '../../engine/moe/config.ts';
 import { tensorNaming } from '../../engine/moe/tensor-names.ts';
+import { isFp8InRelease, isInt4InRelease } from './quantised-checkpoint.ts';
 
 export interface HeaderTensor {
   name: string;
@@ -40,10 +41,6 @@ export function writeHeaderOnlyShard(path: string, tensors: readonly HeaderTenso
   }
 }
 
-/** DeepSeek-V3's: every projection of the decoder layers FP8, the rest (embedding, norms, router, head) as they are. */
-const isFp8InRelease = (name: string, shape: readonly number[]) => shape.length === 2 && /\.layers\.\d+\..*_proj(_with_mqa)?\.weight$/.test(name);
-/** Kimi K2 Thinking's and K2.5's: the routed experts int4, everything else BF16. */
-const isInt4InRelease = (name: string) => /\.mlp\.experts\.\d+\.(gate|up|down)_proj\.weight$/.test(name);
 
 export const FP8_QUANTIZATION_CONFIG = { activation_scheme: 'dynamic', fmt: 'e4m3', quant_method: 'fp8', weight_block_size: [128, 128] };
 export const INT4_QUANTIZATION_CONFIG = {
@@ -74,7 +71,7 @@ export function writeQuantisedHeaders(dir: string, configJson: Record<string, un
     const stored = naming.toCheckpoint(name);
     const stem = stored.replace(/\.weight$/, '');
     const [N, K] = shape as [number, number];
-    if (options.format === 'fp8' && isFp8InRelease(name, shape)) {
+    if (options.format === 'fp8' && isFp8InRelease(name)) {
       tensors.push({ name: stored, dtype: 'F8_E4M3', shape }, { name: `${stem}.weight_scale_inv`, dtype: 'F32', shape: [Math.ceil(N / 128), Math.ceil(K / 128)] });
     } else if (options.format === 'int4' && isInt4InRelease(name)) {
       tensors.push(

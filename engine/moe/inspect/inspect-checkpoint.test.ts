@@ -8,6 +8,7 @@ import { convertCheckpoint } from '../convert-checkpoint.ts';
 import { INDEX_FILE } from '../checkpoint.ts';
 import { writeTestCheckpoint } from '../../../testing/moe/test-checkpoint.ts';
 import { scaledDown, writeFlatCheckpoint } from '../../../testing/moe/flat-checkpoint.ts';
+import { writeReleaseCheckpoint } from '../../../testing/moe/quantised-checkpoint.ts';
 import { FP8_QUANTIZATION_CONFIG, INT4_QUANTIZATION_CONFIG, writeHeaderOnlyShard, writeQuantisedHeaders } from '../../../testing/moe/quantised-headers.ts';
 import { inspectCheckpoint, QUANTS } from './inspect-checkpoint.ts';
 import { CONVERTS } from './weight-format.ts';
@@ -84,11 +85,11 @@ test('a tensor nothing reads is named; so is a missing shard, a cut-off header a
   const f64 = join(root, 'f64');
   const fp8 = writeQuantisedHeaders(f64, scaledDown(published), { format: 'fp8', shards: 1 });
   // FP8 weights under a config.json that declares no quantization: not readable as floats.
-  refused(() => inspectCheckpoint(f64, { budgets: plenty }), 'MODEL_UNSUPPORTED', /q_a_proj\.weight is F8_E4M3/, /quant_method "fp8"/);
+  refused(() => inspectCheckpoint(f64, { budgets: plenty }), 'MODEL_UNSUPPORTED', /q_a_proj\.weight is F8_E4M3 without block scales/, /quant_method "fp8"/);
   const tensors = fp8.filter((t) => !t.name.endsWith('weight_scale_inv')).map((t) => ({ ...t, dtype: t.dtype === 'F8_E4M3' ? 'BF16' : t.dtype }));
   const wq = tensors.find((t) => t.name.endsWith('self_attn.o_proj.weight'))!;
   writeHeaderOnlyShard(join(f64, 'model-00001-of-00001.safetensors'), tensors.map((t) => (t === wq ? { ...t, dtype: 'F64' } : t)));
-  refused(() => inspectCheckpoint(f64, { budgets: plenty }), 'MODEL_UNSUPPORTED', new RegExp(`${wq.name} is F64`), /Loupe reads BF16, F16 or F32/);
+  refused(() => inspectCheckpoint(f64, { budgets: plenty }), 'MODEL_UNSUPPORTED', /self_attn\.o_proj\.weight is F64/, /Loupe converts BF16, F16 or F32/);
 
   writeHeaderOnlyShard(join(f64, 'model-00001-of-00001.safetensors'), tensors.map((t) => (t === wq ? { ...t, dtype: 'F4_E2M1' } : t)));
   refused(() => inspectCheckpoint(f64, { budgets: plenty }), 'MODEL_CORRUPT', /unknown dtype "F4_E2M1"/, /newer Loupe/);
@@ -101,7 +102,7 @@ test('an unknown family is refused, saying which Loupe reads', async () => {
   refused(() => inspectCheckpoint(hf, { budgets: plenty }), 'MODEL_UNSUPPORTED', /model_type "llama" is not a checkpoint family Loupe reads/, /kimi_vl/, /kimi_k2/, /deepseek_v3/);
 });
 
-test('FP8 with 128×128 block scales (DeepSeek-V3 as released): recognised, not convertible yet, sized as its BF16 twin', async () => {
+test('FP8 with 128×128 block scales (DeepSeek-V3 as released): recognised, convertible as CONVERTS says, sized from the config; per-tensor FP8 and missing scales refused', async () => {
   const hf = join(root, 'fp8');
   writeQuantisedHeaders(hf, { ...scaledDown(published), quantization_config: FP8_QUANTIZATION_CONFIG }, { format: 'fp8' });
   const r = inspectCheckpoint(hf, { budgets: plenty });
@@ -113,11 +114,18 @@ test('FP8 with 128×128 block scales (DeepSeek-V3 as released): recognised, not 
   if (!r.convertible) assert.match(r.refusals[0]!, /does not convert FP8/);
   // The package is planned from the config: the same tensors, so the same bytes, as from BF16.
   const bf16 = inspectCheckpoint(join(root, 'deepseek-v3'), { budgets: plenty });
-  for (const q of QUANTS) assert.equal(r.sizes[q].tensorBytes, bf16.sizes[q].tensorBytes, q);
+  for (const q of ['int4', 'int8'] as const) assert.equal(r.sizes[q].tensorBytes, bf16.sizes[q].tensorBytes, q);
+  assert.ok(r.sizes.none.tensorBytes > bf16.sizes.none.tensorBytes, 'kept as floats, FP8 weights are F32');
 
-  const wrongBlock = join(root, 'fp8-64');
-  writeQuantisedHeaders(wrongBlock, { ...scaledDown(published), quantization_config: { ...FP8_QUANTIZATION_CONFIG, weight_block_size: [64, 64] } }, { format: 'fp8' });
-  refused(() => inspectCheckpoint(wrongBlock, { budgets: plenty }), 'MODEL_UNSUPPORTED', /weight_block_size \[64,64\]/, /128×128/);
+  const perTensor = join(root, 'fp8-per-tensor');
+  const { weight_block_size: _, ...noBlocks } = FP8_QUANTIZATION_CONFIG;
+  writeQuantisedHeaders(perTensor, { ...scaledDown(published), quantization_config: noBlocks }, { format: 'fp8' });
+  refused(() => inspectCheckpoint(perTensor, { budgets: plenty }), 'MODEL_UNSUPPORTED', /no weight_block_size/, /use the block-quantised release or the BF16 one/);
+
+  const noScales = join(root, 'fp8-no-scales');
+  const tensors = writeQuantisedHeaders(noScales, { ...scaledDown(published), quantization_config: FP8_QUANTIZATION_CONFIG }, { format: 'fp8', shards: 1 });
+  writeHeaderOnlyShard(join(noScales, 'model-00001-of-00001.safetensors'), tensors.filter((t) => !t.name.endsWith('layers.1.mlp.experts.3.up_proj.weight_scale_inv')));
+  refused(() => inspectCheckpoint(noScales, { budgets: plenty }), 'MODEL_CORRUPT', /experts\.3\.up_proj\.weight is F8_E4M3 but its block scales .* are missing/, /download it again/);
 });
 
 test('compressed-tensors pack-quantized int4 (Kimi K2 Thinking, flat; Kimi K2.5, nested with MoonViT3d)', () => {
@@ -125,9 +133,13 @@ test('compressed-tensors pack-quantized int4 (Kimi K2 Thinking, flat; Kimi K2.5,
   writeQuantisedHeaders(k2, { ...scaledDown(published), model_type: 'kimi_k2', quantization_config: INT4_QUANTIZATION_CONFIG }, { format: 'int4' });
   const r = inspectCheckpoint(k2, { budgets: plenty });
   assert.equal(r.family.id, 'kimi-k2');
-  assert.equal(r.format.kind, 'int4-pack');
+  assert.equal(r.format.kind, 'int4-packed');
   assert.match(r.format.description, /^int4, compressed-tensors pack-quantized, groups of 32 .* for 96 weights/, '2 MoE layers × 16 experts × 3');
-  assert.equal(r.convertible, CONVERTS['int4-pack']);
+  assert.equal(r.convertible, CONVERTS['int4-packed']);
+  assert.equal(r.sizes.int4.blockSize, 32, "the release's groups are the package's blocks");
+  const other = inspectCheckpoint(k2, { budgets: plenty, blockSize: 64 });
+  assert.equal(other.convertible, false);
+  assert.match(other.refusals.join(), /groups of 32, and --block-size 64 would quantise them a second time/);
 
   const k25 = join(root, 'k25-int4');
   const text = { ...scaledDown(published), model_type: 'kimi_k2', quantization_config: INT4_QUANTIZATION_CONFIG };
@@ -158,7 +170,7 @@ test('compressed-tensors pack-quantized int4 (Kimi K2 Thinking, flat; Kimi K2.5,
   );
   const v = inspectCheckpoint(k25, { budgets: plenty });
   assert.equal(v.family.id, 'kimi-k2.5');
-  assert.equal(v.format.kind, 'int4-pack');
+  assert.equal(v.format.kind, 'int4-packed');
   assert.equal(v.convertible, false);
   assert.ok(v.refusals.some((x) => /MoonViT3d/.test(x)));
   assert.equal(v.vision.present, true);
@@ -214,3 +226,19 @@ test("DeepSeek-V3's published config at full size, FP8 headers in 163 sparse sha
   // A budget for the CI's shared cores, not a benchmark: reading headers must not scale with the weights.
   assert.ok(ms < 60_000, `${ms.toFixed(0)} ms`);
 });
+
+for (const format of ['fp8', 'int4'] as const) {
+  test(`a ${format} release (the tiny checkpoint re-encoded with real codes and scales): sized to the byte of what convert writes at every --quant`, async () => {
+    const hf = join(root, `release-${format}`);
+    await writeReleaseCheckpoint(hf, format, { seed: 7, shards: 2 });
+    const r = inspectCheckpoint(hf, { budgets: plenty });
+    assert.equal(r.family.id, 'kimi-vl');
+    assert.equal(r.format.kind, format === 'fp8' ? 'fp8-block' : 'int4-packed');
+    assert.equal(r.convertible, true);
+    assert.equal(r.leftOut.unused.tensors, 0, 'every scale is accounted for');
+    for (const quant of QUANTS) {
+      const written = await convertCheckpoint(hf, join(root, `release-${format}-${quant}`), { quant });
+      assert.equal(r.sizes[quant].bytes, written.bytes, `--quant ${quant}`);
+    }
+  });
+}

@@ -56,10 +56,12 @@ const group = (list: readonly StoredTensor[]): TensorGroup => ({ tensors: list.l
 const isVisionName = (name: string) => /^(vision_tower|vision_model|multi_modal_projector|mm_projector)\./.test(name);
 
 export function inspectCheckpoint(dir: string, options: InspectOptions): InspectReport {
-  try {
-    quantLayout(1, 1, 4, options.blockSize ?? 32);
-  } catch (e) {
-    throw new LoupeError('INVALID_ARGUMENT', `${(e as Error).message}.`);
+  if (options.blockSize !== undefined) {
+    try {
+      quantLayout(1, 1, 4, options.blockSize);
+    } catch (e) {
+      throw new LoupeError('INVALID_ARGUMENT', `${(e as Error).message}.`);
+    }
   }
   const headers = readCheckpointHeaders(dir);
   const raw = headers.rawConfig;
@@ -67,7 +69,20 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
   const family = checkpointFamily(raw, configPath);
   const format = declaredFormat(raw, configPath);
   const refusals: string[] = [];
-  if (!CONVERTS[format.kind]) refusals.push(`this Loupe does not convert ${format.kind === 'fp8-block' ? 'FP8' : 'pack-quantized int4'} checkpoints yet (convert refuses any quantization_config); a BF16 release of the same model converts`);
+  if (!CONVERTS[format.kind]) refusals.push(`this Loupe does not convert ${format.description} yet`);
+  // As convert does: an int4 release's groups become the package's blocks unchanged, so its
+  // group size is the block size, and another is refused rather than quantised a second time.
+  const q = format.quantisation;
+  const groupSize = q?.method === 'pack-quantized' ? q.groupSize : undefined;
+  const blockSize = options.blockSize ?? groupSize ?? 32;
+  if (groupSize !== undefined && blockSize !== groupSize) refusals.push(`its int4 weights are in groups of ${groupSize}, and --block-size ${blockSize} would quantise them a second time (leave it out, or use --quant none)`);
+  let groupFits = true;
+  try {
+    quantLayout(1, 1, 4, blockSize);
+  } catch {
+    groupFits = false;
+    refusals.push(`its int4 groups of ${blockSize} are not a block size the runtime takes (a power of two ≥ 16); only --quant none converts it`);
+  }
 
   // K2.5's MoonViT3d writes its vision config in keys of its own (vt_*), which the engine does
   // not read yet: the decoder is inspected alone and its vision tower reported as left out.
@@ -77,8 +92,7 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
   const t = config.text_config;
   const naming = tensorNaming(family.layout);
 
-  const expected = checkpointTensors(config).map((x) => ({ ...x, name: naming.toCheckpoint(x.name) }));
-  const located = locateTensors(expected, headers.tensors, format, dir);
+  const located = locateTensors(checkpointTensors(config), headers.tensors, format, naming, dir);
   const used = new Set(located.flatMap((x) => x.parts));
   const rest = [...headers.tensors.values()].filter((x) => !used.has(x.name));
   const mtp = rest.filter((x) => isMtpTensor(naming.fromCheckpoint(x.name), t));
@@ -86,14 +100,17 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
   const vision = others.filter((x) => isVisionName(x.name));
   const unused = others.filter((x) => !isVisionName(x.name));
 
-  const storedDtype = new Map(located.map((x) => [naming.fromCheckpoint(x.name), x]));
-  // A weight the checkpoint holds quantised is widened to BF16 when kept as floats (--quant none).
+  const weights = new Map(located.map((x) => [x.name, x.weight]));
+  // As convert stores them: floats in their own dtype, a weight the checkpoint holds quantised
+  // as F32 when kept as floats (--quant none), since neither FP8 blocks nor int4 groups fit BF16 exactly.
   const floatDtype = (name: string): FloatDtype => {
-    const x = storedDtype.get(name);
-    return x && x.storedAs === 'float' ? (x.dtype as FloatDtype) : 'BF16';
+    const w = weights.get(name);
+    return w?.kind === 'float' ? w.dtype : 'F32';
   };
   const tokenizerFiles = TOKENIZER_FILES.filter((f) => existsSync(join(dir, f))).map((name) => ({ name, bytes: statSync(join(dir, name)).size }));
-  const sized = Object.fromEntries(QUANTS.map((quant) => [quant, packageSize({ config, rawConfig: raw, dir, quant, blockSize: options.blockSize, floatDtype, tokenizerFiles })])) as Record<QuantChoice, PackageSize>;
+  // A group size the runtime cannot take as blocks has no int4 or int8 package to size.
+  const blocks = (quant: QuantChoice) => (quant === 'none' || groupFits ? blockSize : 32);
+  const sized = Object.fromEntries(QUANTS.map((quant) => [quant, packageSize({ config, rawConfig: raw, dir, quant, blockSize: blocks(quant), floatDtype, tokenizerFiles })])) as Record<QuantChoice, PackageSize>;
   const quant = options.quant ?? 'int4';
   const sizes = Object.fromEntries(QUANTS.map((q) => [q, (({ tensors: _, ...s }) => s)(sized[q])])) as InspectReport['sizes'];
 
