@@ -40,7 +40,7 @@ export interface InspectReport {
   vision: { present: boolean; converted: boolean; note?: string };
   leftOut: { mtp: TensorGroup & { layers: number }; vision: TensorGroup; unused: TensorGroup };
   checkpointBytes: number;
-  /** At each --quant, block size as given. */
+  /** At each --quant, in the blocks convert would use (an int4 release's group size, else --block-size or 32). */
   sizes: Record<QuantChoice, Omit<PackageSize, 'tensors'>>;
   memory: { quant: QuantChoice; budgets: Budgets } & Placement;
 }
