@@ -1,5 +1,6 @@
-// The tiny Kimi-VL-layout checkpoint (test-checkpoint.ts) re-encoded the way the big releases
-// are published, for the converter's tests and benchmark:
+// A BF16 test checkpoint (test-checkpoint.ts's Kimi-VL layout, or flat-checkpoint.ts's
+// DeepSeek-V3 one) re-encoded the way the big releases are published, for the converter's tests
+// and benchmark:
 //
 // - FP8 blocks, as DeepSeek-V3 and Kimi K2: config.json's `quantization_config` is
 //   {quant_method "fp8", fmt "e4m3", activation_scheme "dynamic", weight_block_size [128, 128]};
@@ -16,6 +17,8 @@ import { join } from 'node:path';
 import { INDEX_FILE } from '../../engine/moe/checkpoint.ts';
 import { E4M3_MAX, E4M3_VALUES } from '../../engine/moe/fp8.ts';
 import { SafetensorsFile, SafetensorsWriter, bf16ToF32, f32ToBf16, type Dtype } from '../../engine/moe/safetensors.ts';
+import { configLayout } from '../../engine/moe/config.ts';
+import { tensorNaming } from '../../engine/moe/tensor-names.ts';
 import { writeTestCheckpoint, type TestCheckpointOptions, type WrittenCheckpoint } from './test-checkpoint.ts';
 
 /** The decoder's projections, quantised in DeepSeek-V3's and Kimi K2's FP8 releases. */
@@ -98,20 +101,20 @@ interface Part {
   data: ArrayBufferView;
 }
 
-/** One tensor of the BF16 checkpoint as the release stores it. */
-function encode(format: ReleaseFormat, name: string, shape: number[], file: SafetensorsFile, groupSize: number): Part[] {
+/** One tensor of the BF16 checkpoint as the release stores it; `name` is the checkpoint's, `loupeName` Loupe's for it. */
+function encode(format: ReleaseFormat, name: string, loupeName: string, shape: number[], file: SafetensorsFile, groupSize: number): Part[] {
   const asIs = (): Part[] => [{ name, dtype: file.entry(name).dtype as Dtype, shape, data: file.readBytes(name) }];
   if (shape.length !== 2) return asIs();
   const [N, K] = shape as [number, number];
   const module = name.slice(0, -'.weight'.length);
-  if (format === 'fp8' && isFp8InRelease(name)) {
+  if (format === 'fp8' && isFp8InRelease(loupeName)) {
     const { codes, scaleInv, scaleShape } = fp8BlockQuantise(file.readFloat32(name), N, K);
     return [
       { name, dtype: 'F8_E4M3', shape, data: codes },
       { name: `${module}.weight_scale_inv`, dtype: 'F32', shape: scaleShape, data: scaleInv },
     ];
   }
-  if (format === 'int4' && isInt4InRelease(name)) {
+  if (format === 'int4' && isInt4InRelease(loupeName)) {
     const { packed, scales, shape: stated } = packInt4Groups(file.readFloat32(name), N, K, groupSize);
     return [
       { name: `${module}.weight_packed`, dtype: 'I32', shape: [N, Math.ceil(K / 8)], data: packed },
@@ -147,15 +150,27 @@ function quantisationConfig(format: ReleaseFormat, names: readonly string[], gro
  * re-encodes it as the FP8 or int4 release would be, shard by shard, index included.
  */
 export async function writeReleaseCheckpoint(dir: string, format: ReleaseFormat, options: TestCheckpointOptions & { groupSize?: number } = {}): Promise<WrittenCheckpoint> {
-  const groupSize = options.groupSize ?? 32;
   const written = await writeTestCheckpoint(dir, options);
+  const bytes = reencodeAsRelease(dir, written.files, format, options.groupSize);
+  return { ...written, bytes };
+}
+
+/**
+ * Re-encodes a BF16 checkpoint already written in `dir` (either naming: Kimi-VL's nested or
+ * DeepSeek-V3's flat) as its FP8 or int4 release: each shard in place, the quantisation config
+ * where the release has it, and the index for a sharded one. Returns the weights' bytes.
+ */
+export function reencodeAsRelease(dir: string, files: readonly string[], format: ReleaseFormat, groupSize = 32): number {
+  const configPath = join(dir, 'config.json');
+  const json = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown> & { text_config?: Record<string, unknown> };
+  const naming = tensorNaming(configLayout(json));
   const weightMap: Record<string, string> = {};
   const names: string[] = [];
   let bytes = 0;
-  for (const fileName of written.files) {
+  for (const fileName of files) {
     const path = join(dir, fileName);
     const source = SafetensorsFile.open(path);
-    const parts = [...source.tensors.values()].flatMap((t) => encode(format, t.name, t.shape, source, groupSize));
+    const parts = [...source.tensors.values()].flatMap((t) => encode(format, t.name, naming.fromCheckpoint(t.name), t.shape, source, groupSize));
     source.close();
     const writer = SafetensorsWriter.create(`${path}.partial`, parts, { format: 'pt' });
     for (const p of parts) {
@@ -165,14 +180,12 @@ export async function writeReleaseCheckpoint(dir: string, format: ReleaseFormat,
     }
     writer.close();
     renameSync(`${path}.partial`, path);
-    names.push(...parts.map((p) => p.name));
+    names.push(...parts.map((p) => naming.fromCheckpoint(p.name)));
   }
-  const configPath = join(dir, 'config.json');
-  const json = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, Record<string, unknown>>;
   // DeepSeek-V3 and Kimi K2 put it at the top; Kimi K2.5 under text_config.
   if (format === 'fp8') json.quantization_config = quantisationConfig(format, names, groupSize);
   else json.text_config!.quantization_config = quantisationConfig(format, names, groupSize);
   writeFileSync(configPath, JSON.stringify(json, null, 2) + '\n');
-  if (written.files.length > 1) writeFileSync(join(dir, INDEX_FILE), JSON.stringify({ metadata: { total_size: bytes }, weight_map: weightMap }, null, 2) + '\n');
-  return { ...written, bytes };
+  if (files.length > 1) writeFileSync(join(dir, INDEX_FILE), JSON.stringify({ metadata: { total_size: bytes }, weight_map: weightMap }, null, 2) + '\n');
+  return bytes;
 }
