@@ -208,9 +208,7 @@ test('the memory plan: dense weights resident, experts into the GPU pool, then R
 test("DeepSeek-V3's published config at full size, FP8 headers in 163 sparse shards: read from headers alone, an expert sized by hand", () => {
   const hf = join(root, 'deepseek-v3-full');
   writeQuantisedHeaders(hf, published, { format: 'fp8', shards: 163 });
-  const t0 = performance.now();
   const r = inspectCheckpoint(hf, { budgets: { gpuBytes: 80 * 2 ** 30, ramBytes: 512 * 2 ** 30 } });
-  const ms = performance.now() - t0;
   assert.equal(r.family.id, 'deepseek-v3');
   assert.equal(r.format.kind, 'fp8-block');
   assert.equal(r.model.moeLayers, 58);
@@ -223,8 +221,6 @@ test("DeepSeek-V3's published config at full size, FP8 headers in 163 sparse sha
   assert.equal(r.memory.routedExperts, 58 * 256);
   assert.equal(r.memory.perToken.expertBytes, 8 * expert * 58);
   assert.equal(r.memory.gpu!.experts, Math.floor((80 * 2 ** 30) / expert));
-  // A budget for the CI's shared cores, not a benchmark: reading headers must not scale with the weights.
-  assert.ok(ms < 60_000, `${ms.toFixed(0)} ms`);
 });
 
 for (const format of ['fp8', 'int4'] as const) {
