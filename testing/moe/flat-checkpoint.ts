@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointTensors, INDEX_FILE } from '../../engine/moe/checkpoint.ts';
 import { parseModelConfig, type ModelConfig } from '../../engine/moe/config.ts';
-import { SafetensorsWriter, byteSizeOf, f32ToBf16, type TensorSpec } from '../../engine/moe/safetensors.ts';
+import { byteSizeOf, type TensorSpec } from '../../engine/moe/safetensors.ts';
 import { tensorNaming } from '../../engine/moe/tensor-names.ts';
-import { checkpointDtype, initialValues } from './test-checkpoint.ts';
+import { checkpointDtype, writeRandomShards } from './test-checkpoint.ts';
 
 /**
  * A published flat config scaled down to a model that runs in a test: few layers, experts and
@@ -79,22 +79,8 @@ export function writeFlatCheckpoint(dir: string, configJson: Record<string, unkn
   const mtp = mtpTensors(config);
   const half = Math.ceil(main.length / 2);
   const shards = [main.slice(0, half), [...main.slice(half), ...mtp]];
-  const files: string[] = [];
-  const weightMap: Record<string, string> = {};
-  let total = 0;
-  shards.forEach((group, i) => {
-    const file = `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`;
-    const writer = SafetensorsWriter.create(join(dir, file), group, { format: 'pt' });
-    for (const spec of group) {
-      const values = initialValues(spec.name, spec.shape, seed);
-      const stored = spec.dtype === 'F32' ? values : f32ToBf16(values);
-      writer.write(spec.name, new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength));
-      weightMap[spec.name] = file;
-      total += byteSizeOf(spec);
-    }
-    writer.close();
-    files.push(file);
-  });
+  const { files, weightMap } = writeRandomShards(dir, shards, seed);
+  const total = shards.flat().reduce((sum, spec) => sum + byteSizeOf(spec), 0);
   writeFileSync(join(dir, INDEX_FILE), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2) + '\n');
   return { dir, config, mtp: mtp.map((s) => s.name), files };
 }

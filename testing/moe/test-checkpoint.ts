@@ -154,11 +154,23 @@ export async function writeTestCheckpoint(dir: string, options: TestCheckpointOp
     groups[Math.min(shardCount - 1, Math.floor((running * shardCount) / total))]!.push(spec);
     running += byteSizeOf(spec);
   }
+  const { files, weightMap } = writeRandomShards(dir, groups, seed);
+  if (shardCount > 1) writeFileSync(join(dir, INDEX_FILE), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2) + '\n');
+  for (const file of options.tokenizerFiles ?? []) copyFileSync(file, join(dir, basename(file)));
+  await options.tokenizer?.(dir);
+  return { dir, config, files, bytes: total };
+}
+
+/**
+ * Writes each group of tensors, random from the seed and each tensor's name, into its own shard
+ * named as save_pretrained names them (`model.safetensors` alone); an empty group writes nothing.
+ */
+export function writeRandomShards(dir: string, groups: readonly TensorSpec[][], seed: number): { files: string[]; weightMap: Record<string, string> } {
   const files: string[] = [];
   const weightMap: Record<string, string> = {};
   for (const [i, group] of groups.entries()) {
     if (group.length === 0) continue;
-    const file = shardCount === 1 ? 'model.safetensors' : `model-${String(i + 1).padStart(5, '0')}-of-${String(shardCount).padStart(5, '0')}.safetensors`;
+    const file = groups.length === 1 ? 'model.safetensors' : `model-${String(i + 1).padStart(5, '0')}-of-${String(groups.length).padStart(5, '0')}.safetensors`;
     const writer = SafetensorsWriter.create(join(dir, file), group, { format: 'pt' });
     for (const spec of group) {
       const values = initialValues(spec.name, spec.shape, seed);
@@ -169,8 +181,5 @@ export async function writeTestCheckpoint(dir: string, options: TestCheckpointOp
     writer.close();
     files.push(file);
   }
-  if (shardCount > 1) writeFileSync(join(dir, INDEX_FILE), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2) + '\n');
-  for (const file of options.tokenizerFiles ?? []) copyFileSync(file, join(dir, basename(file)));
-  await options.tokenizer?.(dir);
-  return { dir, config, files, bytes: total };
+  return { files, weightMap };
 }
