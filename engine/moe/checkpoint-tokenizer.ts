@@ -1,0 +1,78 @@
+// What a Hugging Face checkpoint says about its prompts: the special tokens its
+// tokenizer_config.json declares, and which of Loupe's chat templates its family uses. Read at
+// convert time and recorded in the package, so that running a package never guesses.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoupeError } from '../errors.ts';
+import type { ChatTemplateName } from './chat-template.ts';
+import { KIMI_SPECIAL_SLOTS, specialTokensFromAddedTokens } from './tokenizer.ts';
+
+export interface CheckpointPromptFormat {
+  specialTokens: Record<string, number>;
+  chatTemplate: ChatTemplateName;
+}
+
+/**
+ * Special tokens from tokenizer_config.json's `added_tokens_decoder` (id → { content }). Kimi
+ * numbers them after the BPE ranks, so the lowest id is the rank count; slots the file leaves
+ * out are named `<|reserved_token_{id}|>` as tokenization_kimi.py names them.
+ */
+export function specialTokensFromTokenizerConfig(json: unknown, source: string): Record<string, number> {
+  const decoder = (json as { added_tokens_decoder?: unknown } | null)?.added_tokens_decoder;
+  const entries = decoder && typeof decoder === 'object' ? Object.entries(decoder as Record<string, { content?: unknown }>) : [];
+  if (entries.length === 0) {
+    throw new LoupeError('MODEL_CORRUPT', `${source} has no added_tokens_decoder, so the model's special tokens (<|im_end|>, <|media_pad|>, …) are unknown. Copy tokenizer_config.json from the model's release again.`);
+  }
+  const ids = entries.map(([id, token]) => {
+    const n = Number(id);
+    if (!Number.isSafeInteger(n) || n < 0 || typeof token?.content !== 'string' || token.content === '') {
+      throw new LoupeError('MODEL_CORRUPT', `${source}: added_tokens_decoder entry ${JSON.stringify(id)} is not an id with a token's text. Copy tokenizer_config.json from the model's release again.`);
+    }
+    return n;
+  });
+  const first = Math.min(...ids);
+  const slots = Math.max(KIMI_SPECIAL_SLOTS, Math.max(...ids) - first + 1);
+  return specialTokensFromAddedTokens(decoder as Record<string, { content?: unknown }>, first, slots);
+}
+
+const FAMILY_BY_MODEL_TYPE: Record<string, ChatTemplateName> = { kimi_vl: 'kimi-vl', kimi_k25: 'kimi-k2.5' };
+
+/**
+ * The chat template of a checkpoint's family: by config.json's `model_type` (or its
+ * architectures), else by the media marker its chat_template.jinja writes (`<|media_start|>`
+ * is Kimi-VL's, `<|media_begin|>` K2.5's). A family Loupe does not know is refused.
+ */
+export function chatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName {
+  const modelType = typeof config.model_type === 'string' ? config.model_type : undefined;
+  if (modelType && FAMILY_BY_MODEL_TYPE[modelType]) return FAMILY_BY_MODEL_TYPE[modelType];
+  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
+  if (architectures.includes('KimiVLForConditionalGeneration')) return 'kimi-vl';
+  if (architectures.includes('KimiK25ForConditionalGeneration')) return 'kimi-k2.5';
+  if (jinja?.includes('<|media_start|>')) return 'kimi-vl';
+  if (jinja?.includes('<|media_begin|>')) return 'kimi-k2.5';
+  throw new LoupeError(
+    'MODEL_UNSUPPORTED',
+    `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType ?? null)}, architectures ${JSON.stringify(architectures)}). It renders Kimi-VL (model_type kimi_vl) and Kimi K2.5 (kimi_k25) prompts; convert one of those releases.`,
+  );
+}
+
+/**
+ * The prompt format of the checkpoint in `dir`, when it ships a tokenizer_config.json; undefined
+ * when it has none (a bare checkpoint, whose tokens the caller must give).
+ */
+export function readCheckpointPromptFormat(dir: string, config: Record<string, unknown>): CheckpointPromptFormat | undefined {
+  const tokenizerConfig = join(dir, 'tokenizer_config.json');
+  if (!existsSync(tokenizerConfig)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(tokenizerConfig, 'utf8'));
+  } catch (e) {
+    throw new LoupeError('MODEL_CORRUPT', `${tokenizerConfig} is not JSON (${(e as Error).message}). Copy it from the model's release again.`, { cause: e });
+  }
+  const jinjaFile = join(dir, 'chat_template.jinja');
+  const jinja = existsSync(jinjaFile) ? readFileSync(jinjaFile, 'utf8') : undefined;
+  return {
+    specialTokens: specialTokensFromTokenizerConfig(json, tokenizerConfig),
+    chatTemplate: chatTemplateFamily(config, jinja, join(dir, 'config.json')),
+  };
+}
