@@ -9,7 +9,8 @@ import { openPackage, type ModelPackage } from '../package.ts';
 import { packageWeights } from './package-weights.ts';
 import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
 import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage } from '../image-processor.ts';
+import { imageProcessorFromJson, KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, PREPROCESSOR_CONFIG, preprocessImage, type ImageProcessorConfig } from '../image-processor.ts';
+import { readFileSync } from 'node:fs';
 import { RuntimeDecoder, type DecoderOptions } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
@@ -67,6 +68,24 @@ export interface GenerateResult {
 
 const GiB = 1 << 30;
 
+/**
+ * The image processor's settings from the package's copy of the release's
+ * preprocessor_config.json; Kimi-VL-A3B's published values for a package converted without one.
+ */
+function imageProcessorOf(pkg: ModelPackage): ImageProcessorConfig {
+  const file = pkg.manifest.tokenizer?.files.find((f) => f.endsWith(`/${PREPROCESSOR_CONFIG}`));
+  const vision = pkg.config.vision_config;
+  if (!file || !vision) return KIMI_VL_IMAGE_PROCESSOR;
+  const path = pkg.tokenizerPath(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new LoupeError('MODEL_CORRUPT', `${path} is not JSON (${(e as Error).message}). Convert the model again.`, { cause: e });
+  }
+  return imageProcessorFromJson(json, vision, path);
+}
+
 export class MoeEngine {
   private vision?: VisionRuntime;
 
@@ -75,6 +94,7 @@ export class MoeEngine {
     readonly tokenizer: Tokenizer,
     readonly decoder: RuntimeDecoder,
     readonly template: ChatTemplateName,
+    readonly imageProcessor: ImageProcessorConfig,
     private readonly threads: number,
   ) {}
 
@@ -97,7 +117,7 @@ export class MoeEngine {
     const shardWorker = expertThreads === 2 ? await ShardWorker.start(dir, options, pools, pkg.config.text_config) : undefined;
     const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools, shardWorker });
     const template: ChatTemplateName = t.chatTemplate === 'kimi-vl' ? 'kimi-vl' : 'kimi-k2.5';
-    return new MoeEngine(pkg, tokenizer, decoder, template, options.threads ?? 1);
+    return new MoeEngine(pkg, tokenizer, decoder, template, imageProcessorOf(pkg), options.threads ?? 1);
   }
 
   /**
@@ -112,7 +132,7 @@ export class MoeEngine {
     if (images.length !== wanted) throw new LoupeError('INVALID_ARGUMENT', `The messages have ${wanted} image part(s) but ${images.length} image(s) came with them.`);
     const vision = this.pkg.config.vision_config;
     if (wanted && !vision) throw new LoupeError('MODEL_UNSUPPORTED', `${this.pkg.dir}: this model has no vision encoder; send text only.`);
-    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, KIMI_VL_IMAGE_PROCESSOR));
+    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, this.imageProcessor));
     const prompt = promptIds(this.tokenizer, request.messages, {
       template: this.template,
       thinking: request.thinking ?? false,
