@@ -40,6 +40,9 @@ test("the chat template follows the checkpoint's family: model_type, then archit
   assert.equal(chatTemplateFamily({ architectures: ['KimiK25ForConditionalGeneration'] }, undefined, 'c'), 'kimi-k2.5');
   assert.equal(chatTemplateFamily({}, '{{ "<|media_start|>" }}', 'c'), 'kimi-vl');
   assert.equal(chatTemplateFamily({}, '{{ "<|media_begin|>" }}', 'c'), 'kimi-k2.5');
+  // The config and the template agree, or the download is refused.
+  assert.equal(chatTemplateFamily({ model_type: 'kimi_vl' }, '{{ "<|media_start|>" }}', 'c'), 'kimi-vl');
+  assert.throws(() => chatTemplateFamily({ model_type: 'kimi_vl' }, '{{ "<|media_begin|>" }}', 'x/config.json'), code('MODEL_CORRUPT', /x\/config\.json says the model is kimi-vl, but its chat_template\.jinja opens images with <\|media_begin\|>.*same release/));
   assert.throws(() => chatTemplateFamily({ model_type: 'qwen2_vl', architectures: ['Qwen2VLForConditionalGeneration'] }, '<|vision_start|>', 'x/config.json'), code('MODEL_UNSUPPORTED', /x\/config\.json: Loupe does not know this model's chat template \(model_type "qwen2_vl".*Kimi-VL \(model_type kimi_vl\)/));
 });
 

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
-import type { ChatTemplateName } from './chat-template.ts';
+import { MEDIA_START, type ChatTemplateName } from './chat-template.ts';
 import { KIMI_SPECIAL_SLOTS, specialTokensFromAddedTokens } from './tokenizer.ts';
 
 export interface CheckpointPromptFormat {
@@ -40,16 +40,23 @@ const FAMILY_BY_MODEL_TYPE: Record<string, ChatTemplateName> = { kimi_vl: 'kimi-
 /**
  * The chat template of a checkpoint's family: by config.json's `model_type` (or its
  * architectures), else by the media marker its chat_template.jinja writes (`<|media_start|>`
- * is Kimi-VL's, `<|media_begin|>` K2.5's). A family Loupe does not know is refused.
+ * is Kimi-VL's, `<|media_begin|>` K2.5's). A family Loupe does not know is refused, and so is a
+ * template whose marker contradicts the config.
  */
 export function chatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName {
+  const byJinja = jinja?.includes(MEDIA_START['kimi-vl']) ? 'kimi-vl' : jinja?.includes(MEDIA_START['kimi-k2.5']) ? 'kimi-k2.5' : undefined;
   const modelType = typeof config.model_type === 'string' ? config.model_type : undefined;
-  if (modelType && FAMILY_BY_MODEL_TYPE[modelType]) return FAMILY_BY_MODEL_TYPE[modelType];
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
-  if (architectures.includes('KimiVLForConditionalGeneration')) return 'kimi-vl';
-  if (architectures.includes('KimiK25ForConditionalGeneration')) return 'kimi-k2.5';
-  if (jinja?.includes('<|media_start|>')) return 'kimi-vl';
-  if (jinja?.includes('<|media_begin|>')) return 'kimi-k2.5';
+  const byConfig =
+    (modelType && FAMILY_BY_MODEL_TYPE[modelType]) ||
+    (architectures.includes('KimiVLForConditionalGeneration') ? 'kimi-vl' : architectures.includes('KimiK25ForConditionalGeneration') ? 'kimi-k2.5' : undefined);
+  // A template that writes the other family's image marker would put ids in the prompt the
+  // model never saw for images: a mixed-up download, better refused than run.
+  if (byConfig && byJinja && byConfig !== byJinja) {
+    throw new LoupeError('MODEL_CORRUPT', `${source} says the model is ${byConfig}, but its chat_template.jinja opens images with ${MEDIA_START[byJinja]} (${byJinja}'s marker, not ${MEDIA_START[byConfig]}). Download config.json and chat_template.jinja from the same release again.`);
+  }
+  const family = byConfig ?? byJinja;
+  if (family) return family;
   throw new LoupeError(
     'MODEL_UNSUPPORTED',
     `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType ?? null)}, architectures ${JSON.stringify(architectures)}). It renders Kimi-VL (model_type kimi_vl) and Kimi K2.5 (kimi_k25) prompts; convert one of those releases.`,
