@@ -52,10 +52,12 @@ test('a checkpoint without tokenizer_config.json has no prompt format to read; a
     assert.equal(readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' }), undefined);
     writeFileSync(join(dir, 'tokenizer_config.json'), '{ not json');
     assert.throws(() => readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' }), code('MODEL_CORRUPT', /tokenizer_config\.json is not JSON/));
+    // A caller that brings its own tokens needs only the family.
+    assert.deepEqual(readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' }, { specialTokens: false, chatTemplate: true }), { chatTemplate: 'kimi-vl' });
     writeFileSync(join(dir, 'tokenizer_config.json'), readFileSync(join(kimiVl, 'tokenizer_config.json')));
     const format = readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' })!;
     assert.equal(format.chatTemplate, 'kimi-vl');
-    assert.equal(format.specialTokens['<|media_pad|>'], 163605);
+    assert.equal(format.specialTokens!['<|media_pad|>'], 163605);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -64,22 +64,31 @@ export function chatTemplateFamily(config: Record<string, unknown>, jinja: strin
 }
 
 /**
- * The prompt format of the checkpoint in `dir`, when it ships a tokenizer_config.json; undefined
- * when it has none (a bare checkpoint, whose tokens the caller must give).
+ * What `want` asks for of the prompt format of the checkpoint in `dir`, when it ships a
+ * tokenizer_config.json; undefined when it has none (a bare checkpoint, whose tokens the caller
+ * must give). What is not asked for is not read, so a caller's own tokens skip a broken file.
  */
-export function readCheckpointPromptFormat(dir: string, config: Record<string, unknown>): CheckpointPromptFormat | undefined {
+export function readCheckpointPromptFormat(
+  dir: string,
+  config: Record<string, unknown>,
+  want: { specialTokens: boolean; chatTemplate: boolean } = { specialTokens: true, chatTemplate: true },
+): Partial<CheckpointPromptFormat> | undefined {
   const tokenizerConfig = join(dir, 'tokenizer_config.json');
   if (!existsSync(tokenizerConfig)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(tokenizerConfig, 'utf8'));
-  } catch (e) {
-    throw new LoupeError('MODEL_CORRUPT', `${tokenizerConfig} is not JSON (${(e as Error).message}). Copy it from the model's release again.`, { cause: e });
+  const out: Partial<CheckpointPromptFormat> = {};
+  if (want.specialTokens) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(tokenizerConfig, 'utf8'));
+    } catch (e) {
+      throw new LoupeError('MODEL_CORRUPT', `${tokenizerConfig} is not JSON (${(e as Error).message}). Copy it from the model's release again.`, { cause: e });
+    }
+    out.specialTokens = specialTokensFromTokenizerConfig(json, tokenizerConfig);
   }
-  const jinjaFile = join(dir, 'chat_template.jinja');
-  const jinja = existsSync(jinjaFile) ? readFileSync(jinjaFile, 'utf8') : undefined;
-  return {
-    specialTokens: specialTokensFromTokenizerConfig(json, tokenizerConfig),
-    chatTemplate: chatTemplateFamily(config, jinja, join(dir, 'config.json')),
-  };
+  if (want.chatTemplate) {
+    const jinjaFile = join(dir, 'chat_template.jinja');
+    const jinja = existsSync(jinjaFile) ? readFileSync(jinjaFile, 'utf8') : undefined;
+    out.chatTemplate = chatTemplateFamily(config, jinja, join(dir, 'config.json'));
+  }
+  return out;
 }

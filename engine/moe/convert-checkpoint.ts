@@ -47,7 +47,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
     const files = options.tokenizer?.files ?? TOKENIZER_FILES.map((f) => join(hfDir, f)).filter((f) => existsSync(f));
     const given = options.tokenizer;
     // What the caller gives wins; the checkpoint is read only for what is left out.
-    const read = given?.specialTokens && given.chatTemplate !== undefined ? undefined : readCheckpointPromptFormat(hfDir, checkpoint.rawConfig);
+    const read = readCheckpointPromptFormat(hfDir, checkpoint.rawConfig, { specialTokens: !given?.specialTokens, chatTemplate: given?.chatTemplate === undefined });
     const tokenizer = files.length || given || read ? { ...read, ...given, files } : undefined;
     return await writePackage(
       outDir,
