@@ -30,7 +30,7 @@ export function registerModels(program: Command, context: CliContext): void {
   const models = program.command('models').description('model packages for the local engine');
   models
     .command('convert')
-    .description('convert a Hugging Face checkpoint (Kimi-VL / DeepSeek-V3 layout: config.json, *.safetensors, tiktoken.model) into a model package')
+    .description('convert a Hugging Face checkpoint (Kimi-VL, Kimi K2 or DeepSeek-V3 layout: config.json, *.safetensors, tiktoken.model) into a model package')
     .argument('<hf-dir>', 'the checkpoint folder')
     .argument('<out-dir>', 'the package folder to write')
     .option('--quant <q>', 'int4 | int8 | none', choice(QUANTS), 'int4')
@@ -43,6 +43,7 @@ export function registerModels(program: Command, context: CliContext): void {
         const written = await convertCheckpoint(hfDir, outDir, { quant: opts.quant, blockSize: opts.blockSize, overwrite: opts.force, signal: context.signal, onProgress: (p) => bar.fraction(p.fraction) });
         bar.stop();
         reportWritten(written, performance.now() - t0);
+        for (const note of written.notes) process.stdout.write(`Note: ${note}\n`);
       } finally {
         bar.stop();
       }

@@ -7,6 +7,7 @@ import { checkpointTensors, openCheckpoint } from './checkpoint.ts';
 import { writeTestCheckpoint } from '../../testing/moe/test-checkpoint.ts';
 import { SafetensorsFile, bf16ToF32, writeSafetensors } from './safetensors.ts';
 import { isLoupeError } from '../errors.ts';
+import { scaledDown, writeFlatCheckpoint } from '../../testing/moe/flat-checkpoint.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'loupe-checkpoint-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -174,4 +175,23 @@ test('the tensor list follows the config: tied embeddings drop lm_head, text-onl
   assert.ok(!names.some((n) => n.startsWith('vision_tower.') || n.startsWith('multi_modal_projector.')));
   assert.ok(names.includes('language_model.model.layers.0.mlp.gate.weight'));
   assert.equal(openCheckpoint(dir).tensors.length, names.length);
+});
+
+test("a flat checkpoint (model.*, lm_head.weight) answers to Loupe's names, lists its MTP layer as left out, and names a missing tensor as it stores it", async () => {
+  const dir = fresh();
+  const published = JSON.parse(readFileSync(new URL('../../models/families/deepseek-v3/config.json', import.meta.url), 'utf8'));
+  const written = writeFlatCheckpoint(dir, scaledDown(published), 2);
+  const checkpoint = openCheckpoint(dir);
+  assert.equal(checkpoint.naming.layout, 'flat');
+  assert.deepEqual(checkpoint.entry('language_model.lm_head.weight'), { file: 'model-00002-of-00002.safetensors', dtype: 'BF16', shape: [512, 64] });
+  assert.ok(checkpoint.has('language_model.model.layers.1.mlp.gate.e_score_correction_bias'));
+  assert.ok(!checkpoint.has('model.embed_tokens.weight'));
+  assert.deepEqual([...checkpoint.leftOut].sort(), [...written.mtp].sort());
+  assert.ok(checkpoint.tensors.every((t) => t.name.startsWith('language_model.')));
+  checkpoint.close();
+
+  const index = JSON.parse(readFileSync(join(dir, 'model.safetensors.index.json'), 'utf8'));
+  delete index.weight_map['model.layers.1.mlp.gate.weight'];
+  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify(index));
+  assert.throws(() => openCheckpoint(dir), corruptWith('tensor model.layers.1.mlp.gate.weight is missing from the index'));
 });

@@ -1,16 +1,19 @@
-// Hugging Face checkpoints in the Kimi-VL layout (config.json + safetensors, possibly sharded
-// with model.safetensors.index.json), read lazily as a WeightSource after every tensor the
-// config implies has been found with the right shape. Random checkpoints in this layout, for
-// tests, are written by testing/moe/test-checkpoint.ts.
+// Hugging Face checkpoints (config.json + safetensors, possibly sharded with
+// model.safetensors.index.json), read lazily as a WeightSource after every tensor the config
+// implies has been found with the right shape. Random checkpoints, for tests, are written by
+// testing/moe/test-checkpoint.ts (Kimi-VL layout) and testing/moe/flat-checkpoint.ts
+// (DeepSeek-V3 / Kimi K2 layout).
 //
 // Tensor names follow the public modeling code: DeepSeek-V3's decoder under `language_model.`
 // (MLA attention, dense first layers, MoEGate with e_score_correction_bias, routed and shared
 // experts), MoonViT under `vision_tower.` and KimiVLMultiModalProjector under
-// `multi_modal_projector.`.
+// `multi_modal_projector.`. A flat checkpoint names its decoder without `language_model.`;
+// tensor-names.ts maps it, and the Checkpoint answers to Loupe's names whatever the layout.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
-import { isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
+import { configLayout, isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
+import { isMtpTensor, tensorNaming, type TensorNaming } from './tensor-names.ts';
 import { SafetensorsFile } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
 
@@ -112,8 +115,15 @@ export interface Checkpoint extends WeightSource {
   readonly config: ModelConfig;
   /** config.json as written, with the fields Loupe does not use. */
   readonly rawConfig: Record<string, unknown>;
-  /** The tensors the config implies, in checkpoint order (what `checkpointTensors` lists). */
+  /** The tensors the config implies, in checkpoint order (what `checkpointTensors` lists), by Loupe's names. */
   readonly tensors: readonly CheckpointTensor[];
+  /** How this checkpoint names its tensors. */
+  readonly naming: TensorNaming;
+  /** The multi-token-prediction layers' tensors found, by the checkpoint's names: left out of a package. */
+  readonly leftOut: readonly string[];
+  /** What a conversion should tell its user about the checkpoint (the MTP layers left out). */
+  readonly notes: readonly string[];
+  /** By Loupe's name, as every method here. */
   entry(name: string): CheckpointEntry;
   /** One tensor's stored bytes, in its dtype. */
   readBytes(name: string): Uint8Array;
@@ -158,6 +168,7 @@ export function openCheckpoint(dir: string): Checkpoint {
     throw new LoupeError('MODEL_UNSUPPORTED', `${configPath}: the checkpoint is already quantised (${String(quantisedAs.quant_method ?? 'quantization_config')}); Loupe converts BF16, F16 or F32 checkpoints.`);
   }
   const config = parseModelConfig(rawConfig, configPath);
+  const naming = tensorNaming(configLayout(rawConfig));
 
   // Which shard each tensor should be in: the index says so, or every shard is searched.
   let shardNames: string[];
@@ -178,19 +189,23 @@ export function openCheckpoint(dir: string): Checkpoint {
 
   const shards = new Map<string, SafetensorsFile>();
   const closeAll = () => shards.forEach((s) => s.close());
-  const located = new Map<string, { shard: SafetensorsFile; file: string }>();
+  // By the checkpoint's names while the shards are read, then by Loupe's.
+  const stored = new Map<string, { shard: SafetensorsFile; file: string }>();
+  const located = new Map<string, { shard: SafetensorsFile; file: string; stored: string }>();
   try {
     for (const file of shardNames) {
       if (!existsSync(join(dir, file))) throw new LoupeError('MODEL_CORRUPT', `${join(dir, file)}: the shard named by ${INDEX_FILE} is missing.`);
       const shard = SafetensorsFile.open(join(dir, file));
       shards.set(file, shard);
-      for (const name of shard.tensors.keys()) if (!located.has(name)) located.set(name, { shard, file });
+      for (const name of shard.tensors.keys()) if (!stored.has(name)) stored.set(name, { shard, file });
     }
     const tensors = checkpointTensors(config);
-    for (const { name, shape } of tensors) {
+    for (const { name: internal, shape } of tensors) {
+      // Messages name the tensor as the checkpoint does, so it can be found there.
+      const name = naming.toCheckpoint(internal);
       const expectedFile = indexed?.get(name);
       if (indexed && expectedFile === undefined) throw new LoupeError('MODEL_CORRUPT', `${join(dir, INDEX_FILE)}: tensor ${name} is missing from the index (config.json implies it).`);
-      const where = expectedFile !== undefined ? { shard: shards.get(expectedFile)!, file: expectedFile } : located.get(name);
+      const where = expectedFile !== undefined ? { shard: shards.get(expectedFile)!, file: expectedFile } : stored.get(name);
       if (!where || !where.shard.has(name)) {
         throw new LoupeError('MODEL_CORRUPT', `${join(dir, expectedFile ?? shardNames.join(', '))}: tensor ${name} is missing (config.json implies it).`);
       }
@@ -201,9 +216,16 @@ export function openCheckpoint(dir: string): Checkpoint {
       if (!FLOAT_DTYPES.has(found.dtype)) {
         throw new LoupeError('MODEL_UNSUPPORTED', `${join(dir, where.file)}: tensor ${name} is ${found.dtype}; Loupe converts BF16, F16 or F32 checkpoints (not pre-quantised ones).`);
       }
-      located.set(name, where);
+      located.set(internal, { ...where, stored: name });
     }
-    return new OpenedCheckpoint(dir, config, rawConfig as Record<string, unknown>, tensors, located, closeAll);
+    const leftOut = [...(indexed?.keys() ?? stored.keys())].filter((name) => isMtpTensor(naming.fromCheckpoint(name), config.text_config));
+    const t = config.text_config;
+    const notes = leftOut.length
+      ? [
+          `The checkpoint's multi-token-prediction layer${t.num_nextn_predict_layers === 1 ? '' : 's'} (num_nextn_predict_layers ${t.num_nextn_predict_layers}: ${leftOut.length} tensors of layer${t.num_nextn_predict_layers === 1 ? '' : 's'} ${Array.from({ length: t.num_nextn_predict_layers }, (_, i) => t.num_hidden_layers + i).join(', ')}) ${t.num_nextn_predict_layers === 1 ? 'is' : 'are'} left out of the package: ${t.num_nextn_predict_layers === 1 ? 'it only drafts' : 'they only draft'} tokens for speculative decoding, which Loupe does not do.`,
+        ]
+      : [];
+    return new OpenedCheckpoint(dir, config, rawConfig as Record<string, unknown>, tensors, naming, leftOut, notes, located, closeAll);
   } catch (e) {
     closeAll();
     throw e;
@@ -216,7 +238,10 @@ class OpenedCheckpoint implements Checkpoint {
     readonly config: ModelConfig,
     readonly rawConfig: Record<string, unknown>,
     readonly tensors: readonly CheckpointTensor[],
-    private readonly located: ReadonlyMap<string, { shard: SafetensorsFile; file: string }>,
+    readonly naming: TensorNaming,
+    readonly leftOut: readonly string[],
+    readonly notes: readonly string[],
+    private readonly located: ReadonlyMap<string, { shard: SafetensorsFile; file: string; stored: string }>,
     readonly close: () => void,
   ) {}
 
@@ -231,17 +256,18 @@ class OpenedCheckpoint implements Checkpoint {
   }
 
   entry(name: string): CheckpointEntry {
-    const { shard, file } = this.where(name);
-    const { dtype, shape } = shard.entry(name);
+    const { shard, file, stored } = this.where(name);
+    const { dtype, shape } = shard.entry(stored);
     return { file, dtype, shape };
   }
 
   readBytes(name: string): Uint8Array {
-    return this.where(name).shard.readBytes(name);
+    const { shard, stored } = this.where(name);
+    return shard.readBytes(stored);
   }
 
   get(name: string): Tensor {
-    const { shard } = this.where(name);
-    return { shape: shard.entry(name).shape, data: shard.readFloat32(name) };
+    const { shard, stored } = this.where(name);
+    return { shape: shard.entry(stored).shape, data: shard.readFloat32(stored) };
   }
 }

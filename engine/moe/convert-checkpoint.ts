@@ -34,14 +34,19 @@ export interface ConvertOptions {
   signal?: AbortSignal;
 }
 
+/** A written package, with what the user should be told about the conversion (also in the manifest's `source.notes`). */
+export interface ConvertedPackage extends WrittenPackage {
+  notes: readonly string[];
+}
+
 const bitsOf = (quant: QuantChoice): QuantBits | null => (quant === 'none' ? null : quant === 'int8' ? 8 : 4);
 
 /**
- * Converts a Hugging Face checkpoint directory (Kimi-VL layout) into a model package. The
+ * Converts a Hugging Face checkpoint directory (Kimi-VL, or flat DeepSeek-V3 / Kimi K2 layout) into a model package. The
  * checkpoint is checked whole before anything is written; float tensors keep their dtype
  * (BF16 stays BF16, bit for bit), the decoder's projections are quantised when asked.
  */
-export async function convertCheckpoint(hfDir: string, outDir: string, options: ConvertOptions = {}): Promise<WrittenPackage> {
+export async function convertCheckpoint(hfDir: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertedPackage> {
   const checkpoint = openCheckpoint(hfDir);
   try {
     const files = options.tokenizer?.files ?? TOKENIZER_FILES.map((f) => join(hfDir, f)).filter((f) => existsSync(f));
@@ -49,7 +54,8 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
     // What the caller gives wins; the checkpoint is read only for what is left out.
     const read = readCheckpointPromptFormat(hfDir, checkpoint.rawConfig, { specialTokens: !given?.specialTokens, chatTemplate: given?.chatTemplate === undefined });
     const tokenizer = files.length || given || read ? { ...read, ...given, files } : undefined;
-    return await writePackage(
+    const notes = checkpoint.notes;
+    const written = await writePackage(
       outDir,
       {
         config: checkpoint.rawConfig,
@@ -57,7 +63,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         blockSize: options.blockSize,
         floatDtype: (name) => checkpoint.entry(name).dtype as FloatDtype,
         tokenizer,
-        source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)) },
+        source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)), ...(notes.length ? { notes } : {}) },
         testPackage: options.testPackage,
         overwrite: options.overwrite,
         onProgress: options.onProgress,
@@ -65,6 +71,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
       },
       (t) => (t.storage === 'int4' || t.storage === 'int8' ? checkpoint.get(t.name).data : checkpoint.readBytes(t.name)),
     );
+    return { ...written, notes };
   } finally {
     checkpoint.close();
   }

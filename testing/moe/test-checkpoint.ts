@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkpointTensors, INDEX_FILE } from '../../engine/moe/checkpoint.ts';
-import { parseModelConfig, type ModelConfig, type TextConfig, type VisionConfig } from '../../engine/moe/config.ts';
+import { parseModelConfig, type ModelConfig, type TextConfigInput, type VisionConfig } from '../../engine/moe/config.ts';
 import { SafetensorsWriter, byteSizeOf, f32ToBf16, type TensorSpec } from '../../engine/moe/safetensors.ts';
 import { SeededRandom } from '../../engine/moe/random.ts';
 
@@ -41,7 +41,7 @@ export function tinyConfigJson(options: { qLoraRank?: number | null; vocabSize?:
   const vocab = options.vocabSize ?? 1024;
   // Kimi keeps its special tokens in the last 256 ids; `<|media_pad|>` is the 22nd of them.
   const special = vocab > 256 ? vocab - 256 : 0;
-  const text: TextConfig & Record<string, unknown> = {
+  const text: TextConfigInput & Record<string, unknown> = {
     model_type: 'deepseek_v3',
     vocab_size: vocab,
     hidden_size: 64,

@@ -8,6 +8,7 @@ import { SHARDS, runShard, shardOf, shardStore, type ExpertUse, type ShardWorker
 import { attentionGraph, denseStem, headGraph, mlpGraph, routerBias, sharedStem, type BuiltGraph, type GraphOptions, type RuntimeWeights } from './graphs.ts';
 import { OrtSession, int64Tensor, tensor } from './ort-session.ts';
 import { route } from './routing.ts';
+import { ropeInverseFrequencies } from './rope.ts';
 
 export interface DecoderOptions extends GraphOptions {
   /** Threads of each session (1 keeps a session to one core). */
@@ -57,6 +58,7 @@ export class RuntimeDecoder {
   private readonly shards: ExpertStore[];
   private readonly biases: Float32Array[] = [];
   private embeddings?: Float32Array;
+  private inverseFrequencies?: Float32Array;
   /** Per layer: the cached compressed KV [capacity, kv_lora_rank] and rotated key part [capacity, rope]. */
   private ckv: Float32Array[] = [];
   private kpe: Float32Array[] = [];
@@ -126,12 +128,12 @@ export class RuntimeDecoder {
   /** RoPE's cos and sin [m, rope/2] for positions from..from+m-1, in float32 as torch computes them. */
   private rope(from: number, m: number): { cos: Float32Array; sin: Float32Array } {
     const f = Math.fround;
-    const dr = this.c.qk_rope_head_dim;
-    const half = dr / 2;
+    const half = this.c.qk_rope_head_dim / 2;
     const cos = new Float32Array(m * half);
     const sin = new Float32Array(m * half);
+    const frequencies = (this.inverseFrequencies ??= ropeInverseFrequencies(this.c));
     for (let i = 0; i < half; i++) {
-      const inv = f(1 / f(this.c.rope_theta ** f((2 * i) / dr)));
+      const inv = frequencies[i]!;
       for (let t = 0; t < m; t++) {
         const a = f((from + t) * inv);
         cos[t * half + i] = Math.cos(a);

@@ -14,6 +14,7 @@ import type { TextConfig } from '../config.ts';
 import { buildModel, node, type GraphNode, type GraphValue, type Initializer } from '../onnx-graph.ts';
 import { quantLayout, type QuantisedWeight } from '../quant.ts';
 import type { Tensor } from '../tensor.ts';
+import { attentionScale } from './rope.ts';
 
 /** The weights the runtime reads: float32 by name, and the stored quantised form where there is one. */
 export interface RuntimeWeights {
@@ -223,7 +224,7 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
     g.op('FusedMatMul', [qAbsorbed, ckvAll], { transB: 1 }, 'com.microsoft'),
     g.op('FusedMatMul', [qRot, kpeAll], { transB: 1 }, 'com.microsoft'),
   ]);
-  const scaled = g.op('Add', [g.op('Mul', [scores, g.constant(new Float32Array([1 / Math.sqrt(dn + dr)]), [])]), 'mask']);
+  const scaled = g.op('Add', [g.op('Mul', [scores, g.constant(new Float32Array([attentionScale(c)]), [])]), 'mask']);
   const probs = g.op('Softmax', [scaled], { axis: -1 });
   const context = g.op('MatMul', [g.op('MatMul', [probs, ckvAll]), g.constant(uvT, [H, R, dv])]);
   const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [1, 0, 2] }), g.ints([-1, H * dv])]);

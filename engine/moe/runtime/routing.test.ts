@@ -22,3 +22,12 @@ test('the same experts and weights as the reference, token by token, across grou
     }
   }
 });
+
+test("experts of dropped groups are never chosen, even when every kept expert's biased score is negative (DeepSeek-V3's −inf mask)", () => {
+  const c = tinyConfig({ withVision: false, numExpertsPerTok: 3 }).text_config; // 8 experts, 4 groups of 2, the best 2 kept
+  const logits = Float32Array.from([4, 3, -1, -2, -3, -1, 0, 0]);
+  const bias = new Float32Array(8).fill(-2); // every choice score below 0
+  const { experts } = route(logits, bias, c);
+  // Groups by their two best: {0,1} and {6,7} lead; a 0-filled mask would let experts 2…5 (at 0) in.
+  assert.deepEqual([...experts[0]!].sort(), [0, 1, 6]);
+});

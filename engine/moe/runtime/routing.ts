@@ -1,7 +1,7 @@
 // DeepSeek-V3's expert choice ("noaux_tc"), for a batch of tokens at once: sigmoid scores, plus
 // the load-balancing bias for choosing only; experts are chosen from the best groups (a group
 // ranks by the sum of its two best biased scores), and the chosen experts' unbiased scores,
-// normalised when the model says so (and more than one is chosen) and scaled, weigh their outputs.
+// normalised when the model says so and scaled, weigh their outputs.
 import type { TextConfig } from '../config.ts';
 
 export interface Routing {
@@ -37,17 +37,18 @@ export function route(logits: Float32Array, bias: Float32Array, c: RouterConfig)
       return { g, score: perGroup > 1 ? a + b : a };
     });
     const kept = new Set(groups.sort((x, y) => y.score - x.score || x.g - y.g).slice(0, c.topk_group).map((x) => x.g));
-    // Hugging Face's DeepSeek code zeroes the dropped groups' scores rather than excluding them,
-    // so a dropped expert can still beat a kept one whose biased score is negative. Kimi's
-    // models have one group, where this never arises; DeepSeek-V3's reference is kept to.
-    for (let e = 0; e < E; e++) if (!kept.has(Math.floor(e / perGroup))) choice[e] = 0;
+    // Dropped groups' experts are out of the running (DeepSeek-V3's inference/model.py fills them
+    // with −inf, as vLLM and SGLang do). Hugging Face's modeling_deepseek fills them with 0, so
+    // there a dropped expert can beat a kept one whose biased score is negative.
+    for (let e = 0; e < E; e++) if (!kept.has(Math.floor(e / perGroup))) choice[e] = -Infinity;
     const candidates = Array.from({ length: E }, (_, e) => e);
     candidates.sort((x, y) => choice[y]! - choice[x]! || x - y);
     const chosen = Int32Array.from(candidates.slice(0, c.num_experts_per_tok));
     const w = Float32Array.from(chosen, (e) => scores[e]!);
     let sum = 0;
     for (const v of w) sum += v;
-    const k = (c.norm_topk_prob && c.num_experts_per_tok > 1 ? 1 / (sum + 1e-20) : 1) * c.routed_scaling_factor;
+    // inference/model.py normalises sigmoid weights whatever K is; HF's code skips K = 1.
+    const k = (c.norm_topk_prob ? 1 / (sum + 1e-20) : 1) * c.routed_scaling_factor;
     for (let i = 0; i < w.length; i++) w[i]! *= k;
     experts.push(chosen);
     weights.push(w);

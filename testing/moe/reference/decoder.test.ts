@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isMoeLayer, type TextConfig } from '../../../engine/moe/config.ts';
-import { applyRope, decoderForward, embed, mlp, moeForward, ropeTable, selectExperts } from './decoder.ts';
+import { applyRope, decoderForward, embed, mlp, moeForward, ropeTable, selectExperts, softmaxScale, yarnFrequencies } from './decoder.ts';
 import { MemoryWeights, randomWeights, tinyConfig } from './random-weights.ts';
 import { SeededRandom as Rng } from '../../../engine/moe/random.ts';
 
@@ -114,20 +114,23 @@ test('selectExperts on a hand case: group scores are the sum of the top two, wei
   close(c.weights[1]!, (0.3 / 1.2) * 2.5, 1e-6);
 });
 
-test("selectExperts keeps modeling_deepseek.py's quirks: dropped experts score 0.0, not −∞, and K = 1 is never normalised", () => {
+test("selectExperts follows DeepSeek-V3's Gate: dropped groups are out (−∞, not modeling_deepseek.py's 0.0), and K = 1 is normalised too", () => {
   const text = tinyConfig({ withVision: false, numExpertsPerTok: 2 }).text_config;
   const logit = (p: number) => Math.log(p / (1 - p));
   const scores = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
   const bias = [0.3, 0.3, -0.6, -0.7, -0.8, -0.9, -0.6, -0.9];
   // choice scores 0.8, 0.8 | −0.1, −0.2 | −0.3, −0.4 | −0.1, −0.4; group sums 1.6, −0.3, −0.7, −0.5
-  // → groups 0 and 1 kept, groups 2 and 3 masked to 0.0, which beats kept expert 2's −0.1.
+  // → groups 0 and 1 kept; groups 2 and 3 are out, though a 0.0 fill would beat kept expert 2's −0.1.
   const c = selectExperts(scores.map(logit), bias, text);
   assert.deepEqual(c.groups, [0, 1]);
   assert.deepEqual(c.experts, [0, 1]);
   const three = selectExperts(scores.map(logit), bias, { ...text, num_experts_per_tok: 3 });
-  assert.deepEqual(three.experts, [0, 1, 4]); // a dropped-group expert at 0.0 beats kept expert 2 at −0.1
+  assert.deepEqual(three.experts, [0, 1, 2]);
+  const four = selectExperts(scores.map(logit), bias, { ...text, num_experts_per_tok: 4 });
+  assert.deepEqual(four.experts, [0, 1, 2, 3]); // the kept groups' four, none from the dropped ones
+  // inference/model.py divides sigmoid weights by their sum whatever K is (norm_topk_prob true).
   const one = selectExperts(scores.map(logit), bias, { ...text, num_experts_per_tok: 1 });
-  assert.deepEqual(one.weights, [Math.fround(0.5 * 2.5)]); // not normalised to 2.5
+  assert.deepEqual(one.weights, [Math.fround(2.5)]);
 });
 
 test('an MoE layer whose experts are all identical equals that expert (× the weights’ sum) plus the shared experts', () => {
@@ -160,4 +163,19 @@ test('embed refuses ids outside the vocabulary', () => {
   const config = tinyConfig({ withVision: false });
   const w = randomWeights(config, 1);
   assert.throws(() => embed(w, config.text_config, [1, 96]), /outside the vocabulary/);
+});
+
+test("YaRN in the reference: DeepSeek-V3's correction range and ramp on a rope of 8, and softmax_scale times mscale²", () => {
+  const text = { ...tinyConfig({ withVision: false }).text_config, qk_rope_head_dim: 8, qk_nope_head_dim: 16, max_position_embeddings: 163840 };
+  text.rope_scaling = { type: 'yarn', factor: 40, original_max_position_embeddings: 4096, beta_fast: 32, beta_slow: 1, mscale: 1, mscale_all_dim: 1 };
+  // correction_dim(32) = 8·ln(4096/(64π))/(2·ln 10⁴) = 1.31 → low 1; correction_dim(1) = 2.81 → high 3;
+  // ramp over pairs 0…3: 0, 0, ½, 1.
+  const freqs = yarnFrequencies(text)!;
+  const plain = [0, 1, 2, 3].map((i) => 10000 ** (-i / 4));
+  const want = [plain[0]!, plain[1]!, plain[2]! / 40 / 2 + plain[2]! / 2, plain[3]! / 40];
+  want.forEach((w, i) => close(freqs[i]!, w, 1e-12 * w, `pair ${i}`));
+  close(softmaxScale(text), 24 ** -0.5 * (0.1 * Math.log(40) + 1) ** 2, 1e-12);
+  // Not applied when the context does not exceed the original one, nor without rope_scaling.
+  assert.equal(yarnFrequencies({ ...text, max_position_embeddings: 4096 }), null);
+  assert.equal(softmaxScale({ ...text, rope_scaling: null }), 24 ** -0.5);
 });

@@ -82,7 +82,7 @@ export function decoderForward(weights: WeightSource, text: TextConfig, inputEmb
  * q = q_proj(h), or q_b_proj(q_a_layernorm(q_a_proj(h))) → [T, nH, dq], split (q_nope | q_pe);
  * kv_a_proj_with_mqa(h) → [T, R + dr], split (c | k_pe), k_pe shared by every head;
  * kv_b_proj(kv_a_layernorm(c)) → [T, nH, dn + dv], split (k_nope | v);
- * RoPE on q_pe and k_pe; softmax((q_nope·k_nope + q_pe·k_pe) · dq^−½) over s ≤ t; · v; o_proj.
+ * RoPE on q_pe and k_pe; softmax((q_nope·k_nope + q_pe·k_pe) · softmaxScale) over s ≤ t; · v; o_proj.
  */
 export function attention(weights: WeightSource, text: TextConfig, layer: number, h: Float32Array, T: number): Float32Array {
   const get = (name: string) => weights.get(`language_model.model.layers.${layer}.self_attn.${name}`);
@@ -107,7 +107,7 @@ export function attention(weights: WeightSource, text: TextConfig, layer: number
   const kv = linear(rmsNorm(c, T, get('kv_a_layernorm.weight'), LATENT_NORM_EPS), T, get('kv_b_proj.weight')); // [T, nH, dn + dv]
 
   // Rotary positions 0 … T−1 on the rope parts (q per head, k once).
-  const rope = ropeTable(dr, T, text.rope_theta);
+  const rope = ropeTable(dr, T, text.rope_theta, yarnFrequencies(text));
   const qPe = new Float32Array(T * nH * dr);
   for (let t = 0; t < T; t++)
     for (let hd = 0; hd < nH; hd++) {
@@ -117,7 +117,7 @@ export function attention(weights: WeightSource, text: TextConfig, layer: number
   const kPeRot = new Float32Array(T * dr);
   for (let t = 0; t < T; t++) kPeRot.set(applyRope(kPe.subarray(t * dr, (t + 1) * dr), rope, t), t * dr);
 
-  const scale = dq ** -0.5;
+  const scale = softmaxScale(text);
   const out = new Float32Array(T * nH * dv); // [T, nH, dv]
   for (let hd = 0; hd < nH; hd++)
     for (let t = 0; t < T; t++) {
@@ -139,17 +139,59 @@ export function attention(weights: WeightSource, text: TextConfig, layer: number
 }
 
 /**
- * DeepseekV3RotaryEmbedding without scaling (rope_scaling null): inv_freq[i] = θ^(−2i/dr),
- * i < dr/2; angle = position · inv_freq, both float32 as torch computes them. Returns cos and sin
- * [T, dr/2].
+ * Whether YaRN applies: DeepSeek-V3's inference/model.py applies it when the context it runs with
+ * (max_seq_len) exceeds original_seq_len; the model's max_position_embeddings is that context.
  */
-export function ropeTable(dr: number, T: number, theta: number): { cos: Float32Array; sin: Float32Array } {
+function yarnApplies(text: TextConfig): boolean {
+  return !!text.rope_scaling && text.max_position_embeddings > text.rope_scaling.original_max_position_embeddings;
+}
+
+/**
+ * precompute_freqs_cis of DeepSeek-V3's inference/model.py, the frequencies only (float64 here):
+ * freqs[i] = θ^(−2i/d); with YaRN, correction_dim(r) = d·ln(L₀ / (2π·r)) / (2·ln θ) gives
+ * low = ⌊correction_dim(beta_fast)⌋ ≥ 0 and high = ⌈correction_dim(beta_slow)⌉ ≤ d − 1
+ * (high + 0.001 when equal), ramp[i] = clamp((i − low) / (high − low), 0, 1),
+ * smooth = 1 − ramp, and freqs = freqs / factor · (1 − smooth) + freqs · smooth.
+ * null without YaRN (ropeTable then uses the plain float32 frequencies).
+ */
+export function yarnFrequencies(text: TextConfig): Float64Array | null {
+  if (!yarnApplies(text)) return null;
+  const y = text.rope_scaling!;
+  const d = text.qk_rope_head_dim;
+  const theta = text.rope_theta;
+  const correctionDim = (rotations: number) => (d * Math.log(y.original_max_position_embeddings / (rotations * 2 * Math.PI))) / (2 * Math.log(theta));
+  const low = Math.max(0, Math.floor(correctionDim(y.beta_fast)));
+  const high0 = Math.min(d - 1, Math.ceil(correctionDim(y.beta_slow)));
+  const high = low === high0 ? high0 + 0.001 : high0;
+  const out = new Float64Array(d / 2);
+  for (let i = 0; i < d / 2; i++) {
+    const freq = 1 / theta ** ((2 * i) / d);
+    const smooth = 1 - Math.min(1, Math.max(0, (i - low) / (high - low)));
+    out[i] = (freq / y.factor) * (1 - smooth) + freq * smooth;
+  }
+  return out;
+}
+
+/** MLA's softmax_scale: dq^−½, times mscale² with mscale = 0.1 · mscale_all_dim · ln(factor) + 1 under YaRN. */
+export function softmaxScale(text: TextConfig): number {
+  const base = (text.qk_nope_head_dim + text.qk_rope_head_dim) ** -0.5;
+  if (!yarnApplies(text)) return base;
+  const y = text.rope_scaling!;
+  const mscale = 0.1 * y.mscale_all_dim * Math.log(y.factor) + 1;
+  return base * mscale ** 2;
+}
+
+/**
+ * DeepseekV3RotaryEmbedding: inv_freq[i] = θ^(−2i/dr), i < dr/2 (or the YaRN frequencies given);
+ * angle = position · inv_freq, both float32 as torch computes them. Returns cos and sin [T, dr/2].
+ */
+export function ropeTable(dr: number, T: number, theta: number, frequencies: ArrayLike<number> | null = null): { cos: Float32Array; sin: Float32Array } {
   const f = Math.fround;
   const half = dr / 2;
   const cos = new Float32Array(T * half);
   const sin = new Float32Array(T * half);
   for (let i = 0; i < half; i++) {
-    const invFreq = f(1 / f(theta ** f((2 * i) / dr)));
+    const invFreq = frequencies ? f(frequencies[i]!) : f(1 / f(theta ** f((2 * i) / dr)));
     for (let t = 0; t < T; t++) {
       const a = f(t * invFreq);
       cos[t * half + i] = Math.cos(a);
@@ -208,12 +250,14 @@ export interface ExpertChoice {
  * 1. scores = sigmoid(logits); choice = scores + e_score_correction_bias;
  * 2. each of the n_group groups (consecutive experts) scores the sum of its two best choice scores;
  *    the topk_group best groups are kept;
- * 3. the choice scores of experts in dropped groups become 0.0 — modeling_deepseek.py's
- *    masked_fill(…, 0.0), not −inf, so a dropped expert can win over a kept expert whose choice
- *    score is negative (only with negative correction biases; vLLM and SGLang use −inf there);
+ * 3. experts in dropped groups cannot be chosen: DeepSeek-V3's inference/model.py (Gate.forward)
+ *    fills their scores with −inf, as vLLM and SGLang do. (modeling_deepseek.py fills them with
+ *    0.0 instead, which lets a dropped expert win over a kept expert whose choice score is
+ *    negative; the release's own reference is followed here.)
  * 4. the K best (masked) choice scores pick the experts;
- * 5. weights = the un-biased scores of those experts; if K > 1 and norm_topk_prob, divided by
- *    (their sum + 1e−20); times routed_scaling_factor.
+ * 5. weights = the un-biased scores of those experts; if norm_topk_prob, divided by
+ *    (their sum + 1e−20) — for any K, as inference/model.py divides sigmoid weights always
+ *    (modeling_deepseek.py skips it when K = 1); times routed_scaling_factor.
  * Ties (which torch.topk leaves unspecified) go to the lower index.
  */
 export function selectExperts(logits: ArrayLike<number>, bias: ArrayLike<number>, text: TextConfig): ExpertChoice {
@@ -234,10 +278,10 @@ export function selectExperts(logits: ArrayLike<number>, bias: ArrayLike<number>
   }
   const groups = topIndices(groupScore, text.topk_group);
   const kept = new Set(groups);
-  const masked = choice.map((v, e) => (kept.has(Math.floor(e / perGroup)) ? v : 0));
+  const masked = choice.map((v, e) => (kept.has(Math.floor(e / perGroup)) ? v : -Infinity));
   const experts = topIndices(masked, K);
   let weights = experts.map((e) => scores[e]!);
-  if (K > 1 && text.norm_topk_prob) {
+  if (text.norm_topk_prob) {
     const sum = weights.reduce((a, b) => a + b, 0) + 1e-20;
     weights = weights.map((w) => f(w / sum));
   }
