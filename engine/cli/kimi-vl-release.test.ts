@@ -84,7 +84,7 @@ for (const [index, release] of PUBLISHED_FAMILIES['kimi-vl-a3b'].releases.entrie
   });
 }
 
-test('convert refuses a tokenizer_config.json without added tokens and a family it has no template for, saying what to do', async () => {
+test('a tokenizer_config.json without added tokens is refused at convert; a family with no template here converts and refuses chat prompts, each saying what to do', async () => {
   const hf = join(dir, 'broken');
   await writePublishedCheckpoint(hf, { family: 'kimi-vl-a3b', shards: 1 });
   const good = readFileSync(join(hf, 'tokenizer_config.json'));
@@ -92,14 +92,19 @@ test('convert refuses a tokenizer_config.json without added tokens and a family 
   const noTokens = await loupe('models', 'convert', hf, join(dir, 'broken-1'));
   assert.equal(noTokens.code, 2, noTokens.stderr);
   assert.match(noTokens.stderr, /tokenizer_config\.json has no added_tokens_decoder.*Copy tokenizer_config\.json from the model's release again/);
+  assert.equal(existsSync(join(dir, 'broken-1', 'manifest.json')), false, 'refused before a package was begun');
 
   writeFileSync(join(hf, 'tokenizer_config.json'), good);
   const config = readJson(join(hf, 'config.json'));
   writeFileSync(join(hf, 'config.json'), JSON.stringify({ ...config, model_type: 'mystery_vl', architectures: ['MysteryVLForConditionalGeneration'] }));
-  const unknown = await loupe('models', 'convert', hf, join(dir, 'broken-2'));
-  assert.equal(unknown.code, 2, unknown.stderr);
-  assert.match(unknown.stderr, /does not know this model's chat template \(model_type "mystery_vl".*convert one of those releases/);
-
-  // Either way the checkpoint was refused before a package was begun.
-  for (const out of ['broken-1', 'broken-2']) assert.equal(existsSync(join(dir, out, 'manifest.json')), false, out);
+  const out = join(dir, 'mystery');
+  const converted = await loupe('models', 'convert', hf, out);
+  assert.equal(converted.code, 0, converted.stderr);
+  const pkg = openPackage(out);
+  assert.equal(pkg.manifest.tokenizer!.chatTemplate, undefined);
+  assert.equal(pkg.manifest.tokenizer!.specialTokens!['<|media_pad|>'], 163605);
+  pkg.close();
+  const chat = await loupe('engine', 'run', '--model', out, '--prompt', prompt, '--accelerator', 'none');
+  assert.equal(chat.code, 2, chat.stderr);
+  assert.match(chat.stderr, /does not know this model's chat template \(model_type "mystery_vl".*convert one of those releases, or send raw token ids \(loupe engine run --tokens\)/);
 });

@@ -50,11 +50,17 @@ test('a checkpoint without tokenizer_config.json has no prompt format to read; a
   const dir = mkdtempSync(join(tmpdir(), 'loupe-prompt-format-'));
   try {
     assert.equal(readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' }), undefined);
+    // Without Kimi's tiktoken.model, added tokens are another tokenizer's: not read.
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ added_tokens_decoder: { '0': { content: '<s>' } } }));
+    assert.deepEqual(readCheckpointPromptFormat(dir, { model_type: 'deepseek_v3' }), {});
+    writeFileSync(join(dir, 'tiktoken.model'), 'IQ== 0\n');
     writeFileSync(join(dir, 'tokenizer_config.json'), '{ not json');
     assert.throws(() => readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' }), code('MODEL_CORRUPT', /tokenizer_config\.json is not JSON/));
     // A caller that brings its own tokens needs only the family.
     assert.deepEqual(readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' }, { specialTokens: false, chatTemplate: true }), { chatTemplate: 'kimi-vl' });
     writeFileSync(join(dir, 'tokenizer_config.json'), readFileSync(join(kimiVl, 'tokenizer_config.json')));
+    // A family with no template here: its tokens are still recorded, the template left out.
+    assert.deepEqual(Object.keys(readCheckpointPromptFormat(dir, { model_type: 'kimi_k2' })!), ['specialTokens']);
     const format = readCheckpointPromptFormat(dir, { model_type: 'kimi_vl' })!;
     assert.equal(format.chatTemplate, 'kimi-vl');
     assert.equal(format.specialTokens!['<|media_pad|>'], 163605);

@@ -40,10 +40,10 @@ const FAMILY_BY_MODEL_TYPE: Record<string, ChatTemplateName> = { kimi_vl: 'kimi-
 /**
  * The chat template of a checkpoint's family: by config.json's `model_type` (or its
  * architectures), else by the media marker its chat_template.jinja writes (`<|media_start|>`
- * is Kimi-VL's, `<|media_begin|>` K2.5's). A family Loupe does not know is refused, and so is a
- * template whose marker contradicts the config.
+ * is Kimi-VL's, `<|media_begin|>` K2.5's); undefined for a family Loupe renders no prompts for
+ * (DeepSeek-V3, Kimi K2). A template whose marker contradicts the config is refused.
  */
-export function chatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName {
+export function knownChatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName | undefined {
   const byJinja = jinja?.includes(MEDIA_START['kimi-vl']) ? 'kimi-vl' : jinja?.includes(MEDIA_START['kimi-k2.5']) ? 'kimi-k2.5' : undefined;
   const modelType = typeof config.model_type === 'string' ? config.model_type : undefined;
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
@@ -55,18 +55,29 @@ export function chatTemplateFamily(config: Record<string, unknown>, jinja: strin
   if (byConfig && byJinja && byConfig !== byJinja) {
     throw new LoupeError('MODEL_CORRUPT', `${source} says the model is ${byConfig}, but its chat_template.jinja opens images with ${MEDIA_START[byJinja]} (${byJinja}'s marker, not ${MEDIA_START[byConfig]}). Download config.json and chat_template.jinja from the same release again.`);
   }
-  const family = byConfig ?? byJinja;
+  return byConfig ?? byJinja;
+}
+
+/** The same, for a prompt that needs a template: a family Loupe does not know is refused, saying what to do. */
+export function chatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName {
+  const family = knownChatTemplateFamily(config, jinja, source);
   if (family) return family;
-  throw new LoupeError(
-    'MODEL_UNSUPPORTED',
-    `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType ?? null)}, architectures ${JSON.stringify(architectures)}). It renders Kimi-VL (model_type kimi_vl) and Kimi K2.5 (kimi_k25) prompts; convert one of those releases.`,
-  );
+  throw new LoupeError('MODEL_UNSUPPORTED', unknownFamilyMessage(config, source));
+}
+
+/** Why a model of an unknown family takes no chat prompts, and what to do instead. */
+export function unknownFamilyMessage(config: Record<string, unknown>, source: string): string {
+  const modelType = typeof config.model_type === 'string' ? config.model_type : null;
+  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
+  return `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType)}, architectures ${JSON.stringify(architectures)}). It renders Kimi-VL (model_type kimi_vl) and Kimi K2.5 (kimi_k25) prompts: convert one of those releases, or send raw token ids (loupe engine run --tokens).`;
 }
 
 /**
  * What `want` asks for of the prompt format of the checkpoint in `dir`, when it ships a
  * tokenizer_config.json; undefined when it has none (a bare checkpoint, whose tokens the caller
  * must give). What is not asked for is not read, so a caller's own tokens skip a broken file.
+ * The special tokens are read for Kimi's tokenizer (a tiktoken.model beside the file); the
+ * template is left out for a family Loupe does not know.
  */
 export function readCheckpointPromptFormat(
   dir: string,
@@ -76,7 +87,9 @@ export function readCheckpointPromptFormat(
   const tokenizerConfig = join(dir, 'tokenizer_config.json');
   if (!existsSync(tokenizerConfig)) return undefined;
   const out: Partial<CheckpointPromptFormat> = {};
-  if (want.specialTokens) {
+  // Loupe's tokenizer is Kimi's tiktoken; another tokenizer's added tokens (DeepSeek-V3's
+  // tokenizer.json numbers them from 0) are not Kimi's special slots, so they are not read.
+  if (want.specialTokens && existsSync(join(dir, 'tiktoken.model'))) {
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(tokenizerConfig, 'utf8'));
@@ -88,7 +101,10 @@ export function readCheckpointPromptFormat(
   if (want.chatTemplate) {
     const jinjaFile = join(dir, 'chat_template.jinja');
     const jinja = existsSync(jinjaFile) ? readFileSync(jinjaFile, 'utf8') : undefined;
-    out.chatTemplate = chatTemplateFamily(config, jinja, join(dir, 'config.json'));
+    // Left out for a family Loupe has no template for: the package still runs raw ids, and a
+    // chat prompt is refused when it comes (the engine says why).
+    const family = knownChatTemplateFamily(config, jinja, join(dir, 'config.json'));
+    if (family) out.chatTemplate = family;
   }
   return out;
 }
