@@ -7,6 +7,7 @@ import { runEngineBench } from './engine.ts';
 import { runFigmaBench } from './figma.ts';
 import { runSwarmBench } from './model-server.ts';
 import { runVideoBench } from './video.ts';
+import { runWeightFormatsBench } from './weight-formats.ts';
 import type { CliContext, RegisterCommands } from '../engine/cli/main.ts';
 import { BACKENDS } from '../engine/api/contract.ts';
 import { conversionBackend, withModelServerOptions, type BackendFlags } from '../engine/cli/model-server.ts';
@@ -42,6 +43,7 @@ export const registerCommands: RegisterCommands = (program, context) => {
   engineBench(bench);
   videoBench(bench, context);
   swarmBench(bench, context);
+  weightFormatsBench(bench);
 };
 
 function swarmBench(bench: Command, context: CliContext): void {
@@ -82,6 +84,20 @@ function videoBench(bench: Command, context: CliContext): void {
       const result = await runVideoBench({ cacheDir: opts.cache, set: opts.set, stack: opts.stack, pool: context.pool(), limit: opts.limit, onLine: (line) => process.stderr.write(line + '\n') });
       const { rows: _rows, ...summary } = result;
       process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
+    });
+}
+
+function weightFormatsBench(bench: Command): void {
+  bench
+    .command('weight-formats')
+    .description('conversion throughput of published weight formats on a synthetic checkpoint of the bench shape: BF16, FP8 blocks and compressed-tensors int4 to an int4 package (parameters/s), and the FP8 → int4 and int4 repack kernels alone')
+    .option('--layers <n>', 'decoder layers (the first dense, the rest MoE)', parsePositiveInt, 2)
+    .option('--work <dir>', 'where the synthetic checkpoints and packages are written, then removed', '.loupe-cache/weight-formats')
+    .option('--json <file>', 'write the figures here')
+    .action(async (opts: { layers: number; work: string; json?: string }) => {
+      const result = await runWeightFormatsBench({ workDir: opts.work, layers: opts.layers, onLine: (line) => process.stderr.write(line + '\n') });
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
     });
 }

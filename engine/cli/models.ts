@@ -34,9 +34,9 @@ export function registerModels(program: Command, context: CliContext): void {
     .argument('<hf-dir>', 'the checkpoint folder')
     .argument('<out-dir>', 'the package folder to write')
     .option('--quant <q>', 'int4 | int8 | none', choice(QUANTS), 'int4')
-    .option('--block-size <n>', 'values per quantisation block (a power of two ≥ 16)', parsePositiveInt, 32)
+    .option('--block-size <n>', "values per quantisation block, a power of two ≥ 16 (default 32; an int4 release's own group size)", parsePositiveInt)
     .option('--force', 'replace a package already in <out-dir>')
-    .action(async (hfDir: string, outDir: string, opts: { quant: QuantChoice; blockSize: number; force?: boolean }) => {
+    .action(async (hfDir: string, outDir: string, opts: { quant: QuantChoice; blockSize?: number; force?: boolean }) => {
       const bar = progressBar('converting');
       const t0 = performance.now();
       try {

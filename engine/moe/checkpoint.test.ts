@@ -163,8 +163,8 @@ test('a missing directory, config or weights is MODEL_NOT_FOUND; a bad config is
   assert.throws(() => openCheckpoint(dir), (e) => notFound(e) && (e as Error).message.includes('config.json'));
   writeFileSync(join(dir, 'config.json'), '{"text_config": {"scoring_func": "softmax"}}');
   assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED');
-  writeFileSync(join(dir, 'config.json'), '{"quantization_config": {"quant_method": "fp8"}, "text_config": {}}');
-  assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('already quantised (fp8)'));
+  writeFileSync(join(dir, 'config.json'), '{"quantization_config": {"quant_method": "gptq", "bits": 4}, "text_config": {}}');
+  assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('"gptq"') && e.message.includes("original release"));
 });
 
 test('the tensor list follows the config: tied embeddings drop lm_head, text-only drops the vision tower', async () => {

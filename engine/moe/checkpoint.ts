@@ -13,6 +13,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { configLayout, isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
+import { locateWeight, parseCheckpointQuantisation, storedTensorsOf, type CheckpointQuantisation, type StoredWeight } from './quantised-checkpoint.ts';
+import { dequantiseFp8Blocks, dequantisePackedInt4 } from './repack.ts';
 import { isMtpTensor, tensorNaming, type TensorNaming } from './tensor-names.ts';
 import { SafetensorsFile } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
@@ -100,8 +102,6 @@ export function checkpointTensors(config: ModelConfig): CheckpointTensor[] {
   return out;
 }
 
-const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16']);
-
 export interface CheckpointEntry {
   /** The shard holding the tensor, relative to the checkpoint directory. */
   file: string;
@@ -123,9 +123,16 @@ export interface Checkpoint extends WeightSource {
   readonly leftOut: readonly string[];
   /** What a conversion should tell its user about the checkpoint (the MTP layers left out). */
   readonly notes: readonly string[];
-  /** By Loupe's name, as every method here. */
+  /** How the checkpoint was quantised before release (FP8 blocks, compressed-tensors int4), or null. */
+  readonly quantisation: CheckpointQuantisation | null;
+  /** How a tensor `tensors` lists is stored: as floats, or FP8 / int4 with the names of its scales. */
+  stored(name: string): StoredWeight;
+  /**
+   * A stored tensor's header entry: one `tensors` lists, or a quantised weight's stored part
+   * (`….weight_packed`, `….weight_scale_inv`). By Loupe's name, as every method here.
+   */
   entry(name: string): CheckpointEntry;
-  /** One tensor's stored bytes, in its dtype. */
+  /** One stored tensor's bytes, in its dtype. */
   readBytes(name: string): Uint8Array;
   close(): void;
 }
@@ -159,14 +166,9 @@ export function openCheckpoint(dir: string): Checkpoint {
   const configPath = join(dir, 'config.json');
   const rawConfig = readJson(configPath, 'the model configuration');
   if (typeof rawConfig !== 'object' || rawConfig === null || Array.isArray(rawConfig)) throw new LoupeError('MODEL_CORRUPT', `${configPath}: not a JSON object.`);
-  // Pre-quantised releases (FP8, compressed-tensors INT4) store other tensors under other names;
-  // say so rather than report their weights as missing.
-  type Quantised = { quantization_config?: { quant_method?: unknown } };
-  const raw = rawConfig as Quantised & { text_config?: Quantised };
-  const quantisedAs = raw.quantization_config ?? raw.text_config?.quantization_config;
-  if (quantisedAs) {
-    throw new LoupeError('MODEL_UNSUPPORTED', `${configPath}: the checkpoint is already quantised (${String(quantisedAs.quant_method ?? 'quantization_config')}); Loupe converts BF16, F16 or F32 checkpoints.`);
-  }
+  // Pre-quantised releases store other tensors under other names; a form Loupe cannot read is
+  // refused here rather than reported as missing weights.
+  const quantisation = parseCheckpointQuantisation(rawConfig as Record<string, unknown>, configPath);
   const config = parseModelConfig(rawConfig, configPath);
   const naming = tensorNaming(configLayout(rawConfig));
 
@@ -189,47 +191,65 @@ export function openCheckpoint(dir: string): Checkpoint {
 
   const shards = new Map<string, SafetensorsFile>();
   const closeAll = () => shards.forEach((s) => s.close());
-  // By the checkpoint's names while the shards are read, then by Loupe's.
-  const stored = new Map<string, { shard: SafetensorsFile; file: string }>();
-  const located = new Map<string, { shard: SafetensorsFile; file: string; stored: string }>();
+  // Every tensor of the shards, by the checkpoint's name.
+  const inShards = new Map<string, { shard: SafetensorsFile; file: string }>();
+  // The tensors a weight is stored as (its float, or its quantised parts), by Loupe's name.
+  const located = new Map<string, Located>();
   try {
     for (const file of shardNames) {
       if (!existsSync(join(dir, file))) throw new LoupeError('MODEL_CORRUPT', `${join(dir, file)}: the shard named by ${INDEX_FILE} is missing.`);
       const shard = SafetensorsFile.open(join(dir, file));
       shards.set(file, shard);
-      for (const name of shard.tensors.keys()) if (!stored.has(name)) stored.set(name, { shard, file });
+      for (const name of shard.tensors.keys()) if (!inShards.has(name)) inShards.set(name, { shard, file });
     }
+    // Where a tensor (Loupe's name) is stored: the shard the index names, else the first shard holding it.
+    const find = (tensor: string): Located | undefined => {
+      const stored = naming.toCheckpoint(tensor);
+      const expectedFile = indexed?.get(stored);
+      const where = expectedFile !== undefined ? { shard: shards.get(expectedFile)!, file: expectedFile } : indexed ? undefined : inShards.get(stored);
+      return where?.shard.has(stored) ? { ...where, stored } : undefined;
+    };
+    const lookUp = (tensor: string) => {
+      const where = find(tensor);
+      return where && { ...where.shard.entry(where.stored), file: join(dir, where.file) };
+    };
+    const readShape = (tensor: string) => {
+      const where = find(tensor)!;
+      return new Int32Array(where.shard.readBytes(where.stored).buffer);
+    };
     const tensors = checkpointTensors(config);
-    for (const { name: internal, shape } of tensors) {
-      // Messages name the tensor as the checkpoint does, so it can be found there.
-      const name = naming.toCheckpoint(internal);
-      const expectedFile = indexed?.get(name);
-      if (indexed && expectedFile === undefined) throw new LoupeError('MODEL_CORRUPT', `${join(dir, INDEX_FILE)}: tensor ${name} is missing from the index (config.json implies it).`);
-      const where = expectedFile !== undefined ? { shard: shards.get(expectedFile)!, file: expectedFile } : stored.get(name);
-      if (!where || !where.shard.has(name)) {
-        throw new LoupeError('MODEL_CORRUPT', `${join(dir, expectedFile ?? shardNames.join(', '))}: tensor ${name} is missing (config.json implies it).`);
+    const stored = new Map<string, StoredWeight>();
+    for (const { name, shape } of tensors) {
+      const weight = locateWeight(name, shape, quantisation, lookUp, readShape);
+      if (!weight) {
+        // Messages name the tensor as the checkpoint does, so it can be found there.
+        const inCheckpoint = naming.toCheckpoint(name);
+        const expectedFile = indexed?.get(inCheckpoint);
+        if (indexed && expectedFile === undefined) throw new LoupeError('MODEL_CORRUPT', `${join(dir, INDEX_FILE)}: tensor ${inCheckpoint} is missing from the index (config.json implies it).`);
+        throw new LoupeError('MODEL_CORRUPT', `${join(dir, expectedFile ?? shardNames.join(', '))}: tensor ${inCheckpoint} is missing (config.json implies it).`);
       }
-      const found = where.shard.entry(name);
-      if (found.shape.join() !== shape.join()) {
-        throw new LoupeError('MODEL_CORRUPT', `${join(dir, where.file)}: tensor ${name} has shape [${found.shape.join(', ')}] but config.json implies [${shape.join(', ')}].`);
-      }
-      if (!FLOAT_DTYPES.has(found.dtype)) {
-        throw new LoupeError('MODEL_UNSUPPORTED', `${join(dir, where.file)}: tensor ${name} is ${found.dtype}; Loupe converts BF16, F16 or F32 checkpoints (not pre-quantised ones).`);
-      }
-      located.set(internal, { ...where, stored: name });
+      stored.set(name, weight);
+      for (const part of storedTensorsOf(weight)) located.set(part, find(part)!);
     }
-    const leftOut = [...(indexed?.keys() ?? stored.keys())].filter((name) => isMtpTensor(naming.fromCheckpoint(name), config.text_config));
+    const leftOut = [...(indexed?.keys() ?? inShards.keys())].filter((name) => isMtpTensor(naming.fromCheckpoint(name), config.text_config));
     const t = config.text_config;
     const notes = leftOut.length
       ? [
           `The checkpoint's multi-token-prediction layer${t.num_nextn_predict_layers === 1 ? '' : 's'} (num_nextn_predict_layers ${t.num_nextn_predict_layers}: ${leftOut.length} tensors of layer${t.num_nextn_predict_layers === 1 ? '' : 's'} ${Array.from({ length: t.num_nextn_predict_layers }, (_, i) => t.num_hidden_layers + i).join(', ')}) ${t.num_nextn_predict_layers === 1 ? 'is' : 'are'} left out of the package: ${t.num_nextn_predict_layers === 1 ? 'it only drafts' : 'they only draft'} tokens for speculative decoding, which Loupe does not do.`,
         ]
       : [];
-    return new OpenedCheckpoint(dir, config, rawConfig as Record<string, unknown>, tensors, naming, leftOut, notes, located, closeAll);
+    return new OpenedCheckpoint(dir, config, rawConfig as Record<string, unknown>, tensors, naming, leftOut, notes, quantisation, stored, located, closeAll);
   } catch (e) {
     closeAll();
     throw e;
   }
+}
+
+/** Where a tensor Loupe names is stored: its shard, and its name there. */
+interface Located {
+  shard: SafetensorsFile;
+  file: string;
+  stored: string;
 }
 
 class OpenedCheckpoint implements Checkpoint {
@@ -241,12 +261,20 @@ class OpenedCheckpoint implements Checkpoint {
     readonly naming: TensorNaming,
     readonly leftOut: readonly string[],
     readonly notes: readonly string[],
-    private readonly located: ReadonlyMap<string, { shard: SafetensorsFile; file: string; stored: string }>,
+    readonly quantisation: CheckpointQuantisation | null,
+    private readonly storedAs: ReadonlyMap<string, StoredWeight>,
+    private readonly located: ReadonlyMap<string, Located>,
     readonly close: () => void,
   ) {}
 
   has(name: string): boolean {
-    return this.located.has(name);
+    return this.storedAs.has(name) || this.located.has(name);
+  }
+
+  stored(name: string): StoredWeight {
+    const weight = this.storedAs.get(name);
+    if (!weight) throw new LoupeError('MODEL_CORRUPT', `${this.dir}: the checkpoint has no weight ${name}.`);
+    return weight;
   }
 
   private where(name: string) {
@@ -266,8 +294,22 @@ class OpenedCheckpoint implements Checkpoint {
     return shard.readBytes(stored);
   }
 
+  /** A weight's real values as float32: floats widened exactly, FP8 × its block's scale_inv, int4 × its group's scale. */
   get(name: string): Tensor {
-    const { shard, stored } = this.where(name);
-    return { shape: shard.entry(stored).shape, data: shard.readFloat32(stored) };
+    const weight = this.storedAs.get(name);
+    if (weight?.kind === 'fp8-block') {
+      const [N, K] = this.entry(name).shape as [number, number];
+      return { shape: [N, K], data: dequantiseFp8Blocks(this.readBytes(name), this.floats(weight.scaleInv), N, K, weight.block) };
+    }
+    if (weight?.kind === 'int4-packed') {
+      const { shape } = weight;
+      return { shape, data: dequantisePackedInt4(this.readBytes(weight.packed), this.floats(weight.scale), shape[0]!, shape[1]!, weight.groupSize) };
+    }
+    return { shape: this.entry(name).shape, data: this.floats(name) };
+  }
+
+  private floats(tensor: string): Float32Array {
+    const { shard, stored } = this.where(tensor);
+    return shard.readFloat32(stored);
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openCheckpoint } from './checkpoint.ts';
 import { convertCheckpoint } from './convert-checkpoint.ts';
 import { writeTestCheckpoint } from '../../testing/moe/test-checkpoint.ts';
+import { writeReleaseCheckpoint } from '../../testing/moe/quantised-checkpoint.ts';
 import { benchConfigJson, writeBenchPackage } from '../../testing/moe/bench-package.ts';
 import { isQuantisedInPackage, openPackage, planPackage, type PackageProgress } from './package.ts';
 import { parseModelConfig } from './config.ts';
@@ -147,4 +148,77 @@ test('a bench-shaped package written directly opens, with weights of std about 1
   assert.ok(Math.abs(std * Math.sqrt(w.shape[1]!) - 1) < 0.25, `std ${std} for K = ${w.shape[1]}`);
   for (const n of pkg.names()) assert.ok(pkg.get(n).data.every(Number.isFinite), n);
   pkg.close();
+});
+
+// Published releases: FP8 blocks (DeepSeek-V3, Kimi K2) and compressed-tensors int4 (Kimi K2.5).
+
+const bytesOf = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+
+test('an FP8 release converts: each projection quantised from its exact FP8 values (no BF16 in between), unquantised as those values in F32', async () => {
+  const fp8 = join(root, 'fp8-release');
+  await writeReleaseCheckpoint(fp8, 'fp8', { seed: 12, qLoraRank: 32, shards: 2, configOverrides: { text_config: { intermediate_size: 200 } } });
+  const checkpoint = openCheckpoint(fp8);
+  for (const quant of ['int4', 'int8', 'none'] as const) {
+    const out = join(root, `fp8-${quant}`);
+    await convertCheckpoint(fp8, out, { quant });
+    const pkg = openPackage(out);
+    for (const { name, shape } of checkpoint.tensors) {
+      const fromFp8 = checkpoint.stored(name).kind === 'fp8-block';
+      const values = checkpoint.get(name).data;
+      if (quant !== 'none' && isQuantisedInPackage(name, shape)) {
+        assert.deepEqual(pkg.quantised(name), quantise(values, shape[0]!, shape[1]!, quant === 'int4' ? 4 : 8, 32), name);
+      } else {
+        assert.equal(pkg.storage(name), fromFp8 ? 'F32' : checkpoint.entry(name).dtype, name);
+        assert.deepEqual(bytesOf(pkg.get(name).data), bytesOf(values), name);
+      }
+    }
+    pkg.close();
+  }
+  checkpoint.close();
+});
+
+test('an int4 release converts losslessly: each routed expert dequantises bit for bit to the checkpoint\'s own scale × (q − 8)', async () => {
+  const int4 = join(root, 'int4-release');
+  await writeReleaseCheckpoint(int4, 'int4', { seed: 13, qLoraRank: 32 });
+  const checkpoint = openCheckpoint(int4);
+  for (const quant of ['int4', 'int8', 'none'] as const) {
+    const out = join(root, `int4-${quant}`);
+    await convertCheckpoint(int4, out, { quant });
+    const pkg = openPackage(out);
+    assert.equal(pkg.manifest.quantisation.blockSize, 32);
+    let experts = 0;
+    for (const { name, shape } of checkpoint.tensors) {
+      const stored = checkpoint.stored(name);
+      const own = checkpoint.get(name).data;
+      if (stored.kind === 'int4-packed') {
+        experts++;
+        const back = pkg.get(name).data;
+        for (let i = 0; i < own.length; i++) assert.ok(Object.is(back[i], own[i]), `${quant} ${name}[${i}]: ${back[i]} ≠ ${own[i]}`);
+        if (quant === 'int4') assert.deepEqual(pkg.quantised(name).qweight, checkpoint.readBytes(stored.packed), 'the codes are the checkpoint\'s bytes');
+        if (quant === 'none') assert.equal(pkg.storage(name), 'F32');
+      } else if (quant !== 'none' && isQuantisedInPackage(name, shape)) {
+        assert.deepEqual(pkg.quantised(name), quantise(own, shape[0]!, shape[1]!, quant === 'int4' ? 4 : 8, 32), name);
+      } else assert.deepEqual(pkg.raw(name).bytes, checkpoint.readBytes(name), name);
+    }
+    assert.equal(experts, 2 * 8 * 3);
+    pkg.close();
+  }
+  checkpoint.close();
+});
+
+test('an int4 release keeps its group size as the package block size; another block size is refused before anything is written', async () => {
+  const int4 = join(root, 'int4-group64');
+  await writeReleaseCheckpoint(int4, 'int4', { seed: 14, groupSize: 64 });
+  const out = join(root, 'int4-group64-pkg');
+  const written = await convertCheckpoint(int4, out, { quant: 'int4' });
+  assert.equal(written.manifest.quantisation.blockSize, 64);
+  const checkpoint = openCheckpoint(int4);
+  const pkg = openPackage(out);
+  const name = 'language_model.model.layers.1.mlp.experts.2.gate_proj.weight';
+  assert.deepEqual(bytesOf(pkg.get(name).data), bytesOf(checkpoint.get(name).data));
+  pkg.close();
+  checkpoint.close();
+  const refusedOut = join(root, 'int4-block32');
+  await assert.rejects(convertCheckpoint(int4, refusedOut, { quant: 'int4', blockSize: 32 }), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('groups of 64') && e.message.includes('--quant none'));
+  assert.ok(!existsSync(refusedOut));
 });

@@ -2,11 +2,13 @@
 // whatever the model's size.
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { openCheckpoint } from './checkpoint.ts';
+import { LoupeError } from '../errors.ts';
+import { openCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { readCheckpointPromptFormat } from './checkpoint-tokenizer.ts';
 import { PREPROCESSOR_CONFIG } from './image-processor.ts';
-import type { QuantBits } from './quant.ts';
-import { writePackage, type FloatDtype, type PackageProgress, type WrittenPackage } from './package.ts';
+import { quantLayout, type QuantBits } from './quant.ts';
+import { quantiseFp8Blocks, repackInt4 } from './repack.ts';
+import { writePackage, type PackageProgress, type WrittenPackage } from './package.ts';
 
 export type QuantChoice = 'int4' | 'int8' | 'none';
 
@@ -19,7 +21,7 @@ export const TOKENIZER_FILES = ['tiktoken.model', 'tokenizer.model', 'tokenizer.
 export interface ConvertOptions {
   /** Default int4. */
   quant?: QuantChoice;
-  /** Values per quantisation block, a power of two ≥ 16; default 32. */
+  /** Values per quantisation block, a power of two ≥ 16; default 32 (an int4 checkpoint's own group size). */
   blockSize?: number;
   /**
    * Tokenizer files (default: those of TOKENIZER_FILES in the checkpoint), special tokens and chat
@@ -39,16 +41,23 @@ export interface ConvertedPackage extends WrittenPackage {
   notes: readonly string[];
 }
 
+const DEFAULT_BLOCK_SIZE = 32;
+
 const bitsOf = (quant: QuantChoice): QuantBits | null => (quant === 'none' ? null : quant === 'int8' ? 8 : 4);
 
 /**
  * Converts a Hugging Face checkpoint directory (Kimi-VL, or flat DeepSeek-V3 / Kimi K2 layout) into a model package. The
  * checkpoint is checked whole before anything is written; float tensors keep their dtype
  * (BF16 stays BF16, bit for bit), the decoder's projections are quantised when asked.
+ * A pre-quantised release goes straight to the package's layout: FP8 blocks are quantised row
+ * by row from their codes, int4 groups are moved as they are (lossless); unquantised, both
+ * are stored as their float32 values, which neither fits in BF16 exactly.
  */
 export async function convertCheckpoint(hfDir: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertedPackage> {
   const checkpoint = openCheckpoint(hfDir);
   try {
+    const bits = bitsOf(options.quant ?? 'int4');
+    const blockSize = blockSizeFor(checkpoint, bits, options.blockSize);
     const files = options.tokenizer?.files ?? TOKENIZER_FILES.map((f) => join(hfDir, f)).filter((f) => existsSync(f));
     const given = options.tokenizer;
     // What the caller gives wins; the checkpoint is read only for what is left out.
@@ -59,9 +68,12 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
       outDir,
       {
         config: checkpoint.rawConfig,
-        bits: bitsOf(options.quant ?? 'int4'),
-        blockSize: options.blockSize,
-        floatDtype: (name) => checkpoint.entry(name).dtype as FloatDtype,
+        bits,
+        blockSize,
+        floatDtype: (name) => {
+          const stored = checkpoint.stored(name);
+          return stored.kind === 'float' ? stored.dtype : 'F32';
+        },
         tokenizer,
         source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)), ...(notes.length ? { notes } : {}) },
         testPackage: options.testPackage,
@@ -69,10 +81,38 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         onProgress: options.onProgress,
         signal: options.signal,
       },
-      (t) => (t.storage === 'int4' || t.storage === 'int8' ? checkpoint.get(t.name).data : checkpoint.readBytes(t.name)),
+      (t) => {
+        const stored = checkpoint.stored(t.name);
+        if (t.storage !== 'int4' && t.storage !== 'int8') return stored.kind === 'float' ? checkpoint.readBytes(t.name) : checkpoint.get(t.name).data;
+        const [N, K] = t.shape as [number, number];
+        const tBits = t.storage === 'int4' ? 4 : 8;
+        if (stored.kind === 'fp8-block') return quantiseFp8Blocks(checkpoint.readBytes(t.name), checkpoint.get(stored.scaleInv).data, N, K, stored.block, tBits, blockSize);
+        if (stored.kind === 'int4-packed') return repackInt4(checkpoint.readBytes(stored.packed), checkpoint.get(stored.scale).data, N, K, stored.groupSize, tBits, blockSize);
+        return checkpoint.get(t.name).data;
+      },
     );
     return { ...written, notes };
   } finally {
     checkpoint.close();
   }
+}
+
+/**
+ * The package's block size. An int4 checkpoint's groups become the package's blocks unchanged
+ * only when the two are the same size, so its group size is the default, and another size,
+ * or a group size MatMulNBits cannot take, is refused rather than quantised a second time.
+ */
+function blockSizeFor(checkpoint: Checkpoint, bits: QuantBits | null, asked: number | undefined): number {
+  const q = checkpoint.quantisation;
+  if (bits === null || q?.method !== 'pack-quantized') return asked ?? DEFAULT_BLOCK_SIZE;
+  const g = q.groupSize;
+  if (asked !== undefined && asked !== g) {
+    throw new LoupeError('MODEL_UNSUPPORTED', `${checkpoint.dir}: its int4 weights are in groups of ${g}; blocks of ${asked} would quantise them a second time. Leave the block size at ${g} (it is the default for this checkpoint), or convert with --quant none to keep their exact values as F32.`);
+  }
+  try {
+    quantLayout(1, 1, bits, g);
+  } catch {
+    throw new LoupeError('MODEL_UNSUPPORTED', `${checkpoint.dir}: its int4 weights are in groups of ${g}, which the runtime's blocks (a power of two, at least 16) cannot hold unchanged. Convert with --quant none to keep their exact values as F32.`);
+  }
+  return g;
 }

@@ -258,7 +258,7 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   }
 }
 
-const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4 };
+const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4, F8_E4M3: 1 };
 
 function storedBytes(t: PackageTensor, data: TensorData, blockSize: number): Partial<Record<Part, Uint8Array>> {
   const count = t.shape.reduce((a, b) => a * b, 1);

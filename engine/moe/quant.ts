@@ -57,6 +57,16 @@ export function quantLayout(N: number, K: number, bits: QuantBits, blockSize: nu
  */
 export function quantise(W: Float32Array, N: number, K: number, bits: QuantBits, blockSize = 32): QuantisedWeight {
   if (W.length !== N * K) throw new Error(`quantise: ${W.length} values for a [${N}, ${K}] weight`);
+  return quantiseRows(N, K, bits, blockSize, (n, row) => row.set(W.subarray(n * K, (n + 1) * K)));
+}
+
+/**
+ * Quantises a weight handed over one row at a time: `fillRow(n, row)` writes row n's K values
+ * into `row`. A weight stored in another form (FP8 blocks) is then never widened whole; the
+ * result is what `quantise` gives for the same values.
+ */
+export function quantiseRows(N: number, K: number, bits: QuantBits, blockSize: number, fillRow: (n: number, row: Float32Array) => void): QuantisedWeight {
+  const row = new Float32Array(K);
   const { blocksPerRow, blobSize, scalesLength, zeroPointsLength } = quantLayout(N, K, bits, blockSize);
   const qmax = (1 << bits) - 1;
   const qweight = new Uint8Array(N * blocksPerRow * blobSize);
@@ -65,20 +75,21 @@ export function quantise(W: Float32Array, N: number, K: number, bits: QuantBits,
   const zpRow = bits === 4 ? Math.ceil(blocksPerRow / 2) : blocksPerRow;
   const q = new Uint8Array(blockSize);
   for (let n = 0; n < N; n++) {
+    fillRow(n, row);
     for (let b = 0; b < blocksPerRow; b++) {
-      const start = n * K + b * blockSize;
+      const start = b * blockSize;
       const count = Math.min(blockSize, K - b * blockSize);
       let lo = 0;
       let hi = 0;
       for (let i = 0; i < count; i++) {
-        const v = W[start + i]!;
+        const v = row[start + i]!;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
       // The scale is rounded to float32 before use, so the error bound holds for the stored scale.
       const scale = Math.fround((hi - lo) / qmax);
       const zp = scale === 0 ? 0 : Math.min(qmax, Math.max(0, Math.round(-lo / scale)));
-      for (let i = 0; i < count; i++) q[i] = scale === 0 ? zp : Math.min(qmax, Math.max(0, Math.round(W[start + i]! / scale) + zp));
+      for (let i = 0; i < count; i++) q[i] = scale === 0 ? zp : Math.min(qmax, Math.max(0, Math.round(row[start + i]! / scale) + zp));
       // Padding past K dequantises to exactly 0.
       q.fill(zp, count);
       scales[n * blocksPerRow + b] = scale;

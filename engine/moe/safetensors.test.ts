@@ -119,7 +119,12 @@ test('a shape that does not fit the byte count is refused', () =>
 
 test('an unknown dtype is corrupt; a real one Loupe does not decode is readable raw', () => {
   rejects(rawFile('dtype.safetensors', { w: entry('F17', [1], [0, 4]) }, new Uint8Array(4)), 'MODEL_CORRUPT', 'tensor w', 'unknown dtype "F17"');
-  const file = SafetensorsFile.open(rawFile('fp8.safetensors', { w: entry('F8_E4M3', [2], [0, 2]) }, Uint8Array.from([1, 2])));
+  const file = SafetensorsFile.open(rawFile('fp8.safetensors', { w: entry('F8_E5M2', [2], [0, 2]) }, Uint8Array.from([1, 2])));
   assert.deepEqual([...file.readBytes('w')], [1, 2]);
-  assert.throws(() => file.readFloat32('w'), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('F8_E4M3'));
+  assert.throws(() => file.readFloat32('w'), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('F8_E5M2'));
+});
+
+test('F8_E4M3 reads as its exact values', () => {
+  const file = SafetensorsFile.open(rawFile('e4m3.safetensors', { w: entry('F8_E4M3', [4], [0, 4]) }, Uint8Array.from([0x38, 0xc4, 0x01, 0x7e])));
+  assert.deepEqual([...file.readFloat32('w')], [1, -3, 2 ** -9, 448]);
 });

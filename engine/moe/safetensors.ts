@@ -6,15 +6,16 @@
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LoupeError } from '../errors.ts';
+import { decodeE4M3 } from './fp8.ts';
 
 /** The dtypes Loupe reads and writes. */
-export type Dtype = 'F32' | 'F16' | 'BF16' | 'U8' | 'I32';
+export type Dtype = 'F32' | 'F16' | 'BF16' | 'U8' | 'I32' | 'F8_E4M3';
 
 const BYTES_OF: Record<string, number> = {
-  F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4,
+  F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4, F8_E4M3: 1,
   // Real safetensors dtypes Loupe does not decode: a file holding them is valid, and their
   // bytes can still be read raw; decoding them is refused as unsupported, not as corrupt.
-  F64: 8, I64: 8, U64: 8, U32: 4, I16: 2, U16: 2, I8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1, F8_E8M0: 1, C64: 8,
+  F64: 8, I64: 8, U64: 8, U32: 4, I16: 2, U16: 2, I8: 1, BOOL: 1, F8_E5M2: 1, F8_E8M0: 1, C64: 8,
 };
 
 // Beyond this a header is not a header (the reference implementation's own limit).
@@ -163,7 +164,7 @@ function parseEntries(file: string, raw: Record<string, unknown>, dataLength: nu
   return entries;
 }
 
-/** Widens stored floats to float32: F32 as is, BF16 exactly (its bits are the top half of an f32), F16 exactly. */
+/** Widens stored floats to float32: F32 as is, BF16 exactly (its bits are the top half of an f32), F16 and F8_E4M3 exactly. */
 export function decodeFloat32(dtype: string, bytes: Uint8Array, what: string): Float32Array {
   // Typed-array views need aligned offsets; bytes cut from a larger buffer may not be.
   if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
@@ -174,8 +175,10 @@ export function decodeFloat32(dtype: string, bytes: Uint8Array, what: string): F
       return bf16ToF32(new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
     case 'F16':
       return f16ToF32(new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+    case 'F8_E4M3':
+      return decodeE4M3(bytes);
     default:
-      throw new LoupeError('MODEL_UNSUPPORTED', `${what}: dtype ${dtype} is not a float type Loupe reads (F32, F16, BF16).`);
+      throw new LoupeError('MODEL_UNSUPPORTED', `${what}: dtype ${dtype} is not a float type Loupe reads (F32, F16, BF16, F8_E4M3).`);
   }
 }
 

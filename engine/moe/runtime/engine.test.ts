@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCheckpoint } from '../checkpoint.ts';
 import { writeTestCheckpoint } from '../../../testing/moe/test-checkpoint.ts';
+import { writeReleaseCheckpoint } from '../../../testing/moe/quantised-checkpoint.ts';
 import { convertCheckpoint } from '../convert-checkpoint.ts';
 import { readNpyFloat32 } from '../npy.ts';
 import { openPackage } from '../package.ts';
@@ -159,4 +160,28 @@ test('loupe engine run: --greedy prints the ids the engine picks, --logits saves
   const corrupt = loupe('engine', 'run', '--model', dir, '--tokens', ids.join(','), '--greedy', '3');
   assert.equal(corrupt.status, 2, corrupt.stderr);
   assert.match(corrupt.stderr, /layer-001\.safetensors/);
+});
+
+test('FP8 and int4 releases, converted, run as the reference computes them on the package; unquantised, as it computes them on the release itself', async () => {
+  const model = await createTestModel(join(work, 'release-tokenizer'), { size: 'tiny', quant: 'none' });
+  const files = model.manifest.tokenizer!.files.map((f) => join(model.dir, f));
+  for (const format of ['fp8', 'int4'] as const) {
+    const hf = join(work, `release-${format}`);
+    await writeReleaseCheckpoint(hf, format, { seed: 4, vocabSize: 1024, qLoraRank: 24, tokenizerFiles: files });
+    const checkpoint = openCheckpoint(hf);
+    const text = checkpoint.config.text_config;
+    // The release's own values: FP8 × scale_inv, int4 × scale.
+    const release = referenceLogits(checkpoint, text);
+    checkpoint.close();
+    for (const quant of ['none', 'int4'] as const) {
+      const dir = join(work, `release-${format}-${quant}`);
+      await convertCheckpoint(hf, dir, { quant, tokenizer: { specialTokens: model.manifest.tokenizer!.specialTokens, chatTemplate: 'kimi-k2.5' } });
+      const pkg = openPackage(dir);
+      const ofPackage = referenceLogits(pkg, text);
+      pkg.close();
+      const runtime = await engineLogits(dir);
+      assert.ok(maxDiff(runtime, ofPackage) < 1e-3, `${format} → ${quant}: runtime vs reference on the package's weights ${maxDiff(runtime, ofPackage)}`);
+      if (quant === 'none') assert.ok(maxDiff(runtime, release) < 1e-3, `${format} → none: runtime vs the release's own values ${maxDiff(runtime, release)}`);
+    }
+  }
 });

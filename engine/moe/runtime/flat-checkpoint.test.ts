@@ -13,6 +13,7 @@ import type { TextConfig } from '../config.ts';
 import type { WeightSource } from '../tensor.ts';
 import { decoderForward, embed } from '../../../testing/moe/reference/decoder.ts';
 import { scaledDown, writeFlatCheckpoint } from '../../../testing/moe/flat-checkpoint.ts';
+import { reencodeAsRelease } from '../../../testing/moe/quantised-checkpoint.ts';
 import { writeTestTokenizer } from '../../../testing/moe/test-vocabulary.ts';
 import { MoeEngine } from './engine.ts';
 
@@ -77,4 +78,34 @@ test("DeepSeek-V3's layout, scaled down: converted without its MTP layer (said s
   t.diagnostic(`YaRN vs no scaling, reference logits: max |Δ| ${maxDiff(unscaled, original).toFixed(3)}`);
   await convertCheckpoint(plain.dir, join(work, 'pkg-plain'), convertOptions);
   assert.ok(maxDiff(await runtimeLogits(join(work, 'pkg-plain')), unscaled) < 1e-3);
+});
+
+test('DeepSeek-V3 as published, scaled down: its FP8 quantization_config, model.* projections in F8_E4M3 with 128×128 scale_inv, an MTP layer; converted to int4 and run within 1e-3 of the reference on the package', async () => {
+  const dir = join(work, 'fp8');
+  const tokenizer = await writeTestTokenizer(dir, { size: 512 });
+  const hf = writeFlatCheckpoint(dir, scaledDown(published, { vocab_size: tokenizer.vocabSize }), 6);
+  reencodeAsRelease(dir, hf.files, 'fp8');
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(config.quantization_config, published.quantization_config, 'the quantisation config as DeepSeek-V3 publishes it');
+
+  const checkpoint = openCheckpoint(dir);
+  assert.deepEqual(checkpoint.stored('language_model.model.layers.1.mlp.experts.3.up_proj.weight').kind, 'fp8-block');
+  assert.equal(checkpoint.entry('language_model.model.layers.1.mlp.experts.3.up_proj.weight').dtype, 'F8_E4M3');
+  assert.equal(checkpoint.stored('language_model.model.embed_tokens.weight').kind, 'float');
+  // The MTP layer is left out whole, its FP8 scales with it.
+  const index = JSON.parse(readFileSync(join(dir, 'model.safetensors.index.json'), 'utf8')) as { weight_map: Record<string, string> };
+  const mtpStored = Object.keys(index.weight_map).filter((n) => n.startsWith('model.layers.3.'));
+  assert.ok(mtpStored.includes('model.layers.3.mlp.experts.0.up_proj.weight_scale_inv'));
+  assert.deepEqual([...checkpoint.leftOut].sort(), mtpStored.sort());
+  checkpoint.close();
+
+  const pkgDir = join(work, 'fp8-pkg');
+  const written = await convertCheckpoint(dir, pkgDir, { quant: 'int4', tokenizer: { specialTokens: tokenizer.specialTokens, chatTemplate: 'kimi-k2.5' } });
+  assert.equal(written.manifest.tensors['language_model.model.layers.1.mlp.experts.3.up_proj.weight']!.storage, 'int4');
+  assert.match(written.notes.join('\n'), /multi-token-prediction layer/);
+  const pkg = openPackage(pkgDir);
+  const expected = reference(pkg, pkg.config.text_config);
+  pkg.close();
+  const diff = maxDiff(await runtimeLogits(pkgDir), expected);
+  assert.ok(diff < 1e-3, `runtime vs reference: max |Δ| ${diff}`);
 });

@@ -1,0 +1,180 @@
+// `loupe bench weight-formats`: how fast published releases convert into a package, on a
+// synthetic checkpoint of the bench model's shape (random codes and scales; nothing here says
+// anything about a real model's accuracy). Three checkpoints of the same shape are written once:
+// BF16 (the baseline path), FP8 blocks (as DeepSeek-V3 / Kimi K2 ship) and compressed-tensors
+// int4 (as Kimi K2.5 ships). Each is converted to an int4 package, end to end (reading, hashing
+// and writing included); then the two new kernels alone, in memory, on one MoE layer's experts:
+// FP8 → int4 (quantiseFp8Blocks) and the int4 repack (repackInt4).
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkpointTensors } from '../engine/moe/checkpoint.ts';
+import { parseModelConfig } from '../engine/moe/config.ts';
+import { convertCheckpoint } from '../engine/moe/convert-checkpoint.ts';
+import { quantiseFp8Blocks, repackInt4 } from '../engine/moe/repack.ts';
+import { SafetensorsWriter, f32ToBf16, type Dtype } from '../engine/moe/safetensors.ts';
+import { benchConfigJson } from '../testing/moe/bench-package.ts';
+import { isFp8InRelease, isInt4InRelease } from '../testing/moe/quantised-checkpoint.ts';
+
+export type SyntheticFormat = 'bf16' | 'fp8' | 'int4';
+
+export interface WeightFormatsBenchOptions {
+  /** Where the synthetic checkpoints and packages are written (removed afterwards). */
+  workDir: string;
+  /** Decoder layers of the bench shape (the first dense, the rest MoE); default 2. */
+  layers?: number;
+  onLine?: (line: string) => void;
+}
+
+export interface ConversionFigure {
+  format: SyntheticFormat;
+  /** Every parameter of the checkpoint, and those stored FP8 or int4 in it. */
+  parameters: number;
+  quantisedParameters: number;
+  seconds: number;
+  parametersPerSecond: number;
+}
+
+export interface WeightFormatsBenchResult {
+  synthetic: true;
+  shape: { layers: number; hidden: number; experts: number; expertWidth: number };
+  /** convertCheckpoint(…, { quant: 'int4' }) end to end. */
+  convert: ConversionFigure[];
+  /** The kernels alone on one layer's routed experts, in memory. */
+  kernels: { fp8ToInt4ParametersPerSecond: number; int4RepackParametersPerSecond: number; parameters: number };
+  notes: Record<string, string>;
+}
+
+/** A fast deterministic stream of 32-bit words (xorshift32): random codes need no distribution. */
+function words(count: number, seed: number): Uint32Array {
+  const out = new Uint32Array(count);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x >>> 0;
+  }
+  return out;
+}
+
+const bytesOf = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+
+/** Small BF16 values (about ±0.03), or F32 for the router's bias. */
+function floats(count: number, seed: number, dtype: 'BF16' | 'F32'): Uint8Array {
+  const w = words(count, seed);
+  const f = new Float32Array(count);
+  for (let i = 0; i < count; i++) f[i] = (w[i]! / 2 ** 32 - 0.5) * 0.06;
+  return dtype === 'F32' ? bytesOf(f) : bytesOf(f32ToBf16(f));
+}
+
+function fp8Codes(count: number, seed: number): Uint8Array {
+  const codes = bytesOf(words(Math.ceil(count / 4), seed)).slice(0, count);
+  // No NaN: 0x7f and 0xff are the only NaN codes of e4m3fn.
+  for (let i = 0; i < count; i++) if ((codes[i]! & 0x7f) === 0x7f) codes[i] = 0;
+  return codes;
+}
+
+function scales(count: number, seed: number): Float32Array {
+  const w = words(count, seed);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = 1e-3 * (1 + w[i]! / 2 ** 32);
+  return out;
+}
+
+/** Writes a synthetic checkpoint of `config` in one safetensors file, tensor by tensor. */
+export function writeSyntheticCheckpoint(dir: string, format: SyntheticFormat, configJson: Record<string, unknown>): { parameters: number; quantisedParameters: number } {
+  const config = parseModelConfig(configJson, 'the synthetic checkpoint');
+  mkdirSync(dir, { recursive: true });
+  const json = structuredClone(configJson) as Record<string, Record<string, unknown>>;
+  if (format === 'fp8') json.quantization_config = { activation_scheme: 'dynamic', fmt: 'e4m3', quant_method: 'fp8', weight_block_size: [128, 128] };
+  if (format === 'int4') {
+    json.text_config!.quantization_config = {
+      config_groups: { group_0: { targets: ['Linear'], input_activations: null, output_activations: null, weights: { num_bits: 4, type: 'int', symmetric: true, group_size: 32, strategy: 'group', dynamic: false } } },
+      format: 'pack-quantized',
+      ignore: ['lm_head'],
+      quant_method: 'compressed-tensors',
+    };
+  }
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(json, null, 2) + '\n');
+  type Part = { name: string; dtype: Dtype; shape: number[]; make: () => Uint8Array };
+  const parts: Part[] = [];
+  let parameters = 0;
+  let quantisedParameters = 0;
+  checkpointTensors(config).forEach(({ name, shape }, i) => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    parameters += count;
+    const module = name.slice(0, -'.weight'.length);
+    if (format === 'fp8' && isFp8InRelease(name)) {
+      quantisedParameters += count;
+      const blocks = [Math.ceil(shape[0]! / 128), Math.ceil(shape[1]! / 128)];
+      parts.push({ name, dtype: 'F8_E4M3', shape, make: () => fp8Codes(count, i + 1) });
+      parts.push({ name: `${module}.weight_scale_inv`, dtype: 'F32', shape: blocks, make: () => bytesOf(scales(blocks[0]! * blocks[1]!, i + 7)) });
+    } else if (format === 'int4' && isInt4InRelease(name)) {
+      quantisedParameters += count;
+      const [N, K] = shape as [number, number];
+      parts.push({ name: `${module}.weight_packed`, dtype: 'I32', shape: [N, K / 8], make: () => bytesOf(words((N * K) / 8, i + 1)) });
+      parts.push({ name: `${module}.weight_scale`, dtype: 'BF16', shape: [N, K / 32], make: () => bytesOf(f32ToBf16(scales((N * K) / 32, i + 7))) });
+      parts.push({ name: `${module}.weight_shape`, dtype: 'I32', shape: [2], make: () => bytesOf(Int32Array.from([N, K])) });
+    } else {
+      const dtype = name.endsWith('e_score_correction_bias') ? 'F32' : 'BF16';
+      parts.push({ name, dtype, shape, make: () => floats(count, i + 1, dtype) });
+    }
+  });
+  const writer = SafetensorsWriter.create(join(dir, 'model.safetensors'), parts, { format: 'pt' });
+  for (const p of parts) writer.write(p.name, p.make());
+  writer.close();
+  return { parameters, quantisedParameters };
+}
+
+export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promise<WeightFormatsBenchResult> {
+  const layers = o.layers ?? 2;
+  const configJson = benchConfigJson({ text_config: { num_hidden_layers: layers } });
+  const t = parseModelConfig(configJson, 'bench').text_config;
+  if (existsSync(o.workDir)) rmSync(o.workDir, { recursive: true, force: true });
+  mkdirSync(o.workDir, { recursive: true });
+  const convert: ConversionFigure[] = [];
+  try {
+    for (const format of ['bf16', 'fp8', 'int4'] as const) {
+      const hf = join(o.workDir, `${format}-checkpoint`);
+      const { parameters, quantisedParameters } = writeSyntheticCheckpoint(hf, format, configJson);
+      const start = performance.now();
+      await convertCheckpoint(hf, join(o.workDir, `${format}-package`), { quant: 'int4' });
+      const seconds = (performance.now() - start) / 1000;
+      const figure = { format, parameters, quantisedParameters, seconds, parametersPerSecond: parameters / seconds };
+      convert.push(figure);
+      o.onLine?.(`synthetic ${format} → int4: ${(parameters / 1e6).toFixed(0)} M parameters${format === 'bf16' ? '' : ` (${(quantisedParameters / 1e6).toFixed(0)} M of them stored ${format === 'fp8' ? 'FP8' : 'int4'})`} in ${seconds.toFixed(1)} s: ${(figure.parametersPerSecond / 1e6).toFixed(1)} M parameters/s`);
+      rmSync(hf, { recursive: true, force: true });
+      rmSync(join(o.workDir, `${format}-package`), { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(o.workDir, { recursive: true, force: true });
+  }
+
+  // The kernels alone: one MoE layer's routed experts (gate, up: [W, H]; down: [H, W]).
+  const [H, W] = [t.hidden_size, t.moe_intermediate_size];
+  const shapes = Array.from({ length: t.n_routed_experts }, () => [[W, H], [W, H], [H, W]] as [number, number][]).flat();
+  const parameters = shapes.reduce((s, [N, K]) => s + N * K, 0);
+  // Inputs are made before the clock starts; parameters per second over every expert.
+  const time = (run: (N: number, K: number, i: number) => unknown) => {
+    const start = performance.now();
+    shapes.forEach(([N, K], i) => run(N, K, i));
+    return parameters / ((performance.now() - start) / 1000);
+  };
+  const fp8 = shapes.map(([N, K], i) => ({ codes: fp8Codes(N * K, i + 1), scaleInv: scales(Math.ceil(N / 128) * Math.ceil(K / 128), i + 2) }));
+  const fp8Rate = time((N, K, i) => quantiseFp8Blocks(fp8[i]!.codes, fp8[i]!.scaleInv, N, K, [128, 128], 4, 32));
+  const int4 = shapes.map(([N, K], i) => ({ packed: bytesOf(words((N * K) / 8, i + 1)), scales: scales((N * K) / 32, i + 2) }));
+  const repackRate = time((N, K, i) => repackInt4(int4[i]!.packed, int4[i]!.scales, N, K, 32, 4, 32));
+  o.onLine?.(`synthetic kernels on one layer's ${t.n_routed_experts} experts (${(parameters / 1e6).toFixed(0)} M parameters): FP8 → int4 ${(fp8Rate / 1e6).toFixed(1)} M parameters/s, int4 repack ${(repackRate / 1e6).toFixed(0)} M parameters/s`);
+
+  return {
+    synthetic: true,
+    shape: { layers, hidden: H, experts: t.n_routed_experts, expertWidth: W },
+    convert,
+    kernels: { fp8ToInt4ParametersPerSecond: fp8Rate, int4RepackParametersPerSecond: repackRate, parameters },
+    notes: {
+      synthetic: 'random FP8 codes / int4 words and scales in the bench model\'s shape; throughput only, no accuracy',
+      convert: 'convertCheckpoint to int4 (block 32), one thread: reading, converting, sha256 and writing every tensor; BF16 is the existing path, for comparison',
+      kernels: 'quantiseFp8Blocks and repackInt4 alone, in memory, on one MoE layer\'s routed experts',
+    },
+  };
+}
