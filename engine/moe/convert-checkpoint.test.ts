@@ -24,7 +24,7 @@ test.before(async () => {
     shards: 2,
     tokenizer: (dir) => {
       writeFileSync(join(dir, 'tiktoken.model'), 'IQ== 0\n');
-      writeFileSync(join(dir, 'tokenizer_config.json'), '{}\n');
+      writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ added_tokens_decoder: { '768': { content: '[BOS]' }, '789': { content: '<|media_pad|>' } } }) + '\n');
     },
   });
 });
@@ -41,7 +41,7 @@ test('unquantised, the package holds the checkpoint bit for bit, one file per la
   const checkpoint = openCheckpoint(hf);
   const pkg = openPackage(out);
   assert.equal(pkg.manifest.quantisation.bits, null);
-  assert.deepEqual(pkg.manifest.tokenizer, { files: ['tokenizer/tiktoken.model', 'tokenizer/tokenizer_config.json'], specialTokens: { '<|media_pad|>': 789 } });
+  assert.deepEqual(pkg.manifest.tokenizer, { files: ['tokenizer/tiktoken.model', 'tokenizer/tokenizer_config.json'], specialTokens: { '<|media_pad|>': 789 }, chatTemplate: 'kimi-vl' });
   assert.equal(written.tensors, checkpoint.tensors.length);
   assert.deepEqual(pkg.names(), checkpoint.tensors.map((t) => t.name));
   for (const { name } of checkpoint.tensors) {

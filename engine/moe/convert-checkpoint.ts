@@ -4,21 +4,30 @@ import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { openCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { readCheckpointPromptFormat } from './checkpoint-tokenizer.ts';
+import { PREPROCESSOR_CONFIG } from './image-processor.ts';
 import { quantLayout, type QuantBits } from './quant.ts';
 import { quantiseFp8Blocks, repackInt4 } from './repack.ts';
 import { writePackage, type PackageProgress, type WrittenPackage } from './package.ts';
 
 export type QuantChoice = 'int4' | 'int8' | 'none';
 
-/** Tokenizer files a Kimi (or other Hugging Face) checkpoint ships, copied into the package when present. */
-export const TOKENIZER_FILES = ['tiktoken.model', 'tokenizer.model', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
+/**
+ * Tokenizer and processor files a Kimi (or other Hugging Face) checkpoint ships, copied into the
+ * package's tokenizer/ when present: what turns a prompt and its images into the model's input.
+ */
+export const TOKENIZER_FILES = ['tiktoken.model', 'tokenizer.model', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja', PREPROCESSOR_CONFIG];
 
 export interface ConvertOptions {
   /** Default int4. */
   quant?: QuantChoice;
   /** Values per quantisation block, a power of two ≥ 16; default 32 (an int4 checkpoint's own group size). */
   blockSize?: number;
-  /** Tokenizer files (default: those of TOKENIZER_FILES in the checkpoint), special tokens and chat template to record. */
+  /**
+   * Tokenizer files (default: those of TOKENIZER_FILES in the checkpoint), special tokens and chat
+   * template to record. Either left out is read from the checkpoint: the special tokens from its
+   * tokenizer_config.json, the template from its family (checkpoint-tokenizer.ts).
+   */
   tokenizer?: { files?: readonly string[]; specialTokens?: Record<string, number>; chatTemplate?: string };
   /** A random checkpoint, for tests: the package is marked as a test package. */
   testPackage?: boolean;
@@ -50,6 +59,10 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
     const bits = bitsOf(options.quant ?? 'int4');
     const blockSize = blockSizeFor(checkpoint, bits, options.blockSize);
     const files = options.tokenizer?.files ?? TOKENIZER_FILES.map((f) => join(hfDir, f)).filter((f) => existsSync(f));
+    const given = options.tokenizer;
+    // What the caller gives wins; the checkpoint is read only for what is left out.
+    const read = readCheckpointPromptFormat(hfDir, checkpoint.rawConfig, { specialTokens: !given?.specialTokens, chatTemplate: given?.chatTemplate === undefined });
+    const tokenizer = files.length || given || read ? { ...read, ...given, files } : undefined;
     const notes = checkpoint.notes;
     const written = await writePackage(
       outDir,
@@ -61,7 +74,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
           const stored = checkpoint.stored(name);
           return stored.kind === 'float' ? stored.dtype : 'F32';
         },
-        tokenizer: files.length || options.tokenizer ? { ...options.tokenizer, files } : undefined,
+        tokenizer,
         source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)), ...(notes.length ? { notes } : {}) },
         testPackage: options.testPackage,
         overwrite: options.overwrite,

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LoupeError } from '../errors.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage, resizeBicubicPil, type ImageProcessorConfig } from './image-processor.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { imageProcessorFromJson, KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage, resizeBicubicPil, type ImageProcessorConfig } from './image-processor.ts';
+import { familyDir } from '../../testing/moe/published-checkpoint.ts';
 
 const close = (a: number, b: number, tol: number, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 
@@ -154,4 +157,17 @@ test('grids of 512 patches a side (past MoonViT\'s RoPE table), bad buffers and 
   assert.doesNotThrow(() => preprocessImage(new Uint8Array(7140 * 28 * 4), 7140, 28, v, big)); // 510 a side
   assert.throws(() => preprocessImage(new Uint8Array(10), 4, 4, v), (e: unknown) => e instanceof LoupeError && e.code === 'INPUT_CORRUPT');
   assert.throws(() => preprocessImage(stripes(28, 28), 28, 28, { ...v, patch_size: 16 }), (e: unknown) => e instanceof LoupeError && e.code === 'MODEL_UNSUPPORTED');
+});
+
+test("the settings come from a release's preprocessor_config.json, the merge kernel from the vision encoder where the file has none", () => {
+  const file = join(familyDir('kimi-vl-a3b'), 'preprocessor_config.json');
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(imageProcessorFromJson(json, { merge_kernel_size: [2, 2] }, file), KIMI_VL_IMAGE_PROCESSOR);
+  const other = imageProcessorFromJson({ ...json, in_token_limit: 16384, patch_size: 16, merge_kernel_size: [3, 3], image_mean: [0.1, 0.2, 0.3], pad_input: false }, { merge_kernel_size: [2, 2] }, file);
+  assert.deepEqual(other, { patchSize: 16, mergeKernelSize: [3, 3], inTokenLimit: 16384, padInput: false, imageMean: [0.1, 0.2, 0.3], imageStd: [0.5, 0.5, 0.5] });
+  // A file with a setting missing or wrong names it and says what to do.
+  for (const [key, value] of [['in_token_limit', undefined], ['patch_size', 0], ['image_std', [0.5, 0, 0.5]], ['image_mean', [0.5]], ['pad_input', 'yes']] as const) {
+    const bad = { ...json, [key]: value };
+    assert.throws(() => imageProcessorFromJson(bad, { merge_kernel_size: [2, 2] }, 'p.json'), (e: unknown) => e instanceof LoupeError && e.code === 'MODEL_CORRUPT' && e.message.startsWith(`p.json: ${key} is`) && /Copy preprocessor_config\.json/.test(e.message), key);
+  }
 });

@@ -23,7 +23,8 @@ export interface ImageProcessorConfig {
 /**
  * Kimi-VL-A3B's preprocessor_config.json: in_token_limit 4096, pad_input true, patch 14,
  * merge [2, 2]; mean and std 0.5 (the class defaults are CLIP's, the released config overrides
- * them; the one value here not confirmed against a copy of the file).
+ * them). For packages converted before the file was copied into them; a package that has it
+ * uses its own values (imageProcessorFromJson).
  */
 export const KIMI_VL_IMAGE_PROCESSOR: ImageProcessorConfig = {
   patchSize: 14,
@@ -33,6 +34,42 @@ export const KIMI_VL_IMAGE_PROCESSOR: ImageProcessorConfig = {
   imageMean: [0.5, 0.5, 0.5],
   imageStd: [0.5, 0.5, 0.5],
 };
+
+/** The file a Kimi-VL release keeps its image processor's settings in. */
+export const PREPROCESSOR_CONFIG = 'preprocessor_config.json';
+
+/**
+ * KimiVLImageProcessor's settings from a release's preprocessor_config.json. The release leaves
+ * out `merge_kernel_size` (the processor takes the class default, the vision encoder's 2×2), so
+ * the vision config gives it when absent; every other setting must be there, since the class
+ * defaults (CLIP's mean and std, no padding) are not what the released models were trained with.
+ */
+export function imageProcessorFromJson(json: unknown, vision: Pick<VisionConfig, 'merge_kernel_size'>, source: string): ImageProcessorConfig {
+  const o = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+  const bad = (key: string, want: string) =>
+    new LoupeError('MODEL_CORRUPT', `${source}: ${key} is ${o[key] === undefined ? 'missing' : JSON.stringify(o[key])}; KimiVLImageProcessor needs ${want}. Copy preprocessor_config.json from the model's release again.`);
+  const positive = (key: string) => {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(key, 'a whole number ≥ 1');
+    return v;
+  };
+  const triple = (key: string, positiveOnly: boolean) => {
+    const v = o[key];
+    if (!Array.isArray(v) || v.length !== 3 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || (positiveOnly && x <= 0))) throw bad(key, `three ${positiveOnly ? 'positive ' : ''}numbers (R, G, B)`);
+    return [v[0], v[1], v[2]] as const;
+  };
+  const merge = o.merge_kernel_size ?? vision.merge_kernel_size;
+  if (!Array.isArray(merge) || merge.length !== 2 || merge.some((x) => !Number.isInteger(x) || x < 1)) throw bad('merge_kernel_size', 'two whole numbers');
+  if (typeof o.pad_input !== 'boolean') throw bad('pad_input', 'true or false');
+  return {
+    patchSize: positive('patch_size'),
+    mergeKernelSize: [merge[0], merge[1]],
+    inTokenLimit: positive('in_token_limit'),
+    padInput: o.pad_input,
+    imageMean: triple('image_mean', false),
+    imageStd: triple('image_std', true),
+  };
+}
 
 /** MoonViT's 2-D RoPE table covers grids up to 512 × 512 patches. */
 const MAX_GRID = 512;

@@ -111,6 +111,8 @@ export interface TestCheckpointOptions {
   mediaPlaceholderTokenId?: number;
   /** false: a text-only model. */
   vision?: boolean;
+  /** The whole config.json to write instead of the tiny one (a release's, scaled down: published-checkpoint.ts). */
+  config?: Record<string, unknown>;
   /** Fields to replace in config.json (`text_config` and `vision_config` entries merge into the tiny ones). */
   configOverrides?: { text_config?: Record<string, unknown>; vision_config?: Record<string, unknown> };
   /** More than 1: sharded as model-0000i-of-0000n.safetensors with model.safetensors.index.json. */
@@ -136,7 +138,7 @@ export interface WrittenCheckpoint {
  */
 export async function writeTestCheckpoint(dir: string, options: TestCheckpointOptions = {}): Promise<WrittenCheckpoint> {
   const seed = options.seed ?? 1;
-  const json = tinyConfigJson(options);
+  const json = options.config ? structuredClone(options.config) : tinyConfigJson(options);
   const overrides = options.configOverrides ?? {};
   Object.assign(json.text_config as object, overrides.text_config);
   if (json.vision_config) Object.assign(json.vision_config as object, overrides.vision_config);

@@ -36,12 +36,21 @@ const BENCH_VOCAB = 32768;
  */
 async function writeTokenizer(dir: string, vocab: number): Promise<{ files: string[]; specialTokens: Record<string, number>; chatTemplate: string }> {
   const rankCount = vocab - KIMI_SPECIAL_SLOTS;
+  const specialTokens = kimiSpecialTokens(rankCount);
+  return { files: [await writeRankFile(dir, rankCount)], specialTokens, chatTemplate: 'kimi-k2.5' };
+}
+
+/**
+ * Writes `tiktoken.model` with exactly `rankCount` ranks: the test vocabulary's learned merges,
+ * then filler tokens the merges never produce, so special tokens numbered after the ranks (as a
+ * release numbers them) land where the release has them. Returns the file's path.
+ */
+export async function writeRankFile(dir: string, rankCount: number): Promise<string> {
   const learned = buildTestVocabulary({ size: Math.min(rankCount, 1024) });
   const lines = learned.ranks.trimEnd().split('\n');
   for (let rank = learned.rankCount; rank < rankCount; rank++) lines.push(`${Buffer.from(`\u0001tok${rank.toString(36)}`).toString('base64')} ${rank}`);
-  const specialTokens = kimiSpecialTokens(rankCount);
   await writeFile(join(dir, 'tiktoken.model'), lines.join('\n') + '\n');
-  return { files: [join(dir, 'tiktoken.model')], specialTokens, chatTemplate: 'kimi-k2.5' };
+  return join(dir, 'tiktoken.model');
 }
 
 export async function createTestModel(outDir: string, options: TestModelOptions): Promise<WrittenPackage> {

@@ -4,12 +4,14 @@
 // stop token or sequence, the token limit, or cancellation. Heavy work blocks the thread it runs
 // on: the engine is meant to run in a worker (engine-worker.ts).
 import { LoupeError } from '../../errors.ts';
-import { chatStopIds, promptIds, type ChatMessage, type ChatTemplateName } from '../chat-template.ts';
+import { chatStopIds, DEFAULT_SYSTEM_PROMPT, promptIds, type ChatMessage, type ChatTemplateName } from '../chat-template.ts';
+import { unknownFamilyMessage } from '../checkpoint-tokenizer.ts';
 import { openPackage, type ModelPackage } from '../package.ts';
 import { packageWeights } from './package-weights.ts';
 import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
 import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
-import { KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, preprocessImage } from '../image-processor.ts';
+import { imageProcessorFromJson, KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, PREPROCESSOR_CONFIG, preprocessImage, type ImageProcessorConfig } from '../image-processor.ts';
+import { readFileSync } from 'node:fs';
 import { RuntimeDecoder, type DecoderOptions } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
@@ -67,6 +69,24 @@ export interface GenerateResult {
 
 const GiB = 1 << 30;
 
+/**
+ * The image processor's settings from the package's copy of the release's
+ * preprocessor_config.json; Kimi-VL-A3B's published values for a package converted without one.
+ */
+function imageProcessorOf(pkg: ModelPackage): ImageProcessorConfig {
+  const file = pkg.manifest.tokenizer?.files.find((f) => f.endsWith(`/${PREPROCESSOR_CONFIG}`));
+  const vision = pkg.config.vision_config;
+  if (!file || !vision) return KIMI_VL_IMAGE_PROCESSOR;
+  const path = pkg.tokenizerPath(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new LoupeError('MODEL_CORRUPT', `${path} is not JSON (${(e as Error).message}). Convert the model again.`, { cause: e });
+  }
+  return imageProcessorFromJson(json, vision, path);
+}
+
 export class MoeEngine {
   private vision?: VisionRuntime;
 
@@ -74,7 +94,9 @@ export class MoeEngine {
     readonly pkg: ModelPackage,
     readonly tokenizer: Tokenizer,
     readonly decoder: RuntimeDecoder,
-    readonly template: ChatTemplateName,
+    /** undefined: the model's family has no template here; it takes raw token ids only. */
+    readonly template: ChatTemplateName | undefined,
+    readonly imageProcessor: ImageProcessorConfig,
     private readonly threads: number,
   ) {}
 
@@ -96,8 +118,11 @@ export class MoeEngine {
     const expertThreads = options.expertThreads ?? (availableParallelism() >= 2 ? 2 : 1);
     const shardWorker = expertThreads === 2 ? await ShardWorker.start(dir, options, pools, pkg.config.text_config) : undefined;
     const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools, shardWorker });
-    const template: ChatTemplateName = t.chatTemplate === 'kimi-vl' ? 'kimi-vl' : 'kimi-k2.5';
-    return new MoeEngine(pkg, tokenizer, decoder, template, options.threads ?? 1);
+    if (t.chatTemplate !== undefined && !(t.chatTemplate in DEFAULT_SYSTEM_PROMPT)) {
+      throw new LoupeError('MODEL_UNSUPPORTED', `${dir}: the package's chat template ${JSON.stringify(t.chatTemplate)} is not one Loupe renders (kimi-vl, kimi-k2.5). Convert the model again with this Loupe.`);
+    }
+    const template = t.chatTemplate as ChatTemplateName | undefined;
+    return new MoeEngine(pkg, tokenizer, decoder, template, imageProcessorOf(pkg), options.threads ?? 1);
   }
 
   /**
@@ -107,12 +132,13 @@ export class MoeEngine {
   promptOf(request: GenerateRequest): { ids: number[]; embeddings: Float32Array } {
     if (request.tokens) return { ids: request.tokens, embeddings: this.decoder.embed(request.tokens) };
     if (!request.messages) throw new LoupeError('INVALID_ARGUMENT', 'Give a prompt (messages) or raw token ids.');
+    if (!this.template) throw new LoupeError('MODEL_UNSUPPORTED', unknownFamilyMessage(this.pkg.manifest.config, this.pkg.dir));
     const wanted = request.messages.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((p) => p.type === 'image').length), 0);
     const images = request.images ?? [];
     if (images.length !== wanted) throw new LoupeError('INVALID_ARGUMENT', `The messages have ${wanted} image part(s) but ${images.length} image(s) came with them.`);
     const vision = this.pkg.config.vision_config;
     if (wanted && !vision) throw new LoupeError('MODEL_UNSUPPORTED', `${this.pkg.dir}: this model has no vision encoder; send text only.`);
-    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, KIMI_VL_IMAGE_PROCESSOR));
+    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, this.imageProcessor));
     const prompt = promptIds(this.tokenizer, request.messages, {
       template: this.template,
       thinking: request.thinking ?? false,

@@ -1,0 +1,74 @@
+// Tiny random checkpoints in a release's exact published layout: the release's config.json with
+// every key kept and only the sizes scaled down, its tensor names, dtypes and sharding (with
+// model.safetensors.index.json), and its tokenizer and processor files from
+// models/families/<family>/. The vocabulary keeps the release's size, so the special tokens keep
+// the ids the release's tokenizer_config.json gives them; a rank file of that many ranks stands
+// in for the release's tiktoken.model (test-models.ts writeRankFile).
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { specialTokensFromTokenizerConfig } from '../../engine/moe/checkpoint-tokenizer.ts';
+import { tinyConfigJson, writeTestCheckpoint, type WrittenCheckpoint } from './test-checkpoint.ts';
+import { writeRankFile } from './test-models.ts';
+
+/** The releases whose small files models/families/ holds, by folder. */
+export const PUBLISHED_FAMILIES = {
+  'kimi-vl-a3b': { releases: ['moonshotai/Kimi-VL-A3B-Instruct', 'moonshotai/Kimi-VL-A3B-Thinking'] },
+} as const;
+export type PublishedFamily = keyof typeof PUBLISHED_FAMILIES;
+
+/** The small files a release ships beside config.json, copied into the tiny checkpoint when the family folder has them. */
+const RELEASE_FILES = ['tokenizer_config.json', 'preprocessor_config.json', 'chat_template.jinja'];
+
+export const familyDir = (family: PublishedFamily) => fileURLToPath(new URL(`../../models/families/${family}/`, import.meta.url));
+
+// The keys that size a model; every other key of the release's config is kept as published.
+const TEXT_SIZES = ['hidden_size', 'intermediate_size', 'moe_intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'n_routed_experts', 'num_experts_per_tok', 'kv_lora_rank', 'qk_nope_head_dim', 'qk_rope_head_dim', 'v_head_dim'];
+const VISION_SIZES = ['init_pos_emb_height', 'init_pos_emb_width', 'num_attention_heads', 'num_hidden_layers', 'hidden_size', 'intermediate_size'];
+
+/**
+ * The release's config.json with its widths, depths and expert counts replaced by the tiny
+ * model's (test-checkpoint.ts), `n_group` / `topk_group` kept when the fewer experts still
+ * divide into them. Vocabulary, token ids, rope, routing and norm settings stay as published.
+ */
+export function scaledConfig(published: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(published) as Record<string, Record<string, unknown>>;
+  const tiny = tinyConfigJson({ qLoraRank: null }) as Record<string, Record<string, unknown>>;
+  for (const key of TEXT_SIZES) if (key in tiny.text_config!) out.text_config![key] = tiny.text_config![key];
+  const text = out.text_config!;
+  if (text.q_lora_rank !== null && text.q_lora_rank !== undefined) text.q_lora_rank = 24;
+  if ((text.n_routed_experts as number) % (text.n_group as number) !== 0) Object.assign(text, { n_group: tiny.text_config!.n_group, topk_group: tiny.text_config!.topk_group });
+  if (out.vision_config) for (const key of VISION_SIZES) out.vision_config[key] = tiny.vision_config![key];
+  return out;
+}
+
+export interface PublishedCheckpointOptions {
+  family: PublishedFamily;
+  seed?: number;
+  /** Safetensors shards, as the release is sharded (default 3). */
+  shards?: number;
+}
+
+export interface WrittenPublishedCheckpoint extends WrittenCheckpoint {
+  /** The special tokens the release's tokenizer_config.json declares (text → id). */
+  specialTokens: Record<string, number>;
+}
+
+/** Writes a tiny random checkpoint of `family` into `dir`, laid out as the release is. */
+export async function writePublishedCheckpoint(dir: string, options: PublishedCheckpointOptions): Promise<WrittenPublishedCheckpoint> {
+  const from = familyDir(options.family);
+  const published = JSON.parse(readFileSync(join(from, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const tokenizerConfig = join(from, 'tokenizer_config.json');
+  const specialTokens = specialTokensFromTokenizerConfig(JSON.parse(readFileSync(tokenizerConfig, 'utf8')), tokenizerConfig);
+  const rankCount = Math.min(...Object.values(specialTokens));
+  const written = await writeTestCheckpoint(dir, {
+    seed: options.seed ?? 1,
+    config: scaledConfig(published),
+    shards: options.shards ?? 3,
+    tokenizer: async (out) => {
+      await writeRankFile(out, rankCount);
+      for (const file of RELEASE_FILES) if (existsSync(join(from, file))) copyFileSync(join(from, file), join(out, file));
+    },
+  });
+  return { ...written, specialTokens };
+}
