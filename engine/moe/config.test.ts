@@ -48,3 +48,36 @@ test('refused with what is wrong: a flat config of another model type, other rop
   const { type: _type, ...rest } = yarn;
   assert.equal(parseModelConfig({ ...json, rope_scaling: { ...rest, rope_type: 'yarn' } }, 'config.json').text_config.rope_scaling?.factor, 40);
 });
+
+test("Kimi K2.5's config.json: MoonViT3d's vt_* keys are read into the vision config, with the chunk's frame count", () => {
+  const json = published('kimi-k2.5');
+  const c = parseModelConfig(json, 'config.json');
+  assert.deepEqual(c.vision_config, {
+    patch_size: 14,
+    init_pos_emb_height: 64,
+    init_pos_emb_width: 64,
+    num_attention_heads: 16,
+    num_hidden_layers: 27,
+    hidden_size: 1152,
+    intermediate_size: 4304,
+    merge_kernel_size: [2, 2],
+    init_pos_emb_time: 4,
+    text_hidden_size: 7168,
+  });
+  assert.equal(c.media_placeholder_token_id, 163605);
+  assert.equal(c.text_config.n_routed_experts, 384);
+  // Kimi-VL's MoonViT has no frames: the field that marks MoonViT3d stays absent.
+  assert.equal(parseModelConfig(tinyConfigJson(), 'config.json').vision_config!.init_pos_emb_time, undefined);
+});
+
+test('a MoonViT3d config Loupe would run differently is refused, naming the key', () => {
+  const json = published('kimi-k2.5');
+  const withVision = (extra: Record<string, unknown>) => ({ ...json, vision_config: { ...(json.vision_config as object), ...extra } });
+  assert.throws(() => parseModelConfig(withVision({ merge_type: 'sd2' }), 'config.json'), unsupported('vision_config.merge_type'));
+  assert.throws(() => parseModelConfig(withVision({ mm_projector_type: 'patchmergerv2' }), 'config.json'), unsupported('vision_config.mm_projector_type'));
+  assert.throws(() => parseModelConfig(withVision({ norm_type: 'rmsnorm' }), 'config.json'), unsupported('vision_config.norm_type'));
+  assert.throws(() => parseModelConfig(withVision({ qkv_hidden_size: 2048 }), 'config.json'), unsupported('qkv_hidden_size differs'));
+  assert.throws(() => parseModelConfig(withVision({ text_hidden_size: 4096 }), 'config.json'), unsupported('text_hidden_size (4096) differs'));
+  const { vt_hidden_size: _, ...noWidth } = json.vision_config as Record<string, unknown>;
+  assert.throws(() => parseModelConfig({ ...json, vision_config: noWidth }, 'config.json'), unsupported('vision_config.vt_hidden_size'));
+});

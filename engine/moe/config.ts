@@ -80,6 +80,60 @@ export const VisionConfig = z.object({
   merge_kernel_size: z.tuple([positiveInt, positiveInt]),
 });
 
+/** K2.5's MoonViT3d names its vision keys `vt_*` (vt_hidden_size, vt_num_hidden_layers, …); Kimi-VL's MoonViT does not. */
+export const hasMoonVit3dKeys = (vision: unknown): boolean => typeof vision === 'object' && vision !== null && !Array.isArray(vision) && Object.keys(vision).some((k) => k.startsWith('vt_'));
+
+/**
+ * Kimi K2.5's MoonViT3d, as its config.json writes it: the tower's own sizes prefixed `vt_`, and
+ * keys for video chunks. It is MoonViT with two additions for a chunk of T frames (T ≤
+ * init_pos_emb_time): each frame's patches also get a fixed sin/cos time embedding, and the frames'
+ * patches are averaged before the 2×2 merge (merge_type sd2_tpool). Read into the same internal
+ * VisionConfig, with `init_pos_emb_time` set. The keys that would change the tower or projector
+ * (vLLM reads them with these defaults) are accepted only at the value Loupe runs.
+ */
+const MoonVit3dConfig = z
+  .object({
+    patch_size: positiveInt,
+    init_pos_emb_height: positiveInt,
+    init_pos_emb_width: positiveInt,
+    init_pos_emb_time: positiveInt,
+    vt_num_attention_heads: positiveInt,
+    vt_num_hidden_layers: positiveInt,
+    vt_hidden_size: positiveInt,
+    vt_intermediate_size: positiveInt,
+    merge_kernel_size: z.tuple([positiveInt, positiveInt]),
+    merge_type: z.literal('sd2_tpool').default('sd2_tpool'),
+    pos_emb_type: z.literal('divided_fixed').default('divided_fixed'),
+    video_attn_type: z.literal('spatial_temporal').default('spatial_temporal'),
+    mm_projector_type: z.literal('patchmerger').default('patchmerger'),
+    projector_hidden_act: z.literal('gelu').default('gelu'),
+    // vLLM's patchmerger projector builds its pre_norm with eps 1e-5 whatever this says.
+    projector_ln_eps: z.literal(1e-5).default(1e-5),
+    norm_type: z.literal('layernorm').optional(),
+    mlp_type: z.literal('mlp2').optional(),
+    activation_func: z.literal('gelu_pytorch_tanh').optional(),
+    pos_emb_interpolation_mode: z.literal('bicubic').optional(),
+    attn_bias: z.literal(true).optional(),
+    linear_bias: z.literal(true).optional(),
+    patch_embed_proj_bias: z.literal(true).optional(),
+    qkv_hidden_size: positiveInt.nullable().optional(),
+    /** The decoder's width the projector writes; checked against text_config. */
+    text_hidden_size: positiveInt.optional(),
+  })
+  .refine((v) => v.qkv_hidden_size == null || v.qkv_hidden_size === v.vt_hidden_size, { message: 'qkv_hidden_size differs from vt_hidden_size (Loupe runs attention as wide as the tower)' })
+  .transform((v): VisionConfig => ({
+    patch_size: v.patch_size,
+    init_pos_emb_height: v.init_pos_emb_height,
+    init_pos_emb_width: v.init_pos_emb_width,
+    num_attention_heads: v.vt_num_attention_heads,
+    num_hidden_layers: v.vt_num_hidden_layers,
+    hidden_size: v.vt_hidden_size,
+    intermediate_size: v.vt_intermediate_size,
+    merge_kernel_size: v.merge_kernel_size,
+    init_pos_emb_time: v.init_pos_emb_time,
+    ...(v.text_hidden_size === undefined ? {} : { text_hidden_size: v.text_hidden_size }),
+  }));
+
 export const ModelConfig = z.object({
   text_config: TextConfig,
   vision_config: VisionConfig.optional(),
@@ -91,8 +145,17 @@ export type TextConfig = z.infer<typeof TextConfig>;
 export type YarnScaling = z.infer<typeof YarnScaling>;
 /** A text config as written, before defaults are filled in. */
 export type TextConfigInput = z.input<typeof TextConfig>;
-export type VisionConfig = z.infer<typeof VisionConfig>;
-export type ModelConfig = z.infer<typeof ModelConfig>;
+export type VisionConfig = z.infer<typeof VisionConfig> & {
+  /**
+   * MoonViT3d (Kimi K2.5) only: the most frames a video chunk may have; each frame's patches get
+   * a fixed sin/cos time embedding and the frames are averaged before the merge. Absent: Kimi-VL's
+   * MoonViT, which takes single images.
+   */
+  init_pos_emb_time?: number;
+  /** MoonViT3d only, when its config says: the decoder width its projector writes. */
+  text_hidden_size?: number;
+};
+export type ModelConfig = Omit<z.infer<typeof ModelConfig>, 'vision_config'> & { vision_config?: VisionConfig };
 
 /** The model_type of a flat config (the decoder alone) Loupe reads. */
 export const FLAT_MODEL_TYPES = ['deepseek_v3', 'kimi_k2'] as const;
@@ -113,7 +176,9 @@ export function parseModelConfig(json: unknown, where: string): ModelConfig {
       throw new LoupeError('MODEL_UNSUPPORTED', `${where}: model_type ${JSON.stringify(type)} without text_config; Loupe reads a flat config.json of ${FLAT_MODEL_TYPES.join(' or ')}, or a nested one (text_config, vision_config).`);
     }
   }
-  const parsed = ModelConfig.safeParse(flat ? { text_config: json } : json);
+  const nested = flat ? { text_config: json } : json;
+  const moonVit3d = !flat && hasMoonVit3dKeys((json as { vision_config?: unknown }).vision_config);
+  const parsed = (moonVit3d ? ModelConfig.extend({ vision_config: MoonVit3dConfig }) : ModelConfig).safeParse(nested);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = (flat ? issue.path.slice(1) : issue.path).join('.');
@@ -122,7 +187,7 @@ export function parseModelConfig(json: unknown, where: string): ModelConfig {
       `${where}: ${path || 'the file'} ${issue.message.toLowerCase()}. Loupe runs Kimi-VL / Kimi K2 / DeepSeek-V3-style models (config.json flat, or with text_config and vision_config).`,
     );
   }
-  const c = parsed.data;
+  const c = parsed.data as ModelConfig;
   const t = c.text_config;
   const problems: string[] = [];
   if (t.num_experts_per_tok > t.n_routed_experts) problems.push(`num_experts_per_tok (${t.num_experts_per_tok}) exceeds n_routed_experts (${t.n_routed_experts})`);
@@ -144,6 +209,7 @@ export function parseModelConfig(json: unknown, where: string): ModelConfig {
   if (v) {
     if (v.hidden_size % v.num_attention_heads !== 0) problems.push(`vision hidden_size (${v.hidden_size}) is not a multiple of its heads (${v.num_attention_heads})`);
     else if ((v.hidden_size / v.num_attention_heads) % 4 !== 0) problems.push('the vision head size is not a multiple of 4 (2-D rotary positions need it)');
+    if (v.text_hidden_size !== undefined && v.text_hidden_size !== t.hidden_size) problems.push(`vision_config's text_hidden_size (${v.text_hidden_size}) differs from the decoder's hidden_size (${t.hidden_size})`);
     if (c.media_placeholder_token_id === undefined) problems.push('media_placeholder_token_id is missing (images need it)');
   }
   if (problems.length) throw new LoupeError('MODEL_UNSUPPORTED', `${where}: ${problems.join('; ')}.`);

@@ -1,7 +1,7 @@
 // Which published checkpoint family a config.json belongs to. Loupe reads four; anything else
 // is refused by name, so a user learns what Loupe reads rather than meeting a missing key.
 import { LoupeError } from '../../errors.ts';
-import { configLayout, type ConfigLayout } from '../config.ts';
+import { configLayout, hasMoonVit3dKeys, type ConfigLayout } from '../config.ts';
 
 export type FamilyId = 'kimi-vl' | 'kimi-k2.5' | 'kimi-k2' | 'deepseek-v3';
 
@@ -22,10 +22,7 @@ const NAMES: Record<FamilyId, string> = {
 
 export const FAMILIES_READ = 'Kimi-VL (model_type kimi_vl, text_config + vision_config), Kimi K2.5 (kimi_k25), Kimi K2 (kimi_k2, flat) and DeepSeek-V3 (deepseek_v3, flat)';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** K2.5's MoonViT3d names its vision keys `vt_*` (vt_hidden_size, vt_num_hidden_layers, …); Kimi-VL's MoonViT does not. */
-export const hasMoonVit3dKeys = (vision: unknown): boolean => isObject(vision) && Object.keys(vision).some((k) => k.startsWith('vt_'));
+export { hasMoonVit3dKeys } from '../config.ts';
 
 export function checkpointFamily(raw: Record<string, unknown>, where: string): CheckpointFamily {
   const layout = configLayout(raw);
