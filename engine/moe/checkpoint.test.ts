@@ -195,3 +195,32 @@ test("a flat checkpoint (model.*, lm_head.weight) answers to Loupe's names, list
   writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify(index));
   assert.throws(() => openCheckpoint(dir), corruptWith('tensor model.layers.1.mlp.gate.weight is missing from the index'));
 });
+
+test("a Kimi K2.5 checkpoint (MoonViT3d's vt_* keys, mm_projector.*) reads under Loupe's names and converts with its vision", async () => {
+  const { convertCheckpoint } = await import('./convert-checkpoint.ts');
+  const { openPackage } = await import('./package.ts');
+  const dir = fresh();
+  await writeTestCheckpoint(dir, { seed: 3, vision: 'moonvit3d' });
+  const stored = SafetensorsFile.open(join(dir, 'model.safetensors'));
+  const names = [...stored.tensors.keys()];
+  stored.close();
+  // As the release names them: the projector is mm_projector.{pre_norm, proj.0, proj.2}.
+  assert.deepEqual(names.filter((n) => n.startsWith('mm_projector.')).sort(), ['mm_projector.pre_norm.bias', 'mm_projector.pre_norm.weight', 'mm_projector.proj.0.bias', 'mm_projector.proj.0.weight', 'mm_projector.proj.2.bias', 'mm_projector.proj.2.weight']);
+  assert.ok(!names.some((n) => n.startsWith('multi_modal_projector.')));
+
+  const checkpoint = openCheckpoint(dir);
+  const out = fresh();
+  try {
+    assert.equal(checkpoint.config.vision_config!.init_pos_emb_time, 4);
+    assert.equal(checkpoint.naming.toCheckpoint('multi_modal_projector.linear_2.weight'), 'mm_projector.proj.2.weight');
+    await convertCheckpoint(dir, out, { quant: 'none' });
+    const pkg = openPackage(out);
+    // Every vision tensor, bit for bit (BF16 widened both sides), under Loupe's names.
+    for (const { name } of checkpointTensors(checkpoint.config).filter((t) => !t.name.startsWith('language_model.'))) {
+      assert.deepEqual(pkg.get(name).data, checkpoint.get(name).data, name);
+    }
+    assert.equal(pkg.get('multi_modal_projector.linear_1.weight').shape.join('x'), '128x128');
+  } finally {
+    checkpoint.close();
+  }
+});

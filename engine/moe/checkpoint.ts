@@ -12,10 +12,10 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
-import { configLayout, isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
+import { isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
 import { locateWeight, parseCheckpointQuantisation, storedTensorsOf, type CheckpointQuantisation, type StoredWeight } from './quantised-checkpoint.ts';
 import { dequantiseFp8Blocks, dequantisePackedInt4 } from './repack.ts';
-import { isMtpTensor, tensorNaming, type TensorNaming } from './tensor-names.ts';
+import { checkpointNaming, isMtpTensor, type TensorNaming } from './tensor-names.ts';
 import { SafetensorsFile } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
 
@@ -170,7 +170,7 @@ export function openCheckpoint(dir: string): Checkpoint {
   // refused here rather than reported as missing weights.
   const quantisation = parseCheckpointQuantisation(rawConfig as Record<string, unknown>, configPath);
   const config = parseModelConfig(rawConfig, configPath);
-  const naming = tensorNaming(configLayout(rawConfig));
+  const naming = checkpointNaming(rawConfig);
 
   // Which shard each tensor should be in: the index says so, or every shard is searched.
   let shardNames: string[];

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { isMtpTensor, tensorNaming } from './tensor-names.ts';
+import { checkpointNaming, isMtpTensor, tensorNaming } from './tensor-names.ts';
 
 test("a flat checkpoint's names map both ways onto Loupe's; a nested one's are Loupe's", () => {
   const flat = tensorNaming('flat');
@@ -28,4 +28,29 @@ test('the MTP layers are those numbered from num_hidden_layers, num_nextn_predic
   assert.ok(!isMtpTensor('language_model.model.layers.60.mlp.experts.0.up_proj.weight', t));
   assert.ok(!isMtpTensor('language_model.model.layers.62.enorm.weight', t));
   assert.ok(!isMtpTensor('language_model.model.layers.61.enorm.weight', { ...t, num_nextn_predict_layers: 0 }));
+});
+
+test("Kimi K2.5's checkpoint names its projector mm_projector.{pre_norm, proj.0, proj.2}; every other vision name is Kimi-VL's", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parseModelConfig } = await import('./config.ts');
+  const { checkpointTensors } = await import('./checkpoint.ts');
+  const raw = JSON.parse(readFileSync(new URL('../../models/families/kimi-k2.5/config.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const naming = checkpointNaming(raw);
+  const vision = checkpointTensors(parseModelConfig(raw, 'config.json')).filter((t) => !t.name.startsWith('language_model.'));
+  const stored = new Map(vision.map((t) => [naming.toCheckpoint(t.name), t.shape]));
+  // As the release's tensor list gives them (models/families/kimi-k2.5/SOURCE.md).
+  assert.deepEqual(stored.get('mm_projector.pre_norm.weight'), [1152]);
+  assert.deepEqual(stored.get('mm_projector.proj.0.weight'), [4608, 4608]);
+  assert.deepEqual(stored.get('mm_projector.proj.0.bias'), [4608]);
+  assert.deepEqual(stored.get('mm_projector.proj.2.weight'), [7168, 4608]);
+  assert.deepEqual(stored.get('mm_projector.proj.2.bias'), [7168]);
+  assert.deepEqual(stored.get('vision_tower.patch_embed.pos_emb.weight'), [64, 64, 1152]);
+  assert.deepEqual(stored.get('vision_tower.encoder.blocks.26.wqkv.weight'), [3456, 1152]);
+  assert.deepEqual(stored.get('vision_tower.encoder.blocks.26.mlp.fc0.weight'), [4304, 1152]);
+  assert.equal([...stored.keys()].filter((n) => n.startsWith('multi_modal_projector.')).length, 0);
+  assert.equal(stored.size, 3 + 27 * 12 + 2 + 6);
+  for (const t of vision) assert.equal(naming.fromCheckpoint(naming.toCheckpoint(t.name)), t.name);
+  // Kimi-VL's names are its own, and a flat config has no vision to rename.
+  assert.equal(checkpointNaming({ text_config: {}, vision_config: { hidden_size: 32 } }).toCheckpoint('multi_modal_projector.linear_1.weight'), 'multi_modal_projector.linear_1.weight');
+  assert.equal(checkpointNaming({ model_type: 'kimi_k2' }).layout, 'flat');
 });

@@ -17,8 +17,7 @@ import { join } from 'node:path';
 import { INDEX_FILE } from '../../engine/moe/checkpoint.ts';
 import { E4M3_MAX, E4M3_VALUES } from '../../engine/moe/fp8.ts';
 import { SafetensorsFile, SafetensorsWriter, bf16ToF32, f32ToBf16, type Dtype } from '../../engine/moe/safetensors.ts';
-import { configLayout } from '../../engine/moe/config.ts';
-import { tensorNaming } from '../../engine/moe/tensor-names.ts';
+import { checkpointNaming } from '../../engine/moe/tensor-names.ts';
 import { writeTestCheckpoint, type TestCheckpointOptions, type WrittenCheckpoint } from './test-checkpoint.ts';
 
 /** The decoder's projections, quantised in DeepSeek-V3's and Kimi K2's FP8 releases. */
@@ -163,7 +162,7 @@ export async function writeReleaseCheckpoint(dir: string, format: ReleaseFormat,
 export function reencodeAsRelease(dir: string, files: readonly string[], format: ReleaseFormat, groupSize = 32): number {
   const configPath = join(dir, 'config.json');
   const json = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown> & { text_config?: Record<string, unknown> };
-  const naming = tensorNaming(configLayout(json));
+  const naming = checkpointNaming(json);
   const weightMap: Record<string, string> = {};
   const names: string[] = [];
   let bytes = 0;

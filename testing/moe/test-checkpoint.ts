@@ -7,6 +7,7 @@ import { checkpointTensors, INDEX_FILE } from '../../engine/moe/checkpoint.ts';
 import { parseModelConfig, type ModelConfig, type TextConfigInput, type VisionConfig } from '../../engine/moe/config.ts';
 import { SafetensorsWriter, byteSizeOf, f32ToBf16, type TensorSpec } from '../../engine/moe/safetensors.ts';
 import { SeededRandom } from '../../engine/moe/random.ts';
+import { checkpointNaming } from '../../engine/moe/tensor-names.ts';
 
 /** A generator for one tensor, from the seed and the tensor's name, so its values do not depend on what else is generated. */
 export function tensorRandom(seed: number, name: string): SeededRandom {
@@ -37,7 +38,7 @@ export function initialValues(name: string, shape: readonly number[], seed: numb
 export const checkpointDtype = (name: string): 'F32' | 'BF16' => (name.endsWith('e_score_correction_bias') ? 'F32' : 'BF16');
 
 /** The tiny model: every feature of the architecture at the smallest size that still exercises it. */
-export function tinyConfigJson(options: { qLoraRank?: number | null; vocabSize?: number; mediaPlaceholderTokenId?: number; vision?: boolean } = {}): Record<string, unknown> {
+export function tinyConfigJson(options: { qLoraRank?: number | null; vocabSize?: number; mediaPlaceholderTokenId?: number; vision?: boolean | 'moonvit3d' } = {}): Record<string, unknown> {
   const vocab = options.vocabSize ?? 1024;
   // Kimi keeps its special tokens in the last 256 ids; `<|media_pad|>` is the 22nd of them.
   const special = vocab > 256 ? vocab - 256 : 0;
@@ -90,6 +91,35 @@ export function tinyConfigJson(options: { qLoraRank?: number | null; vocabSize?:
     merge_kernel_size: [2, 2],
     torch_dtype: 'bfloat16',
   };
+  if (options.vision === 'moonvit3d') {
+    // Kimi K2.5's layout: the same tower written with MoonViT3d's keys (vt_*, the chunk's frames,
+    // temporal pooling), and its projector named mm_projector.* (tensor-names.ts).
+    const { model_type: _, torch_dtype: __, num_attention_heads, num_hidden_layers, hidden_size, intermediate_size, ...shared } = vision;
+    return {
+      architectures: ['KimiK25ForConditionalGeneration'],
+      model_type: 'kimi_k25',
+      text_config: text,
+      vision_config: {
+        ...shared,
+        init_pos_emb_time: 4,
+        merge_type: 'sd2_tpool',
+        pos_emb_type: 'divided_fixed',
+        video_attn_type: 'spatial_temporal',
+        mm_projector_type: 'patchmerger',
+        mm_hidden_size: hidden_size,
+        projector_hidden_act: 'gelu',
+        projector_ln_eps: 1e-5,
+        text_hidden_size: text.hidden_size,
+        vt_hidden_size: hidden_size,
+        vt_intermediate_size: intermediate_size,
+        vt_num_attention_heads: num_attention_heads,
+        vt_num_hidden_layers: num_hidden_layers,
+      },
+      media_placeholder_token_id: options.mediaPlaceholderTokenId ?? special + 21,
+      pad_token_id: 0,
+      torch_dtype: 'bfloat16',
+    };
+  }
   return {
     architectures: ['KimiVLForConditionalGeneration'],
     model_type: 'kimi_vl',
@@ -109,8 +139,8 @@ export interface TestCheckpointOptions {
   /** Default 1024; match it to the tokenizer's. Ids follow Kimi's layout: the last 256 are special tokens. */
   vocabSize?: number;
   mediaPlaceholderTokenId?: number;
-  /** false: a text-only model. */
-  vision?: boolean;
+  /** false: a text-only model; 'moonvit3d': Kimi K2.5's vision (vt_* keys, mm_projector.* names). */
+  vision?: boolean | 'moonvit3d';
   /** The whole config.json to write instead of the tiny one (a release's, scaled down: published-checkpoint.ts). */
   config?: Record<string, unknown>;
   /** Fields to replace in config.json (`text_config` and `vision_config` entries merge into the tiny ones). */
@@ -146,7 +176,8 @@ export async function writeTestCheckpoint(dir: string, options: TestCheckpointOp
 
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(json, null, 2) + '\n');
-  const specs: TensorSpec[] = checkpointTensors(config).map(({ name, shape }) => ({ name, shape, dtype: checkpointDtype(name) }));
+  const naming = checkpointNaming(json);
+  const specs: TensorSpec[] = checkpointTensors(config).map(({ name, shape }) => ({ name: naming.toCheckpoint(name), shape, dtype: checkpointDtype(name) }));
   const total = specs.reduce((sum, s) => sum + byteSizeOf(s), 0);
   const shardCount = Math.max(1, Math.min(options.shards ?? 1, specs.length));
   // Cut into shards of about equal bytes, in checkpoint order, as save_pretrained does.
