@@ -75,8 +75,10 @@ export function imageProcessorFromJson(json: unknown, vision: Pick<VisionConfig,
 const MAX_GRID = 512;
 
 export interface PreprocessedImage {
-  /** Normalised patches [gh·gw, 3, p, p], patches in row-major grid order. */
+  /** Normalised patches [gh·gw, 3, p, p], patches in row-major grid order; for a video chunk [T, gh·gw, 3, p, p], frame by frame. */
   patches: Float32Array;
+  /** A video chunk's frames (MoonViT3d, Kimi K2.5), at most the vision config's init_pos_emb_time; absent: one image. */
+  gridT?: number;
   gridH: number;
   gridW: number;
   /** The picture's size after scaling and padding / cropping (= grid × patch). */

@@ -21,6 +21,14 @@
 // float32 come close (Kimi-VL's MoonViT is 1.6 GB); so the tower is cut into consecutive
 // segments of blocks under a byte budget, one graph each, the hidden state passed between them.
 // A bench-sized or tiny tower is one graph.
+//
+// Kimi K2.5's MoonViT3d also takes a video chunk of T frames (T ≤ init_pos_emb_time) as one
+// sequence of T·gh·gw tokens: frame by frame, each frame in merged order. Every frame's tokens get
+// the same 2-D position embedding and rotary angles, plus a fixed sin/cos embedding of the frame's
+// index (added only when T > 1, as the release does: a single image gets none); attention runs
+// over the whole chunk; and after final_layernorm the frames are averaged token by token
+// (sd2_tpool) before the projector. The graph does that average as a Reshape to [T, gh·gw, C]
+// and a ReduceMean, so an image (T = 1) takes the same path and its mean is the token itself.
 import ort from 'onnxruntime-node';
 import { LoupeError } from '../../errors.ts';
 import type { ModelConfig, VisionConfig } from '../config.ts';
@@ -128,8 +136,9 @@ function towerWeights(weights: RuntimeWeights): RuntimeWeights {
 /**
  * Blocks [from, to) of the tower as one graph, tokens in merged order. Inputs: `patches`
  * [n, 3·p·p] and `pos` [n, C] in the first segment, else `h` [n, C]; everywhere `positions`
- * [1, n] (0…n−1) and `cos`, `sin` [n, headDim/2], the rows RotaryEmbedding reads per token.
- * Output: `h_out` [n, C], or in the last segment `features` [n/(kh·kw), D].
+ * [1, n] (0…n−1) and `cos`, `sin` [n, headDim/2], the rows RotaryEmbedding reads per token; in
+ * MoonViT3d's last segment `frames_shape` [T, n/T, C], to average the frames.
+ * Output: `h_out` [n, C], or in the last segment `features` [n/(T·kh·kw), D].
  */
 export function towerGraph(weights: RuntimeWeights, config: ModelConfig, from: number, to: number): BuiltGraph {
   const v = config.vision_config!;
@@ -139,6 +148,7 @@ export function towerGraph(weights: RuntimeWeights, config: ModelConfig, from: n
   const hd = C / H;
   const first = from === 0;
   const last = to === v.num_hidden_layers;
+  const temporal = v.init_pos_emb_time !== undefined;
   const g = new Builder(towerWeights(weights), { accuracyLevel: 0 });
 
   let x = first ? g.op('Add', [g.linearBias('patches', 'vision_tower.patch_embed.proj.weight', 'vision_tower.patch_embed.proj.bias'), 'pos']) : 'h';
@@ -156,7 +166,7 @@ export function towerGraph(weights: RuntimeWeights, config: ModelConfig, from: n
     x = g.op('Add', [x, g.linearBias(mid, block(b, 'mlp.fc1.weight'), block(b, 'mlp.fc1.bias'))]);
   }
 
-  const inputs = [
+  const inputs: Array<{ name: string; type: 'float32' | 'int64'; dims: Array<number | string> }> = [
     ...(first
       ? [
           { name: 'patches', type: 'float32' as const, dims: ['n', 3 * v.patch_size * v.patch_size] },
@@ -170,7 +180,13 @@ export function towerGraph(weights: RuntimeWeights, config: ModelConfig, from: n
   if (!last) return g.model(inputs, [{ name: 'h_out', type: 'float32', dims: ['n', C], from: x }]);
 
   const P = 'multi_modal_projector';
-  const normed = g.layerNorm(g.layerNorm(x, 'vision_tower.encoder.final_layernorm.weight', 'vision_tower.encoder.final_layernorm.bias', LAYER_NORM_EPS), `${P}.pre_norm.weight`, `${P}.pre_norm.bias`, LAYER_NORM_EPS);
+  let final = g.layerNorm(x, 'vision_tower.encoder.final_layernorm.weight', 'vision_tower.encoder.final_layernorm.bias', LAYER_NORM_EPS);
+  if (temporal) {
+    // sd2_tpool: each token's mean over the chunk's frames, before the projector's pre_norm.
+    inputs.push({ name: 'frames_shape', type: 'int64', dims: [3] });
+    final = g.op('ReduceMean', [g.op('Reshape', [final, 'frames_shape']), g.ints([0])], { keepdims: 0 });
+  }
+  const normed = g.layerNorm(final, `${P}.pre_norm.weight`, `${P}.pre_norm.bias`, LAYER_NORM_EPS);
   const merged = g.op('Reshape', [normed, g.ints([-1, C * v.merge_kernel_size[0] * v.merge_kernel_size[1]])]);
   const mid = g.gelu(g.linearBias(merged, `${P}.linear_1.weight`, `${P}.linear_1.bias`), 'none');
   return g.model(inputs, [{ name: 'features', type: 'float32', dims: ['count', D], from: g.linearBias(mid, `${P}.linear_2.weight`, `${P}.linear_2.bias`) }]);
@@ -226,6 +242,25 @@ function cubicResizeMatrix(inSize: number, outSize: number): Float32Array {
   return m;
 }
 
+/**
+ * MoonViT3d's time embedding of frames 0…T−1, [T, C]: row t is sin(t·ωᵢ) for i < C/2, then
+ * cos(t·ωᵢ), with ωᵢ = 10000^(−i/(C/2)) (the fixed 1-D sin/cos table of MAE-style ViTs), in float32.
+ */
+export function frameTimeEmbedding(frames: number, C: number): Float32Array {
+  const half = C / 2;
+  const f = Math.fround;
+  const out = new Float32Array(frames * C);
+  for (let i = 0; i < half; i++) {
+    const omega = f(1 / f(10000 ** f(i / half)));
+    for (let t = 0; t < frames; t++) {
+      const angle = f(t * omega);
+      out[t * C + i] = Math.sin(angle);
+      out[t * C + half + i] = Math.cos(angle);
+    }
+  }
+  return out;
+}
+
 /** MoonViT's rotary frequencies θᵢ = 10000^(−4i/headDim), i < headDim/4, in float32 as torch computes them. */
 function rotaryFrequencies(headDim: number): Float32Array {
   const f = Math.fround;
@@ -274,19 +309,40 @@ export class VisionRuntime {
     const hd = C / v.num_attention_heads;
     const [kh, kw] = v.merge_kernel_size;
     const { gridH, gridW } = image;
+    const T = image.gridT ?? 1;
     const n = gridH * gridW;
     const P = 3 * v.patch_size * v.patch_size;
-    if (!Number.isInteger(gridH) || !Number.isInteger(gridW) || n === 0 || image.patches.length !== n * P) throw new Error(`VisionRuntime: an image's patches do not fill its ${gridH}×${gridW} grid of ${v.patch_size}-px patches`);
+    if (T !== 1 && (v.init_pos_emb_time === undefined || !Number.isInteger(T) || T < 1 || T > v.init_pos_emb_time)) {
+      throw new LoupeError('MODEL_UNSUPPORTED', v.init_pos_emb_time === undefined ? 'This vision encoder (MoonViT) takes single images, not video chunks.' : `A video chunk of ${T} frames; this vision encoder takes 1 to ${v.init_pos_emb_time}.`);
+    }
+    if (!Number.isInteger(gridH) || !Number.isInteger(gridW) || n === 0 || image.patches.length !== T * n * P) throw new Error(`VisionRuntime: an image's patches do not fill its ${T > 1 ? `${T} frames of ` : ''}${gridH}×${gridW} grid of ${v.patch_size}-px patches`);
     if (gridH % kh || gridW % kw) throw new Error(`VisionRuntime: grid ${gridH}×${gridW} does not divide into ${kh}×${kw} merges`);
 
     const t = this.tables(gridH, gridW);
-    const patches = new Float32Array(n * P);
-    for (let i = 0; i < n; i++) patches.set(image.patches.subarray(t.order[i]! * P, (t.order[i]! + 1) * P), i * P);
-    const rope: Feeds = { positions: new ort.Tensor('int64', t.positions, [1, n]), cos: tensor(t.cos, [n, hd / 2]), sin: tensor(t.sin, [n, hd / 2]) };
+    const L = T * n;
+    // Frame by frame, each in merged order; every frame shares the grid's position rows and angles.
+    const patches = new Float32Array(L * P);
+    for (let f = 0; f < T; f++) for (let i = 0; i < n; i++) patches.set(image.patches.subarray((f * n + t.order[i]!) * P, (f * n + t.order[i]! + 1) * P), (f * n + i) * P);
+    const repeat = (table: Float32Array) => {
+      if (T === 1) return table;
+      const out = new Float32Array(T * table.length);
+      for (let f = 0; f < T; f++) out.set(table, f * table.length);
+      return out;
+    };
+    let pos = t.pos;
+    if (T > 1) {
+      // The time embedding only for a chunk of several frames: the release adds none to an image.
+      pos = repeat(t.pos);
+      const time = frameTimeEmbedding(T, C);
+      for (let f = 0; f < T; f++) for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) pos[(f * n + i) * C + c]! += time[f * C + c]!;
+    }
+    const positions = T === 1 ? t.positions : BigInt64Array.from({ length: L }, (_, i) => BigInt(i));
+    const rope: Feeds = { positions: new ort.Tensor('int64', positions, [1, L]), cos: tensor(repeat(t.cos), [L, hd / 2]), sin: tensor(repeat(t.sin), [L, hd / 2]) };
+    const pool: Feeds = v.init_pos_emb_time === undefined ? {} : { frames_shape: new ort.Tensor('int64', BigInt64Array.from([T, n, C].map(BigInt)), [3]) };
 
     let h: Float32Array | undefined;
     for (const s of this.segments) {
-      const feeds: Feeds = s.first ? { patches: tensor(patches, [n, P]), pos: tensor(t.pos, [n, C]), ...rope } : { h: tensor(h!, [n, C]), ...rope };
+      const feeds: Feeds = { ...(s.first ? { patches: tensor(patches, [L, P]), pos: tensor(pos, [L, C]) } : { h: tensor(h!, [L, C]) }), ...rope, ...(s.last ? pool : {}) };
       const out = s.session.run(feeds);
       this.traffic.weightBytes += s.weightBytes;
       this.traffic.runs++;

@@ -5,8 +5,15 @@
 // which the runtime uses too: preparing the input is not the model this reference checks, and
 // that module has tests of its own against values worked out without it.
 //
-// Shapes: C = vision hidden size, p = patch size, (gh, gw) = an image's patch grid,
-// (kh, kw) = merge_kernel_size, D = text hidden size.
+// Kimi K2.5's MoonViT3d (vision_config.init_pos_emb_time set) also takes a video chunk of T
+// frames (kimi_k25 vision code: MoonVision3dPatchEmbed, Rope2DPosEmbRepeated, tpool_patch_merger):
+// the chunk is one sequence of T·gh·gw patches, frame after frame; a frame's patches get the grid's
+// position embedding plus, when T > 1, row t of a fixed sin/cos time table; the rotary angles are
+// the grid's, repeated for each frame; attention spans the chunk; after final_layernorm each grid
+// cell is averaged over the frames, then merged and projected as an image is.
+//
+// Shapes: C = vision hidden size, p = patch size, (gh, gw) = an image's patch grid, T = a chunk's
+// frames (1 for an image), (kh, kw) = merge_kernel_size, D = text hidden size.
 import type { ModelConfig } from '../../../engine/moe/config.ts';
 import { LoupeError } from '../../../engine/errors.ts';
 import type { PreprocessedImage } from '../../../engine/moe/image-processor.ts';
@@ -70,6 +77,23 @@ export function applyRope2d(v: Float32Array, offset: number, heads: number, head
   }
 }
 
+/**
+ * get_1d_sincos_pos_embed(C, T): for frame t, [sin(t·ω₀ … t·ω_{C/2−1}), cos(t·ω₀ … t·ω_{C/2−1})]
+ * with ωᵢ = 1 / 10000^(i / (C/2)); [T, C].
+ */
+export function timeEmbedding(C: number, T: number): Float32Array {
+  const out = new Float32Array(T * C);
+  const half = C / 2;
+  for (let t = 0; t < T; t++)
+    for (let i = 0; i < half; i++) {
+      const omega = Math.fround(1 / Math.fround(Math.pow(10000, Math.fround(i / half))));
+      const a = Math.fround(t * omega);
+      out[t * C + i] = Math.sin(a);
+      out[t * C + half + i] = Math.cos(a);
+    }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The vision tower and the projector
 
@@ -99,14 +123,17 @@ export function visionTower(weights: WeightSource, config: ModelConfig, images: 
   const p = v.patch_size;
   const [kh, kw] = v.merge_kernel_size;
 
-  // Packed sequence: image i owns rows [starts[i], starts[i] + gh·gw).
+  // Packed sequence: image (or chunk) i owns rows [starts[i], starts[i] + T·gh·gw).
+  const frames = (im: PreprocessedImage) => im.gridT ?? 1;
   const starts: number[] = [];
   let L = 0;
   for (const im of images) {
-    if (im.patches.length !== im.gridH * im.gridW * 3 * p * p) throw new Error(`visionForward: an image's patches do not fill its ${im.gridH}×${im.gridW} grid of ${p}-px patches`);
+    const T = frames(im);
+    if (T > 1 && (v.init_pos_emb_time === undefined || T > v.init_pos_emb_time)) throw new Error(`visionForward: a chunk of ${T} frames; this tower takes ${v.init_pos_emb_time ?? 1} at most`);
+    if (im.patches.length !== T * im.gridH * im.gridW * 3 * p * p) throw new Error(`visionForward: an image's patches do not fill its ${im.gridH}×${im.gridW} grid of ${p}-px patches`);
     if (im.gridH % kh || im.gridW % kw) throw new Error(`visionForward: grid ${im.gridH}×${im.gridW} does not divide into ${kh}×${kw} merges`);
     starts.push(L);
-    L += im.gridH * im.gridW;
+    L += T * im.gridH * im.gridW;
   }
 
   // Patch embedding: Conv2d(3, C, p, stride p) on each patch = a linear map of its 3·p·p values;
@@ -117,14 +144,22 @@ export function visionTower(weights: WeightSource, config: ModelConfig, images: 
   const posEmb = get('patch_embed.pos_emb.weight'); // [H0, W0, C]
   images.forEach((im, i) => {
     const n = im.gridH * im.gridW;
-    const emb = linear(im.patches, n, convAsLinear, get('patch_embed.proj.bias'));
-    addInPlace(emb, positionEmbedding(posEmb, im.gridH, im.gridW));
+    const T = frames(im);
+    const emb = linear(im.patches, T * n, convAsLinear, get('patch_embed.proj.bias')); // [T·n, C]
+    const grid = positionEmbedding(posEmb, im.gridH, im.gridW); // [n, C]
+    const time = timeEmbedding(C, T);
+    for (let t = 0; t < T; t++)
+      for (let j = 0; j < n; j++)
+        for (let c = 0; c < C; c++) emb[(t * n + j) * C + c] += grid[j * C + c]! + (T > 1 ? time[t * C + c]! : 0);
     x.set(emb, starts[i]! * C);
   });
 
-  // 2-D rotary angles per token, [L, headDim/2].
+  // 2-D rotary angles per token, [L, headDim/2]: a chunk's frames all turn by their grid cell's angles.
   const angles = new Float32Array(L * (headDim / 2));
-  images.forEach((im, i) => angles.set(rope2dAngles(headDim, im.gridH, im.gridW), starts[i]! * (headDim / 2)));
+  images.forEach((im, i) => {
+    const grid = rope2dAngles(headDim, im.gridH, im.gridW);
+    for (let t = 0; t < frames(im); t++) angles.set(grid, (starts[i]! + t * im.gridH * im.gridW) * (headDim / 2));
+  });
 
   // Encoder blocks: x + attn(norm0(x)), then x + mlp(norm1(x)).
   for (let b = 0; b < v.num_hidden_layers; b++) {
@@ -146,7 +181,7 @@ export function visionTower(weights: WeightSource, config: ModelConfig, images: 
     const scale = 1 / Math.sqrt(headDim);
     images.forEach((im, i) => {
       const s0 = starts[i]!;
-      const n = im.gridH * im.gridW;
+      const n = frames(im) * im.gridH * im.gridW;
       const row = new Float64Array(n);
       for (let hd = 0; hd < heads; hd++)
         for (let t = s0; t < s0 + n; t++) {
@@ -170,8 +205,11 @@ export function visionTower(weights: WeightSource, config: ModelConfig, images: 
   }
   x = layerNorm(x, L, get('encoder.final_layernorm.weight'), get('encoder.final_layernorm.bias'), LAYER_NORM_EPS);
 
-  // Patch merger: view(gh/kh, kh, gw/kw, kw, C).permute(0, 2, 1, 3, 4) → [count, kh·kw, C].
+  // Patch merger (tpool_patch_merger for a chunk): each grid cell's mean over the frames (an image's
+  // one frame is itself), then view(gh/kh, kh, gw/kw, kw, C).permute(0, 2, 1, 3, 4) → [count, kh·kw, C].
   return images.map((im, i) => {
+    const T = frames(im);
+    const n = im.gridH * im.gridW;
     const nh = im.gridH / kh;
     const nw = im.gridW / kw;
     const out = new Float32Array(nh * nw * kh * kw * C);
@@ -180,8 +218,12 @@ export function visionTower(weights: WeightSource, config: ModelConfig, images: 
       for (let mx = 0; mx < nw; mx++)
         for (let ky = 0; ky < kh; ky++)
           for (let kx = 0; kx < kw; kx++) {
-            const src = starts[i]! + (my * kh + ky) * im.gridW + (mx * kw + kx);
-            out.set(x.subarray(src * C, (src + 1) * C), o);
+            const cell = (my * kh + ky) * im.gridW + (mx * kw + kx);
+            for (let c = 0; c < C; c++) {
+              let sum = 0;
+              for (let t = 0; t < T; t++) sum += x[(starts[i]! + t * n + cell) * C + c]!;
+              out[o + c] = sum / T;
+            }
             o += C;
           }
     return { features: out, count: nh * nw };
