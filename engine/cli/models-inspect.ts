@@ -40,7 +40,7 @@ export function inspectText(r: InspectReport): string {
       ? `Left out:   multi-token-prediction ${plural(mtp.layers, 'layer')} (${plural(mtp.tensors, 'tensor')}, ${bytesText(mtp.bytes)}): ${mtp.layers === 1 ? 'it only drafts' : 'they only draft'} tokens for speculative decoding, which Loupe does not do`
       : 'Left out:   no multi-token-prediction layers',
   );
-  lines.push(`Vision:     ${!r.vision.present ? 'none (text only)' : r.vision.converted ? 'converted' : `left out${r.vision.note ? `: ${r.vision.note}` : ''}`}${vision.tensors ? ` (${plural(vision.tensors, 'tensor')}, ${bytesText(vision.bytes)})` : ''}`);
+  lines.push(`Vision:     ${!r.vision.present ? 'none (text only)' : r.vision.converted ? `converted${r.vision.note ? ` (${r.vision.note})` : ''}` : `left out${r.vision.note ? `: ${r.vision.note}` : ''}`}${vision.tensors ? ` (${plural(vision.tensors, 'tensor')}, ${bytesText(vision.bytes)})` : ''}`);
   lines.push(`Unused:     ${unused.tensors ? `${plural(unused.tensors, 'tensor')} nothing reads (${bytesText(unused.bytes)}): ${listed(unused.names)}` : 'none: every other tensor is read'}`);
   const block = r.sizes.int4.blockSize;
   lines.push(`Package:    ${QUANTS.map((q) => `${bytesText(r.sizes[q].bytes)} at --quant ${q}${q === r.memory.quant ? ' (*)' : ''}`).join(', ')} (blocks of ${block}, scales and zero points included)`);

@@ -7,8 +7,8 @@
 import { closeSync, mkdirSync, openSync, ftruncateSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointTensors, INDEX_FILE } from '../../engine/moe/checkpoint.ts';
-import { configLayout, parseModelConfig } from '../../engine/moe/config.ts';
-import { tensorNaming } from '../../engine/moe/tensor-names.ts';
+import { parseModelConfig } from '../../engine/moe/config.ts';
+import { checkpointNaming } from '../../engine/moe/tensor-names.ts';
 import { isFp8InRelease, isInt4InRelease } from './quantised-checkpoint.ts';
 
 export interface HeaderTensor {
@@ -52,7 +52,7 @@ export const INT4_QUANTIZATION_CONFIG = {
 
 export interface HeaderCheckpointOptions {
   format: 'fp8' | 'int4';
-  /** Tensors to add, by the checkpoint's names (a vision tower Loupe does not read, say). */
+  /** Tensors to add, by the checkpoint's names (ones Loupe does not read, say). */
   extra?: readonly HeaderTensor[];
   shards?: number;
 }
@@ -62,10 +62,8 @@ export interface HeaderCheckpointOptions {
  * shard headers of the tensors the config implies, quantised as the release stores them.
  */
 export function writeQuantisedHeaders(dir: string, configJson: Record<string, unknown>, options: HeaderCheckpointOptions): HeaderTensor[] {
-  const layout = configLayout(configJson);
-  // The decoder alone is what the tensor list needs; a K2.5 vision config is not Loupe's to read.
-  const config = parseModelConfig(layout === 'flat' ? configJson : { text_config: configJson.text_config }, 'the header checkpoint configuration');
-  const naming = tensorNaming(layout);
+  const config = parseModelConfig(configJson, 'the header checkpoint configuration');
+  const naming = checkpointNaming(configJson);
   const tensors: HeaderTensor[] = [];
   for (const { name, shape } of checkpointTensors(config)) {
     const stored = naming.toCheckpoint(name);

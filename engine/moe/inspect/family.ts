@@ -22,8 +22,6 @@ const NAMES: Record<FamilyId, string> = {
 
 export const FAMILIES_READ = 'Kimi-VL (model_type kimi_vl, text_config + vision_config), Kimi K2.5 (kimi_k25), Kimi K2 (kimi_k2, flat) and DeepSeek-V3 (deepseek_v3, flat)';
 
-export { hasMoonVit3dKeys } from '../config.ts';
-
 export function checkpointFamily(raw: Record<string, unknown>, where: string): CheckpointFamily {
   const layout = configLayout(raw);
   const modelType = typeof raw.model_type === 'string' ? raw.model_type : '';

@@ -160,22 +160,18 @@ test('compressed-tensors pack-quantized int4 (Kimi K2 Thinking, flat; Kimi K2.5,
         mm_hidden_size: 32,
         text_hidden_size: 64,
       }, media_placeholder_token_id: 500 },
-    {
-      format: 'int4',
-      extra: [
-        { name: 'vision_tower.patch_embed.proj.weight', dtype: 'BF16', shape: [32, 3, 14, 14] },
-        { name: 'mm_projector.proj.0.weight', dtype: 'BF16', shape: [64, 128] },
-      ],
-    },
+    { format: 'int4' },
   );
   const v = inspectCheckpoint(k25, { budgets: plenty });
   assert.equal(v.family.id, 'kimi-k2.5');
   assert.equal(v.format.kind, 'int4-packed');
-  assert.equal(v.convertible, false);
-  assert.ok(v.refusals.some((x) => /MoonViT3d/.test(x)));
-  assert.equal(v.vision.present, true);
-  assert.equal(v.vision.converted, false);
-  assert.deepEqual(v.leftOut.vision.names.sort(), ['mm_projector.proj.0.weight', 'vision_tower.patch_embed.proj.weight']);
+  // MoonViT3d is read: its tower and its mm_projector.* are found (a missing one would be refused)
+  // and converted, nothing of it left out.
+  assert.equal(v.convertible, CONVERTS['int4-packed']);
+  assert.deepEqual(v.refusals, []);
+  assert.deepEqual(v.vision, { present: true, converted: true, note: 'MoonViT3d: images, and video chunks of up to 4 frames' });
+  assert.equal(v.leftOut.vision.tensors, 0);
+  assert.equal(v.leftOut.unused.tensors, 0);
 });
 
 test('the memory plan: dense weights resident, experts into the GPU pool, then RAM, the rest from disk; bytes read per token', async () => {

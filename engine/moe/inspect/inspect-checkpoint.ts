@@ -10,9 +10,9 @@ import { TOKENIZER_FILES, type QuantChoice } from '../convert-checkpoint.ts';
 import type { FloatDtype } from '../package.ts';
 import { LoupeError } from '../../errors.ts';
 import { quantLayout } from '../quant.ts';
-import { isMtpTensor, tensorNaming } from '../tensor-names.ts';
+import { checkpointNaming, isMtpTensor } from '../tensor-names.ts';
 import { readCheckpointHeaders, type StoredTensor } from './checkpoint-headers.ts';
-import { checkpointFamily, hasMoonVit3dKeys, type CheckpointFamily } from './family.ts';
+import { checkpointFamily, type CheckpointFamily } from './family.ts';
 import { packageSize, type PackageSize } from './package-size.ts';
 import { placement, type Budgets, type Placement } from './placement.ts';
 import { CONVERTS, declaredFormat, describeFound, locateTensors, type FormatKind } from './weight-format.ts';
@@ -84,13 +84,11 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
     refusals.push(`its int4 groups of ${blockSize} are not a block size the runtime takes (a power of two ≥ 16); only --quant none converts it`);
   }
 
-  // K2.5's MoonViT3d writes its vision config in keys of its own (vt_*), which the engine does
-  // not read yet: the decoder is inspected alone and its vision tower reported as left out.
-  const moonVit3d = family.id === 'kimi-k2.5' && hasMoonVit3dKeys(raw.vision_config);
-  const config: ModelConfig = moonVit3d ? parseModelConfig({ text_config: raw.text_config }, configPath) : parseModelConfig(raw, configPath);
-  if (moonVit3d) refusals.push("its vision tower is MoonViT3d (vision_config's vt_* keys), which this Loupe does not read yet");
+  const config: ModelConfig = parseModelConfig(raw, configPath);
   const t = config.text_config;
-  const naming = tensorNaming(family.layout);
+  // K2.5's MoonViT3d (vision_config's vt_* keys) names its projector mm_projector.*.
+  const naming = checkpointNaming(raw);
+  const frames = config.vision_config?.init_pos_emb_time;
 
   const located = locateTensors(checkpointTensors(config), headers.tensors, format, naming, dir);
   const used = new Set(located.flatMap((x) => x.parts));
@@ -115,7 +113,7 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
   const sizes = Object.fromEntries(QUANTS.map((q) => [q, (({ tensors: _, ...s }) => s)(sized[q])])) as InspectReport['sizes'];
 
   const moeLayers = Array.from({ length: t.num_hidden_layers }, (_, i) => i).filter((i) => isMoeLayer(t, i)).length;
-  const visionPresent = config.vision_config !== undefined || moonVit3d || vision.length > 0;
+  const visionPresent = config.vision_config !== undefined || vision.length > 0;
   return {
     dir,
     family,
@@ -127,7 +125,7 @@ export function inspectCheckpoint(dir: string, options: InspectOptions): Inspect
     vision: {
       present: visionPresent,
       converted: config.vision_config !== undefined,
-      ...(moonVit3d ? { note: 'MoonViT3d (vt_* keys): not read by this Loupe yet, left out' } : vision.length && !config.vision_config ? { note: 'vision tensors without a vision_config: left out' } : {}),
+      ...(frames !== undefined ? { note: `MoonViT3d: images, and video chunks of up to ${frames} frames` } : vision.length && !config.vision_config ? { note: 'vision tensors without a vision_config: left out' } : {}),
     },
     leftOut: { mtp: { ...group(mtp), layers: mtp.length ? t.num_nextn_predict_layers : 0 }, vision: group(vision), unused: group(unused) },
     checkpointBytes: [...headers.tensors.values()].reduce((s, x) => s + x.bytes, 0),
