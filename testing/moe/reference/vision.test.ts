@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { mediaTokenCount, preprocessImage } from '../../../engine/moe/image-processor.ts';
 import { layerNorm } from './ops.ts';
 import { randomImage, randomWeights, tinyConfig } from './random-weights.ts';
-import { applyRope2d, positionEmbedding, rope2dAngles, visionForward, visionTower } from './vision.ts';
+import { applyRope2d, positionEmbedding, rope2dAngles, timeEmbedding, visionForward, visionTower } from './vision.ts';
 
 const close = (a: number, b: number, tol: number, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 const config = tinyConfig();
@@ -70,4 +70,35 @@ test('images packed in one sequence attend only within themselves: features equa
   // and the second image does change when its own pixels do
   const [, fb2] = visionForward(w, config, [a, preprocessImage(randomImage(30, 60, 8), 30, 60, vision)]);
   assert.ok(fb2!.some((v, i) => Math.abs(v - fb![i]!) > 1e-3));
+});
+
+test("MoonViT3d's time embedding: frame t is [sin(t·ωᵢ)…, cos(t·ωᵢ)…], ωᵢ = 10000^(−i/(C/2)); frame 0 is [0…, 1…]", () => {
+  const e = timeEmbedding(4, 3); // ω = 1, 1/100
+  const want = [0, 0, 1, 1, Math.sin(1), Math.sin(0.01), Math.cos(1), Math.cos(0.01), Math.sin(2), Math.sin(0.02), Math.cos(2), Math.cos(0.02)];
+  want.forEach((x, i) => close(e[i]!, x, 1e-6, `element ${i}`));
+});
+
+test('a video chunk (MoonViT3d), blocks silenced: each merged part is the mean over frames of final_layernorm(position + that frame\'s time embedding)', () => {
+  const cfg = tinyConfig();
+  cfg.vision_config!.init_pos_emb_height = 4;
+  cfg.vision_config!.init_pos_emb_time = 4;
+  const w = randomWeights(cfg, 6);
+  const C = cfg.vision_config!.hidden_size;
+  for (const name of [...w.tensors.keys()]) if (/patch_embed\.proj\.|\.wo\.|\.mlp\.fc1\./.test(name)) w.get(name).data.fill(0);
+  const frame = preprocessImage(randomImage(56, 56, 3), 56, 56, cfg.vision_config!);
+  const T = 3;
+  const chunk = { ...frame, patches: new Float32Array(T * frame.patches.length), gridT: T };
+  const [merged] = visionTower(w, cfg, [chunk]);
+  const [image] = visionTower(w, cfg, [frame]);
+  const pos = w.get('vision_tower.patch_embed.pos_emb.weight').data; // [4, 4, C]
+  const time = timeEmbedding(C, T);
+  const withTime = new Float32Array(T * 16 * C);
+  for (let t = 0; t < T; t++) for (let j = 0; j < 16 * C; j++) withTime[t * 16 * C + j] = pos[j]! + time[t * C + (j % C)]!;
+  const ln = layerNorm(withTime, T * 16, w.get('vision_tower.encoder.final_layernorm.weight'), w.get('vision_tower.encoder.final_layernorm.bias'), 1e-5);
+  assert.equal(merged!.count, 4);
+  // Merged block 0's first part is cell (0, 0).
+  for (let c = 0; c < C; c++) close(merged!.features[c]!, (ln[c]! + ln[16 * C + c]! + ln[32 * C + c]!) / T, 1e-5, `channel ${c}`);
+  // An image gets no time embedding: its part is final_layernorm(position) alone.
+  const lnImage = layerNorm(pos, 16, w.get('vision_tower.encoder.final_layernorm.weight'), w.get('vision_tower.encoder.final_layernorm.bias'), 1e-5);
+  for (let c = 0; c < C; c++) close(image!.features[c]!, lnImage[c]!, 1e-5, `image channel ${c}`);
 });
