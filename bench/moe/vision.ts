@@ -14,11 +14,15 @@ export interface VisionThroughputOptions {
   textHidden?: number;
   /** Timed encodes after one untimed warm-up; the best is reported. */
   repeats?: number;
+  /** A video chunk of this many different pictures on a MoonViT3d tower (Kimi K2.5's) of the same size; default one picture on MoonViT. */
+  frames?: number;
 }
 
 export interface VisionThroughput {
   patchesPerS: number;
+  /** Patches of all the frames. */
   patches: number;
+  frames: number;
   gridH: number;
   gridW: number;
   /** Merged tokens the image becomes in the prompt. */
@@ -36,16 +40,21 @@ export interface VisionThroughput {
  * down to 4 096 patches, padded to whole 2×2 merges). Building the weights and the session,
  * preprocessing and the first encode (onnxruntime's allocations) are outside the timing.
  */
-export function visionThroughput({ width, height, threads, textHidden = 1024, repeats = 2 }: VisionThroughputOptions): VisionThroughput {
-  const config = benchVisionConfig(textHidden);
+export function visionThroughput({ width, height, threads, textHidden = 1024, repeats = 2, frames }: VisionThroughputOptions): VisionThroughput {
+  const config = benchVisionConfig(textHidden, frames !== undefined);
   const weights = randomWeights(config, 1);
   const runtime = new VisionRuntime({ get: (n) => weights.get(n), quantised: () => undefined }, config, { threads });
   try {
     runtime.load();
-    const pixels = randomImage(width, height, 2);
+    const T = frames ?? 1;
+    const pictures = Array.from({ length: T }, (_, f) => randomImage(width, height, 2 + f));
     let start = performance.now();
-    const image = preprocessImage(pixels, width, height, config.vision_config!, KIMI_VL_IMAGE_PROCESSOR);
+    const each = pictures.map((pixels) => preprocessImage(pixels, width, height, config.vision_config!, KIMI_VL_IMAGE_PROCESSOR));
     const preprocessMs = performance.now() - start;
+    // A chunk is its frames' patches one after another.
+    const patchesOf = new Float32Array(each.reduce((n, im) => n + im.patches.length, 0));
+    each.forEach((im, f) => patchesOf.set(im.patches, f * im.patches.length));
+    const image = frames === undefined ? each[0]! : { ...each[0]!, patches: patchesOf, gridT: T };
     runtime.encode([image]);
     let best = Infinity;
     for (let r = 0; r < Math.max(1, repeats); r++) {
@@ -53,15 +62,16 @@ export function visionThroughput({ width, height, threads, textHidden = 1024, re
       runtime.encode([image]);
       best = Math.min(best, performance.now() - start);
     }
-    const patches = image.gridH * image.gridW;
-    return { patchesPerS: patches / (best / 1000), patches, gridH: image.gridH, gridW: image.gridW, tokens: mediaTokenCount(image, config.vision_config!.merge_kernel_size), encodeMs: best, preprocessMs, threads };
+    const patches = T * image.gridH * image.gridW;
+    return { patchesPerS: patches / (best / 1000), patches, frames: T, gridH: image.gridH, gridW: image.gridW, tokens: mediaTokenCount(image, config.vision_config!.merge_kernel_size), encodeMs: best, preprocessMs, threads };
   } finally {
     runtime.release();
   }
 }
 
-/** A bench-sized vision tower on the smallest text model that parses (only its hidden size matters here). */
-function benchVisionConfig(textHidden: number): ModelConfig {
+/** A bench-sized vision tower on the smallest text model that parses (only its hidden size matters here); MoonViT3d's keys when `video`. */
+function benchVisionConfig(textHidden: number, video = false): ModelConfig {
+  const tower = { num_attention_heads: 6, num_hidden_layers: 4, hidden_size: 384, intermediate_size: 1536 };
   return parseModelConfig(
     {
       text_config: {
@@ -71,8 +81,10 @@ function benchVisionConfig(textHidden: number): ModelConfig {
         n_group: 1, topk_group: 1, rms_norm_eps: 1e-5, rope_theta: 10000, max_position_embeddings: 64,
       },
       vision_config: {
-        patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64, num_attention_heads: 6, num_hidden_layers: 4,
-        hidden_size: 384, intermediate_size: 1536, merge_kernel_size: [2, 2],
+        patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64, merge_kernel_size: [2, 2],
+        ...(video
+          ? { vt_num_attention_heads: tower.num_attention_heads, vt_num_hidden_layers: tower.num_hidden_layers, vt_hidden_size: tower.hidden_size, vt_intermediate_size: tower.intermediate_size, init_pos_emb_time: 4, merge_type: 'sd2_tpool' }
+          : tower),
       },
       media_placeholder_token_id: 7,
     },
