@@ -1,8 +1,8 @@
-// Kimi K2.5's MoonViT3d end to end on the tiny checkpoint in K2.5's vision layout (vt_* keys,
-// mm_projector.*): converted to a package, its vision runs on an image and on a 4-frame video
+// Kimi K2.5's MoonViT3d end to end on the tiny checkpoint in K2.5's layout (vt_* keys,
+// mm_projector.*, int4 pack-quantized experts): converted to a package, its vision runs on an image and on a 4-frame video
 // chunk, each against the reference (testing/moe/reference/vision.ts), and the frames matter.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { preprocessImage, type PreprocessedImage } from '../image-processor.ts';
 import { openPackage } from '../package.ts';
 import { randomImage, randomWeights, tinyConfig } from '../../../testing/moe/reference/random-weights.ts';
 import { visionForward } from '../../../testing/moe/reference/vision.ts';
-import { writeTestCheckpoint } from '../../../testing/moe/test-checkpoint.ts';
+import { writeReleaseCheckpoint } from '../../../testing/moe/quantised-checkpoint.ts';
 import { packageWeights } from './package-weights.ts';
 import { VisionRuntime } from './vision.ts';
 
@@ -38,10 +38,14 @@ function chunk(frames: PreprocessedImage[]): PreprocessedImage {
   return { ...frames[0]!, patches, gridT: frames.length };
 }
 
-test('a tiny K2.5 checkpoint converts; its vision runs an image and a 4-frame video within 1e-3 of the reference, and other frames give other features', async () => {
+test('a tiny K2.5 release-format checkpoint converts; its vision runs an image and a 4-frame video within 1e-3 of the reference, and other frames give other features', async () => {
   const hf = join(root, 'hf');
   const out = join(root, 'pkg');
-  await writeTestCheckpoint(hf, { seed: 21, vision: 'moonvit3d' });
+  // As K2.5 is published: int4 pack-quantized routed experts, sharded with an index, mm_projector.*.
+  await writeReleaseCheckpoint(hf, 'int4', { seed: 21, vision: 'moonvit3d', shards: 2 });
+  const written = JSON.parse(readFileSync(join(hf, 'config.json'), 'utf8'));
+  assert.equal(written.text_config.quantization_config.format, 'pack-quantized');
+  assert.equal(written.vision_config.vt_hidden_size, 32);
   await convertCheckpoint(hf, out, { quant: 'int4' });
   const pkg = openPackage(out);
   const config = pkg.config;
