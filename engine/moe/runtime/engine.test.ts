@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCheckpoint } from '../checkpoint.ts';
@@ -183,5 +183,29 @@ test('FP8 and int4 releases, converted, run as the reference computes them on th
       assert.ok(maxDiff(runtime, ofPackage) < 1e-3, `${format} → ${quant}: runtime vs reference on the package's weights ${maxDiff(runtime, ofPackage)}`);
       if (quant === 'none') assert.ok(maxDiff(runtime, release) < 1e-3, `${format} → none: runtime vs the release's own values ${maxDiff(runtime, release)}`);
     }
+  }
+});
+
+test("a Kimi K2.5 package with K2.5's preprocessor_config.json (settings under media_proc_cfg, not read yet) runs text, and refuses an image saying what to do", async () => {
+  const model = await createTestModel(join(work, 'k25-tokenizer'), { size: 'tiny', quant: 'none' });
+  // K2.5's layout of the file: its settings nested under media_proc_cfg (the values are illustrative).
+  const processorDir = join(work, 'k25-processor');
+  mkdirSync(processorDir, { recursive: true });
+  const processorFile = join(processorDir, 'preprocessor_config.json');
+  writeFileSync(processorFile, JSON.stringify({ media_proc_cfg: { patch_size: 14, merge_kernel_size: 2, in_patch_limit: 16384, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] } }));
+  const hf = join(work, 'hf-k25');
+  await writeTestCheckpoint(hf, { seed: 4, vocabSize: 1024, vision: 'moonvit3d', tokenizerFiles: [...model.manifest.tokenizer!.files.map((f) => join(model.dir, f)), processorFile] });
+  const dir = join(work, 'pkg-k25');
+  await convertCheckpoint(hf, dir, { quant: 'int4', tokenizer: { specialTokens: model.manifest.tokenizer!.specialTokens, chatTemplate: 'kimi-k2.5' } });
+  const engine = await MoeEngine.open(dir, { accuracyLevel: 0, accelerator: 'none' });
+  try {
+    assert.equal(engine.generate({ tokens: ids, maxTokens: 2 }, () => {}).tokens.length, 2);
+    const image = { rgba: randomImage(70, 50, 8), width: 70, height: 50 };
+    assert.throws(
+      () => engine.promptOf({ messages: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'What is this?' }] }], images: [image], maxTokens: 1 }),
+      (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'MODEL_UNSUPPORTED' && /media_proc_cfg.*text only.*--backend openai/.test(e.message),
+    );
+  } finally {
+    engine.close();
   }
 });

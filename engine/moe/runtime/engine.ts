@@ -72,8 +72,10 @@ const GiB = 1 << 30;
 /**
  * The image processor's settings from the package's copy of the release's
  * preprocessor_config.json; Kimi-VL-A3B's published values for a package converted without one.
+ * Kimi K2.5's file (its settings under `media_proc_cfg`, with its own resizing) is not read yet:
+ * the refusal is kept for the first image, so that text prompts still run.
  */
-function imageProcessorOf(pkg: ModelPackage): ImageProcessorConfig {
+function imageProcessorOf(pkg: ModelPackage): ImageProcessorConfig | LoupeError {
   const file = pkg.manifest.tokenizer?.files.find((f) => f.endsWith(`/${PREPROCESSOR_CONFIG}`));
   const vision = pkg.config.vision_config;
   if (!file || !vision) return KIMI_VL_IMAGE_PROCESSOR;
@@ -83,6 +85,12 @@ function imageProcessorOf(pkg: ModelPackage): ImageProcessorConfig {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new LoupeError('MODEL_CORRUPT', `${path} is not JSON (${(e as Error).message}). Convert the model again.`, { cause: e });
+  }
+  if (json && typeof json === 'object' && 'media_proc_cfg' in json) {
+    return new LoupeError(
+      'MODEL_UNSUPPORTED',
+      `${path}: Kimi K2.5's image settings (media_proc_cfg) are not read by this version of Loupe, and its images would be sized unlike the model's training. Send this package text only, or serve the model with vLLM or SGLang and use --backend openai for designs.`,
+    );
   }
   return imageProcessorFromJson(json, vision, path);
 }
@@ -96,7 +104,8 @@ export class MoeEngine {
     readonly decoder: RuntimeDecoder,
     /** undefined: the model's family has no template here; it takes raw token ids only. */
     readonly template: ChatTemplateName | undefined,
-    readonly imageProcessor: ImageProcessorConfig,
+    /** A refusal instead where the package's image settings cannot be read: given at the first image. */
+    readonly imageProcessor: ImageProcessorConfig | LoupeError,
     private readonly threads: number,
   ) {}
 
@@ -138,7 +147,9 @@ export class MoeEngine {
     if (images.length !== wanted) throw new LoupeError('INVALID_ARGUMENT', `The messages have ${wanted} image part(s) but ${images.length} image(s) came with them.`);
     const vision = this.pkg.config.vision_config;
     if (wanted && !vision) throw new LoupeError('MODEL_UNSUPPORTED', `${this.pkg.dir}: this model has no vision encoder; send text only.`);
-    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, this.imageProcessor));
+    const processor = this.imageProcessor;
+    if (wanted && processor instanceof LoupeError) throw processor;
+    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, processor as ImageProcessorConfig));
     const prompt = promptIds(this.tokenizer, request.messages, {
       template: this.template,
       thinking: request.thinking ?? false,
