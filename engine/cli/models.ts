@@ -41,7 +41,8 @@ export function registerModels(program: Command, context: CliContext): void {
       const bar = progressBar('converting');
       const t0 = performance.now();
       try {
-        const written = await convertCheckpoint(hfDir, outDir, { quant: opts.quant, blockSize: opts.blockSize, overwrite: opts.force, signal: context.signal, onProgress: (p) => bar.fraction(p.fraction) });
+        // Resuming: a conversion killed or cancelled part-way goes on from its last finished layer file.
+        const written = await convertCheckpoint(hfDir, outDir, { quant: opts.quant, blockSize: opts.blockSize, overwrite: opts.force, resume: true, signal: context.signal, onProgress: (p) => bar.fraction(p.fraction) });
         bar.stop();
         reportWritten(written, performance.now() - t0);
         for (const note of written.notes) process.stdout.write(`Note: ${note}\n`);

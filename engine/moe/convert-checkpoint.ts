@@ -1,6 +1,6 @@
 // Model packages from Hugging Face checkpoints, streamed: one tensor is in memory at a time,
 // whatever the model's size.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { openCheckpoint, type Checkpoint } from './checkpoint.ts';
@@ -32,6 +32,13 @@ export interface ConvertOptions {
   /** A random checkpoint, for tests: the package is marked as a test package. */
   testPackage?: boolean;
   overwrite?: boolean;
+  /**
+   * Resume a conversion of this checkpoint into `outDir` that was cut short: the weights files it
+   * finished are kept when they still hash as recorded (see package-resume.ts), and a cancelled
+   * conversion leaves its finished files for the next try. The result is byte for byte the
+   * package an uninterrupted conversion writes.
+   */
+  resume?: boolean;
   onProgress?: (progress: PackageProgress) => void;
   signal?: AbortSignal;
 }
@@ -78,6 +85,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)), ...(notes.length ? { notes } : {}) },
         testPackage: options.testPackage,
         overwrite: options.overwrite,
+        ...(options.resume && { resume: { input: checkpointFiles(hfDir) } }),
         onProgress: options.onProgress,
         signal: options.signal,
       },
@@ -95,6 +103,20 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
   } finally {
     checkpoint.close();
   }
+}
+
+/**
+ * What identifies the checkpoint's weights for resuming: its files, sizes and modification
+ * times (a re-download or an edit changes them; hashing hundreds of GB to find out would not pay).
+ */
+function checkpointFiles(hfDir: string): [string, number, number][] {
+  return readdirSync(hfDir)
+    .filter((f) => f.endsWith('.safetensors') || f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const stat = statSync(join(hfDir, f));
+      return [f, stat.size, stat.mtimeMs];
+    });
 }
 
 /**

@@ -8,12 +8,13 @@
 // first use, and each tensor's checksum when its bytes are read: a damaged expert is reported,
 // by name, exactly when it is loaded, without reading the whole model up front.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { LoupeError } from '../errors.ts';
 import { checkpointTensors } from './checkpoint.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
+import { finishedFileHolds, readPartial, removePartial, resumeKey, writePartial, type FinishedFile } from './package-resume.ts';
 import { dequantise, quantLayout, quantise, type QuantBits, type QuantisedWeight } from './quant.ts';
 import { SafetensorsFile, SafetensorsWriter, byteSizeOf, decodeFloat32, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
@@ -50,6 +51,8 @@ export function packageFileOf(name: string): string {
 
 const SUFFIXES = { qweight: '.qweight', scales: '.scales', zero_points: '.zero_points' } as const;
 type Part = 'data' | keyof typeof SUFFIXES;
+/** Which part of its logical tensor a stored tensor is, by its name. */
+const partOf = (stored: string): Part => (Object.keys(SUFFIXES) as (keyof typeof SUFFIXES)[]).find((p) => stored.endsWith(SUFFIXES[p])) ?? 'data';
 
 /** The stored tensors behind one logical tensor: itself, or its three MatMulNBits parts. */
 export function storedParts(name: string, shape: readonly number[], storage: TensorStorage, blockSize: number): (TensorSpec & { part: Part })[] {
@@ -146,6 +149,13 @@ export interface WritePackageOptions {
   testPackage?: boolean;
   /** Replace a package already in the directory. */
   overwrite?: boolean;
+  /**
+   * Resume a writing of this package that was cut short (package-resume.ts): `input` is what
+   * identifies the weights `load` gives (a checkpoint's files, sizes and times). Weights files a
+   * writing with the same plan and input finished are kept when they hash as recorded, and on
+   * failure or cancellation the finished files stay for the next try.
+   */
+  resume?: { input: unknown };
   onProgress?: (progress: PackageProgress) => void;
   signal?: AbortSignal;
 }
@@ -181,9 +191,13 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   for (const file of options.tokenizer?.files ?? []) {
     if (!existsSync(file)) throw new LoupeError('INPUT_NOT_FOUND', `${file}: no such tokenizer file.`);
   }
-  prepareDirectory(dir, options.overwrite ?? false);
+  prepareDirectory(dir, options.overwrite ?? false, options.resume !== undefined);
 
   const plan = planPackage(config, options.bits, options.floatDtype);
+  type Entry = PackageManifest['tensors'][string];
+  const key = options.resume && resumeKey({ plan, bits: options.bits, blockSize, config: options.config, source: options.source ?? null, testPackage: options.testPackage ?? false, input: options.resume.input });
+  const recorded = key ? readPartial<Entry>(dir, key) : {};
+  const finished: Record<string, FinishedFile<Entry>> = {};
   const byFile = new Map<string, PackageTensor[]>();
   for (const t of plan) {
     const group = byFile.get(t.file);
@@ -201,6 +215,18 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   let writer: SafetensorsWriter | null = null;
   try {
     for (const [file, group] of byFile) {
+      if (options.signal?.aborted) throw cancelled();
+      const kept = recorded[file];
+      if (kept && finishedFileHolds(join(dir, file), kept, group.flatMap(partsOf), WEIGHTS_METADATA, (spec) => kept.tensors[spec.name.replace(/\.(qweight|scales|zero_points)$/, '')]?.sha256[partOf(spec.name)])) {
+        for (const t of group) {
+          tensors[t.name] = kept.tensors[t.name]!;
+          bytesWritten += partsOf(t).reduce((sum, p) => sum + byteSizeOf(p), 0);
+          options.onProgress?.({ fraction: totalBytes ? bytesWritten / totalBytes : 1, tensor: t.name, bytesWritten });
+        }
+        files[file] = { bytes: kept.bytes };
+        finished[file] = kept;
+        continue;
+      }
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       writer = SafetensorsWriter.create(join(dir, file), group.flatMap(partsOf), WEIGHTS_METADATA);
       written.push(file);
@@ -224,6 +250,10 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
       }
       files[file] = { bytes: writer.close() };
       writer = null;
+      if (key) {
+        finished[file] = { bytes: files[file]!.bytes, tensors: Object.fromEntries(group.map((t) => [t.name, tensors[t.name]!])) };
+        writePartial(dir, key, finished);
+      }
     }
     const tokenizer = options.tokenizer && {
       files: options.tokenizer.files.map((from) => {
@@ -250,12 +280,16 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
       tensors,
     };
     const text = manifestText(manifest);
-    writeFileSync(join(dir, MANIFEST), text);
+    // Whole or not at all: a kill while the manifest is written must not leave half of one.
+    writeFileSync(join(dir, `${MANIFEST}.tmp`), text);
+    renameSync(join(dir, `${MANIFEST}.tmp`), join(dir, MANIFEST));
+    removePartial(dir);
     const bytes = Object.values(files).reduce((s, f) => s + f.bytes, Buffer.byteLength(text));
     return { dir, bytes, tensors: plan.length, files: Object.keys(files).length + 1, manifest };
   } catch (e) {
     writer?.discard();
-    for (const file of written) rmSync(join(dir, file), { force: true });
+    // Resuming, the finished files (and their record) are what the next try keeps.
+    if (!key) for (const file of written) rmSync(join(dir, file), { force: true });
     throw e;
   }
 }
@@ -289,14 +323,20 @@ function storedBytes(t: PackageTensor, data: TensorData, blockSize: number): Par
 }
 
 /** Refuses to write over anything but a package being replaced on purpose. */
-function prepareDirectory(dir: string, overwrite: boolean): void {
+function prepareDirectory(dir: string, overwrite: boolean, resuming: boolean): void {
   const manifest = join(dir, MANIFEST);
+  // No manifest: no package yet, only what a writing cut short left, which resuming checks file by file.
+  if (resuming && !existsSync(manifest)) {
+    mkdirSync(dir, { recursive: true });
+    return;
+  }
   const present = [MANIFEST, 'weights', 'tokenizer'].filter((f) => existsSync(join(dir, f)));
   if (present.length > 0) {
     if (!overwrite) throw new LoupeError('OUTPUT_EXISTS', `${dir} already holds a model package (${present.join(', ')}); choose another directory or overwrite it.`);
     // The manifest goes first: a replacement cut short must not open as the old package.
     if (existsSync(manifest)) unlinkSync(manifest);
     for (const f of ['weights', 'tokenizer']) rmSync(join(dir, f), { recursive: true, force: true });
+    removePartial(dir);
   }
   mkdirSync(dir, { recursive: true });
 }
