@@ -1,12 +1,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeReleaseCheckpoint } from '../../testing/moe/quantised-checkpoint.ts';
 import { isLoupeError } from '../errors.ts';
 import { convertCheckpoint } from './convert-checkpoint.ts';
 import { openPackage } from './package.ts';
+import { MARKER } from './package-marker.ts';
 import { PARTIAL } from './package-resume.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'loupe-resume-'));
@@ -33,9 +34,11 @@ function tree(dir: string): Map<string, Buffer> {
   return files;
 }
 
+/** Every file the same, byte for byte, but verified.json: machine-local, it records the files' change times. */
 function assertSameBytes(dir: string, expected: string) {
   const got = tree(dir);
   const want = tree(expected);
+  assert.ok(got.delete(MARKER) && want.delete(MARKER));
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
   for (const [file, bytes] of want) assert.ok(bytes.equals(got.get(file)!), `${file} differs from the uninterrupted conversion's`);
 }
@@ -76,7 +79,7 @@ test('a conversion cut short resumes where it stopped: finished layers kept, the
   openPackage(out).close();
 });
 
-test('a finished file damaged before resuming is written again, and a plain conversion does not resume', async () => {
+test('a finished file damaged before resuming, and one a kill left half-written, are written again; a plain conversion does not resume', async () => {
   const out = join(root, 'damaged');
   await cutShort(out, '2');
   const path = join(out, 'weights/layer-001.safetensors');
@@ -87,6 +90,9 @@ test('a finished file damaged before resuming is written again, and a plain conv
   byte[0]! ^= 0xff;
   writeSync(fd, byte, 0, 1, at);
   closeSync(fd);
+
+  // A kill leaves the file it was writing half-written, and unrecorded.
+  writeFileSync(join(out, 'weights/layer-002.safetensors'), 'half a header');
 
   // Without resume the leftovers are refused, as any non-empty output folder is.
   await assert.rejects(convertCheckpoint(hf, out, { quant: 'int4' }), (e) => isLoupeError(e) && e.code === 'OUTPUT_EXISTS');

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { LoupeError } from '../errors.ts';
 import { checkpointTensors } from './checkpoint.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
+import { verifiedFiles, writeMarker } from './package-marker.ts';
 import { finishedFileHolds, readPartial, removePartial, resumeKey, writePartial, type FinishedFile } from './package-resume.ts';
 import { dequantise, quantLayout, quantise, type QuantBits, type QuantisedWeight } from './quant.ts';
 import { SafetensorsFile, SafetensorsWriter, byteSizeOf, decodeFloat32, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
@@ -284,6 +285,9 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
     writeFileSync(join(dir, `${MANIFEST}.tmp`), text);
     renameSync(join(dir, `${MANIFEST}.tmp`), join(dir, MANIFEST));
     removePartial(dir);
+    // Every sum in the manifest was taken from the bytes written (or, for kept files, checked
+    // against them just now): reads need not hash them again.
+    writeMarker(dir, text, Object.keys(files));
     const bytes = Object.values(files).reduce((s, f) => s + f.bytes, Buffer.byteLength(text));
     return { dir, bytes, tensors: plan.length, files: Object.keys(files).length + 1, manifest };
   } catch (e) {
@@ -353,7 +357,11 @@ export function manifestText(manifest: PackageManifest): string {
 // Reading
 
 export interface OpenPackageOptions {
-  /** 'always' (the default): every read of a tensor's bytes is checked; 'first-read': only the first. */
+  /**
+   * 'first-read' (the default): a tensor's bytes are checked against their sha256 on their first
+   * read, except in files verified.json covers (checked when the package was written or by
+   * verifyPackage, and unchanged since: package-marker.ts); 'always': every read, marker or not.
+   */
   verify?: 'always' | 'first-read';
 }
 
@@ -361,6 +369,8 @@ export interface PackageStats {
   /** Stored bytes read from disk. */
   bytesRead: number;
   tensorsRead: number;
+  /** Of the bytes read, those hashed to check them (none in files verified.json covers). */
+  bytesVerified: number;
 }
 
 /** An opened package: a WeightSource (dequantising on get) and raw access to quantised weights. */
@@ -396,8 +406,9 @@ export function openPackage(dir: string, options: OpenPackageOptions = {}): Mode
     throw new LoupeError('MODEL_NOT_FOUND', `${dir}: no ${MANIFEST}, so no complete model package (a conversion that did not finish leaves none). Convert the model into it again (\`loupe models convert <hf-dir> ${dir}\`).`);
   }
   let json: unknown;
+  const manifestText = readFileSync(manifestPath, 'utf8');
   try {
-    json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    json = JSON.parse(manifestText);
   } catch (e) {
     throw new LoupeError('MODEL_CORRUPT', `${manifestPath}: not valid JSON. ${reconvert}.`, { cause: e });
   }
@@ -420,8 +431,10 @@ export function openPackage(dir: string, options: OpenPackageOptions = {}): Mode
   const manifest = parsed.data;
   const config = parseModelConfig(manifest.config, `${manifestPath} (config)`);
   checkTensorsAgainstConfig(manifest, config, manifestPath);
-  checkFiles(dir, manifest);
-  return new OpenedPackage(dir, manifest, config, options.verify ?? 'always');
+  const verify = options.verify ?? 'first-read';
+  const verified = verify === 'always' ? new Set<string>() : verifiedFiles(dir, manifestText);
+  checkFiles(dir, manifest, verified);
+  return new OpenedPackage(dir, manifest, config, verify, verified);
 }
 
 function checkTensorsAgainstConfig(manifest: PackageManifest, config: ModelConfig, where: string): void {
@@ -438,7 +451,7 @@ function checkTensorsAgainstConfig(manifest: PackageManifest, config: ModelConfi
   }
 }
 
-function checkFiles(dir: string, manifest: PackageManifest): void {
+function checkFiles(dir: string, manifest: PackageManifest, verified: ReadonlySet<string>): void {
   for (const [file, { bytes, sha256: sum }] of Object.entries(manifest.files)) {
     const path = join(dir, file);
     if (!existsSync(path)) throw new LoupeError('MODEL_CORRUPT', `${path}: missing from the model package. ${reconvert}, or copy the whole package again.`);
@@ -447,12 +460,12 @@ function checkFiles(dir: string, manifest: PackageManifest): void {
       throw new LoupeError('MODEL_CORRUPT', `${path}: ${size} bytes where the manifest says ${bytes}: the file is ${size < bytes ? 'truncated' : 'not the one converted'}. ${reconvert}, or copy the whole package again.`);
     }
     // Small files (tokenizer) are checked whole now; weights tensor by tensor as they are read.
-    if (sum !== undefined && hash(readFileSync(path)) !== sum) throw new LoupeError('MODEL_CORRUPT', `${path}: checksum mismatch: the file is damaged. ${reconvert}.`);
+    if (sum !== undefined && !verified.has(file) && hash(readFileSync(path)) !== sum) throw new LoupeError('MODEL_CORRUPT', `${path}: checksum mismatch: the file is damaged. ${reconvert}.`);
   }
 }
 
 class OpenedPackage implements ModelPackage {
-  readonly stats: PackageStats = { bytesRead: 0, tensorsRead: 0 };
+  readonly stats: PackageStats = { bytesRead: 0, tensorsRead: 0, bytesVerified: 0 };
   private readonly opened = new Map<string, SafetensorsFile>();
   private readonly verified = new Set<string>();
 
@@ -461,6 +474,8 @@ class OpenedPackage implements ModelPackage {
     readonly manifest: PackageManifest,
     readonly config: ModelConfig,
     private readonly verify: 'always' | 'first-read',
+    /** Files verified.json covers: their tensors are not hashed again on read. */
+    private readonly verifiedFiles: ReadonlySet<string>,
   ) {}
 
   get testPackage(): boolean {
@@ -539,7 +554,8 @@ class OpenedPackage implements ModelPackage {
     const bytes = this.file(t.file).readBytes(stored);
     this.stats.bytesRead += bytes.byteLength;
     this.stats.tensorsRead++;
-    if (this.verify === 'always' || !this.verified.has(stored)) {
+    if (this.verify === 'always' || (!this.verifiedFiles.has(t.file) && !this.verified.has(stored))) {
+      this.stats.bytesVerified += bytes.byteLength;
       if (hash(bytes) !== t.sha256[part]) {
         throw new LoupeError('MODEL_CORRUPT', `${join(this.dir, t.file)}: tensor ${name} (${stored}) fails its checksum: the file is damaged. ${reconvert}, or copy the whole package again.`);
       }
@@ -573,5 +589,34 @@ class OpenedPackage implements ModelPackage {
     }
     this.opened.set(file, opened);
     return opened;
+  }
+}
+
+/**
+ * Checks every weights file of the package in `dir` against the manifest: each header, and every
+ * stored tensor's sha256 (MODEL_CORRUPT naming the first damaged one). On success the package is
+ * marked verified (verified.json), so reads skip hashing until a file changes. What
+ * `loupe models verify` runs, for a package copied or installed from elsewhere.
+ */
+export async function verifyPackage(dir: string, options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<{ tensors: number; bytes: number }> {
+  const pkg = openPackage(dir, { verify: 'always' });
+  try {
+    const names = pkg.names();
+    const total = names.reduce((sum, name) => sum + pkg.storedBytes(name), 0);
+    let lastYield = performance.now();
+    for (const name of names) {
+      if (performance.now() - lastYield > 50) {
+        await new Promise((done) => setImmediate(done));
+        lastYield = performance.now();
+      }
+      if (options.signal?.aborted) throw new LoupeError('CANCELLED', 'Verifying the model package was cancelled.');
+      if (pkg.isQuantised(name)) pkg.quantised(name);
+      else pkg.raw(name);
+      options.onProgress?.(total ? pkg.stats.bytesRead / total : 1);
+    }
+    writeMarker(dir, readFileSync(join(dir, MANIFEST), 'utf8'), Object.keys(pkg.manifest.files));
+    return { tensors: names.length, bytes: pkg.stats.bytesRead };
+  } finally {
+    pkg.close();
   }
 }
