@@ -157,6 +157,12 @@ export interface WritePackageOptions {
    * failure or cancellation the finished files stay for the next try.
    */
   resume?: { input: unknown };
+  /**
+   * How many tensors `load` is asked for ahead of the one being written (default 1: one at a
+   * time). A loader that quantises on worker threads needs a few in flight to keep them busy;
+   * each holds its tensor's memory until written.
+   */
+  lookahead?: number;
   onProgress?: (progress: PackageProgress) => void;
   signal?: AbortSignal;
 }
@@ -215,17 +221,24 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   let lastYield = performance.now();
   let writer: SafetensorsWriter | null = null;
   try {
+    // The recorded files that still hold are decided first, so the tensors to load are known in order.
+    const kept = new Map<string, FinishedFile<Entry>>();
+    for (const [file, group] of byFile) {
+      const r = recorded[file];
+      if (r && finishedFileHolds(join(dir, file), r, group.flatMap(partsOf), WEIGHTS_METADATA, (spec) => r.tensors[spec.name.replace(/\.(qweight|scales|zero_points)$/, '')]?.sha256[partOf(spec.name)])) kept.set(file, r);
+    }
+    const next = loadAhead([...byFile].flatMap(([file, group]) => (kept.has(file) ? [] : group)), load, options.lookahead ?? 1);
     for (const [file, group] of byFile) {
       if (options.signal?.aborted) throw cancelled();
-      const kept = recorded[file];
-      if (kept && finishedFileHolds(join(dir, file), kept, group.flatMap(partsOf), WEIGHTS_METADATA, (spec) => kept.tensors[spec.name.replace(/\.(qweight|scales|zero_points)$/, '')]?.sha256[partOf(spec.name)])) {
+      if (kept.has(file)) {
+        const r = kept.get(file)!;
         for (const t of group) {
-          tensors[t.name] = kept.tensors[t.name]!;
+          tensors[t.name] = r.tensors[t.name]!;
           bytesWritten += partsOf(t).reduce((sum, p) => sum + byteSizeOf(p), 0);
           options.onProgress?.({ fraction: totalBytes ? bytesWritten / totalBytes : 1, tensor: t.name, bytesWritten });
         }
-        files[file] = { bytes: kept.bytes };
-        finished[file] = kept;
+        files[file] = { bytes: r.bytes };
+        finished[file] = r;
         continue;
       }
       mkdirSync(dirname(join(dir, file)), { recursive: true });
@@ -238,7 +251,7 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
           lastYield = performance.now();
         }
         if (options.signal?.aborted) throw cancelled();
-        const parts = storedBytes(t, await load(t), blockSize);
+        const parts = storedBytes(t, await next(t), blockSize);
         const sums: Record<string, string> = {};
         for (const spec of partsOf(t)) {
           const bytes = parts[spec.part]!;
@@ -296,6 +309,26 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
     if (!key) for (const file of written) rmSync(join(dir, file), { force: true });
     throw e;
   }
+}
+
+/**
+ * Asks `load` for the tensors in order, up to `lookahead` ahead of the one taken, and gives them
+ * in that order: `take(t)` must be called for each tensor of `order`, in turn.
+ */
+function loadAhead(order: readonly PackageTensor[], load: (t: PackageTensor) => TensorData | Promise<TensorData>, lookahead: number): (t: PackageTensor) => Promise<TensorData> {
+  const inFlight: Promise<TensorData>[] = [];
+  let asked = 0;
+  return (t) => {
+    if (order[asked - inFlight.length] !== t) throw new Error(`${t.name} was taken out of order`);
+    while (inFlight.length < Math.max(1, lookahead) && asked < order.length) {
+      const ahead = order[asked++]!;
+      const loading = (async () => load(ahead))();
+      // Awaited when its turn comes; a failure ahead of a cancellation is not also unhandled.
+      loading.catch(() => {});
+      inFlight.push(loading);
+    }
+    return inFlight.shift()!;
+  };
 }
 
 const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4, F8_E4M3: 1 };
