@@ -6,6 +6,7 @@
 // and writing included); then the two new kernels alone, in memory, on one MoE layer's experts:
 // FP8 → int4 (quantiseFp8Blocks) and the int4 repack (repackInt4).
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { checkpointTensors } from '../engine/moe/checkpoint.ts';
 import { parseModelConfig } from '../engine/moe/config.ts';
@@ -24,6 +25,8 @@ export interface WeightFormatsBenchOptions {
   layers?: number;
   /** Which synthetic checkpoints to convert; default all three. */
   formats?: readonly SyntheticFormat[];
+  /** Worker threads that quantise (convertCheckpoint's `threads`; default one per core, 0: none). */
+  threads?: number;
   /** Time the kernels alone as well; default true. */
   kernels?: boolean;
   onLine?: (line: string) => void;
@@ -49,6 +52,8 @@ export interface ConversionFigure {
 export interface WeightFormatsBenchResult {
   synthetic: true;
   shape: { layers: number; hidden: number; experts: number; expertWidth: number };
+  /** Worker threads that quantised. */
+  threads: number;
   /** convertCheckpoint(…, { quant: 'int4' }) end to end. */
   convert: ConversionFigure[];
   /** The kernels alone on one layer's routed experts, in memory. */
@@ -151,7 +156,7 @@ export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promi
       const { parameters, quantisedParameters } = writeSyntheticCheckpoint(hf, format, configJson);
       const checkpointBytes = statSync(join(hf, 'model.safetensors')).size;
       const start = performance.now();
-      await convertCheckpoint(hf, join(o.workDir, `${format}-package`), { quant: 'int4' });
+      await convertCheckpoint(hf, join(o.workDir, `${format}-package`), { quant: 'int4', ...(o.threads !== undefined && { threads: o.threads }) });
       const seconds = (performance.now() - start) / 1000;
       // maxRSS is in kibibytes.
       const peakRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -171,10 +176,11 @@ export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promi
   const result: WeightFormatsBenchResult = {
     synthetic: true,
     shape: { layers, hidden: H, experts: t.n_routed_experts, expertWidth: W },
+    threads: o.threads ?? availableParallelism(),
     convert,
     notes: {
       synthetic: 'random FP8 codes / int4 words and scales in the bench model\'s shape; throughput only, no accuracy',
-      convert: 'convertCheckpoint to int4 (block 32): reading, converting, sha256 and writing every tensor; BF16 is the existing path, for comparison; peakRssBytes is the process\'s high-water mark',
+      convert: 'convertCheckpoint to int4 (block 32), quantising on worker threads (one per core unless --threads): reading, converting, sha256 and writing every tensor; BF16 is the existing path, for comparison; peakRssBytes is the process\'s high-water mark',
       kernels: 'quantiseFp8Blocks and repackInt4 alone, in memory, on one MoE layer\'s routed experts',
     },
   };

@@ -5,8 +5,9 @@
 // layout, so the runtime builds its initializers from the bytes as they are.
 //
 // Opening checks the manifest and the files' sizes at once, each weights file's header on its
-// first use, and each tensor's checksum when its bytes are read: a damaged expert is reported,
-// by name, exactly when it is loaded, without reading the whole model up front.
+// first use, and a tensor's checksum on its first read unless verified.json says its file was
+// checked and has not changed since (package-marker.ts): a damaged expert is reported, by name,
+// when it is loaded, without reading the whole model up front or hashing it on every read.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
