@@ -19,12 +19,13 @@ export function etaText(elapsedMs: number, fraction: number): string {
 /** A progress bar on stderr (drawn only when stderr is a terminal, so pipes and logs stay clean). */
 export function progressBar(label: string): { listener: ProgressListener; fraction: (done: number) => void; stop: () => void } {
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {percentage}% {eta} {stage}`, hideCursor: true, clearOnComplete: true },
+    { stream: process.stderr, format: `${label} [{bar}] {percentage}% {timeLeft} {stage}`, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   const start = performance.now();
-  bar.start(100, 0, { stage: '', eta: '' });
-  const update = (fraction: number, stage: string) => bar.update(Math.round(fraction * 100), { stage, eta: etaText(performance.now() - start, fraction) });
+  // Not 'eta': cli-progress fills that token itself, from its last few updates.
+  bar.start(100, 0, { stage: '', timeLeft: '' });
+  const update = (fraction: number, stage: string) => bar.update(Math.round(fraction * 100), { stage, timeLeft: etaText(performance.now() - start, fraction) });
   return {
     listener: (p) => update(overallFraction(p), p.stage),
     /** For work of one stage: 0..1 of it done. */
