@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeReleaseCheckpoint } from '../../testing/moe/quantised-checkpoint.ts';
@@ -77,6 +78,22 @@ test('a conversion cut short resumes where it stopped: finished layers kept, the
   assert.equal(statSync(join(out, 'weights/layer-001.safetensors')).ino, before.ino);
   assertSameBytes(out, reference);
   openPackage(out).close();
+});
+
+test('a conversion process killed part-way (SIGKILL: no clean-up runs) resumes to the uninterrupted package', async () => {
+  const out = join(root, 'killed');
+  // The child kills itself once layer 2 is being written: a kill at a known point, not a timed one.
+  const code = `
+    import { convertCheckpoint } from ${JSON.stringify(new URL('./convert-checkpoint.ts', import.meta.url).href)};
+    await convertCheckpoint(${JSON.stringify(hf)}, ${JSON.stringify(out)}, { quant: 'int4', resume: true, onProgress: (p) => {
+      if (p.tensor.startsWith('language_model.model.layers.2.')) process.kill(process.pid, 'SIGKILL');
+    } });`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  assert.equal(child.signal, 'SIGKILL', child.stderr);
+  assert.ok(!existsSync(join(out, 'manifest.json')));
+  assert.ok(existsSync(join(out, 'weights/layer-002.safetensors')), 'the kill leaves the file it was writing');
+  await convertCheckpoint(hf, out, { quant: 'int4', resume: true });
+  assertSameBytes(out, reference);
 });
 
 test('a finished file damaged before resuming, and one a kill left half-written, are written again; a plain conversion does not resume', async () => {
