@@ -1,13 +1,13 @@
 // `loupe bench …`: the benchmarks, as development commands of a source checkout (bin/loupe.js adds
 // them); each prints its figures as it goes and can write them all as JSON.
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { runD2CBench, type PageResult } from './d2c.ts';
 import { runEngineBench } from './engine.ts';
 import { runFigmaBench } from './figma.ts';
 import { runSwarmBench } from './model-server.ts';
 import { runVideoBench } from './video.ts';
-import { runWeightFormatsBench } from './weight-formats.ts';
+import { runWeightFormatsBench, type SyntheticFormat } from './weight-formats.ts';
 import type { CliContext, RegisterCommands } from '../engine/cli/main.ts';
 import { BACKENDS } from '../engine/api/contract.ts';
 import { conversionBackend, withModelServerOptions, type BackendFlags } from '../engine/cli/model-server.ts';
@@ -88,15 +88,30 @@ function videoBench(bench: Command, context: CliContext): void {
     });
 }
 
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.');
+  return n;
+}
+
+function parseFormats(value: string): SyntheticFormat[] {
+  const formats = value.split(',').map((f) => f.trim());
+  for (const f of formats) if (f !== 'bf16' && f !== 'fp8' && f !== 'int4') throw new InvalidArgumentError(`${f}: not one of bf16, fp8, int4`);
+  return formats as SyntheticFormat[];
+}
+
 function weightFormatsBench(bench: Command): void {
   bench
     .command('weight-formats')
     .description('conversion throughput of published weight formats on a synthetic checkpoint of the bench shape: BF16, FP8 blocks and compressed-tensors int4 to an int4 package (parameters/s), and the FP8 → int4 and int4 repack kernels alone')
     .option('--layers <n>', 'decoder layers (the first dense, the rest MoE)', parsePositiveInt, 2)
+    .option('--formats <list>', 'the synthetic checkpoints to convert, comma-separated: bf16, fp8, int4', parseFormats, ['bf16', 'fp8', 'int4'])
+    .option('--threads <n>', 'worker threads that quantise (default one per core; 0: on the main thread)', parseCount)
+    .option('--no-kernels', 'skip timing the kernels alone')
     .option('--work <dir>', 'where the synthetic checkpoints and packages are written, then removed', '.loupe-cache/weight-formats')
     .option('--json <file>', 'write the figures here')
-    .action(async (opts: { layers: number; work: string; json?: string }) => {
-      const result = await runWeightFormatsBench({ workDir: opts.work, layers: opts.layers, onLine: (line) => process.stderr.write(line + '\n') });
+    .action(async (opts: { layers: number; formats: SyntheticFormat[]; threads?: number; kernels: boolean; work: string; json?: string }) => {
+      const result = await runWeightFormatsBench({ workDir: opts.work, layers: opts.layers, formats: opts.formats, threads: opts.threads, kernels: opts.kernels, onLine: (line) => process.stderr.write(line + '\n') });
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
     });

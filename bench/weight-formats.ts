@@ -5,7 +5,8 @@
 // int4 (as Kimi K2.5 ships). Each is converted to an int4 package, end to end (reading, hashing
 // and writing included); then the two new kernels alone, in memory, on one MoE layer's experts:
 // FP8 → int4 (quantiseFp8Blocks) and the int4 repack (repackInt4).
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { checkpointTensors } from '../engine/moe/checkpoint.ts';
 import { parseModelConfig } from '../engine/moe/config.ts';
@@ -22,6 +23,12 @@ export interface WeightFormatsBenchOptions {
   workDir: string;
   /** Decoder layers of the bench shape (the first dense, the rest MoE); default 2. */
   layers?: number;
+  /** Which synthetic checkpoints to convert; default all three. */
+  formats?: readonly SyntheticFormat[];
+  /** Worker threads that quantise (convertCheckpoint's `threads`; default one per core, 0: none). */
+  threads?: number;
+  /** Time the kernels alone as well; default true. */
+  kernels?: boolean;
   onLine?: (line: string) => void;
 }
 
@@ -30,17 +37,27 @@ export interface ConversionFigure {
   /** Every parameter of the checkpoint, and those stored FP8 or int4 in it. */
   parameters: number;
   quantisedParameters: number;
+  /** The checkpoint's size on disk. */
+  checkpointBytes: number;
   seconds: number;
   parametersPerSecond: number;
+  /**
+   * The bench process's peak resident memory once this conversion is done (its high-water mark
+   * since it started, so an upper bound on the conversion's own: the synthetic writer before it
+   * is counted too).
+   */
+  peakRssBytes: number;
 }
 
 export interface WeightFormatsBenchResult {
   synthetic: true;
   shape: { layers: number; hidden: number; experts: number; expertWidth: number };
+  /** Worker threads that quantised. */
+  threads: number;
   /** convertCheckpoint(…, { quant: 'int4' }) end to end. */
   convert: ConversionFigure[];
   /** The kernels alone on one layer's routed experts, in memory. */
-  kernels: { fp8ToInt4ParametersPerSecond: number; int4RepackParametersPerSecond: number; parameters: number };
+  kernels?: { fp8ToInt4ParametersPerSecond: number; int4RepackParametersPerSecond: number; parameters: number };
   notes: Record<string, string>;
 }
 
@@ -134,15 +151,20 @@ export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promi
   mkdirSync(o.workDir, { recursive: true });
   const convert: ConversionFigure[] = [];
   try {
-    for (const format of ['bf16', 'fp8', 'int4'] as const) {
+    for (const format of o.formats ?? (['bf16', 'fp8', 'int4'] as const)) {
       const hf = join(o.workDir, `${format}-checkpoint`);
       const { parameters, quantisedParameters } = writeSyntheticCheckpoint(hf, format, configJson);
+      const checkpointBytes = statSync(join(hf, 'model.safetensors')).size;
       const start = performance.now();
-      await convertCheckpoint(hf, join(o.workDir, `${format}-package`), { quant: 'int4' });
+      await convertCheckpoint(hf, join(o.workDir, `${format}-package`), { quant: 'int4', ...(o.threads !== undefined && { threads: o.threads }) });
       const seconds = (performance.now() - start) / 1000;
-      const figure = { format, parameters, quantisedParameters, seconds, parametersPerSecond: parameters / seconds };
+      // maxRSS is in kibibytes.
+      const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+      const figure = { format, parameters, quantisedParameters, checkpointBytes, seconds, parametersPerSecond: parameters / seconds, peakRssBytes };
       convert.push(figure);
-      o.onLine?.(`synthetic ${format} → int4: ${(parameters / 1e6).toFixed(0)} M parameters${format === 'bf16' ? '' : ` (${(quantisedParameters / 1e6).toFixed(0)} M of them stored ${format === 'fp8' ? 'FP8' : 'int4'})`} in ${seconds.toFixed(1)} s: ${(figure.parametersPerSecond / 1e6).toFixed(1)} M parameters/s`);
+      o.onLine?.(
+        `synthetic ${format} → int4: ${(parameters / 1e6).toFixed(0)} M parameters${format === 'bf16' ? '' : ` (${(quantisedParameters / 1e6).toFixed(0)} M of them stored ${format === 'fp8' ? 'FP8' : 'int4'})`}, checkpoint ${(checkpointBytes / 1e9).toFixed(2)} GB, in ${seconds.toFixed(1)} s: ${(figure.parametersPerSecond / 1e6).toFixed(1)} M parameters/s; peak RSS so far ${(peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      );
       rmSync(hf, { recursive: true, force: true });
       rmSync(join(o.workDir, `${format}-package`), { recursive: true, force: true });
     }
@@ -150,8 +172,21 @@ export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promi
     rmSync(o.workDir, { recursive: true, force: true });
   }
 
-  // The kernels alone: one MoE layer's routed experts (gate, up: [W, H]; down: [H, W]).
   const [H, W] = [t.hidden_size, t.moe_intermediate_size];
+  const result: WeightFormatsBenchResult = {
+    synthetic: true,
+    shape: { layers, hidden: H, experts: t.n_routed_experts, expertWidth: W },
+    threads: o.threads ?? availableParallelism(),
+    convert,
+    notes: {
+      synthetic: 'random FP8 codes / int4 words and scales in the bench model\'s shape; throughput only, no accuracy',
+      convert: 'convertCheckpoint to int4 (block 32), quantising on worker threads (one per core unless --threads): reading, converting, sha256 and writing every tensor; BF16 is the existing path, for comparison; peakRssBytes is the process\'s high-water mark',
+      kernels: 'quantiseFp8Blocks and repackInt4 alone, in memory, on one MoE layer\'s routed experts',
+    },
+  };
+  if (o.kernels === false) return result;
+
+  // The kernels alone: one MoE layer's routed experts (gate, up: [W, H]; down: [H, W]).
   const shapes = Array.from({ length: t.n_routed_experts }, () => [[W, H], [W, H], [H, W]] as [number, number][]).flat();
   const parameters = shapes.reduce((s, [N, K]) => s + N * K, 0);
   // Inputs are made before the clock starts; parameters per second over every expert.
@@ -166,15 +201,5 @@ export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promi
   const repackRate = time((N, K, i) => repackInt4(int4[i]!.packed, int4[i]!.scales, N, K, 32, 4, 32));
   o.onLine?.(`synthetic kernels on one layer's ${t.n_routed_experts} experts (${(parameters / 1e6).toFixed(0)} M parameters): FP8 → int4 ${(fp8Rate / 1e6).toFixed(1)} M parameters/s, int4 repack ${(repackRate / 1e6).toFixed(0)} M parameters/s`);
 
-  return {
-    synthetic: true,
-    shape: { layers, hidden: H, experts: t.n_routed_experts, expertWidth: W },
-    convert,
-    kernels: { fp8ToInt4ParametersPerSecond: fp8Rate, int4RepackParametersPerSecond: repackRate, parameters },
-    notes: {
-      synthetic: 'random FP8 codes / int4 words and scales in the bench model\'s shape; throughput only, no accuracy',
-      convert: 'convertCheckpoint to int4 (block 32), one thread: reading, converting, sha256 and writing every tensor; BF16 is the existing path, for comparison',
-      kernels: 'quantiseFp8Blocks and repackInt4 alone, in memory, on one MoE layer\'s routed experts',
-    },
-  };
+  return { ...result, kernels: { fp8ToInt4ParametersPerSecond: fp8Rate, int4RepackParametersPerSecond: repackRate, parameters } };
 }

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { testPackageNotice } from '../api/contract.ts';
 import { convertCheckpoint, type QuantChoice } from '../moe/convert-checkpoint.ts';
-import { openPackage, type WrittenPackage } from '../moe/package.ts';
+import { openPackage, verifyPackage, type WrittenPackage } from '../moe/package.ts';
 import type { CliContext } from './main.ts';
 import { registerInspect } from './models-inspect.ts';
 import { parseChoice as choice, parsePositiveInt } from './options.ts';
@@ -41,10 +41,25 @@ export function registerModels(program: Command, context: CliContext): void {
       const bar = progressBar('converting');
       const t0 = performance.now();
       try {
-        const written = await convertCheckpoint(hfDir, outDir, { quant: opts.quant, blockSize: opts.blockSize, overwrite: opts.force, signal: context.signal, onProgress: (p) => bar.fraction(p.fraction) });
+        // Resuming: a conversion killed or cancelled part-way goes on from its last finished layer file.
+        const written = await convertCheckpoint(hfDir, outDir, { quant: opts.quant, blockSize: opts.blockSize, overwrite: opts.force, resume: true, signal: context.signal, onProgress: (p) => bar.fraction(p.fraction) });
         bar.stop();
         reportWritten(written, performance.now() - t0);
         for (const note of written.notes) process.stdout.write(`Note: ${note}\n`);
+      } finally {
+        bar.stop();
+      }
+    });
+  models
+    .command('verify')
+    .description("check every weights file of a model package against its manifest's sha256s (a package copied or installed from elsewhere); on success, reads skip hashing until a file changes")
+    .argument('<dir>', 'the package folder')
+    .action(async (dir: string) => {
+      const bar = progressBar('verifying');
+      try {
+        const { tensors, bytes } = await verifyPackage(dir, { signal: context.signal, onProgress: bar.fraction });
+        bar.stop();
+        process.stdout.write(`${dir}: ${tensors} tensors, ${(bytes / 1e9).toFixed(2)} GB, every checksum as recorded.\n`);
       } finally {
         bar.stop();
       }

@@ -1,13 +1,14 @@
 // Model packages from Hugging Face checkpoints, streamed: one tensor is in memory at a time,
 // whatever the model's size.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { openCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { readCheckpointPromptFormat } from './checkpoint-tokenizer.ts';
 import { PREPROCESSOR_CONFIG } from './image-processor.ts';
 import { quantLayout, type QuantBits } from './quant.ts';
-import { quantiseFp8Blocks, repackInt4 } from './repack.ts';
+import { quantisePool } from './quantise-pool.ts';
 import { writePackage, type PackageProgress, type WrittenPackage } from './package.ts';
 
 export type QuantChoice = 'int4' | 'int8' | 'none';
@@ -32,6 +33,18 @@ export interface ConvertOptions {
   /** A random checkpoint, for tests: the package is marked as a test package. */
   testPackage?: boolean;
   overwrite?: boolean;
+  /**
+   * Resume a conversion of this checkpoint into `outDir` that was cut short: the weights files it
+   * finished are kept when they still hash as recorded (see package-resume.ts), and a cancelled
+   * conversion leaves its finished files for the next try. The result is byte for byte the
+   * package an uninterrupted conversion writes.
+   */
+  resume?: boolean;
+  /**
+   * Worker threads that quantise (default: one per core); 0 quantises on the calling thread. The
+   * package is the same bytes whatever the number.
+   */
+  threads?: number;
   onProgress?: (progress: PackageProgress) => void;
   signal?: AbortSignal;
 }
@@ -55,6 +68,8 @@ const bitsOf = (quant: QuantChoice): QuantBits | null => (quant === 'none' ? nul
  */
 export async function convertCheckpoint(hfDir: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertedPackage> {
   const checkpoint = openCheckpoint(hfDir);
+  // Nothing to quantise, no threads to start.
+  const pool = quantisePool(options.quant === 'none' ? 0 : (options.threads ?? availableParallelism()));
   try {
     const bits = bitsOf(options.quant ?? 'int4');
     const blockSize = blockSizeFor(checkpoint, bits, options.blockSize);
@@ -78,6 +93,9 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         source: { kind: 'hugging-face-checkpoint', name: basename(resolve(hfDir)), ...(notes.length ? { notes } : {}) },
         testPackage: options.testPackage,
         overwrite: options.overwrite,
+        ...(options.resume && { resume: { input: checkpointFiles(hfDir) } }),
+        // Enough tensors in flight to keep every worker busy while this thread hashes and writes.
+        lookahead: 2 * pool.threads + 1,
         onProgress: options.onProgress,
         signal: options.signal,
       },
@@ -86,15 +104,31 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         if (t.storage !== 'int4' && t.storage !== 'int8') return stored.kind === 'float' ? checkpoint.readBytes(t.name) : checkpoint.get(t.name).data;
         const [N, K] = t.shape as [number, number];
         const tBits = t.storage === 'int4' ? 4 : 8;
-        if (stored.kind === 'fp8-block') return quantiseFp8Blocks(checkpoint.readBytes(t.name), checkpoint.get(stored.scaleInv).data, N, K, stored.block, tBits, blockSize);
-        if (stored.kind === 'int4-packed') return repackInt4(checkpoint.readBytes(stored.packed), checkpoint.get(stored.scale).data, N, K, stored.groupSize, tBits, blockSize);
-        return checkpoint.get(t.name).data;
+        // Read here (the reads are quick and the file handles are this thread's), quantised on the pool.
+        if (stored.kind === 'fp8-block') return pool.run({ kind: 'fp8', codes: checkpoint.readBytes(t.name), scaleInv: checkpoint.get(stored.scaleInv).data, N, K, block: [...stored.block], bits: tBits, blockSize });
+        if (stored.kind === 'int4-packed') return pool.run({ kind: 'int4', packed: checkpoint.readBytes(stored.packed), scales: checkpoint.get(stored.scale).data, N, K, groupSize: stored.groupSize, bits: tBits, blockSize });
+        return pool.run({ kind: 'float', values: checkpoint.get(t.name).data, N, K, bits: tBits, blockSize });
       },
     );
     return { ...written, notes };
   } finally {
     checkpoint.close();
+    await pool.close();
   }
+}
+
+/**
+ * What identifies the checkpoint's weights for resuming: its files, sizes and modification
+ * times (a re-download or an edit changes them; hashing hundreds of GB to find out would not pay).
+ */
+function checkpointFiles(hfDir: string): [string, number, number][] {
+  return readdirSync(hfDir)
+    .filter((f) => f.endsWith('.safetensors') || f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const stat = statSync(join(hfDir, f));
+      return [f, stat.size, stat.mtimeMs];
+    });
 }
 
 /**

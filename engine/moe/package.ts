@@ -5,15 +5,18 @@
 // layout, so the runtime builds its initializers from the bytes as they are.
 //
 // Opening checks the manifest and the files' sizes at once, each weights file's header on its
-// first use, and each tensor's checksum when its bytes are read: a damaged expert is reported,
-// by name, exactly when it is loaded, without reading the whole model up front.
+// first use, and a tensor's checksum on its first read unless verified.json says its file was
+// checked and has not changed since (package-marker.ts): a damaged expert is reported, by name,
+// when it is loaded, without reading the whole model up front or hashing it on every read.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { LoupeError } from '../errors.ts';
 import { checkpointTensors } from './checkpoint.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
+import { verifiedFiles, writeMarker } from './package-marker.ts';
+import { finishedFileHolds, readPartial, removePartial, resumeKey, writePartial, type FinishedFile } from './package-resume.ts';
 import { dequantise, quantLayout, quantise, type QuantBits, type QuantisedWeight } from './quant.ts';
 import { SafetensorsFile, SafetensorsWriter, byteSizeOf, decodeFloat32, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
@@ -50,6 +53,8 @@ export function packageFileOf(name: string): string {
 
 const SUFFIXES = { qweight: '.qweight', scales: '.scales', zero_points: '.zero_points' } as const;
 type Part = 'data' | keyof typeof SUFFIXES;
+/** Which part of its logical tensor a stored tensor is, by its name. */
+const partOf = (stored: string): Part => (Object.keys(SUFFIXES) as (keyof typeof SUFFIXES)[]).find((p) => stored.endsWith(SUFFIXES[p])) ?? 'data';
 
 /** The stored tensors behind one logical tensor: itself, or its three MatMulNBits parts. */
 export function storedParts(name: string, shape: readonly number[], storage: TensorStorage, blockSize: number): (TensorSpec & { part: Part })[] {
@@ -146,6 +151,19 @@ export interface WritePackageOptions {
   testPackage?: boolean;
   /** Replace a package already in the directory. */
   overwrite?: boolean;
+  /**
+   * Resume a writing of this package that was cut short (package-resume.ts): `input` is what
+   * identifies the weights `load` gives (a checkpoint's files, sizes and times). Weights files a
+   * writing with the same plan and input finished are kept when they hash as recorded, and on
+   * failure or cancellation the finished files stay for the next try.
+   */
+  resume?: { input: unknown };
+  /**
+   * How many tensors `load` is asked for ahead of the one being written (default 1: one at a
+   * time). A loader that quantises on worker threads needs a few in flight to keep them busy;
+   * each holds its tensor's memory until written.
+   */
+  lookahead?: number;
   onProgress?: (progress: PackageProgress) => void;
   signal?: AbortSignal;
 }
@@ -181,9 +199,13 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   for (const file of options.tokenizer?.files ?? []) {
     if (!existsSync(file)) throw new LoupeError('INPUT_NOT_FOUND', `${file}: no such tokenizer file.`);
   }
-  prepareDirectory(dir, options.overwrite ?? false);
+  prepareDirectory(dir, options.overwrite ?? false, options.resume !== undefined);
 
   const plan = planPackage(config, options.bits, options.floatDtype);
+  type Entry = PackageManifest['tensors'][string];
+  const key = options.resume && resumeKey({ plan, bits: options.bits, blockSize, config: options.config, source: options.source ?? null, testPackage: options.testPackage ?? false, input: options.resume.input });
+  const recorded = key ? readPartial<Entry>(dir, key) : {};
+  const finished: Record<string, FinishedFile<Entry>> = {};
   const byFile = new Map<string, PackageTensor[]>();
   for (const t of plan) {
     const group = byFile.get(t.file);
@@ -200,7 +222,26 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   let lastYield = performance.now();
   let writer: SafetensorsWriter | null = null;
   try {
+    // The recorded files that still hold are decided first, so the tensors to load are known in order.
+    const kept = new Map<string, FinishedFile<Entry>>();
     for (const [file, group] of byFile) {
+      const r = recorded[file];
+      if (r && finishedFileHolds(join(dir, file), r, group.flatMap(partsOf), WEIGHTS_METADATA, (spec) => r.tensors[spec.name.replace(/\.(qweight|scales|zero_points)$/, '')]?.sha256[partOf(spec.name)])) kept.set(file, r);
+    }
+    const next = loadAhead([...byFile].flatMap(([file, group]) => (kept.has(file) ? [] : group)), load, options.lookahead ?? 1);
+    for (const [file, group] of byFile) {
+      if (options.signal?.aborted) throw cancelled();
+      if (kept.has(file)) {
+        const r = kept.get(file)!;
+        for (const t of group) {
+          tensors[t.name] = r.tensors[t.name]!;
+          bytesWritten += partsOf(t).reduce((sum, p) => sum + byteSizeOf(p), 0);
+          options.onProgress?.({ fraction: totalBytes ? bytesWritten / totalBytes : 1, tensor: t.name, bytesWritten });
+        }
+        files[file] = { bytes: r.bytes };
+        finished[file] = r;
+        continue;
+      }
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       writer = SafetensorsWriter.create(join(dir, file), group.flatMap(partsOf), WEIGHTS_METADATA);
       written.push(file);
@@ -211,7 +252,7 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
           lastYield = performance.now();
         }
         if (options.signal?.aborted) throw cancelled();
-        const parts = storedBytes(t, await load(t), blockSize);
+        const parts = storedBytes(t, await next(t), blockSize);
         const sums: Record<string, string> = {};
         for (const spec of partsOf(t)) {
           const bytes = parts[spec.part]!;
@@ -224,6 +265,10 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
       }
       files[file] = { bytes: writer.close() };
       writer = null;
+      if (key) {
+        finished[file] = { bytes: files[file]!.bytes, tensors: Object.fromEntries(group.map((t) => [t.name, tensors[t.name]!])) };
+        writePartial(dir, key, finished);
+      }
     }
     const tokenizer = options.tokenizer && {
       files: options.tokenizer.files.map((from) => {
@@ -250,14 +295,41 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
       tensors,
     };
     const text = manifestText(manifest);
-    writeFileSync(join(dir, MANIFEST), text);
+    // Whole or not at all: a kill while the manifest is written must not leave half of one.
+    writeFileSync(join(dir, `${MANIFEST}.tmp`), text);
+    renameSync(join(dir, `${MANIFEST}.tmp`), join(dir, MANIFEST));
+    removePartial(dir);
+    // Every sum in the manifest was taken from the bytes written (or, for kept files, checked
+    // against them just now): reads need not hash them again.
+    writeMarker(dir, text, Object.keys(files));
     const bytes = Object.values(files).reduce((s, f) => s + f.bytes, Buffer.byteLength(text));
     return { dir, bytes, tensors: plan.length, files: Object.keys(files).length + 1, manifest };
   } catch (e) {
     writer?.discard();
-    for (const file of written) rmSync(join(dir, file), { force: true });
+    // Resuming, the finished files (and their record) are what the next try keeps.
+    if (!key) for (const file of written) rmSync(join(dir, file), { force: true });
     throw e;
   }
+}
+
+/**
+ * Asks `load` for the tensors in order, up to `lookahead` ahead of the one taken, and gives them
+ * in that order: `take(t)` must be called for each tensor of `order`, in turn.
+ */
+function loadAhead(order: readonly PackageTensor[], load: (t: PackageTensor) => TensorData | Promise<TensorData>, lookahead: number): (t: PackageTensor) => Promise<TensorData> {
+  const inFlight: Promise<TensorData>[] = [];
+  let asked = 0;
+  return (t) => {
+    if (order[asked - inFlight.length] !== t) throw new Error(`${t.name} was taken out of order`);
+    while (inFlight.length < Math.max(1, lookahead) && asked < order.length) {
+      const ahead = order[asked++]!;
+      const loading = (async () => load(ahead))();
+      // Awaited when its turn comes; a failure ahead of a cancellation is not also unhandled.
+      loading.catch(() => {});
+      inFlight.push(loading);
+    }
+    return inFlight.shift()!;
+  };
 }
 
 const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4, F8_E4M3: 1 };
@@ -289,14 +361,20 @@ function storedBytes(t: PackageTensor, data: TensorData, blockSize: number): Par
 }
 
 /** Refuses to write over anything but a package being replaced on purpose. */
-function prepareDirectory(dir: string, overwrite: boolean): void {
+function prepareDirectory(dir: string, overwrite: boolean, resuming: boolean): void {
   const manifest = join(dir, MANIFEST);
+  // No manifest: no package yet, only what a writing cut short left, which resuming checks file by file.
+  if (resuming && !existsSync(manifest)) {
+    mkdirSync(dir, { recursive: true });
+    return;
+  }
   const present = [MANIFEST, 'weights', 'tokenizer'].filter((f) => existsSync(join(dir, f)));
   if (present.length > 0) {
     if (!overwrite) throw new LoupeError('OUTPUT_EXISTS', `${dir} already holds a model package (${present.join(', ')}); choose another directory or overwrite it.`);
     // The manifest goes first: a replacement cut short must not open as the old package.
     if (existsSync(manifest)) unlinkSync(manifest);
     for (const f of ['weights', 'tokenizer']) rmSync(join(dir, f), { recursive: true, force: true });
+    removePartial(dir);
   }
   mkdirSync(dir, { recursive: true });
 }
@@ -313,7 +391,11 @@ export function manifestText(manifest: PackageManifest): string {
 // Reading
 
 export interface OpenPackageOptions {
-  /** 'always' (the default): every read of a tensor's bytes is checked; 'first-read': only the first. */
+  /**
+   * 'first-read' (the default): a tensor's bytes are checked against their sha256 on their first
+   * read, except in files verified.json covers (checked when the package was written or by
+   * verifyPackage, and unchanged since: package-marker.ts); 'always': every read, marker or not.
+   */
   verify?: 'always' | 'first-read';
 }
 
@@ -321,6 +403,8 @@ export interface PackageStats {
   /** Stored bytes read from disk. */
   bytesRead: number;
   tensorsRead: number;
+  /** Of the bytes read, those hashed to check them (none in files verified.json covers). */
+  bytesVerified: number;
 }
 
 /** An opened package: a WeightSource (dequantising on get) and raw access to quantised weights. */
@@ -356,8 +440,9 @@ export function openPackage(dir: string, options: OpenPackageOptions = {}): Mode
     throw new LoupeError('MODEL_NOT_FOUND', `${dir}: no ${MANIFEST}, so no complete model package (a conversion that did not finish leaves none). Convert the model into it again (\`loupe models convert <hf-dir> ${dir}\`).`);
   }
   let json: unknown;
+  const manifestText = readFileSync(manifestPath, 'utf8');
   try {
-    json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    json = JSON.parse(manifestText);
   } catch (e) {
     throw new LoupeError('MODEL_CORRUPT', `${manifestPath}: not valid JSON. ${reconvert}.`, { cause: e });
   }
@@ -380,8 +465,10 @@ export function openPackage(dir: string, options: OpenPackageOptions = {}): Mode
   const manifest = parsed.data;
   const config = parseModelConfig(manifest.config, `${manifestPath} (config)`);
   checkTensorsAgainstConfig(manifest, config, manifestPath);
-  checkFiles(dir, manifest);
-  return new OpenedPackage(dir, manifest, config, options.verify ?? 'always');
+  const verify = options.verify ?? 'first-read';
+  const verified = verify === 'always' ? new Set<string>() : verifiedFiles(dir, manifestText);
+  checkFiles(dir, manifest, verified);
+  return new OpenedPackage(dir, manifest, config, verify, verified);
 }
 
 function checkTensorsAgainstConfig(manifest: PackageManifest, config: ModelConfig, where: string): void {
@@ -398,7 +485,7 @@ function checkTensorsAgainstConfig(manifest: PackageManifest, config: ModelConfi
   }
 }
 
-function checkFiles(dir: string, manifest: PackageManifest): void {
+function checkFiles(dir: string, manifest: PackageManifest, verified: ReadonlySet<string>): void {
   for (const [file, { bytes, sha256: sum }] of Object.entries(manifest.files)) {
     const path = join(dir, file);
     if (!existsSync(path)) throw new LoupeError('MODEL_CORRUPT', `${path}: missing from the model package. ${reconvert}, or copy the whole package again.`);
@@ -407,12 +494,12 @@ function checkFiles(dir: string, manifest: PackageManifest): void {
       throw new LoupeError('MODEL_CORRUPT', `${path}: ${size} bytes where the manifest says ${bytes}: the file is ${size < bytes ? 'truncated' : 'not the one converted'}. ${reconvert}, or copy the whole package again.`);
     }
     // Small files (tokenizer) are checked whole now; weights tensor by tensor as they are read.
-    if (sum !== undefined && hash(readFileSync(path)) !== sum) throw new LoupeError('MODEL_CORRUPT', `${path}: checksum mismatch: the file is damaged. ${reconvert}.`);
+    if (sum !== undefined && !verified.has(file) && hash(readFileSync(path)) !== sum) throw new LoupeError('MODEL_CORRUPT', `${path}: checksum mismatch: the file is damaged. ${reconvert}.`);
   }
 }
 
 class OpenedPackage implements ModelPackage {
-  readonly stats: PackageStats = { bytesRead: 0, tensorsRead: 0 };
+  readonly stats: PackageStats = { bytesRead: 0, tensorsRead: 0, bytesVerified: 0 };
   private readonly opened = new Map<string, SafetensorsFile>();
   private readonly verified = new Set<string>();
 
@@ -421,6 +508,8 @@ class OpenedPackage implements ModelPackage {
     readonly manifest: PackageManifest,
     readonly config: ModelConfig,
     private readonly verify: 'always' | 'first-read',
+    /** Files verified.json covers: their tensors are not hashed again on read. */
+    private readonly verifiedFiles: ReadonlySet<string>,
   ) {}
 
   get testPackage(): boolean {
@@ -499,7 +588,8 @@ class OpenedPackage implements ModelPackage {
     const bytes = this.file(t.file).readBytes(stored);
     this.stats.bytesRead += bytes.byteLength;
     this.stats.tensorsRead++;
-    if (this.verify === 'always' || !this.verified.has(stored)) {
+    if (this.verify === 'always' || (!this.verifiedFiles.has(t.file) && !this.verified.has(stored))) {
+      this.stats.bytesVerified += bytes.byteLength;
       if (hash(bytes) !== t.sha256[part]) {
         throw new LoupeError('MODEL_CORRUPT', `${join(this.dir, t.file)}: tensor ${name} (${stored}) fails its checksum: the file is damaged. ${reconvert}, or copy the whole package again.`);
       }
@@ -533,5 +623,34 @@ class OpenedPackage implements ModelPackage {
     }
     this.opened.set(file, opened);
     return opened;
+  }
+}
+
+/**
+ * Checks every weights file of the package in `dir` against the manifest: each header, and every
+ * stored tensor's sha256 (MODEL_CORRUPT naming the first damaged one). On success the package is
+ * marked verified (verified.json), so reads skip hashing until a file changes. What
+ * `loupe models verify` runs, for a package copied or installed from elsewhere.
+ */
+export async function verifyPackage(dir: string, options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<{ tensors: number; bytes: number }> {
+  const pkg = openPackage(dir, { verify: 'always' });
+  try {
+    const names = pkg.names();
+    const total = names.reduce((sum, name) => sum + pkg.storedBytes(name), 0);
+    let lastYield = performance.now();
+    for (const name of names) {
+      if (performance.now() - lastYield > 50) {
+        await new Promise((done) => setImmediate(done));
+        lastYield = performance.now();
+      }
+      if (options.signal?.aborted) throw new LoupeError('CANCELLED', 'Verifying the model package was cancelled.');
+      if (pkg.isQuantised(name)) pkg.quantised(name);
+      else pkg.raw(name);
+      options.onProgress?.(total ? pkg.stats.bytesRead / total : 1);
+    }
+    writeMarker(dir, readFileSync(join(dir, MANIFEST), 'utf8'), Object.keys(pkg.manifest.files));
+    return { tensors: names.length, bytes: pkg.stats.bytesRead };
+  } finally {
+    pkg.close();
   }
 }
