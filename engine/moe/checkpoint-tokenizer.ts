@@ -37,6 +37,11 @@ export function specialTokensFromTokenizerConfig(json: unknown, source: string):
 
 const FAMILY_BY_MODEL_TYPE: Record<string, ChatTemplateName> = { kimi_vl: 'kimi-vl', kimi_k25: 'kimi-k2.5' };
 
+/** What config.json says the model is: its model_type (null when absent) and architectures. */
+function modelIdentity(config: Record<string, unknown>): { modelType: string | null; architectures: string[] } {
+  return { modelType: typeof config.model_type === 'string' ? config.model_type : null, architectures: Array.isArray(config.architectures) ? config.architectures.map(String) : [] };
+}
+
 /**
  * The chat template of a checkpoint's family: by config.json's `model_type` (or its
  * architectures), else by the media marker its chat_template.jinja writes (`<|media_start|>`
@@ -45,8 +50,7 @@ const FAMILY_BY_MODEL_TYPE: Record<string, ChatTemplateName> = { kimi_vl: 'kimi-
  */
 export function knownChatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName | undefined {
   const byJinja = jinja?.includes(MEDIA_START['kimi-vl']) ? 'kimi-vl' : jinja?.includes(MEDIA_START['kimi-k2.5']) ? 'kimi-k2.5' : undefined;
-  const modelType = typeof config.model_type === 'string' ? config.model_type : undefined;
-  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
+  const { modelType, architectures } = modelIdentity(config);
   const byConfig =
     (modelType && FAMILY_BY_MODEL_TYPE[modelType]) ||
     (architectures.includes('KimiVLForConditionalGeneration') ? 'kimi-vl' : architectures.includes('KimiK25ForConditionalGeneration') ? 'kimi-k2.5' : undefined);
@@ -67,8 +71,7 @@ export function chatTemplateFamily(config: Record<string, unknown>, jinja: strin
 
 /** Why a model of an unknown family takes no chat prompts, and what to do instead. */
 export function unknownFamilyMessage(config: Record<string, unknown>, source: string): string {
-  const modelType = typeof config.model_type === 'string' ? config.model_type : null;
-  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
+  const { modelType, architectures } = modelIdentity(config);
   return `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType)}, architectures ${JSON.stringify(architectures)}). It renders Kimi-VL (model_type kimi_vl) and Kimi K2.5 (kimi_k25) prompts: convert one of those releases, or send raw token ids (loupe engine run --tokens).`;
 }
 
