@@ -4,9 +4,10 @@
 // The logits are checked against the independent reference forward pass twice: on the int4
 // package's weights, and on the release's own FP8 bytes as the reference decodes them
 // (testing/moe/reference/release-weights.ts), through a package that keeps their exact values.
+// A broken release is refused by both commands with what to do.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,3 +87,43 @@ for (const [index, release] of RELEASES.entries()) {
     t.diagnostic(`${release.name}: int4 package max |Δ| ${packaged.toExponential(2)}; release's FP8 values max |Δ| ${fromRelease.toExponential(2)}`);
   });
 }
+
+/** Rewrites one tensor's dtype in a safetensors header, keeping its length (JSON allows the trailing spaces). */
+function retype(path: string, tensor: string, dtype: string): void {
+  const file = readFileSync(path);
+  const length = Number(file.readBigUInt64LE(0));
+  const header = JSON.parse(file.subarray(8, 8 + length).toString('utf8')) as Record<string, { dtype: string }>;
+  header[tensor]!.dtype = dtype;
+  const text = Buffer.from(JSON.stringify(header).padEnd(length, ' '));
+  assert.equal(text.length, length);
+  text.copy(file, 8);
+  writeFileSync(path, file);
+}
+
+test('a broken release is refused by inspect and convert, saying what is wrong and what to do, and no package is left that looks complete', async () => {
+  const published = JSON.parse(readFileSync(new URL('../../models/families/kimi-k2/config.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const good = join(dir, 'k2-good');
+  const tokenizer = await writeTestTokenizer(good, { size: 512 });
+  const written = writeFlatCheckpoint(good, scaledDown(published, { vocab_size: tokenizer.vocabSize }), 50);
+  reencodeAsRelease(good, written.files, 'fp8');
+  const [first, second] = written.files as [string, string];
+  const broken: [string, (hf: string) => void, RegExp][] = [
+    ['unknown family', (hf) => writeFileSync(join(hf, 'config.json'), JSON.stringify({ ...published, model_type: 'llama' })), /model_type "llama".*Loupe reads .*use a model server \(--backend openai\)/],
+    ['missing shard', (hf) => rmSync(join(hf, second)), /is missing.*Download every shard of the release into this folder/],
+    ['truncated tensor', (hf) => truncateSync(join(hf, first), statSync(join(hf, first)).size - 100), /tensor model\..*the file is truncated\. Download or copy it again/],
+    ['a dtype it cannot read', (hf) => retype(join(hf, first), 'model.embed_tokens.weight', 'I16'), /embed_tokens\.weight is I16\. Loupe converts BF16, F16 or F32 checkpoints, FP8 block-quantised ones/],
+  ];
+  for (const [what, damage, message] of broken) {
+    const hf = join(dir, `k2-${what.replaceAll(' ', '-')}`);
+    cpSync(good, hf, { recursive: true });
+    damage(hf);
+    const inspect = await loupe('models', 'inspect', hf);
+    assert.equal(inspect.code, 2, `${what}: ${inspect.stdout}`);
+    assert.match(inspect.stderr, message, what);
+    const out = join(dir, `k2-${what.replaceAll(' ', '-')}-pkg`);
+    const convert = await loupe('models', 'convert', hf, out);
+    assert.equal(convert.code, 2, `${what}: ${convert.stdout}`);
+    assert.match(convert.stderr, message, what);
+    assert.equal(existsSync(join(out, 'manifest.json')), false, `${what}: no manifest, so nothing opens as a package`);
+  }
+});
