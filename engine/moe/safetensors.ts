@@ -141,10 +141,13 @@ export class SafetensorsFile {
   }
 }
 
+// One read or write call takes under 2 GiB (Node refuses more): a real model's embedding is 2.35 GB.
+const MAX_IO_BYTES = 2 ** 30;
+
 function readFully(fd: number, into: Uint8Array, position: number, file: string, what: string): void {
   let done = 0;
   while (done < into.length) {
-    const n = readSync(fd, into, done, into.length - done, position + done);
+    const n = readSync(fd, into, done, Math.min(MAX_IO_BYTES, into.length - done), position + done);
     // The file shrank after it was opened.
     if (n === 0) throw corrupt(file, `${what} ends past the end of the file: the file is truncated.`);
     done += n;
@@ -330,7 +333,7 @@ export class SafetensorsWriter {
 
 function writeFully(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;
-  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done, position + done);
+  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, Math.min(MAX_IO_BYTES, bytes.byteLength - done), position + done);
 }
 
 /** Writes small tensors in one call (tests, configs); big files go through SafetensorsWriter. */
