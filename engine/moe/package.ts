@@ -113,7 +113,12 @@ export const PackageManifest = z.object({
 });
 export type PackageManifest = z.infer<typeof PackageManifest>;
 
-const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** sha256 in pieces: Hash.update refuses 2 GiB or more at once, and a real model's embedding is 2.35 GB. */
+function hash(bytes: Uint8Array): string {
+  const sum = createHash('sha256');
+  for (let at = 0; at < bytes.byteLength; at += 2 ** 30) sum.update(bytes.subarray(at, at + 2 ** 30));
+  return sum.digest('hex');
+}
 const asBytes = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 const cancelled = () => new LoupeError('CANCELLED', 'Writing the model package was cancelled.');
 
