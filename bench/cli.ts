@@ -105,13 +105,15 @@ function weightFormatsBench(bench: Command): void {
     .command('weight-formats')
     .description('conversion throughput of published weight formats on a synthetic checkpoint of the bench shape: BF16, FP8 blocks and compressed-tensors int4 to an int4 package (parameters/s), and the FP8 → int4 and int4 repack kernels alone')
     .option('--layers <n>', 'decoder layers (the first dense, the rest MoE)', parsePositiveInt, 2)
+    .option('--hidden <n>', "hidden size instead of the bench shape's 1280 (7168: Kimi K2's)", parsePositiveInt)
+    .option('--vocab <n>', "vocabulary instead of the bench shape's 32768 (163840: Kimi K2's; with --hidden 7168 the embedding and LM head are 2.35 GB each in BF16)", parsePositiveInt)
     .option('--formats <list>', 'the synthetic checkpoints to convert, comma-separated: bf16, fp8, int4', parseFormats, ['bf16', 'fp8', 'int4'])
     .option('--threads <n>', 'worker threads that quantise (default one per core; 0: on the main thread)', parseCount)
     .option('--no-kernels', 'skip timing the kernels alone')
     .option('--work <dir>', 'where the synthetic checkpoints and packages are written, then removed', '.loupe-cache/weight-formats')
     .option('--json <file>', 'write the figures here')
-    .action(async (opts: { layers: number; formats: SyntheticFormat[]; threads?: number; kernels: boolean; work: string; json?: string }) => {
-      const result = await runWeightFormatsBench({ workDir: opts.work, layers: opts.layers, formats: opts.formats, threads: opts.threads, kernels: opts.kernels, onLine: (line) => process.stderr.write(line + '\n') });
+    .action(async (opts: { layers: number; hidden?: number; vocab?: number; formats: SyntheticFormat[]; threads?: number; kernels: boolean; work: string; json?: string }) => {
+      const result = await runWeightFormatsBench({ workDir: opts.work, layers: opts.layers, hidden: opts.hidden, vocab: opts.vocab, formats: opts.formats, threads: opts.threads, kernels: opts.kernels, onLine: (line) => process.stderr.write(line + '\n') });
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
     });

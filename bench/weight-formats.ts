@@ -23,6 +23,12 @@ export interface WeightFormatsBenchOptions {
   workDir: string;
   /** Decoder layers of the bench shape (the first dense, the rest MoE); default 2. */
   layers?: number;
+  /**
+   * Hidden size and vocabulary instead of the bench shape's (1280, 32768): 7168 and 163840 give
+   * Kimi K2's embedding and LM head, 2.35 GB each in BF16, the largest single tensors of a real release.
+   */
+  hidden?: number;
+  vocab?: number;
   /** Which synthetic checkpoints to convert; default all three. */
   formats?: readonly SyntheticFormat[];
   /** Worker threads that quantise (convertCheckpoint's `threads`; default one per core, 0: none). */
@@ -51,7 +57,7 @@ export interface ConversionFigure {
 
 export interface WeightFormatsBenchResult {
   synthetic: true;
-  shape: { layers: number; hidden: number; experts: number; expertWidth: number };
+  shape: { layers: number; hidden: number; vocab: number; experts: number; expertWidth: number };
   /** Worker threads that quantised. */
   threads: number;
   /** convertCheckpoint(…, { quant: 'int4' }) end to end. */
@@ -98,7 +104,10 @@ function scales(count: number, seed: number): Float32Array {
   return out;
 }
 
-/** Writes a synthetic checkpoint of `config` in one safetensors file, tensor by tensor. */
+// Values generated and written at a time: a full-size embedding is never held whole.
+const SLAB_VALUES = 16 * 2 ** 20;
+
+/** Writes a synthetic checkpoint of `config` in one safetensors file, tensor by tensor, a large one in slabs of rows. */
 export function writeSyntheticCheckpoint(dir: string, format: SyntheticFormat, configJson: Record<string, unknown>): { parameters: number; quantisedParameters: number } {
   const config = parseModelConfig(configJson, 'the synthetic checkpoint');
   mkdirSync(dir, { recursive: true });
@@ -113,7 +122,8 @@ export function writeSyntheticCheckpoint(dir: string, format: SyntheticFormat, c
     };
   }
   writeFileSync(join(dir, 'config.json'), JSON.stringify(json, null, 2) + '\n');
-  type Part = { name: string; dtype: Dtype; shape: number[]; make: () => Uint8Array };
+  /** `make(count, seed)`: `count` random values of the tensor (a slab of its rows), seeded by where they start. */
+  type Part = { name: string; dtype: Dtype; shape: number[]; make: (count: number, seed: number) => Uint8Array };
   const parts: Part[] = [];
   let parameters = 0;
   let quantisedParameters = 0;
@@ -124,28 +134,33 @@ export function writeSyntheticCheckpoint(dir: string, format: SyntheticFormat, c
     if (format === 'fp8' && isFp8InRelease(name)) {
       quantisedParameters += count;
       const blocks = [Math.ceil(shape[0]! / 128), Math.ceil(shape[1]! / 128)];
-      parts.push({ name, dtype: 'F8_E4M3', shape, make: () => fp8Codes(count, i + 1) });
-      parts.push({ name: `${module}.weight_scale_inv`, dtype: 'F32', shape: blocks, make: () => bytesOf(scales(blocks[0]! * blocks[1]!, i + 7)) });
+      parts.push({ name, dtype: 'F8_E4M3', shape, make: (n, seed) => fp8Codes(n, seed + i + 1) });
+      parts.push({ name: `${module}.weight_scale_inv`, dtype: 'F32', shape: blocks, make: (n, seed) => bytesOf(scales(n, seed + i + 7)) });
     } else if (format === 'int4' && isInt4InRelease(name)) {
       quantisedParameters += count;
       const [N, K] = shape as [number, number];
-      parts.push({ name: `${module}.weight_packed`, dtype: 'I32', shape: [N, K / 8], make: () => bytesOf(words((N * K) / 8, i + 1)) });
-      parts.push({ name: `${module}.weight_scale`, dtype: 'BF16', shape: [N, K / 32], make: () => bytesOf(f32ToBf16(scales((N * K) / 32, i + 7))) });
+      parts.push({ name: `${module}.weight_packed`, dtype: 'I32', shape: [N, K / 8], make: (n, seed) => bytesOf(words(n, seed + i + 1)) });
+      parts.push({ name: `${module}.weight_scale`, dtype: 'BF16', shape: [N, K / 32], make: (n, seed) => bytesOf(f32ToBf16(scales(n, seed + i + 7))) });
       parts.push({ name: `${module}.weight_shape`, dtype: 'I32', shape: [2], make: () => bytesOf(Int32Array.from([N, K])) });
     } else {
       const dtype = name.endsWith('e_score_correction_bias') ? 'F32' : 'BF16';
-      parts.push({ name, dtype, shape, make: () => floats(count, i + 1, dtype) });
+      parts.push({ name, dtype, shape, make: (n, seed) => floats(n, seed + i + 1, dtype) });
     }
   });
   const writer = SafetensorsWriter.create(join(dir, 'model.safetensors'), parts, { format: 'pt' });
-  for (const p of parts) writer.write(p.name, p.make());
+  for (const p of parts) {
+    const [rows = 1, ...rest] = p.shape;
+    const rowValues = rest.reduce((a, b) => a * b, 1);
+    const perSlab = Math.max(1, Math.floor(SLAB_VALUES / rowValues));
+    for (let start = 0; start < rows; start += perSlab) writer.write(p.name, p.make((Math.min(rows, start + perSlab) - start) * rowValues, start * 7919));
+  }
   writer.close();
   return { parameters, quantisedParameters };
 }
 
 export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promise<WeightFormatsBenchResult> {
   const layers = o.layers ?? 2;
-  const configJson = benchConfigJson({ text_config: { num_hidden_layers: layers } });
+  const configJson = benchConfigJson({ text_config: { num_hidden_layers: layers, ...(o.hidden && { hidden_size: o.hidden }), ...(o.vocab && { vocab_size: o.vocab }) } });
   const t = parseModelConfig(configJson, 'bench').text_config;
   if (existsSync(o.workDir)) rmSync(o.workDir, { recursive: true, force: true });
   mkdirSync(o.workDir, { recursive: true });
@@ -175,7 +190,7 @@ export async function runWeightFormatsBench(o: WeightFormatsBenchOptions): Promi
   const [H, W] = [t.hidden_size, t.moe_intermediate_size];
   const result: WeightFormatsBenchResult = {
     synthetic: true,
-    shape: { layers, hidden: H, experts: t.n_routed_experts, expertWidth: W },
+    shape: { layers, hidden: H, vocab: t.vocab_size, experts: t.n_routed_experts, expertWidth: W },
     threads: o.threads ?? availableParallelism(),
     convert,
     notes: {

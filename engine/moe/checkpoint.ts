@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
 import { locateWeight, parseCheckpointQuantisation, storedTensorsOf, type CheckpointQuantisation, type StoredWeight } from './quantised-checkpoint.ts';
-import { dequantiseFp8Blocks, dequantisePackedInt4 } from './repack.ts';
+import { dequantiseFp8Blocks, dequantisePackedInt4, fp8SlabScales } from './repack.ts';
 import { checkpointNaming, isMtpTensor, type TensorNaming } from './tensor-names.ts';
-import { SafetensorsFile } from './safetensors.ts';
+import { SafetensorsFile, decodeFloat32 } from './safetensors.ts';
 import type { Tensor, WeightSource } from './tensor.ts';
 
 export interface CheckpointTensor {
@@ -134,6 +134,10 @@ export interface Checkpoint extends WeightSource {
   entry(name: string): CheckpointEntry;
   /** One stored tensor's bytes, in its dtype. */
   readBytes(name: string): Uint8Array;
+  /** Rows [start, end) of a stored tensor's bytes (along its first dimension): a large one a slab at a time. */
+  readRows(name: string, start: number, end: number): Uint8Array;
+  /** Rows [start, end) of `get(name)`, read and decoded alone: a large weight a slab at a time. */
+  getRows(name: string, start: number, end: number): Tensor;
   close(): void;
 }
 
@@ -294,22 +298,36 @@ class OpenedCheckpoint implements Checkpoint {
     return shard.readBytes(stored);
   }
 
+  readRows(name: string, start: number, end: number): Uint8Array {
+    const { shard, stored } = this.where(name);
+    return shard.readRows(stored, start, end);
+  }
+
   /** A weight's real values as float32: floats widened exactly, FP8 × its block's scale_inv, int4 × its group's scale. */
   get(name: string): Tensor {
     const weight = this.storedAs.get(name);
-    if (weight?.kind === 'fp8-block') {
-      const [N, K] = this.entry(name).shape as [number, number];
-      return { shape: [N, K], data: dequantiseFp8Blocks(this.readBytes(name), this.floats(weight.scaleInv), N, K, weight.block) };
-    }
-    if (weight?.kind === 'int4-packed') {
-      const { shape } = weight;
-      return { shape, data: dequantisePackedInt4(this.readBytes(weight.packed), this.floats(weight.scale), shape[0]!, shape[1]!, weight.groupSize) };
-    }
-    return { shape: this.entry(name).shape, data: this.floats(name) };
+    const rows = (weight?.kind === 'int4-packed' ? weight.shape : this.entry(name).shape)[0] ?? 1;
+    return this.getRows(name, 0, rows);
   }
 
-  private floats(tensor: string): Float32Array {
+  getRows(name: string, start: number, end: number): Tensor {
+    const weight = this.storedAs.get(name);
+    if (weight?.kind === 'fp8-block') {
+      const K = this.entry(name).shape[1]!;
+      const { scaleRows, firstRow } = fp8SlabScales(start, end, weight.block);
+      const scaleInv = this.floatRows(weight.scaleInv, ...scaleRows);
+      return { shape: [end - start, K], data: dequantiseFp8Blocks(this.readRows(name, start, end), scaleInv, end - start, K, weight.block, firstRow) };
+    }
+    if (weight?.kind === 'int4-packed') {
+      const K = weight.shape[1];
+      return { shape: [end - start, K], data: dequantisePackedInt4(this.readRows(weight.packed, start, end), this.floatRows(weight.scale, start, end), end - start, K, weight.groupSize) };
+    }
+    const [, ...rest] = this.entry(name).shape;
+    return { shape: this.entry(name).shape.length ? [end - start, ...rest] : [], data: this.floatRows(name, start, end) };
+  }
+
+  private floatRows(tensor: string, start: number, end: number): Float32Array {
     const { shard, stored } = this.where(tensor);
-    return shard.readFloat32(stored);
+    return decodeFloat32(shard.entry(stored).dtype, shard.readRows(stored, start, end), `${shard.path}: tensor ${stored}`);
   }
 }

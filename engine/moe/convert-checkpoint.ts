@@ -1,5 +1,5 @@
-// Model packages from Hugging Face checkpoints, streamed: one tensor is in memory at a time,
-// whatever the model's size.
+// Model packages from Hugging Face checkpoints, streamed: a few tensors, or slabs of a large
+// tensor's rows, are in memory at a time, whatever the model's size.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { readCheckpointPromptFormat } from './checkpoint-tokenizer.ts';
 import { PREPROCESSOR_CONFIG } from './image-processor.ts';
 import { quantLayout, type QuantBits } from './quant.ts';
 import { quantisePool } from './quantise-pool.ts';
+import { fp8SlabScales } from './repack.ts';
 import { writePackage, type PackageProgress, type WrittenPackage } from './package.ts';
 
 export type QuantChoice = 'int4' | 'int8' | 'none';
@@ -45,6 +46,8 @@ export interface ConvertOptions {
    * package is the same bytes whatever the number.
    */
   threads?: number;
+  /** The most of one tensor read and quantised at a time (writePackage's slabBytes); the package is the same bytes whatever it is. */
+  slabBytes?: number;
   onProgress?: (progress: PackageProgress) => void;
   signal?: AbortSignal;
 }
@@ -94,20 +97,26 @@ export async function convertCheckpoint(hfDir: string, outDir: string, options: 
         testPackage: options.testPackage,
         overwrite: options.overwrite,
         ...(options.resume && { resume: { input: checkpointFiles(hfDir) } }),
-        // Enough tensors in flight to keep every worker busy while this thread hashes and writes.
+        // Enough slabs in flight to keep every worker busy while this thread hashes and writes.
         lookahead: 2 * pool.threads + 1,
+        slabBytes: options.slabBytes,
         onProgress: options.onProgress,
         signal: options.signal,
       },
-      (t) => {
+      (t, { start, end }) => {
         const stored = checkpoint.stored(t.name);
-        if (t.storage !== 'int4' && t.storage !== 'int8') return stored.kind === 'float' ? checkpoint.readBytes(t.name) : checkpoint.get(t.name).data;
-        const [N, K] = t.shape as [number, number];
+        if (t.storage !== 'int4' && t.storage !== 'int8') return stored.kind === 'float' ? checkpoint.readRows(t.name, start, end) : checkpoint.getRows(t.name, start, end).data;
+        // The slab is quantised as a weight of its own rows: rows are quantised independently.
+        const [N, K] = [end - start, t.shape[1]!];
         const tBits = t.storage === 'int4' ? 4 : 8;
         // Read here (the reads are quick and the file handles are this thread's), quantised on the pool.
-        if (stored.kind === 'fp8-block') return pool.run({ kind: 'fp8', codes: checkpoint.readBytes(t.name), scaleInv: checkpoint.get(stored.scaleInv).data, N, K, block: [...stored.block], bits: tBits, blockSize });
-        if (stored.kind === 'int4-packed') return pool.run({ kind: 'int4', packed: checkpoint.readBytes(stored.packed), scales: checkpoint.get(stored.scale).data, N, K, groupSize: stored.groupSize, bits: tBits, blockSize });
-        return pool.run({ kind: 'float', values: checkpoint.get(t.name).data, N, K, bits: tBits, blockSize });
+        if (stored.kind === 'fp8-block') {
+          const { scaleRows, firstRow } = fp8SlabScales(start, end, stored.block);
+          const scaleInv = checkpoint.getRows(stored.scaleInv, ...scaleRows).data;
+          return pool.run({ kind: 'fp8', codes: checkpoint.readRows(t.name, start, end), scaleInv, N, K, block: [...stored.block], firstRow, bits: tBits, blockSize });
+        }
+        if (stored.kind === 'int4-packed') return pool.run({ kind: 'int4', packed: checkpoint.readRows(stored.packed, start, end), scales: checkpoint.getRows(stored.scale, start, end).data, N, K, groupSize: stored.groupSize, bits: tBits, blockSize });
+        return pool.run({ kind: 'float', values: checkpoint.getRows(t.name, start, end).data, N, K, bits: tBits, blockSize });
       },
     );
     return { ...written, notes };

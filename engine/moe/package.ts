@@ -114,7 +114,12 @@ export const PackageManifest = z.object({
 });
 export type PackageManifest = z.infer<typeof PackageManifest>;
 
-const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** sha256 in pieces: Hash.update refuses 2 GiB or more at once, and a real model's embedding is 2.35 GB. */
+function hash(bytes: Uint8Array): string {
+  const sum = createHash('sha256');
+  for (let at = 0; at < bytes.byteLength; at += 2 ** 30) sum.update(bytes.subarray(at, at + 2 ** 30));
+  return sum.digest('hex');
+}
 const asBytes = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 const cancelled = () => new LoupeError('CANCELLED', 'Writing the model package was cancelled.');
 
@@ -128,8 +133,20 @@ export interface PackageTensor {
   storage: TensorStorage;
 }
 
-/** What a loader hands over for one tensor: its stored bytes (floats in the planned dtype), float32 values, or a weight already quantised. */
+/** What a loader hands over for rows of a tensor: their stored bytes (floats in the planned dtype), float32 values, or those rows already quantised. */
 export type TensorData = Uint8Array | Float32Array | QuantisedWeight;
+
+/** Rows [start, end) of a tensor, along its first dimension (a 1-D tensor's values): what `load` is asked for at a time. */
+export interface RowRange {
+  start: number;
+  end: number;
+}
+
+/** Hands over rows of a tensor: all of a small one's at once, a large one's a slab at a time. */
+export type LoadRows = (tensor: PackageTensor, rows: RowRange) => TensorData | Promise<TensorData>;
+
+/** The default slab: far under the 2 GB a conversion may take, large enough that reading and writing stay sequential. */
+export const DEFAULT_SLAB_BYTES = 64 * 2 ** 20;
 
 export interface PackageProgress {
   /** 0..1 of the bytes to write. */
@@ -160,9 +177,17 @@ export interface WritePackageOptions {
    */
   resume?: { input: unknown };
   /**
-   * How many tensors `load` is asked for ahead of the one being written (default 1: one at a
+   * The most of one tensor `load` is asked for at a time, in bytes of its rows as float32 (the
+   * widest form a loader holds them in); default DEFAULT_SLAB_BYTES. A larger tensor (a real
+   * model's embedding or LM head, 2.35 GB in BF16) comes in slabs of rows, so memory stays
+   * bounded whatever one tensor's size. The package is the same bytes whatever the slab:
+   * quantised rows are independent, and each stored part's sha256 is taken as it is written.
+   */
+  slabBytes?: number;
+  /**
+   * How many slabs `load` is asked for ahead of the one being written (default 1: one at a
    * time). A loader that quantises on worker threads needs a few in flight to keep them busy;
-   * each holds its tensor's memory until written.
+   * each holds its memory until written, so at most lookahead × slabBytes are in flight.
    */
   lookahead?: number;
   onProgress?: (progress: PackageProgress) => void;
@@ -189,11 +214,11 @@ export function planPackage(config: ModelConfig, bits: QuantBits | null, floatDt
 }
 
 /**
- * Writes a package tensor by tensor: `load` is asked for each tensor once, in file order, and
- * its bytes go to disk before the next is asked for. manifest.json is written last, so a
- * package whose writing failed or was cancelled never opens.
+ * Writes a package tensor by tensor, a large tensor slab by slab: `load` is asked for each slab
+ * once, in file order, and its bytes go to disk before the next is asked for. manifest.json is
+ * written last, so a package whose writing failed or was cancelled never opens.
  */
-export async function writePackage(dir: string, options: WritePackageOptions, load: (tensor: PackageTensor) => TensorData | Promise<TensorData>): Promise<WrittenPackage> {
+export async function writePackage(dir: string, options: WritePackageOptions, load: LoadRows): Promise<WrittenPackage> {
   const blockSize = options.blockSize ?? 32;
   const config = parseModelConfig(options.config, 'the model configuration');
   if (options.bits !== null) quantLayout(1, 1, options.bits, blockSize); // refuses bad bits or block sizes before any writing
@@ -229,7 +254,8 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
       const r = recorded[file];
       if (r && finishedFileHolds(join(dir, file), r, group.flatMap(partsOf), WEIGHTS_METADATA, (spec) => r.tensors[spec.name.replace(/\.(qweight|scales|zero_points)$/, '')]?.sha256[partOf(spec.name)])) kept.set(file, r);
     }
-    const next = loadAhead([...byFile].flatMap(([file, group]) => (kept.has(file) ? [] : group)), load, options.lookahead ?? 1);
+    const slabs = new Map(plan.map((t) => [t, slabsOf(t, options.slabBytes ?? DEFAULT_SLAB_BYTES)]));
+    const next = loadAhead([...byFile].flatMap(([file, group]) => (kept.has(file) ? [] : group.flatMap((t) => slabs.get(t)!))), load, options.lookahead ?? 1);
     for (const [file, group] of byFile) {
       if (options.signal?.aborted) throw cancelled();
       if (kept.has(file)) {
@@ -247,22 +273,25 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
       writer = SafetensorsWriter.create(join(dir, file), group.flatMap(partsOf), WEIGHTS_METADATA);
       written.push(file);
       for (const t of group) {
-        // Let timers, progress and a cancel request through now and then.
-        if (performance.now() - lastYield > 50) {
-          await new Promise((done) => setImmediate(done));
-          lastYield = performance.now();
+        const specs = partsOf(t);
+        const sums = specs.map(() => createHash('sha256'));
+        for (const slab of slabs.get(t)!) {
+          // Let timers, progress and a cancel request through now and then.
+          if (performance.now() - lastYield > 50) {
+            await new Promise((done) => setImmediate(done));
+            lastYield = performance.now();
+          }
+          if (options.signal?.aborted) throw cancelled();
+          const parts = storedBytes(t, slab.rows, await next(slab), blockSize);
+          specs.forEach((spec, i) => {
+            const bytes = parts[spec.part]!;
+            writer!.write(spec.name, bytes);
+            sums[i]!.update(bytes);
+            bytesWritten += bytes.byteLength;
+          });
+          options.onProgress?.({ fraction: totalBytes ? bytesWritten / totalBytes : 1, tensor: t.name, bytesWritten });
         }
-        if (options.signal?.aborted) throw cancelled();
-        const parts = storedBytes(t, await next(t), blockSize);
-        const sums: Record<string, string> = {};
-        for (const spec of partsOf(t)) {
-          const bytes = parts[spec.part]!;
-          writer.write(spec.name, bytes);
-          sums[spec.part] = hash(bytes);
-          bytesWritten += bytes.byteLength;
-        }
-        tensors[t.name] = { file, shape: t.shape, storage: t.storage, sha256: sums };
-        options.onProgress?.({ fraction: totalBytes ? bytesWritten / totalBytes : 1, tensor: t.name, bytesWritten });
+        tensors[t.name] = { file, shape: t.shape, storage: t.storage, sha256: Object.fromEntries(specs.map((spec, i) => [spec.part, sums[i]!.digest('hex')])) };
       }
       files[file] = { bytes: writer.close() };
       writer = null;
@@ -313,18 +342,38 @@ export async function writePackage(dir: string, options: WritePackageOptions, lo
   }
 }
 
+/** One slab of a tensor's rows, as `load` is asked for it. */
+interface Slab {
+  tensor: PackageTensor;
+  rows: RowRange;
+}
+
+/** A tensor cut into slabs of at most `slabBytes` as float32 (whole rows; at least one row a slab). */
+function slabsOf(tensor: PackageTensor, slabBytes: number): Slab[] {
+  const [rows = 1, ...rest] = tensor.shape;
+  const perSlab = Math.max(1, Math.floor(slabBytes / (4 * rest.reduce((a, b) => a * b, 1))));
+  const slabs: Slab[] = [];
+  let start = 0;
+  do {
+    const end = Math.min(rows, start + perSlab);
+    slabs.push({ tensor, rows: { start, end } });
+    start = end;
+  } while (start < rows);
+  return slabs;
+}
+
 /**
- * Asks `load` for the tensors in order, up to `lookahead` ahead of the one taken, and gives them
- * in that order: `take(t)` must be called for each tensor of `order`, in turn.
+ * Asks `load` for the slabs in order, up to `lookahead` ahead of the one taken, and gives them
+ * in that order: `take(slab)` must be called for each slab of `order`, in turn.
  */
-function loadAhead(order: readonly PackageTensor[], load: (t: PackageTensor) => TensorData | Promise<TensorData>, lookahead: number): (t: PackageTensor) => Promise<TensorData> {
+function loadAhead(order: readonly Slab[], load: LoadRows, lookahead: number): (slab: Slab) => Promise<TensorData> {
   const inFlight: Promise<TensorData>[] = [];
   let asked = 0;
-  return (t) => {
-    if (order[asked - inFlight.length] !== t) throw new Error(`${t.name} was taken out of order`);
+  return (slab) => {
+    if (order[asked - inFlight.length] !== slab) throw new Error(`${slab.tensor.name} rows [${slab.rows.start}, ${slab.rows.end}) were taken out of order`);
     while (inFlight.length < Math.max(1, lookahead) && asked < order.length) {
       const ahead = order[asked++]!;
-      const loading = (async () => load(ahead))();
+      const loading = (async () => load(ahead.tensor, ahead.rows))();
       // Awaited when its turn comes; a failure ahead of a cancellation is not also unhandled.
       loading.catch(() => {});
       inFlight.push(loading);
@@ -335,26 +384,32 @@ function loadAhead(order: readonly PackageTensor[], load: (t: PackageTensor) => 
 
 const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2, U8: 1, I32: 4, F8_E4M3: 1 };
 
-function storedBytes(t: PackageTensor, data: TensorData, blockSize: number): Partial<Record<Part, Uint8Array>> {
-  const count = t.shape.reduce((a, b) => a * b, 1);
+/** The stored parts' bytes of rows of `t`, from what `load` gave for them. */
+function storedBytes(t: PackageTensor, rows: RowRange, data: TensorData, blockSize: number): Partial<Record<Part, Uint8Array>> {
+  const N = rows.end - rows.start;
+  const count = N * t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const what = `${t.name} rows [${rows.start}, ${rows.end})`;
   if (t.storage === 'int4' || t.storage === 'int8') {
     const bits = t.storage === 'int4' ? 4 : 8;
-    const [N, K] = t.shape as [number, number];
+    const K = t.shape[1]!;
     let q: QuantisedWeight;
     if (data instanceof Float32Array) {
-      if (data.length !== count) throw new Error(`${t.name}: ${data.length} values for shape [${t.shape}]`);
+      if (data.length !== count) throw new Error(`${what}: ${data.length} values for ${count}`);
       q = quantise(data, N, K, bits, blockSize);
     } else if (data instanceof Uint8Array) {
-      throw new Error(`${t.name}: a quantised tensor needs float32 values or a QuantisedWeight, not stored bytes`);
+      throw new Error(`${what}: a quantised tensor needs float32 values or a QuantisedWeight, not stored bytes`);
     } else {
       q = data;
-      if (q.bits !== bits || q.blockSize !== blockSize || q.N !== N || q.K !== K) throw new Error(`${t.name}: quantised as ${q.bits} bits, block ${q.blockSize}, [${q.N}, ${q.K}]; the package needs ${bits}, ${blockSize}, [${N}, ${K}]`);
+      if (q.bits !== bits || q.blockSize !== blockSize || q.N !== N || q.K !== K) throw new Error(`${what}: quantised as ${q.bits} bits, block ${q.blockSize}, [${q.N}, ${q.K}]; the package needs ${bits}, ${blockSize}, [${N}, ${K}]`);
     }
     return { qweight: q.qweight, scales: asBytes(q.scales), zero_points: q.zeroPoints };
   }
-  if (data instanceof Uint8Array) return { data };
+  if (data instanceof Uint8Array) {
+    if (data.byteLength !== count * BYTES[t.storage]) throw new Error(`${what}: ${data.byteLength} bytes for ${count} ${t.storage} values`);
+    return { data };
+  }
   if (data instanceof Float32Array) {
-    if (data.length !== count) throw new Error(`${t.name}: ${data.length} values for shape [${t.shape}]`);
+    if (data.length !== count) throw new Error(`${what}: ${data.length} values for ${count}`);
     if (t.storage === 'F32') return { data: asBytes(data) };
     if (t.storage === 'BF16') return { data: asBytes(f32ToBf16(data)) };
   }

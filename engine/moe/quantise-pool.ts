@@ -1,7 +1,8 @@
 // Quantising on every core: a conversion's time is nearly all quantising (FP8 or BF16 → int4 runs
 // at tens of M parameters/s per core; reading, hashing and writing are much faster), so the
 // converter reads weights on its own thread and hands them to a pool of worker threads, a few
-// tensors ahead of the one being written (package.ts's lookahead), and writes them in order.
+// tensors (or slabs of a large one's rows) ahead of the one being written (package.ts's
+// lookahead), and writes them in order.
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../threads/ts-worker.ts';
 import type { QuantisedWeight } from './quant.ts';

@@ -13,10 +13,14 @@
 import { E4M3_VALUES } from './fp8.ts';
 import { quantLayout, quantiseRows, type QuantBits, type QuantisedWeight } from './quant.ts';
 
-/** Writes row `n` of an FP8 block-quantised [N, K] weight, as float32, into `row`. */
-export function fp8Row(codes: Uint8Array, scaleInv: Float32Array, K: number, block: readonly [number, number], n: number, row: Float32Array): void {
+/**
+ * Writes row `n` of an FP8 block-quantised [N, K] weight, as float32, into `row`. The weight may
+ * be a slab of a larger one's rows: `firstRow` is where its row 0 sits in its first block of
+ * rows, whose scales are `scaleInv`'s first row.
+ */
+export function fp8Row(codes: Uint8Array, scaleInv: Float32Array, K: number, block: readonly [number, number], n: number, row: Float32Array, firstRow = 0): void {
   const scaleCols = Math.ceil(K / block[1]);
-  const scaleRow = Math.floor(n / block[0]) * scaleCols;
+  const scaleRow = Math.floor((firstRow + n) / block[0]) * scaleCols;
   const start = n * K;
   for (let c = 0; c < scaleCols; c++) {
     const s = scaleInv[scaleRow + c]!;
@@ -25,16 +29,24 @@ export function fp8Row(codes: Uint8Array, scaleInv: Float32Array, K: number, blo
   }
 }
 
-/** An FP8 block-quantised [N, K] weight's values: code × scale_inv of its block, in float32. */
-export function dequantiseFp8Blocks(codes: Uint8Array, scaleInv: Float32Array, N: number, K: number, block: readonly [number, number]): Float32Array {
+/**
+ * What a slab of rows [start, end) of an FP8 block-quantised weight needs of its scale_inv (the
+ * rows [first, end) of it: every block of rows the slab touches), and fp8Row's `firstRow` for it.
+ */
+export function fp8SlabScales(start: number, end: number, block: readonly [number, number]): { scaleRows: [number, number]; firstRow: number } {
+  return { scaleRows: [Math.floor(start / block[0]), Math.ceil(end / block[0])], firstRow: start % block[0] };
+}
+
+/** An FP8 block-quantised [N, K] weight's values (or a slab's, `firstRow` as fp8Row's): code × scale_inv of its block, in float32. */
+export function dequantiseFp8Blocks(codes: Uint8Array, scaleInv: Float32Array, N: number, K: number, block: readonly [number, number], firstRow = 0): Float32Array {
   const out = new Float32Array(N * K);
-  for (let n = 0; n < N; n++) fp8Row(codes, scaleInv, K, block, n, out.subarray(n * K, (n + 1) * K));
+  for (let n = 0; n < N; n++) fp8Row(codes, scaleInv, K, block, n, out.subarray(n * K, (n + 1) * K), firstRow);
   return out;
 }
 
-/** An FP8 block-quantised weight quantised for the package row by row: equal to `quantise` of its values. */
-export function quantiseFp8Blocks(codes: Uint8Array, scaleInv: Float32Array, N: number, K: number, block: readonly [number, number], bits: QuantBits, blockSize: number): QuantisedWeight {
-  return quantiseRows(N, K, bits, blockSize, (n, row) => fp8Row(codes, scaleInv, K, block, n, row));
+/** An FP8 block-quantised weight (or a slab, `firstRow` as fp8Row's) quantised for the package row by row: equal to `quantise` of its values. */
+export function quantiseFp8Blocks(codes: Uint8Array, scaleInv: Float32Array, N: number, K: number, block: readonly [number, number], bits: QuantBits, blockSize: number, firstRow = 0): QuantisedWeight {
+  return quantiseRows(N, K, bits, blockSize, (n, row) => fp8Row(codes, scaleInv, K, block, n, row, firstRow));
 }
 
 /** Code of element k of row n of a pack-quantized weight, 0..15 (q + 8), from the int32 words' bytes. */

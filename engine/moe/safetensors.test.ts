@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SafetensorsFile, SafetensorsWriter, bf16ToF32, decodeFloat32, f32ToBf16, writeSafetensors } from './safetensors.ts';
@@ -68,19 +68,39 @@ test('floats decode from bytes at any offset', () => {
   assert.deepEqual([...decodeFloat32('BF16', bytes.subarray(1, 5), 'x')], [0, 1.25]);
 });
 
-test('the writer streams declared tensors in order and refuses anything else', () => {
+test('the writer takes each declared tensor whole or in consecutive parts, and refuses anything else', () => {
   const path = join(dir, 'stream.safetensors');
   const w = SafetensorsWriter.create(path, [
     { name: 'x', dtype: 'F32', shape: [2] },
     { name: 'y', dtype: 'U8', shape: [3] },
   ]);
-  assert.throws(() => w.write('y', new Uint8Array(3)), /x comes next/);
-  assert.throws(() => w.write('x', new Uint8Array(4)), /needs 8/);
-  w.write('x', new Uint8Array(new Float32Array([1, 2]).buffer));
-  assert.throws(() => w.close(), /y was never written/);
-  w.write('y', Uint8Array.from([1, 2, 3]));
-  w.close();
-  assert.deepEqual([...SafetensorsFile.open(path).readBytes('y')], [1, 2, 3]);
+  assert.throws(() => w.write('z', new Uint8Array(1)), /z, which is not declared/);
+  w.write('y', Uint8Array.from([1, 2]));
+  w.write('x', new Uint8Array(new Float32Array([1]).buffer));
+  assert.throws(() => w.write('x', new Uint8Array(8)), /x has 12 bytes, its shape needs 8/);
+  w.write('x', new Uint8Array(new Float32Array([2]).buffer));
+  assert.throws(() => w.close(), /y was never written whole/);
+  w.write('y', Uint8Array.from([3]));
+  assert.equal(w.close(), statSync(path).size);
+  const file = SafetensorsFile.open(path);
+  assert.deepEqual([...file.readFloat32('x')], [1, 2]);
+  assert.deepEqual([...file.readBytes('y')], [1, 2, 3]);
+  file.close();
+});
+
+test('rows of a tensor are read alone, along its first dimension', () => {
+  const path = join(dir, 'rows.safetensors');
+  const values = Float32Array.from({ length: 12 }, (_, i) => i);
+  writeSafetensors(path, [
+    { name: 'before', dtype: 'U8', shape: [3], data: Uint8Array.from([9, 9, 9]) },
+    { name: 'm', dtype: 'F32', shape: [4, 3], data: values },
+  ]);
+  const file = SafetensorsFile.open(path);
+  assert.deepEqual([...new Float32Array(file.readRows('m', 1, 3).buffer)], [3, 4, 5, 6, 7, 8]);
+  assert.deepEqual([...file.readRows('before', 2, 3)], [9]);
+  assert.equal(file.readRows('m', 4, 4).length, 0);
+  assert.throws(() => file.readRows('m', 2, 5), /rows \[2, 5\) of tensor m, which has 4/);
+  file.close();
 });
 
 const entry = (dtype: string, shape: number[], offsets: number[]) => ({ dtype, shape, data_offsets: offsets });

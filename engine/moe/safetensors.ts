@@ -111,6 +111,20 @@ export class SafetensorsFile {
     return bytes;
   }
 
+  /**
+   * The stored bytes of rows [start, end) of one tensor (along its first dimension; a row of a
+   * 1-D tensor is one value), freshly allocated: what reads a large tensor a slab at a time.
+   */
+  readRows(name: string, start: number, end: number): Uint8Array {
+    const entry = this.entry(name);
+    const rows = entry.shape[0] ?? 1;
+    if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= rows)) throw new Error(`${basename(this.path)}: rows [${start}, ${end}) of tensor ${name}, which has ${rows}`);
+    const rowBytes = rows === 0 ? 0 : (entry.end - entry.begin) / rows;
+    const bytes = new Uint8Array((end - start) * rowBytes);
+    readFully(this.descriptor(), bytes, this.dataStart + entry.begin + start * rowBytes, basename(this.path), `tensor ${name}`);
+    return bytes;
+  }
+
   /** One tensor's values as float32 (F32 as stored; BF16 and F16 widened exactly). */
   readFloat32(name: string): Float32Array {
     const { dtype } = this.entry(name);
@@ -128,10 +142,13 @@ export class SafetensorsFile {
   }
 }
 
+// One read or write call takes under 2 GiB (Node refuses more): a real model's embedding is 2.35 GB.
+const MAX_IO_BYTES = 2 ** 30;
+
 function readFully(fd: number, into: Uint8Array, position: number, file: string, what: string): void {
   let done = 0;
   while (done < into.length) {
-    const n = readSync(fd, into, done, into.length - done, position + done);
+    const n = readSync(fd, into, done, Math.min(MAX_IO_BYTES, into.length - done), position + done);
     // The file shrank after it was opened.
     if (n === 0) throw corrupt(file, `${what} ends past the end of the file: the file is truncated.${COPY_AGAIN}`);
     done += n;
@@ -242,16 +259,24 @@ export function safetensorsHeader(specs: readonly TensorSpec[], metadata?: Recor
 
 /**
  * Writes a safetensors file whose tensors are declared up front (the header comes first) and
- * whose data is then handed over one tensor at a time, in the declared order.
+ * whose data is then handed over tensor by tensor, each whole or in consecutive parts (a large
+ * tensor a slab of rows at a time), in any order between tensors.
  */
 export class SafetensorsWriter {
-  private next = 0;
+  /** Where each declared tensor's data starts in the file, and how many of its bytes are written. */
+  private readonly slots: Map<string, { spec: TensorSpec; start: number; written: number }>;
   private fd: number | null;
-  private position: number;
+  private readonly size: number;
 
-  private constructor(readonly path: string, private readonly specs: readonly TensorSpec[], fd: number, dataStart: number) {
+  private constructor(readonly path: string, specs: readonly TensorSpec[], fd: number, dataStart: number) {
     this.fd = fd;
-    this.position = dataStart;
+    this.slots = new Map();
+    let at = dataStart;
+    for (const spec of specs) {
+      this.slots.set(spec.name, { spec, start: at, written: 0 });
+      at += byteSizeOf(spec);
+    }
+    this.size = at;
   }
 
   static create(path: string, specs: readonly TensorSpec[], metadata?: Record<string, string>): SafetensorsWriter {
@@ -269,28 +294,30 @@ export class SafetensorsWriter {
     return new SafetensorsWriter(path, specs, fd, prefix.length);
   }
 
-  /** The next tensor needing data, or undefined once all are written. */
+  /** The first declared tensor whose data is not all written, or undefined once all are. */
   get pending(): TensorSpec | undefined {
-    return this.specs[this.next];
+    for (const slot of this.slots.values()) if (slot.written < byteSizeOf(slot.spec)) return slot.spec;
+    return undefined;
   }
 
-  /** Writes the data of the next declared tensor; `name` must be that tensor's. */
+  /** Writes the next bytes of tensor `name`: all of its data, or the part that follows what was written of it. */
   write(name: string, bytes: Uint8Array): void {
-    const spec = this.specs[this.next];
-    if (!spec || spec.name !== name) throw new Error(`${basename(this.path)}: wrote ${name} but ${spec ? `${spec.name} comes next` : 'every tensor is written'}`);
-    if (bytes.byteLength !== byteSizeOf(spec)) throw new Error(`${basename(this.path)}: ${name} has ${bytes.byteLength} bytes, its shape needs ${byteSizeOf(spec)}`);
+    const slot = this.slots.get(name);
+    if (!slot) throw new Error(`${basename(this.path)}: wrote ${name}, which is not declared`);
+    const size = byteSizeOf(slot.spec);
+    if (slot.written + bytes.byteLength > size) throw new Error(`${basename(this.path)}: ${name} has ${slot.written + bytes.byteLength} bytes, its shape needs ${size}`);
     if (this.fd === null) throw new Error(`${basename(this.path)}: already closed`);
-    writeFully(this.fd, bytes, this.position);
-    this.position += bytes.byteLength;
-    this.next++;
+    writeFully(this.fd, bytes, slot.start + slot.written);
+    slot.written += bytes.byteLength;
   }
 
   /** Closes the file once every declared tensor is written; returns its size in bytes. */
   close(): number {
-    if (this.pending) throw new Error(`${basename(this.path)}: ${this.pending.name} was never written`);
+    const pending = this.pending;
+    if (pending) throw new Error(`${basename(this.path)}: ${pending.name} was never written whole`);
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-    return this.position;
+    return this.size;
   }
 
   /** Closes and removes a file that will not be finished. */
@@ -307,7 +334,7 @@ export class SafetensorsWriter {
 
 function writeFully(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;
-  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done, position + done);
+  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, Math.min(MAX_IO_BYTES, bytes.byteLength - done), position + done);
 }
 
 /** Writes small tensors in one call (tests, configs); big files go through SafetensorsWriter. */

@@ -81,6 +81,8 @@ export async function writeBenchPackage(outDir: string, options: BenchPackageOpt
       overwrite: options.overwrite,
       onProgress: options.onProgress,
       signal: options.signal,
+      // The generator makes each tensor whole from its own seed; the bench shape's largest (the embedding) is 170 MB as float32.
+      slabBytes: Infinity,
     },
     (t) => (t.storage === 'int4' || t.storage === 'int8' ? randomQuantised(t, bits, blockSize, seed) : initialValues(t.name, t.shape, seed)),
   );
