@@ -82,23 +82,11 @@ export function finishedFileHolds(path: string, recorded: { bytes: number }, spe
   try {
     return specs.every((spec) => {
       const sum = sums(spec);
-      return sum !== undefined && sha256OfTensor(file, spec.name) === sum;
+      return sum !== undefined && file.sha256(spec.name) === sum;
     });
   } catch {
     return false;
   } finally {
     file.close();
   }
-}
-
-// Bytes read at a time to hash a stored tensor: a real model's embedding (2.35 GB) is never read whole.
-const HASH_READ_BYTES = 64 * 2 ** 20;
-
-function sha256OfTensor(file: SafetensorsFile, name: string): string {
-  const entry = file.entry(name);
-  const rows = entry.shape[0] ?? 1;
-  const perRead = Math.max(1, Math.floor((HASH_READ_BYTES * rows) / Math.max(1, entry.end - entry.begin)));
-  const hash = createHash('sha256');
-  for (let start = 0; start < rows; start += perRead) hash.update(file.readRows(name, start, Math.min(rows, start + perRead)));
-  return hash.digest('hex');
 }

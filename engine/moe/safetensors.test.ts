@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SafetensorsFile, SafetensorsWriter, bf16ToF32, decodeFloat32, f32ToBf16, writeSafetensors } from './safetensors.ts';
 import { isLoupeError } from '../errors.ts';
+import { createHash } from 'node:crypto';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-safetensors-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -147,4 +148,15 @@ test('an unknown dtype is corrupt; a real one Loupe does not decode is readable 
 test('F8_E4M3 reads as its exact values', () => {
   const file = SafetensorsFile.open(rawFile('e4m3.safetensors', { w: entry('F8_E4M3', [4], [0, 4]) }, Uint8Array.from([0x38, 0xc4, 0x01, 0x7e])));
   assert.deepEqual([...file.readFloat32('w')], [1, -3, 2 ** -9, 448]);
+});
+
+test("a tensor's sha256 taken a few rows at a time is its bytes' sha256", () => {
+  const path = join(dir, 'hashed.safetensors');
+  const values = Float32Array.from({ length: 7 * 5 }, (_, i) => i * 0.37 - 3);
+  writeSafetensors(path, [{ name: 'w', dtype: 'F32', shape: [7, 5], data: values }]);
+  const file = SafetensorsFile.open(path);
+  const whole = createHash('sha256').update(file.readBytes('w')).digest('hex');
+  // 50 bytes a read: two rows (20 bytes each) at a time, the last read one row.
+  for (const readBytes of [1, 50, 2 ** 20]) assert.equal(file.sha256('w', readBytes), whole, `${readBytes} bytes a read`);
+  file.close();
 });

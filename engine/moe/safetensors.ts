@@ -3,6 +3,7 @@
 // Reading parses the header only; a tensor's bytes are read at their offset when asked for,
 // which is what lets a model load one expert at a time. Writing streams tensor by tensor, so
 // a file of any size never has to sit in memory.
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LoupeError } from '../errors.ts';
@@ -39,6 +40,8 @@ const corrupt = (file: string, what: string) => new LoupeError('MODEL_CORRUPT', 
 const COPY_AGAIN = ' Download or copy it again: a download or copy cut short leaves a file like this.';
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+/** Bytes read at a time to hash a stored tensor. */
+const HASH_READ_BYTES = 64 * 2 ** 20;
 
 /** A safetensors file opened for lazy reading: the header is parsed and checked at once, the data is read per tensor. */
 export class SafetensorsFile {
@@ -123,6 +126,19 @@ export class SafetensorsFile {
     const bytes = new Uint8Array((end - start) * rowBytes);
     readFully(this.descriptor(), bytes, this.dataStart + entry.begin + start * rowBytes, basename(this.path), `tensor ${name}`);
     return bytes;
+  }
+
+  /**
+   * One tensor's sha256, its bytes read a slab of rows (about `readBytes`, at least a row) at a
+   * time: a real model's 2.35 GB embedding is never held whole.
+   */
+  sha256(name: string, readBytes = HASH_READ_BYTES): string {
+    const entry = this.entry(name);
+    const rows = entry.shape[0] ?? 1;
+    const perRead = Math.max(1, Math.floor((readBytes * rows) / Math.max(1, entry.end - entry.begin)));
+    const hash = createHash('sha256');
+    for (let start = 0; start < rows; start += perRead) hash.update(this.readRows(name, start, Math.min(rows, start + perRead)));
+    return hash.digest('hex');
   }
 
   /** One tensor's values as float32 (F32 as stored; BF16 and F16 widened exactly). */
