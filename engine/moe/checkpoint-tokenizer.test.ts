@@ -47,7 +47,7 @@ test("the chat template follows the checkpoint's family, as inspect decides it; 
   assert.equal(chatTemplateOf({}, '{{ "<|media_start|>" }}', 'c'), undefined);
   assert.equal(chatTemplateOf({ model_type: 'qwen2_vl', architectures: ['Qwen2VLForConditionalGeneration'] }, '<|vision_start|>', 'c'), undefined);
   assert.throws(() => chatTemplateOf({ ...nested, model_type: 'kimi_vl' }, '{{ "<|media_begin|>" }}', 'x/config.json'), code('MODEL_CORRUPT', /x\/config\.json says the model is kimi-vl, but its chat template opens images with <\|media_begin\|>.*same release/));
-  assert.match(unknownFamilyMessage({ model_type: 'qwen2_vl' }, 'x'), /x: Loupe has no chat template for this model \(model_type "qwen2_vl".*Kimi-VL \(model_type kimi_vl.*--tokens/);
+  assert.match(unknownFamilyMessage({ model_type: 'qwen2_vl' }, 'x'), /x: Loupe does not know this model's chat template \(model_type "qwen2_vl".*Kimi-VL \(model_type kimi_vl.*--tokens/);
 });
 
 test('a checkpoint without tokenizer_config.json has no prompt format to read; a bad file is named', () => {

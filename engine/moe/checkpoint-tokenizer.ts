@@ -70,7 +70,7 @@ export function chatTemplateOf(config: Record<string, unknown>, jinja: string | 
 export function unknownFamilyMessage(config: Record<string, unknown>, source: string): string {
   const modelType = typeof config.model_type === 'string' ? config.model_type : null;
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
-  return `${source}: Loupe has no chat template for this model (model_type ${JSON.stringify(modelType)}, architectures ${JSON.stringify(architectures)}, and no chat template of its own was converted with it). It renders the prompts of ${FAMILIES_READ}: convert one of those releases with its tokenizer files, or send raw token ids (loupe engine run --tokens).`;
+  return `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType)}, architectures ${JSON.stringify(architectures)}). It renders the prompts of ${FAMILIES_READ}, DeepSeek-V3's with the template in its release's tokenizer_config.json: convert one of those releases with its tokenizer files, or send raw token ids (loupe engine run --tokens).`;
 }
 
 /**

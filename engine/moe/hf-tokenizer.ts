@@ -18,9 +18,11 @@ function isByteLevel(part: unknown): boolean {
 }
 
 /** The byte-level decoder's character → byte table, from the tokenizer's own decoder (alone or in a Sequence). */
-function byteTable(decoder: unknown): Record<string, number> | undefined {
-  const d = decoder as { byte_decoder?: Record<string, number>; decoders?: unknown[] } | null;
-  return d?.byte_decoder ?? d?.decoders?.map(byteTable).find((table) => table !== undefined);
+function byteTable(decoder: unknown): Map<string, number> | undefined {
+  const d = decoder as { byte_decoder?: Record<string, number | string>; decoders?: unknown[] } | null;
+  // The library keeps the bytes as the strings of their numbers.
+  if (d?.byte_decoder) return new Map(Object.entries(d.byte_decoder).map(([char, byte]) => [char, Number(byte)]));
+  return d?.decoders?.map(byteTable).find((table) => table !== undefined);
 }
 
 /** The text of a tokenizer_config.json token entry, written either as a string or as { content }. */
@@ -70,7 +72,7 @@ export function createHfTokenizer(json: Json, config: Json, source: string): Tok
     throw new LoupeError('MODEL_CORRUPT', `${source} cannot be read as a tokenizer (${(e as Error).message}). Copy tokenizer.json from the model's release again.`, { cause: e });
   }
   const byteOf = byteTable(core.decoder)!; // there, since the decoder is byte-level (checked above)
-  const charOf = new Map(Object.entries(byteOf).map(([char, byte]) => [byte, char]));
+  const charOf = new Map(Array.from(byteOf, ([char, byte]) => [byte, char]));
   const vocab = core.get_vocab(true);
   const added = core.get_added_tokens_decoder();
   const specials = new Map<string, number>();
@@ -87,7 +89,7 @@ export function createHfTokenizer(json: Json, config: Json, source: string): Tok
     checkId(id);
     const text = core.id_to_token(id)!;
     if (added.has(id)) return utf8.encode(text);
-    return Uint8Array.from(Array.from(text, (c: string) => byteOf[c]!));
+    return Uint8Array.from(Array.from(text, (c: string) => byteOf.get(c)!));
   };
   const decodeBytes = (ids: Iterable<number>): Uint8Array => Buffer.concat(Array.from(ids, (id) => tokenBytes(id)));
   const special = (name: string): number => {
