@@ -8,6 +8,7 @@ import { LoupeError } from '../errors.ts';
 import { MEDIA_START, type ChatTemplateName } from './chat-template.ts';
 import { KIMI_SPECIAL_SLOTS, specialTokensFromAddedTokens } from './tokenizer.ts';
 import { FAMILIES_READ, knownCheckpointFamily, type FamilyId } from './inspect/family.ts';
+import { loadHfTokenizer } from './hf-tokenizer.ts';
 
 /** Loupe's own renderer of a family's template, or 'jinja': the package's copy of the release's template. */
 export type PromptTemplate = ChatTemplateName | 'jinja';
@@ -119,6 +120,9 @@ export function readCheckpointPromptFormat(
     // chat prompt is refused when it comes (the engine says why).
     const template = chatTemplateOf(config, releaseChatTemplate(dir), join(dir, 'config.json'));
     if (template) out.chatTemplate = template;
+    // The release's template goes with its tokenizer.json: one the engine could not open is
+    // refused here, before any work, rather than in a package that cannot run.
+    if (template === 'jinja' && !existsSync(join(dir, 'tiktoken.model'))) loadHfTokenizer(join(dir, 'tokenizer.json'), tokenizerConfig);
   }
   return out;
 }

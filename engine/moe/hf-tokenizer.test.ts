@@ -64,7 +64,7 @@ test("DeepSeek-V3's special tokens are known by name, read as specials only wher
 
 test('a tokenizer.json that is not byte-level BPE, or a file that is missing or not JSON, is refused saying what to do', () => {
   const wordPiece = { ...files.tokenizerJson, model: { type: 'WordPiece', vocab: { a: 0 } } };
-  assert.throws(() => createHfTokenizer(wordPiece, {}, 'x/tokenizer.json'), code('MODEL_UNSUPPORTED', /x\/tokenizer\.json is not a byte-level BPE tokenizer \(model "WordPiece".*--tokens/));
+  assert.throws(() => createHfTokenizer(wordPiece, {}, 'x/tokenizer.json'), code('MODEL_UNSUPPORTED', /x\/tokenizer\.json is not a byte-level BPE tokenizer \(model "WordPiece".*--backend openai/));
   const metaspace = { ...files.tokenizerJson, pre_tokenizer: { type: 'Metaspace' }, decoder: { type: 'Metaspace' } };
   assert.throws(() => createHfTokenizer(metaspace, {}, 'x/tokenizer.json'), code('MODEL_UNSUPPORTED', /pre-tokenizer "Metaspace"/));
   const dir = mkdtempSync(join(tmpdir(), 'loupe-hf-tokenizer-'));

@@ -62,7 +62,7 @@ export function createHfTokenizer(json: Json, config: Json, source: string): Tok
   if (model?.type !== 'BPE' || !isByteLevel(json.pre_tokenizer) || !isByteLevel(json.decoder)) {
     throw new LoupeError(
       'MODEL_UNSUPPORTED',
-      `${source} is not a byte-level BPE tokenizer (model ${JSON.stringify(model?.type)}, pre-tokenizer ${JSON.stringify((json.pre_tokenizer as Json | null)?.type)}); Loupe reads those of DeepSeek-V3 and Kimi (tiktoken.model). Run this model with --tokens, or serve it with a model server (--backend openai).`,
+      `${source} is not a byte-level BPE tokenizer (model ${JSON.stringify(model?.type)}, pre-tokenizer ${JSON.stringify((json.pre_tokenizer as Json | null)?.type)}); Loupe reads byte-level BPE (DeepSeek-V3's) and Kimi's tiktoken.model. Use the tokenizer.json of the model's release, or serve this model with a model server (--backend openai).`,
     );
   }
   let core: HfTokenizerCore;
