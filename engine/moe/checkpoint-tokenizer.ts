@@ -1,7 +1,7 @@
 // What a Hugging Face checkpoint says about its prompts: the special tokens its
 // tokenizer_config.json declares, and how its family's prompts are written (Loupe's renderer, or
-// the release's own template). Read at
-// convert time and recorded in the package, so that running a package never guesses.
+// the release's own template). Read at convert time and recorded in the package, so that running a
+// package never guesses.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
