@@ -79,3 +79,17 @@ test('a tokenizer.json that is not byte-level BPE, or a file that is missing or 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a vocabulary of DeepSeek-V3's size (129 280 ids) opens, and encodes as before", () => {
+  const json = files.tokenizerJson as { model: { vocab: Record<string, number> }; added_tokens: Array<{ id: number }> };
+  const vocab = { ...json.model.vocab };
+  const base = Object.keys(vocab).length;
+  const size = 129_280 - json.added_tokens.length;
+  // Filler tokens no merge makes: ids a real vocabulary has, unreachable here.
+  for (let id = base; id < size; id++) vocab[`Ā${id}`] = id;
+  const added = json.added_tokens.map((t, i) => ({ ...t, id: size + i }));
+  const big = createHfTokenizer({ ...files.tokenizerJson, model: { ...json.model, vocab }, added_tokens: added }, files.tokenizerConfig, 'tokenizer.json');
+  assert.equal(big.vocabSize, 129_280);
+  assert.equal(big.special('<｜User｜>'), size + 3);
+  assert.deepEqual(big.encode(texts[1]!), hf.encode(texts[1]!));
+});

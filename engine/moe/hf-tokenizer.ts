@@ -77,7 +77,9 @@ export function createHfTokenizer(json: Json, config: Json, source: string): Tok
   const added = core.get_added_tokens_decoder();
   const specials = new Map<string, number>();
   for (const [id, token] of added) if (token.special) specials.set(token.content, id);
-  const vocabSize = Math.max(...vocab.values()) + 1;
+  // A loop, not Math.max(...ids): a real vocabulary (129 280 ids) is past what a call takes as arguments.
+  let vocabSize = 0;
+  for (const id of vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
   const utf8 = new TextEncoder();
 
   const checkId = (id: number) => {
