@@ -32,7 +32,8 @@ export function tokenText(entry: unknown): string | undefined {
   return typeof content === 'string' ? content : undefined;
 }
 
-function readJson(file: string): Json {
+/** A tokenizer file's JSON; a missing or broken file is named, with what to do. */
+export function readTokenizerJson(file: string): Json {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -49,7 +50,7 @@ function readJson(file: string): Json {
 
 /** Loads tokenizer.json and its tokenizer_config.json (both as the release ships them). */
 export function loadHfTokenizer(tokenizerJson: string, tokenizerConfig: string): Tokenizer {
-  return createHfTokenizer(readJson(tokenizerJson), readJson(tokenizerConfig), tokenizerJson);
+  return createHfTokenizer(readTokenizerJson(tokenizerJson), readTokenizerJson(tokenizerConfig), tokenizerJson);
 }
 
 /**

@@ -2,12 +2,11 @@
 // recorded at convert time, or an HF tokenizer.json with its tokenizer_config.json) and its chat
 // template (Loupe's renderer for a Kimi family, or the release's own template), with the ids that
 // end an assistant turn.
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LoupeError } from '../../errors.ts';
 import { chatStopIds, DEFAULT_SYSTEM_PROMPT, promptIds, type ChatMessage, type ChatPrompt, type ChatTemplateName } from '../chat-template.ts';
 import { releaseChatTemplate } from '../checkpoint-tokenizer.ts';
-import { loadHfTokenizer, tokenText } from '../hf-tokenizer.ts';
+import { createHfTokenizer, readTokenizerJson, tokenText } from '../hf-tokenizer.ts';
 import { parseReleaseTemplate, releasePromptIds } from '../jinja-prompt.ts';
 import type { ModelPackage } from '../package.ts';
 import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
@@ -40,9 +39,9 @@ export async function openPackagePrompts(pkg: ModelPackage): Promise<PackageProm
   const config = file('tokenizer_config.json');
   if (t && json && config) {
     const configPath = pkg.tokenizerPath(config);
-    const tokenizer = loadHfTokenizer(pkg.tokenizerPath(json), configPath);
-    const { bos_token, eos_token } = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-    const [bosToken, eosToken] = [tokenText(bos_token), tokenText(eos_token)];
+    const tokenizerConfig = readTokenizerJson(configPath);
+    const tokenizer = createHfTokenizer(readTokenizerJson(pkg.tokenizerPath(json)), tokenizerConfig, pkg.tokenizerPath(json));
+    const [bosToken, eosToken] = [tokenText(tokenizerConfig.bos_token), tokenText(tokenizerConfig.eos_token)];
     const eos = eosToken === undefined ? undefined : tokenizer.tokenId(eosToken);
     if (t.chatTemplate !== undefined && t.chatTemplate !== 'jinja') {
       throw new LoupeError('MODEL_UNSUPPORTED', `${pkg.dir}: the package's chat template ${JSON.stringify(t.chatTemplate)} is not one Loupe renders with tokenizer.json (the release's own template). Convert the model again with this Loupe.`);
@@ -55,5 +54,5 @@ export async function openPackagePrompts(pkg: ModelPackage): Promise<PackageProm
       stopIds: eos === undefined ? [] : [eos],
     };
   }
-  throw new LoupeError('MODEL_CORRUPT', `${pkg.dir}: the package has no tokenizer (tiktoken.model and its special tokens, or tokenizer.json and tokenizer_config.json). Convert the model again from a checkpoint that has them, or send raw token ids (--tokens).`);
+  throw new LoupeError('MODEL_CORRUPT', `${pkg.dir}: the package has no tokenizer (tiktoken.model and its special tokens, or tokenizer.json and tokenizer_config.json). Convert the model again from a checkpoint that has them.`);
 }
