@@ -1,14 +1,17 @@
 // `loupe engine run`: the local model engine on a prompt, streaming tokens to stdout. For checks
 // against other implementations: `--tokens` sends raw ids (no chat template), `--greedy N`
 // decodes N tokens deterministically and prints their ids, `--logits` saves the prompt
-// positions' float32 logits as .npy.
+// positions' float32 logits as .npy. `--image` and (Kimi K2.5) `--video` go before the prompt's text.
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { LoupeError } from '../errors.ts';
 import { readDesignImage } from '../ingest/image.ts';
 import { npyFloat32 } from '../moe/npy.ts';
+import { readK25Video } from '../moe/k25-video.ts';
+import { mediaProcessorOf, VIDEO_NEEDS_K25 } from '../moe/media-processor.ts';
+import { openPackage } from '../moe/package.ts';
 import { EngineClient } from '../moe/runtime/engine-client.ts';
-import type { EngineOptions, GenerateRequest } from '../moe/runtime/engine.ts';
+import type { EngineOptions, GenerateRequest, PromptVideo } from '../moe/runtime/engine.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
 import { parseAccuracy, parseChoice, parsePositiveInt } from './options.ts';
@@ -17,6 +20,7 @@ interface RunFlags {
   model: string;
   prompt?: string;
   image?: string[];
+  video?: string[];
   thinking?: boolean;
   tokens?: number[];
   greedy?: number;
@@ -57,6 +61,7 @@ export function registerEngine(program: Command, context: CliContext): void {
     .requiredOption('--model <dir>', 'the model package (loupe models create-test / convert)')
     .option('--prompt <text>', "the user's message, sent through the model's chat template")
     .option('--image <file>', 'an image for the prompt (repeatable)', collect)
+    .option('--video <file>', 'a video for the prompt, sampled as Kimi K2.5 samples it (repeatable; Kimi K2.5 packages)', collect)
     .option('--thinking', 'let the model think before it answers (Kimi K2.5 thinking mode)')
     .option('--tokens <ids>', 'raw token ids, no chat template (e.g. 1,2,3)', tokenList)
     .option('--greedy <n>', 'decode n tokens greedily and print their ids', parsePositiveInt)
@@ -76,15 +81,22 @@ export function registerEngine(program: Command, context: CliContext): void {
     .option('--stats', 'print where the experts ran and the speed on stderr')
     .action(async (opts: RunFlags) => {
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');
-      if (opts.image?.length && opts.tokens) throw new LoupeError('INVALID_ARGUMENT', '--image goes with --prompt: raw --tokens carry no image.');
+      if ((opts.image?.length || opts.video?.length) && opts.tokens) throw new LoupeError('INVALID_ARGUMENT', '--image and --video go with --prompt: raw --tokens carry no media.');
       const images = await Promise.all((opts.image ?? []).map(readDesignImage));
+      const videos = opts.video?.length ? await readVideos(opts.model, opts.video, context.signal) : [];
       const greedy = opts.greedy !== undefined;
       const request: GenerateRequest = {
         ...(opts.tokens
           ? { tokens: opts.tokens }
           : {
-              messages: [{ role: 'user' as const, content: [...images.map(() => ({ type: 'image' as const })), { type: 'text' as const, text: opts.prompt! }] }],
+              messages: [
+                {
+                  role: 'user' as const,
+                  content: [...images.map(() => ({ type: 'image' as const })), ...videos.map(() => ({ type: 'video' as const })), { type: 'text' as const, text: opts.prompt! }],
+                },
+              ],
               images: images.map((im) => ({ rgba: new Uint8Array(im.rgba), width: im.width, height: im.height })),
+              videos,
             }),
         thinking: opts.thinking === true,
         maxTokens: opts.greedy ?? opts.maxTokens,
@@ -126,4 +138,15 @@ export function registerEngine(program: Command, context: CliContext): void {
         await client.close();
       }
     });
+}
+
+/** The videos sampled by the package's processor; a package whose processor reads no video is refused before any is read. */
+async function readVideos(model: string, files: string[], signal: AbortSignal | undefined): Promise<PromptVideo[]> {
+  const pkg = openPackage(model);
+  const processor = mediaProcessorOf(pkg);
+  pkg.close();
+  if (processor.kind !== 'kimi-k2.5') throw new LoupeError('MODEL_UNSUPPORTED', `${model}: ${VIDEO_NEEDS_K25}`);
+  const videos: PromptVideo[] = [];
+  for (const file of files) videos.push(await readK25Video(file, processor.config, { signal }));
+  return videos;
 }

@@ -88,6 +88,35 @@ test('K2.5: an image with 3 merged patches, then text on the next line', () => {
   assert.deepEqual(prompt.ids, tok.encode(expected, { allowSpecial: true }));
 });
 
+test("K2.5: a video is the template's placeholder line, which becomes its chunks' prompts: timestamp, then a video media block each", () => {
+  const withVideo: ChatMessage[] = [{ role: 'user', content: [{ type: 'image' }, { type: 'video' }, { type: 'text', text: 'What happens?' }] }];
+  const chunks = [
+    { timestamp: '00:00:00.000', tokens: 2 },
+    { timestamp: '00:00:02.366', tokens: 2 },
+  ];
+  const head = '<|im_system|>system<|im_middle|>You are Kimi, an AI assistant created by Moonshot AI.<|im_end|><|im_user|>user<|im_middle|><|media_begin|>image<|media_content|><|media_pad|><|media_end|>\n';
+  const tail = '\nWhat happens?<|im_end|><|im_assistant|>assistant<|im_middle|><think></think>';
+  const options = { thinking: false, addGenerationPrompt: true, imageTokens: () => 1 };
+  assert.equal(renderChat(withVideo, options), head + '<|kimi_k25_video_placeholder|>' + tail);
+  const expanded =
+    head +
+    '00:00:00.000<|media_begin|>video<|media_content|><|media_pad|><|media_pad|><|media_end|>' +
+    '00:00:02.366<|media_begin|>video<|media_content|><|media_pad|><|media_pad|><|media_end|>' +
+    tail;
+  assert.equal(renderChat(withVideo, { ...options, videoChunks: () => chunks }), expanded);
+  const prompt = promptIds(tok, withVideo, { ...options, videoChunks: () => chunks });
+  assert.deepEqual(prompt.ids, tok.encode(expanded, { allowSpecial: true }));
+  const pad = tok.special('<|media_pad|>');
+  const pads = prompt.ids.flatMap((id, i) => (id === pad ? [i] : []));
+  assert.deepEqual(prompt.images, [{ imageIndex: 0, start: pads[0], length: 1 }]);
+  assert.deepEqual(prompt.videoChunks, [
+    { videoIndex: 0, chunkIndex: 0, start: pads[1], length: 2 },
+    { videoIndex: 0, chunkIndex: 1, start: pads[3], length: 2 },
+  ]);
+  assert.throws(() => promptIds(tok, withVideo, options), code('INVALID_ARGUMENT'), 'ids need the chunks');
+  assert.throws(() => renderChat(withVideo, { ...options, template: 'kimi-vl' }), code('MODEL_UNSUPPORTED'));
+});
+
 test('the ids are the reference tokenization: specials for the markup, plain text between them', () => {
   const rendered = renderChat(multiTurn, { thinking: false, addGenerationPrompt: true });
   const { ids, images } = promptIds(tok, multiTurn, { thinking: false, addGenerationPrompt: true, imageTokens: three });

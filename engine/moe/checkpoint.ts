@@ -197,7 +197,7 @@ export function openCheckpoint(dir: string): Checkpoint {
   const located = new Map<string, Located>();
   try {
     for (const file of shardNames) {
-      if (!existsSync(join(dir, file))) throw new LoupeError('MODEL_CORRUPT', `${join(dir, file)}: the shard named by ${INDEX_FILE} is missing.`);
+      if (!existsSync(join(dir, file))) throw new LoupeError('MODEL_CORRUPT', `${join(dir, file)}: the shard named by ${INDEX_FILE} is missing. Download every shard of the release into this folder.`);
       const shard = SafetensorsFile.open(join(dir, file));
       shards.set(file, shard);
       for (const name of shard.tensors.keys()) if (!inShards.has(name)) inShards.set(name, { shard, file });

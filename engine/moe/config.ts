@@ -173,7 +173,7 @@ export function parseModelConfig(json: unknown, where: string): ModelConfig {
   if (flat && typeof json === 'object' && json !== null && 'model_type' in json) {
     const type = (json as { model_type: unknown }).model_type;
     if (!(FLAT_MODEL_TYPES as readonly unknown[]).includes(type)) {
-      throw new LoupeError('MODEL_UNSUPPORTED', `${where}: model_type ${JSON.stringify(type)} without text_config; Loupe reads a flat config.json of ${FLAT_MODEL_TYPES.join(' or ')}, or a nested one (text_config, vision_config).`);
+      throw new LoupeError('MODEL_UNSUPPORTED', `${where}: model_type ${JSON.stringify(type)} without text_config; Loupe reads a flat config.json of ${FLAT_MODEL_TYPES.join(' or ')}, or a nested one (text_config, vision_config). For another model, use a model server (--backend openai).`);
     }
   }
   const nested = flat ? { text_config: json } : json;

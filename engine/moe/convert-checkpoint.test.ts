@@ -7,6 +7,7 @@ import { openCheckpoint } from './checkpoint.ts';
 import { convertCheckpoint } from './convert-checkpoint.ts';
 import { writeTestCheckpoint } from '../../testing/moe/test-checkpoint.ts';
 import { writeReleaseCheckpoint } from '../../testing/moe/quantised-checkpoint.ts';
+import { releaseWeights } from '../../testing/moe/reference/release-weights.ts';
 import { benchConfigJson, writeBenchPackage } from '../../testing/moe/bench-package.ts';
 import { isQuantisedInPackage, openPackage, planPackage, type PackageProgress } from './package.ts';
 import { parseModelConfig } from './config.ts';
@@ -177,10 +178,11 @@ test('an FP8 release converts: each projection quantised from its exact FP8 valu
   checkpoint.close();
 });
 
-test('an int4 release converts losslessly: each routed expert dequantises bit for bit to the checkpoint\'s own scale × (q − 8)', async () => {
+test('an int4 release converts losslessly: each routed expert dequantises bit for bit to the checkpoint\'s own scale × (q − 8), as the reference decodes it', async () => {
   const int4 = join(root, 'int4-release');
   await writeReleaseCheckpoint(int4, 'int4', { seed: 13, qLoraRank: 32 });
   const checkpoint = openCheckpoint(int4);
+  const reference = releaseWeights(checkpoint);
   for (const quant of ['int4', 'int8', 'none'] as const) {
     const out = join(root, `int4-${quant}`);
     await convertCheckpoint(int4, out, { quant });
@@ -189,7 +191,7 @@ test('an int4 release converts losslessly: each routed expert dequantises bit fo
     let experts = 0;
     for (const { name, shape } of checkpoint.tensors) {
       const stored = checkpoint.stored(name);
-      const own = checkpoint.get(name).data;
+      const own = reference.get(name).data;
       if (stored.kind === 'int4-packed') {
         experts++;
         const back = pkg.get(name).data;

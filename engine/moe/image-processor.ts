@@ -112,14 +112,9 @@ export function preprocessImage(
   if (p !== vision.patch_size) throw new LoupeError('MODEL_UNSUPPORTED', `The image processor's patch size (${p}) differs from the vision encoder's (${vision.patch_size}).`);
   const [kh, kw] = processor.mergeKernelSize;
   if (kh !== vision.merge_kernel_size[0] || kw !== vision.merge_kernel_size[1]) throw new LoupeError('MODEL_UNSUPPORTED', `The image processor's merge kernel (${kh}×${kw}) differs from the vision encoder's (${vision.merge_kernel_size.join('×')}).`);
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new LoupeError('INPUT_CORRUPT', `The image size ${width}×${height} is not a picture.`);
-  if (rgba.length !== width * height * 4) throw new LoupeError('INPUT_CORRUPT', `The image has ${rgba.length} bytes; ${width}×${height} RGBA needs ${width * height * 4}.`);
-
-  // RGBA → RGB.
   let w = width;
   let h = height;
-  let rgb: Uint8Array = new Uint8Array(w * h * 3);
-  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = rgba[i * 4 + c]!;
+  let rgb = rgbOf(rgba, width, height);
 
   // 1. Scale down to the token limit.
   const patchCount = Math.floor(w / p) * Math.floor(h / p);
@@ -136,13 +131,9 @@ export function preprocessImage(
   if (processor.padInput) {
     const padW = (kw * p - (w % (kw * p))) % (kw * p);
     const padH = (kh * p - (h % (kh * p))) % (kh * p);
-    if (padW || padH) {
-      const out = new Uint8Array((w + padW) * (h + padH) * 3); // black
-      for (let y = 0; y < h; y++) out.set(rgb.subarray(y * w * 3, (y + 1) * w * 3), y * (w + padW) * 3);
-      rgb = out;
-      w += padW;
-      h += padH;
-    }
+    rgb = padRightBottom(rgb, w, h, padW, padH);
+    w += padW;
+    h += padH;
   } else {
     const cw = w - (w % p);
     const ch = h - (h % p);
@@ -164,23 +155,55 @@ export function preprocessImage(
   const f = Math.fround;
   const mean = processor.imageMean.map(f);
   const std = processor.imageStd.map(f);
+  const table = normalisationTable((v, c) => f(f(f(v / 255) - mean[c]!) / std[c]!));
   // 5. … and cut into patches [gh·gw, 3, p, p].
   const patches = new Float32Array(gridH * gridW * 3 * p * p);
-  for (let gy = 0; gy < gridH; gy++)
-    for (let gx = 0; gx < gridW; gx++) {
-      const base = (gy * gridW + gx) * 3 * p * p;
-      for (let c = 0; c < 3; c++)
-        for (let y = 0; y < p; y++)
-          for (let x = 0; x < p; x++) {
-            const v = rgb[((gy * p + y) * w + gx * p + x) * 3 + c]!;
-            patches[base + (c * p + y) * p + x] = f(f(f(v / 255) - mean[c]!) / std[c]!);
-          }
-    }
+  patchify(rgb, w, h, p, table, patches, 0);
   return { patches, gridH, gridW, width: w, height: h };
 }
 
+/** An RGBA picture's RGB bytes [h, w, 3], alpha dropped (PIL's convert("RGB")), after checking its size. */
+export function rgbOf(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new LoupeError('INPUT_CORRUPT', `The image size ${width}×${height} is not a picture.`);
+  if (rgba.length !== width * height * 4) throw new LoupeError('INPUT_CORRUPT', `The image has ${rgba.length} bytes; ${width}×${height} RGBA needs ${width * height * 4}.`);
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = rgba[i * 4 + c]!;
+  return rgb;
+}
+
+/** The picture [h, w, 3] with black added on the right and at the bottom (itself when nothing is added). */
+export function padRightBottom(rgb: Uint8Array, w: number, h: number, padW: number, padH: number): Uint8Array {
+  if (!padW && !padH) return rgb;
+  const out = new Uint8Array((w + padW) * (h + padH) * 3);
+  for (let y = 0; y < h; y++) out.set(rgb.subarray(y * w * 3, (y + 1) * w * 3), y * (w + padW) * 3);
+  return out;
+}
+
+/** A processor's normalisation of every byte value of each channel: [c · 256 + v]. */
+export function normalisationTable(normalise: (value: number, channel: number) => number): Float32Array {
+  const table = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) table[c * 256 + v] = normalise(v, c);
+  return table;
+}
+
+/**
+ * Cuts an RGB picture [h, w, 3] whose sides are multiples of p into normalised p × p patches,
+ * row-major over the grid, each [3, p, p], written into `out` from `offset`.
+ */
+export function patchify(rgb: Uint8Array, w: number, h: number, p: number, table: Float32Array, out: Float32Array, offset: number): void {
+  const gridW = w / p;
+  const gridH = h / p;
+  for (let gy = 0; gy < gridH; gy++)
+    for (let gx = 0; gx < gridW; gx++) {
+      const base = offset + (gy * gridW + gx) * 3 * p * p;
+      for (let c = 0; c < 3; c++)
+        for (let y = 0; y < p; y++)
+          for (let x = 0; x < p; x++) out[base + (c * p + y) * p + x] = table[c * 256 + rgb[((gy * p + y) * w + gx * p + x) * 3 + c]!]!;
+    }
+}
+
 /** Python's round(): halves go to the even neighbour. */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -41,9 +41,9 @@ test("DeepSeek-V3's template renders system, user and assistant turns as the rel
 
 test('the prompt ids are the rendered text encoded whole, the markers as their special ids', () => {
   const messages: ChatMessage[] = [{ role: 'user', content: 'Make a sign-up button.' }];
-  const { ids, images } = releasePromptIds(tokenizer, release, messages, generation);
+  const { ids, images, videoChunks } = releasePromptIds(tokenizer, release, messages, generation);
   assert.deepEqual(ids, [files.specials[BOS], files.specials['<｜User｜>'], ...tokenizer.encode('Make a sign-up button.'), files.specials['<｜Assistant｜>']]);
-  assert.deepEqual(images, []);
+  assert.deepEqual([images, videoChunks], [[], []]);
 });
 
 test("a message holding a special token's text, an image, or a template that does not parse is refused, saying what to do", () => {

@@ -28,7 +28,7 @@ function textOf(message: ChatMessage, index: number): string {
   return message.content
     .map((part) => {
       if (part.type === 'text') return part.text;
-      throw new LoupeError('MODEL_UNSUPPORTED', `Message ${index} has an image; this model's chat template takes text only.`);
+      throw new LoupeError('MODEL_UNSUPPORTED', `Message ${index} has an ${part.type}; this model's chat template takes text only.`);
     })
     .join('');
 }
@@ -54,5 +54,5 @@ export function releasePromptIds(tokenizer: Tokenizer, release: ReleaseTemplate,
       if (text.includes(name)) throw new LoupeError('INVALID_ARGUMENT', `Message ${i} holds ${JSON.stringify(name)}, a special token of the model; remove it from the message.`);
     }
   });
-  return { ids: tokenizer.encode(renderReleaseChat(release, messages, options), { allowSpecial: true }), images: [] };
+  return { ids: tokenizer.encode(renderReleaseChat(release, messages, options), { allowSpecial: true }), images: [], videoChunks: [] };
 }

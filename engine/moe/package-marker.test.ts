@@ -1,12 +1,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTestCheckpoint } from '../../testing/moe/test-checkpoint.ts';
 import { isLoupeError } from '../errors.ts';
 import { convertCheckpoint } from './convert-checkpoint.ts';
 import { openPackage, verifyPackage } from './package.ts';
+import { addToMarker, fileStamp, MARKER, verifiedFiles } from './package-marker.ts';
 import { SafetensorsFile } from './safetensors.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'loupe-marker-'));
@@ -79,4 +80,33 @@ test("verify: 'always' hashes every read, marker or not", async () => {
   pkg.get(EXPERT);
   assert.equal(pkg.stats.bytesVerified, 2 * pkg.storedBytes(EXPERT));
   pkg.close();
+});
+
+test('a package without a marker (copied in) is hashed once: each file whose every tensor passed is marked, and the next run reads it unhashed', async () => {
+  const dir = await verifiedPackage();
+  rmSync(join(dir, MARKER));
+  const manifestText = readFileSync(join(dir, 'manifest.json'), 'utf8');
+  const weightsFiles = Object.keys(JSON.parse(manifestText).files).filter((f) => f.startsWith('weights/'));
+
+  // One tensor of a layer file read: that file is not yet wholly checked, so not marked.
+  const partial = openPackage(dir);
+  partial.get(EXPERT);
+  partial.close();
+  assert.equal(existsSync(join(dir, MARKER)), false);
+
+  const first = readAll(dir);
+  assert.equal(first.bytesVerified, first.bytesRead, 'every byte hashed on the first run');
+  assert.deepEqual([...verifiedFiles(dir, manifestText)].sort(), weightsFiles.sort());
+  assert.equal(readAll(dir).bytesVerified, 0, 'none on the next');
+});
+
+test('a file changed after its reading began is not added to the marker', async () => {
+  const dir = await verifiedPackage();
+  rmSync(join(dir, MARKER));
+  const manifestText = readFileSync(join(dir, 'manifest.json'), 'utf8');
+  const [size, ctimeMs] = fileStamp(join(dir, LAYER_FILE));
+  addToMarker(dir, manifestText, LAYER_FILE, [size, ctimeMs - 1]);
+  assert.equal(verifiedFiles(dir, manifestText).has(LAYER_FILE), false);
+  addToMarker(dir, manifestText, LAYER_FILE, [size, ctimeMs]);
+  assert.equal(verifiedFiles(dir, manifestText).has(LAYER_FILE), true);
 });

@@ -6,8 +6,9 @@
 //
 // Opening checks the manifest and the files' sizes at once, each weights file's header on its
 // first use, and a tensor's checksum on its first read unless verified.json says its file was
-// checked and has not changed since (package-marker.ts): a damaged expert is reported, by name,
-// when it is loaded, without reading the whole model up front or hashing it on every read.
+// checked and has not changed since (package-marker.ts), where a file whose every tensor has
+// passed is then added: a damaged expert is reported, by name, when it is loaded, without reading
+// the whole model up front, and a package copied in is hashed once over its first uses.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -15,7 +16,7 @@ import { z } from 'zod';
 import { LoupeError } from '../errors.ts';
 import { checkpointTensors } from './checkpoint.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
-import { verifiedFiles, writeMarker } from './package-marker.ts';
+import { addToMarker, fileStamp, verifiedFiles, writeMarker } from './package-marker.ts';
 import { finishedFileHolds, readPartial, removePartial, resumeKey, writePartial, type FinishedFile } from './package-resume.ts';
 import { dequantise, quantLayout, quantise, type QuantBits, type QuantisedWeight } from './quant.ts';
 import { SafetensorsFile, SafetensorsWriter, byteSizeOf, decodeFloat32, f32ToBf16, type Dtype, type TensorSpec } from './safetensors.ts';
@@ -468,7 +469,7 @@ export function openPackage(dir: string, options: OpenPackageOptions = {}): Mode
   const verify = options.verify ?? 'first-read';
   const verified = verify === 'always' ? new Set<string>() : verifiedFiles(dir, manifestText);
   checkFiles(dir, manifest, verified);
-  return new OpenedPackage(dir, manifest, config, verify, verified);
+  return new OpenedPackage(dir, manifest, manifestText, config, verify, verified);
 }
 
 function checkTensorsAgainstConfig(manifest: PackageManifest, config: ModelConfig, where: string): void {
@@ -502,10 +503,16 @@ class OpenedPackage implements ModelPackage {
   readonly stats: PackageStats = { bytesRead: 0, tensorsRead: 0, bytesVerified: 0 };
   private readonly opened = new Map<string, SafetensorsFile>();
   private readonly verified = new Set<string>();
+  /**
+   * Per weights file the marker does not cover: its stamp when opened, and how many of its stored
+   * tensors are still to pass their checksum; at none, the marker takes the file.
+   */
+  private readonly unchecked = new Map<string, { stamp: [number, number]; left: number }>();
 
   constructor(
     readonly dir: string,
     readonly manifest: PackageManifest,
+    private readonly manifestText: string,
     readonly config: ModelConfig,
     private readonly verify: 'always' | 'first-read',
     /** Files verified.json covers: their tensors are not hashed again on read. */
@@ -593,15 +600,26 @@ class OpenedPackage implements ModelPackage {
       if (hash(bytes) !== t.sha256[part]) {
         throw new LoupeError('MODEL_CORRUPT', `${join(this.dir, t.file)}: tensor ${name} (${stored}) fails its checksum: the file is damaged. ${reconvert}, or copy the whole package again.`);
       }
+      if (!this.verified.has(stored)) this.checked(t.file);
       this.verified.add(stored);
     }
     return bytes;
+  }
+
+  /** One more stored tensor of `file` passed its checksum: the file is marked when all have. */
+  private checked(file: string): void {
+    const pending = this.unchecked.get(file);
+    if (!pending || --pending.left > 0) return;
+    this.unchecked.delete(file);
+    addToMarker(this.dir, this.manifestText, file, pending.stamp);
   }
 
   /** A weights file, its header checked against the manifest on first use. */
   private file(file: string): SafetensorsFile {
     let opened = this.opened.get(file);
     if (opened) return opened;
+    // Stamped before its bytes are read, so a change while it is read keeps it out of the marker.
+    const stamp = fileStamp(join(this.dir, file));
     opened = SafetensorsFile.open(join(this.dir, file));
     try {
       const expected = new Map<string, TensorSpec>();
@@ -617,6 +635,7 @@ class OpenedPackage implements ModelPackage {
         }
       }
       for (const name of opened.tensors.keys()) if (!expected.has(name)) throw mismatch(`it holds tensor ${name}`);
+      if (this.verify === 'first-read' && !this.verifiedFiles.has(file)) this.unchecked.set(file, { stamp, left: expected.size });
     } catch (e) {
       opened.close();
       throw e;

@@ -36,6 +36,7 @@ export interface TensorEntry {
 }
 
 const corrupt = (file: string, what: string) => new LoupeError('MODEL_CORRUPT', `${file}: ${what}`);
+const COPY_AGAIN = ' Download or copy it again: a download or copy cut short leaves a file like this.';
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -52,11 +53,11 @@ export class SafetensorsFile {
     this.fd = fd;
     const name = basename(path);
     this.fileSize = fstatSync(fd).size;
-    if (this.fileSize < 8) throw corrupt(name, `the file is truncated (${this.fileSize} bytes; a safetensors file starts with an 8-byte header length).`);
+    if (this.fileSize < 8) throw corrupt(name, `the file is truncated (${this.fileSize} bytes; a safetensors file starts with an 8-byte header length).${COPY_AGAIN}`);
     const lengthBytes = Buffer.alloc(8);
     readFully(fd, lengthBytes, 0, name, 'the header length');
     const headerLength = lengthBytes.readBigUInt64LE(0);
-    if (headerLength > BigInt(this.fileSize - 8)) throw corrupt(name, `the header length (${headerLength} bytes) runs past the end of the file (${this.fileSize} bytes): the file is truncated or not safetensors.`);
+    if (headerLength > BigInt(this.fileSize - 8)) throw corrupt(name, `the header length (${headerLength} bytes) runs past the end of the file (${this.fileSize} bytes): the file is truncated or not safetensors.${COPY_AGAIN}`);
     if (headerLength > BigInt(MAX_HEADER_BYTES)) throw corrupt(name, `the header length (${headerLength} bytes) is implausibly large.`);
     const headerBytes = Buffer.alloc(Number(headerLength));
     readFully(fd, headerBytes, 8, name, 'the header');
@@ -132,7 +133,7 @@ function readFully(fd: number, into: Uint8Array, position: number, file: string,
   while (done < into.length) {
     const n = readSync(fd, into, done, into.length - done, position + done);
     // The file shrank after it was opened.
-    if (n === 0) throw corrupt(file, `${what} ends past the end of the file: the file is truncated.`);
+    if (n === 0) throw corrupt(file, `${what} ends past the end of the file: the file is truncated.${COPY_AGAIN}`);
     done += n;
   }
 }
@@ -153,7 +154,7 @@ function parseEntries(file: string, raw: Record<string, unknown>, dataLength: nu
     const [begin, end] = offsets as [number, number];
     const expected = numel(shape) * BYTES_OF[dtype]!;
     if (end - begin !== expected) throw corrupt(file, `tensor ${name}: shape [${shape.join(', ')}] of ${dtype} needs ${expected} bytes but its offsets give ${end - begin}.`);
-    if (end > dataLength) throw corrupt(file, `tensor ${name}: its data ends at byte ${end} of a data section of ${dataLength} bytes: the file is truncated.`);
+    if (end > dataLength) throw corrupt(file, `tensor ${name}: its data ends at byte ${end} of a data section of ${dataLength} bytes: the file is truncated.${COPY_AGAIN}`);
     entries.set(name, { name, dtype, shape, begin, end });
   }
   const byStart = [...entries.values()].filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);

@@ -14,7 +14,7 @@ import { checkpointDtype, writeRandomShards } from './test-checkpoint.ts';
 
 /**
  * A published flat config scaled down to a model that runs in a test: few layers, experts and
- * small widths; every other key (routing, YaRN, MTP, token ids) as published. The release's
+ * small widths; every other key (routing and its expert groups, YaRN, MTP, token ids) as published. The release's
  * quantization_config goes, since the weights written are BF16.
  */
 export function scaledDown(published: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -30,8 +30,9 @@ export function scaledDown(published: Record<string, unknown>, overrides: Record
     num_attention_heads: 4,
     num_key_value_heads: 4,
     n_routed_experts: 16,
-    n_group: 8,
-    topk_group: 4,
+    // The release's expert groups stay as published (DeepSeek-V3's 8 of which 4 are kept, Kimi
+    // K2's one) when the fewer experts still divide into them.
+    ...(16 % Number(published.n_group ?? 1) === 0 ? {} : { n_group: 8, topk_group: 4 }),
     num_experts_per_tok: 4,
     q_lora_rank: 24,
     kv_lora_rank: 32,

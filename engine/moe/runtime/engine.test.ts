@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCheckpoint } from '../checkpoint.ts';
@@ -17,6 +17,8 @@ import { decoderForward, embed } from '../../../testing/moe/reference/decoder.ts
 import { modelForward } from '../../../testing/moe/reference/model.ts';
 import { randomImage } from '../../../testing/moe/reference/random-weights.ts';
 import { KIMI_VL_IMAGE_PROCESSOR, preprocessImage } from '../image-processor.ts';
+import { k25MediaConfigFromJson, preprocessK25Image } from '../k25-media-processor.ts';
+import { familyDir } from '../../../testing/moe/published-checkpoint.ts';
 import type { WeightSource } from '../tensor.ts';
 import { createTestModel } from '../../../testing/moe/test-models.ts';
 import { EngineClient } from './engine-client.ts';
@@ -80,6 +82,12 @@ test("an image and text: the prompt runs as the reference computes it, the image
     assert.equal(pads, (picture.gridH / 2) * (picture.gridW / 2));
     assert.ok(maxDiff(result.promptLogits!, reference) < 1e-3, `max |Δ| ${maxDiff(result.promptLogits!, reference)}`);
     assert.throws(() => engine.promptOf({ ...request, images: [] }), /1 image part\(s\) but 0 image\(s\)/);
+    // Kimi-VL's processor reads no video: refused, with what to do instead.
+    const video = { chunks: [{ timestamp: '00:00:00.000', frames: [image] }] };
+    assert.throws(
+      () => engine.promptOf({ messages: [{ role: 'user', content: [{ type: 'video' }, { type: 'text', text: 'What happens?' }] }], videos: [video], maxTokens: 1 }),
+      (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'MODEL_UNSUPPORTED' && /reads images, not video.*--image.*Kimi K2\.5 package/.test(e.message),
+    );
   } finally {
     engine.close();
   }
@@ -186,25 +194,26 @@ test('FP8 and int4 releases, converted, run as the reference computes them on th
   }
 });
 
-test("a Kimi K2.5 package with K2.5's preprocessor_config.json (settings under media_proc_cfg, not read yet) runs text, and refuses an image saying what to do", async () => {
+test("a Kimi K2.5 package reads K2.5's preprocessor_config.json (media_proc_cfg): an image takes its navit size's tokens and runs as the reference computes it", async () => {
   const model = await createTestModel(join(work, 'k25-tokenizer'), { size: 'tiny', quant: 'none' });
-  // K2.5's layout of the file: its settings nested under media_proc_cfg (the values are illustrative).
-  const processorDir = join(work, 'k25-processor');
-  mkdirSync(processorDir, { recursive: true });
-  const processorFile = join(processorDir, 'preprocessor_config.json');
-  writeFileSync(processorFile, JSON.stringify({ media_proc_cfg: { patch_size: 14, merge_kernel_size: 2, in_patch_limit: 16384, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] } }));
+  const processorFile = join(familyDir('kimi-k2.5'), 'preprocessor_config.json');
   const hf = join(work, 'hf-k25');
   await writeTestCheckpoint(hf, { seed: 4, vocabSize: 1024, vision: 'moonvit3d', tokenizerFiles: [...model.manifest.tokenizer!.files.map((f) => join(model.dir, f)), processorFile] });
   const dir = join(work, 'pkg-k25');
-  await convertCheckpoint(hf, dir, { quant: 'int4', tokenizer: { specialTokens: model.manifest.tokenizer!.specialTokens, chatTemplate: 'kimi-k2.5' } });
+  await convertCheckpoint(hf, dir, { quant: 'none', tokenizer: { specialTokens: model.manifest.tokenizer!.specialTokens, chatTemplate: 'kimi-k2.5' } });
   const engine = await MoeEngine.open(dir, { accuracyLevel: 0, accelerator: 'none' });
   try {
-    assert.equal(engine.generate({ tokens: ids, maxTokens: 2 }, () => {}).tokens.length, 2);
+    assert.equal(engine.mediaProcessor.kind, 'kimi-k2.5');
     const image = { rgba: randomImage(70, 50, 8), width: 70, height: 50 };
-    assert.throws(
-      () => engine.promptOf({ messages: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'What is this?' }] }], images: [image], maxTokens: 1 }),
-      (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'MODEL_UNSUPPORTED' && /media_proc_cfg.*text only.*--backend openai/.test(e.message),
-    );
+    const request = { messages: [{ role: 'user' as const, content: [{ type: 'image' as const }, { type: 'text' as const, text: 'What is this?' }] }], images: [image], maxTokens: 1, promptLogits: true };
+    const { ids } = engine.promptOf(request);
+    // 70 × 50 is kept (5 × 3 patches) and padded to 84 × 56: 3 × 2 merged cells.
+    const picture = preprocessK25Image(image, engine.pkg.config.vision_config!, k25MediaConfigFromJson(JSON.parse(readFileSync(processorFile, 'utf8')), processorFile));
+    assert.deepEqual([picture.gridW, picture.gridH], [6, 4]);
+    assert.equal(ids.filter((id) => id === engine.pkg.config.media_placeholder_token_id).length, 6);
+    const result = engine.generate(request, () => {});
+    const reference = modelForward(engine.pkg, engine.pkg.config, ids, [picture]).logits.data;
+    assert.ok(maxDiff(result.promptLogits!, reference) < 1e-3, `max |Δ| ${maxDiff(result.promptLogits!, reference)}`);
   } finally {
     engine.close();
   }

@@ -11,8 +11,9 @@ import { packageWeights } from './package-weights.ts';
 import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import { openPackagePrompts, type PackagePrompts } from './package-prompts.ts';
-import { imageProcessorFromJson, KIMI_VL_IMAGE_PROCESSOR, mediaTokenCount, PREPROCESSOR_CONFIG, preprocessImage, type ImageProcessorConfig } from '../image-processor.ts';
-import { readFileSync } from 'node:fs';
+import { mediaTokenCount } from '../image-processor.ts';
+import { preprocessK25Chunk } from '../k25-media-processor.ts';
+import { mediaProcessorOf, preprocessPicture, VIDEO_NEEDS_K25, type MediaProcessor } from '../media-processor.ts';
 import { RuntimeDecoder, type DecoderOptions } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
@@ -42,10 +43,16 @@ export interface PromptImage {
   height: number;
 }
 
+/** A video for a video part of the messages (Kimi K2.5): its frames as the processor samples them (k25-video.ts), chunk by chunk. */
+export interface PromptVideo {
+  chunks: Array<{ timestamp: string; frames: PromptImage[] }>;
+}
+
 export interface GenerateRequest {
   /** Rendered with the model's chat template; or `tokens`, sent as they are. */
   messages?: ChatMessage[];
   images?: PromptImage[];
+  videos?: PromptVideo[];
   tokens?: number[];
   thinking?: boolean;
   maxTokens: number;
@@ -70,32 +77,6 @@ export interface GenerateResult {
 
 const GiB = 1 << 30;
 
-/**
- * The image processor's settings from the package's copy of the release's
- * preprocessor_config.json; Kimi-VL-A3B's published values for a package converted without one.
- * Kimi K2.5's file (its settings under `media_proc_cfg`, with its own resizing) is not read yet:
- * the refusal is kept for the first image, so that text prompts still run.
- */
-function imageProcessorOf(pkg: ModelPackage): ImageProcessorConfig | LoupeError {
-  const file = pkg.manifest.tokenizer?.files.find((f) => f.endsWith(`/${PREPROCESSOR_CONFIG}`));
-  const vision = pkg.config.vision_config;
-  if (!file || !vision) return KIMI_VL_IMAGE_PROCESSOR;
-  const path = pkg.tokenizerPath(file);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new LoupeError('MODEL_CORRUPT', `${path} is not JSON (${(e as Error).message}). Convert the model again.`, { cause: e });
-  }
-  if (json && typeof json === 'object' && 'media_proc_cfg' in json) {
-    return new LoupeError(
-      'MODEL_UNSUPPORTED',
-      `${path}: Kimi K2.5's image settings (media_proc_cfg) are not read by this version of Loupe, and its images would be sized unlike the model's training. Send this package text only, or serve the model with vLLM or SGLang and use --backend openai for designs.`,
-    );
-  }
-  return imageProcessorFromJson(json, vision, path);
-}
-
 export class MoeEngine {
   private vision?: VisionRuntime;
 
@@ -104,8 +85,7 @@ export class MoeEngine {
     readonly tokenizer: Tokenizer,
     readonly decoder: RuntimeDecoder,
     private readonly prompts: PackagePrompts,
-    /** A refusal instead where the package's image settings cannot be read: given at the first image. */
-    readonly imageProcessor: ImageProcessorConfig | LoupeError,
+    readonly mediaProcessor: MediaProcessor,
     private readonly threads: number,
   ) {}
 
@@ -122,35 +102,49 @@ export class MoeEngine {
     const expertThreads = options.expertThreads ?? (availableParallelism() >= 2 ? 2 : 1);
     const shardWorker = expertThreads === 2 ? await ShardWorker.start(dir, options, pools, pkg.config.text_config) : undefined;
     const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools, shardWorker });
-    return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, imageProcessorOf(pkg), options.threads ?? 1);
+    return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, mediaProcessorOf(pkg), options.threads ?? 1);
   }
 
   /**
    * The prompt's embeddings [ids, hidden]: the messages through the chat template with each
-   * image's features (from the vision encoder) where its media pads are, or the raw tokens.
+   * image's and video chunk's features (from the vision encoder) where its media pads are, or the raw tokens.
    */
   promptOf(request: GenerateRequest): { ids: number[]; embeddings: Float32Array } {
     if (request.tokens) return { ids: request.tokens, embeddings: this.decoder.embed(request.tokens) };
     if (!request.messages) throw new LoupeError('INVALID_ARGUMENT', 'Give a prompt (messages) or raw token ids.');
     if (!this.prompts.prompt) throw new LoupeError('MODEL_UNSUPPORTED', unknownFamilyMessage(this.pkg.manifest.config, this.pkg.dir));
-    const wanted = request.messages.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((p) => p.type === 'image').length), 0);
+    const parts = (type: 'image' | 'video') => request.messages!.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((p) => p.type === type).length), 0);
     const images = request.images ?? [];
-    if (images.length !== wanted) throw new LoupeError('INVALID_ARGUMENT', `The messages have ${wanted} image part(s) but ${images.length} image(s) came with them.`);
+    const videos = request.videos ?? [];
+    for (const [type, given] of [['image', images.length], ['video', videos.length]] as const) {
+      const wanted = parts(type);
+      if (given !== wanted) throw new LoupeError('INVALID_ARGUMENT', `The messages have ${wanted} ${type} part(s) but ${given} ${type}(s) came with them.`);
+    }
     const vision = this.pkg.config.vision_config;
-    if (wanted && !vision) throw new LoupeError('MODEL_UNSUPPORTED', `${this.pkg.dir}: this model has no vision encoder; send text only.`);
-    const processor = this.imageProcessor;
-    if (wanted && processor instanceof LoupeError) throw processor;
-    const pictures = images.map((im) => preprocessImage(im.rgba, im.width, im.height, vision!, processor as ImageProcessorConfig));
+    if ((images.length || videos.length) && !vision) throw new LoupeError('MODEL_UNSUPPORTED', `${this.pkg.dir}: this model has no vision encoder; send text only.`);
+    const processor = this.mediaProcessor;
+    const k25 = processor.kind === 'kimi-k2.5' ? processor.config : undefined;
+    if (videos.length && !k25) throw new LoupeError('MODEL_UNSUPPORTED', `${this.pkg.dir}: ${VIDEO_NEEDS_K25}`);
+    const pictures = images.map((im) => preprocessPicture(processor, im, vision!));
+    const chunks = videos.map((v) => v.chunks.map((c) => preprocessK25Chunk(c.frames, vision!, k25!)));
+    const tokens = (media: { gridH: number; gridW: number }) => mediaTokenCount(media, vision!.merge_kernel_size);
     const prompt = this.prompts.prompt(request.messages, {
       thinking: request.thinking ?? false,
-      imageTokens: (i) => mediaTokenCount(pictures[i]!, vision!.merge_kernel_size),
+      imageTokens: (i) => tokens(pictures[i]!),
+      videoChunks: (i) => chunks[i]!.map((c, j) => ({ timestamp: videos[i]!.chunks[j]!.timestamp, tokens: tokens(c) })),
     });
     const embeddings = this.decoder.embed(prompt.ids);
-    if (pictures.length) {
+    if (pictures.length || chunks.length) {
       this.vision ??= new VisionRuntime(packageWeights(this.pkg), this.pkg.config, { threads: this.threads });
-      const features = this.vision.encode(pictures);
+      const features = this.vision.encode([...pictures, ...chunks.flat()]);
       const H = this.pkg.config.text_config.hidden_size;
-      for (const span of prompt.images) embeddings.set(features[span.imageIndex]!.subarray(0, span.length * H), span.start * H);
+      const chunkFeatures = features.slice(pictures.length);
+      const firstChunk = chunks.map((_, i) => chunks.slice(0, i).reduce((n, c) => n + c.length, 0));
+      const spans = [
+        ...prompt.images.map((span) => ({ span, features: features[span.imageIndex]! })),
+        ...prompt.videoChunks.map((span) => ({ span, features: chunkFeatures[firstChunk[span.videoIndex]! + span.chunkIndex]! })),
+      ];
+      for (const { span, features: f } of spans) embeddings.set(f.subarray(0, span.length * H), span.start * H);
     }
     return { ids: prompt.ids, embeddings };
   }

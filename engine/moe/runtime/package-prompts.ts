@@ -4,7 +4,7 @@
 // end an assistant turn.
 import { dirname } from 'node:path';
 import { LoupeError } from '../../errors.ts';
-import { chatStopIds, DEFAULT_SYSTEM_PROMPT, promptIds, type ChatMessage, type ChatPrompt, type ChatTemplateName } from '../chat-template.ts';
+import { chatStopIds, DEFAULT_SYSTEM_PROMPT, promptIds, type ChatMessage, type ChatOptions, type ChatPrompt, type ChatTemplateName } from '../chat-template.ts';
 import { releaseChatTemplate } from '../checkpoint-tokenizer.ts';
 import { createHfTokenizer, readTokenizerJson, tokenText } from '../hf-tokenizer.ts';
 import { parseReleaseTemplate, releasePromptIds } from '../jinja-prompt.ts';
@@ -14,7 +14,7 @@ import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
 export interface PackagePrompts {
   tokenizer: Tokenizer;
   /** undefined: the model's family has no template here; it takes raw token ids only. */
-  prompt?: (messages: readonly ChatMessage[], options: { thinking: boolean; imageTokens: (imageIndex: number) => number }) => ChatPrompt;
+  prompt?: (messages: readonly ChatMessage[], options: Pick<ChatOptions, 'thinking' | 'videoChunks'> & { imageTokens: (imageIndex: number) => number }) => ChatPrompt;
   /** Ids that end an assistant turn. */
   stopIds: number[];
 }
