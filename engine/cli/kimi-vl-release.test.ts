@@ -106,5 +106,5 @@ test('a tokenizer_config.json without added tokens is refused at convert; a fami
   pkg.close();
   const chat = await loupe('engine', 'run', '--model', out, '--prompt', prompt, '--accelerator', 'none');
   assert.equal(chat.code, 2, chat.stderr);
-  assert.match(chat.stderr, /does not know this model's chat template \(model_type "mystery_vl".*convert one of those releases, or send raw token ids \(loupe engine run --tokens\)/);
+  assert.match(chat.stderr, /does not know this model's chat template \(model_type "mystery_vl".*convert one of those releases with its tokenizer files, or send raw token ids \(loupe engine run --tokens\)/);
 });

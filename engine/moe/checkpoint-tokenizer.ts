@@ -1,15 +1,21 @@
 // What a Hugging Face checkpoint says about its prompts: the special tokens its
-// tokenizer_config.json declares, and which of Loupe's chat templates its family uses. Read at
-// convert time and recorded in the package, so that running a package never guesses.
+// tokenizer_config.json declares, and how its family's prompts are written (Loupe's renderer, or
+// the release's own template). Read at convert time and recorded in the package, so that running a
+// package never guesses.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { MEDIA_START, type ChatTemplateName } from './chat-template.ts';
 import { KIMI_SPECIAL_SLOTS, specialTokensFromAddedTokens } from './tokenizer.ts';
+import { FAMILIES_READ, knownCheckpointFamily, type FamilyId } from './inspect/family.ts';
+import { loadHfTokenizer } from './hf-tokenizer.ts';
+
+/** Loupe's own renderer of a family's template, or 'jinja': the package's copy of the release's template. */
+export type PromptTemplate = ChatTemplateName | 'jinja';
 
 export interface CheckpointPromptFormat {
   specialTokens: Record<string, number>;
-  chatTemplate: ChatTemplateName;
+  chatTemplate: PromptTemplate;
 }
 
 /**
@@ -35,44 +41,58 @@ export function specialTokensFromTokenizerConfig(json: unknown, source: string):
   return specialTokensFromAddedTokens(decoder as Record<string, { content?: unknown }>, first, slots);
 }
 
-const FAMILY_BY_MODEL_TYPE: Record<string, ChatTemplateName> = { kimi_vl: 'kimi-vl', kimi_k25: 'kimi-k2.5' };
+/**
+ * How each family's prompts are written: Loupe's own renderer, checked against the release's
+ * chat_template.jinja (chat-template-release.test.ts; Kimi K2's template writes Kimi-VL's prompt),
+ * or 'jinja', the release's own template rendered as it is (jinja-prompt.ts), for DeepSeek-V3.
+ */
+const TEMPLATE_OF_FAMILY: Record<FamilyId, PromptTemplate> = { 'kimi-vl': 'kimi-vl', 'kimi-k2': 'kimi-vl', 'kimi-k2.5': 'kimi-k2.5', 'deepseek-v3': 'jinja' };
 
-/** What config.json says the model is: its model_type (null when absent) and architectures. */
-function modelIdentity(config: Record<string, unknown>): { modelType: string | null; architectures: string[] } {
-  return { modelType: typeof config.model_type === 'string' ? config.model_type : null, architectures: Array.isArray(config.architectures) ? config.architectures.map(String) : [] };
+/**
+ * The template of a checkpoint's family (inspect/family.ts decides the family), undefined for a
+ * family Loupe does not know, or for 'jinja' when the checkpoint has no template of its own. A
+ * release template that opens images with the other Kimi family's marker is refused.
+ */
+export function chatTemplateOf(config: Record<string, unknown>, jinja: string | undefined, source: string): PromptTemplate | undefined {
+  const family = knownCheckpointFamily(config);
+  if (!family) return undefined;
+  const template = TEMPLATE_OF_FAMILY[family];
+  if (template === 'jinja') return jinja === undefined ? undefined : template;
+  // A template that writes the other family's image marker would put ids in the prompt the
+  // model never saw for images: a mixed-up download, better refused than run.
+  const other = template === 'kimi-vl' ? 'kimi-k2.5' : 'kimi-vl';
+  if (jinja?.includes(MEDIA_START[other])) {
+    throw new LoupeError('MODEL_CORRUPT', `${source} says the model is ${family}, but its chat template opens images with ${MEDIA_START[other]} (${other}'s marker, not ${MEDIA_START[template]}). Download config.json and the tokenizer files from the same release again.`);
+  }
+  return template;
+}
+
+/** Why a model takes no chat prompts here, and what to do instead. */
+export function unknownFamilyMessage(config: Record<string, unknown>, source: string): string {
+  const modelType = typeof config.model_type === 'string' ? config.model_type : null;
+  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
+  return `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType)}, architectures ${JSON.stringify(architectures)}). It renders the prompts of ${FAMILIES_READ}, DeepSeek-V3's with the template in its release's tokenizer_config.json: convert one of those releases with its tokenizer files, or send raw token ids (loupe engine run --tokens).`;
 }
 
 /**
- * The chat template of a checkpoint's family: by config.json's `model_type` (or its
- * architectures), else by the media marker its chat_template.jinja writes (`<|media_start|>`
- * is Kimi-VL's, `<|media_begin|>` K2.5's); undefined for a family Loupe renders no prompts for
- * (DeepSeek-V3, Kimi K2). A template whose marker contradicts the config is refused.
+ * A release's own chat template: chat_template.jinja, else tokenizer_config.json's
+ * `chat_template` (where Kimi K2 and DeepSeek-V3 keep it); undefined when it has neither.
  */
-export function knownChatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName | undefined {
-  const byJinja = jinja?.includes(MEDIA_START['kimi-vl']) ? 'kimi-vl' : jinja?.includes(MEDIA_START['kimi-k2.5']) ? 'kimi-k2.5' : undefined;
-  const { modelType, architectures } = modelIdentity(config);
-  const byConfig =
-    (modelType && FAMILY_BY_MODEL_TYPE[modelType]) ||
-    (architectures.includes('KimiVLForConditionalGeneration') ? 'kimi-vl' : architectures.includes('KimiK25ForConditionalGeneration') ? 'kimi-k2.5' : undefined);
-  // A template that writes the other family's image marker would put ids in the prompt the
-  // model never saw for images: a mixed-up download, better refused than run.
-  if (byConfig && byJinja && byConfig !== byJinja) {
-    throw new LoupeError('MODEL_CORRUPT', `${source} says the model is ${byConfig}, but its chat_template.jinja opens images with ${MEDIA_START[byJinja]} (${byJinja}'s marker, not ${MEDIA_START[byConfig]}). Download config.json and chat_template.jinja from the same release again.`);
+export function releaseChatTemplate(dir: string): string | undefined {
+  const jinjaFile = join(dir, 'chat_template.jinja');
+  if (existsSync(jinjaFile)) return readFileSync(jinjaFile, 'utf8');
+  const configFile = join(dir, 'tokenizer_config.json');
+  if (!existsSync(configFile)) return undefined;
+  const template = readTokenizerConfig(configFile).chat_template;
+  return typeof template === 'string' ? template : undefined;
+}
+
+function readTokenizerConfig(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new LoupeError('MODEL_CORRUPT', `${file} is not JSON (${(e as Error).message}). Copy it from the model's release again.`, { cause: e });
   }
-  return byConfig ?? byJinja;
-}
-
-/** The same, for a prompt that needs a template: a family Loupe does not know is refused, saying what to do. */
-export function chatTemplateFamily(config: Record<string, unknown>, jinja: string | undefined, source: string): ChatTemplateName {
-  const family = knownChatTemplateFamily(config, jinja, source);
-  if (family) return family;
-  throw new LoupeError('MODEL_UNSUPPORTED', unknownFamilyMessage(config, source));
-}
-
-/** Why a model of an unknown family takes no chat prompts, and what to do instead. */
-export function unknownFamilyMessage(config: Record<string, unknown>, source: string): string {
-  const { modelType, architectures } = modelIdentity(config);
-  return `${source}: Loupe does not know this model's chat template (model_type ${JSON.stringify(modelType)}, architectures ${JSON.stringify(architectures)}). It renders Kimi-VL (model_type kimi_vl) and Kimi K2.5 (kimi_k25) prompts: convert one of those releases, or send raw token ids (loupe engine run --tokens).`;
 }
 
 /**
@@ -90,24 +110,19 @@ export function readCheckpointPromptFormat(
   const tokenizerConfig = join(dir, 'tokenizer_config.json');
   if (!existsSync(tokenizerConfig)) return undefined;
   const out: Partial<CheckpointPromptFormat> = {};
-  // Loupe's tokenizer is Kimi's tiktoken; another tokenizer's added tokens (DeepSeek-V3's
-  // tokenizer.json numbers them from 0) are not Kimi's special slots, so they are not read.
+  // Kimi's tiktoken takes its special tokens from here; an HF tokenizer.json (DeepSeek-V3's,
+  // which numbers them from 0) carries its own added tokens, read when the package runs.
   if (want.specialTokens && existsSync(join(dir, 'tiktoken.model'))) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(tokenizerConfig, 'utf8'));
-    } catch (e) {
-      throw new LoupeError('MODEL_CORRUPT', `${tokenizerConfig} is not JSON (${(e as Error).message}). Copy it from the model's release again.`, { cause: e });
-    }
-    out.specialTokens = specialTokensFromTokenizerConfig(json, tokenizerConfig);
+    out.specialTokens = specialTokensFromTokenizerConfig(readTokenizerConfig(tokenizerConfig), tokenizerConfig);
   }
   if (want.chatTemplate) {
-    const jinjaFile = join(dir, 'chat_template.jinja');
-    const jinja = existsSync(jinjaFile) ? readFileSync(jinjaFile, 'utf8') : undefined;
     // Left out for a family Loupe has no template for: the package still runs raw ids, and a
     // chat prompt is refused when it comes (the engine says why).
-    const family = knownChatTemplateFamily(config, jinja, join(dir, 'config.json'));
-    if (family) out.chatTemplate = family;
+    const template = chatTemplateOf(config, releaseChatTemplate(dir), join(dir, 'config.json'));
+    if (template) out.chatTemplate = template;
+    // The release's template goes with its tokenizer.json: one the engine could not open is
+    // refused here, before any work, rather than in a package that cannot run.
+    if (template === 'jinja' && !existsSync(join(dir, 'tiktoken.model'))) loadHfTokenizer(join(dir, 'tokenizer.json'), tokenizerConfig);
   }
   return out;
 }

@@ -110,12 +110,10 @@ export interface EncodeOptions {
   allowSpecial?: boolean | readonly string[];
 }
 
+/** What the engine needs of a tokenizer: Kimi's tiktoken here, or an HF tokenizer.json (hf-tokenizer.ts). */
 export interface Tokenizer {
   /** Ids 0..vocabSize-1 (ranks and specials; Kimi: 163840). */
   readonly vocabSize: number;
-  /** Number of BPE ranks; specials start here in Kimi's layout. */
-  readonly rankCount: number;
-  readonly pattern: string;
   /** Special token text → id. */
   readonly specials: ReadonlyMap<string, number>;
   /** The id of a special token, by its text (e.g. `<|im_end|>`); a clear error when the model lacks it. */
@@ -132,6 +130,12 @@ export interface Tokenizer {
   streamDecoder(): TokenStreamDecoder;
   /** Releases the WASM memory; the tokenizer is unusable after. */
   free(): void;
+}
+
+export interface KimiTokenizer extends Tokenizer {
+  /** Number of BPE ranks; specials start here in Kimi's layout. */
+  readonly rankCount: number;
+  readonly pattern: string;
 }
 
 /**
@@ -253,7 +257,7 @@ function checkSpecials(specialTokens: Record<string, number>, rankCount: number,
 }
 
 /** Loads a tokenizer from a model package's rank file, pattern and special tokens. */
-export async function loadTokenizer(source: TokenizerSource): Promise<Tokenizer> {
+export async function loadTokenizer(source: TokenizerSource): Promise<KimiTokenizer> {
   let ranks: string;
   try {
     ranks = await readFile(source.ranksFile, 'utf8');
@@ -266,7 +270,7 @@ export async function loadTokenizer(source: TokenizerSource): Promise<Tokenizer>
 }
 
 /** The same from the rank file's text; `source` names it in errors. */
-export function createTokenizer(input: { ranks: string; pattern: string; specialTokens: Record<string, number>; source?: string }): Tokenizer {
+export function createTokenizer(input: { ranks: string; pattern: string; specialTokens: Record<string, number>; source?: string }): KimiTokenizer {
   const source = input.source ?? 'the tokenizer';
   const { tokens } = parseRanks(input.ranks, source);
   const rankCount = tokens.length;

@@ -4,12 +4,13 @@
 // stop token or sequence, the token limit, or cancellation. Heavy work blocks the thread it runs
 // on: the engine is meant to run in a worker (engine-worker.ts).
 import { LoupeError } from '../../errors.ts';
-import { chatStopIds, DEFAULT_SYSTEM_PROMPT, promptIds, type ChatMessage, type ChatTemplateName } from '../chat-template.ts';
+import type { ChatMessage } from '../chat-template.ts';
 import { unknownFamilyMessage } from '../checkpoint-tokenizer.ts';
 import { openPackage, type ModelPackage } from '../package.ts';
 import { packageWeights } from './package-weights.ts';
 import { GREEDY, Sampler, StopWatcher, type SamplingOptions } from '../sampling.ts';
-import { KIMI_PATTERN, loadTokenizer, type Tokenizer } from '../tokenizer.ts';
+import type { Tokenizer } from '../tokenizer.ts';
+import { openPackagePrompts, type PackagePrompts } from './package-prompts.ts';
 import { mediaTokenCount } from '../image-processor.ts';
 import { preprocessK25Chunk } from '../k25-media-processor.ts';
 import { mediaProcessorOf, preprocessPicture, VIDEO_NEEDS_K25, type MediaProcessor } from '../media-processor.ts';
@@ -83,20 +84,14 @@ export class MoeEngine {
     readonly pkg: ModelPackage,
     readonly tokenizer: Tokenizer,
     readonly decoder: RuntimeDecoder,
-    /** undefined: the model's family has no template here; it takes raw token ids only. */
-    readonly template: ChatTemplateName | undefined,
+    private readonly prompts: PackagePrompts,
     readonly mediaProcessor: MediaProcessor,
     private readonly threads: number,
   ) {}
 
   static async open(dir: string, options: EngineOptions = {}): Promise<MoeEngine> {
     const pkg = openPackage(dir);
-    const t = pkg.manifest.tokenizer;
-    const ranks = t?.files.find((f) => /tiktoken\.model$/.test(f));
-    if (!t || !ranks || !t.specialTokens) {
-      throw new LoupeError('MODEL_CORRUPT', `${dir}: the package has no tokenizer (tiktoken.model and its special tokens). Convert the model again from a checkpoint that has them.`);
-    }
-    const tokenizer = await loadTokenizer({ ranksFile: pkg.tokenizerPath(ranks), pattern: KIMI_PATTERN, specialTokens: t.specialTokens });
+    const prompts = await openPackagePrompts(pkg);
     const accelerator = options.accelerator ?? 'auto';
     const device: Device | undefined = accelerator === 'none' ? undefined : accelerator === 'auto' ? (availableDevices()[0] ?? 'cpu') : accelerator;
     const policy = options.policy ?? 'frequency';
@@ -107,11 +102,7 @@ export class MoeEngine {
     const expertThreads = options.expertThreads ?? (availableParallelism() >= 2 ? 2 : 1);
     const shardWorker = expertThreads === 2 ? await ShardWorker.start(dir, options, pools, pkg.config.text_config) : undefined;
     const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools, shardWorker });
-    if (t.chatTemplate !== undefined && !(t.chatTemplate in DEFAULT_SYSTEM_PROMPT)) {
-      throw new LoupeError('MODEL_UNSUPPORTED', `${dir}: the package's chat template ${JSON.stringify(t.chatTemplate)} is not one Loupe renders (kimi-vl, kimi-k2.5). Convert the model again with this Loupe.`);
-    }
-    const template = t.chatTemplate as ChatTemplateName | undefined;
-    return new MoeEngine(pkg, tokenizer, decoder, template, mediaProcessorOf(pkg), options.threads ?? 1);
+    return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, mediaProcessorOf(pkg), options.threads ?? 1);
   }
 
   /**
@@ -121,7 +112,7 @@ export class MoeEngine {
   promptOf(request: GenerateRequest): { ids: number[]; embeddings: Float32Array } {
     if (request.tokens) return { ids: request.tokens, embeddings: this.decoder.embed(request.tokens) };
     if (!request.messages) throw new LoupeError('INVALID_ARGUMENT', 'Give a prompt (messages) or raw token ids.');
-    if (!this.template) throw new LoupeError('MODEL_UNSUPPORTED', unknownFamilyMessage(this.pkg.manifest.config, this.pkg.dir));
+    if (!this.prompts.prompt) throw new LoupeError('MODEL_UNSUPPORTED', unknownFamilyMessage(this.pkg.manifest.config, this.pkg.dir));
     const parts = (type: 'image' | 'video') => request.messages!.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((p) => p.type === type).length), 0);
     const images = request.images ?? [];
     const videos = request.videos ?? [];
@@ -137,10 +128,8 @@ export class MoeEngine {
     const pictures = images.map((im) => preprocessPicture(processor, im, vision!));
     const chunks = videos.map((v) => v.chunks.map((c) => preprocessK25Chunk(c.frames, vision!, k25!)));
     const tokens = (media: { gridH: number; gridW: number }) => mediaTokenCount(media, vision!.merge_kernel_size);
-    const prompt = promptIds(this.tokenizer, request.messages, {
-      template: this.template,
+    const prompt = this.prompts.prompt(request.messages, {
       thinking: request.thinking ?? false,
-      addGenerationPrompt: true,
       imageTokens: (i) => tokens(pictures[i]!),
       videoChunks: (i) => chunks[i]!.map((c, j) => ({ timestamp: videos[i]!.chunks[j]!.timestamp, tokens: tokens(c) })),
     });
@@ -168,7 +157,7 @@ export class MoeEngine {
     const { ids: prompt, embeddings } = this.promptOf(request);
     if (prompt.length === 0) throw new LoupeError('INVALID_ARGUMENT', 'The prompt is empty.');
     const sampler = new Sampler(request.sampling ?? GREEDY);
-    const stopIds = new Set(request.tokens ? [] : chatStopIds(this.tokenizer));
+    const stopIds = new Set(request.tokens ? [] : this.prompts.stopIds);
     const watcher = new StopWatcher(request.stop ?? []);
     const stream = this.tokenizer.streamDecoder();
     this.decoder.reset();
