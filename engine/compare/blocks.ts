@@ -15,9 +15,10 @@
 //     mean of 1 − max(|Δcx|, |Δcy|) of block centres, each side normalised by its own page size.
 //     Color = mean of max(0, 1 − CIEDE2000/100) (sRGB → CIELAB D65, as colormath does).
 //
-// Strict scores (`merge: false`, not in the original): step 2's merge search is left out, so
-// each text block can only match one block of the other page, and a paragraph cut into one
-// element per line matches with one line while the other lines count as unmatched area.
+// Strict scores (`merge: false`, not in the original): step 2's merge search is left out (step 1
+// stays: blocks with the very same box are one), so each text block can only match one block of
+// the other page, and a paragraph cut into one element per line matches with one line while the
+// other lines count as unmatched area.
 //
 // Deviations from the original, and why:
 //  - Blocks come from the DOM (see extract.ts), not from the original's OCR-free image pass;
