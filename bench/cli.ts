@@ -19,17 +19,20 @@ export const registerCommands: RegisterCommands = (program, context) => {
     .option('--mode <mode>', 'fast (one pass) | think (repair rounds while the score improves)', parseMode, 'fast')
     .option('--budget <ms>', "think mode: the time each page's conversion may take, repair rounds included, ms (default 8000)", parsePositiveInt)
     .option('--cache <dir>', 'where reference renders are cached', '.loupe-cache/d2c')
+    .option('--reflow <px>', 'also render the code and the original page at this viewport width and score them against each other, and count the pages whose code scrolls sideways where the original does not (repeatable, or a comma list)', parseWidths, [])
     .option('--backend <backend>', 'who writes the code: perception (the default) | local (--model <dir>) | openai (--base-url, --model, --strategy)', parseChoice(BACKENDS), 'perception')
     .option('--model <name>', '--backend local: the model package folder; --backend openai: the model the server serves');
   withModelServerOptions(d2c).action(async (opts: BenchFlags & BackendFlags) => {
       const think = opts.mode === 'think';
       const backend = conversionBackend(opts);
-      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : []), ...(backend ? ['model', 'requests'] : [])]) + '\n');
+      const reflowColumns = opts.reflow.flatMap((w) => [`ssim@${w}`, `side@${w}`]);
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : []), ...(backend ? ['model', 'requests'] : []), 'strict', ...reflowColumns]) + '\n');
       const { summary, results } = await runD2CBench({
         ...pageRun(opts, context),
         mode: opts.mode,
         budgetMs: opts.budget,
         backend,
+        reflow: opts.reflow,
       });
       await report(summary, results, opts.json);
     });
@@ -86,6 +89,11 @@ function videoBench(bench: Command, context: CliContext): void {
       process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
     });
+}
+
+/** `--reflow`: each use adds its width, or its comma list of widths, to the ones before. */
+function parseWidths(value: string, previous: number[]): number[] {
+  return [...previous, ...value.split(',').map((w) => parsePositiveInt(w.trim()))];
 }
 
 function parseCount(value: string): number {
@@ -184,6 +192,7 @@ interface BenchFlags {
   stack: ReturnType<typeof parseStack>;
   mode: ReturnType<typeof parseMode>;
   budget?: number;
+  reflow: number[];
   json?: string;
   cache: string;
 }
@@ -197,7 +206,10 @@ function pageRow(r: PageResult): string {
   const rounds = r.think ? [`${r.think.rounds}/${r.think.kept}`] : [];
   // A model server's page: segments from the model / all, and requests made.
   const served = r.modelServer ? [`${r.modelServer.fromModel}/${r.modelServer.segments}`, String(r.modelServer.requests)] : [];
-  return row([r.page, ...figures, String(r.convertMs), ...rounds, ...served]);
+  const strict = r.strictBlock === undefined ? [] : [r.strictBlock.toFixed(3)];
+  // Reflow widths: SSIM against the original, and which of code / original scroll sideways.
+  const reflow = (r.reflow ?? []).flatMap((f) => [f.metrics.ssim.toFixed(3), `${f.scrollsSideways.code ? 'C' : '-'}${f.scrollsSideways.original ? 'O' : '-'}`]);
+  return row([r.page, ...figures, String(r.convertMs), ...rounds, ...served, ...strict, ...reflow]);
 }
 
 const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(9))).join(' ');

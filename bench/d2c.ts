@@ -10,6 +10,7 @@ import type { RenderPool } from '../engine/render/pool.ts';
 import { renderReference } from './reference-pages.ts';
 import { benchPages, failedPage, listPages, scoredPage, summarizeResults, type PageResult, type ResultsSummary } from './page-results.ts';
 import { mean, round } from './stats.ts';
+import { scoreReflow, strictBlockScore, summarizeReflow } from './reflow.ts';
 
 export type { PageResult };
 
@@ -32,6 +33,8 @@ export interface BenchOptions {
   budgetMs?: number;
   /** Viewport width the reference pages are rendered at (default BENCH_WIDTH): the design's screen size. */
   width?: number;
+  /** Other viewport widths the code and the original are also rendered and scored at (see reflow.ts). */
+  reflow?: number[];
   pool: RenderPool;
   cacheDir: string;
   signal?: AbortSignal;
@@ -50,6 +53,7 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
   const summarized = summarizeResults(results);
   const summary: BenchSummary = {
     ...summarized,
+    ...(options.reflow?.length && { reflow: summarizeReflow(results, options.reflow) }),
     timing: { ...summarized.timing, rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.width ?? BENCH_WIDTH, options.pool), 2) },
   };
   const thought = ok.filter((r) => r.think);
@@ -69,7 +73,8 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
 
 async function benchPage(page: string, options: BenchOptions, previews: string[]): Promise<PageResult> {
   try {
-    const reference = await renderReference(join(options.pagesDir, page), options.width ?? BENCH_WIDTH, options.pool, options.cacheDir);
+    const pagePath = join(options.pagesDir, page);
+    const reference = await renderReference(pagePath, options.width ?? BENCH_WIDTH, options.pool, options.cacheDir);
     // Timed from the design PNG on: the reference render is the benchmark's, not the user's.
     const started = performance.now();
     const image = await decodeDesignImage(reference.png, page.replace(/\.html$/, '.png'));
@@ -87,7 +92,10 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     const think = conversion.think && { rounds: conversion.think.rounds.length - 1, kept: conversion.think.best };
     const server = conversion.modelServer;
     const modelServer = server && { requests: server.requests, promptTokens: server.promptTokens, completionTokens: server.completionTokens, segments: server.segments.length, fromModel: server.segments.filter((s) => s.from === 'model').length };
-    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), stageMs: conversion.timings as Record<string, number>, ...(think && { think }), ...(modelServer && { modelServer }) };
+    const strictBlock = strictBlockScore(reference.blocks, conversion.renderBlocks, image, conversion.render);
+    // After the timing: the reflow renders are the benchmark's, not the conversion's.
+    const reflow = options.reflow?.length ? await Promise.all(options.reflow.map((width) => scoreReflow(pagePath, conversion.preview, width, options.pool, options.cacheDir))) : undefined;
+    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), strictBlock, ...(reflow && { reflow }), stageMs: conversion.timings as Record<string, number>, ...(think && { think }), ...(modelServer && { modelServer }) };
   } catch (error) {
     return failedPage(page, error);
   }

@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { failedCodeChecks, type CodeChecks } from '../engine/compare/index.ts';
 import type { Scores } from '../engine/pipeline/convert.ts';
 import { mean, median, percentile, round } from './stats.ts';
+import type { ReflowResult, ReflowSummary } from './reflow.ts';
 
 export const METRICS = ['block', 'text', 'position', 'color', 'ssim'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -13,6 +14,10 @@ export interface PageResult {
   ok: boolean;
   error?: string;
   metrics?: Record<Metric, number>;
+  /** Block-Match without merging blocks (see compare/blocks.ts), at the design's width. */
+  strictBlock?: number;
+  /** The same page's code and original rendered at other widths (`--reflow`). */
+  reflow?: ReflowResult[];
   checks?: CodeChecks;
   convertMs?: number;
   stageMs?: Record<string, number>;
@@ -28,6 +33,10 @@ export interface ResultsSummary {
   /** Means over the pages that converted. */
   metrics: Record<Metric, number>;
   medians: Record<Metric, number>;
+  /** Where the pages have one: the strict block score's mean and median. */
+  strictBlock?: MeanAndMedian;
+  /** Where the run asked for them: the figures at each reflow width. */
+  reflow?: ReflowSummary[];
   /** The worst page's figures, and the pages whose code breaks a limit (see compare/code-checks.ts). */
   checks: { largestImageShare: number; absoluteShare: number; failingPages: string[] };
   timing: { medianMs: number; p95Ms: number };
@@ -57,21 +66,36 @@ export async function benchPages(
 
 /** A converted page's row: its scores and code checks rounded as printed. */
 export function scoredPage(page: string, scores: Scores, checks: CodeChecks, convertMs: number): PageResult {
-  const metrics = Object.fromEntries(METRICS.map((m) => [m, round(scores[m])])) as Record<Metric, number>;
-  return { page, ok: true, metrics, checks: { ...checks, largestImageShare: round(checks.largestImageShare), absoluteShare: round(checks.absoluteShare) }, convertMs };
+  return { page, ok: true, metrics: roundedMetrics(scores), checks: { ...checks, largestImageShare: round(checks.largestImageShare), absoluteShare: round(checks.absoluteShare) }, convertMs };
 }
+
+export const roundedMetrics = (scores: Record<Metric, number>): Record<Metric, number> =>
+  Object.fromEntries(METRICS.map((m) => [m, round(scores[m])])) as Record<Metric, number>;
+
+/** Each metric's mean and median over some pages' rows. */
+export function metricStats(rows: Array<Record<Metric, number>>): { metrics: Record<Metric, number>; medians: Record<Metric, number> } {
+  const over = (f: (xs: number[]) => number) => Object.fromEntries(METRICS.map((m) => [m, round(f(rows.map((r) => r[m])))])) as Record<Metric, number>;
+  return { metrics: over(mean), medians: over(median) };
+}
+
+export interface MeanAndMedian {
+  mean: number;
+  median: number;
+}
+
+export const meanAndMedian = (xs: number[]): MeanAndMedian => ({ mean: round(mean(xs)), median: round(median(xs)) });
 
 export const failedPage = (page: string, error: unknown): PageResult => ({ page, ok: false, error: error instanceof Error ? error.message : String(error) });
 
 export function summarizeResults(results: PageResult[]): ResultsSummary {
   const ok = results.filter((r) => r.ok);
   const times = ok.map((r) => r.convertMs!);
-  const over = (f: (xs: number[]) => number) => Object.fromEntries(METRICS.map((m) => [m, round(f(ok.map((r) => r.metrics![m])))])) as Record<Metric, number>;
+  const strict = ok.flatMap((r) => (r.strictBlock === undefined ? [] : [r.strictBlock]));
   return {
     pages: results.length,
     failed: results.length - ok.length,
-    metrics: over(mean),
-    medians: over(median),
+    ...metricStats(ok.map((r) => r.metrics!)),
+    ...(strict.length > 0 && { strictBlock: meanAndMedian(strict) }),
     checks: {
       largestImageShare: round(Math.max(0, ...ok.map((r) => r.checks!.largestImageShare))),
       absoluteShare: round(Math.max(0, ...ok.map((r) => r.checks!.absoluteShare))),

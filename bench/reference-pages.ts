@@ -1,21 +1,20 @@
 // Reference pages for the Design2Code benchmark: each HTML page rendered once at the
-// benchmark width, with its text blocks read from the DOM, and cached on disk by content.
+// benchmark width, with its text blocks and sideways scrolling read from the DOM, and cached on
+// disk by content.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { TextBlock } from '../engine/ir/index.ts';
-import { extractTextBlocks } from '../engine/compare/index.ts';
 import type { RenderPool } from '../engine/render/pool.ts';
 import { mediaTypeOf } from '../engine/codegen/media-types.ts';
+import { renderPage, type RenderedPage } from './rendered-page.ts';
 
-export interface ReferencePage {
+export interface ReferencePage extends RenderedPage {
   name: string;
-  png: Buffer;
-  width: number;
-  height: number;
-  blocks: TextBlock[];
 }
+
+/** Part of every cache key: raised when the cached fields change, so older entries are not read. */
+const CACHE_FORMAT = 2;
 
 /** Inlines images that sit beside the page (Design2Code pages use rick.jpg), since renders have no file or network access. */
 export async function inlineLocalImages(html: string, pageDir: string): Promise<string> {
@@ -46,7 +45,7 @@ export async function readReferenceHtml(pagePath: string): Promise<string> {
 
 export async function renderReference(pagePath: string, width: number, pool: RenderPool, cacheDir: string): Promise<ReferencePage> {
   const html = await readReferenceHtml(pagePath);
-  const key = createHash('sha256').update(`${width}\n${html}`).digest('hex').slice(0, 24);
+  const key = createHash('sha256').update(`${CACHE_FORMAT}\n${width}\n${html}`).digest('hex').slice(0, 24);
   const pngPath = join(cacheDir, `${key}.png`);
   const metaPath = join(cacheDir, `${key}.json`);
   const name = pagePath.split(/[\\/]/).pop()!;
@@ -54,10 +53,9 @@ export async function renderReference(pagePath: string, width: number, pool: Ren
     const meta = JSON.parse(await readFile(metaPath, 'utf8')) as Omit<ReferencePage, 'png' | 'name'>;
     return { name, png: await readFile(pngPath), ...meta };
   }
-  let blocks: TextBlock[] = [];
-  const shot = await pool.screenshot(html, { width, height: 800 }, { inspect: async (page) => void (blocks = await extractTextBlocks(page)) });
+  const { png, ...meta } = await renderPage(html, width, pool);
   await mkdir(cacheDir, { recursive: true });
-  await writeFile(pngPath, shot.png);
-  await writeFile(metaPath, JSON.stringify({ width: shot.width, height: shot.height, blocks }));
-  return { name, png: shot.png, width: shot.width, height: shot.height, blocks };
+  await writeFile(pngPath, png);
+  await writeFile(metaPath, JSON.stringify(meta));
+  return { name, png, ...meta };
 }

@@ -174,3 +174,21 @@ test('a long page (200 blocks a side) matches nearly everything', () => {
   const { scores } = scoreBlocks(ref, cand, { width: 1280, height: 9000 }, { width: 1280, height: 9300 });
   assert.ok(scores.text > 0.95 && scores.block > 0.95, JSON.stringify(scores));
 });
+
+test('strict scores match each block on its own: a paragraph cut into lines leaves a line unmatched', () => {
+  const text = 'Twelve novels, three cookbooks and a field guide to the birds of the coast, all in this week';
+  const words = text.split(' ');
+  const half = Math.ceil(words.length / 2);
+  const ref = [...page, blk(text, 100, 400, 600, 48)];
+  const cand = [...page, blk(words.slice(0, half).join(' '), 100, 400, 600, 24), blk(words.slice(half).join(' '), 100, 424, 600, 24)];
+  // Merged, the two lines are the paragraph again: same text, same union box.
+  assert.deepEqual(scoreBlocks(ref, cand, PAGE, PAGE).scores, { block: 1, text: 1, position: 1, color: 1 });
+  // Strict: one line matches the paragraph, the other is unmatched area.
+  const area = (b: TextBlock) => (b.box.width / PAGE.width) * (b.box.height / PAGE.height);
+  const others = 2 * page.reduce((t, b) => t + area(b), 0);
+  const [paragraph, line] = [area(ref[4]), area(cand[4])];
+  const strict = scoreBlocks(ref, cand, PAGE, PAGE, { merge: false });
+  close(strict.scores.block, (others + paragraph + line) / (others + paragraph + 2 * line));
+  assert.equal(strict.matches.length, 5);
+  assert.ok(strict.matches.every((m) => !m.candidate.text.includes(text)), 'no block merged');
+});

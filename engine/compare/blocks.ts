@@ -15,6 +15,11 @@
 //     mean of 1 − max(|Δcx|, |Δcy|) of block centres, each side normalised by its own page size.
 //     Color = mean of max(0, 1 − CIEDE2000/100) (sRGB → CIELAB D65, as colormath does).
 //
+// Strict scores (`merge: false`, not in the original): step 2's merge search is left out (step 1
+// stays: blocks with the very same box are one), so each text block can only match one block of
+// the other page, and a paragraph cut into one element per line matches with one line while the
+// other lines count as unmatched area.
+//
 // Deviations from the original, and why:
 //  - Blocks come from the DOM (see extract.ts), not from the original's OCR-free image pass;
 //    colour is the computed CSS colour, not a colour sampled from the screenshot.
@@ -83,12 +88,14 @@ interface Block {
 /**
  * Design2Code's Block-Match, Text, Position and Color scores between the reference page's text
  * blocks and the candidate's. Boxes are CSS px; each side is normalised by its own page size.
+ * `merge: false` gives the strict scores (see the header): no block merged with its neighbours.
  */
 export function scoreBlocks(
   reference: TextBlock[],
   candidate: TextBlock[],
   referenceSize: PageSize,
   candidateSize: PageSize,
+  options: { merge?: boolean } = {},
 ): { scores: D2CScores; matches: BlockMatch[] } {
   checkSize(referenceSize, 'referenceSize');
   checkSize(candidateSize, 'candidateSize');
@@ -97,11 +104,12 @@ export function scoreBlocks(
 
   const sim = new Similarity();
   // The original's orientation: A (rows) is the prediction, B (columns) the original.
-  const [cand, ref, pairs] = findPossibleMerge(
+  const [cand, ref] = (options.merge === false ? keepBlocks : findPossibleMerge)(
     mergeByBox(candidate.map(toBlock)),
     mergeByBox(reference.map(toBlock)),
     sim,
   );
+  const pairs = finalMatching(cand, ref, sim);
 
   const area = (b: Block, size: PageSize) => (b.width / size.width) * (b.height / size.height);
   const matches: BlockMatch[] = [];
@@ -261,10 +269,10 @@ function differenceOfMeans(current: number[], updated: number[]): number {
 }
 
 /**
- * The original's find_possible_merge: greedily merge consecutive blocks on either side while that
- * improves the matching, then match with the context bonus. `a` is rows (candidate), `b` columns.
+ * The original's find_possible_merge, up to its final matching: greedily merge consecutive blocks
+ * on either side while that improves the matching. `a` is rows (candidate), `b` columns.
  */
-function findPossibleMerge(a: Block[], b: Block[], sim: Similarity): [Block[], Block[], Array<[number, number]>] {
+function findPossibleMerge(a: Block[], b: Block[], sim: Similarity): [Block[], Block[]] {
   for (;;) {
     const mergedA = mergeSide(a, b, sim, false);
     if (mergedA) a = mergedA;
@@ -272,7 +280,15 @@ function findPossibleMerge(a: Block[], b: Block[], sim: Similarity): [Block[], B
     if (mergedB) b = mergedB;
     if (!mergedA && !mergedB) break;
   }
-  return [a, b, assign(sim.matrix(a, b), CONTEXT_BONUS, CONTEXT_WINDOW).pairs];
+  return [a, b];
+}
+
+/** The strict scores' stand-in for the merge search: the blocks as they are. */
+const keepBlocks = (a: Block[], b: Block[]): [Block[], Block[]] => [a, b];
+
+/** The original's final matching: one to one, with the context bonus. `a` is rows (candidate), `b` columns. */
+function finalMatching(a: Block[], b: Block[], sim: Similarity): Array<[number, number]> {
+  return assign(sim.matrix(a, b), CONTEXT_BONUS, CONTEXT_WINDOW).pairs;
 }
 
 /**

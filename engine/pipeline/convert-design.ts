@@ -39,6 +39,7 @@ export async function convertDesign(
   return {
     ...generated,
     ...rendered,
+    renderBlocks: rendered.blocks,
     designPng,
     heatmap: pixels.heatmap,
     scores: { ssim: pixels.ssim, mismatch: pixels.mismatchRatio, ...blocks.scores },

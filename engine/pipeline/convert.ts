@@ -54,6 +54,8 @@ export interface Conversion {
   preview: string;
   designPng: Buffer;
   render: Screenshot;
+  /** The render's text blocks, read from its DOM: what the block scores matched against the design's. */
+  renderBlocks: TextBlock[];
   heatmap: Buffer;
   scores: Scores;
   /** What the rendered code is made of: picture coverage and absolute positioning. */
@@ -125,6 +127,7 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
     preview: best.preview,
     designPng,
     render: best.render,
+    renderBlocks: best.blocks,
     heatmap: best.pixels.heatmap,
     scores: { ssim: best.pixels.ssim, mismatch: best.pixels.mismatchRatio, ...blocks.scores },
     checks: best.checks,
