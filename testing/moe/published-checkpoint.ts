@@ -4,10 +4,14 @@
 // models/families/<family>/. The vocabulary keeps the release's size, so the special tokens keep
 // the ids the release's tokenizer_config.json gives them; a rank file of that many ranks stands
 // in for the release's tiktoken.model (test-models.ts writeRankFile).
+import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChatTemplateName } from '../../engine/moe/chat-template.ts';
 import { specialTokensFromTokenizerConfig } from '../../engine/moe/checkpoint-tokenizer.ts';
+import { openPackage, type ModelPackage } from '../../engine/moe/package.ts';
+import { loupe } from '../run-loupe.ts';
 import { tinyConfigJson, writeTestCheckpoint, type WrittenCheckpoint } from './test-checkpoint.ts';
 import { writeRankFile } from './test-models.ts';
 import { reencodeAsRelease } from './quantised-checkpoint.ts';
@@ -85,4 +89,22 @@ export async function writePublishedCheckpoint(dir: string, options: PublishedCh
     return { ...written, bytes, specialTokens };
   }
   return { ...written, specialTokens };
+}
+
+/**
+ * Converts a release-layout checkpoint with `loupe models convert`, as a user does, and checks
+ * what the conversion must record of its prompt format: the family's chat template, the special
+ * tokens at the ids its tokenizer_config.json gives them, and its processor file. Returns the
+ * package, opened.
+ */
+export async function convertRelease(hf: string, pkgDir: string, expected: { chatTemplate: ChatTemplateName; specialTokens: Record<string, number> }): Promise<ModelPackage> {
+  const convert = await loupe('models', 'convert', hf, pkgDir);
+  assert.equal(convert.code, 0, convert.stderr);
+  const pkg = openPackage(pkgDir);
+  const t = pkg.manifest.tokenizer!;
+  assert.equal(t.chatTemplate, expected.chatTemplate);
+  assert.deepEqual(t.specialTokens, expected.specialTokens);
+  assert.equal(t.specialTokens!['<|media_pad|>'], pkg.config.media_placeholder_token_id);
+  assert.ok(t.files.includes('tokenizer/preprocessor_config.json'), t.files.join(', '));
+  return pkg;
 }
