@@ -9,9 +9,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { loupe } from '../../testing/run-loupe.ts';
-import { convertRelease, PUBLISHED_FAMILIES, writePublishedCheckpoint } from '../../testing/moe/published-checkpoint.ts';
+import { convertRelease, PUBLISHED_FAMILIES, writeOddSizedPicture, writePublishedCheckpoint } from '../../testing/moe/published-checkpoint.ts';
 import { modelForward } from '../../testing/moe/reference/model.ts';
 import { promptIds, type ChatMessage } from '../moe/chat-template.ts';
 import { imageProcessorFromJson, mediaTokenCount, preprocessImage } from '../moe/image-processor.ts';
@@ -27,11 +26,7 @@ const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 // A picture that is not a multiple of 28 px, so the processor pads it (pad_input) to a 4×4 grid.
 const picture = join(dir, 'screen.png');
 test.before(async () => {
-  const w = 50;
-  const h = 41;
-  const rgb = Buffer.alloc(w * h * 3);
-  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 37 + (i % 7) * 11) % 251;
-  await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(picture);
+  await writeOddSizedPicture(picture);
 });
 
 const prompt = 'What is on this screen?';

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import type { ChatTemplateName } from '../../engine/moe/chat-template.ts';
 import { specialTokensFromTokenizerConfig } from '../../engine/moe/checkpoint-tokenizer.ts';
 import { openPackage, type ModelPackage } from '../../engine/moe/package.ts';
@@ -107,4 +108,12 @@ export async function convertRelease(hf: string, pkgDir: string, expected: { cha
   assert.equal(t.specialTokens!['<|media_pad|>'], pkg.config.media_placeholder_token_id);
   assert.ok(t.files.includes('tokenizer/preprocessor_config.json'), t.files.join(', '));
   return pkg;
+}
+
+/** A 50 × 41 PNG of varied pixels: not a multiple of 28 px, so either release's processor pads it to a 4 × 4 grid of merged patches. */
+export async function writeOddSizedPicture(path: string): Promise<void> {
+  const [w, h] = [50, 41];
+  const rgb = Buffer.alloc(w * h * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 37 + (i % 7) * 11) % 251;
+  await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
 }
