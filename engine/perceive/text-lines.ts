@@ -2,7 +2,7 @@
 // runs (at column gaps, colour changes, tinted chips), each run's ink (tight box), text colour,
 // stem width, slant and underline. The words are read in read-lines.ts.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { median } from '../stats.ts';
+import { median, percentile } from '../stats.ts';
 import type { PixelBox } from './text-detect.ts';
 import type { Rgb } from '../ir/color.ts';
 import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect } from './pixels.ts';
@@ -53,9 +53,11 @@ export function measureLines(img: DecodedImage, b: PixelBox): MeasuredLine[] {
   const h = band.y1 - band.y0;
   const { words, letterGap } = inkWords(img, { ...det, ...band }, background, Math.max(2, Math.round(WORD_GAP * h)));
   // A column gap is wider than the line's own word spaces (justified text stretches them all,
-  // letter-spaced text widens them too).
+  // letter-spaced text widens them too). The word space is the lower quartile of the gaps, not
+  // their median: in a row of links (a nav, a footer's menu) most gaps are the gaps between
+  // items, and the few word spaces inside items are what sets them apart.
   const gaps = words.slice(1).map((w, k) => w.x0 - words[k].x1);
-  const columnGap = Math.max(COLUMN_GAP * h + letterGap, gaps.length >= 3 ? 2 * median(gaps) : 0);
+  const columnGap = Math.max(COLUMN_GAP * h + letterGap, gaps.length >= 3 ? 2 * percentile(gaps, 25) : 0);
   const runs: Array<{ x0: number; x1: number; background: Rgb }> = [];
   let prev: { x1: number; color: Rgb; chip: boolean } | undefined;
   for (const w of words) {
