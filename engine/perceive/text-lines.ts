@@ -22,7 +22,11 @@ export interface TextLine {
   slant: number;
   text: string;
   confidence: number;
+  /** The words as read, left to right, with the image columns each spans. */
+  words: ReadWord[];
 }
+
+export interface ReadWord { text: string; x0: number; x1: number }
 
 /** Minimum colour distance for a pixel to count as ink against the local background. */
 export const INK = 40;
@@ -37,7 +41,7 @@ const COLUMN_GAP = 0.8;
 /** Colour distance between neighbouring words, beyond anti-aliasing, that makes them separate runs (a link in a sentence). */
 const RUN_COLOUR = 48;
 
-export type MeasuredLine = Omit<TextLine, 'text' | 'confidence'>;
+export type MeasuredLine = Omit<TextLine, 'text' | 'confidence' | 'words'>;
 
 /**
  * Measures one detected box: background, ink band, and the line's runs. The detector may join
@@ -190,7 +194,7 @@ function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
 }
 
 /** One run of a line: the tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
-function measureRun(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
+export function measureRun(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
   // A chip's inside on a band one or two rows high is empty: no ink to measure.
   if (r.x1 <= r.x0 || r.y1 <= r.y0) return null;
   const { rgba, width } = img;
