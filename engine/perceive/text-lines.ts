@@ -24,7 +24,11 @@ export interface TextLine {
   confidence: number;
   /** The words as read, left to right, with the image columns each spans. */
   words: ReadWord[];
+  /** A sentence's pieces in inks of their own (a link inside it), left to right; absent when the line is in one ink. */
+  runs?: InkRun[];
 }
+
+export interface InkRun { text: string; color: Rgb; underline: boolean }
 
 export interface ReadWord { text: string; x0: number; x1: number }
 
@@ -41,7 +45,7 @@ const COLUMN_GAP = 0.8;
 /** Colour distance between neighbouring words, beyond anti-aliasing, that makes them separate runs (a link in a sentence). */
 const RUN_COLOUR = 48;
 
-export type MeasuredLine = Omit<TextLine, 'text' | 'confidence' | 'words'>;
+export type MeasuredLine = Omit<TextLine, 'text' | 'confidence' | 'words' | 'runs'>;
 
 /**
  * Measures one detected box: background, ink band, and the line's runs. The detector may join

@@ -77,12 +77,20 @@ test('font size, weight and slant come from the glyphs: small text is not taken 
   }
 });
 
-test('a link inside a sentence is a run of its own, in its own colour', async () => {
+test('a link inside a sentence is a run of the sentence, in its own colour, marked a link', async () => {
   const result = await specimenPage();
-  const link = node(result, 'delivery terms and rules');
-  assert.ok(hexDist(link.style.color, '#1a73e8') <= 40, `link colour ${link.style.color}`);
-  assert.ok(!link.text.includes('Read'), `link run holds the sentence: ${link.text}`);
-  assert.ok(hexDist(node(result, 'Read the').style.color, '#333333') <= 30);
+  const sentence = node(result, 'Read the delivery terms and rules before you order');
+  const runs = sentence.runs ?? [];
+  assert.equal(runs.map((r) => r.text).join(''), sentence.text);
+  assert.equal(runs.length, 3, JSON.stringify(runs));
+  const [before, link, after] = runs;
+  assert.ok(textSimilarity(link.text.trim(), 'delivery terms and rules') >= 0.85, `link run: ${link.text}`);
+  assert.ok(hexDist(link.style.color!, '#1a73e8') <= 40, `link colour ${link.style.color}`);
+  assert.equal(link.link, true);
+  for (const r of [before, after]) {
+    assert.ok(hexDist(r.style.color!, '#333333') <= 30, `${r.text}: colour ${r.style.color}`);
+    assert.ok(!r.link, `${r.text} is no link`);
+  }
 });
 
 test('text on one baseline but set apart by a column gap is two lines', async () => {
