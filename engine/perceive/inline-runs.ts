@@ -5,14 +5,12 @@
 // a whole and the link an inline run inside it.
 import { dist, type IntRect } from './pixels.ts';
 import { lineType } from './typography.ts';
-import { sameInk, type InkRun, type TextLine } from './text-lines.ts';
+import { inkRuns, sameInk, type InkRun, type TextLine } from './text-lines.ts';
 
 /** Farthest gap between two pieces of one sentence, in font sizes: a word space and the bearings, short of a column gutter. */
 const REACH = 0.6;
 
 const union = (a: IntRect, b: IntRect): IntRect => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
-
-const runsOf = (l: TextLine): InkRun[] => l.runs ?? [{ text: l.text, color: l.color, underline: l.underline }];
 
 /** Whether `b` goes on the sentence of `a` on the same row: next to it, in the same type and on the same ground, in another ink. */
 function continuesSentence(a: TextLine, b: TextLine): boolean {
@@ -24,7 +22,7 @@ function continuesSentence(a: TextLine, b: TextLine): boolean {
   if (gap > REACH * ta.fontSize) return false;
   if (Math.abs(ta.baseline - tb.baseline) > 0.15 * ta.fontSize || Math.abs(ta.fontSize - tb.fontSize) > 0.12 * ta.fontSize) return false;
   if (dist(a.background, b.background) > 20) return false;
-  const last = runsOf(a).at(-1)!;
+  const last = inkRuns(a).at(-1)!;
   // Pieces in one ink were cut apart for a reason of their own (a separator, a gutter).
   return !sameInk(last.color, b.color, a.background) || last.underline !== b.underline;
 }
@@ -48,7 +46,7 @@ export function joinSentences(lines: TextLine[]): TextLine[] {
 }
 
 function join(a: TextLine, b: TextLine): TextLine {
-  const runs = [...runsOf(a), ...runsOf(b)];
+  const runs = [...inkRuns(a), ...inkRuns(b)];
   // The line's stems and slant are those of its widest piece (most of its glyphs); its colour
   // is the ink most of its characters are in, the one its links stand out from.
   const main = b.ink.x1 - b.ink.x0 > a.ink.x1 - a.ink.x0 ? b : a;

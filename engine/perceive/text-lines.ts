@@ -30,6 +30,9 @@ export interface TextLine {
 
 export interface InkRun { text: string; color: Rgb; underline: boolean }
 
+/** The line's pieces in their inks: its runs, or the line itself when it is in one ink. */
+export const inkRuns = (l: TextLine): InkRun[] => l.runs ?? [{ text: l.text, color: l.color, underline: l.underline }];
+
 export interface ReadWord { text: string; x0: number; x1: number }
 
 /** Minimum colour distance for a pixel to count as ink against the local background. */

@@ -8,7 +8,7 @@ import { median } from '../stats.ts';
 import { toHex } from '../ir/color.ts';
 import { dist } from './pixels.ts';
 import { faceMetrics, textWidth, type FaceClass } from './font-metrics.ts';
-import { sameInk, type TextLine } from './text-lines.ts';
+import { inkRuns, sameInk, type InkRun, type TextLine } from './text-lines.ts';
 
 // Glyph zones of the common sans faces (Arial/Helvetica/Liberation Sans) as measured on their
 // ink, in em; other faces scale them by their own capital and x heights.
@@ -198,8 +198,8 @@ export function toTextNode(para: TextLine[], id: string, face: FaceClass = 'sans
  * than the paragraph's main line, or underlined where that is not, is a link.
  */
 function textRuns(para: TextLine[], main: TextLine): TextNode['runs'] {
-  const runs: Array<{ text: string; color: TextLine['color']; underline: boolean }> = [];
-  for (const r of para.flatMap((l) => l.runs ?? [{ text: l.text, color: l.color, underline: l.underline }])) {
+  const runs: InkRun[] = [];
+  for (const r of para.flatMap(inkRuns)) {
     const last = runs.at(-1);
     if (last && sameInk(last.color, r.color, main.background) && last.underline === r.underline) last.text += ` ${r.text}`;
     else runs.push({ text: last ? ` ${r.text}` : r.text, color: r.color, underline: r.underline });
