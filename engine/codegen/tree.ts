@@ -285,7 +285,9 @@ class Builder {
       const style = { ...n.style, ...r.style };
       this.textStyles.push(style);
       const own = this.typography({ ...n, style }, ctx).filter(([p, v]) => !decls.some(([q, w]) => p === q && v === w) && p !== 'white-space');
-      return { tag: 'span', name: this.uniqueName(`${name}-run`), attrs: [], decls: own, children: [], text: r.text.split('\n') };
+      // A link inside the text is an inline <a>, unless the text is already a link or a button.
+      const link = r.link && !ctx.phrasing && tag !== 'a' && tag !== 'button';
+      return { tag: link ? 'a' : 'span', name: this.uniqueName(`${name}-${link ? 'link' : 'run'}`), attrs: link ? [['href', '#']] : [], decls: own, children: [], text: r.text.split('\n') };
     });
     return { tag, name, attrs, decls, children: runs, inline: true };
   }

@@ -178,7 +178,15 @@ export const TextNode = NodeBase.extend({
    * The text cut where its characters' styles differ, in order (their texts join to `text`);
    * each run's style overrides `style`. Absent when every character has `style`.
    */
-  runs: z.array(z.object({ text: z.string().min(1), style: TextStyle.partial() })).min(2).optional(),
+  runs: z
+    .array(z.object({
+      text: z.string().min(1),
+      style: TextStyle.partial(),
+      /** A link inside the text (set apart by its own colour or underline): an inline link in code. */
+      link: z.boolean().optional(),
+    }))
+    .min(2)
+    .optional(),
   /** 1–6 where role is heading. */
   level: z.number().int().min(1).max(6).optional(),
 });

@@ -141,7 +141,8 @@ function isLinkRow(f: FrameNode): boolean {
  */
 function markLinks(f: FrameNode, root: FrameNode): void {
   const texts = f.children.flatMap((c) => (c.type === 'frame' && c.layout.mode === 'row' ? c.children : [c])).filter((c) => c.type === 'text');
-  for (const t of texts) t.role = 'link';
+  // A separator between the links (·, /, |) leads nowhere: it stays text.
+  for (const t of texts) if (/[\p{L}\p{N}]/u.test(t.text)) t.role = 'link';
   const edge = f.box.y < root.box.y + 0.25 * root.box.height || bottom(f.box) > root.box.y + 0.85 * root.box.height;
   if (!edge) return;
   const home = f.children.find((c) => c.type === 'frame' && c.children.filter((x) => x.type === 'text').length >= 3) as FrameNode | undefined;

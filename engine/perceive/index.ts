@@ -1,5 +1,6 @@
 // Perception: a design image → Design IR. Steps: page background; text lines (PP-OCRv4
-// detector in a worker, Tesseract reading); per line colour, size and weight; solid and
+// detector in a worker, Tesseract reading, rows of links cut at their separators, a link
+// inside a sentence joined back to it as a run); per line colour, size and weight; solid and
 // picture regions around the text; then a nested flow layout of it all (engine/layout).
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import type { Design, DesignNode } from '../ir/schema.ts';
@@ -17,6 +18,8 @@ import { fontClass } from './font-class.ts';
 import { findRegions } from './regions.ts';
 import { bulletNode, marks, splitBullets } from './bullets.ts';
 import { regionNodes } from './region-nodes.ts';
+import { splitAtSeparators } from './separators.ts';
+import { joinSentences } from './inline-runs.ts';
 
 export interface Perception {
   design: Design;
@@ -45,7 +48,7 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   const { lines: measured, bullets } = splitBullets(image, boxes
     .flatMap((b) => measureLines(image, b))
     .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0));
-  const lines = (await readLines(image, measured)).filter((l) => l.text.length > 0);
+  const lines = joinSentences(splitAtSeparators(image, (await readLines(image, measured)).filter((l) => l.text.length > 0)));
   check();
   onProgress?.(0.8);
 

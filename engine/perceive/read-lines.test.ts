@@ -35,6 +35,14 @@ test('reads a line of several words with its spaces, and digits and punctuation'
     <p style="position:absolute;left:30px;top:80px;margin:0;font-size:18px;color:#222">Call 555-0199, or pay $24.50 (tax 8%).</p>`);
   assert.deepEqual(texts(lines), ['Order before noon and we deliver the same day', 'Call 555-0199, or pay $24.50 (tax 8%).']);
   for (const l of lines) assert.ok(l.confidence > 0.8 && l.confidence <= 1, `${l.text}: confidence ${l.confidence}`);
+  // Each word as read keeps the image columns it spans: in order, inside the line's ink.
+  for (const l of lines) {
+    assert.equal(l.words.map((w) => w.text).join(' '), l.text);
+    for (const [k, w] of l.words.entries()) {
+      assert.ok(w.x0 >= l.ink.x0 - 3 && w.x1 <= l.ink.x1 + 3 && w.x1 > w.x0, `${w.text}: columns ${w.x0}-${w.x1} outside ${l.ink.x0}-${l.ink.x1}`);
+      if (k > 0) assert.ok(w.x0 >= l.words[k - 1].x1 - 1, `${w.text} overlaps the word before it`);
+    }
+  }
 });
 
 test('reads light text on dark and tinted backgrounds', async () => {

@@ -48,7 +48,8 @@ const STRIP_LINE = 18;
 const STRIP_GAP = 14;
 const STRIP_MARGIN = 12;
 
-interface Slot { y0: number; y1: number }
+/** Where a line sits in the strip: its rows, and how its columns map back to the image's. */
+interface Slot { y0: number; y1: number; scale: number; x0: number }
 
 /** Builds one grey strip of every line, each resampled to a common ink height. */
 function buildStrip(img: DecodedImage, lines: MeasuredLine[]) {
@@ -65,7 +66,7 @@ function buildStrip(img: DecodedImage, lines: MeasuredLine[]) {
   for (const { l, scale, w, h } of plans) {
     const line = lineGrey(img, l, pad, scale, w, h);
     for (let ty = 0; ty < h; ty++) grey.set(line.subarray(ty * w, (ty + 1) * w), (top + ty) * width + STRIP_MARGIN);
-    slots.push({ y0: top, y1: top + h });
+    slots.push({ y0: top, y1: top + h, scale, x0: l.ink.x0 - pad });
     top += h + STRIP_GAP;
   }
   return { grey, width, height, slots };
@@ -101,12 +102,12 @@ async function readStrip(img: DecodedImage, lines: MeasuredLine[], slot: number)
   const pgm = Buffer.concat([Buffer.from(`P5\n${strip.width} ${strip.height}\n255\n`), strip.grey]);
   const worker = await recogniser(slot);
   const { data } = await worker.recognize(pgm, {}, { blocks: true, text: false });
-  const words: Array<{ text: string; cx: number; cy: number; conf: number }> = [];
+  const words: Array<{ text: string; cx: number; cy: number; conf: number; sx0: number; sx1: number }> = [];
   for (const block of data.blocks ?? [])
     for (const para of block.paragraphs)
       for (const line of para.lines)
         for (const w of line.words)
-          words.push({ text: w.text, cx: (w.bbox.x0 + w.bbox.x1) / 2, cy: (w.bbox.y0 + w.bbox.y1) / 2, conf: w.confidence });
+          words.push({ text: w.text, cx: (w.bbox.x0 + w.bbox.x1) / 2, cy: (w.bbox.y0 + w.bbox.y1) / 2, conf: w.confidence, sx0: w.bbox.x0, sx1: w.bbox.x1 });
   const perSlot: Array<typeof words> = strip.slots.map(() => []);
   for (const w of words) {
     const s = strip.slots.findIndex((sl) => w.cy >= sl.y0 - STRIP_GAP / 2 && w.cy < sl.y1 + STRIP_GAP / 2);
@@ -116,6 +117,9 @@ async function readStrip(img: DecodedImage, lines: MeasuredLine[], slot: number)
     const ws = perSlot[i].sort((a, b) => a.cx - b.cx);
     const text = ws.map((w) => w.text).join(' ').trim();
     const confidence = ws.length ? ws.reduce((s, w) => s + w.conf, 0) / ws.length / 100 : 0;
-    return { ...l, text, confidence };
+    const { x0, scale } = strip.slots[i];
+    const column = (sx: number) => Math.round(x0 + (sx - STRIP_MARGIN) / scale);
+    const words = ws.filter((w) => w.text.trim()).map((w) => ({ text: w.text.trim(), x0: column(w.sx0), x1: column(w.sx1) }));
+    return { ...l, text, confidence, words };
   });
 }

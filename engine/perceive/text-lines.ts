@@ -2,7 +2,7 @@
 // runs (at column gaps, colour changes, tinted chips), each run's ink (tight box), text colour,
 // stem width, slant and underline. The words are read in read-lines.ts.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { median } from '../stats.ts';
+import { median, percentile } from '../stats.ts';
 import type { PixelBox } from './text-detect.ts';
 import type { Rgb } from '../ir/color.ts';
 import { clampRect, dist, dominantColour, rectPixels, ringPixels, type IntRect } from './pixels.ts';
@@ -22,7 +22,18 @@ export interface TextLine {
   slant: number;
   text: string;
   confidence: number;
+  /** The words as read, left to right, with the image columns each spans. */
+  words: ReadWord[];
+  /** A sentence's pieces in inks of their own (a link inside it), left to right; absent when the line is in one ink. */
+  runs?: InkRun[];
 }
+
+export interface InkRun { text: string; color: Rgb; underline: boolean }
+
+/** The line's pieces in their inks: its runs, or the line itself when it is in one ink. */
+export const inkRuns = (l: TextLine): InkRun[] => l.runs ?? [{ text: l.text, color: l.color, underline: l.underline }];
+
+export interface ReadWord { text: string; x0: number; x1: number }
 
 /** Minimum colour distance for a pixel to count as ink against the local background. */
 export const INK = 40;
@@ -37,7 +48,7 @@ const COLUMN_GAP = 0.8;
 /** Colour distance between neighbouring words, beyond anti-aliasing, that makes them separate runs (a link in a sentence). */
 const RUN_COLOUR = 48;
 
-export type MeasuredLine = Omit<TextLine, 'text' | 'confidence'>;
+export type MeasuredLine = Omit<TextLine, 'text' | 'confidence' | 'words' | 'runs'>;
 
 /**
  * Measures one detected box: background, ink band, and the line's runs. The detector may join
@@ -53,9 +64,11 @@ export function measureLines(img: DecodedImage, b: PixelBox): MeasuredLine[] {
   const h = band.y1 - band.y0;
   const { words, letterGap } = inkWords(img, { ...det, ...band }, background, Math.max(2, Math.round(WORD_GAP * h)));
   // A column gap is wider than the line's own word spaces (justified text stretches them all,
-  // letter-spaced text widens them too).
+  // letter-spaced text widens them too). The word space is the lower quartile of the gaps, not
+  // their median: in a row of links (a nav, a footer's menu) most gaps are the gaps between
+  // items, and the few word spaces inside items are what sets them apart.
   const gaps = words.slice(1).map((w, k) => w.x0 - words[k].x1);
-  const columnGap = Math.max(COLUMN_GAP * h + letterGap, gaps.length >= 3 ? 2 * median(gaps) : 0);
+  const columnGap = Math.max(COLUMN_GAP * h + letterGap, gaps.length >= 3 ? 2 * percentile(gaps, 25) : 0);
   const runs: Array<{ x0: number; x1: number; background: Rgb }> = [];
   let prev: { x1: number; color: Rgb; chip: boolean } | undefined;
   for (const w of words) {
@@ -188,7 +201,7 @@ function inkColour(img: DecodedImage, r: IntRect, background: Rgb): Rgb | null {
 }
 
 /** One run of a line: the tight ink box, colour, stem width, slant and underline of the ink inside `r`. */
-function measureRun(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
+export function measureRun(img: DecodedImage, r: IntRect, background: Rgb): Omit<MeasuredLine, 'det' | 'background'> | null {
   // A chip's inside on a band one or two rows high is empty: no ink to measure.
   if (r.x1 <= r.x0 || r.y1 <= r.y0) return null;
   const { rgba, width } = img;

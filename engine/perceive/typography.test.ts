@@ -39,6 +39,8 @@ const SPECIMENS = [
 
 const PARAGRAPH = 'Every order ships from our own warehouse within two working days, packed in recycled boxes, and you can follow it from the moment it leaves until it reaches your door.';
 const MENU = ['Home page', 'About the team', 'Our shops', 'Contact us'];
+/** A nav set in one line: items apart by wider gaps than the word spaces inside them. */
+const NAV = ['Welcome', 'In Depth Articles', 'Blogs', 'Blogroll'];
 
 let page: Perception | undefined;
 async function specimenPage(): Promise<Perception> {
@@ -75,12 +77,20 @@ test('font size, weight and slant come from the glyphs: small text is not taken 
   }
 });
 
-test('a link inside a sentence is a run of its own, in its own colour', async () => {
+test('a link inside a sentence is a run of the sentence, in its own colour, marked a link', async () => {
   const result = await specimenPage();
-  const link = node(result, 'delivery terms and rules');
-  assert.ok(hexDist(link.style.color, '#1a73e8') <= 40, `link colour ${link.style.color}`);
-  assert.ok(!link.text.includes('Read'), `link run holds the sentence: ${link.text}`);
-  assert.ok(hexDist(node(result, 'Read the').style.color, '#333333') <= 30);
+  const sentence = node(result, 'Read the delivery terms and rules before you order');
+  const runs = sentence.runs ?? [];
+  assert.equal(runs.map((r) => r.text).join(''), sentence.text);
+  assert.equal(runs.length, 3, JSON.stringify(runs));
+  const [before, link, after] = runs;
+  assert.ok(textSimilarity(link.text.trim(), 'delivery terms and rules') >= 0.85, `link run: ${link.text}`);
+  assert.ok(hexDist(link.style.color!, '#1a73e8') <= 40, `link colour ${link.style.color}`);
+  assert.equal(link.link, true);
+  for (const r of [before, after]) {
+    assert.ok(hexDist(r.style.color!, '#333333') <= 30, `${r.text}: colour ${r.style.color}`);
+    assert.ok(!r.link, `${r.text} is no link`);
+  }
 });
 
 test('text on one baseline but set apart by a column gap is two lines', async () => {
@@ -115,6 +125,14 @@ test('the lines of a wrapped paragraph are one text node, as wide as its lines, 
 test('a stack of short menu items stays one node per item', async () => {
   const result = await specimenPage();
   for (const item of MENU) assert.ok(textSimilarity(node(result, item).text, item) >= 0.85, item);
+});
+
+test('a row of links set in one line is one node per link, the words of each link kept together', async () => {
+  const links = NAV.map((n) => `<span style="margin-right:22px">${n}</span>`).join('');
+  const result = await perceive(await render(`<body style="margin:0;background:#ffffff"><div style="position:absolute;left:40px;top:30px;font:18px Arial;color:#222222;white-space:nowrap">${links}</div></body>`, 800, 120));
+  const items = NAV.map((item) => node(result, item));
+  assert.equal(new Set(items).size, NAV.length, 'every link a node of its own');
+  for (const [k, item] of NAV.entries()) assert.ok(textSimilarity(items[k].text, item) >= 0.85, `${item}: read ${JSON.stringify(items[k].text)}`);
 });
 
 test('an underline is decoration, not glyph ink; a rule under a heading is not an underline', async () => {

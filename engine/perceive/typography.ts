@@ -8,7 +8,7 @@ import { median } from '../stats.ts';
 import { toHex } from '../ir/color.ts';
 import { dist } from './pixels.ts';
 import { faceMetrics, textWidth, type FaceClass } from './font-metrics.ts';
-import type { TextLine } from './text-lines.ts';
+import { inkRuns, sameInk, type InkRun, type TextLine } from './text-lines.ts';
 
 // Glyph zones of the common sans faces (Arial/Helvetica/Liberation Sans) as measured on their
 // ink, in em; other faces scale them by their own capital and x heights.
@@ -179,6 +179,7 @@ export function toTextNode(para: TextLine[], id: string, face: FaceClass = 'sans
   const width = para.length > 1 ? wrapsLikeDesign(para, types, face) ?? widest : widest;
   // The colour of the paragraph's longest line: the one with most glyph pixels.
   const main = para.reduce((a, b) => (b.ink.x1 - b.ink.x0 > a.ink.x1 - a.ink.x0 ? b : a));
+  const runs = textRuns(para, main);
   return textNode(id, { x, y: Math.round(top), width, height: lineHeight * para.length }, para.map((l) => l.text).join(' '), {
     fontFamily: FAMILY[face],
     fontClass: face,
@@ -189,5 +190,24 @@ export function toTextNode(para: TextLine[], id: string, face: FaceClass = 'sans
     italic,
     decoration: para[0].underline ? 'underline' : 'none',
     color: toHex(main.color),
-  }, { sizing: { width: 'fixed', height: 'hug' } });
+  }, { sizing: { width: 'fixed', height: 'hug' }, ...(runs ? { runs } : {}) });
+}
+
+/**
+ * The paragraph's text in runs of one ink, when it has more than one. A run in another colour
+ * than the paragraph's main line, or underlined where that is not, is a link.
+ */
+function textRuns(para: TextLine[], main: TextLine): TextNode['runs'] {
+  const runs: InkRun[] = [];
+  for (const r of para.flatMap(inkRuns)) {
+    const last = runs.at(-1);
+    if (last && sameInk(last.color, r.color, main.background) && last.underline === r.underline) last.text += ` ${r.text}`;
+    else runs.push({ text: last ? ` ${r.text}` : r.text, color: r.color, underline: r.underline });
+  }
+  if (runs.length < 2) return undefined;
+  return runs.map((r) => ({
+    text: r.text,
+    style: { color: toHex(r.color), decoration: r.underline ? 'underline' : 'none' },
+    ...(!sameInk(r.color, main.color, main.background) || r.underline !== main.underline ? { link: true } : {}),
+  }));
 }

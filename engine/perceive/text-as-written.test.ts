@@ -1,0 +1,48 @@
+// Text as written, from the design's pixels to the code's render: a wrapped paragraph with a
+// link inside it is one paragraph element that wraps by itself where the design's lines broke,
+// with the link an inline <a> in it, in every stack.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { RenderPool } from '../render/pool.ts';
+import { buildPreview, generate, STACK_NAMES } from '../codegen/index.ts';
+import { textSimilarity } from '../compare/index.ts';
+import { perceive, closePerception } from './index.ts';
+import { renderImage } from '../../testing/perceive/support.ts';
+
+const pool = new RenderPool(1);
+test.after(async () => {
+  await pool.close();
+  await closePerception();
+});
+
+const BEFORE = 'Orders placed before noon leave our warehouse the same day, packed in recycled boxes. Read the';
+const LINK = 'delivery terms';
+const AFTER = 'for the small print on returns, refunds and parcels sent abroad to other countries.';
+const PARAGRAPH = `${BEFORE} ${LINK} ${AFTER}`;
+const VIEWPORT = { width: 800, height: 240 };
+
+/** Each <p> of the page rendered: its text, how many lines it wraps to, and the texts of the links in it. */
+const PARAGRAPHS = `[...document.querySelectorAll('p')].map((p) => {
+  const range = document.createRange();
+  range.selectNodeContents(p);
+  const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+  return { text: p.textContent.replace(/\\s+/g, ' ').trim(), lines: tops.size, links: [...p.querySelectorAll('a')].map((a) => a.textContent.trim()) };
+})`;
+type Paragraph = { text: string; lines: number; links: string[] };
+
+test('a wrapped paragraph with a link in it is one <p> with an inline <a>, wrapping to the design\'s lines', async () => {
+  const design = `<body style="margin:0;background:#ffffff"><p style="position:absolute;left:40px;top:40px;width:460px;margin:0;font:16px/24px Arial;color:#333333">${BEFORE} <a style="color:#1a73e8;text-decoration:none">${LINK}</a> ${AFTER}</p></body>`;
+  const [original] = await pool.withPage(design, VIEWPORT, (page) => page.evaluate<Paragraph[]>(PARAGRAPHS));
+  assert.ok(original.lines >= 3, `the design's paragraph wraps to ${original.lines} lines`);
+  const { design: ir } = await perceive(await renderImage(pool, design, VIEWPORT.width, VIEWPORT.height));
+  for (const stack of STACK_NAMES) {
+    const html = await buildPreview(await generate(ir, stack));
+    const found = await pool.withPage(html, VIEWPORT, (page) => page.evaluate<Paragraph[]>(PARAGRAPHS));
+    assert.equal(found.length, 1, `${stack}: paragraphs ${JSON.stringify(found)}`);
+    const [p] = found;
+    assert.ok(textSimilarity(p.text, PARAGRAPH) >= 0.95, `${stack}: ${p.text}`);
+    assert.equal(p.lines, original.lines, `${stack}: wraps to ${p.lines} lines`);
+    assert.equal(p.links.length, 1, `${stack}: links ${JSON.stringify(p.links)}`);
+    assert.ok(textSimilarity(p.links[0], LINK) >= 0.85, `${stack}: link ${p.links[0]}`);
+  }
+});
