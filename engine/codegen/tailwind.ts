@@ -62,6 +62,8 @@ const SIMPLE: Record<string, Record<string, string>> = {
   'justify-content': { center: 'justify-center', 'flex-end': 'justify-end', 'space-between': 'justify-between' },
   'align-items': { 'flex-start': 'items-start', center: 'items-center', 'flex-end': 'items-end', baseline: 'items-baseline', stretch: 'items-stretch' },
   'align-self': { stretch: 'self-stretch' },
+  'max-width': { '100%': 'max-w-full' },
+  width: { auto: 'w-auto' },
   flex: { '1': 'flex-1' },
   'flex-shrink': { '0': 'shrink-0' },
   'object-fit': { cover: 'object-cover', contain: 'object-contain', fill: 'object-fill' },
@@ -82,7 +84,7 @@ const SIMPLE: Record<string, Record<string, string>> = {
 };
 const LENGTHS: Record<string, string> = {
   left: 'left', top: 'top', gap: 'gap', 'row-gap': 'gap-y', 'column-gap': 'gap-x',
-  width: 'w', height: 'h', 'min-width': 'min-w', 'min-height': 'min-h',
+  width: 'w', height: 'h', 'min-width': 'min-w', 'min-height': 'min-h', 'max-width': 'max-w', 'max-height': 'max-h',
 };
 
 /**
@@ -194,9 +196,16 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
   return out;
 }
 
-/** An element's classes: its own declarations, then its placeholder's under the `placeholder:` variant. */
-export function elementClasses(el: Element, fonts: ReadonlyMap<string, string>): string[] {
-  return [...toTailwind(el.decls, fonts), ...toTailwind(el.placeholder ?? [], fonts).map((c) => `placeholder:${c}`)];
+/**
+ * An element's classes: its own declarations, its placeholder's under the `placeholder:` variant,
+ * and what changes below each breakpoint under `max-[…]:` (Tailwind's `width < …` media query).
+ */
+export function elementClasses(el: Pick<Element, 'decls' | 'placeholder' | 'narrow'>, fonts: ReadonlyMap<string, string>): string[] {
+  return [
+    ...toTailwind(el.decls, fonts),
+    ...toTailwind(el.placeholder ?? [], fonts).map((c) => `placeholder:${c}`),
+    ...(el.narrow ?? []).flatMap((n) => toTailwind(n.decls, fonts).map((c) => `max-[${n.below}px]:${c}`)),
+  ];
 }
 
 /** `font-arimo`-style theme names for the font stacks in use, stable and distinct. */

@@ -5,9 +5,16 @@
 import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, TextStyle, VectorNode } from '../ir/schema.ts';
 import { fontStack } from './fonts.ts';
 import { extensionOf } from './media-types.ts';
+import { isSmall, reflowOf, type Reflow } from './breakpoints.ts';
 
 /** One CSS declaration: [property, value]. */
 export type Decl = readonly [string, string];
+
+/** Declarations that apply only while the viewport is narrower than `below` px (a media query, a `max-[…]:` variant). */
+export interface Narrow {
+  below: number;
+  decls: Decl[];
+}
 
 export interface Element {
   tag: string;
@@ -16,6 +23,8 @@ export interface Element {
   /** Attributes other than class/src, in order; values unescaped. */
   attrs: Array<[string, string]>;
   decls: Decl[];
+  /** How the element reflows on narrower screens, widest breakpoint first. */
+  narrow?: Narrow[];
   children: Element[];
   /** Live text, one entry per line (joined by <br>). */
   text?: string[];
@@ -90,7 +99,7 @@ export const isSingleLine = (t: TextNode) => t.box.height < 1.5 * t.style.lineHe
 const PHRASING = new Set(['button', 'a', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label']);
 const INLINE = new Set(['span', 'a', 'button', 'label']);
 /** Declarations that place an element in its parent's layout, rather than draw it (position:relative excepted: it anchors the element's own absolute children). */
-const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'text-align']);
+const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'max-width', 'text-align']);
 
 /** Whether a declaration places the element (its size included) rather than draws it. */
 export const placesElement = ([p, v]: Decl) => (PLACE_PROPS.has(p) && !(p === 'position' && v === 'relative')) || p === 'width' || p === 'height';
@@ -111,6 +120,14 @@ interface Ctx {
   phrasing: boolean;
   /** Inside a <button>: texts must set their own alignment (buttons centre). */
   inButton: boolean;
+  /** How the parent reflows below its breakpoint, if it does. */
+  reflow?: Reflow;
+}
+
+/** `narrow` split by whether each declaration places the element (`placesElement`) or not. */
+export function splitNarrow(narrow: readonly Narrow[] | undefined, keep: (d: Decl) => boolean): Narrow[] | undefined {
+  const out = (narrow ?? []).map((n) => ({ below: n.below, decls: n.decls.filter(keep) })).filter((n) => n.decls.length > 0);
+  return out.length > 0 ? out : undefined;
 }
 
 class Builder {
@@ -163,7 +180,8 @@ class Builder {
 
   node(n: DesignNode, ctx: Ctx): Element {
     const markup = this.markup.get(n.id);
-    return markup ? withMarkup(this.element(n, ctx), markup) : this.element(n, ctx);
+    const el = withReflowOfParent(this.element(n, ctx), n, ctx);
+    return markup ? withMarkup(el, markup) : el;
   }
 
   private element(n: DesignNode, ctx: Ctx): Element {
@@ -201,6 +219,8 @@ class Builder {
     // A menu is a list inside its landmark: <nav><ul><li><a>…; the list does the layout.
     const menu = tag === 'nav' && !ctx.phrasing && n.children.length >= 2 && n.children.every((c) => c.role === 'link' || c.role === 'listitem');
     const layout = frameLayout(n, tag);
+    const reflow = tag === 'hr' || ctx.phrasing ? undefined : reflowOf(n, this.design.viewport.width);
+    const layoutNarrow = reflow ? [{ below: reflow.below, decls: reflowDecls(reflow) }] : undefined;
     const decls = [...placement(n, ctx), ...(menu ? [] : layout), ...sizing(n, ctx), ...margin(n, ctx)];
     decls.push(...this.visual(n.style, tag));
     if (n.clip) decls.push(['overflow', 'hidden']);
@@ -210,11 +230,13 @@ class Builder {
       parentTag: inner,
       phrasing: ctx.phrasing || PHRASING.has(tag),
       inButton: ctx.inButton || tag === 'button',
+      ...(reflow ? { reflow } : {}),
     };
     let children = n.children.map((c) => this.node(c, childCtx));
     if (inner === 'ul') children = children.map((c) => (c.tag === 'li' ? c : this.listItem(c)));
-    if (menu) children = [{ tag: 'ul', name: this.uniqueName(`${name}-list`), attrs: [], decls: layout, children }];
-    return { tag, name, attrs, decls, children, ...(n.component ? { component: n.component } : {}) };
+    if (menu) children = [{ tag: 'ul', name: this.uniqueName(`${name}-list`), attrs: [], decls: layout, ...(layoutNarrow ? { narrow: layoutNarrow } : {}), children }];
+    const narrow = menu ? undefined : layoutNarrow;
+    return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children, ...(n.component ? { component: n.component } : {}) };
   }
 
   /**
@@ -262,7 +284,11 @@ class Builder {
     }
     // Text keeps the line box it had as a flex item (an inline <a> would only be as tall as its glyphs).
     if (el.text !== undefined && INLINE.has(el.tag)) own.unshift(['display', 'block']);
-    return { tag: 'li', name: this.uniqueName(`${el.name}-item`), attrs: [], decls: outer, children: [{ ...el, decls: own }] };
+    const outerNarrow = splitNarrow(el.narrow, placesElement);
+    const ownNarrow = splitNarrow(el.narrow, (d) => !placesElement(d));
+    const item: Element = { ...el, decls: own, narrow: ownNarrow };
+    if (!ownNarrow) delete item.narrow;
+    return { tag: 'li', name: this.uniqueName(`${el.name}-item`), attrs: [], decls: outer, ...(outerNarrow ? { narrow: outerNarrow } : {}), children: [item] };
   }
 
   private text(n: TextNode, ctx: Ctx): Element {
@@ -455,7 +481,8 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const d: Decl[] = [];
   const { width: w, height: h } = n.box;
   const p = ctx.parent;
-  if (!p) return [['width', px(w)], ['min-height', px(h)]];
+  // The page takes the viewport's width up to the design's.
+  if (!p) return [['max-width', px(w)], ['margin', '0 auto'], ['min-height', px(h)]];
   if (isAbsolute(n, ctx)) {
     d.push(['width', px(w)]);
     if (n.type !== 'text' || n.sizing.height === 'fixed') d.push(['height', px(h)]);
@@ -477,15 +504,45 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const [mainProp, crossProp] = row ? ['width', 'height'] : ['height', 'width'];
   const l = n.limits ?? {};
   const [mainMin, mainMax, crossMin, crossMax] = row ? [l.minWidth, l.maxWidth, l.minHeight, l.maxHeight] : [l.minHeight, l.maxHeight, l.minWidth, l.maxWidth];
-  if (main === 'fixed') d.push([mainProp, px(mainSize)], ['flex-shrink', '0']);
+  if (main === 'fixed') {
+    d.push([mainProp, px(mainSize)]);
+    // Only what the content cannot do without keeps its width as the row narrows (an icon, a
+    // line that must not wrap); a picture may scale down to nothing.
+    if (!row || isSmall(n) || (n.type === 'text' && isSingleLine(n))) d.push(['flex-shrink', '0']);
+    else if (n.type === 'image') d.push(['min-width', '0']);
+  }
   else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
   else if (mainMin !== undefined) d.push([`min-${mainProp}`, px(mainMin)]);
   if (mainMax !== undefined) d.push([`max-${mainProp}`, px(mainMax)]);
-  if (cross === 'fixed') d.push([crossProp, px(crossSize)]);
-  else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
+  if (cross === 'fixed') {
+    d.push([crossProp, px(crossSize)]);
+    if (!row && crossMax === undefined && !isSmall(n)) d.push(['max-width', '100%']);
+  } else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
   if (crossMin !== undefined) d.push([`min-${crossProp}`, px(crossMin)]);
   if (crossMax !== undefined) d.push([`max-${crossProp}`, px(crossMax)]);
   return d;
+}
+
+/** What a row's or grid's own layout becomes below its breakpoint. */
+function reflowDecls(r: Reflow): Decl[] {
+  switch (r.mode) {
+    case 'column':
+      return [['flex-direction', 'column'], ['align-items', 'stretch']];
+    case 'wrap':
+      return [['flex-wrap', 'wrap']];
+    case 'grid':
+      return [['grid-template-columns', `repeat(auto-fit, minmax(min(100%, ${px(r.minCell ?? 0)}), 1fr))`]];
+  }
+}
+
+/**
+ * `el` as an item of a parent that stacks its items or refits its cells below a breakpoint:
+ * an item that is not small gives up its design width there and takes the line's.
+ */
+function withReflowOfParent(el: Element, n: DesignNode, ctx: Ctx): Element {
+  const r = ctx.reflow;
+  if (!r || r.mode === 'wrap' || isAbsolute(n, ctx) || isSmall(n) || !el.decls.some(([p]) => p === 'width')) return el;
+  return { ...el, narrow: [{ below: r.below, decls: [['width', 'auto']] }, ...(el.narrow ?? [])] };
 }
 
 function margin(n: DesignNode, ctx: Ctx): Decl[] {
@@ -524,6 +581,7 @@ function withMarkup(el: Element, markup: Markup): Element {
     name: el.name,
     attrs: el.tag === 'a' || el.tag === 'button' ? [] : el.attrs.filter(([k]) => k !== 'type'),
     decls: el.decls.filter(placesElement),
+    ...(splitNarrow(el.narrow, placesElement) ? { narrow: splitNarrow(el.narrow, placesElement) } : {}),
     children: [],
     markup,
   };
