@@ -17,7 +17,7 @@ interface Render {
   boxes: Record<string, Box[]>;
 }
 
-const SELECTORS = { page: 'body > :not(script)', header: 'header', title: 'h1', lede: 'p', picture: 'img', cards: 'section:nth-of-type(2) > *', links: 'nav a' };
+const SELECTORS = { page: 'body > :not(script)', header: 'header', title: 'h1', lede: 'p', picture: 'img', cards: 'section:nth-of-type(2) > *', links: 'nav a', quote: 'p:not(header p, section p)', legal: 'footer > *' };
 
 // The engine's tsconfig has no DOM types: page code is written as a string.
 const READ = `(() => {
@@ -35,10 +35,12 @@ for (const stack of STACK_NAMES) {
     const html = await buildPreview(await generate(design, stack));
 
     const wide = await render(html, 1280);
-    assert.deepEqual(wide.boxes.page, [[0, 0, 1280, 780]]);
+    assert.deepEqual(wide.boxes.page, [[0, 0, 1280, 840]]);
     assert.deepEqual(wide.boxes.title![0]!.slice(0, 3), [40, 120, 560]);
     assert.deepEqual(wide.boxes.picture, [[680, 120, 560, 360]]);
     assert.deepEqual(wide.boxes.cards, [[40, 560, 384, 120], [448, 560, 384, 120], [856, 560, 384, 120]]);
+    assert.deepEqual(wide.boxes.quote![0]!.slice(0, 3), [340, 720, 600]);
+    assert.deepEqual(wide.boxes.legal![0]!.slice(0, 3), [440, 800, 400]);
     assert.equal(wide.scrollWidth, 1280);
 
     // Above the hero's breakpoint, copy and picture still sit side by side, both narrower.
@@ -64,6 +66,11 @@ for (const stack of STACK_NAMES) {
       const cards = r.boxes.cards!;
       assert.deepEqual(cards.map(([cx, , cw]) => [cx, cw]), cards.map(() => [40, width - 80]));
       assert.ok(cards[1]![1] >= cards[0]![1] + cards[0]![3], `${width} px: cards overlap`);
+      // The quote stays centred; the footer's padding gives way before its line does.
+      const [qx, , qw] = r.boxes.quote![0]!;
+      assert.equal(qx, (width - qw) / 2, `${width} px: quote at ${qx}, ${qw} wide`);
+      const [lx, , lw] = r.boxes.legal![0]!;
+      assert.deepEqual([lx, lw], width - 2 * 16 >= 400 ? [(width - 400) / 2, 400] : [16, width - 32], `${width} px: footer line`);
     }
   });
 }

@@ -18,6 +18,7 @@ const colorValue = (v: string) => /^var\(--color-([a-z0-9-]+)\)$/.exec(v)?.[1] ?
 /** A length on the spacing scale (4px steps, half steps allowed) or an arbitrary value. */
 function spacing(prefix: string, value: string): string {
   if (value === '0') return `${prefix}-0`;
+  if (value === 'auto') return `${prefix}-auto`;
   const m = /^(-?)(\d+(?:\.\d+)?)px$/.exec(value);
   if (m) {
     const n = Number(m[2]) / 4;
@@ -75,7 +76,7 @@ const SIMPLE: Record<string, Record<string, string>> = {
   'font-style': { italic: 'italic' },
   'text-decoration-line': { underline: 'underline', 'line-through': 'line-through' },
   'text-transform': { uppercase: 'uppercase', lowercase: 'lowercase', capitalize: 'capitalize' },
-  'white-space': { nowrap: 'whitespace-nowrap' },
+  'white-space': { nowrap: 'whitespace-nowrap', normal: 'whitespace-normal' },
   resize: { none: 'resize-none' },
   overflow: { hidden: 'overflow-hidden' },
   'mix-blend-mode': Object.fromEntries(

@@ -6,6 +6,7 @@ import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, 
 import { fontStack } from './fonts.ts';
 import { extensionOf } from './media-types.ts';
 import { isSmall, reflowOf, type Reflow } from './breakpoints.ts';
+import { columnInset, fluidPadding, spansColumn } from './fluid-spacing.ts';
 
 /** One CSS declaration: [property, value]. */
 export type Decl = readonly [string, string];
@@ -103,6 +104,9 @@ const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-
 
 /** Whether a declaration places the element (its size included) rather than draws it. */
 export const placesElement = ([p, v]: Decl) => (PLACE_PROPS.has(p) && !(p === 'position' && v === 'relative')) || p === 'width' || p === 'height';
+
+/** The narrowest screen the code is written for, px. */
+const PHONE_WIDTH = 320;
 
 /** Height above which a text field is a multi-line <textarea>, px. */
 const MULTI_LINE_FIELD = 64;
@@ -218,7 +222,8 @@ class Builder {
     const name = ctx.parent ? this.nameFor(n, 'box') : this.uniqueName(slug(n.name ?? '') || 'page');
     // A menu is a list inside its landmark: <nav><ul><li><a>…; the list does the layout.
     const menu = tag === 'nav' && !ctx.phrasing && n.children.length >= 2 && n.children.every((c) => c.role === 'link' || c.role === 'listitem');
-    const layout = frameLayout(n, tag);
+    const spans = !ctx.parent || (ctx.parent.layout.mode === 'column' && !isAbsolute(n, ctx) && spansColumn(n, ctx.parent));
+    const layout = frameLayout(n, tag, spans);
     const reflow = tag === 'hr' || ctx.phrasing ? undefined : reflowOf(n, this.design.viewport.width);
     const layoutNarrow = reflow ? [{ below: reflow.below, decls: reflowDecls(reflow) }] : undefined;
     const decls = [...placement(n, ctx), ...(menu ? [] : layout), ...sizing(n, ctx), ...margin(n, ctx)];
@@ -306,14 +311,17 @@ class Builder {
     this.textStyles.push(n.style);
     const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...this.typography(n, ctx)];
     const name = this.nameFor(n, 'text');
-    if (!n.runs) return { tag, name, attrs, decls, children: [], text: n.text.split('\n') };
+    // A line too wide for a phone may wrap once the viewport is narrower than the design.
+    const wraps = isSingleLine(n) && n.box.width > PHONE_WIDTH;
+    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal']] }] : undefined;
+    if (!n.runs) return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: [], text: n.text.split('\n') };
     const runs = n.runs.map((r): Element => {
       const style = { ...n.style, ...r.style };
       this.textStyles.push(style);
       const own = this.typography({ ...n, style }, ctx).filter(([p, v]) => !decls.some(([q, w]) => p === q && v === w) && p !== 'white-space');
       return { tag: 'span', name: this.uniqueName(`${name}-run`), attrs: [], decls: own, children: [], text: r.text.split('\n') };
     });
-    return { tag, name, attrs, decls, children: runs, inline: true };
+    return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: runs, inline: true };
   }
 
   private image(n: ImageNode, ctx: Ctx): Element {
@@ -440,7 +448,8 @@ function placement(n: DesignNode, ctx: Ctx): Decl[] {
 const JUSTIFY = { start: undefined, center: 'center', end: 'flex-end', 'space-between': 'space-between' } as const;
 const ALIGN = { start: 'flex-start', center: 'center', end: 'flex-end', stretch: undefined, baseline: 'baseline' } as const;
 
-function frameLayout(n: FrameNode, tag: string): Decl[] {
+/** `spans`: the frame is as wide as its containing block, so its side padding can give way (fluid-spacing.ts). */
+function frameLayout(n: FrameNode, tag: string, spans: boolean): Decl[] {
   const d: Decl[] = [];
   let l = n.layout;
   if (tag === 'hr') return d;
@@ -472,7 +481,9 @@ function frameLayout(n: FrameNode, tag: string): Decl[] {
   } else if (INLINE.has(tag)) {
     d.push(['display', 'block']);
   }
-  if (!sidesZero(l.padding)) d.push(['padding', sides(l.padding)]);
+  const fluid = spans ? fluidPadding(n) : undefined;
+  if (fluid) d.push(...fluid);
+  else if (!sidesZero(l.padding)) d.push(['padding', sides(l.padding)]);
   return d;
 }
 
@@ -516,7 +527,7 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   if (mainMax !== undefined) d.push([`max-${mainProp}`, px(mainMax)]);
   if (cross === 'fixed') {
     d.push([crossProp, px(crossSize)]);
-    if (!row && crossMax === undefined && !isSmall(n)) d.push(['max-width', '100%']);
+    if (!row && crossMax === undefined && !isSmall(n)) d.push(['max-width', columnInset(n, p)?.maxWidth ?? '100%']);
   } else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
   if (crossMin !== undefined) d.push([`min-${crossProp}`, px(crossMin)]);
   if (crossMax !== undefined) d.push([`max-${crossProp}`, px(crossMax)]);
@@ -547,6 +558,8 @@ function withReflowOfParent(el: Element, n: DesignNode, ctx: Ctx): Element {
 
 function margin(n: DesignNode, ctx: Ctx): Decl[] {
   if (!n.margin || sidesZero(n.margin) || !ctx.parent || isAbsolute(n, ctx)) return [];
+  const inset = ctx.parent.layout.mode === 'column' ? columnInset(n, ctx.parent) : undefined;
+  if (inset) return [['margin', `${px(n.margin.top)} ${inset.right} ${px(n.margin.bottom)} ${inset.left}`]];
   return [['margin', sides(n.margin)]];
 }
 

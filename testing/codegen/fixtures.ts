@@ -162,7 +162,8 @@ export function layoutShowcase(): Design {
 
 /**
  * A 1280 px page as a designer draws one for the desktop: a header with a logo and a menu, a
- * hero of copy beside a picture, a grid of three cards with an icon each, a footer line.
+ * hero of copy beside a picture, a grid of three cards with an icon each, a quote centred by its
+ * margins, a footer line centred by the footer's padding.
  */
 export function responsivePage(): Design {
   const solid = (color: string) => ({ ...noStyle(), fills: [{ type: 'solid' as const, color }] });
@@ -221,14 +222,23 @@ export function responsivePage(): Design {
     sizing: { width: 'fill', height: 'hug' },
     layout: flowLayout('grid', { columns: 3, gap: 24, crossGap: 24, padding: { top: 40, right: 40, bottom: 40, left: 40 } }),
   });
-  const footer = frame('footer', { x: 0, y: 720, width: 1280, height: 60 }, [text('legal', { x: 40, y: 740, width: 200, height: 20 }, '© Lighthouse', { fontSize: 14, lineHeight: 20 })], {
+  // Centred by its margins in the page's column.
+  const quote = text(
+    'quote',
+    { x: 340, y: 720, width: 600, height: 60 },
+    '“We saw the storm coming two days before the port did, and we were home before it.” A harbour master on the North Sea',
+    { fontSize: 20, lineHeight: 30, align: 'center' },
+    { role: 'paragraph', sizing: { width: 'fixed', height: 'hug' }, margin: { top: 0, right: 0, bottom: 0, left: 340 } },
+  );
+  // Its line centred by the footer's side padding.
+  const footer = frame('footer', { x: 0, y: 780, width: 1280, height: 60 }, [text('legal', { x: 440, y: 800, width: 400, height: 20 }, '© Lighthouse, all rights reserved', { fontSize: 14, lineHeight: 20, align: 'center' }, { sizing: { width: 'fill', height: 'hug' } })], {
     name: 'Footer',
     role: 'footer',
     sizing: { width: 'fill', height: 'fixed' },
-    layout: flowLayout('column', { padding: { top: 20, right: 40, bottom: 20, left: 40 } }),
+    layout: flowLayout('column', { padding: { top: 20, right: 440, bottom: 20, left: 440 } }),
     style: solid('#0b2545'),
   });
-  const root = frame('root', { x: 0, y: 0, width: 1280, height: 780 }, [header, hero, features, footer], {
+  const root = frame('root', { x: 0, y: 0, width: 1280, height: 840 }, [header, hero, features, quote, footer], {
     name: 'Lighthouse',
     sizing: { width: 'fixed', height: 'hug' },
     layout: flowLayout('column'),
@@ -236,7 +246,7 @@ export function responsivePage(): Design {
   });
   return {
     version: 1,
-    viewport: { width: 1280, height: 780 },
+    viewport: { width: 1280, height: 840 },
     root,
     assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
   };
