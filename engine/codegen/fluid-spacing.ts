@@ -28,18 +28,21 @@ export interface ColumnInset {
 }
 
 /**
- * The horizontal margins of `n`, an item of the column `p`, when they are large: an item centred
- * by them gets auto margins; one set off from the left keeps its offset as a share of the column.
+ * The horizontal margins of `n`, an item of the column `p`, and the widest it may get beside them:
+ * an item centred by large margins gets auto margins; one set off far from the left keeps its
+ * offset as a share of the column; small margins stay as drawn.
  */
 export function columnInset(n: DesignNode, p: FrameNode): ColumnInset | undefined {
   const left = n.margin?.left ?? 0;
-  if (left <= SMALL_SPACE) return undefined;
+  const right = n.margin?.right ?? 0;
+  if (left === 0 && right === 0) return undefined;
+  if (left <= SMALL_SPACE) return { left: px(left), right: px(right), maxWidth: `calc(100% - ${px(left + right)})` };
   const width = contentWidth(p);
   const contentLeft = p.box.x + p.layout.padding.left + (p.style.border?.width.left ?? 0);
   const rightGap = contentLeft + width - (n.box.x + n.box.width);
-  if (Math.abs(left - rightGap) <= 2 && (n.margin?.right ?? 0) === 0) return { left: 'auto', right: 'auto', maxWidth: '100%' };
+  if (Math.abs(left - rightGap) <= 2 && right === 0) return { left: 'auto', right: 'auto', maxWidth: '100%' };
   const share = round((left / width) * 100);
-  return { left: `${share}%`, right: px(n.margin?.right ?? 0), maxWidth: `${round(100 - share)}%` };
+  return { left: `${share}%`, right: px(right), maxWidth: right ? `calc(${round(100 - share)}% - ${px(right)})` : `${round(100 - share)}%` };
 }
 
 /** Whether `n` spans the whole content box of its parent column `p` in the design. */

@@ -313,7 +313,7 @@ class Builder {
     const name = this.nameFor(n, 'text');
     // A line too wide for a phone may wrap once the viewport is narrower than the design.
     const wraps = isSingleLine(n) && n.box.width > PHONE_WIDTH;
-    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal']] }] : undefined;
+    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal'], ['max-width', '100%']] }] : undefined;
     if (!n.runs) return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: [], text: n.text.split('\n') };
     const runs = n.runs.map((r): Element => {
       const style = { ...n.style, ...r.style };
