@@ -13,7 +13,7 @@ const PADDING_FLOOR = 16;
 const round = (n: number) => Math.round(n * 10000) / 10000;
 
 /** The width of a frame's content box, px. */
-function contentWidth(p: FrameNode): number {
+export function contentWidth(p: FrameNode): number {
   const b = p.style.border?.width;
   return p.box.width - p.layout.padding.left - p.layout.padding.right - (b?.left ?? 0) - (b?.right ?? 0);
 }
@@ -45,21 +45,20 @@ export function columnInset(n: DesignNode, p: FrameNode): ColumnInset | undefine
   return { left: `${share}%`, right: px(right), maxWidth: right ? `calc(${round(100 - share)}% - ${px(right)})` : `${round(100 - share)}%` };
 }
 
-/** Whether `n` spans the whole content box of its parent column `p` in the design. */
-export const spansColumn = (n: DesignNode, p: FrameNode) => Math.abs(n.box.width - contentWidth(p)) <= 1 && !n.margin?.left && !n.margin?.right;
-
 /**
- * Padding of a frame as wide as its containing block (the page, or a column's full-width item):
- * a large side becomes clamp(floor, what is left of the width after the content, as drawn), the
- * large sides sharing what is left as they do in the design.
+ * Padding of a frame in the flow whose containing block is `containing` px wide in the design
+ * (padding percentages are of that width): a large side becomes clamp(floor, what is left of the
+ * containing block after the content and everything else beside it, as drawn), the large sides
+ * sharing what is left as they do in the design. It gives way as soon as the containing block
+ * narrows, before the frame itself must.
  */
-export function fluidPadding(n: FrameNode): Decl[] | undefined {
+export function fluidPadding(n: FrameNode, containing: number): Decl[] | undefined {
   const pad = n.layout.padding;
   const large = (v: number) => v > 2 * SMALL_SPACE;
   if (!large(pad.left) && !large(pad.right)) return undefined;
   const b = n.style.border?.width;
   const fixed = (large(pad.left) ? 0 : pad.left) + (large(pad.right) ? 0 : pad.right) + (b?.left ?? 0) + (b?.right ?? 0);
-  const keep = contentWidth(n) + fixed;
+  const keep = contentWidth(n) + fixed + containing - n.box.width;
   const shared = (large(pad.left) ? pad.left : 0) + (large(pad.right) ? pad.right : 0);
   const side = (v: number): string => {
     if (!large(v)) return px(v);

@@ -6,7 +6,7 @@ import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, 
 import { fontStack } from './fonts.ts';
 import { extensionOf } from './media-types.ts';
 import { isSmall, reflowOf, type Reflow } from './breakpoints.ts';
-import { columnInset, fluidPadding, spansColumn } from './fluid-spacing.ts';
+import { columnInset, contentWidth, fluidPadding } from './fluid-spacing.ts';
 
 /** One CSS declaration: [property, value]. */
 export type Decl = readonly [string, string];
@@ -222,8 +222,8 @@ class Builder {
     const name = ctx.parent ? this.nameFor(n, 'box') : this.uniqueName(slug(n.name ?? '') || 'page');
     // A menu is a list inside its landmark: <nav><ul><li><a>…; the list does the layout.
     const menu = tag === 'nav' && !ctx.phrasing && n.children.length >= 2 && n.children.every((c) => c.role === 'link' || c.role === 'listitem');
-    const spans = !ctx.parent || (ctx.parent.layout.mode === 'column' && !isAbsolute(n, ctx) && spansColumn(n, ctx.parent));
-    const layout = frameLayout(n, tag, spans);
+    const flows = !ctx.parent || (ctx.parent.layout.mode !== 'grid' && !isAbsolute(n, ctx));
+    const layout = frameLayout(n, tag, flows ? (ctx.parent ? contentWidth(ctx.parent) : n.box.width) : undefined);
     const reflow = tag === 'hr' || ctx.phrasing ? undefined : reflowOf(n, this.design.viewport.width);
     const layoutNarrow = reflow ? [{ below: reflow.below, decls: reflowDecls(reflow) }] : undefined;
     const decls = [...placement(n, ctx), ...(menu ? [] : layout), ...sizing(n, ctx), ...margin(n, ctx)];
@@ -311,9 +311,10 @@ class Builder {
     this.textStyles.push(n.style);
     const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...this.typography(n, ctx)];
     const name = this.nameFor(n, 'text');
-    // A line too wide for a phone may wrap once the viewport is narrower than the design.
+    // A line too wide for a phone may wrap once the viewport is narrower than the design, and
+    // take no more than the line it is on.
     const wraps = isSingleLine(n) && n.box.width > PHONE_WIDTH;
-    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal'], ['max-width', '100%']] }] : undefined;
+    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal'], ['width', 'auto'], ['max-width', '100%']] }] : undefined;
     if (!n.runs) return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: [], text: n.text.split('\n') };
     const runs = n.runs.map((r): Element => {
       const style = { ...n.style, ...r.style };
@@ -448,8 +449,8 @@ function placement(n: DesignNode, ctx: Ctx): Decl[] {
 const JUSTIFY = { start: undefined, center: 'center', end: 'flex-end', 'space-between': 'space-between' } as const;
 const ALIGN = { start: 'flex-start', center: 'center', end: 'flex-end', stretch: undefined, baseline: 'baseline' } as const;
 
-/** `spans`: the frame is as wide as its containing block, so its side padding can give way (fluid-spacing.ts). */
-function frameLayout(n: FrameNode, tag: string, spans: boolean): Decl[] {
+/** `containing`: the design width of the frame's containing block, where its side padding can give way to it (fluid-spacing.ts). */
+function frameLayout(n: FrameNode, tag: string, containing: number | undefined): Decl[] {
   const d: Decl[] = [];
   let l = n.layout;
   if (tag === 'hr') return d;
@@ -481,7 +482,7 @@ function frameLayout(n: FrameNode, tag: string, spans: boolean): Decl[] {
   } else if (INLINE.has(tag)) {
     d.push(['display', 'block']);
   }
-  const fluid = spans ? fluidPadding(n) : undefined;
+  const fluid = containing === undefined ? undefined : fluidPadding(n, containing);
   if (fluid) d.push(...fluid);
   else if (!sidesZero(l.padding)) d.push(['padding', sides(l.padding)]);
   return d;
