@@ -57,11 +57,12 @@ for (const stack of STACK_NAMES) {
       for (const [key, boxes] of Object.entries(r.boxes)) {
         for (const [x, , w] of boxes) assert.ok(x >= 0 && x + w <= width, `${width} px: ${key} spans ${x}…${x + w}`);
       }
-      // Below the breakpoint the hero is a column: the picture under the copy, as wide as the line.
+      // Below the breakpoint the hero is a column: the picture under the copy, as wide as drawn
+      // or as the line, whichever is narrower.
       const lede = r.boxes.lede![0]!;
       const [x, y, w, h] = r.boxes.picture![0]!;
       assert.ok(y >= lede[1] + lede[3], `${width} px: picture at y ${y}, copy ends at ${lede[1] + lede[3]}`);
-      assert.deepEqual([x, w, h], [40, width - 80, 360], `${width} px: the picture takes the line`);
+      assert.deepEqual([x, w, h], [40, Math.min(560, width - 80), 360], `${width} px: the picture on its line`);
       // The cards fit as many to a line as their content allows: one, here, at both widths.
       const cards = r.boxes.cards!;
       assert.deepEqual(cards.map(([cx, , cw]) => [cx, cw]), cards.map(() => [40, width - 80]));

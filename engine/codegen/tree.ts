@@ -488,6 +488,12 @@ function frameLayout(n: FrameNode, tag: string, containing: number | undefined):
   return d;
 }
 
+/**
+ * A frame that lays out its content keeps its design height as a minimum: narrower, its content
+ * wraps onto more lines and needs more room. Anything else is as tall as drawn.
+ */
+const heightProp = (n: DesignNode) => (n.type === 'frame' && n.layout.mode !== 'none' && n.children.some((c) => !c.absolute) ? 'min-height' : 'height');
+
 /** Width and height from sizing modes, read in the parent's layout. */
 function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const d: Decl[] = [];
@@ -507,13 +513,13 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const hm = n.sizing.height === 'hug' && hugIsFixed ? 'fixed' : n.sizing.height;
   if (p.layout.mode === 'grid') {
     if (wm === 'fixed') d.push(['width', px(w)]);
-    if (hm === 'fixed') d.push(['height', px(h)]);
+    if (hm === 'fixed') d.push([heightProp(n), px(h)]);
     return d;
   }
   const row = p.layout.mode === 'row';
   const [main, cross] = row ? [wm, hm] : [hm, wm];
   const [mainSize, crossSize] = row ? [w, h] : [h, w];
-  const [mainProp, crossProp] = row ? ['width', 'height'] : ['height', 'width'];
+  const [mainProp, crossProp] = row ? ['width', heightProp(n)] : [heightProp(n), 'width'];
   const l = n.limits ?? {};
   const [mainMin, mainMax, crossMin, crossMax] = row ? [l.minWidth, l.maxWidth, l.minHeight, l.maxHeight] : [l.minHeight, l.maxHeight, l.minWidth, l.maxWidth];
   if (main === 'fixed') {
@@ -548,13 +554,14 @@ function reflowDecls(r: Reflow): Decl[] {
 }
 
 /**
- * `el` as an item of a parent that stacks its items or refits its cells below a breakpoint:
- * an item that is not small gives up its design width there and takes the line's.
+ * `el` as an item of a parent that stacks its items or refits its cells below a breakpoint: an
+ * item that is not small keeps its design width there only as far as the line allows.
  */
 function withReflowOfParent(el: Element, n: DesignNode, ctx: Ctx): Element {
   const r = ctx.reflow;
   if (!r || r.mode === 'wrap' || isAbsolute(n, ctx) || isSmall(n) || !el.decls.some(([p]) => p === 'width')) return el;
-  return { ...el, narrow: [{ below: r.below, decls: [['width', 'auto']] }, ...(el.narrow ?? [])] };
+  if (el.decls.some(([p, v]) => p === 'max-width' && v === '100%')) return el;
+  return { ...el, narrow: [{ below: r.below, decls: [['max-width', '100%']] }, ...(el.narrow ?? [])] };
 }
 
 function margin(n: DesignNode, ctx: Ctx): Decl[] {
