@@ -29,20 +29,22 @@ export interface ColumnInset {
 
 /**
  * The horizontal margins of `n`, an item of the column `p`, and the widest it may get beside them:
- * an item centred by large margins gets auto margins; one set off far from the left keeps its
- * offset as a share of the column; small margins stay as drawn.
+ * an item centred by large margins gets auto margins; a large margin on one side stays that share
+ * of the column; small margins stay as drawn.
  */
 export function columnInset(n: DesignNode, p: FrameNode): ColumnInset | undefined {
   const left = n.margin?.left ?? 0;
   const right = n.margin?.right ?? 0;
   if (left === 0 && right === 0) return undefined;
-  if (left <= SMALL_SPACE) return { left: px(left), right: px(right), maxWidth: `calc(100% - ${px(left + right)})` };
   const width = contentWidth(p);
   const contentLeft = p.box.x + p.layout.padding.left + (p.style.border?.width.left ?? 0);
   const rightGap = contentLeft + width - (n.box.x + n.box.width);
-  if (Math.abs(left - rightGap) <= 2 && right === 0) return { left: 'auto', right: 'auto', maxWidth: '100%' };
-  const share = round((left / width) * 100);
-  return { left: `${share}%`, right: px(right), maxWidth: right ? `calc(${round(100 - share)}% - ${px(right)})` : `${round(100 - share)}%` };
+  if (left > SMALL_SPACE && right === 0 && Math.abs(left - rightGap) <= 2) return { left: 'auto', right: 'auto', maxWidth: '100%' };
+  const share = (v: number) => (v > SMALL_SPACE ? round((v / width) * 100) : 0);
+  const value = (v: number) => (share(v) ? `${share(v)}%` : px(v));
+  const fixed = (share(left) ? 0 : left) + (share(right) ? 0 : right);
+  const rest = round(100 - share(left) - share(right));
+  return { left: value(left), right: value(right), maxWidth: fixed ? `calc(${rest}% - ${px(fixed)})` : `${rest}%` };
 }
 
 /**

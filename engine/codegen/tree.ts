@@ -105,9 +105,6 @@ const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-
 /** Whether a declaration places the element (its size included) rather than draws it. */
 export const placesElement = ([p, v]: Decl) => (PLACE_PROPS.has(p) && !(p === 'position' && v === 'relative')) || p === 'width' || p === 'height';
 
-/** The narrowest screen the code is written for, px. */
-const PHONE_WIDTH = 320;
-
 /** Height above which a text field is a multi-line <textarea>, px. */
 const MULTI_LINE_FIELD = 64;
 
@@ -311,9 +308,9 @@ class Builder {
     this.textStyles.push(n.style);
     const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...this.typography(n, ctx)];
     const name = this.nameFor(n, 'text');
-    // A line too wide for a phone may wrap once the viewport is narrower than the design, and
-    // take no more than the line it is on.
-    const wraps = isSingleLine(n) && n.box.width > PHONE_WIDTH;
+    // A line kept on one line at the design's width may wrap once the viewport is narrower, and
+    // take no more than the line it is on (a short label never needs to).
+    const wraps = isSingleLine(n) && !isSmall(n);
     const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal'], ['width', 'auto'], ['max-width', '100%']] }] : undefined;
     if (!n.runs) return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: [], text: n.text.split('\n') };
     const runs = n.runs.map((r): Element => {
@@ -528,14 +525,14 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
     // line that must not wrap); a picture may scale down to nothing.
     if (!row || isSmall(n) || (n.type === 'text' && isSingleLine(n))) d.push(['flex-shrink', '0']);
     else if (n.type === 'image') d.push(['min-width', '0']);
-  }
-  else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
+  } else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
   else if (mainMin !== undefined) d.push([`min-${mainProp}`, px(mainMin)]);
   if (mainMax !== undefined) d.push([`max-${mainProp}`, px(mainMax)]);
-  if (cross === 'fixed') {
-    d.push([crossProp, px(crossSize)]);
-    if (!row && crossMax === undefined && !isSmall(n)) d.push(['max-width', columnInset(n, p)?.maxWidth ?? '100%']);
-  } else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
+  if (cross === 'fixed') d.push([crossProp, px(crossSize)]);
+  else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
+  // A column's item, drawn or hugging its content, is no wider than the column: its content's
+  // narrowest (a fixed width inside) must not push it out.
+  if (!row && cross !== 'fill' && crossMax === undefined && !isSmall(n)) d.push(['max-width', columnInset(n, p)?.maxWidth ?? '100%']);
   if (crossMin !== undefined) d.push([`min-${crossProp}`, px(crossMin)]);
   if (crossMax !== undefined) d.push([`max-${crossProp}`, px(crossMax)]);
   return d;
