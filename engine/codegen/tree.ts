@@ -594,12 +594,13 @@ const MARKUP_HOSTS = new Set(['div', 'section', 'header', 'footer', 'nav', 'main
  * markup draws everything inside (its background and padding too, as it was shown the region).
  */
 function withMarkup(el: Element, markup: Markup): Element {
+  const narrow = splitNarrow(el.narrow, placesElement);
   return {
     tag: MARKUP_HOSTS.has(el.tag) ? el.tag : 'div',
     name: el.name,
     attrs: el.tag === 'a' || el.tag === 'button' ? [] : el.attrs.filter(([k]) => k !== 'type'),
     decls: el.decls.filter(placesElement),
-    ...(splitNarrow(el.narrow, placesElement) ? { narrow: splitNarrow(el.narrow, placesElement) } : {}),
+    ...(narrow ? { narrow } : {}),
     children: [],
     markup,
   };
