@@ -17,8 +17,8 @@ const MIN_PICTURE = 160;
 export interface Reflow {
   /** Viewport width (px) below which it applies. */
   below: number;
-  /** `column`: a row's items stack; `wrap`: a row of small items wraps; `grid`: a grid fits as many columns as its cells allow. */
-  mode: 'column' | 'wrap' | 'grid';
+  /** `wrap`: a row's items wrap onto as many lines as they need; `grid`: a grid fits as many columns as its cells allow. */
+  mode: 'wrap' | 'grid';
   /** For `grid`: the narrowest a cell may get, px. */
   minCell?: number;
 }
@@ -55,8 +55,7 @@ function frameMin(n: FrameNode): number {
 function reflowMode(n: FrameNode): Reflow['mode'] | undefined {
   const flow = n.children.filter((c) => !c.absolute);
   if (n.layout.mode === 'grid') return (n.layout.columns ?? 1) > 1 ? 'grid' : undefined;
-  if (n.layout.mode !== 'row' || flow.length < 2) return undefined;
-  return flow.every(isSmall) || flow.every((c) => c.type === 'text' && isSingleLine(c)) ? 'wrap' : 'column';
+  return n.layout.mode === 'row' && flow.length >= 2 ? 'wrap' : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, TextStyle, VectorNode } from '../ir/schema.ts';
 import { fontStack } from './fonts.ts';
 import { extensionOf } from './media-types.ts';
-import { isSmall, reflowOf, type Reflow } from './breakpoints.ts';
+import { isSmall, minWidth, reflowOf, type Reflow } from './breakpoints.ts';
 import { columnInset, contentWidth, fluidPadding } from './fluid-spacing.ts';
 
 /** One CSS declaration: [property, value]. */
@@ -541,8 +541,6 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
 /** What a row's or grid's own layout becomes below its breakpoint. */
 function reflowDecls(r: Reflow): Decl[] {
   switch (r.mode) {
-    case 'column':
-      return [['flex-direction', 'column'], ['align-items', 'stretch']];
     case 'wrap':
       return [['flex-wrap', 'wrap']];
     case 'grid':
@@ -551,14 +549,18 @@ function reflowDecls(r: Reflow): Decl[] {
 }
 
 /**
- * `el` as an item of a parent that stacks its items or refits its cells below a breakpoint: an
- * item that is not small keeps its design width there only as far as the line allows.
+ * `el` as an item of a parent that wraps its items or refits its cells below a breakpoint: an
+ * item that is not small keeps its design width there only as far as the line allows, and one
+ * that fills the row goes onto a line of its own before it gets narrower than its content.
  */
 function withReflowOfParent(el: Element, n: DesignNode, ctx: Ctx): Element {
   const r = ctx.reflow;
-  if (!r || r.mode === 'wrap' || isAbsolute(n, ctx) || isSmall(n) || !el.decls.some(([p]) => p === 'width')) return el;
-  if (el.decls.some(([p, v]) => p === 'max-width' && v === '100%')) return el;
-  return { ...el, narrow: [{ below: r.below, decls: [['max-width', '100%']] }, ...(el.narrow ?? [])] };
+  if (!r || isAbsolute(n, ctx) || isSmall(n)) return el;
+  const has = (prop: string, value?: string) => el.decls.some(([p, v]) => p === prop && (value === undefined || v === value));
+  const decls: Decl[] = [];
+  if (r.mode === 'wrap' && has('flex', '1')) decls.push(['flex', `1 1 ${px(minWidth(n))}`]);
+  if (!has('max-width', '100%')) decls.push(['max-width', '100%']);
+  return decls.length ? { ...el, narrow: [{ below: r.below, decls }, ...(el.narrow ?? [])] } : el;
 }
 
 function margin(n: DesignNode, ctx: Ctx): Decl[] {
