@@ -1,6 +1,6 @@
 // Where a row or a grid stops fitting, read from its content. The page takes the viewport's
 // width up to the design's, so every box in the flow loses what the page loses; a row whose
-// items cannot shrink any further than their content allows must then wrap or stack.
+// items cannot shrink any further than their content allows must then wrap them onto more lines.
 import type { DesignNode, FrameNode } from '../ir/schema.ts';
 import { isSingleLine } from './tree.ts';
 
