@@ -64,7 +64,7 @@ const SIMPLE: Record<string, Record<string, string>> = {
   'align-items': { 'flex-start': 'items-start', center: 'items-center', 'flex-end': 'items-end', baseline: 'items-baseline', stretch: 'items-stretch' },
   'align-self': { stretch: 'self-stretch' },
   'max-width': { '100%': 'max-w-full' },
-  width: { auto: 'w-auto' },
+  width: { auto: 'w-auto', '100%': 'w-full' },
   flex: { '1': 'flex-1' },
   'flex-shrink': { '0': 'shrink-0' },
   'object-fit': { cover: 'object-cover', contain: 'object-contain', fill: 'object-fill' },
@@ -84,7 +84,7 @@ const SIMPLE: Record<string, Record<string, string>> = {
   ),
 };
 const LENGTHS: Record<string, string> = {
-  left: 'left', top: 'top', gap: 'gap', 'row-gap': 'gap-y', 'column-gap': 'gap-x',
+  left: 'left', right: 'right', top: 'top', gap: 'gap', 'row-gap': 'gap-y', 'column-gap': 'gap-x',
   width: 'w', height: 'h', 'min-width': 'min-w', 'min-height': 'min-h', 'max-width': 'max-w', 'max-height': 'max-h',
 };
 

@@ -100,7 +100,7 @@ export const isSingleLine = (t: TextNode) => t.box.height < 1.5 * t.style.lineHe
 const PHRASING = new Set(['button', 'a', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label']);
 const INLINE = new Set(['span', 'a', 'button', 'label']);
 /** Declarations that place an element in its parent's layout, rather than draw it (position:relative excepted: it anchors the element's own absolute children). */
-const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'max-width', 'text-align']);
+const PLACE_PROPS = new Set(['position', 'left', 'right', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'max-width', 'text-align']);
 
 /** Whether a declaration places the element (its size included) rather than draws it. */
 export const placesElement = ([p, v]: Decl) => (PLACE_PROPS.has(p) && !(p === 'position' && v === 'relative')) || p === 'width' || p === 'height';
@@ -427,13 +427,28 @@ function cleanSvg(svg: string): string {
 
 const isAbsolute = (n: DesignNode, ctx: Ctx) => ctx.parent !== undefined && (ctx.parent.layout.mode === 'none' || n.absolute === true);
 
-/** position/left/top for nodes placed from their boxes; position:relative for their containers. */
+/** The distances of `n` from the left and right of its parent's padding box, in the design. */
+function absoluteInset(n: DesignNode, p: FrameNode): { left: number; right: number } {
+  const bw = p.style.border?.width;
+  const left = n.box.x - p.box.x - (bw?.left ?? 0);
+  return { left, right: p.box.width - (bw?.left ?? 0) - (bw?.right ?? 0) - left - n.box.width };
+}
+
+/** An absolutely placed node as wide as its parent: it stays so at every width. */
+const spansParent = (n: DesignNode, p: FrameNode) => {
+  const { left, right } = absoluteInset(n, p);
+  return Math.abs(left) < 0.5 && Math.abs(right) < 0.5;
+};
+
+/** position/left (or right)/top for nodes placed from their boxes; position:relative for their containers. */
 function placement(n: DesignNode, ctx: Ctx): Decl[] {
   const d: Decl[] = [];
   const p = ctx.parent;
   if (p && isAbsolute(n, ctx)) {
     const bw = p.style.border?.width;
-    d.push(['position', 'absolute'], ['left', px(n.box.x - p.box.x - (bw?.left ?? 0))], ['top', px(n.box.y - p.box.y - (bw?.top ?? 0))]);
+    const { left, right } = absoluteInset(n, p);
+    // Held by the nearer side, so that it stays in its parent as the parent narrows.
+    d.push(['position', 'absolute'], right < left ? ['right', px(right)] : ['left', px(left)], ['top', px(n.box.y - p.box.y - (bw?.top ?? 0))]);
   } else if (n.type === 'frame' && n.children.length > 0 && (n.layout.mode === 'none' || n.children.some((c) => c.absolute))) {
     d.push(['position', 'relative']);
   }
@@ -499,7 +514,7 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   // The page takes the viewport's width up to the design's.
   if (!p) return [['max-width', px(w)], ['margin', '0 auto'], ['min-height', px(h)]];
   if (isAbsolute(n, ctx)) {
-    d.push(['width', px(w)]);
+    d.push(['width', spansParent(n, p) ? '100%' : px(w)]);
     if (n.type !== 'text' || n.sizing.height === 'fixed') d.push(['height', px(h)]);
     return d;
   }
