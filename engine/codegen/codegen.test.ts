@@ -95,7 +95,7 @@ test('each stack writes the files its users expect', async () => {
   const pkg = JSON.parse(file('package.json'));
   for (const dep of ['react', 'react-dom']) assert.ok(pkg.dependencies[dep]);
   for (const dep of ['vite', 'tailwindcss']) assert.ok(pkg.devDependencies[dep]);
-  assert.match(file('styles.css'), /\.w-100 \{/);
+  assert.match(file('styles.css'), /\.max-w-100 \{/);
 });
 
 for (const stack of STACK_NAMES) {

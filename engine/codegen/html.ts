@@ -104,16 +104,26 @@ export function variableRules(variables: ReadonlyMap<string, string>): string {
   return `:root {\n${[...variables].map(([name, value]) => `  --${name}: ${value};`).join('\n')}\n}\n\n`;
 }
 
-/** One rule per element, in document order. */
+const ruleText = (selector: string, decls: readonly Decl[]) => `${selector} {\n${decls.map(([p, v]) => `  ${p}: ${v};`).join('\n')}\n}\n`;
+
+/**
+ * One rule per element, in document order; then one media query per breakpoint, widest first,
+ * with the rules of the elements that reflow there (after the rules they override).
+ */
 export function classRules(root: Element): string {
   const rules: string[] = [];
+  const narrow = new Map<number, string[]>();
   walk(root, (el) => {
-    const rule = (selector: string, decls: readonly Decl[]) => rules.push(`${selector} {\n${decls.map(([p, v]) => `  ${p}: ${v};`).join('\n')}\n}\n`);
+    const rule = (selector: string, decls: readonly Decl[]) => rules.push(ruleText(selector, decls));
+    for (const n of el.narrow ?? []) narrow.set(n.below, [...(narrow.get(n.below) ?? []), ruleText(`.${el.name}`, n.decls)]);
     if (el.decls.length > 0) rule(`.${el.name}`, el.decls);
     if (el.placeholder?.length) rule(`.${el.name}::placeholder`, el.placeholder);
     // Nested under the element's class, so that one segment's rules cannot reach another's.
     if (el.markup?.css.trim()) rules.push(`.${el.name} {\n${el.markup.css.trim()}\n}\n`);
   });
+  for (const below of [...narrow.keys()].sort((a, b) => b - a)) {
+    rules.push(`@media (width < ${below}px) {\n${narrow.get(below)!.join('\n')}}\n`);
+  }
   return rules.join('\n');
 }
 

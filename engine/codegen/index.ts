@@ -12,8 +12,8 @@ import { withPickingScript } from './preview-picking.ts';
 import { markHtml, markJsx } from './source-marks.ts';
 import { designComponentSource, designComponents } from './design-components.ts';
 import { componentSource, elementJsx, importName, type JsxContext } from './react.ts';
-import { compileTailwind, elementClasses, fontThemeNames, toTailwind } from './tailwind.ts';
-import { buildPage, placesElement, type Element, type Markup, type Page } from './tree.ts';
+import { compileTailwind, elementClasses, fontThemeNames } from './tailwind.ts';
+import { buildPage, placesElement, splitNarrow, type Element, type Markup, type Page } from './tree.ts';
 
 export { previewFromFile } from './preview.ts';
 export { STACK_NAMES, type Stack };
@@ -64,8 +64,8 @@ export async function generate(design: Design, stack: Stack, markup: ReadonlyMap
   walk(page.root, (el) => classes.set(el, elementClasses(el, fonts).join(' ')));
   const classOf = (el: Element) => classes.get(el) ?? '';
   const splitClassOf = (el: Element) => ({
-    place: toTailwind(el.decls.filter(placesElement), fonts).join(' '),
-    draw: elementClasses({ ...el, decls: el.decls.filter((d) => !placesElement(d)) }, fonts).join(' '),
+    place: elementClasses({ decls: el.decls.filter(placesElement), narrow: splitNarrow(el.narrow, placesElement) }, fonts).join(' '),
+    draw: elementClasses({ ...el, decls: el.decls.filter((d) => !placesElement(d)), narrow: splitNarrow(el.narrow, (d) => !placesElement(d)) }, fonts).join(' '),
   });
   const tw = await compileTailwind([...classes.values()].flatMap((c) => c.split(' ')).filter(Boolean), fonts, fontCss, page.variables);
   const styles: GeneratedFile[] = [

@@ -18,6 +18,7 @@ const colorValue = (v: string) => /^var\(--color-([a-z0-9-]+)\)$/.exec(v)?.[1] ?
 /** A length on the spacing scale (4px steps, half steps allowed) or an arbitrary value. */
 function spacing(prefix: string, value: string): string {
   if (value === '0') return `${prefix}-0`;
+  if (value === 'auto') return `${prefix}-auto`;
   const m = /^(-?)(\d+(?:\.\d+)?)px$/.exec(value);
   if (m) {
     const n = Number(m[2]) / 4;
@@ -62,6 +63,8 @@ const SIMPLE: Record<string, Record<string, string>> = {
   'justify-content': { center: 'justify-center', 'flex-end': 'justify-end', 'space-between': 'justify-between' },
   'align-items': { 'flex-start': 'items-start', center: 'items-center', 'flex-end': 'items-end', baseline: 'items-baseline', stretch: 'items-stretch' },
   'align-self': { stretch: 'self-stretch' },
+  'max-width': { '100%': 'max-w-full' },
+  width: { auto: 'w-auto', '100%': 'w-full' },
   flex: { '1': 'flex-1' },
   'flex-shrink': { '0': 'shrink-0' },
   'object-fit': { cover: 'object-cover', contain: 'object-contain', fill: 'object-fill' },
@@ -73,7 +76,7 @@ const SIMPLE: Record<string, Record<string, string>> = {
   'font-style': { italic: 'italic' },
   'text-decoration-line': { underline: 'underline', 'line-through': 'line-through' },
   'text-transform': { uppercase: 'uppercase', lowercase: 'lowercase', capitalize: 'capitalize' },
-  'white-space': { nowrap: 'whitespace-nowrap' },
+  'white-space': { nowrap: 'whitespace-nowrap', normal: 'whitespace-normal' },
   resize: { none: 'resize-none' },
   overflow: { hidden: 'overflow-hidden' },
   'mix-blend-mode': Object.fromEntries(
@@ -81,8 +84,8 @@ const SIMPLE: Record<string, Record<string, string>> = {
   ),
 };
 const LENGTHS: Record<string, string> = {
-  left: 'left', top: 'top', gap: 'gap', 'row-gap': 'gap-y', 'column-gap': 'gap-x',
-  width: 'w', height: 'h', 'min-width': 'min-w', 'min-height': 'min-h',
+  left: 'left', right: 'right', top: 'top', gap: 'gap', 'row-gap': 'gap-y', 'column-gap': 'gap-x',
+  width: 'w', height: 'h', 'min-width': 'min-w', 'min-height': 'min-h', 'max-width': 'max-w', 'max-height': 'max-h',
 };
 
 /**
@@ -194,9 +197,16 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
   return out;
 }
 
-/** An element's classes: its own declarations, then its placeholder's under the `placeholder:` variant. */
-export function elementClasses(el: Element, fonts: ReadonlyMap<string, string>): string[] {
-  return [...toTailwind(el.decls, fonts), ...toTailwind(el.placeholder ?? [], fonts).map((c) => `placeholder:${c}`)];
+/**
+ * An element's classes: its own declarations, its placeholder's under the `placeholder:` variant,
+ * and what changes below each breakpoint under `max-[…]:` (Tailwind's `width < …` media query).
+ */
+export function elementClasses(el: Pick<Element, 'decls' | 'placeholder' | 'narrow'>, fonts: ReadonlyMap<string, string>): string[] {
+  return [
+    ...toTailwind(el.decls, fonts),
+    ...toTailwind(el.placeholder ?? [], fonts).map((c) => `placeholder:${c}`),
+    ...(el.narrow ?? []).flatMap((n) => toTailwind(n.decls, fonts).map((c) => `max-[${n.below}px]:${c}`)),
+  ];
 }
 
 /** `font-arimo`-style theme names for the font stacks in use, stable and distinct. */

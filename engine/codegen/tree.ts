@@ -5,9 +5,17 @@
 import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, TextStyle, VectorNode } from '../ir/schema.ts';
 import { fontStack } from './fonts.ts';
 import { extensionOf } from './media-types.ts';
+import { isSmall, minWidth, reflowOf, type Reflow } from './breakpoints.ts';
+import { columnInset, contentWidth, fluidPadding } from './fluid-spacing.ts';
 
 /** One CSS declaration: [property, value]. */
 export type Decl = readonly [string, string];
+
+/** Declarations that apply only while the viewport is narrower than `below` px (a media query, a `max-[…]:` variant). */
+export interface Narrow {
+  below: number;
+  decls: Decl[];
+}
 
 export interface Element {
   tag: string;
@@ -16,6 +24,8 @@ export interface Element {
   /** Attributes other than class/src, in order; values unescaped. */
   attrs: Array<[string, string]>;
   decls: Decl[];
+  /** How the element reflows on narrower screens, widest breakpoint first. */
+  narrow?: Narrow[];
   children: Element[];
   /** Live text, one entry per line (joined by <br>). */
   text?: string[];
@@ -90,7 +100,7 @@ export const isSingleLine = (t: TextNode) => t.box.height < 1.5 * t.style.lineHe
 const PHRASING = new Set(['button', 'a', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label']);
 const INLINE = new Set(['span', 'a', 'button', 'label']);
 /** Declarations that place an element in its parent's layout, rather than draw it (position:relative excepted: it anchors the element's own absolute children). */
-const PLACE_PROPS = new Set(['position', 'left', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'text-align']);
+const PLACE_PROPS = new Set(['position', 'left', 'right', 'top', 'margin', 'flex', 'flex-shrink', 'align-self', 'min-width', 'min-height', 'max-width', 'text-align']);
 
 /** Whether a declaration places the element (its size included) rather than draws it. */
 export const placesElement = ([p, v]: Decl) => (PLACE_PROPS.has(p) && !(p === 'position' && v === 'relative')) || p === 'width' || p === 'height';
@@ -111,6 +121,14 @@ interface Ctx {
   phrasing: boolean;
   /** Inside a <button>: texts must set their own alignment (buttons centre). */
   inButton: boolean;
+  /** How the parent reflows below its breakpoint, if it does. */
+  reflow?: Reflow;
+}
+
+/** `narrow` split by whether each declaration places the element (`placesElement`) or not. */
+export function splitNarrow(narrow: readonly Narrow[] | undefined, keep: (d: Decl) => boolean): Narrow[] | undefined {
+  const out = (narrow ?? []).map((n) => ({ below: n.below, decls: n.decls.filter(keep) })).filter((n) => n.decls.length > 0);
+  return out.length > 0 ? out : undefined;
 }
 
 class Builder {
@@ -163,7 +181,8 @@ class Builder {
 
   node(n: DesignNode, ctx: Ctx): Element {
     const markup = this.markup.get(n.id);
-    return markup ? withMarkup(this.element(n, ctx), markup) : this.element(n, ctx);
+    const el = withReflowOfParent(this.element(n, ctx), n, ctx);
+    return markup ? withMarkup(el, markup) : el;
   }
 
   private element(n: DesignNode, ctx: Ctx): Element {
@@ -200,7 +219,10 @@ class Builder {
     const name = ctx.parent ? this.nameFor(n, 'box') : this.uniqueName(slug(n.name ?? '') || 'page');
     // A menu is a list inside its landmark: <nav><ul><li><a>…; the list does the layout.
     const menu = tag === 'nav' && !ctx.phrasing && n.children.length >= 2 && n.children.every((c) => c.role === 'link' || c.role === 'listitem');
-    const layout = frameLayout(n, tag);
+    const flows = !ctx.parent || (ctx.parent.layout.mode !== 'grid' && !isAbsolute(n, ctx));
+    const layout = frameLayout(n, tag, flows ? (ctx.parent ? contentWidth(ctx.parent) : n.box.width) : undefined);
+    const reflow = tag === 'hr' || ctx.phrasing ? undefined : reflowOf(n, this.design.viewport.width);
+    const layoutNarrow = reflow ? [{ below: reflow.below, decls: reflowDecls(reflow) }] : undefined;
     const decls = [...placement(n, ctx), ...(menu ? [] : layout), ...sizing(n, ctx), ...margin(n, ctx)];
     decls.push(...this.visual(n.style, tag));
     if (n.clip) decls.push(['overflow', 'hidden']);
@@ -210,11 +232,13 @@ class Builder {
       parentTag: inner,
       phrasing: ctx.phrasing || PHRASING.has(tag),
       inButton: ctx.inButton || tag === 'button',
+      ...(reflow ? { reflow } : {}),
     };
     let children = n.children.map((c) => this.node(c, childCtx));
     if (inner === 'ul') children = children.map((c) => (c.tag === 'li' ? c : this.listItem(c)));
-    if (menu) children = [{ tag: 'ul', name: this.uniqueName(`${name}-list`), attrs: [], decls: layout, children }];
-    return { tag, name, attrs, decls, children, ...(n.component ? { component: n.component } : {}) };
+    if (menu) children = [{ tag: 'ul', name: this.uniqueName(`${name}-list`), attrs: [], decls: layout, ...(layoutNarrow ? { narrow: layoutNarrow } : {}), children }];
+    const narrow = menu ? undefined : layoutNarrow;
+    return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children, ...(n.component ? { component: n.component } : {}) };
   }
 
   /**
@@ -262,7 +286,11 @@ class Builder {
     }
     // Text keeps the line box it had as a flex item (an inline <a> would only be as tall as its glyphs).
     if (el.text !== undefined && INLINE.has(el.tag)) own.unshift(['display', 'block']);
-    return { tag: 'li', name: this.uniqueName(`${el.name}-item`), attrs: [], decls: outer, children: [{ ...el, decls: own }] };
+    const outerNarrow = splitNarrow(el.narrow, placesElement);
+    const ownNarrow = splitNarrow(el.narrow, (d) => !placesElement(d));
+    const item: Element = { ...el, decls: own, narrow: ownNarrow };
+    if (!ownNarrow) delete item.narrow;
+    return { tag: 'li', name: this.uniqueName(`${el.name}-item`), attrs: [], decls: outer, ...(outerNarrow ? { narrow: outerNarrow } : {}), children: [item] };
   }
 
   private text(n: TextNode, ctx: Ctx): Element {
@@ -280,7 +308,11 @@ class Builder {
     this.textStyles.push(n.style);
     const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...this.typography(n, ctx)];
     const name = this.nameFor(n, 'text');
-    if (!n.runs) return { tag, name, attrs, decls, children: [], text: n.text.split('\n') };
+    // A line kept on one line at the design's width may wrap once the viewport is narrower, and
+    // take no more than the line it is on (a short label never needs to).
+    const wraps = isSingleLine(n) && !isSmall(n);
+    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal'], ['width', 'auto'], ['max-width', '100%']] }] : undefined;
+    if (!n.runs) return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: [], text: n.text.split('\n') };
     const runs = n.runs.map((r): Element => {
       const style = { ...n.style, ...r.style };
       this.textStyles.push(style);
@@ -289,7 +321,7 @@ class Builder {
       const link = r.link && !ctx.phrasing && tag !== 'a' && tag !== 'button';
       return { tag: link ? 'a' : 'span', name: this.uniqueName(`${name}-${link ? 'link' : 'run'}`), attrs: link ? [['href', '#']] : [], decls: own, children: [], text: r.text.split('\n') };
     });
-    return { tag, name, attrs, decls, children: runs, inline: true };
+    return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: runs, inline: true };
   }
 
   private image(n: ImageNode, ctx: Ctx): Element {
@@ -397,13 +429,28 @@ function cleanSvg(svg: string): string {
 
 const isAbsolute = (n: DesignNode, ctx: Ctx) => ctx.parent !== undefined && (ctx.parent.layout.mode === 'none' || n.absolute === true);
 
-/** position/left/top for nodes placed from their boxes; position:relative for their containers. */
+/** The distances of `n` from the left and right of its parent's padding box, in the design. */
+function absoluteInset(n: DesignNode, p: FrameNode): { left: number; right: number } {
+  const bw = p.style.border?.width;
+  const left = n.box.x - p.box.x - (bw?.left ?? 0);
+  return { left, right: p.box.width - (bw?.left ?? 0) - (bw?.right ?? 0) - left - n.box.width };
+}
+
+/** An absolutely placed node as wide as its parent: it stays so at every width. */
+const spansParent = (n: DesignNode, p: FrameNode) => {
+  const { left, right } = absoluteInset(n, p);
+  return Math.abs(left) < 0.5 && Math.abs(right) < 0.5;
+};
+
+/** position/left (or right)/top for nodes placed from their boxes; position:relative for their containers. */
 function placement(n: DesignNode, ctx: Ctx): Decl[] {
   const d: Decl[] = [];
   const p = ctx.parent;
   if (p && isAbsolute(n, ctx)) {
     const bw = p.style.border?.width;
-    d.push(['position', 'absolute'], ['left', px(n.box.x - p.box.x - (bw?.left ?? 0))], ['top', px(n.box.y - p.box.y - (bw?.top ?? 0))]);
+    const { left, right } = absoluteInset(n, p);
+    // Held by the nearer side, so that it stays in its parent as the parent narrows.
+    d.push(['position', 'absolute'], right < left ? ['right', px(right)] : ['left', px(left)], ['top', px(n.box.y - p.box.y - (bw?.top ?? 0))]);
   } else if (n.type === 'frame' && n.children.length > 0 && (n.layout.mode === 'none' || n.children.some((c) => c.absolute))) {
     d.push(['position', 'relative']);
   }
@@ -416,7 +463,8 @@ function placement(n: DesignNode, ctx: Ctx): Decl[] {
 const JUSTIFY = { start: undefined, center: 'center', end: 'flex-end', 'space-between': 'space-between' } as const;
 const ALIGN = { start: 'flex-start', center: 'center', end: 'flex-end', stretch: undefined, baseline: 'baseline' } as const;
 
-function frameLayout(n: FrameNode, tag: string): Decl[] {
+/** `containing`: the design width of the frame's containing block, where its side padding can give way to it (fluid-spacing.ts). */
+function frameLayout(n: FrameNode, tag: string, containing: number | undefined): Decl[] {
   const d: Decl[] = [];
   let l = n.layout;
   if (tag === 'hr') return d;
@@ -448,18 +496,27 @@ function frameLayout(n: FrameNode, tag: string): Decl[] {
   } else if (INLINE.has(tag)) {
     d.push(['display', 'block']);
   }
-  if (!sidesZero(l.padding)) d.push(['padding', sides(l.padding)]);
+  const fluid = containing === undefined ? undefined : fluidPadding(n, containing);
+  if (fluid) d.push(...fluid);
+  else if (!sidesZero(l.padding)) d.push(['padding', sides(l.padding)]);
   return d;
 }
+
+/**
+ * A frame that lays out its content keeps its design height as a minimum: narrower, its content
+ * wraps onto more lines and needs more room. Anything else is as tall as drawn.
+ */
+const heightProp = (n: DesignNode) => (n.type === 'frame' && n.layout.mode !== 'none' && n.children.some((c) => !c.absolute) ? 'min-height' : 'height');
 
 /** Width and height from sizing modes, read in the parent's layout. */
 function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const d: Decl[] = [];
   const { width: w, height: h } = n.box;
   const p = ctx.parent;
-  if (!p) return [['width', px(w)], ['min-height', px(h)]];
+  // The page takes the viewport's width up to the design's.
+  if (!p) return [['max-width', px(w)], ['margin', '0 auto'], ['min-height', px(h)]];
   if (isAbsolute(n, ctx)) {
-    d.push(['width', px(w)]);
+    d.push(['width', spansParent(n, p) ? '100%' : px(w)]);
     if (n.type !== 'text' || n.sizing.height === 'fixed') d.push(['height', px(h)]);
     return d;
   }
@@ -470,28 +527,63 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const hm = n.sizing.height === 'hug' && hugIsFixed ? 'fixed' : n.sizing.height;
   if (p.layout.mode === 'grid') {
     if (wm === 'fixed') d.push(['width', px(w)]);
-    if (hm === 'fixed') d.push(['height', px(h)]);
+    if (hm === 'fixed') d.push([heightProp(n), px(h)]);
     return d;
   }
   const row = p.layout.mode === 'row';
   const [main, cross] = row ? [wm, hm] : [hm, wm];
   const [mainSize, crossSize] = row ? [w, h] : [h, w];
-  const [mainProp, crossProp] = row ? ['width', 'height'] : ['height', 'width'];
+  const [mainProp, crossProp] = row ? ['width', heightProp(n)] : [heightProp(n), 'width'];
   const l = n.limits ?? {};
   const [mainMin, mainMax, crossMin, crossMax] = row ? [l.minWidth, l.maxWidth, l.minHeight, l.maxHeight] : [l.minHeight, l.maxHeight, l.minWidth, l.maxWidth];
-  if (main === 'fixed') d.push([mainProp, px(mainSize)], ['flex-shrink', '0']);
-  else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
+  if (main === 'fixed') {
+    d.push([mainProp, px(mainSize)]);
+    // Only what the content cannot do without keeps its width as the row narrows (an icon, a
+    // line that must not wrap); a picture may scale down to nothing.
+    if (!row || isSmall(n) || (n.type === 'text' && isSingleLine(n))) d.push(['flex-shrink', '0']);
+    else if (n.type === 'image') d.push(['min-width', '0']);
+  } else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
   else if (mainMin !== undefined) d.push([`min-${mainProp}`, px(mainMin)]);
   if (mainMax !== undefined) d.push([`max-${mainProp}`, px(mainMax)]);
   if (cross === 'fixed') d.push([crossProp, px(crossSize)]);
   else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
+  // A column's item, drawn or hugging its content, is no wider than the column: its content's
+  // narrowest (a fixed width inside) must not push it out.
+  if (!row && cross !== 'fill' && crossMax === undefined && !isSmall(n)) d.push(['max-width', columnInset(n, p)?.maxWidth ?? '100%']);
   if (crossMin !== undefined) d.push([`min-${crossProp}`, px(crossMin)]);
   if (crossMax !== undefined) d.push([`max-${crossProp}`, px(crossMax)]);
   return d;
 }
 
+/** What a row's or grid's own layout becomes below its breakpoint. */
+function reflowDecls(r: Reflow): Decl[] {
+  switch (r.mode) {
+    case 'wrap':
+      return [['flex-wrap', 'wrap']];
+    case 'grid':
+      return [['grid-template-columns', `repeat(auto-fit, minmax(min(100%, ${px(r.minCell ?? 0)}), 1fr))`]];
+  }
+}
+
+/**
+ * `el` as an item of a parent that wraps its items or refits its cells below a breakpoint: an
+ * item that is not small keeps its design width there only as far as the line allows, and one
+ * that fills the row goes onto a line of its own before it gets narrower than its content.
+ */
+function withReflowOfParent(el: Element, n: DesignNode, ctx: Ctx): Element {
+  const r = ctx.reflow;
+  if (!r || isAbsolute(n, ctx) || isSmall(n)) return el;
+  const has = (prop: string, value?: string) => el.decls.some(([p, v]) => p === prop && (value === undefined || v === value));
+  const decls: Decl[] = [];
+  if (r.mode === 'wrap' && has('flex', '1')) decls.push(['flex', `1 1 ${px(minWidth(n))}`]);
+  if (!has('max-width', '100%')) decls.push(['max-width', '100%']);
+  return decls.length ? { ...el, narrow: [{ below: r.below, decls }, ...(el.narrow ?? [])] } : el;
+}
+
 function margin(n: DesignNode, ctx: Ctx): Decl[] {
   if (!n.margin || sidesZero(n.margin) || !ctx.parent || isAbsolute(n, ctx)) return [];
+  const inset = ctx.parent.layout.mode === 'column' ? columnInset(n, ctx.parent) : undefined;
+  if (inset) return [['margin', `${px(n.margin.top)} ${inset.right} ${px(n.margin.bottom)} ${inset.left}`]];
   return [['margin', sides(n.margin)]];
 }
 
@@ -521,11 +613,13 @@ const MARKUP_HOSTS = new Set(['div', 'section', 'header', 'footer', 'nav', 'main
  * markup draws everything inside (its background and padding too, as it was shown the region).
  */
 function withMarkup(el: Element, markup: Markup): Element {
+  const narrow = splitNarrow(el.narrow, placesElement);
   return {
     tag: MARKUP_HOSTS.has(el.tag) ? el.tag : 'div',
     name: el.name,
     attrs: el.tag === 'a' || el.tag === 'button' ? [] : el.attrs.filter(([k]) => k !== 'type'),
     decls: el.decls.filter(placesElement),
+    ...(narrow ? { narrow } : {}),
     children: [],
     markup,
   };

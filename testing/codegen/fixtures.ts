@@ -159,3 +159,95 @@ export function layoutShowcase(): Design {
     assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
   };
 }
+
+/**
+ * A 1280 px page as a designer draws one for the desktop: a header with a logo and a menu, a
+ * hero of copy beside a picture, a grid of three cards with an icon each, a quote centred by its
+ * margins, a footer line centred by the footer's padding.
+ */
+export function responsivePage(): Design {
+  const solid = (color: string) => ({ ...noStyle(), fills: [{ type: 'solid' as const, color }] });
+  const picture = (id: string, box: { x: number; y: number; width: number; height: number }) => ({
+    type: 'image' as const,
+    id,
+    name: 'Picture',
+    box,
+    sizing: { width: 'fixed' as const, height: 'fixed' as const },
+    assetId: 'blue',
+    alt: 'A blue picture',
+    fit: 'cover' as const,
+  });
+  const links = ['Product', 'Pricing', 'Customers', 'Contact'].map((label, i) =>
+    text(`link-${i}`, { x: 900 + i * 90, y: 30, width: 70, height: 20 }, label, { fontSize: 16, lineHeight: 20 }, { role: 'link', href: '#' }),
+  );
+  const menu = frame('menu', { x: 900, y: 30, width: 340, height: 20 }, links, { name: 'Menu', role: 'nav', sizing: { width: 'hug', height: 'hug' }, layout: flowLayout('row', { gap: 20 }) });
+  const logo = text('logo', { x: 40, y: 26, width: 120, height: 28 }, 'Lighthouse', { fontSize: 24, lineHeight: 28, fontWeight: 700 });
+  const header = frame('header', { x: 0, y: 0, width: 1280, height: 80 }, [logo, menu], {
+    name: 'Header',
+    role: 'header',
+    sizing: { width: 'fill', height: 'fixed' },
+    layout: flowLayout('row', { mainAlign: 'space-between', crossAlign: 'center', padding: { top: 0, right: 40, bottom: 0, left: 40 } }),
+    style: solid('#0b2545'),
+  });
+  const copy = frame(
+    'copy',
+    { x: 40, y: 120, width: 560, height: 208 },
+    [
+      text('title', { x: 40, y: 120, width: 560, height: 96 }, 'Keep every ship in sight, from harbour to open sea', { fontSize: 40, lineHeight: 48, fontWeight: 700 }, { role: 'heading', level: 1, sizing: { width: 'fill', height: 'hug' } }),
+      text('lede', { x: 40, y: 240, width: 560, height: 88 }, 'Lighthouse tracks vessels, weather and port traffic in one view, so that a crew knows where it stands before it leaves and every hour after. It runs on any screen.', { fontSize: 18, lineHeight: 22 }, { role: 'paragraph', sizing: { width: 'fill', height: 'hug' } }),
+    ],
+    { name: 'Copy', sizing: { width: 'fixed', height: 'hug' }, layout: flowLayout('column', { gap: 24 }) },
+  );
+  const hero = frame('hero', { x: 0, y: 80, width: 1280, height: 440 }, [copy, picture('hero-picture', { x: 680, y: 120, width: 560, height: 360 })], {
+    name: 'Hero',
+    role: 'section',
+    sizing: { width: 'fill', height: 'hug' },
+    layout: flowLayout('row', { gap: 80, padding: { top: 40, right: 40, bottom: 40, left: 40 } }),
+  });
+  const card = (i: number) => {
+    const x = 40 + i * 408;
+    return frame(
+      `card-${i}`,
+      { x, y: 560, width: 384, height: 120 },
+      [
+        frame(`icon-${i}`, { x: x + 24, y: 584, width: 32, height: 32 }, [], { name: 'Icon', role: 'icon', sizing: { width: 'fixed', height: 'fixed' }, style: { ...solid('#13315c'), radius: [8, 8, 8, 8] } }),
+        text(`card-text-${i}`, { x: x + 24, y: 632, width: 336, height: 20 }, `Feature ${i + 1}`, { fontSize: 16, lineHeight: 20 }),
+      ],
+      { name: 'Card', sizing: { width: 'fill', height: 'fixed' }, layout: flowLayout('column', { gap: 16, padding: { top: 24, right: 24, bottom: 24, left: 24 } }), style: solid('#eef4ed') },
+    );
+  };
+  const features = frame('features', { x: 0, y: 520, width: 1280, height: 200 }, [0, 1, 2].map(card), {
+    name: 'Features',
+    role: 'section',
+    sizing: { width: 'fill', height: 'hug' },
+    layout: flowLayout('grid', { columns: 3, gap: 24, crossGap: 24, padding: { top: 40, right: 40, bottom: 40, left: 40 } }),
+  });
+  // Centred by its margins in the page's column.
+  const quote = text(
+    'quote',
+    { x: 340, y: 720, width: 600, height: 60 },
+    '“We saw the storm coming two days before the port did, and we were home before it.” A harbour master on the North Sea',
+    { fontSize: 20, lineHeight: 30, align: 'center' },
+    { role: 'paragraph', sizing: { width: 'fixed', height: 'hug' }, margin: { top: 0, right: 0, bottom: 0, left: 340 } },
+  );
+  // Its line centred by the footer's side padding.
+  const footer = frame('footer', { x: 0, y: 780, width: 1280, height: 60 }, [text('legal', { x: 440, y: 800, width: 400, height: 20 }, '© Lighthouse, all rights reserved', { fontSize: 14, lineHeight: 20, align: 'center' }, { sizing: { width: 'fill', height: 'hug' } })], {
+    name: 'Footer',
+    role: 'footer',
+    sizing: { width: 'fill', height: 'fixed' },
+    layout: flowLayout('column', { padding: { top: 20, right: 440, bottom: 20, left: 440 } }),
+    style: solid('#0b2545'),
+  });
+  const root = frame('root', { x: 0, y: 0, width: 1280, height: 840 }, [header, hero, features, quote, footer], {
+    name: 'Lighthouse',
+    sizing: { width: 'fixed', height: 'hug' },
+    layout: flowLayout('column'),
+    style: solid('#ffffff'),
+  });
+  return {
+    version: 1,
+    viewport: { width: 1280, height: 840 },
+    root,
+    assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
+  };
+}
