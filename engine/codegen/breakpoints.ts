@@ -2,7 +2,7 @@
 // width up to the design's, so every box in the flow loses what the page loses; a row whose
 // items cannot shrink any further than their content allows must then wrap them onto more lines.
 import type { DesignNode, FrameNode } from '../ir/schema.ts';
-import { isSingleLine } from './tree.ts';
+import { isSingleLine } from './css-measures.ts';
 
 /** Boxes at most this wide keep their size at every width: icons, avatars, badges. */
 export const SMALL_BOX = 96;

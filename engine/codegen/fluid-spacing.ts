@@ -2,7 +2,7 @@
 // as the viewport narrows: at the design's width it is the design's, below it the content keeps
 // its width for as long as it can and the space shrinks first.
 import type { DesignNode, FrameNode } from '../ir/schema.ts';
-import { px, type Decl } from './tree.ts';
+import { px, type Decl } from './css-measures.ts';
 
 /** Horizontal space at most this wide stays as drawn: it fits any screen. */
 const SMALL_SPACE = 24;

@@ -7,9 +7,9 @@ import { fontStack } from './fonts.ts';
 import { extensionOf } from './media-types.ts';
 import { isSmall, minWidth, reflowOf, type Reflow } from './breakpoints.ts';
 import { columnInset, contentWidth, fluidPadding } from './fluid-spacing.ts';
+import { isSingleLine, px, type Decl } from './css-measures.ts';
 
-/** One CSS declaration: [property, value]. */
-export type Decl = readonly [string, string];
+export { isSingleLine, px, type Decl };
 
 /** Declarations that apply only while the viewport is narrower than `below` px (a media query, a `max-[…]:` variant). */
 export interface Narrow {
@@ -65,11 +65,6 @@ export interface Page {
   variables: Map<string, string>;
 }
 
-/** Rounds to 1/100 px and writes `12px` (or `0`). */
-export function px(n: number): string {
-  const r = Math.round(n * 100) / 100;
-  return r === 0 ? '0' : `${r}px`;
-}
 
 const num = (n: number) => String(Math.round(n * 1000) / 1000 || 0);
 
@@ -95,7 +90,6 @@ export function sides(s: Sides): string {
 }
 
 /** Text whose box is under 1.5 lines is one line: it must not wrap, whatever the font's width. */
-export const isSingleLine = (t: TextNode) => t.box.height < 1.5 * t.style.lineHeight && !t.text.includes('\n');
 
 const PHRASING = new Set(['button', 'a', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label']);
 const INLINE = new Set(['span', 'a', 'button', 'label']);
