@@ -11,6 +11,7 @@ import { SafetensorsFile } from './safetensors.ts';
 import { quantLayout } from './quant.ts';
 import { buildModel, node } from './onnx-graph.ts';
 import { isLoupeError } from '../errors.ts';
+import { OrtSession, tensor } from './runtime/ort-session.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'loupe-package-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -181,4 +182,67 @@ test("an expert's stored parts run as MatMulNBits unchanged and agree with get()
     for (let k = 0; k < q.K; k++) expected += W[n * q.K + k]! * x[k]!;
     assert.ok(Math.abs(y[n]! - expected) < 1e-4, `y[${n}] = ${y[n]}, expected ${expected}`);
   }
+});
+
+test('a weight left in its file: onnxruntime reads its located parts itself and computes what the stored bytes give; damage is caught before it reads them', async () => {
+  const dir = await fresh();
+  const pkg = openPackage(dir);
+  const located = pkg.located(EXPERT);
+  const q = pkg.quantised(EXPERT);
+  const file = SafetensorsFile.open(join(dir, LAYER_FILE));
+  const at = (part: string) => readFileSync(join(dir, located.qweight.file)).subarray(file.dataStart + file.entry(`${EXPERT}.${part}`).begin, file.dataStart + file.entry(`${EXPERT}.${part}`).end);
+  assert.equal(located.qweight.file, LAYER_FILE);
+  assert.deepEqual(readFileSync(join(dir, LAYER_FILE)).subarray(located.qweight.offset, located.qweight.offset + located.qweight.length), Buffer.from(q.qweight));
+  assert.deepEqual(at('scales'), Buffer.from(q.scales.buffer, q.scales.byteOffset, q.scales.byteLength));
+  const layout = quantLayout(q.N, q.K, q.bits, q.blockSize);
+  const graph = (external: boolean) =>
+    buildModel({
+      nodes: [node('MatMulNBits', ['x', 'B', 'scales', 'zp'], ['y'], { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize }, 'com.microsoft')],
+      inputs: [{ name: 'x', type: 'float32', dims: [1, q.K] }],
+      outputs: [{ name: 'y', type: 'float32', dims: [1, q.N] }],
+      initializers: [
+        { name: 'B', type: 'uint8', dims: layout.qweightShape, ...(external ? { external: { location: located.qweight.file, offset: located.qweight.offset, length: located.qweight.length } } : { bytes: q.qweight }) },
+        { name: 'scales', type: 'float32', dims: [layout.scalesLength], ...(external ? { external: { location: located.scales.file, offset: located.scales.offset, length: located.scales.length } } : { bytes: q.scales }) },
+        { name: 'zp', type: 'uint8', dims: [layout.zeroPointsLength], ...(external ? { external: { location: located.zeroPoints.file, offset: located.zeroPoints.offset, length: located.zeroPoints.length } } : { bytes: q.zeroPoints }) },
+      ],
+    });
+  const x = tensor(Float32Array.from({ length: q.K }, (_, i) => Math.sin(i)), [1, q.K]);
+  const outputs = [true, false].map((external) => {
+    const session = new OrtSession(graph(external), { device: 'cpu', threads: 1, ...(external ? { externalFolder: dir } : {}) }, 'a located weight');
+    const y = session.run({ x }).y!.data as Float32Array;
+    session.release();
+    return y;
+  });
+  assert.deepEqual(outputs[0], outputs[1]);
+  pkg.close();
+  file.close();
+
+  // Damage in a part not yet checked is found when the weight is located, before onnxruntime would read it.
+  const damagedDir = await fresh();
+  const path = join(damagedDir, LAYER_FILE);
+  const f = SafetensorsFile.open(path);
+  flipByte(path, f.dataStart + f.entry(`${EXPERT}.zero_points`).begin);
+  f.close();
+  const damagedPkg = openPackage(damagedDir);
+  assert.throws(() => damagedPkg.located(EXPERT), failsWith('MODEL_CORRUPT', `${EXPERT}.zero_points`, LAYER_FILE));
+  damagedPkg.close();
+});
+
+test('rows of a float tensor read one slab at a time agree with the whole tensor, its checksum checked once', async () => {
+  const pkg = openPackage(await fresh());
+  const name = 'language_model.model.embed_tokens.weight';
+  const whole = pkg.raw(name);
+  const rowBytes = whole.bytes.byteLength / whole.shape[0]!;
+  const rows = pkg.rawRows(name, 3, 5);
+  assert.equal(rows.dtype, whole.dtype);
+  assert.deepEqual(rows.bytes, whole.bytes.subarray(3 * rowBytes, 5 * rowBytes));
+  pkg.close();
+  // Without the marker (a package copied in), the first rows read hash the whole tensor, and only once.
+  rmSync(join(pkg.dir, 'verified.json'));
+  const copied = openPackage(pkg.dir, { verify: 'first-read' });
+  copied.rawRows(name, 0, 1);
+  assert.equal(copied.stats.bytesVerified, whole.bytes.byteLength);
+  copied.rawRows(name, 1, 2);
+  assert.equal(copied.stats.bytesVerified, whole.bytes.byteLength, 'the second read is not hashed again');
+  copied.close();
 });

@@ -455,6 +455,24 @@ export interface OpenPackageOptions {
   verify?: 'always' | 'first-read';
 }
 
+/** A stored part's bytes in a package file: `file` relative to the package's folder. */
+export interface StoredLocation {
+  file: string;
+  offset: number;
+  length: number;
+}
+
+/** A quantised weight as MatMulNBits takes it, its parts left in the package's files. */
+export interface LocatedWeight {
+  bits: 4 | 8;
+  blockSize: number;
+  N: number;
+  K: number;
+  qweight: StoredLocation;
+  scales: StoredLocation;
+  zeroPoints: StoredLocation;
+}
+
 export interface PackageStats {
   /** Stored bytes read from disk. */
   bytesRead: number;
@@ -480,6 +498,13 @@ export interface ModelPackage extends WeightSource {
   quantised(name: string): QuantisedWeight;
   /** A float tensor's stored bytes in its dtype (checksum verified), for a runtime that keeps BF16 as is. */
   raw(name: string): { dtype: FloatDtype; shape: number[]; bytes: Uint8Array };
+  /** Rows [start, end) of a float tensor's stored bytes (the tensor's checksum verified once, a slab at a time). */
+  rawRows(name: string, start: number, end: number): { dtype: FloatDtype; bytes: Uint8Array };
+  /**
+   * Where a quantised weight's parts lie in the package's files (checksums verified once, a slab
+   * at a time), so onnxruntime reads them itself and no copy passes through JavaScript.
+   */
+  located(name: string): LocatedWeight;
   /**
    * Checks a tensor's stored parts against their sha256s, read a slab at a time (the whole
    * package is checked this way without holding any tensor whole); returns their bytes.
@@ -635,6 +660,27 @@ class OpenedPackage implements ModelPackage {
     };
   }
 
+  rawRows(name: string, start: number, end: number): { dtype: FloatDtype; bytes: Uint8Array } {
+    const t = this.entry(name);
+    if (t.storage === 'int4' || t.storage === 'int8') throw new Error(`${name} is quantised (${t.storage}); use located()`);
+    this.checkOnce(name, 'data');
+    const bytes = this.file(t.file).readRows(name, start, end);
+    this.stats.bytesRead += bytes.byteLength;
+    return { dtype: t.storage, bytes };
+  }
+
+  located(name: string): LocatedWeight {
+    const t = this.entry(name);
+    if (t.storage !== 'int4' && t.storage !== 'int8') throw new Error(`${name} is stored as ${t.storage}, not quantised`);
+    const file = this.file(t.file);
+    const where = (part: keyof typeof SUFFIXES): StoredLocation => {
+      this.checkOnce(name, part);
+      const { begin, end } = file.entry(name + SUFFIXES[part]);
+      return { file: t.file, offset: file.dataStart + begin, length: end - begin };
+    };
+    return { bits: t.storage === 'int4' ? 4 : 8, blockSize: this.manifest.quantisation.blockSize, N: t.shape[0]!, K: t.shape[1]!, qweight: where('qweight'), scales: where('scales'), zeroPoints: where('zero_points') };
+  }
+
   check(name: string): number {
     const t = this.entry(name);
     const file = this.file(t.file);
@@ -675,6 +721,19 @@ class OpenedPackage implements ModelPackage {
       this.verified.add(stored);
     }
     return bytes;
+  }
+
+  /** Hashes a stored part a slab at a time unless the marker or an earlier read has checked it. */
+  private checkOnce(name: string, part: Part): void {
+    const t = this.entry(name);
+    const stored = part === 'data' ? name : name + SUFFIXES[part];
+    if (this.verify !== 'always' && (this.verifiedFiles.has(t.file) || this.verified.has(stored))) return;
+    const file = this.file(t.file);
+    const { begin, end } = file.entry(stored);
+    this.stats.bytesVerified += end - begin;
+    if (file.sha256(stored) !== t.sha256[part]) throw damaged(join(this.dir, t.file), name, stored);
+    if (!this.verified.has(stored)) this.checked(t.file);
+    this.verified.add(stored);
   }
 
   /** One more stored tensor of `file` passed its checksum: the file is marked when all have. */

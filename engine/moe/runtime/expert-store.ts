@@ -44,9 +44,12 @@ class Pool {
     this.policy = cachePolicy(options.policy, options.budgetBytes);
   }
 
-  session(key: ExpertKey, build: () => Uint8Array): OrtSession {
+  session(key: ExpertKey, build: () => BuiltGraph): OrtSession {
     let s = this.sessions.get(key);
-    if (!s) this.sessions.set(key, (s = new OrtSession(build(), { device: this.options.device, threads: this.threads }, `expert ${key}`)));
+    if (!s) {
+      const graph = build();
+      this.sessions.set(key, (s = new OrtSession(graph.model, { device: this.options.device, threads: this.threads, externalFolder: graph.externalFolder }, `expert ${key}`)));
+    }
     return s;
   }
 
@@ -86,7 +89,7 @@ export class ExpertStore {
   run(layer: number, expert: number, step: ReadonlySet<ExpertKey>, feed: (s: OrtSession) => Float32Array): Float32Array {
     const key = expertKey(layer, expert);
     const bytes = this.bytesOf(layer, expert);
-    const build = () => this.source.build(layer, expert).model;
+    const build = () => this.source.build(layer, expert);
     for (const pool of this.pools) {
       const { resident, evicted } = pool.policy.use(key, bytes, step);
       pool.drop(evicted);
@@ -98,7 +101,8 @@ export class ExpertStore {
       return out;
     }
     const t0 = performance.now();
-    const once = new OrtSession(build(), { device: 'cpu', threads: 1 }, `expert ${key}`);
+    const graph = build();
+    const once = new OrtSession(graph.model, { device: 'cpu', threads: 1, externalFolder: graph.externalFolder }, `expert ${key}`);
     try {
       return feed(once);
     } finally {

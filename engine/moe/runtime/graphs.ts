@@ -12,6 +12,7 @@
 // which permutes query and key alike and leaves every dot product, hence the output, unchanged.
 import type { TextConfig } from '../config.ts';
 import { buildModel, node, type GraphNode, type GraphValue, type Initializer } from '../onnx-graph.ts';
+import type { LocatedWeight, StoredLocation } from '../package.ts';
 import { quantLayout, type QuantisedWeight } from '../quant.ts';
 import type { Tensor } from '../tensor.ts';
 import { attentionScale } from './rope.ts';
@@ -20,12 +21,20 @@ import { attentionScale } from './rope.ts';
 export interface RuntimeWeights {
   get(name: string): Tensor;
   quantised(name: string): QuantisedWeight | undefined;
+  /**
+   * Where a quantised weight's parts lie in files under `folder`: onnxruntime then reads them
+   * itself, so a weight is not held in JavaScript, in the model's bytes and in onnxruntime at once.
+   */
+  located?(name: string): LocatedWeight | undefined;
+  readonly folder?: string;
 }
 
 /** An ONNX model and the bytes of weights it reads each time it runs. */
 export interface BuiltGraph {
   model: Uint8Array;
   weightBytes: number;
+  /** The folder its external initializers' files are relative to, if it has any. */
+  externalFolder?: string;
 }
 
 export interface GraphOptions {
@@ -76,22 +85,23 @@ export class Builder {
     return name;
   }
 
-  /** x [.., K] · Wᵀ for a weight stored quantised, its stored bytes as MatMulNBits' initializers. */
-  private matMulNBits(x: string, q: QuantisedWeight): string {
-    const b = this.name('qweight');
-    const s = this.name('scales');
-    const z = this.name('zero_points');
-    this.initializers.push(
-      { name: b, type: 'uint8', dims: quantLayout(q.N, q.K, q.bits, q.blockSize).qweightShape, bytes: q.qweight },
-      { name: s, type: 'float32', dims: [q.scales.length], bytes: q.scales },
-      { name: z, type: 'uint8', dims: [q.zeroPoints.length], bytes: q.zeroPoints },
-    );
+  /** x [.., K] · Wᵀ for a weight stored quantised, its stored parts (bytes, or where they lie) as MatMulNBits' initializers. */
+  private matMulNBits(x: string, q: QuantisedWeight | LocatedWeight): string {
+    const layout = quantLayout(q.N, q.K, q.bits, q.blockSize);
+    const part = (base: string, type: 'uint8' | 'float32', dims: number[], data: ArrayBufferView | StoredLocation): string => {
+      const name = this.name(base);
+      this.initializers.push('file' in data ? { name, type, dims, external: { location: data.file, offset: data.offset, length: data.length } } : { name, type, dims, bytes: data });
+      return name;
+    };
+    const b = part('qweight', 'uint8', layout.qweightShape, q.qweight);
+    const s = part('scales', 'float32', [layout.scalesLength], q.scales);
+    const z = part('zero_points', 'uint8', [layout.zeroPointsLength], q.zeroPoints);
     return this.op('MatMulNBits', [x, b, s, z], { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize, accuracy_level: this.options.accuracyLevel }, 'com.microsoft');
   }
 
   /** x [.., K] · Wᵀ for W [N, K] stored under `weight`. */
   linear(x: string, weight: string): string {
-    const q = this.weights.quantised(weight);
+    const q = this.weights.located?.(weight) ?? this.weights.quantised(weight);
     return q ? this.matMulNBits(x, q) : this.linearFloat(x, weight);
   }
 
@@ -101,6 +111,8 @@ export class Builder {
    * product costs less than several small ones. Otherwise one product each.
    */
   linears(x: string, weights: string[]): string[] {
+    // Weights left in their files are not contiguous there: stacking them would mean a copy.
+    if (this.weights.located) return weights.map((w) => this.linear(x, w));
     const qs = weights.map((w) => this.weights.quantised(w));
     const first = qs[0];
     if (!first || qs.some((q) => !q || q.K !== first.K || q.bits !== first.bits || q.blockSize !== first.blockSize)) return weights.map((w) => this.linear(x, w));
@@ -167,7 +179,8 @@ export class Builder {
   model(inputs: GraphValue[], outputs: Array<GraphValue & { from: string }>): BuiltGraph {
     const nodes = [...this.nodes, ...outputs.map((o) => node('Identity', [o.from], [o.name]))];
     const weightBytes = this.initializers.reduce((sum, i) => sum + ('bytes' in i ? i.bytes.byteLength : i.external.length), 0);
-    return { model: buildModel({ nodes, inputs, outputs: outputs.map(({ from: _, ...v }) => v), initializers: this.initializers }), weightBytes };
+    const external = this.initializers.some((i) => 'external' in i);
+    return { model: buildModel({ nodes, inputs, outputs: outputs.map(({ from: _, ...v }) => v), initializers: this.initializers }), weightBytes, ...(external ? { externalFolder: this.weights.folder } : {}) };
   }
 }
 

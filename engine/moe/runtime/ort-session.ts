@@ -23,6 +23,8 @@ export interface SessionOptions {
   device: Device;
   /** Threads of the session's own pool; 1 lets several sessions run side by side in workers. */
   threads: number;
+  /** The folder the model's external initializers are relative to (a model given as bytes has none of its own). */
+  externalFolder?: string;
 }
 
 const PROVIDERS: Record<Device, string> = { cpu: 'cpu', cuda: 'cuda', webgpu: 'webgpu' };
@@ -88,7 +90,7 @@ export class OrtSession {
         // allocating them afresh costs time (measured: 130 MB less on the bench model, no slower).
         enableCpuMemArena: false,
         // Many small sessions each with spinning threads starve each other on a few cores.
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
+        extra: { session: { intra_op: { allow_spinning: '0' }, ...(options.externalFolder ? { model_external_initializers_file_folder_path: options.externalFolder } : {}) } },
       });
     } catch (error) {
       throw new LoupeError('MODEL_UNSUPPORTED', `onnxruntime could not load ${what} on ${options.device}: ${(error as Error).message}`, { cause: error });
