@@ -31,12 +31,12 @@ interface RunFlags {
   stop?: string[];
   logits?: string;
   accuracy: 0 | 4;
-  threads: number;
+  threads?: number;
   accelerator: NonNullable<EngineOptions['accelerator']>;
   acceleratorBudget?: number;
   cpuBudget?: number;
   policy: 'frequency' | 'lru';
-  expertThreads?: 1 | 2;
+  expertThreads?: number;
   stats?: boolean;
 }
 
@@ -72,12 +72,12 @@ export function registerEngine(program: Command, context: CliContext): void {
     .option('--stop <text>', 'stop when this text is generated (repeatable)', collect)
     .option('--logits <file.npy>', "save the prompt positions' float32 logits [tokens, vocab]")
     .option('--accuracy <level>', 'MatMulNBits accuracy: 4 (int8 activations, fast) or 0 (float32)', parseAccuracy, 4)
-    .option('--threads <n>', 'threads per onnxruntime session', parsePositiveInt, 1)
+    .option('--threads <n>', 'threads of the attention, MLP and head sessions and of the vision encoder (default: every core)', parsePositiveInt)
     .option('--accelerator <device>', 'auto | none | cpu | cuda | webgpu: where the hot experts go', parseChoice(['auto', 'none', 'cpu', 'cuda', 'webgpu'] as const), 'auto')
     .option('--accelerator-budget <MB>', 'expert bytes the accelerator pool may hold', megabytes)
     .option('--cpu-budget <MB>', 'expert bytes kept loaded on the CPU', megabytes)
     .option('--policy <name>', 'expert cache policy: frequency | lru', parseChoice(['frequency', 'lru'] as const), 'frequency')
-    .option('--expert-threads <n>', '2: half of the experts run in a second thread (the default with two cores or more); 1: all in one', (v) => Number(parseChoice(['1', '2'] as const)(v)) as 1 | 2)
+    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: every core); 1 runs them all in the decoding thread', parsePositiveInt)
     .option('--stats', 'print where the experts ran and the speed on stderr')
     .action(async (opts: RunFlags) => {
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');
@@ -107,7 +107,7 @@ export function registerEngine(program: Command, context: CliContext): void {
       sayIfTestPackage(opts.model);
       const client = await EngineClient.open(opts.model, {
         accuracyLevel: opts.accuracy,
-        threads: opts.threads,
+        ...(opts.threads ? { threads: opts.threads } : {}),
         accelerator: opts.accelerator,
         acceleratorBudget: opts.acceleratorBudget,
         cpuBudget: opts.cpuBudget,

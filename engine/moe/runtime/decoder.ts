@@ -4,19 +4,19 @@
 // (run where the expert store placed them, each on the rows routed to it) plus the shared experts.
 import { isMoeLayer, type TextConfig } from '../config.ts';
 import type { ExpertStore, PoolOptions } from './expert-store.ts';
-import { SHARDS, runShard, shardOf, shardStore, type ExpertUse, type ShardWorker } from './expert-shards.ts';
+import { byShard, outputLength, runShard, shardStore, type ExpertUse, type ShardWorker } from './expert-shards.ts';
 import { attentionGraph, denseStem, headGraph, mlpGraph, routerBias, sharedStem, type BuiltGraph, type GraphOptions, type RuntimeWeights } from './graphs.ts';
 import { OrtSession, int64Tensor, tensor } from './ort-session.ts';
 import { route } from './routing.ts';
 import { ropeInverseFrequencies } from './rope.ts';
 
 export interface DecoderOptions extends GraphOptions {
-  /** Threads of each session (1 keeps a session to one core). */
+  /** Threads of the dense units' sessions (attention, MLPs, head): every core, as they run while the expert threads wait. */
   threads: number;
-  /** Where experts may live, the accelerator first; an expert no pool admits runs from the model's files each time. Each expert shard gets half of each budget. */
+  /** Where experts may live, the accelerator first; an expert no pool admits runs from the model's files each time. Each expert shard gets its share of each budget. */
   pools: PoolOptions[];
-  /** Runs the odd expert shard in its own thread, alongside the decoding thread's even shard. */
-  shardWorker?: ShardWorker;
+  /** Expert shards 1… in threads of their own; shard 0 runs in the decoding thread. None: every expert runs here. */
+  workers?: readonly ShardWorker[];
 }
 
 /** The runtime's weights, plus the stored size of a weight without reading it. */
@@ -54,8 +54,9 @@ export class RuntimeDecoder {
   private readonly attention: Unit[] = [];
   private readonly mlp: Unit[] = [];
   private head?: Unit;
-  /** The expert shards' stores; the odd one unused when a worker runs that shard. */
-  private readonly shards: ExpertStore[];
+  /** Expert shard 0's store (every expert's, without workers). */
+  private readonly experts: ExpertStore;
+  private readonly workers: readonly ShardWorker[];
   private readonly biases: Float32Array[] = [];
   private embeddings?: Float32Array;
   private inverseFrequencies?: Float32Array;
@@ -72,11 +73,12 @@ export class RuntimeDecoder {
     private readonly c: TextConfig,
     private readonly options: DecoderOptions,
   ) {
-    this.shards = Array.from({ length: SHARDS }, () => shardStore(weights, c, options.pools, { accuracyLevel: options.accuracyLevel }, options.threads));
+    this.workers = options.workers ?? [];
+    this.experts = shardStore(weights, c, options.pools, { accuracyLevel: options.accuracyLevel }, this.workers.length + 1);
   }
 
   private unit(graph: BuiltGraph, what: string): Unit {
-    return new Unit(new OrtSession(graph.model, { device: 'cpu', threads: this.options.threads }, what), graph.weightBytes);
+    return new Unit(new OrtSession(graph.model, { device: 'cpu', threads: this.options.threads, externalFolder: graph.externalFolder }, what), graph.weightBytes);
   }
 
   private attentionUnit(layer: number): Unit {
@@ -172,64 +174,84 @@ export class RuntimeDecoder {
       this.kpe[layer]!.set(out.kpe!.data as Float32Array, P * dr);
       const residual = out.h_out!.data as Float32Array;
       const y = out.y!.data as Float32Array;
-      // The odd shard's experts go to their thread first, to run while this one runs the shared experts.
-      const routed = isMoeLayer(c, layer) ? this.startExperts(layer, y, rows, out.router_logits!.data as Float32Array) : undefined;
+      // The other shards' experts go to their threads first, to run while this one runs its own and the shared experts.
+      const routed = isMoeLayer(c, layer) ? this.runExperts(layer, y, rows, out.router_logits!.data as Float32Array) : undefined;
       const mlp = this.run(this.mlpUnit(layer), { x: tensor(y, [rows, H]) }).out!.data as Float32Array;
       const next = new Float32Array(residual);
       for (let i = 0; i < next.length; i++) next[i]! += mlp[i]!;
-      if (routed) routing.push({ layer, experts: this.finishExperts(routed, y, rows, next) });
+      if (routed) routing.push({ layer, experts: this.addExperts(routed, next) });
       h = next;
     }
     this.position = T;
-    for (const s of this.shards) s.tick();
+    this.experts.tick();
     const head = (this.head ??= this.unit(headGraph(this.weights, c, this.options), 'the LM head'));
     const lastRows = allLogits ? rows : 1;
     const logits = this.run(head, { h: tensor(h.subarray((rows - lastRows) * H), [lastRows, H]) }).logits!.data as Float32Array;
     return { logits, rows: lastRows, routing };
   }
 
-  /** Routes the rows and hands the odd shard's experts to their thread, if there is one. */
-  private startExperts(layer: number, y: Float32Array, rows: number, logits: Float32Array): { layer: number; experts: Int32Array[]; even: ExpertUse[]; odd: ExpertUse[]; remote: boolean } {
+  /** Routes the rows, hands the other shards' experts to their threads and runs shard 0's here. */
+  private runExperts(layer: number, y: Float32Array, rows: number, logits: Float32Array) {
+    const H = this.c.hidden_size;
     const bias = (this.biases[layer] ??= this.weights.get(routerBias(layer)).data);
     const { experts, weights } = route(logits, bias, this.c);
-    const uses = Array.from({ length: SHARDS }, () => new Map<number, ExpertUse>());
+    const byExpert = new Map<number, ExpertUse>();
     experts.forEach((chosen, row) =>
       chosen.forEach((e, k) => {
-        const shard = uses[shardOf(e)]!;
-        const use = shard.get(e) ?? shard.set(e, { expert: e, rows: [], weights: [] }).get(e)!;
+        const use = byExpert.get(e) ?? byExpert.set(e, { expert: e, rows: [], weights: [] }).get(e)!;
         use.rows.push(row);
         use.weights.push(weights[row]![k]!);
       }),
     );
-    const [even, odd] = uses.map((m) => [...m.values()]) as [ExpertUse[], ExpertUse[]];
-    const remote = this.options.shardWorker !== undefined && odd.length > 0;
-    if (remote) this.options.shardWorker!.submit(layer, odd, y, rows);
-    return { layer, experts, even, odd, remote };
+    const uses = [...byExpert.values()].sort((a, b) => a.expert - b.expert);
+    const parts = byShard(uses, this.workers.length + 1);
+    this.workers.forEach((w, i) => parts[i + 1]!.length > 0 && w.submit(layer, parts[i + 1]!, y, rows));
+    const local = new Float32Array(outputLength(parts[0]!, H));
+    const bytes = runShard(this.experts, layer, parts[0]!, y, H, local);
+    return { experts, uses, parts, local, bytes };
   }
 
-  /** Adds both shards' weighted expert outputs into `acc`, the even shard's first; returns the choices. */
-  private finishExperts(r: ReturnType<RuntimeDecoder['startExperts']>, y: Float32Array, rows: number, acc: Float32Array): Int32Array[] {
+  /** Adds every expert's weighted output into `acc` in expert id order (whichever shard ran it); returns the choices. */
+  private addExperts(r: ReturnType<RuntimeDecoder['runExperts']>, acc: Float32Array): Int32Array[] {
     const H = this.c.hidden_size;
-    const even = runShard(this.shards[0]!, r.layer, r.even, y, rows, H);
-    const odd = r.remote ? this.options.shardWorker!.result(rows) : runShard(this.shards[1]!, r.layer, r.odd, y, rows, H);
-    for (const { sum, bytes } of [even, odd]) {
-      for (let i = 0; i < acc.length; i++) acc[i]! += sum[i]!;
-      this.traffic.weightBytes += bytes;
+    const where = new Map<number, { out: Float32Array<ArrayBufferLike>; at: number }>();
+    r.parts.forEach((uses, s) => {
+      let out: Float32Array<ArrayBufferLike> = r.local;
+      if (s > 0) {
+        if (uses.length === 0) return;
+        const result = this.workers[s - 1]!.result(uses);
+        out = result.out;
+        this.traffic.weightBytes += result.bytes;
+      }
+      let at = 0;
+      for (const u of uses) {
+        where.set(u.expert, { out, at });
+        at += u.rows.length * H;
+      }
+    });
+    this.traffic.weightBytes += r.bytes;
+    this.traffic.runs += r.uses.length;
+    for (const u of r.uses) {
+      const { out, at } = where.get(u.expert)!;
+      u.rows.forEach((row, i) => {
+        const w = u.weights[i]!;
+        const from = at + i * H;
+        for (let d = 0; d < H; d++) acc[row * H + d]! += w * out[from + d]!;
+      });
     }
-    this.traffic.runs += r.even.length + r.odd.length;
     return r.experts;
   }
 
-  /** Each pool's figures, both shards together. */
+  /** Each pool's figures, every shard together. */
   expertStats(): ReturnType<ExpertStore['stats']> {
-    const parts = [this.shards[0]!.stats(), this.options.shardWorker ? this.options.shardWorker.stats() : this.shards[1]!.stats()];
+    const parts = [this.experts.stats(), ...this.workers.map((w) => w.stats())];
     const add = <T extends object>(a: T, b: T): T =>
       Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'number' ? v + ((b as Record<string, number>)[k] ?? 0) : v])) as T;
-    return {
-      pools: parts[0]!.pools.map((p, i) => add(p, parts[1]!.pools[i]!)),
-      transientRuns: parts[0]!.transientRuns + parts[1]!.transientRuns,
-      transientMs: parts[0]!.transientMs + parts[1]!.transientMs,
-    };
+    return parts.reduce((a, b) => ({
+      pools: a.pools.map((p, i) => add(p, b.pools[i]!)),
+      transientRuns: a.transientRuns + b.transientRuns,
+      transientMs: a.transientMs + b.transientMs,
+    }));
   }
 
   /** Weight bytes held in sessions now: the attention, MLP and head units built so far and every pool's experts. */
@@ -240,7 +262,7 @@ export class RuntimeDecoder {
 
   release(): void {
     for (const u of [...this.attention, ...this.mlp, this.head]) u?.session.release();
-    for (const s of this.shards) s.release();
-    void this.options.shardWorker?.close();
+    this.experts.release();
+    for (const w of this.workers) void w.close();
   }
 }

@@ -23,6 +23,7 @@ import { availableParallelism } from 'node:os';
 export interface EngineOptions {
   /** MatMulNBits accuracy: 4 (int8 activations, fast; the default) or 0 (float32, the reference's numbers). */
   accuracyLevel?: 0 | 4;
+  /** Threads of the dense units' sessions (attention, MLPs, head) and the vision encoder; default every core. */
   threads?: number;
   /** The accelerator pool's device: 'auto' takes CUDA or WebGPU when usable, else a second CPU pool; 'none' has no such pool. */
   accelerator?: 'auto' | 'none' | Device;
@@ -31,8 +32,8 @@ export interface EngineOptions {
   /** Bytes of experts kept loaded on the CPU (default 2 GiB); experts beyond run from the files. */
   cpuBudget?: number;
   policy?: 'frequency' | 'lru';
-  /** 2: the odd half of the experts runs in a second thread (the default where there are two cores or more); 1: all in one. */
-  expertThreads?: 1 | 2;
+  /** Threads the routed experts are shared out between, by expert id (default every core); 1 runs them all in the decoding thread. */
+  expertThreads?: number;
 }
 
 /** A picture for an image part of the messages, in the order the parts come. */
@@ -99,10 +100,19 @@ export class MoeEngine {
       ...(device ? [{ device, budgetBytes: options.acceleratorBudget ?? GiB, policy }] : []),
       { device: 'cpu' as const, budgetBytes: options.cpuBudget ?? 2 * GiB, policy },
     ];
-    const expertThreads = options.expertThreads ?? (availableParallelism() >= 2 ? 2 : 1);
-    const shardWorker = expertThreads === 2 ? await ShardWorker.start(dir, options, pools, pkg.config.text_config) : undefined;
-    const decoder = new RuntimeDecoder(packageWeights(pkg), pkg.config.text_config, { accuracyLevel: options.accuracyLevel ?? 4, threads: options.threads ?? 1, pools, shardWorker });
-    return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, mediaProcessorOf(pkg), options.threads ?? 1);
+    const c = pkg.config.text_config;
+    const threads = options.threads ?? availableParallelism();
+    const shards = Math.min(options.expertThreads ?? availableParallelism(), c.n_routed_experts);
+    const started = await Promise.allSettled(Array.from({ length: shards - 1 }, () => ShardWorker.start(dir, options, pools, c, shards)));
+    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(workers.map((w) => w.close()));
+      pkg.close();
+      throw failed.reason;
+    }
+    const decoder = new RuntimeDecoder(packageWeights(pkg), c, { accuracyLevel: options.accuracyLevel ?? 4, threads, pools, workers });
+    return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, mediaProcessorOf(pkg), threads);
   }
 
   /**

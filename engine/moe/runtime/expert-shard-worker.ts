@@ -1,4 +1,4 @@
-// The odd shard's thread: opens the model package, keeps its own expert store, and runs the jobs
+// A shard's thread: opens the model package, keeps its own expert store, and runs the jobs
 // the decoding thread writes into shared memory, waking on an Atomics notify rather than a
 // message, so a layer's hand-over costs microseconds.
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -8,7 +8,7 @@ import { packageWeights } from './package-weights.ts';
 import { COMMAND, CONTROL, readJob, runShard, shardStore, type ShardBuffers } from './expert-shards.ts';
 import type { PoolOptions } from './expert-store.ts';
 
-const { dir, options, pools } = workerData as { dir: string; options: EngineOptions; pools: PoolOptions[]; buffers: ShardBuffers };
+const { dir, options, pools, shards } = workerData as { dir: string; options: EngineOptions; pools: PoolOptions[]; shards: number; buffers: ShardBuffers };
 let buffers = (workerData as { buffers: ShardBuffers }).buffers;
 const control = new Int32Array(buffers.control);
 
@@ -16,7 +16,7 @@ parentPort!.once('message', ({ port }: { port: MessagePort }) => {
   try {
     const pkg = openPackage(dir);
     const c = pkg.config.text_config;
-    const store = shardStore(packageWeights(pkg), c, pools, { accuracyLevel: options.accuracyLevel ?? 4 }, options.threads ?? 1);
+    const store = shardStore(packageWeights(pkg), c, pools, { accuracyLevel: options.accuracyLevel ?? 4 }, shards);
     parentPort!.postMessage({ ready: true });
     // A layer no later than the last one starts the next token: the pools' clocks advance then, as the decoding thread's do once a token.
     let lastLayer = Infinity;
@@ -30,11 +30,10 @@ parentPort!.once('message', ({ port }: { port: MessagePort }) => {
         break;
       }
       if (command === COMMAND.job) {
-        const { layer, rows, uses } = readJob(buffers);
+        const { layer, uses } = readJob(buffers);
         if (layer <= lastLayer && lastLayer !== Infinity) store.tick();
         lastLayer = layer;
-        const { sum, bytes } = runShard(store, layer, uses, new Float32Array(buffers.input), rows, c.hidden_size);
-        new Float32Array(buffers.output).set(sum);
+        const bytes = runShard(store, layer, uses, new Float32Array(buffers.input), c.hidden_size, new Float32Array(buffers.output));
         Atomics.store(control, CONTROL.bytesLow, bytes % 2 ** 32);
         Atomics.store(control, CONTROL.bytesHigh, Math.floor(bytes / 2 ** 32));
       } else if (command === COMMAND.stats) port.postMessage(store.stats());

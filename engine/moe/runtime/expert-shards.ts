@@ -1,9 +1,10 @@
-// The routed experts of a layer, split into two shards by expert id (even, odd), each with its
-// own expert store holding half of every pool's budget. One decoding thread reads weights at
-// about half the rate the memory can deliver, so the odd shard can run in a second thread
-// (expert-shard-worker.ts) while the decoding thread runs the even one: the experts of a token
-// are read by both cores at once. Each shard sums its experts in id order and the two sums are
-// added in shard order, so the result is the same whether the odd shard runs here or there.
+// The routed experts of a layer, split into shards by expert id (expert e in shard e mod S), one
+// shard per core: shard 0 runs in the decoding thread, each other one in a worker thread of its
+// own (expert-shard-worker.ts), each with its own expert store holding its share of every pool's
+// budget. One thread reads weights at about half the rate the memory can deliver, so a token's
+// experts are read by every core at once. Each shard hands back every expert's own output, and
+// the decoding thread weighs and adds them in expert id order, so the result is the same bit for
+// bit whatever the number of shards.
 import { receiveMessageOnPort, MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { TextConfig } from '../config.ts';
 import { expertKey, type ExpertKey } from '../expert-cache.ts';
@@ -14,9 +15,6 @@ import { expertStem, mlpGraph, type GraphOptions } from './graphs.ts';
 import type { DecoderWeights } from './decoder.ts';
 import { tensor } from './ort-session.ts';
 
-export const SHARDS = 2;
-export const shardOf = (expert: number) => expert % SHARDS;
-
 /** One expert's work in a layer: the rows routed to it and their weights. */
 export interface ExpertUse {
   expert: number;
@@ -24,47 +22,60 @@ export interface ExpertUse {
   weights: number[];
 }
 
-/** Each shard's pools: the same devices and policies, half the budget. */
-export const shardPools = (pools: readonly PoolOptions[]): PoolOptions[] => pools.map((p) => ({ ...p, budgetBytes: Math.floor(p.budgetBytes / SHARDS) }));
+/** Each shard's pools: the same devices and policies, an equal share of each budget. */
+export const shardPools = (pools: readonly PoolOptions[], shards: number): PoolOptions[] => pools.map((p) => ({ ...p, budgetBytes: Math.floor(p.budgetBytes / shards) }));
 
-export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, threads: number): ExpertStore {
+/** Splits a layer's expert uses (in expert id order) by shard. */
+export function byShard(uses: readonly ExpertUse[], shards: number): ExpertUse[][] {
+  const parts = Array.from({ length: shards }, (): ExpertUse[] => []);
+  for (const u of uses) parts[u.expert % shards]!.push(u);
+  return parts;
+}
+
+/** A shard's expert store: experts run in single-threaded sessions, the shards being the parallelism. */
+export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number): ExpertStore {
   return new ExpertStore(
     {
       build: (layer, e) => mlpGraph(weights, c, expertStem(layer, e), graph),
       bytes: (layer, e) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0),
     },
-    shardPools(pools),
-    threads,
+    shardPools(pools, shards),
+    1,
   );
 }
 
-/** Σ weight · expert(row) over `uses` (in expert id order) as [rows, hidden], and the weight bytes read. */
-export function runShard(store: ExpertStore, layer: number, uses: readonly ExpertUse[], y: Float32Array, rows: number, hidden: number): { sum: Float32Array; bytes: number } {
-  const sum = new Float32Array(rows * hidden);
+/**
+ * Runs each use's expert on its rows of y [rows, hidden], writing the outputs one after another
+ * (use by use, row by row) into `out`; returns the weight bytes read.
+ */
+export function runShard(store: ExpertStore, layer: number, uses: readonly ExpertUse[], y: Float32Array, hidden: number, out: Float32Array): number {
   const step = new Set<ExpertKey>(uses.map((u) => expertKey(layer, u.expert)));
   let bytes = 0;
-  for (const u of [...uses].sort((a, b) => a.expert - b.expert)) {
+  let at = 0;
+  for (const u of uses) {
     const x = new Float32Array(u.rows.length * hidden);
     u.rows.forEach((r, i) => x.set(y.subarray(r * hidden, (r + 1) * hidden), i * hidden));
-    const out = store.run(layer, u.expert, step, (session) => session.run({ x: tensor(x, [u.rows.length, hidden]) }).out!.data as Float32Array);
+    out.set(
+      store.run(layer, u.expert, step, (session) => session.run({ x: tensor(x, [u.rows.length, hidden]) }).out!.data as Float32Array),
+      at,
+    );
+    at += u.rows.length * hidden;
     bytes += store.bytesOf(layer, u.expert);
-    u.rows.forEach((r, i) => {
-      const w = u.weights[i]!;
-      for (let d = 0; d < hidden; d++) sum[r * hidden + d]! += w * out[i * hidden + d]!;
-    });
   }
-  return { sum, bytes };
+  return bytes;
 }
 
-// Shared memory layout: control words, the job (layer, uses as expert/count/rows), the job's
-// weights, the input rows and the output sums.
+/** Rows × hidden values a shard's outputs take for `uses`. */
+export const outputLength = (uses: readonly ExpertUse[], hidden: number) => uses.reduce((n, u) => n + u.rows.length, 0) * hidden;
+
+// Shared memory layout: control words, the job (layer, uses as expert/count/rows), the input rows
+// and the experts' outputs.
 const CONTROL = { command: 0, done: 1, bytesLow: 2, bytesHigh: 3 } as const;
 export const COMMAND = { idle: 0, job: 1, stats: 2, stop: 3 } as const;
 
 export interface ShardBuffers {
   control: SharedArrayBuffer;
   job: SharedArrayBuffer;
-  weights: SharedArrayBuffer;
   input: SharedArrayBuffer;
   output: SharedArrayBuffer;
 }
@@ -73,50 +84,40 @@ export function shardBuffers(maxRows: number, topK: number, hidden: number): Sha
   const entries = maxRows * topK;
   return {
     control: new SharedArrayBuffer(4 * 4),
-    job: new SharedArrayBuffer(4 * (3 + 2 * entries + entries)),
-    weights: new SharedArrayBuffer(4 * entries),
+    job: new SharedArrayBuffer(4 * (2 + 2 * entries + entries)),
     input: new SharedArrayBuffer(4 * maxRows * hidden),
-    output: new SharedArrayBuffer(4 * maxRows * hidden),
+    output: new SharedArrayBuffer(4 * entries * hidden),
   };
 }
 
-/** Job layout in Int32: [layer, rows, uses, then per use: expert, count, rows…]; weights in order. */
-export function writeJob(b: ShardBuffers, layer: number, rows: number, uses: readonly ExpertUse[]): void {
+/** Job layout in Int32: [layer, uses, then per use: expert, count, rows…]. */
+export function writeJob(b: ShardBuffers, layer: number, uses: readonly ExpertUse[]): void {
   const job = new Int32Array(b.job);
-  const weights = new Float32Array(b.weights);
   job[0] = layer;
-  job[1] = rows;
-  job[2] = uses.length;
-  let at = 3;
-  let w = 0;
+  job[1] = uses.length;
+  let at = 2;
   for (const u of uses) {
     job[at++] = u.expert;
     job[at++] = u.rows.length;
-    for (let i = 0; i < u.rows.length; i++) {
-      job[at++] = u.rows[i]!;
-      weights[w++] = u.weights[i]!;
-    }
+    for (const r of u.rows) job[at++] = r;
   }
 }
 
-export function readJob(b: ShardBuffers): { layer: number; rows: number; uses: ExpertUse[] } {
+/** The job as the worker reads it; the weights stay with the decoding thread, which applies them. */
+export function readJob(b: ShardBuffers): { layer: number; uses: ExpertUse[] } {
   const job = new Int32Array(b.job);
-  const weights = new Float32Array(b.weights);
   const uses: ExpertUse[] = [];
-  let at = 3;
-  let w = 0;
-  for (let k = 0; k < job[2]!; k++) {
+  let at = 2;
+  for (let k = 0; k < job[1]!; k++) {
     const expert = job[at++]!;
     const count = job[at++]!;
-    const rows = Array.from(job.subarray(at, at + count));
+    uses.push({ expert, rows: Array.from(job.subarray(at, at + count)), weights: [] });
     at += count;
-    uses.push({ expert, rows, weights: Array.from(weights.subarray(w, w + count)) });
-    w += count;
   }
-  return { layer: job[0]!, rows: job[1]!, uses };
+  return { layer: job[0]!, uses };
 }
 
-/** The odd shard in a worker thread, driven through shared memory (no event-loop turn per layer). */
+/** One shard in a worker thread, driven through shared memory (no event-loop turn per layer). */
 export class ShardWorker {
   private readonly control: Int32Array;
   private buffers: ShardBuffers;
@@ -135,12 +136,12 @@ export class ShardWorker {
     this.control = new Int32Array(buffers.control);
   }
 
-  /** Starts the worker on the model package in `dir`; resolves once it has opened it. */
-  static async start(dir: string, options: EngineOptions, pools: readonly PoolOptions[], c: TextConfig): Promise<ShardWorker> {
+  /** Starts the worker on the model package in `dir`, as one of `shards`; resolves once it has opened it. */
+  static async start(dir: string, options: EngineOptions, pools: readonly PoolOptions[], c: TextConfig, shards: number): Promise<ShardWorker> {
     const maxRows = 64;
     const buffers = shardBuffers(maxRows, c.num_experts_per_tok, c.hidden_size);
     const { port1, port2 } = new MessageChannel();
-    const worker = startTsWorker(new URL('./expert-shard-worker.ts', import.meta.url), { dir, options, pools, buffers });
+    const worker = startTsWorker(new URL('./expert-shard-worker.ts', import.meta.url), { dir, options, pools, shards, buffers });
     worker.postMessage({ port: port2 }, [port2]);
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`the expert worker could not start: ${m.error}`))));
@@ -163,15 +164,15 @@ export class ShardWorker {
   submit(layer: number, uses: readonly ExpertUse[], y: Float32Array, rows: number): void {
     if (rows > this.maxRows) this.grow(rows);
     new Float32Array(this.buffers.input).set(y.subarray(0, rows * this.hidden));
-    writeJob(this.buffers, layer, rows, uses);
+    writeJob(this.buffers, layer, uses);
     this.command(COMMAND.job);
   }
 
-  /** Waits for the submitted job: the shard's sums [rows, hidden] and the weight bytes it read. */
-  result(rows: number): { sum: Float32Array; bytes: number } {
+  /** Waits for the submitted job: the experts' outputs (as runShard writes them) and the weight bytes read. */
+  result(uses: readonly ExpertUse[]): { out: Float32Array; bytes: number } {
     this.wait();
     const bytes = Atomics.load(this.control, CONTROL.bytesLow) + Atomics.load(this.control, CONTROL.bytesHigh) * 2 ** 32;
-    return { sum: new Float32Array(this.buffers.output, 0, rows * this.hidden).slice(), bytes };
+    return { out: new Float32Array(this.buffers.output, 0, outputLength(uses, this.hidden)), bytes };
   }
 
   /** Larger buffers for a longer prompt, handed to the worker before its next job. */
