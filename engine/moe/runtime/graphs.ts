@@ -106,6 +106,27 @@ export class Builder {
   }
 
   /**
+   * x [.., K] · Wᵀ over rows [start, start + count) of W [N, K] stored under `weight`: a quantised
+   * weight's rows are whole blocks, so the slice is its stored bytes as they are.
+   */
+  linearRows(x: string, weight: string, start: number, count: number): string {
+    const q = this.weights.located?.(weight) ?? this.weights.quantised(weight);
+    if (!q) {
+      const w = this.weights.get(weight);
+      const K = w.shape[1]!;
+      return this.op('MatMul', [x, this.constant(transpose(w.data.subarray(start * K, (start + count) * K), count, K), [K, count])]);
+    }
+    const layout = quantLayout(q.N, q.K, q.bits, q.blockSize);
+    const per = { qweight: layout.blocksPerRow * layout.blobSize, scales: layout.blocksPerRow * 4, zeroPoints: layout.zeroPointsLength / q.N };
+    const rows = <T extends ArrayBufferView | StoredLocation>(part: T, bytesPerRow: number): T => {
+      if ('file' in part) return { ...part, offset: part.offset + start * bytesPerRow, length: count * bytesPerRow };
+      const view = part as ArrayBufferView;
+      return new (view.constructor as new (b: ArrayBufferLike, o: number, n: number) => T)(view.buffer, view.byteOffset + start * bytesPerRow, (count * bytesPerRow) / (view instanceof Float32Array ? 4 : 1));
+    };
+    return this.matMulNBits(x, { ...q, N: count, qweight: rows(q.qweight, per.qweight), scales: rows(q.scales, per.scales), zeroPoints: rows(q.zeroPoints, per.zeroPoints) } as QuantisedWeight | LocatedWeight);
+  }
+
+  /**
    * x · Wᵢᵀ for several weights of one input, as one MatMulNBits over their rows stacked when
    * all are quantised alike (the layout is row by row, so stacking is concatenation): one larger
    * product costs less than several small ones. Otherwise one product each.
@@ -225,13 +246,12 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
   const kpeAll = g.op('Concat', ['past_kpe', kpe], { axis: 0 });
 
   // kv_b_proj [H*(dn+dv), R]: per head, dn rows map the compressed KV to keys, dv rows to values.
-  const kvb = weights.get(`${p}.self_attn.kv_b_proj.weight`).data;
+  // The value rows are used as stored (one product per head); the key rows are needed transposed
+  // (contracted over dn, the axis they are not quantised along), so they are widened to float32.
+  const kvbName = `${p}.self_attn.kv_b_proj.weight`;
+  const kvb = weights.get(kvbName).data;
   const uk = new Float32Array(H * dn * R);
-  const uvT = new Float32Array(H * R * dv);
-  for (let h = 0; h < H; h++) {
-    uk.set(kvb.subarray(h * (dn + dv) * R, (h * (dn + dv) + dn) * R), h * dn * R);
-    for (let j = 0; j < dv; j++) for (let r = 0; r < R; r++) uvT[(h * R + r) * dv + j] = kvb[(h * (dn + dv) + dn + j) * R + r]!;
-  }
+  for (let h = 0; h < H; h++) uk.set(kvb.subarray(h * (dn + dv) * R, (h * (dn + dv) + dn) * R), h * dn * R);
   const qAbsorbed = g.op('MatMul', [qNope, g.constant(uk, [H, dn, R])]);
   const scores = g.op('Add', [
     g.op('FusedMatMul', [qAbsorbed, ckvAll], { transB: 1 }, 'com.microsoft'),
@@ -239,8 +259,10 @@ export function attentionGraph(weights: RuntimeWeights, c: TextConfig, layer: nu
   ]);
   const scaled = g.op('Add', [g.op('Mul', [scores, g.constant(new Float32Array([attentionScale(c)]), [])]), 'mask']);
   const probs = g.op('Softmax', [scaled], { axis: -1 });
-  const context = g.op('MatMul', [g.op('MatMul', [probs, ckvAll]), g.constant(uvT, [H, R, dv])]);
-  const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [1, 0, 2] }), g.ints([-1, H * dv])]);
+  // Per head: its attention over the compressed cache [m, R], then that head's value rows.
+  const latent = g.ops('Split', [g.op('MatMul', [probs, ckvAll]), g.ints(Array(H).fill(1))], H, { axis: 0 });
+  const heads = latent.map((l, h) => g.linearRows(g.op('Squeeze', [l, g.ints([0])]), kvbName, h * (dn + dv) + dn, dv));
+  const merged = H === 1 ? heads[0]! : g.op('Concat', heads, { axis: -1 });
   const h = g.op('Add', ['h', g.linear(merged, `${p}.self_attn.o_proj.weight`)]);
   const y = g.rmsNorm(h, `${p}.post_attention_layernorm.weight`, c.rms_norm_eps);
 
