@@ -11,7 +11,7 @@ import { route } from './routing.ts';
 import { ropeInverseFrequencies } from './rope.ts';
 
 export interface DecoderOptions extends GraphOptions {
-  /** Threads of the dense units' sessions (attention, MLPs, head): every core, as they run while the expert threads wait. */
+  /** Threads of the dense units' sessions (attention, MLPs, head), shared out between the expert shards for theirs. */
   threads: number;
   /** Where experts may live, the accelerator first; an expert no pool admits runs from the model's files each time. Each expert shard gets its share of each budget. */
   pools: PoolOptions[];
@@ -74,7 +74,7 @@ export class RuntimeDecoder {
     private readonly options: DecoderOptions,
   ) {
     this.workers = options.workers ?? [];
-    this.experts = shardStore(weights, c, options.pools, { accuracyLevel: options.accuracyLevel }, this.workers.length + 1);
+    this.experts = shardStore(weights, c, options.pools, { accuracyLevel: options.accuracyLevel }, this.workers.length + 1, options.threads);
   }
 
   private unit(graph: BuiltGraph, what: string): Unit {

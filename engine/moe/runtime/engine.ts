@@ -32,7 +32,7 @@ export interface EngineOptions {
   /** Bytes of experts kept loaded on the CPU (default 2 GiB); experts beyond run from the files. */
   cpuBudget?: number;
   policy?: 'frequency' | 'lru';
-  /** Threads the routed experts are shared out between, by expert id (default every core); 1 runs them all in the decoding thread. */
+  /** Threads the routed experts are shared out between, by expert id (default every core); each expert's session gets threads ÷ expertThreads. 1 runs them all in the decoding thread. */
   expertThreads?: number;
 }
 
@@ -103,7 +103,7 @@ export class MoeEngine {
     const c = pkg.config.text_config;
     const threads = options.threads ?? availableParallelism();
     const shards = Math.min(options.expertThreads ?? availableParallelism(), c.n_routed_experts);
-    const started = await Promise.allSettled(Array.from({ length: shards - 1 }, () => ShardWorker.start(dir, options, pools, c, shards)));
+    const started = await Promise.allSettled(Array.from({ length: shards - 1 }, () => ShardWorker.start(dir, options, pools, c, shards, threads)));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {

@@ -32,15 +32,15 @@ export function byShard(uses: readonly ExpertUse[], shards: number): ExpertUse[]
   return parts;
 }
 
-/** A shard's expert store: experts run in single-threaded sessions, the shards being the parallelism. */
-export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number): ExpertStore {
+/** A shard's expert store; its sessions get the threads the shards leave (one each when there is a shard per core). */
+export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number, threads: number): ExpertStore {
   return new ExpertStore(
     {
       build: (layer, e) => mlpGraph(weights, c, expertStem(layer, e), graph),
       bytes: (layer, e) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0),
     },
     shardPools(pools, shards),
-    1,
+    Math.max(1, Math.floor(threads / shards)),
   );
 }
 
@@ -137,11 +137,11 @@ export class ShardWorker {
   }
 
   /** Starts the worker on the model package in `dir`, as one of `shards`; resolves once it has opened it. */
-  static async start(dir: string, options: EngineOptions, pools: readonly PoolOptions[], c: TextConfig, shards: number): Promise<ShardWorker> {
+  static async start(dir: string, options: EngineOptions, pools: readonly PoolOptions[], c: TextConfig, shards: number, threads: number): Promise<ShardWorker> {
     const maxRows = 64;
     const buffers = shardBuffers(maxRows, c.num_experts_per_tok, c.hidden_size);
     const { port1, port2 } = new MessageChannel();
-    const worker = startTsWorker(new URL('./expert-shard-worker.ts', import.meta.url), { dir, options, pools, shards, buffers });
+    const worker = startTsWorker(new URL('./expert-shard-worker.ts', import.meta.url), { dir, options, pools, shards, threads, buffers });
     worker.postMessage({ port: port2 }, [port2]);
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`the expert worker could not start: ${m.error}`))));
