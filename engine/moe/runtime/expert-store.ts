@@ -77,7 +77,7 @@ export class ExpertStore {
   constructor(
     private readonly source: ExpertSource,
     pools: PoolOptions[],
-    threads: number,
+    private readonly threads: number,
   ) {
     this.pools = pools.map((p) => new Pool(p, threads));
   }
@@ -102,7 +102,7 @@ export class ExpertStore {
     }
     const t0 = performance.now();
     const graph = build();
-    const once = new OrtSession(graph.model, { device: 'cpu', threads: 1, externalFolder: graph.externalFolder }, `expert ${key}`);
+    const once = new OrtSession(graph.model, { device: 'cpu', threads: this.threads, externalFolder: graph.externalFolder }, `expert ${key}`);
     try {
       return feed(once);
     } finally {
