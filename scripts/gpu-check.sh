@@ -2,14 +2,17 @@
 # The GPU checks, for a fresh machine with an NVIDIA GPU (an H100 or H200 lent through the
 # `device` tool): what the machine has for onnxruntime's CUDA provider, the GPU tests, `loupe
 # models plan` on the bench model with this GPU's memory and bandwidth, and `loupe bench engine
-# --accelerator cuda`. Every step has its own time limit and they add up to under 8 minutes;
-# a step whose prerequisite is missing says so and the rest go on. Results go to $OUT (at most 8
-# files): gpu-check.txt (the summary), env.txt, tests.log, plan.txt, plan.json, bench.log, bench.json.
+# --accelerator cuda`. Every step has its own time limit, and one that could end past 470 s is
+# skipped, so the whole stays under 8 minutes; a step whose prerequisite is missing says so and
+# the rest go on. Results go to $OUT (at most 8
+# files): gpu-check.txt (the summary), env.txt, tests.log, plan.txt, plan.json, bench.log, and
+# bench-cpu.json and bench.json (the engine benchmark without and with CUDA).
 #
-# Node 20+ and node_modules are needed. A machine without them (the lent ones: no Node, no
-# network) gets them from .gpu/, which `node scripts/gpu-carry.mjs` makes here and the device
-# call carries (`carry: [".gpu"]`); onnxruntime's CUDA provider too, where .gpu/ort-cuda/ holds
-# it. See the README's "GPU" section for what can and cannot run on the lent machines.
+# Node 20+ and node_modules are needed. A machine without them (the lent ones are recorded
+# without Node, and have no network) gets them from .gpu/, which `node scripts/gpu-carry.mjs`
+# makes here and the device call carries (`carry: [".gpu"]`); onnxruntime's CUDA provider too,
+# where .gpu/ort-cuda/ holds it. The README's "The GPU path" says what can and cannot run on
+# the lent machines.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/.gpu-out}
@@ -124,6 +127,8 @@ if ! node bin/loupe.js bench engine --help 2>/dev/null | grep -q -- '--accelerat
 elif [ "$CUDA_USABLE" != yes ]; then
   say "loupe bench engine --accelerator cuda: not run, onnxruntime's CUDA provider is not usable here"
 else
+  # The CPU baseline first, on the same machine in the same call, so the two compare.
+  step 120 bench.log node bin/loupe.js bench engine --model "$BENCH" --accelerator none --repeats 3 --json "$OUT/bench-cpu.json"
   step 180 bench.log node bin/loupe.js bench engine --model "$BENCH" --accelerator cuda --repeats 3 --json "$OUT/bench.json"
 fi
 say "== done in $SECONDS s"
