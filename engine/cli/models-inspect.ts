@@ -1,18 +1,13 @@
 // `loupe models inspect <hf-dir>`: the report of engine/moe/inspect, for people or (--json) scripts.
 import { totalmem } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { QuantChoice } from '../moe/convert-checkpoint.ts';
 import { inspectCheckpoint, QUANTS, type InspectReport } from '../moe/inspect/inspect-checkpoint.ts';
-import { parseChoice, parsePositiveInt } from './options.ts';
+import { parseChoice, parsePositiveInt, parseSize } from './options.ts';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 
-const gibibytes = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of GiB ≥ 0 (e.g. 24 or 7.5).');
-  return Math.floor(n * GiB);
-};
 
 // Binary units throughout, as --gpu-mem / --ram take them and the engine's budgets (MiB) count.
 export function bytesText(n: number): string {
@@ -77,8 +72,8 @@ export function registerInspect(models: Command): void {
     .argument('<hf-dir>', 'the checkpoint folder')
     .option('--quant <q>', 'the quantisation the memory plan is for: int4 | int8 | none', parseChoice(QUANTS), 'int4')
     .option('--block-size <n>', "values per quantisation block (default 32; an int4 release's own group size)", parsePositiveInt)
-    .option('--gpu-mem <GiB>', 'GPU memory for the engine (none: no GPU)', gibibytes)
-    .option('--ram <GiB>', "RAM for the engine (default: this machine's)", gibibytes)
+    .option('--gpu-mem <size>', 'GPU memory for the engine, e.g. 24GiB (a plain number is GiB; none: no GPU)', parseSize)
+    .option('--ram <size>', "RAM for the engine, e.g. 64GiB (default: this machine's)", parseSize)
     .option('--json', 'print the report as JSON')
     .action((hfDir: string, opts: InspectFlags) => {
       const report = inspectCheckpoint(hfDir, {

@@ -7,6 +7,7 @@ import { convertCheckpoint, type QuantChoice } from '../moe/convert-checkpoint.t
 import { openPackage, verifyPackage, type WrittenPackage } from '../moe/package.ts';
 import type { CliContext } from './main.ts';
 import { registerInspect } from './models-inspect.ts';
+import { registerPlan } from './models-plan.ts';
 import { parseChoice as choice, parsePositiveInt } from './options.ts';
 import { progressBar } from './progress-bar.ts';
 
@@ -65,4 +66,5 @@ export function registerModels(program: Command, context: CliContext): void {
       }
     });
   registerInspect(models);
+  registerPlan(models);
 }

@@ -24,3 +24,20 @@ export function parsePositiveInt(value: string): number {
 }
 
 export const parseMode: (value: string) => Mode = parseChoice(MODES);
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+
+/** A size in bytes: `24GiB`, `512MiB`, `80GB` (powers of ten), or a plain number of GiB. */
+export function parseSize(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = m?.[2] ? SIZE_UNITS[m[2].toLowerCase()] : 2 ** 30;
+  if (!m || unit === undefined) throw new InvalidArgumentError('expected a size: a number with B, KiB, MiB, GiB, TiB (or KB, MB, GB, TB), e.g. 24GiB; a plain number is GiB.');
+  return Math.floor(Number(m[1]) * unit);
+}
+
+/** A rate in GB/s (10⁹ bytes a second), more than 0. */
+export function parseGBps(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected GB/s, a number more than 0 (e.g. 3350 for an H100, 50 for two DDR5 channels).');
+  return n;
+}

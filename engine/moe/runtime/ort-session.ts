@@ -8,9 +8,11 @@ import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Binding } from 'onnxruntime-node/dist/binding.js';
 import { LoupeError } from '../../errors.ts';
+import onnxProto from 'onnx-proto';
 import { buildModel, node } from '../onnx-graph.ts';
 
 const require = createRequire(import.meta.url);
+const { onnx } = onnxProto;
 const { binding, initOrt } = require('onnxruntime-node/dist/binding.js') as typeof import('onnxruntime-node/dist/binding.js');
 
 export type Feeds = Record<string, ort.Tensor>;
@@ -32,6 +34,56 @@ const PROVIDERS: Record<Device, string> = { cpu: 'cpu', cuda: 'cuda', webgpu: 'w
 // Failures reach the engine as exceptions with onnxruntime's message; its own log would only
 // repeat them on stderr (a missing CUDA library is a normal answer to "is there a GPU?").
 ort.env.logLevel = 'fatal';
+
+/**
+ * What the binding is given for a session. On an accelerator, onnxruntime would quietly run any
+ * node its provider has no kernel for on the CPU, copying tensors across at every such node,
+ * and the work would still count as the accelerator's: disable_cpu_ep_fallback makes the load
+ * fail instead, so a graph runs wholly where it was placed or not at all.
+ */
+export function sessionOptionsFor(options: SessionOptions): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [PROVIDERS[options.device]],
+    intraOpNumThreads: options.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // Hundreds of sessions each keeping an arena for their few activations cost more memory than
+    // allocating them afresh costs time (measured: 130 MB less on the bench model, no slower).
+    enableCpuMemArena: false,
+    extra: {
+      session: {
+        // Many small sessions each with spinning threads starve each other on a few cores.
+        intra_op: { allow_spinning: '0' },
+        ...(options.device === 'cpu' ? {} : { disable_cpu_ep_fallback: '1' }),
+        ...(options.externalFolder ? { model_external_initializers_file_folder_path: options.externalFolder } : {}),
+      },
+    },
+  };
+}
+
+const NO_KERNEL = /Could not find an implementation for (\S+)\((\d+)\) node with name '([^']*)'/;
+const FALLBACK_REFUSED = /assigned to the default CPU EP, but fallback to CPU EP has been explicitly disabled/;
+
+/** The distinct operators of a model (domain-qualified outside the default one), in graph order. */
+export function operatorsOf(model: Uint8Array): string[] {
+  const graph = onnx.ModelProto.decode(model).graph;
+  return [...new Set((graph?.node ?? []).map((n) => (n.domain ? `${n.domain}.${n.opType}` : n.opType!)))];
+}
+
+/**
+ * onnxruntime's reason, put so that a person knows which node or operator the device cannot
+ * run. A node with no kernel anywhere is named in onnxruntime's own message; a refused CPU
+ * fallback is not (onnxruntime logs the nodes it placed on the CPU only at its verbose level),
+ * so the graph's operators are listed: one of them has no kernel on that device.
+ */
+export function explainLoadFailure(message: string, device: Device, model: Uint8Array): string {
+  const missing = NO_KERNEL.exec(message);
+  if (missing) return `node '${missing[3]}' (operator ${missing[1]}, opset ${missing[2]}) has no ${device} kernel. (${message})`;
+  if (FALLBACK_REFUSED.test(message)) {
+    return `some of its nodes have no ${device} kernel, and Loupe does not let them fall back to the CPU unseen. onnxruntime does not name them; the graph's operators are ${operatorsOf(model).join(', ')}. Either ${device}'s provider failed to load (then every node lacks a kernel), or one of these operators has no ${device} kernel: run it on the CPU (--accelerator none). (${message})`;
+  }
+  return message;
+}
 
 let probed: Device[] | undefined;
 
@@ -81,19 +133,9 @@ export class OrtSession {
     initOrt();
     this.session = new binding.InferenceSession();
     try {
-      this.session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
-        executionProviders: [PROVIDERS[options.device]],
-        intraOpNumThreads: options.threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        // Hundreds of sessions each keeping an arena for their few activations cost more memory than
-        // allocating them afresh costs time (measured: 130 MB less on the bench model, no slower).
-        enableCpuMemArena: false,
-        // Many small sessions each with spinning threads starve each other on a few cores.
-        extra: { session: { intra_op: { allow_spinning: '0' }, ...(options.externalFolder ? { model_external_initializers_file_folder_path: options.externalFolder } : {}) } },
-      });
+      this.session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, sessionOptionsFor(options));
     } catch (error) {
-      throw new LoupeError('MODEL_UNSUPPORTED', `onnxruntime could not load ${what} on ${options.device}: ${(error as Error).message}`, { cause: error });
+      throw new LoupeError('MODEL_UNSUPPORTED', `onnxruntime could not load ${what} on ${options.device}: ${explainLoadFailure((error as Error).message, options.device, model)}`, { cause: error });
     }
     this.inputNames = this.session.inputMetadata.map((m) => m.name);
     this.outputNames = this.session.outputMetadata.map((m) => m.name);
