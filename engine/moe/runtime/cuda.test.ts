@@ -3,7 +3,12 @@
 // a graph that loads runs wholly on the GPU.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestModel } from '../../../testing/moe/test-models.ts';
 import { buildModel, node } from '../onnx-graph.ts';
+import { MoeEngine } from './engine.ts';
 import { quantLayout, quantise } from '../quant.ts';
 import { measureDeviceBandwidth } from './device-bandwidth.ts';
 import { OrtSession, availableDevices, tensor, type Device } from './ort-session.ts';
@@ -46,4 +51,21 @@ test('the bandwidth probe reads GPU memory', { skip }, () => {
   const r = measureDeviceBandwidth('cuda', 256 * 2 ** 20, 3);
   assert.equal(r.samples.length, 3);
   assert.ok(r.samples.every((g) => Number.isFinite(g) && g > 0));
+});
+
+test('the engine with CUDA (dense units and hot experts on the GPU) decodes the tokens the CPU does', { skip }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-cuda-'));
+  try {
+    await createTestModel(join(dir, 'tiny'), { size: 'tiny' });
+    const tokens = [5, 17, 42, 7, 99, 3];
+    const runs = [];
+    for (const accelerator of ['none', 'cuda'] as const) {
+      const engine = await MoeEngine.open(join(dir, 'tiny'), { accuracyLevel: 0, accelerator });
+      runs.push(engine.generate({ tokens, maxTokens: 8 }, () => {}).tokens);
+      engine.close();
+    }
+    assert.deepEqual(runs[1], runs[0]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -6,7 +6,7 @@ import { isMoeLayer, type TextConfig } from '../config.ts';
 import type { ExpertStore, PoolOptions } from './expert-store.ts';
 import { byShard, outputLength, runShard, shardStore, type ExpertUse, type ShardWorker } from './expert-shards.ts';
 import { attentionGraph, denseStem, headGraph, mlpGraph, routerBias, sharedStem, type BuiltGraph, type GraphOptions, type RuntimeWeights } from './graphs.ts';
-import { OrtSession, int64Tensor, tensor } from './ort-session.ts';
+import { OrtSession, int64Tensor, tensor, type Device } from './ort-session.ts';
 import { route } from './routing.ts';
 import { ropeInverseFrequencies } from './rope.ts';
 
@@ -17,6 +17,11 @@ export interface DecoderOptions extends GraphOptions {
   pools: PoolOptions[];
   /** Expert shards 1… in threads of their own; shard 0 runs in the decoding thread. None: every expert runs here. */
   workers?: readonly ShardWorker[];
+  /**
+   * Where the dense units run (attention, routers, shared and dense MLPs, head): a GPU when there
+   * is one, as KTransformers and llama.cpp place them, since every token reads them; default the CPU.
+   */
+  denseDevice?: Device;
 }
 
 /** The runtime's weights, plus the stored size of a weight without reading it. */
@@ -78,7 +83,7 @@ export class RuntimeDecoder {
   }
 
   private unit(graph: BuiltGraph, what: string): Unit {
-    return new Unit(new OrtSession(graph.model, { device: 'cpu', threads: this.options.threads, externalFolder: graph.externalFolder }, what), graph.weightBytes);
+    return new Unit(new OrtSession(graph.model, { device: this.options.denseDevice ?? 'cpu', threads: this.options.threads, externalFolder: graph.externalFolder }, what), graph.weightBytes);
   }
 
   private attentionUnit(layer: number): Unit {

@@ -25,7 +25,11 @@ export interface EngineOptions {
   accuracyLevel?: 0 | 4;
   /** Threads of the dense units' sessions (attention, MLPs, head) and the vision encoder; default every core. */
   threads?: number;
-  /** The accelerator pool's device: 'auto' takes CUDA or WebGPU when usable, else a second CPU pool; 'none' has no such pool. */
+  /**
+   * The accelerator: 'auto' takes CUDA or WebGPU when usable, else a second CPU pool; 'none' has no
+   * such pool. A GPU runs the dense units (attention, routers, shared and dense MLPs, head) and
+   * holds the hottest experts in its pool; the other experts run on the CPU cores.
+   */
   accelerator?: 'auto' | 'none' | Device;
   /** Bytes of experts the accelerator pool may hold (default 1 GiB). */
   acceleratorBudget?: number;
@@ -111,7 +115,9 @@ export class MoeEngine {
       pkg.close();
       throw failed.reason;
     }
-    const decoder = new RuntimeDecoder(packageWeights(pkg), c, { accuracyLevel: options.accuracyLevel ?? 4, threads, pools, workers });
+    // A GPU takes the dense units first and the hottest experts in its pool; a CPU standing in as the accelerator takes experts only.
+    const denseDevice: Device = device === 'cuda' || device === 'webgpu' ? device : 'cpu';
+    const decoder = new RuntimeDecoder(packageWeights(pkg), c, { accuracyLevel: options.accuracyLevel ?? 4, threads, pools, workers, denseDevice });
     return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, mediaProcessorOf(pkg), threads);
   }
 
