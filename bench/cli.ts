@@ -130,7 +130,7 @@ function weightFormatsBench(bench: Command): void {
 function engineBench(bench: Command): void {
   bench
     .command('engine')
-    .description('the local MoE engine: decode and prefill tokens/s, bytes per token against the measured memory bandwidth, the fused-QMoE baseline, vision patches/s, time to first token, peak memory, expert cache hit rate vs LRU')
+    .description("the local MoE engine on a bench model of Kimi-VL-A3B's widths: decode and prefill tokens/s, the stored bytes a decoded token must read against the memory bandwidth measured in the same run, the fused-QMoE baseline, vision patches/s on the model's own tower, time to first token (cold, and for a 1280×800 screenshot), peak RSS against the weights loaded, the expert cache against LRU on the engine's own routing and on a synthetic trace")
     .option('--model <dir>', 'a model package (default: the bench model, written once into --cache)')
     .option('--cache <dir>', 'where the bench model is kept', '.loupe-cache/engine')
     .option('--tokens <n>', 'decoded tokens timed per run', parsePositiveInt, 32)
