@@ -63,6 +63,7 @@ export interface EngineBenchResult {
   notes: Record<string, string>;
 }
 
+/** Sizes are printed in MiB (the JSON's …MB fields too); bandwidth in GB/s, 10⁹ bytes a second. */
 const MB = 1024 * 1024;
 
 /** Token ids of a prompt that differs from run to run, outside the special tokens at the vocabulary's end. */
@@ -102,7 +103,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
     prefillRates.push((o.promptTokens * 1000) / run.timings.prefillMs);
     modelBytes.push(steps.reduce((sum, step) => sum + bytes.ofStep(step), 0) / steps.length);
     runtimeBytes.push(run.weightBytes.decode / steps.length);
-    say(`run ${r + 1}: prefill ${prefillRates.at(-1)!.toFixed(0)} tok/s, decode ${decodeRates.at(-1)!.toFixed(2)} tok/s; a decoded token must read ${(modelBytes.at(-1)! / MB).toFixed(1)} MB as stored (the runtime's sessions ran ${(runtimeBytes.at(-1)! / MB).toFixed(1)} MB)`);
+    say(`run ${r + 1}: prefill ${prefillRates.at(-1)!.toFixed(0)} tok/s, decode ${decodeRates.at(-1)!.toFixed(2)} tok/s; a decoded token must read ${(modelBytes.at(-1)! / MB).toFixed(1)} MiB as stored (the runtime's sessions ran ${(runtimeBytes.at(-1)! / MB).toFixed(1)} MiB)`);
   }
   const decodeTokPerS = median(decodeRates);
   const bytesPerToken = median(modelBytes);
@@ -110,7 +111,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   // Memory right after generation, before anything else the bench allocates (vision, QMoE, the bandwidth buffer).
   const memory = memorySnapshot(peakWasReset);
   const workingSetMB = engine.decoder.residentWeightBytes() / MB;
-  say(`peak RSS ${memory.peakRssMB.toFixed(0)} MB (since ${memory.peakSince}; RSS now ${memory.rssMB.toFixed(0)} MB) against ${workingSetMB.toFixed(0)} MB of weights loaded: ×${(memory.peakRssMB / workingSetMB).toFixed(2)}`);
+  say(`peak RSS ${memory.peakRssMB.toFixed(0)} MiB (since ${memory.peakSince}; RSS now ${memory.rssMB.toFixed(0)} MiB) against ${workingSetMB.toFixed(0)} MiB of weights loaded: ×${(memory.peakRssMB / workingSetMB).toFixed(2)}`);
 
   const vision = engine.pkg.config.vision_config;
   let screenshot: { ms: number; promptTokens: number } | undefined;
@@ -141,10 +142,10 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
 
   const cache = lastLevelCache();
   const bandwidth = measureBandwidth();
-  const roofline = `ReduceSum over ${(bandwidth.bytes / 2 ** 30).toFixed(2)} GiB (${cache ? `4 × the ${(cache.bytes / MB).toFixed(0)} MB L${cache.level} cache, from ${cache.source}` : 'the last-level cache size unknown'}): ${bandwidth.singleThreadGBps.toFixed(1)} GB/s with 1 thread, ${bandwidth.multiThreadGBps.toFixed(1)} with ${bandwidth.threads}; the better is the roofline`;
+  const roofline = `ReduceSum over ${(bandwidth.bytes / 2 ** 30).toFixed(2)} GiB (${cache ? `4 × the ${(cache.bytes / MB).toFixed(0)} MiB L${cache.level} cache, from ${cache.source}` : 'the last-level cache size unknown'}): ${bandwidth.singleThreadGBps.toFixed(1)} GB/s with 1 thread, ${bandwidth.multiThreadGBps.toFixed(1)} with ${bandwidth.threads}; the better is the roofline`;
   say(`memory bandwidth ${bandwidth.gbps.toFixed(1)} GB/s (${roofline})`);
   const rooflineShare = (bytesPerToken * decodeTokPerS) / (bandwidth.gbps * 1e9);
-  say(`roofline share ${rooflineShare.toFixed(3)}: ${(bytesPerToken / MB).toFixed(1)} MB a token ÷ ${bandwidth.gbps.toFixed(1)} GB/s ÷ ${(1000 / decodeTokPerS).toFixed(0)} ms a token`);
+  say(`roofline share ${rooflineShare.toFixed(3)}: ${(bytesPerToken / MB).toFixed(1)} MiB a token (${(bytes.dense / MB).toFixed(1)} MiB dense, the rest routed experts) ÷ ${bandwidth.gbps.toFixed(1)} GB/s ÷ ${(1000 / decodeTokPerS).toFixed(0)} ms a token`);
 
   // Cache policies on the engine's own routing, at a quarter of the routed experts' bytes.
   const layers = Array.from({ length: t.num_hidden_layers }, (_, l) => l).filter((l) => isMoeLayer(t, l));
@@ -153,7 +154,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   const budgetBytes = expertBytes / 4;
   const own = hitRatesAtBudget(trace, budgetBytes, bytes.expert);
   const skew = routingSkew(trace, t.n_routed_experts);
-  const budgetLine = `a quarter of the routed experts' stored bytes (${(budgetBytes / MB).toFixed(0)} MB, ${Math.round((layers.length * t.n_routed_experts) / 4)} of ${layers.length * t.n_routed_experts} experts)`;
+  const budgetLine = `a quarter of the routed experts' stored bytes (${(budgetBytes / MB).toFixed(0)} MiB, ${Math.round((layers.length * t.n_routed_experts) / 4)} of ${layers.length * t.n_routed_experts} experts)`;
   say(`expert cache on the engine's own routing (${trace.length} tokens), ${budgetLine}: frequency-aware ${own.frequency.toFixed(3)}, LRU ${own.lru.toFixed(3)}`);
   say(`routing skew: the hottest quarter of each layer's experts got ${(skew.hottestQuarterShare * 100).toFixed(1)}% of the uses (25% if uniform), normalised entropy ${skew.normalisedEntropy.toFixed(3)} (1 if uniform)`);
   const synthetic = syntheticCacheFigures({ layers, experts: t.n_routed_experts, topK: t.num_experts_per_tok, budgetExperts: Math.round((layers.length * t.n_routed_experts) / 4) });
@@ -182,7 +183,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
     notes: {
       decodeTokPerS: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens, each after its own ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${threads} thread(s) per session`,
       prefillTokPerS: `the same runs' prompts, median`,
-      bytesPerToken: `stored bytes a decoded token must read, from the package's manifest and the engine's routing of each decoded token: every decoder weight outside the routed experts (attention and its norms, routers, the dense MLP or shared experts, final norm, LM head; ${(bytes.dense / MB).toFixed(1)} MB with one ${(bytes.embeddingRow / 1024).toFixed(1)} KB embedding row) plus the distinct routed experts chosen; median over runs of the per-run mean`,
+      bytesPerToken: `stored bytes a decoded token must read, from the package's manifest and the engine's routing of each decoded token: every decoder weight outside the routed experts (attention and its norms, routers, the dense MLP or shared experts, final norm, LM head; ${(bytes.dense / MB).toFixed(1)} MiB with one ${(bytes.embeddingRow / 1024).toFixed(1)} KiB embedding row) plus the distinct routed experts chosen; median over runs of the per-run mean`,
       runtimeBytesPerToken: "weights the runtime's sessions ran per decoded token as it counts them (graph initializers, float32 expansions included): shown to explain the old figure, not used for rooflineShare",
       bandwidthGBps: roofline,
       rooflineShare: 'bytesPerToken ÷ bandwidthGBps ÷ seconds per decoded token (1 / decodeTokPerS)',
@@ -194,8 +195,8 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
       ttftScreenshotMs: screenshot
         ? `warm engine (sessions built, vision runtime warmed on a 56×56 picture): a random ${SCREENSHOT.width}×${SCREENSHOT.height} screenshot in a chat prompt, preprocessing, vision encoder and the prefill of its ${screenshot.promptTokens} prompt tokens, to the first token`
         : 'the package has no vision encoder',
-      peakRssMB: `the RSS high-water mark (VmHWM) ${memory.peakSince === 'reset' ? 'since just before the engine opened' : 'of the whole process (it could not be reset)'}, read right after the decode runs; rssMB is the RSS at that moment`,
-      workingSetMB: `weights the engine held loaded at that moment (the sessions built, the experts the pools hold), out of ${(packageBytes / MB).toFixed(0)} MB in the package`,
+      peakRssMB: `the RSS high-water mark (VmHWM) ${memory.peakSince === 'reset' ? 'since just before the engine opened' : 'of the whole process (it could not be reset)'}, read right after the decode runs, in MiB; rssMB is the RSS at that moment`,
+      workingSetMB: `weights the engine held loaded at that moment (the sessions built, the experts the pools hold), out of ${(packageBytes / MB).toFixed(0)} MiB in the package`,
       pools: JSON.stringify(stats.experts.pools.map((p) => ({ device: p.device, budgetMB: p.budgetBytes / MB, hitRate: +hitRate(p).toFixed(3) }))),
       cacheHitRate: `the engine's own routing during this benchmark (every forward pass in order: ${trace.length} tokens, a prefill's tokens one by one), replayed through the frequency-aware policy from empty at ${budgetLine}; no prediction`,
       lruHitRate: 'the same trace and budget through LRU',
