@@ -113,8 +113,8 @@ function weightFormatsBench(bench: Command): void {
     .command('weight-formats')
     .description('conversion throughput of published weight formats on a synthetic checkpoint of the bench shape: BF16, FP8 blocks and compressed-tensors int4 to an int4 package (parameters/s), and the FP8 → int4 and int4 repack kernels alone')
     .option('--layers <n>', 'decoder layers (the first dense, the rest MoE)', parsePositiveInt, 2)
-    .option('--hidden <n>', "hidden size instead of the bench shape's 1280 (7168: Kimi K2's)", parsePositiveInt)
-    .option('--vocab <n>', "vocabulary instead of the bench shape's 32768 (163840: Kimi K2's; with --hidden 7168 the embedding and LM head are 2.35 GB each in BF16)", parsePositiveInt)
+    .option('--hidden <n>', "hidden size instead of the bench shape's 2048 (Kimi-VL-A3B's; 7168: Kimi K2's)", parsePositiveInt)
+    .option('--vocab <n>', "vocabulary instead of the bench shape's 163840 (Kimi-VL-A3B's and Kimi K2's; with --hidden 7168 the embedding and LM head are 2.35 GB each in BF16)", parsePositiveInt)
     .option('--formats <list>', 'the synthetic checkpoints to convert, comma-separated: bf16, fp8, int4', parseFormats, ['bf16', 'fp8', 'int4'])
     .option('--threads <n>', 'worker threads that quantise (default one per core; 0: on the main thread)', parseCount)
     .option('--no-kernels', 'skip timing the kernels alone')
@@ -130,7 +130,7 @@ function weightFormatsBench(bench: Command): void {
 function engineBench(bench: Command): void {
   bench
     .command('engine')
-    .description('the local MoE engine: decode and prefill tokens/s, bytes per token against the measured memory bandwidth, the fused-QMoE baseline, vision patches/s, time to first token, peak memory, expert cache hit rate vs LRU')
+    .description("the local MoE engine on a bench model of Kimi-VL-A3B's widths: decode and prefill tokens/s, the stored bytes a decoded token must read against the memory bandwidth measured in the same run, the fused-QMoE baseline, vision patches/s on the model's own tower, time to first token (cold, and for a 1280×800 screenshot), peak RSS against the weights loaded, the expert cache against LRU on the engine's own routing and on a synthetic trace")
     .option('--model <dir>', 'a model package (default: the bench model, written once into --cache)')
     .option('--cache <dir>', 'where the bench model is kept', '.loupe-cache/engine')
     .option('--tokens <n>', 'decoded tokens timed per run', parsePositiveInt, 32)

@@ -12,7 +12,7 @@ export const registerCommands: RegisterCommands = (program, context) => {
   if (!models) throw new Error('the CLI has no models command to add create-test to');
   models
     .command('create-test')
-    .description('write a random test model package: tiny (for tests, a few MB) or bench (1–2 GB int4, for loupe bench engine)')
+    .description('write a random test model package: tiny (for tests, a few MB) or bench (Kimi-VL-A3B widths, fewer layers: 2.6 GB int4, for loupe bench engine)')
     .argument('<dir>', 'the package folder to write')
     .option('--size <size>', 'tiny | bench', choice(['tiny', 'bench'] as const), 'tiny')
     .option('--quant <q>', 'tiny only: int4 | int8 | none', choice(QUANTS), 'int4')

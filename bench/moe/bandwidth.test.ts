@@ -1,8 +1,8 @@
 // The bandwidth probe's shape and arithmetic on a small buffer (which sits in the cache, so its
-// figure says nothing about memory; the real measurement's 1.5 GiB takes seconds).
+// figure says nothing about memory; the real measurement's ~2 GiB takes seconds).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_BANDWIDTH_BYTES, measureBandwidth } from './bandwidth.ts';
+import { defaultBandwidthBytes, lastLevelCache, measureBandwidth } from './bandwidth.ts';
 
 test('measureBandwidth reports the median of each thread count and the better one as the roofline', () => {
   const r = measureBandwidth({ bytes: 16 * 2 ** 20 + 3, threads: 2, repeats: 3 });
@@ -26,8 +26,11 @@ test('measureBandwidth reports the median of each thread count and the better on
   assert.equal(one.multiThreadGBps, one.singleThreadGBps);
 });
 
-test('measureBandwidth defaults to 1.5 GiB, three times a 0.5 GB last-level cache, and refuses nonsense', () => {
-  assert.ok(DEFAULT_BANDWIDTH_BYTES >= 1.5e9);
+test('the default buffer is four times the last-level cache (2 GiB when its size is unknown), and nonsense is refused', () => {
+  assert.equal(defaultBandwidthBytes({ bytes: 508 * 2 ** 20, level: 3, source: 'getconf' }), 4 * 508 * 2 ** 20);
+  assert.equal(defaultBandwidthBytes(undefined), 2 * 2 ** 30);
+  const cache = lastLevelCache();
+  if (cache) assert.ok(Number.isInteger(cache.bytes) && cache.bytes >= 2 ** 16 && cache.level >= 1, JSON.stringify(cache));
   assert.throws(() => measureBandwidth({ bytes: 0 }), RangeError);
   assert.throws(() => measureBandwidth({ bytes: 1024, threads: 0 }), RangeError);
   assert.throws(() => measureBandwidth({ bytes: 1024, repeats: 1.5 }), RangeError);

@@ -8,9 +8,7 @@ import { convertCheckpoint } from './convert-checkpoint.ts';
 import { writeTestCheckpoint } from '../../testing/moe/test-checkpoint.ts';
 import { writeReleaseCheckpoint } from '../../testing/moe/quantised-checkpoint.ts';
 import { releaseWeights } from '../../testing/moe/reference/release-weights.ts';
-import { benchConfigJson, writeBenchPackage } from '../../testing/moe/bench-package.ts';
-import { isQuantisedInPackage, openPackage, planPackage, type PackageProgress } from './package.ts';
-import { parseModelConfig } from './config.ts';
+import { isQuantisedInPackage, openPackage, type PackageProgress } from './package.ts';
 import { quantLayout, quantise } from './quant.ts';
 import { isLoupeError } from '../errors.ts';
 
@@ -112,43 +110,6 @@ test('converting over an existing package needs overwrite', async () => {
   await assert.rejects(convertCheckpoint(hf, out), (e) => isLoupeError(e) && e.code === 'OUTPUT_EXISTS');
   await convertCheckpoint(hf, out, { quant: 'int4', overwrite: true });
   assert.equal(openPackage(out).manifest.quantisation.bits, 4);
-});
-
-test('the bench configuration comes to 1–2 GB of int4 weights', () => {
-  const config = parseModelConfig(benchConfigJson(), 'bench');
-  const t = config.text_config;
-  assert.ok(t.num_hidden_layers >= 12 && t.n_routed_experts === 64 && t.num_experts_per_tok === 6 && t.n_shared_experts === 2);
-  let bytes = 0;
-  for (const p of planPackage(config, 4, () => 'BF16')) {
-    const count = p.shape.reduce((a, b) => a * b, 1);
-    if (p.storage === 'int4') {
-      const l = quantLayout(p.shape[0]!, p.shape[1]!, 4, 32);
-      bytes += l.qweightShape.reduce((a, b) => a * b, 1) + 4 * l.scalesLength + l.zeroPointsLength;
-    } else bytes += 2 * count;
-  }
-  assert.ok(bytes > 1e9 && bytes < 2e9, `${(bytes / 1e9).toFixed(2)} GB`);
-});
-
-test('a bench-shaped package written directly opens, with weights of std about 1/√K', async () => {
-  const out = join(root, 'bench');
-  const written = await writeBenchPackage(out, {
-    seed: 2,
-    configOverrides: {
-      text_config: { vocab_size: 512, hidden_size: 128, intermediate_size: 256, moe_intermediate_size: 64, num_hidden_layers: 3, n_routed_experts: 8, num_experts_per_tok: 2, kv_lora_rank: 32, num_attention_heads: 2 },
-      vision_config: { hidden_size: 32, num_attention_heads: 2, intermediate_size: 64, num_hidden_layers: 1, init_pos_emb_height: 4, init_pos_emb_width: 4 },
-    },
-  });
-  const pkg = openPackage(out);
-  assert.equal(pkg.manifest.source?.kind, 'bench-generator');
-  assert.equal(pkg.testPackage, true, 'random weights: a test package');
-  assert.ok(written.bytes > 0);
-  const name = 'language_model.model.layers.2.mlp.experts.7.down_proj.weight';
-  assert.equal(pkg.storage(name), 'int4');
-  const w = pkg.get(name);
-  const std = Math.sqrt(w.data.reduce((s, v) => s + v * v, 0) / w.data.length);
-  assert.ok(Math.abs(std * Math.sqrt(w.shape[1]!) - 1) < 0.25, `std ${std} for K = ${w.shape[1]}`);
-  for (const n of pkg.names()) assert.ok(pkg.get(n).data.every(Number.isFinite), n);
-  pkg.close();
 });
 
 // Published releases: FP8 blocks (DeepSeek-V3, Kimi K2) and compressed-tensors int4 (Kimi K2.5).

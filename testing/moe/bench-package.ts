@@ -1,48 +1,28 @@
-// The bench model: a package of Kimi-VL's shape at about a tenth of its width, written straight
-// from a generator (no checkpoint, no quantisation in between), for `loupe bench engine`.
+// The bench model: a package with Kimi-VL-A3B's widths, expert count and routing but fewer
+// layers, written straight from a generator (no checkpoint, no quantisation in between), for
+// `loupe bench engine`.
+import { readFileSync } from 'node:fs';
 import { quantLayout, type QuantBits, type QuantisedWeight } from '../../engine/moe/quant.ts';
 import { writePackage, type PackageProgress, type PackageTensor, type WrittenPackage } from '../../engine/moe/package.ts';
-import { checkpointDtype, initialValues, tensorRandom, tinyConfigJson } from './test-checkpoint.ts';
+import { checkpointDtype, initialValues, tensorRandom } from './test-checkpoint.ts';
 
 /**
- * The bench model's config.json: Kimi-VL's shape at about a tenth of its width (64 experts,
- * top-6, 2 shared, 12 layers), so int4 weights come to about 1.7 GB; a small vision tower.
+ * Decoder layers of the bench model: the first dense (as in Kimi-VL-A3B), then MoE layers, so
+ * int4 weights come to about 2.4 GB and a bench run takes minutes on two cores. The release has 27.
+ */
+export const BENCH_TEXT_LAYERS = 5;
+/** MoonViT layers of the bench model's vision tower (the release has 27). */
+export const BENCH_VISION_LAYERS = 2;
+
+/**
+ * The bench model's config.json: Kimi-VL-A3B's own (models/families/kimi-vl-a3b), every width,
+ * the expert count, top-k, shared experts, MLA ranks, vocabulary, routing and norm settings as
+ * published, with only the layer counts cut to BENCH_TEXT_LAYERS and BENCH_VISION_LAYERS.
  */
 export function benchConfigJson(overrides: { text_config?: Record<string, unknown>; vision_config?: Record<string, unknown> } = {}): Record<string, unknown> {
-  const vocab = 32768;
-  const json = tinyConfigJson({ vocabSize: vocab });
-  Object.assign(json.text_config as object, {
-    hidden_size: 1280,
-    intermediate_size: 3584,
-    moe_intermediate_size: 896,
-    num_hidden_layers: 12,
-    num_attention_heads: 16,
-    num_key_value_heads: 16,
-    n_routed_experts: 64,
-    n_shared_experts: 2,
-    num_experts_per_tok: 6,
-    first_k_dense_replace: 1,
-    q_lora_rank: null,
-    kv_lora_rank: 256,
-    qk_nope_head_dim: 64,
-    qk_rope_head_dim: 32,
-    v_head_dim: 64,
-    n_group: 1,
-    topk_group: 1,
-    routed_scaling_factor: 2.446,
-    rope_theta: 800000,
-    max_position_embeddings: 8192,
-    ...overrides.text_config,
-  });
-  Object.assign(json.vision_config as object, {
-    hidden_size: 384,
-    num_hidden_layers: 4,
-    num_attention_heads: 6,
-    intermediate_size: 1536,
-    init_pos_emb_height: 64,
-    init_pos_emb_width: 64,
-    ...overrides.vision_config,
-  });
+  const json = JSON.parse(readFileSync(new URL('../../models/families/kimi-vl-a3b/config.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+  Object.assign(json.text_config!, { num_hidden_layers: BENCH_TEXT_LAYERS, ...overrides.text_config });
+  Object.assign(json.vision_config!, { num_hidden_layers: BENCH_VISION_LAYERS, ...overrides.vision_config });
   return json;
 }
 
@@ -81,7 +61,7 @@ export async function writeBenchPackage(outDir: string, options: BenchPackageOpt
       overwrite: options.overwrite,
       onProgress: options.onProgress,
       signal: options.signal,
-      // The generator makes each tensor whole from its own seed; the bench shape's largest (the embedding) is 170 MB as float32.
+      // The generator makes each tensor whole from its own seed; the bench shape's largest (the embedding) is 1.3 GB as float32.
       slabBytes: Infinity,
     },
     (t) => (t.storage === 'int4' || t.storage === 'int8' ? randomQuantised(t, bits, blockSize, seed) : initialValues(t.name, t.shape, seed)),
@@ -106,7 +86,12 @@ function randomQuantised(t: PackageTensor, bits: QuantBits, blockSize: number, s
   const codeStd = Math.sqrt((levels * levels - 1) / 12);
   const scales = new Float32Array(layout.scalesLength);
   for (let i = 0; i < scales.length; i++) scales[i] = ((0.5 + random.uniform()) / (codeStd * Math.sqrt(K)));
-  const middle = levels / 2;
-  const zeroPoints = new Uint8Array(layout.zeroPointsLength).fill(bits === 4 ? middle | (middle << 4) : middle);
+  // Uniform codes average levels/2 − 1/2, so one zero point for every block would give every
+  // weight a mean of the same sign: each layer would then add the same direction to the residual
+  // stream whatever the token, and the routers would choose the same few experts for every token.
+  // A random zero point of levels/2 − 1 or levels/2 per block gives weights of mean zero.
+  const zeroPoint = () => levels / 2 - (random.uniform() < 0.5 ? 1 : 0);
+  const zeroPoints = new Uint8Array(layout.zeroPointsLength);
+  for (let i = 0; i < zeroPoints.length; i++) zeroPoints[i] = bits === 4 ? zeroPoint() | (zeroPoint() << 4) : zeroPoint();
   return { bits, blockSize, N, K, qweight: new Uint8Array(words.buffer, 0, N * layout.blocksPerRow * layout.blobSize), scales, zeroPoints };
 }

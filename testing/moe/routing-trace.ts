@@ -1,6 +1,7 @@
 // Synthetic routing traces with the skew real MoE routers show: per layer a few experts take
 // most tokens (Zipf-like popularity), which drifts as the content changes. Used to compare cache
-// policies at a budget without running a model; real traces come from the reference's router.
+// policies at a budget without running a model; the engine bench replays the engine's own
+// routing beside it (bench/moe/cache-replay.ts).
 import type { RoutingStep } from '../../engine/moe/expert-cache.ts';
 import { SeededRandom } from '../../engine/moe/random.ts';
 

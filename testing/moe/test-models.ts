@@ -1,6 +1,7 @@
 // Test models, complete packages a user can run with `loupe engine run`: `tiny` is a random
 // checkpoint in the Kimi-VL Hugging Face layout put through the converter (what tests use),
-// `bench` a 1–2 GB int4 package written directly (what the speed benchmark runs). Each comes
+// `bench` a ~2.4 GB int4 package of Kimi-VL-A3B's widths with fewer layers, written directly
+// (what the speed benchmark runs). Each comes
 // with a Kimi-format tokenizer whose vocabulary is exactly the model's, so every id decodes.
 // Both are marked as test packages in their manifests: their random weights never write code,
 // and the app and CLI say so when one is chosen.
@@ -9,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertCheckpoint, type QuantChoice } from '../../engine/moe/convert-checkpoint.ts';
 import { writeTestCheckpoint } from './test-checkpoint.ts';
-import { writeBenchPackage } from './bench-package.ts';
+import { benchConfigJson, writeBenchPackage } from './bench-package.ts';
 import type { PackageProgress, WrittenPackage } from '../../engine/moe/package.ts';
+import type { ChatTemplateName } from '../../engine/moe/chat-template.ts';
 import { buildTestVocabulary } from './test-vocabulary.ts';
 import { KIMI_SPECIAL_SLOTS, kimiSpecialTokens } from '../../engine/moe/tokenizer.ts';
 
@@ -27,17 +29,16 @@ export interface TestModelOptions {
 }
 
 const TINY_VOCAB = 1024;
-const BENCH_VOCAB = 32768;
 
 /**
  * Writes `tiktoken.model` with `vocab - 256` ranks (learned merges, then filler tokens the
  * merges never produce, so the vocabulary has the model's exact size) and returns what a
- * package manifest records.
+ * package manifest records, with the family's special tokens and chat template.
  */
-async function writeTokenizer(dir: string, vocab: number): Promise<{ files: string[]; specialTokens: Record<string, number>; chatTemplate: string }> {
+async function writeTokenizer(dir: string, vocab: number, family: ChatTemplateName): Promise<{ files: string[]; specialTokens: Record<string, number>; chatTemplate: string }> {
   const rankCount = vocab - KIMI_SPECIAL_SLOTS;
-  const specialTokens = kimiSpecialTokens(rankCount);
-  return { files: [await writeRankFile(dir, rankCount)], specialTokens, chatTemplate: 'kimi-k2.5' };
+  const specialTokens = kimiSpecialTokens(rankCount, family);
+  return { files: [await writeRankFile(dir, rankCount)], specialTokens, chatTemplate: family };
 }
 
 /**
@@ -58,10 +59,11 @@ export async function createTestModel(outDir: string, options: TestModelOptions)
   try {
     const seed = options.seed ?? 1;
     if (options.size === 'bench') {
-      const tokenizer = await writeTokenizer(work, BENCH_VOCAB);
+      const vocab = (benchConfigJson().text_config as { vocab_size: number }).vocab_size;
+      const tokenizer = await writeTokenizer(work, vocab, 'kimi-vl');
       return await writeBenchPackage(outDir, { seed, tokenizer, overwrite: options.overwrite, onProgress: options.onProgress, signal: options.signal });
     }
-    const tokenizer = await writeTokenizer(work, TINY_VOCAB);
+    const tokenizer = await writeTokenizer(work, TINY_VOCAB, 'kimi-k2.5');
     const hf = join(work, 'checkpoint');
     await writeTestCheckpoint(hf, { seed, vocabSize: TINY_VOCAB, mediaPlaceholderTokenId: tokenizer.specialTokens['<|media_pad|>'] });
     return await convertCheckpoint(hf, outDir, {

@@ -14,7 +14,7 @@ import { openPackagePrompts, type PackagePrompts } from './package-prompts.ts';
 import { mediaTokenCount } from '../image-processor.ts';
 import { preprocessK25Chunk } from '../k25-media-processor.ts';
 import { mediaProcessorOf, preprocessPicture, VIDEO_NEEDS_K25, type MediaProcessor } from '../media-processor.ts';
-import { RuntimeDecoder, type DecoderOptions } from './decoder.ts';
+import { RuntimeDecoder, type DecoderOptions, type ForwardResult } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
 import { ShardWorker } from './expert-shards.ts';
@@ -66,6 +66,8 @@ export interface GenerateRequest {
   stop?: string[];
   /** Keep every prompt position's logits (for `--logits`). */
   promptLogits?: boolean;
+  /** Keep each forward pass's expert choices (for the benchmark's byte and cache accounting). */
+  recordRouting?: boolean;
 }
 
 export interface GenerateResult {
@@ -78,6 +80,8 @@ export interface GenerateResult {
   timings: { prefillMs: number; decodeMs: number };
   /** Bytes of weights the prefill and the decode steps ran through (each session run counts its weights). */
   weightBytes: { prefill: number; decode: number };
+  /** When asked for: each forward pass's expert choices, the prefill's first, then one per decode step. */
+  routing?: ForwardResult['routing'][];
 }
 
 const GiB = 1 << 30;
@@ -184,6 +188,7 @@ export class MoeEngine {
     const bytes1 = this.decoder.traffic.weightBytes;
     const V = this.pkg.config.text_config.vocab_size;
     let logits = first.logits.subarray((first.rows - 1) * V);
+    const routing = request.recordRouting ? [first.routing] : undefined;
     const tokens: number[] = [];
     let text = '';
     let stoppedBy: GenerateResult['stoppedBy'] = 'max-tokens';
@@ -209,7 +214,9 @@ export class MoeEngine {
         break;
       }
       if (tokens.length === request.maxTokens) break;
-      logits = this.decoder.forward(this.decoder.embed([id]), 1).logits;
+      const step = this.decoder.forward(this.decoder.embed([id]), 1);
+      routing?.push(step.routing);
+      logits = step.logits;
     }
     if (stoppedBy !== 'stop-sequence') {
       const rest = watcher.push(stream.flush()).show + watcher.flush();
@@ -226,6 +233,7 @@ export class MoeEngine {
       ...(request.promptLogits ? { promptLogits: first.logits } : {}),
       timings: { prefillMs, decodeMs: performance.now() - t1 },
       weightBytes: { prefill: bytes1 - bytes0, decode: this.decoder.traffic.weightBytes - bytes1 },
+      ...(routing ? { routing } : {}),
     };
   }
 
