@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { runD2CBench, type PageResult } from './d2c.ts';
 import { runEngineBench } from './engine.ts';
+import type { EngineOptions } from '../engine/moe/runtime/engine.ts';
 import { runFigmaBench } from './figma.ts';
 import { runSwarmBench } from './model-server.ts';
 import { runVideoBench } from './video.ts';
@@ -136,14 +137,23 @@ function engineBench(bench: Command): void {
     .option('--tokens <n>', 'decoded tokens timed per run', parsePositiveInt, 32)
     .option('--prompt <n>', 'prompt tokens', parsePositiveInt, 64)
     .option('--repeats <n>', 'timed runs (the median is reported)', parsePositiveInt, 3)
-    .option('--threads <n>', 'threads per onnxruntime session', parsePositiveInt, 1)
+    .option('--threads <n>', "the engine's threads (default: every core)", parsePositiveInt)
+    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: every core)', parsePositiveInt)
+    .option('--accelerator <device>', 'auto | none | cpu | cuda | webgpu, as engine run takes it', parseChoice(['auto', 'none', 'cpu', 'cuda', 'webgpu'] as const), 'auto')
+    .option('--cpu-budget <MiB>', 'experts kept loaded on the CPU (default 2048)', parsePositiveInt)
     .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', parseAccuracy, 4 as 0 | 4)
     .option('--json <file>', 'write the figures here')
-    .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads: number; accuracy: 0 | 4; json?: string }) => {
+    .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads?: number; expertThreads?: number; accelerator: NonNullable<EngineOptions['accelerator']>; cpuBudget?: number; accuracy: 0 | 4; json?: string }) => {
       const result = await runEngineBench({
         modelDir: opts.model,
         cacheDir: opts.cache,
-        engine: { accuracyLevel: opts.accuracy, threads: opts.threads },
+        engine: {
+          accuracyLevel: opts.accuracy,
+          accelerator: opts.accelerator,
+          ...(opts.threads ? { threads: opts.threads } : {}),
+          ...(opts.expertThreads ? { expertThreads: opts.expertThreads } : {}),
+          ...(opts.cpuBudget ? { cpuBudget: opts.cpuBudget * 2 ** 20 } : {}),
+        },
         decodeTokens: opts.tokens,
         promptTokens: opts.prompt,
         repeats: opts.repeats,

@@ -4,11 +4,12 @@
 // measured against: rooflineShare = (stored bytes a decoded token must read) ÷ bandwidth ÷
 // (seconds per token), the bytes counted from the package and the engine's own routing of each
 // decoded token (moe/token-bytes.ts), never from what the runtime builds.
+import { availableParallelism } from 'node:os';
 import { MoeEngine, type EngineOptions, type GenerateRequest } from '../engine/moe/runtime/engine.ts';
 import { randomImage } from '../testing/moe/reference/random-weights.ts';
 import { isMoeLayer } from '../engine/moe/config.ts';
 import { hitRate } from '../engine/moe/expert-cache.ts';
-import { lastLevelCache, measureBandwidth } from './moe/bandwidth.ts';
+import { lastLevelCache, measureBandwidth } from '../engine/moe/runtime/memory-bandwidth.ts';
 import { benchModel } from './moe/bench-model.ts';
 import { hitRatesAtBudget, routingSkew, syntheticCacheFigures, tokenTrace, type PolicyHitRates, type RoutingSkew } from './moe/cache-replay.ts';
 import { memorySnapshot, resetPeakRss } from './moe/memory.ts';
@@ -133,7 +134,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   const qmoe = qmoeDecodeTokPerS(engine, promptOf(o.promptTokens, 1, t.vocab_size), o.decodeTokens);
   say(`decode with the fused QMoE operator for the routed experts: ${qmoe.toFixed(2)} tok/s`);
 
-  const patches = vision ? visionThroughput({ pkg: engine.pkg, ...SCREENSHOT, threads: o.engine.threads ?? 1 }) : undefined;
+  const patches = vision ? visionThroughput({ pkg: engine.pkg, ...SCREENSHOT, threads: o.engine.threads ?? availableParallelism() }) : undefined;
   if (patches) say(`vision encoder (the package's ${patches.layers}-layer tower): ${patches.patchesPerS.toFixed(0)} patches/s on a ${SCREENSHOT.width}×${SCREENSHOT.height} screenshot (${patches.patches} patches)`);
 
   const stats = engine.stats();
@@ -160,7 +161,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   const synthetic = syntheticCacheFigures({ layers, experts: t.n_routed_experts, topK: t.num_experts_per_tok, budgetExperts: Math.round((layers.length * t.n_routed_experts) / 4) });
   say(`SYNTHETIC trace, no prediction: frequency-aware ${synthetic.withoutPrediction.frequency.toFixed(3)}, LRU ${synthetic.withoutPrediction.lru.toFixed(3)}; both given the same prediction: frequency-aware ${synthetic.withPrediction.frequency.toFixed(3)}, LRU ${synthetic.withPrediction.lru.toFixed(3)}`);
 
-  const threads = o.engine.threads ?? 1;
+  const threads = o.engine.threads ?? availableParallelism();
   return {
     model: { dir, bytes: packageBytes, layers: t.num_hidden_layers, experts: t.n_routed_experts, topK: t.num_experts_per_tok, hidden: t.hidden_size, ...(vision && { visionLayers: vision.num_hidden_layers }) },
     decodeTokPerS,
@@ -181,7 +182,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
     routingSkew: skew,
     synthetic: { withoutPrediction: synthetic.withoutPrediction, withPrediction: synthetic.withPrediction },
     notes: {
-      decodeTokPerS: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens, each after its own ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${threads} thread(s) per session`,
+      decodeTokPerS: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens, each after its own ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${threads} thread(s) (the engine's --threads), experts shared out between ${o.engine.expertThreads ?? availableParallelism()} thread(s)`,
       prefillTokPerS: `the same runs' prompts, median`,
       bytesPerToken: `stored bytes a decoded token must read, from the package's manifest and the engine's routing of each decoded token: every decoder weight outside the routed experts (attention and its norms, routers, the dense MLP or shared experts, final norm, LM head; ${(bytes.dense / MB).toFixed(1)} MiB with one ${(bytes.embeddingRow / 1024).toFixed(1)} KiB embedding row) plus the distinct routed experts chosen; median over runs of the per-run mean`,
       runtimeBytesPerToken: "weights the runtime's sessions ran per decoded token as it counts them (graph initializers, float32 expansions included): shown to explain the old figure, not used for rooflineShare",

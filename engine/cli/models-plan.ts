@@ -9,6 +9,7 @@ import { LoupeError } from '../errors.ts';
 import { openPackage } from '../moe/package.ts';
 import { estimateDecode, type DecodeEstimate } from '../moe/runtime/decode-estimate.ts';
 import { measureDeviceBandwidth } from '../moe/runtime/device-bandwidth.ts';
+import { measureBandwidth } from '../moe/runtime/memory-bandwidth.ts';
 import { availableDevices } from '../moe/runtime/ort-session.ts';
 import { placeModel, type Placement, type PlacedGroup, type Place } from '../moe/runtime/placement.ts';
 import { bytesText } from './models-inspect.ts';
@@ -64,12 +65,9 @@ function readUsage(path: string): Record<number, number[]> {
   return Object.fromEntries(Object.entries(parsed.data).map(([layer, counts]) => [Number(layer), counts]));
 }
 
-/** The CPU's bandwidth: given, or measured as the benchmarks measure it (a source checkout has them; the packaged app asks for the figure). */
-async function cpuBandwidth(given: number | undefined): Promise<Bandwidth> {
+/** The CPU's bandwidth: given, or measured as the engine benchmark measures it. */
+function cpuBandwidth(given: number | undefined): Bandwidth {
   if (given !== undefined) return { gbps: given, source: 'given with --ram-bandwidth' };
-  const probe = new URL('../../bench/moe/bandwidth.ts', import.meta.url);
-  if (!existsSync(probe)) throw new LoupeError('INVALID_ARGUMENT', 'this Loupe cannot measure memory bandwidth: give it with --ram-bandwidth <GB/s>.');
-  const { measureBandwidth } = (await import(probe.href)) as typeof import('../../bench/moe/bandwidth.ts');
   const r = measureBandwidth();
   return { gbps: r.gbps, source: `measured: ReduceSum over ${bytesText(r.bytes)}, ${r.singleThreadGBps.toFixed(1)} GB/s with 1 thread, ${r.multiThreadGBps.toFixed(1)} with ${r.threads}, the better taken` };
 }
@@ -101,7 +99,7 @@ export async function planModel(dir: string, flags: PlanFlags): Promise<PlanRepo
   });
   const bandwidths = {
     ...(placement.gpu ? { gpu: gpuBandwidth(flags.gpuBandwidth) } : {}),
-    cpu: await cpuBandwidth(flags.ramBandwidth),
+    cpu: cpuBandwidth(flags.ramBandwidth),
     disk: flags.diskBandwidth !== undefined ? { gbps: flags.diskBandwidth, source: 'given with --disk-bandwidth' } : { gbps: DEFAULT_DISK_GBPS, source: 'assumed, an NVMe SSD: give --disk-bandwidth' },
   };
   const estimate = estimateDecode(placement, { gpuGBps: bandwidths.gpu?.gbps, cpuGBps: bandwidths.cpu.gbps, diskGBps: bandwidths.disk.gbps });

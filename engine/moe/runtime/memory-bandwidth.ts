@@ -19,9 +19,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { buildModel, node } from '../../engine/moe/onnx-graph.ts';
-import { OrtSession, tensor } from '../../engine/moe/runtime/ort-session.ts';
-import { median } from '../stats.ts';
+import { buildModel, node } from '../onnx-graph.ts';
+import { OrtSession, tensor } from './ort-session.ts';
+import { median } from '../../stats.ts';
 
 export interface BandwidthOptions {
   /** Bytes streamed per repeat (rounded down to whole float32 values); default: four times the last-level cache (defaultBandwidthBytes). */

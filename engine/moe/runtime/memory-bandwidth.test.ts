@@ -2,7 +2,7 @@
 // figure says nothing about memory; the real measurement's ~2 GiB takes seconds).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultBandwidthBytes, lastLevelCache, measureBandwidth } from './bandwidth.ts';
+import { defaultBandwidthBytes, lastLevelCache, measureBandwidth } from './memory-bandwidth.ts';
 
 test('measureBandwidth reports the median of each thread count and the better one as the roofline', () => {
   const r = measureBandwidth({ bytes: 16 * 2 ** 20 + 3, threads: 2, repeats: 3 });
