@@ -140,7 +140,7 @@ function engineBench(bench: Command): void {
     .option('--threads <n>', "the engine's threads (default: every core)", parsePositiveInt)
     .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: every core)', parsePositiveInt)
     .option('--accelerator <device>', 'auto | none | cpu | cuda | webgpu, as engine run takes it', parseChoice(['auto', 'none', 'cpu', 'cuda', 'webgpu'] as const), 'auto')
-    .option('--cpu-budget <MiB>', 'experts kept loaded on the CPU (default 2048)', parsePositiveInt)
+    .option('--cpu-budget <MiB>', 'experts kept loaded on the CPU (default: half the machine memory)', parsePositiveInt)
     .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', parseAccuracy, 4 as 0 | 4)
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads?: number; expertThreads?: number; accelerator: NonNullable<EngineOptions['accelerator']>; cpuBudget?: number; accuracy: 0 | 4; json?: string }) => {

@@ -18,7 +18,7 @@ import { RuntimeDecoder, type DecoderOptions, type ForwardResult } from './decod
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
 import { ShardWorker } from './expert-shards.ts';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 
 export interface EngineOptions {
   /** MatMulNBits accuracy: 4 (int8 activations, fast; the default) or 0 (float32, the reference's numbers). */
@@ -26,14 +26,14 @@ export interface EngineOptions {
   /** Threads of the dense units' sessions (attention, MLPs, head) and the vision encoder; default every core. */
   threads?: number;
   /**
-   * The accelerator: 'auto' takes CUDA or WebGPU when usable, else a second CPU pool; 'none' has no
-   * such pool. A GPU runs the dense units (attention, routers, shared and dense MLPs, head) and
+   * The accelerator: 'auto' takes CUDA or WebGPU when usable, else none; 'cpu' is a second CPU pool
+   * (placement and eviction exercised as with a GPU); 'none' has no such pool. A GPU runs the dense units (attention, routers, shared and dense MLPs, head) and
    * holds the hottest experts in its pool; the other experts run on the CPU cores.
    */
   accelerator?: 'auto' | 'none' | Device;
   /** Bytes of experts the accelerator pool may hold (default 1 GiB). */
   acceleratorBudget?: number;
-  /** Bytes of experts kept loaded on the CPU (default 2 GiB); experts beyond run from the files. */
+  /** Bytes of experts kept loaded on the CPU (default half the machine's memory); experts beyond run from the files. */
   cpuBudget?: number;
   policy?: 'frequency' | 'lru';
   /** Threads the routed experts are shared out between, by expert id (default every core); each expert's session gets threads ÷ expertThreads. 1 runs them all in the decoding thread. */
@@ -86,6 +86,13 @@ export interface GenerateResult {
 
 const GiB = 1 << 30;
 
+/**
+ * Routed experts live in RAM and run on the CPU cores (KTransformers' and llama.cpp's placement):
+ * by default they may take half of the machine's memory, the rest left to the dense part, the
+ * KV cache and everything else running. An expert no pool admits is rebuilt on every use.
+ */
+const defaultCpuBudget = () => Math.max(GiB, Math.floor(totalmem() / 2));
+
 export class MoeEngine {
   private vision?: VisionRuntime;
 
@@ -102,11 +109,11 @@ export class MoeEngine {
     const pkg = openPackage(dir);
     const prompts = await openPackagePrompts(pkg);
     const accelerator = options.accelerator ?? 'auto';
-    const device: Device | undefined = accelerator === 'none' ? undefined : accelerator === 'auto' ? (availableDevices()[0] ?? 'cpu') : accelerator;
+    const device: Device | undefined = accelerator === 'none' ? undefined : accelerator === 'auto' ? availableDevices()[0] : accelerator;
     const policy = options.policy ?? 'frequency';
     const pools: DecoderOptions['pools'] = [
       ...(device ? [{ device, budgetBytes: options.acceleratorBudget ?? GiB, policy }] : []),
-      { device: 'cpu' as const, budgetBytes: options.cpuBudget ?? 2 * GiB, policy },
+      { device: 'cpu' as const, budgetBytes: options.cpuBudget ?? defaultCpuBudget(), policy },
     ];
     const c = pkg.config.text_config;
     const threads = options.threads ?? availableParallelism();
