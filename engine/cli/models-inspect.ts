@@ -43,13 +43,14 @@ export function inspectText(r: InspectReport): string {
   const p = r.memory;
   const b = p.budgets;
   lines.push(`Memory (*): with ${b.gpuBytes !== undefined ? `${(b.gpuBytes / GiB).toFixed(1)} GiB of GPU memory and ` : 'no GPU and '}${(b.ramBytes / GiB).toFixed(1)} GiB of RAM`);
-  const denseWhere = p.denseOn === 'ram' ? `in RAM${b.gpuBytes !== undefined ? " (today's engine runs the dense part on the CPU; the GPU holds routed experts)" : ''}` : 'nowhere: more than the RAM holds';
+  const denseWhere =
+    p.denseOn === 'gpu' ? 'on the GPU, the embedding in RAM' : p.denseOn === 'ram' ? `in RAM${b.gpuBytes !== undefined ? ' (more than the GPU holds: `loupe models plan` on the converted package puts what fits there, layer by layer)' : ''}` : 'nowhere: more than the RAM holds';
   lines.push(`  dense weights, always resident: ${bytesText(p.denseBytes)}${p.visionBytes ? ` (vision ${bytesText(p.visionBytes)})` : ''}, ${denseWhere}`);
   lines.push(`  routed experts: ${p.routedExperts} (${p.moeLayers} layers × ${m.routedExperts}) of ${bytesText(p.bytesPerExpert)} each, ${bytesText(p.expertBytes)} in all`);
   // The budget to give `engine run`: what the pool's experts take, never more than there is.
   const flag = (pool: { budgetBytes: number; experts: number }) => Math.min(Math.floor(pool.budgetBytes / MiB), Math.ceil((pool.experts * p.bytesPerExpert) / MiB));
   if (p.gpu) lines.push(`    GPU pool, ${bytesText(p.gpu.budgetBytes)} free: ${p.gpu.experts} experts, ${percent(p.gpu.share)} (engine run --accelerator-budget ${flag(p.gpu)}, in MiB)`);
-  lines.push(`    RAM pool, ${bytesText(p.ram.budgetBytes)} free after the dense weights: ${p.ram.experts} experts, ${percent(p.ram.share)} (engine run --cpu-budget ${flag(p.ram)}, in MiB)`);
+  lines.push(`    RAM pool, ${bytesText(p.ram.budgetBytes)} free after the dense weights it holds: ${p.ram.experts} experts, ${percent(p.ram.share)} (engine run --cpu-budget ${flag(p.ram)}, in MiB)`);
   lines.push(`    read from disk when routed to: ${p.onDisk.experts} experts, ${percent(p.onDisk.share)}`);
   const k = m.activatedExperts;
   lines.push(`  bytes the hardware must read per decoded token, worst case: ${bytesText(p.perToken.expertBytes + p.perToken.denseBytes)}`);

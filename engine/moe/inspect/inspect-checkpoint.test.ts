@@ -174,14 +174,14 @@ test('compressed-tensors pack-quantized int4 (Kimi K2 Thinking, flat; Kimi K2.5,
   assert.equal(v.leftOut.unused.tensors, 0);
 });
 
-test('the memory plan: dense weights resident, experts into the GPU pool, then RAM, the rest from disk; bytes read per token', async () => {
+test('the memory plan: dense weights on a GPU that holds them (else in RAM), experts into the GPU pool, then RAM, the rest from disk; bytes read per token', async () => {
   const hf = join(root, 'deepseek-v3');
   const whole = inspectCheckpoint(hf, { budgets: plenty }).memory;
   const E = whole.bytesPerExpert;
   assert.equal(whole.routedExperts, 2 * 16);
   assert.equal(whole.expertBytes, 32 * E);
   const r = inspectCheckpoint(hf, { budgets: { gpuBytes: 5 * E + 1, ramBytes: whole.denseBytes + 7 * E } }).memory;
-  assert.equal(r.denseOn, 'ram', 'the engine builds the dense part on the CPU');
+  assert.equal(r.denseOn, 'ram', 'a GPU smaller than the dense part holds experts only');
   assert.equal(r.gpu!.experts, 5);
   assert.equal(r.ram.experts, 7);
   assert.equal(r.onDisk.experts, 20);
@@ -189,6 +189,14 @@ test('the memory plan: dense weights resident, experts into the GPU pool, then R
   // top-4 of 16 in each of the 2 MoE layers
   assert.equal(r.perToken.expertBytes, 4 * E * 2);
   assert.equal(r.perToken.fromDiskBytes, 4 * E * 2, 'ten of each layer\'s experts are on disk: all four activated may be');
+
+  // A GPU that holds the dense part (all but the embedding, which stays in RAM) and experts beside it.
+  const budgets = { gpuBytes: whole.denseBytes + 3 * E, ramBytes: whole.denseBytes + 10 * E };
+  const onGpu = inspectCheckpoint(hf, { budgets }).memory;
+  assert.equal(onGpu.denseOn, 'gpu');
+  assert.equal(onGpu.gpu!.budgetBytes + onGpu.ram.budgetBytes, budgets.gpuBytes + budgets.ramBytes - whole.denseBytes, 'the dense part is counted once, split between the GPU and RAM');
+  assert.ok(onGpu.gpu!.experts >= 3, `${onGpu.gpu!.experts} experts on the GPU beside the dense part`);
+  assert.ok(onGpu.ram.budgetBytes < budgets.ramBytes, 'the embedding stays in RAM');
 
   const small = inspectCheckpoint(hf, { budgets: { gpuBytes: E - 1, ramBytes: whole.denseBytes + 30 * E } }).memory;
   assert.equal(small.gpu!.experts, 0, 'a GPU budget below one expert holds none');
@@ -216,7 +224,11 @@ test("DeepSeek-V3's published config at full size, FP8 headers in 163 sparse sha
   assert.equal(r.memory.bytesPerExpert, expert);
   assert.equal(r.memory.routedExperts, 58 * 256);
   assert.equal(r.memory.perToken.expertBytes, 8 * expert * 58);
-  assert.equal(r.memory.gpu!.experts, Math.floor((80 * 2 ** 30) / expert));
+  // The dense part (all but the embedding) takes its share of the GPU first; experts fill the rest.
+  assert.equal(r.memory.denseOn, 'gpu');
+  const gpuPool = r.memory.gpu!.budgetBytes;
+  assert.ok(gpuPool < 80 * 2 ** 30 && gpuPool >= 80 * 2 ** 30 - r.memory.denseBytes, `${gpuPool} bytes of the GPU left for experts`);
+  assert.equal(r.memory.gpu!.experts, Math.floor(gpuPool / expert));
 });
 
 for (const format of ['fp8', 'int4'] as const) {

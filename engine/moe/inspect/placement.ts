@@ -1,9 +1,9 @@
-// Where a package's weights would sit under memory budgets, as the engine places them today:
-// the dense part (attention, norms, embedding, router, shared experts, dense MLPs, head, vision)
-// resident in RAM (runtime/decoder.ts builds those sessions on the CPU; the architecture's plan
-// puts them on the GPU, and this follows the code, not the plan); the routed experts in pools
-// with byte budgets (engine run's --accelerator-budget, --cpu-budget), the accelerator's first;
-// the rest read from the package's files when routed to. Budgets count the weights' stored
+// Where a package's weights would sit under memory budgets, as the engine places them: with a
+// GPU that holds it, the dense part (attention, norms, routers, shared experts, dense MLPs, head,
+// vision) on the GPU and the embedding in RAM; otherwise all of it resident in RAM. The routed
+// experts go into pools with byte budgets (engine run's --accelerator-budget, --cpu-budget), the
+// GPU's (what the dense part leaves of it) first; the rest are read from the package's files when
+// routed to. For a converted package, `loupe models plan` places layer by layer, KV cache included. Budgets count the weights' stored
 // bytes, as the engine's pools do (expert-store.ts); the KV cache and activations need room
 // beside them.
 import type { TextConfig } from '../config.ts';
@@ -26,7 +26,7 @@ export interface Placement {
   /** Resident whatever is routed, vision included. */
   denseBytes: number;
   visionBytes: number;
-  denseOn: 'ram' | 'nowhere';
+  denseOn: 'gpu' | 'ram' | 'nowhere';
   routedExperts: number;
   moeLayers: number;
   /** One routed expert's three projections, stored. */
@@ -71,14 +71,16 @@ export function placement(tensors: readonly SizedTensor[], t: TextConfig, budget
   const moeLayers = new Set([...experts.keys()].map((k) => k.split('/')[0])).size;
 
   const gpu = budgets.gpuBytes;
-  const denseOn = denseBytes <= budgets.ramBytes ? 'ram' : 'nowhere';
+  // On a GPU that holds it, everything dense but the embedding (a token reads one of its rows).
+  const denseOn = gpu !== undefined && denseBytes - embeddingBytes <= gpu ? 'gpu' : denseBytes <= budgets.ramBytes ? 'ram' : 'nowhere';
+  const [denseOnGpu, denseInRam] = denseOn === 'gpu' ? [denseBytes - embeddingBytes, embeddingBytes] : [0, denseBytes];
   const fit = (budget: number, left: number): PoolPlan => {
     const budgetBytes = Math.max(0, budget);
     const n = bytesPerExpert ? Math.min(left, Math.floor(budgetBytes / bytesPerExpert)) : 0;
     return { budgetBytes, experts: n, share: routedExperts ? n / routedExperts : 0 };
   };
-  const gpuPool = gpu === undefined ? undefined : fit(gpu, routedExperts);
-  const ramPool = fit(budgets.ramBytes - denseBytes, routedExperts - (gpuPool?.experts ?? 0));
+  const gpuPool = gpu === undefined ? undefined : fit(gpu - denseOnGpu, routedExperts);
+  const ramPool = fit(budgets.ramBytes - denseInRam, routedExperts - (gpuPool?.experts ?? 0));
   const diskCount = routedExperts - (gpuPool?.experts ?? 0) - ramPool.experts;
   const onDisk = { budgetBytes: 0, experts: diskCount, share: routedExperts ? diskCount / routedExperts : 0 };
 
