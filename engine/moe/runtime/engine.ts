@@ -36,7 +36,7 @@ export interface EngineOptions {
   /** Bytes of experts kept loaded on the CPU (default half the machine's memory); experts beyond run from the files. */
   cpuBudget?: number;
   policy?: 'frequency' | 'lru';
-  /** Threads the routed experts are shared out between, by expert id (default every core); each expert's session gets threads ÷ expertThreads. 1 runs them all in the decoding thread. */
+  /** Threads the routed experts are shared out between, by expert id (default every core, at most top-k); each expert's session gets threads ÷ expertThreads. 1 runs them all in the decoding thread. */
   expertThreads?: number;
 }
 
@@ -117,7 +117,9 @@ export class MoeEngine {
     ];
     const c = pkg.config.text_config;
     const threads = options.threads ?? availableParallelism();
-    const shards = Math.min(options.expertThreads ?? availableParallelism(), c.n_routed_experts);
+    // A decoded token runs top-k experts a layer: more shards than that would leave threads idle
+    // (each with its own copy of the package's reader), so the cores beyond go to each expert's session.
+    const shards = Math.min(options.expertThreads ?? Math.min(availableParallelism(), c.num_experts_per_tok), c.n_routed_experts);
     const started = await Promise.allSettled(Array.from({ length: shards - 1 }, () => ShardWorker.start(dir, options, pools, c, shards, threads)));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected');
