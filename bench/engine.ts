@@ -182,7 +182,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
     routingSkew: skew,
     synthetic: { withoutPrediction: synthetic.withoutPrediction, withPrediction: synthetic.withPrediction },
     notes: {
-      decodeTokPerS: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens, each after its own ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${threads} thread(s) (the engine's --threads), experts shared out between ${o.engine.expertThreads ?? availableParallelism()} thread(s)`,
+      decodeTokPerS: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens, each after its own ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${threads} thread(s) (the engine's --threads), experts shared out between ${engine.decoder.expertThreads} thread(s)`,
       prefillTokPerS: `the same runs' prompts, median`,
       bytesPerToken: `stored bytes a decoded token must read, from the package's manifest and the engine's routing of each decoded token: every decoder weight outside the routed experts (attention and its norms, routers, the dense MLP or shared experts, final norm, LM head; ${(bytes.dense / MB).toFixed(1)} MiB with one ${(bytes.embeddingRow / 1024).toFixed(1)} KiB embedding row) plus the distinct routed experts chosen; median over runs of the per-run mean`,
       runtimeBytesPerToken: "weights the runtime's sessions ran per decoded token as it counts them (graph initializers, float32 expansions included): shown to explain the old figure, not used for rooflineShare",

@@ -247,6 +247,11 @@ export class RuntimeDecoder {
     return r.experts;
   }
 
+  /** Threads the routed experts are shared out between, this one included. */
+  get expertThreads(): number {
+    return this.workers.length + 1;
+  }
+
   /** Each pool's figures, every shard together. */
   expertStats(): ReturnType<ExpertStore['stats']> {
     const parts = [this.experts.stats(), ...this.workers.map((w) => w.stats())];
