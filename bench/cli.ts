@@ -138,7 +138,7 @@ function engineBench(bench: Command): void {
     .option('--prompt <n>', 'prompt tokens', parsePositiveInt, 64)
     .option('--repeats <n>', 'timed runs (the median is reported)', parsePositiveInt, 3)
     .option('--threads <n>', "the engine's threads (default: every core)", parsePositiveInt)
-    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: every core)', parsePositiveInt)
+    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: half the cores)', parsePositiveInt)
     .option('--accelerator <device>', 'auto | none | cpu | cuda | webgpu, as engine run takes it', parseChoice(['auto', 'none', 'cpu', 'cuda', 'webgpu'] as const), 'auto')
     .option('--cpu-budget <MiB>', 'experts kept loaded on the CPU (default: half the machine memory)', parsePositiveInt)
     .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', parseAccuracy, 4 as 0 | 4)

@@ -77,7 +77,7 @@ export function registerEngine(program: Command, context: CliContext): void {
     .option('--accelerator-budget <MB>', 'expert bytes the accelerator pool may hold', megabytes)
     .option('--cpu-budget <MB>', 'expert bytes kept loaded on the CPU (default: half the machine memory)', megabytes)
     .option('--policy <name>', 'expert cache policy: frequency | lru', parseChoice(['frequency', 'lru'] as const), 'frequency')
-    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: every core, at most the experts a token routes to); 1 runs them all in the decoding thread', parsePositiveInt)
+    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: half the cores, at most the experts a token routes to); each expert session gets --threads ÷ this; 1 runs them all in the decoding thread', parsePositiveInt)
     .option('--stats', 'print where the experts ran and the speed on stderr')
     .action(async (opts: RunFlags) => {
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');
