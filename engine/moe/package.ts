@@ -55,6 +55,7 @@ export function packageFileOf(name: string): string {
 const SUFFIXES = { qweight: '.qweight', scales: '.scales', zero_points: '.zero_points' } as const;
 type Part = 'data' | keyof typeof SUFFIXES;
 /** Which part of its logical tensor a stored tensor is, by its name. */
+const storedName = (name: string, part: Part) => (part === 'data' ? name : name + SUFFIXES[part]);
 const partOf = (stored: string): Part => (Object.keys(SUFFIXES) as (keyof typeof SUFFIXES)[]).find((p) => stored.endsWith(SUFFIXES[p])) ?? 'data';
 
 /** The stored tensors behind one logical tensor: itself, or its three MatMulNBits parts. */
@@ -675,7 +676,7 @@ class OpenedPackage implements ModelPackage {
     const file = this.file(t.file);
     const where = (part: keyof typeof SUFFIXES): StoredLocation => {
       this.checkOnce(name, part);
-      const { begin, end } = file.entry(name + SUFFIXES[part]);
+      const { begin, end } = file.entry(storedName(name, part));
       return { file: t.file, offset: file.dataStart + begin, length: end - begin };
     };
     return { bits: t.storage === 'int4' ? 4 : 8, blockSize: this.manifest.quantisation.blockSize, N: t.shape[0]!, K: t.shape[1]!, qweight: where('qweight'), scales: where('scales'), zeroPoints: where('zero_points') };
@@ -710,28 +711,31 @@ class OpenedPackage implements ModelPackage {
 
   private read(name: string, part: Part): Uint8Array {
     const t = this.entry(name);
-    const stored = part === 'data' ? name : name + SUFFIXES[part];
-    const bytes = this.file(t.file).readBytes(stored);
+    const bytes = this.file(t.file).readBytes(storedName(name, part));
     this.stats.bytesRead += bytes.byteLength;
     this.stats.tensorsRead++;
-    if (this.verify === 'always' || (!this.verifiedFiles.has(t.file) && !this.verified.has(stored))) {
-      this.stats.bytesVerified += bytes.byteLength;
-      if (hash(bytes) !== t.sha256[part]) throw damaged(join(this.dir, t.file), name, stored);
-      if (!this.verified.has(stored)) this.checked(t.file);
-      this.verified.add(stored);
-    }
+    this.verifyPart(name, part, bytes.byteLength, () => hash(bytes));
     return bytes;
   }
 
   /** Hashes a stored part a slab at a time unless the marker or an earlier read has checked it. */
   private checkOnce(name: string, part: Part): void {
-    const t = this.entry(name);
-    const stored = part === 'data' ? name : name + SUFFIXES[part];
-    if (this.verify !== 'always' && (this.verifiedFiles.has(t.file) || this.verified.has(stored))) return;
-    const file = this.file(t.file);
+    const file = this.file(this.entry(name).file);
+    const stored = storedName(name, part);
     const { begin, end } = file.entry(stored);
-    this.stats.bytesVerified += end - begin;
-    if (file.sha256(stored) !== t.sha256[part]) throw damaged(join(this.dir, t.file), name, stored);
+    this.verifyPart(name, part, end - begin, () => file.sha256(stored));
+  }
+
+  /**
+   * Checks a stored part's sha256 (`digest` works it out, from bytes in hand or read a slab at a
+   * time) unless the marker or an earlier check covers it; a file whose every part passed is marked.
+   */
+  private verifyPart(name: string, part: Part, bytes: number, digest: () => string): void {
+    const t = this.entry(name);
+    const stored = storedName(name, part);
+    if (this.verify !== 'always' && (this.verifiedFiles.has(t.file) || this.verified.has(stored))) return;
+    this.stats.bytesVerified += bytes;
+    if (digest() !== t.sha256[part]) throw damaged(join(this.dir, t.file), name, stored);
     if (!this.verified.has(stored)) this.checked(t.file);
     this.verified.add(stored);
   }
