@@ -83,7 +83,7 @@ export class RuntimeDecoder {
   }
 
   private unit(graph: BuiltGraph, what: string): Unit {
-    return new Unit(new OrtSession(graph.model, { device: this.options.denseDevice ?? 'cpu', threads: this.options.threads, externalFolder: graph.externalFolder }, what), graph.weightBytes);
+    return new Unit(OrtSession.of(graph, { device: this.options.denseDevice ?? 'cpu', threads: this.options.threads }, what), graph.weightBytes);
   }
 
   private attentionUnit(layer: number): Unit {

@@ -46,10 +46,7 @@ class Pool {
 
   session(key: ExpertKey, build: () => BuiltGraph): OrtSession {
     let s = this.sessions.get(key);
-    if (!s) {
-      const graph = build();
-      this.sessions.set(key, (s = new OrtSession(graph.model, { device: this.options.device, threads: this.threads, externalFolder: graph.externalFolder }, `expert ${key}`)));
-    }
+    if (!s) this.sessions.set(key, (s = OrtSession.of(build(), { device: this.options.device, threads: this.threads }, `expert ${key}`)));
     return s;
   }
 
@@ -101,8 +98,7 @@ export class ExpertStore {
       return out;
     }
     const t0 = performance.now();
-    const graph = build();
-    const once = new OrtSession(graph.model, { device: 'cpu', threads: this.threads, externalFolder: graph.externalFolder }, `expert ${key}`);
+    const once = OrtSession.of(build(), { device: 'cpu', threads: this.threads }, `expert ${key}`);
     try {
       return feed(once);
     } finally {

@@ -142,6 +142,11 @@ export class OrtSession {
     this.fetches = Object.fromEntries(this.outputNames.map((n) => [n, null]));
   }
 
+  /** A session of a built graph, its external initializers read from the folder the graph names. */
+  static of(graph: { model: Uint8Array; externalFolder?: string }, options: Omit<SessionOptions, 'externalFolder'>, what: string): OrtSession {
+    return new OrtSession(graph.model, { ...options, ...(graph.externalFolder ? { externalFolder: graph.externalFolder } : {}) }, what);
+  }
+
   run(feeds: Feeds): Fetched {
     return this.session.run(feeds, this.fetches, {}) as Fetched;
   }
