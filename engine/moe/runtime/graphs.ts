@@ -111,11 +111,7 @@ export class Builder {
    */
   linearRows(x: string, weight: string, start: number, count: number): string {
     const q = this.weights.located?.(weight) ?? this.weights.quantised(weight);
-    if (!q) {
-      const w = this.weights.get(weight);
-      const K = w.shape[1]!;
-      return this.op('MatMul', [x, this.constant(transpose(w.data.subarray(start * K, (start + count) * K), count, K), [K, count])]);
-    }
+    if (!q) return this.linearFloat(x, weight, start, count);
     const layout = quantLayout(q.N, q.K, q.bits, q.blockSize);
     const per = { qweight: layout.blocksPerRow * layout.blobSize, scales: layout.blocksPerRow * 4, zeroPoints: layout.zeroPointsLength / q.N };
     const rows = <T extends ArrayBufferView | StoredLocation>(part: T, bytesPerRow: number): T => {
@@ -157,11 +153,12 @@ export class Builder {
     return this.ops('Split', [this.matMulNBits(x, stacked), this.ints(parts.map((q) => q.N))], parts.length, { axis: -1 });
   }
 
-  /** x · Wᵀ in float32 whatever W is stored as: the router's scores decide which experts run. */
-  linearFloat(x: string, weight: string): string {
+  /** x · Wᵀ in float32 whatever W is stored as (the router's scores decide which experts run), over rows [start, start + count) of W, all by default. */
+  linearFloat(x: string, weight: string, start = 0, count?: number): string {
     const w = this.weights.get(weight);
     const [N, K] = w.shape as [number, number];
-    return this.op('MatMul', [x, this.constant(transpose(w.data, N, K), [K, N])]);
+    const rows = count ?? N - start;
+    return this.op('MatMul', [x, this.constant(transpose(w.data.subarray(start * K, (start + rows) * K), rows, K), [K, rows])]);
   }
 
   /** RMSNorm over the last axis as onnxruntime's one fused kernel (float32, as the reference computes it). */
