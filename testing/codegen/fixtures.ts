@@ -6,6 +6,11 @@ import type { Design } from '../../engine/ir/schema.ts';
 export const BLUE_PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGMwTjsDRwzEcQA64hZRB8tCjwAAAABJRU5ErkJggg==';
 
+/** A design of `root` in a viewport of its size, with the one picture the fixtures draw (blue). */
+function withBluePicture(root: Design['root'], width: number, height: number): Design {
+  return { version: 1, viewport: { width, height }, root, assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } } };
+}
+
 export function landingPage(): Design {
   const nav = frame(
     'nav',
@@ -85,13 +90,7 @@ export function landingPage(): Design {
     sizing: { width: 'fixed', height: 'fixed' },
     style: { ...noStyle(), fills: [{ type: 'solid', color: '#ffffff' }] },
   });
-  return {
-    version: 1,
-    viewport: { width: 400, height: 340 },
-    root,
-    assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
-    source: { kind: 'image', name: 'landing' },
-  };
+  return { ...withBluePicture(root, 400, 340), source: { kind: 'image', name: 'landing' } };
 }
 
 /** Flow layouts (column, wrapping row, grid, fill), paints, borders, shadows and fonts. */
@@ -152,12 +151,7 @@ export function layoutShowcase(): Design {
     layout: flowLayout('column', { gap: 16, padding: { top: 20, right: 20, bottom: 20, left: 20 } }),
     style: solid('#fefae0'),
   });
-  return {
-    version: 1,
-    viewport: { width: 360, height: 360 },
-    root,
-    assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
-  };
+  return withBluePicture(root, 360, 360);
 }
 
 /**
@@ -244,10 +238,5 @@ export function responsivePage(): Design {
     layout: flowLayout('column'),
     style: solid('#ffffff'),
   });
-  return {
-    version: 1,
-    viewport: { width: 1280, height: 840 },
-    root,
-    assets: { blue: { mime: 'image/png', width: 4, height: 4, data: BLUE_PNG_BASE64 } },
-  };
+  return withBluePicture(root, 1280, 840);
 }
