@@ -1,5 +1,8 @@
-// Finds a Chromium-family browser already on the machine: Loupe never downloads one.
-import { existsSync } from 'node:fs';
+// Finds a Chromium-family browser already on the machine (Loupe never downloads one) and
+// starts it so that it leaves nothing behind.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { LoupeError } from '../errors.ts';
 
@@ -56,6 +59,24 @@ export function findChromium(): string {
   return found;
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true });
+/**
+ * Playwright gives Chromium a temporary profile that it removes, but Chromium also writes outside
+ * its profile: its crash reporter's database under $XDG_CONFIG_HOME/chromium (its
+ * `--crash-dumps-dir` does not move it) and GTK's settings cache under $XDG_CACHE_HOME/dconf. Both
+ * are pointed into a scratch folder of this launch, removed once the browser is gone, so that
+ * rendering leaves nothing in the user's home.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const scratch = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
+  // Synchronous, so that a process that exits as soon as the browser is closed still removes it.
+  const remove = () => rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache') };
+  try {
+    const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true, env });
+    browser.once('disconnected', remove);
+    return browser;
+  } catch (error) {
+    remove();
+    throw error;
+  }
 }
