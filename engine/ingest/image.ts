@@ -47,7 +47,8 @@ export async function decodeDesignImage(bytes: Buffer, name: string): Promise<De
   // The limits apply to the picture as it will be laid out: a tall JPEG tagged "rotate 90°"
   // becomes a wide design once auto-oriented, so its oriented size is what is checked.
   const { width, height } = meta.autoOrient;
-  const turned = width !== meta.width;
+  // EXIF orientations 5 to 8 are the quarter turns, which swap the sides.
+  const turned = (meta.orientation ?? 1) >= 5;
   if (width > IMAGE_LIMITS.maxWidth || height > IMAGE_LIMITS.maxHeight || width * height > IMAGE_LIMITS.maxPixels) {
     throw new LoupeError(
       'INPUT_TOO_LARGE',
