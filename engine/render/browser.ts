@@ -38,6 +38,10 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // Even so it looked up update.googleapis.com and accounts.google.com. With this rule every host,
+  // named or by address, is "not found" without a lookup, for pages and Chromium's own services
+  // alike; loopback stays reachable, for the app's own server.
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
   '--font-render-hinting=none',
   '--hide-scrollbars',
 ];
