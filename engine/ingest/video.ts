@@ -1,4 +1,4 @@
-// Reads a screen recording (MP4, WebM, MOV, anything ffmpeg demuxes) as a stream of RGBA
+// Reads a screen recording (MP4/MOV, WebM/MKV or AVI; see VIDEO_DEMUXERS) as a stream of RGBA
 // frames sampled at a steady rate. Every check a user's file can fail happens first, on the
 // header ffmpeg prints without decoding anything; then ffmpeg decodes into a pipe and the
 // frames are cut from it one at a time, so memory stays at about one frame however long the
@@ -359,8 +359,9 @@ async function* decode(
 /**
  * The demuxers ffmpeg may use, by its names for them (a demuxer is allowed when one of its
  * names is listed): MP4/MOV/M4V, Matroska/WebM and AVI, the containers screen recorders write.
- * Anything else is refused before it is opened, above all playlists (HLS, concat) and other
- * formats that name further files: a text file called .mp4 must not show another local file.
+ * Anything else is refused once probed, before its demuxer runs: above all playlists (HLS,
+ * concat) and other formats that name further files, since a text file called .mp4 must not
+ * show another local file.
  */
 const VIDEO_DEMUXERS = ['mov', 'matroska', 'avi'] as const;
 
