@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -48,7 +49,7 @@ test('a session Loupe makes in a worker writes no telemetry', async () => {
   await writeFile(
     main,
     `import { startTsWorker } from ${here('../../threads/ts-worker.ts')};
-     startTsWorker(new URL(${JSON.stringify(`file://${worker}`)})).on('message', (b) => console.log(JSON.stringify(b)));`,
+     startTsWorker(new URL(${JSON.stringify(pathToFileURL(worker).href)})).on('message', (b) => console.log(JSON.stringify(b)));`,
   );
   const home = await mkdtemp(join(dir, 'home-'));
   assert.equal(await runAtHome(home, main), '[0,2]');
