@@ -11,9 +11,14 @@ export interface LoupeRun {
   stderr: string;
 }
 
-export async function loupe(...args: string[]): Promise<LoupeRun> {
+export function loupe(...args: string[]): Promise<LoupeRun> {
+  return loupeIn({}, ...args);
+}
+
+/** `loupe` run from another folder or with another environment (a fresh home, a private temp folder). */
+export async function loupeIn(where: { cwd?: string; env?: NodeJS.ProcessEnv }, ...args: string[]): Promise<LoupeRun> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 26 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { ...where, maxBuffer: 1 << 26 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as LoupeRun;

@@ -2,13 +2,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { failedCodeChecks } from '../compare/index.ts';
 import { RenderPool } from '../render/pool.ts';
-import { loupe } from '../../testing/run-loupe.ts';
+import { loupe, loupeIn } from '../../testing/run-loupe.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
 
@@ -25,10 +25,25 @@ test.before(async () => {
   await pool.close();
 });
 
-test('convert writes code, preview, render, diff and scores, and --json describes them', async () => {
+/** The folders a process may write to besides the ones it is told to: a fresh home (and its XDG folders), temp folder and working folder. */
+async function elsewhere() {
+  const [home, tmp, cwd] = await Promise.all(['home-', 'tmp-', 'cwd-'].map((prefix) => mkdtemp(join(dir, prefix))));
+  const env = { ...process.env, HOME: home, USERPROFILE: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache'), TMPDIR: tmp, TMP: tmp, TEMP: tmp };
+  const written = async () => {
+    const under = async (folder: string) => (await readdir(folder, { recursive: true })).map((f) => join(folder, f));
+    // tsx's compile cache of Loupe's own source, which a run from source keeps in the temp folder.
+    return [...(await under(home)), ...(await readdir(tmp)).filter((f) => !/^tsx-/.test(f)).map((f) => join(tmp, f)), ...(await under(cwd))];
+  };
+  return { cwd, env, written };
+}
+
+test('convert writes code, preview, render, diff and scores, and --json describes them; nothing outside --out', async () => {
   const out = join(dir, 'out');
-  const { code, stdout, stderr } = await loupe('convert', design, '--out', out, '--json');
+  const { cwd, env, written } = await elsewhere();
+  const { code, stdout, stderr } = await loupeIn({ cwd, env }, 'convert', design, '--out', out, '--json');
   assert.equal(code, 0, stderr);
+  // OCR (onnxruntime's telemetry) and Chromium (its crash reporter, GTK's cache) used to leave files in all three.
+  assert.deepEqual(await written(), [], 'nothing written to the home, temp or working folder');
   const result = JSON.parse(stdout);
   for (const f of ['index.html', 'preview.html', 'render.png', 'diff.png', 'scores.json']) {
     assert.ok(result.files.includes(f), `${f} listed`);

@@ -72,6 +72,23 @@ test('a decompression bomb is refused from its header, naming the limit', async 
   await assert.rejects(decodeDesignImage(bombPng(30000, 30000), 'bomb.png'), (e) => code('INPUT_TOO_LARGE')(e) && /30000×30000/.test((e as Error).message) && /8192/.test((e as Error).message));
 });
 
+test('a real, highly compressible 52-megapixel PNG is refused from its header, before decoding', async () => {
+  const flat = await sharp({ create: { width: 8000, height: 6500, channels: 3, background: '#808080' } }).png({ compressionLevel: 9 }).toBuffer();
+  assert.ok(flat.length < 1024 * 1024, `the PNG is small on disk (${flat.length} bytes)`);
+  await assert.rejects(decodeDesignImage(flat, 'flat.png'), (e) => code('INPUT_TOO_LARGE')(e) && /8000×6500/.test((e as Error).message) && /50 megapixels/.test((e as Error).message));
+});
+
+test('the limits apply to the oriented size: a tall JPEG tagged "rotate 90°" is checked as the wide design it becomes', async () => {
+  const tall = await sharp({ create: { width: 1600, height: 30000, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  await assert.rejects(decodeDesignImage(tall, 'tall.jpg'), (e) => code('INPUT_TOO_LARGE')(e) && /30000×1600 px once turned upright/.test((e as Error).message));
+});
+
+test('a small JPEG tagged "rotate 90°" decodes upright', async () => {
+  const tagged = await sharp({ create: { width: 6, height: 3, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  const img = await decodeDesignImage(tagged, 'turned.jpg');
+  assert.deepEqual([img.width, img.height], [3, 6]);
+});
+
 test('an animated image is refused', async () => {
   const frame = (c: string) => sharp({ create: { width: 4, height: 4, channels: 4, background: c } }).png().toBuffer();
   const anim = await sharp([await frame('#ff0000'), await frame('#00ff00')], { join: { animated: true } }).webp({ loop: 0 }).toBuffer();

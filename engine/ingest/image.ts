@@ -44,11 +44,15 @@ export async function decodeDesignImage(bytes: Buffer, name: string): Promise<De
   if ((meta.pages ?? 1) > 1) {
     throw new LoupeError('INPUT_ANIMATED', `${name} is animated (${meta.pages} frames); export a single frame as PNG, or convert the recording as a video.`);
   }
-  const { width = 0, height = 0 } = meta;
+  // The limits apply to the picture as it will be laid out: a tall JPEG tagged "rotate 90°"
+  // becomes a wide design once auto-oriented, so its oriented size is what is checked.
+  const { width, height } = meta.autoOrient;
+  // EXIF orientations 5 to 8 are the quarter turns, which swap the sides.
+  const turned = (meta.orientation ?? 1) >= 5;
   if (width > IMAGE_LIMITS.maxWidth || height > IMAGE_LIMITS.maxHeight || width * height > IMAGE_LIMITS.maxPixels) {
     throw new LoupeError(
       'INPUT_TOO_LARGE',
-      `${name} is ${width}×${height} px; the limits are ${IMAGE_LIMITS.maxWidth} px wide, ${IMAGE_LIMITS.maxHeight} px tall and ` +
+      `${name} is ${width}×${height} px${turned ? ' once turned upright by its EXIF orientation' : ''}; the limits are ${IMAGE_LIMITS.maxWidth} px wide, ${IMAGE_LIMITS.maxHeight} px tall and ` +
         `${IMAGE_LIMITS.maxPixels / 1e6} megapixels. Crop or scale it down.`,
     );
   }

@@ -172,6 +172,31 @@ test('files that are not readable videos are refused with a reason, naming the f
   }
 });
 
+test('MKV and AVI recordings are read as well', async () => {
+  for (const name of ['small.mkv', 'small.avi']) {
+    const path = await make(name, '-f', 'lavfi', '-i', 'color=c=red:s=32x24:r=10:d=0.5', ...H264);
+    const { video, frames } = await readAll(path);
+    assert.deepEqual([video.info.width, video.info.height, video.info.codec], [32, 24, 'h264'], name);
+    assert.equal(colourAtCentre(frames[0]!), 'red', name);
+  }
+});
+
+test('a playlist named .mp4 that points at another local file is refused, never read through', async () => {
+  const png = await make('elsewhere.png', '-f', 'lavfi', '-i', 'color=c=red:s=32x16', '-frames:v', '1', '-c:v', 'png');
+  // Each names a real local file by its absolute path: HLS as a text file, and ffmpeg's concat list.
+  const playlists: Array<[string, string]> = [
+    ['hls-video.mp4', `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n${mp4}\n#EXT-X-ENDLIST\n`],
+    ['hls-image.mp4', `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${png}\n#EXT-X-ENDLIST\n`],
+    ['concat.mp4', `ffconcat version 1.0\nfile '${mp4}'\n`],
+  ];
+  for (const [name, text] of playlists) {
+    await writeFile(join(dir, name), text);
+    const refusal = code('INPUT_UNSUPPORTED', new RegExp(`${name.replace('.', '\\.')} is in the \\w+ format, not a video container[\\s\\S]*playlists`));
+    await assert.rejects(probeVideo(join(dir, name)), refusal, name);
+    await assert.rejects(readVideoFrames(join(dir, name)), refusal, name);
+  }
+});
+
 test('options out of range are refused', async () => {
   for (const options of [{ fps: 0 }, { fps: Number.NaN }, { maxWidth: 0.5 }, { maxFrames: 0 }]) {
     await assert.rejects(readVideoFrames(mp4, options), code('INVALID_ARGUMENT'), JSON.stringify(options));

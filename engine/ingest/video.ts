@@ -1,4 +1,4 @@
-// Reads a screen recording (MP4, WebM, MOV, anything ffmpeg demuxes) as a stream of RGBA
+// Reads a screen recording (MP4/MOV, WebM/MKV or AVI; see VIDEO_DEMUXERS) as a stream of RGBA
 // frames sampled at a steady rate. Every check a user's file can fail happens first, on the
 // header ffmpeg prints without decoding anything; then ffmpeg decodes into a pipe and the
 // frames are cut from it one at a time, so memory stays at about one frame however long the
@@ -165,10 +165,19 @@ function parseHeader(log: string, name: string): Header {
   if (log.includes('moov atom not found')) {
     throw new LoupeError('INPUT_CORRUPT', `${name} has no index (its "moov atom"): an MP4 or MOV recording that was cut off before it finished saving. Export or record it again.`);
   }
-  if (!container) throw notVideo();
-  if (/_pipe$|^image2$/.test(container)) {
-    throw new LoupeError('INPUT_UNSUPPORTED', `${name} is a still image (${container}), not a video; open it as a design image instead.`);
+  // ffmpeg names the demuxer it found when the allow-list (see `input`) turns it away.
+  const refused = lines.map((l) => /^(\S+): Format not on whitelist/.exec(l)?.[1]).find(Boolean);
+  if (refused && /_pipe$|^image2$/.test(refused)) {
+    throw new LoupeError('INPUT_UNSUPPORTED', `${name} is a still image (${refused}), not a video; open it as a design image instead.`);
   }
+  if (refused) {
+    throw new LoupeError(
+      'INPUT_UNSUPPORTED',
+      `${name} is in the ${refused.split(',')[0]} format, not a video container Loupe reads: it reads screen recordings as MP4, MOV, M4V, WebM, MKV or AVI ` +
+        '(playlists and other formats are refused, since they can point ffmpeg at other files).',
+    );
+  }
+  if (!container) throw notVideo();
   const streams: Array<{ index: number; kind: string; description: string; details: string[] }> = [];
   for (const line of lines) {
     const stream = /^\s+Stream #0:(\d+)\S*?: (\w+): (.*)$/.exec(line);
@@ -347,8 +356,20 @@ async function* decode(
   }
 }
 
-/** The whitelist keeps a playlist inside the file from sending ffmpeg to the network. */
-const input = (source: string) => ['-protocol_whitelist', 'file', '-i', source];
+/**
+ * The demuxers ffmpeg may use, by its names for them (a demuxer is allowed when one of its
+ * names is listed): MP4/MOV/M4V, Matroska/WebM and AVI, the containers screen recorders write.
+ * Anything else is refused once probed, before its demuxer runs: above all playlists (HLS,
+ * concat) and other formats that name further files, since a text file called .mp4 must not
+ * show another local file.
+ */
+const VIDEO_DEMUXERS = ['mov', 'matroska', 'avi'] as const;
+
+/**
+ * Only local files, and only the allowed containers: the protocol list keeps ffmpeg off the
+ * network, the format list keeps it from following a file to other files.
+ */
+const input = (source: string) => ['-protocol_whitelist', 'file', '-format_whitelist', VIDEO_DEMUXERS.join(','), '-i', source];
 
 /** ffmpeg's log for a person: without the file's full path (the message names the file) or the addresses of ffmpeg's objects. */
 const plainLog = (log: string, source: string) => log.replaceAll(`${source}: `, '').replace(/^\[(\S+) @ 0x[0-9a-f]+\] /gm, '$1: ');

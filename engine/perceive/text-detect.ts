@@ -4,6 +4,7 @@
 // Pure functions plus one class holding the session; the session runs inside a worker
 // thread (see ocr.worker.ts) because onnxruntime's run() blocks its thread.
 import type * as Ort from 'onnxruntime-node';
+import '../moe/runtime/ort-offline.ts';
 
 export interface PixelBox {
   x: number;

@@ -1,5 +1,8 @@
-// Finds a Chromium-family browser already on the machine: Loupe never downloads one.
-import { existsSync } from 'node:fs';
+// Finds a Chromium-family browser already on the machine (Loupe never downloads one) and
+// starts it so that it leaves nothing behind.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { LoupeError } from '../errors.ts';
 
@@ -35,6 +38,10 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // Even so it looked up update.googleapis.com and accounts.google.com. With this rule every host,
+  // named or by address, is "not found" without a lookup, for pages and Chromium's own services
+  // alike; loopback stays reachable, for the app's own server.
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
   '--font-render-hinting=none',
   '--hide-scrollbars',
 ];
@@ -56,6 +63,24 @@ export function findChromium(): string {
   return found;
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true });
+/**
+ * Playwright gives Chromium a temporary profile that it removes, but Chromium also writes outside
+ * its profile: its crash reporter's database under $XDG_CONFIG_HOME/chromium (its
+ * `--crash-dumps-dir` does not move it) and GTK's settings cache under $XDG_CACHE_HOME/dconf. Both
+ * are pointed into a scratch folder of this launch, removed once the browser is gone, so that
+ * rendering leaves nothing in the user's home.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const scratch = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
+  // Synchronous, so that a process that exits as soon as the browser is closed still removes it.
+  const remove = () => rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache') };
+  try {
+    const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true, env });
+    browser.once('disconnected', remove);
+    return browser;
+  } catch (error) {
+    remove();
+    throw error;
+  }
 }

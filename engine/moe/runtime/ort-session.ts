@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import './ort-offline.ts';
 import ort from 'onnxruntime-node';
 import type { Binding } from 'onnxruntime-node/dist/binding.js';
 import { LoupeError } from '../../errors.ts';

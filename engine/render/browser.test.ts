@@ -1,0 +1,42 @@
+// Chromium as Loupe starts it resolves no host: Chromium's own network log, read back after a
+// page asked for a host name, holds no DNS lookup of any kind, neither Chromium's DNS client nor
+// the system's resolver. The same browser without the resolver rule does look the name up, so
+// the log shows what it is asked to.
+import test, { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, findChromium } from './browser.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'loupe-browser-'));
+after(() => rm(dir, { recursive: true, force: true }));
+
+/** A resolution job, and the lookups it runs: Chromium's own DNS client or the system's resolver. */
+const LOOKUPS = /^(HOST_RESOLVER_MANAGER_JOB|HOST_RESOLVER_DNS_TASK|HOST_RESOLVER_SYSTEM_TASK|DNS_TRANSACTION)$/;
+
+/** The hosts Chromium looked up while a page fetched from `http://loupe-probe.example/`, by its network log. */
+async function lookupsWith(args: string[]): Promise<{ fetched: string; lookups: number; hosts: string[] }> {
+  const log = join(dir, `net-${args.length}.json`);
+  const browser = await chromium.launch({ executablePath: findChromium(), args: [...args, `--log-net-log=${log}`], headless: true });
+  const page = await browser.newPage();
+  const fetched = await page.evaluate(() => fetch('http://loupe-probe.example/').then(() => 'fetched', (e: Error) => e.message));
+  await browser.close();
+  const net = JSON.parse(await readFile(log, 'utf8')) as { constants: { logEventTypes: Record<string, number> }; events: Array<{ type: number; params?: { host?: string; hostname?: string } }> };
+  const lookupTypes = new Set(Object.entries(net.constants.logEventTypes).filter(([name]) => LOOKUPS.test(name)).map(([, type]) => type));
+  const lookups = net.events.filter((e) => lookupTypes.has(e.type));
+  return { fetched, lookups: lookups.length, hosts: [...new Set(lookups.map((e) => e.params?.host ?? e.params?.hostname).filter((h): h is string => !!h))] };
+}
+
+test('Chromium as Loupe starts it looks up no host, for a page or for itself', async () => {
+  const { fetched, lookups, hosts } = await lookupsWith(CHROMIUM_FLAGS);
+  assert.equal(fetched, 'Failed to fetch');
+  assert.deepEqual(hosts, []);
+  assert.equal(lookups, 0);
+});
+
+test('without the resolver rule the same browser looks the page’s host up, and the log shows it', async () => {
+  const { hosts } = await lookupsWith(CHROMIUM_FLAGS.filter((f) => !f.startsWith('--host-resolver-rules')));
+  assert.ok(hosts.some((h) => h.includes('loupe-probe.example')), `looked up: ${hosts.join(', ')}`);
+});
