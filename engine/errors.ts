@@ -13,6 +13,8 @@ export type UserErrorCode =
   | 'OUTPUT_UNSAFE'
   | 'OUTPUT_EXISTS'
   | 'BROWSER_NOT_FOUND'
+  | 'RENDER_TIMEOUT'
+  | 'RENDER_NAVIGATED'
   | 'AUTH_MISSING'
   | 'AUTH_REJECTED'
   | 'RATE_LIMITED'

@@ -59,3 +59,31 @@ export function findChromium(): string {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true });
 }
+
+/** A launched browser and the way to end it when it no longer answers. */
+export interface RunningBrowser {
+  browser: Browser;
+  /** Ends the browser and every process it started, at once. */
+  kill: () => void;
+}
+
+/**
+ * Launches a browser whose process can be killed. Its id is read at launch, while the browser
+ * still answers: one stuck later cannot be asked. Playwright starts it leading a process group
+ * of its own, so killing the group takes its renderers with it.
+ */
+export async function startBrowser(): Promise<RunningBrowser> {
+  const browser = await launchBrowser();
+  const session = await browser.newBrowserCDPSession();
+  const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+  await session.detach();
+  const pid = processInfo.find((p) => p.type === 'browser')!.id;
+  const kill = () => {
+    try {
+      process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  return { browser, kill };
+}
