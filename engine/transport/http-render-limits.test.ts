@@ -1,0 +1,77 @@
+// Edited code that never settles, or that navigates away from itself, scored through web mode's
+// API (real HTTP on loopback, real Chromium): the caller gets a message saying what the code did,
+// and the engine goes on answering, the next render included.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { DesignSummary } from '../api/contract.ts';
+import { HistoryStore } from '../history/store.ts';
+import { RenderPool } from '../render/pool.ts';
+import { startServer, type EngineServer } from './http.ts';
+
+const RENDER_S = 2;
+const pool = new RenderPool(1, { renderS: RENDER_S });
+let server: EngineServer;
+let versionId: string;
+
+const looping = '<p>Hello</p><script>addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))</script>';
+const navigating = '<p>Hello</p><script>location.href = "http://127.0.0.1:9/"</script>';
+const plain = '<p style="margin:20px;font:20px sans-serif">Hello</p>';
+
+test.before(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-render-limits-'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>Loupe</title>');
+  const historyPath = join(dir, 'history.sqlite');
+  const png = await sharp({ create: { width: 200, height: 120, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const history = new HistoryStore(historyPath);
+  ({ versionId } = history.addDesign(
+    { name: 'small.png', width: 200, height: 120, png, textBlocks: [] },
+    {
+      kind: 'generated', stack: 'html-css', mode: 'fast', entry: 'index.html', files: [{ path: 'index.html', contents: plain }],
+      render: png, diff: png, scores: {}, checks: {}, timings: {}, origin: { backend: 'perception', fellBack: false, warnings: [] },
+    },
+  ));
+  history.close();
+  server = await startServer({ pool, appDir: dir, historyPath, figmaBridge: { port: 0 } });
+});
+test.after(async () => {
+  await server.close();
+  await pool.close();
+});
+
+const post = async (method: string, body: unknown) => {
+  const response = await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+const scoreEdit = (contents: string) => post('edit', { versionId, files: [{ path: 'index.html', contents }], score: true });
+
+test('scoring code that loops for ever answers that it did not finish rendering, and the engine goes on', { timeout: 60_000 }, async () => {
+  // Two at once on a one-page pool: the second waits for the first, and both end.
+  const answers = await Promise.all([scoreEdit(looping), scoreEdit(looping)]);
+  for (const { status, json } of answers) {
+    assert.equal(status, 400, JSON.stringify(json));
+    assert.equal(json.code, 'RENDER_TIMEOUT');
+    assert.match(String(json.message), new RegExp(`did not finish rendering in ${RENDER_S} s`));
+  }
+  const next = await scoreEdit(plain);
+  assert.equal(next.status, 200, JSON.stringify(next.json));
+  assert.ok(next.json.scored);
+});
+
+test('scoring code that navigates away from itself says so', async () => {
+  const { status, json } = await scoreEdit(navigating);
+  assert.equal(status, 400, JSON.stringify(json));
+  assert.equal(json.code, 'RENDER_NAVIGATED');
+  assert.match(String(json.message), /navigated away from itself/);
+});
+
+test('saving such code is refused and adds no version', { timeout: 60_000 }, async () => {
+  const saved = await post('save', { versionId, files: [{ path: 'index.html', contents: looping }] });
+  assert.equal(saved.status, 400, JSON.stringify(saved.json));
+  assert.equal(saved.json.code, 'RENDER_TIMEOUT');
+  const history = (await post('history', {})).json as unknown as DesignSummary[];
+  assert.equal(history[0]!.versions.length, 1);
+});
