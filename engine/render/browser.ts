@@ -56,8 +56,15 @@ export function findChromium(): string {
   return found;
 }
 
+/**
+ * Signals are the engine's to answer (the CLI cancels its work, then closes the browser), not
+ * Playwright's: its handlers close the browser under a running render and exit behind the
+ * engine's back, or ignore SIGTERM after closing the browser. The browser goes with the engine
+ * however it ends: Playwright kills its process group on exit, and Chromium quits when the
+ * engine's end of its pipe closes, even on SIGKILL.
+ */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true });
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }
 
 /** A launched browser and the way to end it when it no longer answers. */

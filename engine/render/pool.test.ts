@@ -103,3 +103,11 @@ test('a browser that died is replaced by the next render', async () => {
     await single.close();
   }
 });
+
+test('a cancelled render ends as cancelled, not at the time limit, and the next render works', { timeout: 60_000 }, async () => {
+  const looping = '<p>x</p><script>addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))</script>';
+  const rendering = pool.screenshot(looping, { width: 100, height: 100 }, { signal: AbortSignal.timeout(1000) });
+  await assert.rejects(rendering, (e: LoupeError) => e.code === 'CANCELLED');
+  const shot = await pool.screenshot('<body style="margin:0;background:#00f"></body>', { width: 50, height: 40 });
+  assert.deepEqual([shot.width, shot.height], [50, 40]);
+});

@@ -35,7 +35,12 @@ export interface Screenshot {
   height: number;
 }
 
-export interface RenderOptions {
+export interface PageOptions {
+  /** Cancels the render: its page is closed with its renderer and the render fails as cancelled. */
+  signal?: AbortSignal;
+}
+
+export interface RenderOptions extends PageOptions {
   /** Called with the loaded page before the screenshot, e.g. to read the DOM. */
   inspect?: (page: Page) => Promise<void>;
   fullPage?: boolean;
@@ -68,13 +73,13 @@ export class RenderPool {
    * pool's time limit. Code that does not settle in time, or that navigates away from itself, is
    * refused with a LoupeError that says so.
    */
-  async withPage<T>(html: string, viewport: Viewport, fn: (page: Page, cdp: CDPSession) => Promise<T>): Promise<T> {
+  async withPage<T>(html: string, viewport: Viewport, fn: (page: Page, cdp: CDPSession) => Promise<T>, { signal }: PageOptions = {}): Promise<T> {
     await this.acquire();
     let slot: Slot | undefined;
     let healthy = false;
     try {
       slot = this.idle.pop() ?? (await this.newSlot());
-      const result = await timeLimited(loadAndRun(slot, html, viewport, fn), this.renderS * 1000, () => renderTimeout(this.renderS));
+      const result = await bounded(loadAndRun(slot, html, viewport, fn), this.renderS, signal);
       healthy = true;
       return result;
     } finally {
@@ -103,7 +108,7 @@ export class RenderPool {
       const png = Buffer.from(data, 'base64');
       // The PNG header's own size (IHDR: width at byte 16, height at 20) is what was captured.
       return { png, width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-    });
+    }, options);
   }
 
   /** Starts the browser and the pool's pages now, so the first renders are not charged with their start-up. */
@@ -210,16 +215,31 @@ async function documentId(cdp: CDPSession): Promise<string> {
   return (await cdp.send('Page.getFrameTree')).frameTree.frame.loaderId;
 }
 
-/** `work`'s outcome, or `overran()`'s error once `ms` have passed first (work still going on is left to fail quietly). */
-async function timeLimited<T>(work: Promise<T>, ms: number, overran: () => Error): Promise<T> {
+/**
+ * `work`'s outcome, unless `seconds` pass or `signal` aborts first: then the render's error, and
+ * the work still going on is left to fail quietly when its page is closed.
+ */
+async function bounded<T>(work: Promise<T>, seconds: number, signal: AbortSignal | undefined): Promise<T> {
   work.catch(() => undefined);
-  const limit = new AbortController();
+  if (signal?.aborted) throw renderCancelled();
+  let stopWatching = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(renderTimeout(seconds)), seconds * 1000);
+    const onAbort = () => reject(renderCancelled());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stopWatching = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+  });
   try {
-    return await Promise.race([work, delay(ms, undefined, { signal: limit.signal }).then(() => Promise.reject(overran()))]);
+    return await Promise.race([work, stopped]);
   } finally {
-    limit.abort();
+    stopWatching();
   }
 }
+
+const renderCancelled = () => new LoupeError('CANCELLED', 'The render was cancelled.');
 
 const renderTimeout = (seconds: number) =>
   new LoupeError(
