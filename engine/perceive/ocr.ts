@@ -1,11 +1,13 @@
 // The OCR engines, loaded once and kept warm: the PP-OCRv4 detector in a worker thread
 // (boxes, any text polarity) and Tesseract's LSTM recogniser (its own worker) reading the
-// detected lines, normalised to dark-on-light and stacked into one strip image.
+// detected lines, normalised to dark-on-light and stacked into one strip image. Their work is
+// cancellable: a cancel answers at once and stops the worker doing it (the next request starts
+// another), where letting it finish would keep the cores busy for seconds.
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { cpus } from 'node:os';
-import type { Worker as TesseractWorker } from 'tesseract.js';
+import type { Page, Worker as TesseractWorker } from 'tesseract.js';
 import type { PixelBox } from './text-detect.ts';
 import type { DetectReply, DetectRequest } from './detect.worker.ts';
 import { LoupeError } from '../errors.ts';
@@ -54,11 +56,17 @@ export function detectionModel(): string {
   return join(modelDir(), 'ch_PP-OCRv4_det_infer.onnx');
 }
 
+export interface DetectTextOptions {
+  /** The detection model (default detectionModel()). */
+  modelPath?: string;
+  signal?: AbortSignal;
+}
+
 /** Text line boxes (image px) of an RGBA image. */
-export function detectText(rgba: Buffer, width: number, height: number, modelPath = detectionModel()): Promise<PixelBox[]> {
+export function detectText(rgba: Buffer, width: number, height: number, { modelPath = detectionModel(), signal }: DetectTextOptions = {}): Promise<PixelBox[]> {
   const w = detectWorker();
   const id = nextId++;
-  return new Promise((resolve, reject) => {
+  const boxes = new Promise<PixelBox[]>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     const req: DetectRequest = {
       id,
@@ -72,7 +80,16 @@ export function detectText(rgba: Buffer, width: number, height: number, modelPat
     w.postMessage(req);
   }).finally(() => {
     if (pending.size === 0) worker?.unref();
-  }) as Promise<PixelBox[]>;
+  });
+  return cancellable(boxes, signal, () => {
+    pending.get(id)?.reject(cancelled());
+    pending.delete(id);
+    // Other requests waiting on the worker still need it; otherwise it stops now.
+    if (pending.size === 0 && worker === w) {
+      worker = undefined;
+      void w.terminate();
+    }
+  });
 }
 
 const tesseracts: Array<Promise<TesseractWorker> | undefined> = [];
@@ -91,6 +108,42 @@ export function recogniser(slot = 0): Promise<TesseractWorker> {
   })();
   tesseract.catch(() => (tesseracts[slot] = undefined));
   return tesseract;
+}
+
+/** Tesseract's reading (its blocks) of a grey strip image, by recogniser `slot`. */
+export async function recognise(image: Buffer, slot: number, signal?: AbortSignal): Promise<Page> {
+  const tesseract = recogniser(slot);
+  // tesseract.js fails unhandled on a job given to a worker it terminated: none is given once stopped.
+  let stopped = false;
+  const reading = tesseract
+    .then((t) => {
+      if (stopped) throw cancelled();
+      return t.recognize(image, {}, { blocks: true, text: false });
+    })
+    .then((r) => r.data);
+  return cancellable(reading, signal, () => {
+    stopped = true;
+    if (tesseracts[slot] === tesseract) tesseracts[slot] = undefined;
+    void tesseract.then((t) => t.terminate()).catch(() => undefined);
+  });
+}
+
+const cancelled = () => new LoupeError('CANCELLED', 'Reading the text was cancelled.');
+
+/** `work`, unless `signal` aborts first: then CANCELLED at once, and `stop()` ends what was doing the work. */
+function cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined, stop: () => void): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      // What the stopped work says as it winds down is of no interest now.
+      work.catch(() => undefined);
+      stop();
+      reject(cancelled());
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export async function closeOcr(): Promise<void> {
