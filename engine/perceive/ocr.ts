@@ -1,8 +1,10 @@
 // The OCR engines, loaded once and kept warm: the PP-OCRv4 detector in a worker thread
 // (boxes, any text polarity) and Tesseract's LSTM recogniser (its own worker) reading the
 // detected lines, normalised to dark-on-light and stacked into one strip image. Their work is
-// cancellable: a cancel answers at once and stops the worker doing it (the next request starts
-// another), where letting it finish would keep the cores busy for seconds.
+// cancellable: a cancel answers at once, where letting it finish would keep the cores busy for
+// seconds. The detector stops before its next tile (a worker thread ended in the middle of an
+// onnxruntime run takes the process down with it); the reader's worker is ended (Tesseract is
+// WebAssembly) and the next reading starts another.
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -22,6 +24,8 @@ export function modelDir(): string {
 let worker: Worker | undefined;
 let nextId = 1;
 const pending = new Map<number, { resolve: (b: PixelBox[]) => void; reject: (e: Error) => void }>();
+/** Detections the worker has not answered yet, cancelled ones included. */
+const detecting = new Set<Promise<PixelBox[]>>();
 
 function detectWorker(): Worker {
   if (worker) return worker;
@@ -66,7 +70,8 @@ export interface DetectTextOptions {
 export function detectText(rgba: Buffer, width: number, height: number, { modelPath = detectionModel(), signal }: DetectTextOptions = {}): Promise<PixelBox[]> {
   const w = detectWorker();
   const id = nextId++;
-  const boxes = new Promise<PixelBox[]>((resolve, reject) => {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const boxes: Promise<PixelBox[]> = new Promise<PixelBox[]>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     const req: DetectRequest = {
       id,
@@ -75,21 +80,17 @@ export function detectText(rgba: Buffer, width: number, height: number, { modelP
       width,
       height,
       rgba: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength),
+      stop,
     };
     w.ref();
     w.postMessage(req);
   }).finally(() => {
+    detecting.delete(boxes);
     if (pending.size === 0) worker?.unref();
   });
-  return cancellable(boxes, signal, () => {
-    pending.get(id)?.reject(cancelled());
-    pending.delete(id);
-    // Other requests waiting on the worker still need it; otherwise it stops now.
-    if (pending.size === 0 && worker === w) {
-      worker = undefined;
-      void w.terminate();
-    }
-  });
+  // The worker still answers a cancelled request, once its tile is done: until then it is detecting.
+  detecting.add(boxes);
+  return cancellable(boxes, signal, () => Atomics.store(stop, 0, 1));
 }
 
 const tesseracts: Array<Promise<TesseractWorker> | undefined> = [];
@@ -149,6 +150,9 @@ function cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined, stop:
 export async function closeOcr(): Promise<void> {
   const w = worker;
   worker = undefined;
+  // Ending the detector's thread in the middle of an onnxruntime call aborts the process: a
+  // detection still going (a cancelled one finishing its tile) is let end first.
+  await Promise.allSettled(detecting);
   const ts = tesseracts.splice(0);
   await Promise.all([w?.terminate(), ...ts.map((t) => t?.then((x) => x.terminate()).catch(() => undefined))]);
 }
