@@ -81,11 +81,10 @@ export interface RunningBrowser {
  */
 export async function startBrowser(): Promise<RunningBrowser> {
   const browser = await launchBrowser();
-  const session = await browser.newBrowserCDPSession();
-  const { processInfo } = await session.send('SystemInfo.getProcessInfo');
-  await session.detach();
-  const pid = processInfo.find((p) => p.type === 'browser')!.id;
+  const pid = await browserProcessId(browser).catch(() => undefined);
   const kill = () => {
+    // A browser without Chromium's SystemInfo domain did not say its id: it can only be asked to close.
+    if (pid === undefined) return void browser.close().catch(() => undefined);
     try {
       process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
     } catch {
@@ -93,4 +92,11 @@ export async function startBrowser(): Promise<RunningBrowser> {
     }
   };
   return { browser, kill };
+}
+
+async function browserProcessId(browser: Browser): Promise<number | undefined> {
+  const session = await browser.newBrowserCDPSession();
+  const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+  await session.detach();
+  return processInfo.find((p) => p.type === 'browser')?.id;
 }
