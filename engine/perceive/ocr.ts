@@ -14,6 +14,7 @@ import type { PixelBox } from './text-detect.ts';
 import type { DetectReply, DetectRequest } from './detect.worker.ts';
 import { LoupeError } from '../errors.ts';
 import { startTsWorker } from '../threads/ts-worker.ts';
+import { cancellable } from '../threads/cancellable.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -90,7 +91,7 @@ export function detectText(rgba: Buffer, width: number, height: number, { modelP
   });
   // The worker still answers a cancelled request, once its tile is done: until then it is detecting.
   detecting.add(boxes);
-  return cancellable(boxes, signal, () => Atomics.store(stop, 0, 1));
+  return cancellable(boxes, signal, { stop: () => Atomics.store(stop, 0, 1), reason: cancelled });
 }
 
 const tesseracts: Array<Promise<TesseractWorker> | undefined> = [];
@@ -122,30 +123,15 @@ export async function recognise(image: Buffer, slot: number, signal?: AbortSigna
       return t.recognize(image, {}, { blocks: true, text: false });
     })
     .then((r) => r.data);
-  return cancellable(reading, signal, () => {
+  const stop = () => {
     stopped = true;
     if (tesseracts[slot] === tesseract) tesseracts[slot] = undefined;
     void tesseract.then((t) => t.terminate()).catch(() => undefined);
-  });
+  };
+  return cancellable(reading, signal, { stop, reason: cancelled });
 }
 
 const cancelled = () => new LoupeError('CANCELLED', 'Reading the text was cancelled.');
-
-/** `work`, unless `signal` aborts first: then CANCELLED at once, and `stop()` ends what was doing the work. */
-function cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined, stop: () => void): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      // What the stopped work says as it winds down is of no interest now.
-      work.catch(() => undefined);
-      stop();
-      reject(cancelled());
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 export async function closeOcr(): Promise<void> {
   const w = worker;

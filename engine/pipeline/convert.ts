@@ -114,7 +114,7 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
         perceived: perception.textBlocks,
         deadline: started + (options.budgetMs ?? DEFAULT_THINK_BUDGET_MS),
         firstRoundMs,
-        attempt: (design) => makeAttempt(design, options.stack, options.pool, designPng, image),
+        attempt: (design) => makeAttempt(design, options.stack, options.pool, designPng, image, options.signal),
         signal: options.signal,
         onProgress,
       }),

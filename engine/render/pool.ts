@@ -10,6 +10,7 @@
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LoupeError } from '../errors.ts';
+import { cancellable } from '../threads/cancellable.ts';
 import { startBrowser, type RunningBrowser } from './browser.ts';
 
 /** Seconds a page may take by default to load, settle and be captured. */
@@ -219,24 +220,9 @@ async function documentId(cdp: CDPSession): Promise<string> {
  * `work`'s outcome, unless `seconds` pass or `signal` aborts first: then the render's error, and
  * the work still going on is left to fail quietly when its page is closed.
  */
-async function bounded<T>(work: Promise<T>, seconds: number, signal: AbortSignal | undefined): Promise<T> {
-  work.catch(() => undefined);
-  if (signal?.aborted) throw renderCancelled();
-  let stopWatching = () => {};
-  const stopped = new Promise<never>((_, reject) => {
-    const timer = setTimeout(() => reject(renderTimeout(seconds)), seconds * 1000);
-    const onAbort = () => reject(renderCancelled());
-    signal?.addEventListener('abort', onAbort, { once: true });
-    stopWatching = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-  });
-  try {
-    return await Promise.race([work, stopped]);
-  } finally {
-    stopWatching();
-  }
+function bounded<T>(work: Promise<T>, seconds: number, signal: AbortSignal | undefined): Promise<T> {
+  const limit = AbortSignal.timeout(seconds * 1000);
+  return cancellable(work, signal ? AbortSignal.any([signal, limit]) : limit, { reason: () => (limit.aborted ? renderTimeout(seconds) : renderCancelled()) });
 }
 
 const renderCancelled = () => new LoupeError('CANCELLED', 'The render was cancelled.');

@@ -41,9 +41,9 @@ export async function renderCode(pool: RenderPool, preview: string, size: { widt
   return { render, blocks, checks: checks! };
 }
 
-/** The whole candidate in one go: what each think round does. */
-export async function makeAttempt(design: Design, stack: Stack, pool: RenderPool, designPng: Buffer, size: { width: number; height: number }): Promise<Attempt> {
+/** The whole candidate in one go: what each think round does. `signal` cancels its render. */
+export async function makeAttempt(design: Design, stack: Stack, pool: RenderPool, designPng: Buffer, size: { width: number; height: number }, signal?: AbortSignal): Promise<Attempt> {
   const generated = await generateCode(design, stack);
-  const rendered = await renderCode(pool, generated.preview, size);
+  const rendered = await renderCode(pool, generated.preview, size, signal);
   return { ...generated, ...rendered, pixels: await comparePixels(designPng, rendered.render.png) };
 }
