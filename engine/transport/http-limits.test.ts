@@ -1,6 +1,6 @@
-// Edited code that never settles, or that navigates away from itself, scored through web mode's
-// API (real HTTP on loopback, real Chromium): the caller gets a message saying what the code did,
-// and the engine goes on answering, the next render included.
+// Web mode's API at its limits (real HTTP on loopback, real Chromium): edited code that never
+// settles, or that navigates away from itself, gets a message saying what the code did, and the
+// engine goes on answering, the next render included; a full job queue refuses the next job.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { DesignSummary } from '../api/contract.ts';
 import { HistoryStore } from '../history/store.ts';
+import { closePerception } from '../perceive/index.ts';
+import { QUEUE_CAP } from '../service/jobs.ts';
 import { RenderPool } from '../render/pool.ts';
 import { startServer, type EngineServer } from './http.ts';
 
@@ -16,6 +18,7 @@ const RENDER_S = 2;
 const pool = new RenderPool(1, { renderS: RENDER_S });
 let server: EngineServer;
 let versionId: string;
+let png: Buffer;
 
 const looping = '<p>Hello</p><script>addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))</script>';
 const navigating = '<p>Hello</p><script>location.href = "http://127.0.0.1:9/"</script>';
@@ -25,7 +28,7 @@ test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-render-limits-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Loupe</title>');
   const historyPath = join(dir, 'history.sqlite');
-  const png = await sharp({ create: { width: 200, height: 120, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  png = await sharp({ create: { width: 200, height: 120, channels: 3, background: '#ffffff' } }).png().toBuffer();
   const history = new HistoryStore(historyPath);
   ({ versionId } = history.addDesign(
     { name: 'small.png', width: 200, height: 120, png, textBlocks: [] },
@@ -40,6 +43,7 @@ test.before(async () => {
 test.after(async () => {
   await server.close();
   await pool.close();
+  await closePerception();
 });
 
 const post = async (method: string, body: unknown) => {
@@ -74,4 +78,20 @@ test('saving such code is refused and adds no version', { timeout: 60_000 }, asy
   assert.equal(saved.json.code, 'RENDER_TIMEOUT');
   const history = (await post('history', {})).json as unknown as DesignSummary[];
   assert.equal(history[0]!.versions.length, 1);
+});
+
+test('a full job queue answers 429 with what to do; cancelled, every queued job ends', { timeout: 60_000 }, async () => {
+  const convert = () => post('convert', { name: 'small.png', data: png.toString('base64'), stack: 'html-css' });
+  // One running, QUEUE_CAP waiting (asked one at a time: the first must have started).
+  const running = await convert();
+  assert.equal(running.status, 200, JSON.stringify(running.json));
+  const jobIds = [running.json.jobId as string];
+  for (let i = 0; i < QUEUE_CAP; i++) jobIds.push((await convert()).json.jobId as string);
+  assert.ok(jobIds.every((id) => typeof id === 'string'), 'every job up to the cap is queued');
+  const refused = await convert();
+  assert.equal(refused.status, 429, JSON.stringify(refused.json));
+  assert.equal(refused.json.code, 'QUEUE_FULL');
+  assert.match(String(refused.json.message), new RegExp(`${QUEUE_CAP} jobs are already waiting`));
+  for (const jobId of jobIds) assert.equal((await post('cancel', { jobId })).status, 200);
+  await server.jobs.idle();
 });
