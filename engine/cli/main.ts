@@ -12,6 +12,8 @@ import { registerServe } from './serve.ts';
 import { registerModels } from './models.ts';
 import { registerEngine } from './engine.ts';
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 export interface CliContext {
   pool: () => RenderPool;
   signal: AbortSignal;
@@ -22,8 +24,11 @@ export type RegisterCommands = (program: Command, context: CliContext) => void;
 
 export async function main(argv: string[], extraCommands: readonly RegisterCommands[] = []): Promise<number> {
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C, or SIGTERM (how a service manager stops `loupe serve`), cancels the running work,
+  // which then ends as usual, closing its browser; a second one ends the process at once (and
+  // its browser with it, see launchBrowser).
+  const onSignal = () => (abort.signal.aborted ? process.exit(EXIT.cancelled) : abort.abort());
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   let pool: RenderPool | undefined;
   const context: CliContext = { pool: () => (pool ??= new RenderPool(2)), signal: abort.signal };
 
@@ -51,7 +56,7 @@ export async function main(argv: string[], extraCommands: readonly RegisterComma
     process.stderr.write(describeError(error) + '\n');
     return exitCodeFor(error);
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     await pool?.close();
     await closePerception();
   }

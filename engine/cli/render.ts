@@ -14,7 +14,7 @@ export function registerRender(program: Command, context: CliContext): void {
     .requiredOption('--out <png>', 'where to write the PNG')
     .action(async (file: string, opts: { width: number; height: number; out: string }) => {
       const html = await previewFromFile(file);
-      const shot = await context.pool().screenshot(html, { width: opts.width, height: opts.height });
+      const shot = await context.pool().screenshot(html, { width: opts.width, height: opts.height }, { signal: context.signal });
       await writeFile(opts.out, shot.png);
       process.stdout.write(`Wrote ${opts.out} (${shot.width}×${shot.height})\n`);
     });

@@ -61,7 +61,7 @@ export async function repairWithModel(first: Attempt, r: ModelRepair): Promise<{
     const code: GeneratedCode = { ...best.attempt.code, files: best.attempt.code.files.map((f) => (f.path === best.attempt.code.entry ? page.code.files[0]! : f)) };
     if (r.signal?.aborted) throw new LoupeError('CANCELLED', 'Cancelled.');
     const preview = await buildPreview(code);
-    const rendered = await renderCode(r.pool, preview, r.reference.size);
+    const rendered = await renderCode(r.pool, preview, r.reference.size, r.signal);
     const next: Attempt = { design: best.attempt.design, code, preview, ...rendered, pixels: await comparePixels(r.reference.designPng, rendered.render.png) };
     const scores = scoresOf(next, r.reference);
     rounds.push({ round: rounds.length, repairs: none, scores, ms: Date.now() - roundStarted });

@@ -190,7 +190,7 @@ async function refine(w: ModelServerWrite, segments: Segment[], answers: Segment
 
 async function attempt(w: ModelServerWrite, generated: Generated, reference: Reference): Promise<{ attempt: Attempt; page: ReturnType<typeof pageFidelity> }> {
   if (w.signal?.aborted) throw new LoupeError('CANCELLED', `${w.image.name}: cancelled.`);
-  const rendered = await renderCode(w.pool, generated.preview, w.image);
+  const rendered = await renderCode(w.pool, generated.preview, w.image, w.signal);
   const a: Attempt = { ...generated, ...rendered, pixels: await comparePixels(w.designPng, rendered.render.png) };
   return { attempt: a, page: pageFidelity(a, reference) };
 }

@@ -10,6 +10,8 @@ export interface DetectRequest {
   width: number;
   height: number;
   rgba: Uint8Array;
+  /** On shared memory: the caller sets it to 1 to stop the detection before its next tile. */
+  stop: Int32Array;
 }
 /** `model`: set when the model file failed to load (missing or corrupt), as opposed to a failed run. */
 export type DetectReply = { id: number; boxes: PixelBox[] } | { id: number; error: string; model?: string };
@@ -36,7 +38,7 @@ parentPort!.on('message', async (req: DetectRequest) => {
   try {
     const d = await detector(req);
     const rgba = Buffer.from(req.rgba.buffer, req.rgba.byteOffset, req.rgba.byteLength);
-    const boxes = await d.detect(rgba, req.width, req.height, DEFAULT_DETECT);
+    const boxes = await d.detect(rgba, req.width, req.height, DEFAULT_DETECT, () => Atomics.load(req.stop, 0) === 1);
     parentPort!.postMessage({ id: req.id, boxes } satisfies DetectReply);
   } catch (e) {
     const error = e instanceof Error ? e.stack ?? e.message : String(e);

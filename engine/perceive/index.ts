@@ -42,13 +42,13 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   const full: IntRect = { x0: 0, y0: 0, x1: image.width, y1: image.height };
   const background = dominantColour(image, rectPixels(image, full, 3)).color;
 
-  const boxes = await detectText(image.rgba, image.width, image.height);
+  const boxes = await detectText(image.rgba, image.width, image.height, { signal });
   check();
   onProgress?.(0.35);
   const { lines: measured, bullets } = splitBullets(image, boxes
     .flatMap((b) => measureLines(image, b))
     .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0));
-  const lines = joinSentences(splitAtSeparators(image, (await readLines(image, measured)).filter((l) => l.text.length > 0)));
+  const lines = joinSentences(splitAtSeparators(image, (await readLines(image, measured, signal)).filter((l) => l.text.length > 0)));
   check();
   onProgress?.(0.8);
 

@@ -1,15 +1,20 @@
 // The OCR engines, loaded once and kept warm: the PP-OCRv4 detector in a worker thread
 // (boxes, any text polarity) and Tesseract's LSTM recogniser (its own worker) reading the
-// detected lines, normalised to dark-on-light and stacked into one strip image.
+// detected lines, normalised to dark-on-light and stacked into one strip image. Their work is
+// cancellable: a cancel answers at once, where letting it finish would keep the cores busy for
+// seconds. The detector stops before its next tile (a worker thread ended in the middle of an
+// onnxruntime run takes the process down with it); the reader's worker is ended (Tesseract is
+// WebAssembly) and the next reading starts another.
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { cpus } from 'node:os';
-import type { Worker as TesseractWorker } from 'tesseract.js';
+import type { Page, Worker as TesseractWorker } from 'tesseract.js';
 import type { PixelBox } from './text-detect.ts';
 import type { DetectReply, DetectRequest } from './detect.worker.ts';
 import { LoupeError } from '../errors.ts';
 import { startTsWorker } from '../threads/ts-worker.ts';
+import { cancellable } from '../threads/cancellable.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -20,6 +25,8 @@ export function modelDir(): string {
 let worker: Worker | undefined;
 let nextId = 1;
 const pending = new Map<number, { resolve: (b: PixelBox[]) => void; reject: (e: Error) => void }>();
+/** Detections the worker has not answered yet, cancelled ones included. */
+const detecting = new Set<Promise<PixelBox[]>>();
 
 function detectWorker(): Worker {
   if (worker) return worker;
@@ -54,11 +61,18 @@ export function detectionModel(): string {
   return join(modelDir(), 'ch_PP-OCRv4_det_infer.onnx');
 }
 
+export interface DetectTextOptions {
+  /** The detection model (default detectionModel()). */
+  modelPath?: string;
+  signal?: AbortSignal;
+}
+
 /** Text line boxes (image px) of an RGBA image. */
-export function detectText(rgba: Buffer, width: number, height: number, modelPath = detectionModel()): Promise<PixelBox[]> {
+export function detectText(rgba: Buffer, width: number, height: number, { modelPath = detectionModel(), signal }: DetectTextOptions = {}): Promise<PixelBox[]> {
   const w = detectWorker();
   const id = nextId++;
-  return new Promise((resolve, reject) => {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const boxes: Promise<PixelBox[]> = new Promise<PixelBox[]>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     const req: DetectRequest = {
       id,
@@ -67,12 +81,17 @@ export function detectText(rgba: Buffer, width: number, height: number, modelPat
       width,
       height,
       rgba: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength),
+      stop,
     };
     w.ref();
     w.postMessage(req);
   }).finally(() => {
+    detecting.delete(boxes);
     if (pending.size === 0) worker?.unref();
-  }) as Promise<PixelBox[]>;
+  });
+  // The worker still answers a cancelled request, once its tile is done: until then it is detecting.
+  detecting.add(boxes);
+  return cancellable(boxes, signal, { stop: () => Atomics.store(stop, 0, 1), reason: cancelled });
 }
 
 const tesseracts: Array<Promise<TesseractWorker> | undefined> = [];
@@ -93,9 +112,33 @@ export function recogniser(slot = 0): Promise<TesseractWorker> {
   return tesseract;
 }
 
+/** Tesseract's reading (its blocks) of a grey strip image, by recogniser `slot`. */
+export async function recognise(image: Buffer, slot: number, signal?: AbortSignal): Promise<Page> {
+  const tesseract = recogniser(slot);
+  // tesseract.js fails unhandled on a job given to a worker it terminated: none is given once stopped.
+  let stopped = false;
+  const reading = tesseract
+    .then((t) => {
+      if (stopped) throw cancelled();
+      return t.recognize(image, {}, { blocks: true, text: false });
+    })
+    .then((r) => r.data);
+  const stop = () => {
+    stopped = true;
+    if (tesseracts[slot] === tesseract) tesseracts[slot] = undefined;
+    void tesseract.then((t) => t.terminate()).catch(() => undefined);
+  };
+  return cancellable(reading, signal, { stop, reason: cancelled });
+}
+
+const cancelled = () => new LoupeError('CANCELLED', 'Reading the text was cancelled.');
+
 export async function closeOcr(): Promise<void> {
   const w = worker;
   worker = undefined;
+  // Ending the detector's thread in the middle of an onnxruntime call aborts the process: a
+  // detection still going (a cancelled one finishing its tile) is let end first.
+  await Promise.allSettled(detecting);
   const ts = tesseracts.splice(0);
   await Promise.all([w?.terminate(), ...ts.map((t) => t?.then((x) => x.terminate()).catch(() => undefined))]);
 }

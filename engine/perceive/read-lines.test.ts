@@ -69,10 +69,10 @@ test('a missing or corrupt detection model is a LoupeError that names the file',
   try {
     const white = Buffer.alloc(64 * 64 * 4, 255);
     const missing = join(dir, 'missing.onnx');
-    await assert.rejects(detectText(white, 64, 64, missing), (e) => isLoupeError(e) && e.code === 'INPUT_CORRUPT' && e.message.includes('missing.onnx'));
+    await assert.rejects(detectText(white, 64, 64, { modelPath: missing }), (e) => isLoupeError(e) && e.code === 'INPUT_CORRUPT' && e.message.includes('missing.onnx'));
     const corrupt = join(dir, 'corrupt.onnx');
     await writeFile(corrupt, 'not a model');
-    await assert.rejects(detectText(white, 64, 64, corrupt), (e) => isLoupeError(e) && e.message.includes('corrupt.onnx'));
+    await assert.rejects(detectText(white, 64, 64, { modelPath: corrupt }), (e) => isLoupeError(e) && e.message.includes('corrupt.onnx'));
     // The real model still detects afterwards, in the same worker.
     assert.deepEqual(await detectText(white, 64, 64), []);
   } finally {

@@ -3,7 +3,7 @@
 // recogniser worker.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { dist, type IntRect } from './pixels.ts';
-import { RECOGNISERS, recogniser } from './ocr.ts';
+import { RECOGNISERS, recognise } from './ocr.ts';
 import type { MeasuredLine, TextLine } from './text-lines.ts';
 
 /**
@@ -72,8 +72,8 @@ function buildStrip(img: DecodedImage, lines: MeasuredLine[]) {
   return { grey, width, height, slots };
 }
 
-/** Reads the text of every line; returns the lines with text (empty string where none was read). */
-export async function readLines(img: DecodedImage, lines: MeasuredLine[]): Promise<TextLine[]> {
+/** Reads the text of every line; returns the lines with text (empty string where none was read). `signal` cancels the reading. */
+export async function readLines(img: DecodedImage, lines: MeasuredLine[], signal?: AbortSignal): Promise<TextLine[]> {
   if (lines.length === 0) return [];
   // One strip per recogniser, balanced by ink area.
   const groups: number[][] = Array.from({ length: Math.min(RECOGNISERS, lines.length) }, () => []);
@@ -87,7 +87,7 @@ export async function readLines(img: DecodedImage, lines: MeasuredLine[]): Promi
   const out: TextLine[] = new Array(lines.length);
   await Promise.all(groups.map(async (g, slot) => {
     g.sort((a, b) => a - b);
-    const read = await readStrip(img, g.map((i) => lines[i]), slot);
+    const read = await readStrip(img, g.map((i) => lines[i]), slot, signal);
     g.forEach((i, k) => (out[i] = read[k]));
   }));
   return out;
@@ -95,13 +95,12 @@ export async function readLines(img: DecodedImage, lines: MeasuredLine[]): Promi
 
 const area = (l: { ink: IntRect }) => (l.ink.x1 - l.ink.x0) * Math.min(STRIP_LINE, l.ink.y1 - l.ink.y0);
 
-async function readStrip(img: DecodedImage, lines: MeasuredLine[], slot: number): Promise<TextLine[]> {
+async function readStrip(img: DecodedImage, lines: MeasuredLine[], slot: number, signal: AbortSignal | undefined): Promise<TextLine[]> {
   const strip = buildStrip(img, lines);
   // A binary PGM, the raw grey bytes behind a short header: Leptonica reads it as is, where a
   // PNG costs an encode here and a decode in the WASM worker (~15% of the reading time).
   const pgm = Buffer.concat([Buffer.from(`P5\n${strip.width} ${strip.height}\n255\n`), strip.grey]);
-  const worker = await recogniser(slot);
-  const { data } = await worker.recognize(pgm, {}, { blocks: true, text: false });
+  const data = await recognise(pgm, slot, signal);
   const words: Array<{ text: string; cx: number; cy: number; conf: number; sx0: number; sx1: number }> = [];
   for (const block of data.blocks ?? [])
     for (const para of block.paragraphs)

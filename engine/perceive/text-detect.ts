@@ -106,6 +106,12 @@ export function mapToBoxes(prob: Float32Array, w: number, h: number, threshold =
   return boxes;
 }
 
+export class DetectionStopped extends Error {
+  constructor() {
+    super('text detection was stopped');
+  }
+}
+
 export class TextDetector {
   private constructor(
     private readonly ort: typeof Ort,
@@ -124,11 +130,15 @@ export class TextDetector {
     return new TextDetector(ort, session);
   }
 
-  /** Line boxes in image px, for the whole image, tiled top to bottom. */
-  async detect(rgba: Buffer, width: number, height: number, opts: DetectOptions = DEFAULT_DETECT): Promise<PixelBox[]> {
+  /**
+   * Line boxes in image px, for the whole image, tiled top to bottom; `stopped` is asked before
+   * each tile, and detection ends with DetectionStopped once it says so.
+   */
+  async detect(rgba: Buffer, width: number, height: number, opts: DetectOptions = DEFAULT_DETECT, stopped = () => false): Promise<PixelBox[]> {
     const out: PixelBox[] = [];
     const step = opts.tileHeight - opts.overlap;
     for (let y0 = 0; y0 < height; y0 += step) {
+      if (stopped()) throw new DetectionStopped();
       const y1 = Math.min(height, y0 + opts.tileHeight);
       const { data, w, h } = toDetInput(rgba, width, y0, y1, opts.scale);
       const input = new this.ort.Tensor('float32', data, [1, 3, h, w]);

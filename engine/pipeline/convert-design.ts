@@ -29,7 +29,7 @@ export async function convertDesign(
 ): Promise<Conversion & { measuredAgainst: MeasuredAgainst }> {
   const stages = new StageRunner(options.signal, options.onProgress);
   const generated = await stages.run('generate', () => generateCode(design, options.stack));
-  const rendered = await stages.run('render', () => renderCode(options.pool, generated.preview, reference ?? design.viewport));
+  const rendered = await stages.run('render', () => renderCode(options.pool, generated.preview, reference ?? design.viewport, options.signal));
   const picture = reference ?? (await decodeDesignImage(rendered.render.png, 'render of the design IR'));
   const designPng = await stages.run('ingest', () => encodePng(picture));
   const pixels = await stages.run('compare', () => comparePixels(designPng, rendered.render.png));

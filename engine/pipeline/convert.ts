@@ -98,7 +98,7 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
     warnings.push(`The local model's answer was not usable code (${fromModel.fallback}), so the code was generated from perception instead. It began: ${JSON.stringify(fromModel.text.slice(0, 120))}`);
     return generateCode(perception.design, options.stack);
   });
-  const rendered = await stages.run('render', () => renderCode(options.pool, generated.preview, image));
+  const rendered = await stages.run('render', () => renderCode(options.pool, generated.preview, image, options.signal));
   let best: Attempt = { ...generated, ...rendered, pixels: await stages.run('compare', () => comparePixels(designPng, rendered.render.png)) };
   let report: ThinkReport | undefined;
   const asked = server;
@@ -114,7 +114,7 @@ export async function convertImage(image: DecodedImage, options: ConvertOptions)
         perceived: perception.textBlocks,
         deadline: started + (options.budgetMs ?? DEFAULT_THINK_BUDGET_MS),
         firstRoundMs,
-        attempt: (design) => makeAttempt(design, options.stack, options.pool, designPng, image),
+        attempt: (design) => makeAttempt(design, options.stack, options.pool, designPng, image, options.signal),
         signal: options.signal,
         onProgress,
       }),

@@ -69,6 +69,12 @@ export function findChromium(): string {
  * `--crash-dumps-dir` does not move it) and GTK's settings cache under $XDG_CACHE_HOME/dconf. Both
  * are pointed into a scratch folder of this launch, removed once the browser is gone, so that
  * rendering leaves nothing in the user's home.
+ *
+ * Signals are the engine's to answer (the CLI cancels its work, then closes the browser), not
+ * Playwright's: its handlers close the browser under a running render and exit behind the
+ * engine's back, or ignore SIGTERM after closing the browser. The browser goes with the engine
+ * however it ends: Playwright kills its process group on exit, and Chromium quits when the
+ * engine's end of its pipe closes, even on SIGKILL.
  */
 export async function launchBrowser(): Promise<Browser> {
   const scratch = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
@@ -76,11 +82,45 @@ export async function launchBrowser(): Promise<Browser> {
   const remove = () => rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
   const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache') };
   try {
-    const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true, env });
+    const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true, env, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     browser.once('disconnected', remove);
     return browser;
   } catch (error) {
     remove();
     throw error;
   }
+}
+
+/** A launched browser and the way to end it when it no longer answers. */
+export interface RunningBrowser {
+  browser: Browser;
+  /** Ends the browser and every process it started, at once. */
+  kill: () => void;
+}
+
+/**
+ * Launches a browser whose process can be killed. Its id is read at launch, while the browser
+ * still answers: one stuck later cannot be asked. Playwright starts it leading a process group
+ * of its own, so killing the group takes its renderers with it.
+ */
+export async function startBrowser(): Promise<RunningBrowser> {
+  const browser = await launchBrowser();
+  const pid = await browserProcessId(browser).catch(() => undefined);
+  const kill = () => {
+    // A browser without Chromium's SystemInfo domain did not say its id: it can only be asked to close.
+    if (pid === undefined) return void browser.close().catch(() => undefined);
+    try {
+      process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  return { browser, kill };
+}
+
+async function browserProcessId(browser: Browser): Promise<number | undefined> {
+  const session = await browser.newBrowserCDPSession();
+  const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+  await session.detach();
+  return processInfo.find((p) => p.type === 'browser')?.id;
 }

@@ -2,6 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { RenderPool } from './pool.ts';
+import type { LoupeError } from '../errors.ts';
 
 const pool = new RenderPool(2);
 test.after(() => pool.close());
@@ -47,6 +48,66 @@ test('nothing a page sets survives into the next render, even on a reused page',
 
 test('a render that fails leaves the pool usable', async () => {
   await assert.rejects(pool.withPage('<p>x</p>', { width: 100, height: 100 }, async () => { throw new Error('boom'); }), /boom/);
+  const shot = await pool.screenshot('<body style="margin:0;background:#00f"></body>', { width: 50, height: 40 });
+  assert.deepEqual([shot.width, shot.height], [50, 40]);
+});
+
+// The test's own timeout only turns a render that hangs (no limit at all) into a failure.
+test('code that never stops running is stopped at the time limit, and the next render works', { timeout: 60_000 }, async () => {
+  const limited = new RenderPool(1, { renderS: 2 });
+  try {
+    // An edit a user can make: the page loads, then its script keeps the renderer busy for ever.
+    const looping = '<p>x</p><script>addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))</script>';
+    await assert.rejects(limited.screenshot(looping, { width: 100, height: 100 }), (e: LoupeError) => {
+      assert.equal(e.code, 'RENDER_TIMEOUT');
+      assert.match(e.message, /did not finish rendering in 2 s/);
+      return true;
+    });
+    const shot = await limited.screenshot('<body style="margin:0;background:#00f"></body>', { width: 50, height: 40 });
+    const { data } = await sharp(shot.png).raw().toBuffer({ resolveWithObject: true });
+    assert.deepEqual(Array.from(data.subarray(0, 3)), [0, 0, 255]);
+  } finally {
+    await limited.close();
+  }
+});
+
+test('code that navigates away from itself is refused for it, and the next render works', async () => {
+  const navigations = [
+    '<p>x</p><script>location.href = "http://127.0.0.1:9/"</script>',
+    '<form action="http://127.0.0.1:9/"></form><script>document.forms[0].submit()</script>',
+  ];
+  for (const html of navigations) {
+    await assert.rejects(pool.screenshot(html, { width: 100, height: 100 }), (e: LoupeError) => {
+      assert.equal(e.code, 'RENDER_NAVIGATED', `${html}: ${e.message}`);
+      assert.match(e.message, /navigated away from itself/);
+      return true;
+    });
+  }
+  const seen = await pool.withPage('<p>next</p>', { width: 100, height: 100 }, (page) => page.evaluate('document.body.innerText'));
+  assert.equal(seen, 'next');
+});
+
+test('a browser that died is replaced by the next render', async () => {
+  const single = new RenderPool(1);
+  try {
+    const pid = await single.withPage('<p>x</p>', { width: 100, height: 100 }, async (page) => {
+      const session = await page.context().browser()!.newBrowserCDPSession();
+      const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+      return processInfo.find((p) => p.type === 'browser')!.id;
+    });
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = await single.withPage('<p>after</p>', { width: 100, height: 100 }, (page) => page.evaluate('document.body.innerText'));
+    assert.equal(seen, 'after');
+  } finally {
+    await single.close();
+  }
+});
+
+test('a cancelled render ends as cancelled, not at the time limit, and the next render works', { timeout: 60_000 }, async () => {
+  const looping = '<p>x</p><script>addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))</script>';
+  const rendering = pool.screenshot(looping, { width: 100, height: 100 }, { signal: AbortSignal.timeout(1000) });
+  await assert.rejects(rendering, (e: LoupeError) => e.code === 'CANCELLED');
   const shot = await pool.screenshot('<body style="margin:0;background:#00f"></body>', { width: 50, height: 40 });
   assert.deepEqual([shot.width, shot.height], [50, 40]);
 });

@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { JobEvent } from '../api/contract.ts';
-import { JobQueue, type JobProgress, type JobUpdate } from './jobs.ts';
+import { JobQueue, type JobEnd, type JobProgress, type JobUpdate } from './jobs.ts';
+import type { LoupeError } from '../errors.ts';
 
 test("a cancelled job's work that reports after the job ended is not heard", async () => {
   const jobs = new JobQueue();
@@ -21,4 +22,26 @@ test("a cancelled job's work that reports after the job ended is not heard", asy
   late!.progress('generate', 1, 0.6);
   late!.update({ type: 'segments', segments: [] });
   assert.deepEqual(events.map((e) => e.type), ['queued', 'progress', 'failed']);
+});
+
+test('a full queue refuses the next job with a message, and takes jobs again once one starts', async () => {
+  const jobs = new JobQueue(2);
+  let finishFirst = () => {};
+  const first = new Promise<void>((resolve) => (finishFirst = resolve));
+  const quick = async () => ({ type: 'done', result: {} }) as unknown as JobEnd;
+  let started = () => {};
+  const running = new Promise<void>((resolve) => (started = resolve));
+  jobs.submit('running.png', async () => {
+    started();
+    await first;
+    return quick();
+  });
+  await running;
+  jobs.submit('a.png', quick);
+  jobs.submit('b.png', quick);
+  assert.throws(() => jobs.submit('c.png', quick), (e: LoupeError) => e.code === 'QUEUE_FULL' && /2 jobs are already waiting/.test(e.message) && /c\.png/.test(e.message));
+  finishFirst();
+  await jobs.idle();
+  assert.doesNotThrow(() => jobs.submit('c.png', quick));
+  await jobs.idle();
 });

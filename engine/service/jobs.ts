@@ -1,6 +1,7 @@
 // The work the app asked for (conversions, videos read for their screens, apps built from them),
 // run one job at a time in arrival order (each uses the whole machine), each cancellable, each
-// reporting its progress as events and ending with one that says how it went.
+// reporting its progress as events and ending with one that says how it went. The queue has a
+// cap: a job waiting holds its upload, so an unbounded queue is unbounded memory.
 import { randomUUID } from 'node:crypto';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { JobEvent } from '../api/contract.ts';
@@ -25,11 +26,16 @@ interface Job {
   abort: AbortController;
 }
 
+/** Jobs that may wait behind the running one, by default. */
+export const QUEUE_CAP = 20;
+
 export class JobQueue {
   private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private tail: Promise<void> = Promise.resolve();
   private waiting = 0;
+
+  constructor(private readonly cap = QUEUE_CAP) {}
 
   subscribe(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener);
@@ -38,6 +44,9 @@ export class JobQueue {
 
   /** Queues the work; `name` is what the job list shows (the design's or the video's file name). */
   submit(name: string, work: JobWork): string {
+    if (this.waiting >= this.cap) {
+      throw new LoupeError('QUEUE_FULL', `${this.cap} jobs are already waiting their turn: let some finish (or cancel them), then send ${name} again.`);
+    }
     const jobId = randomUUID();
     const job: Job = { name, work, abort: new AbortController() };
     this.jobs.set(jobId, job);

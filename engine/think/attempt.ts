@@ -27,8 +27,8 @@ export async function generateCode(design: Design, stack: Stack): Promise<Genera
   return { design, code, preview: await buildPreview(code) };
 }
 
-/** Renders at the design's width; the first screen is the design's height, at most 1080 px (full page beyond). */
-export async function renderCode(pool: RenderPool, preview: string, size: { width: number; height: number }): Promise<Rendered> {
+/** Renders at the design's width; the first screen is the design's height, at most 1080 px (full page beyond). `signal` cancels the render. */
+export async function renderCode(pool: RenderPool, preview: string, size: { width: number; height: number }, signal?: AbortSignal): Promise<Rendered> {
   let blocks: TextBlock[] = [];
   let checks: CodeChecks | undefined;
   const render = await pool.screenshot(preview, { width: size.width, height: Math.min(size.height, 1080) }, {
@@ -36,13 +36,14 @@ export async function renderCode(pool: RenderPool, preview: string, size: { widt
       blocks = await extractTextBlocks(page);
       checks = await checkCode(page);
     },
+    signal,
   });
   return { render, blocks, checks: checks! };
 }
 
-/** The whole candidate in one go: what each think round does. */
-export async function makeAttempt(design: Design, stack: Stack, pool: RenderPool, designPng: Buffer, size: { width: number; height: number }): Promise<Attempt> {
+/** The whole candidate in one go: what each think round does. `signal` cancels its render. */
+export async function makeAttempt(design: Design, stack: Stack, pool: RenderPool, designPng: Buffer, size: { width: number; height: number }, signal?: AbortSignal): Promise<Attempt> {
   const generated = await generateCode(design, stack);
-  const rendered = await renderCode(pool, generated.preview, size);
+  const rendered = await renderCode(pool, generated.preview, size, signal);
   return { ...generated, ...rendered, pixels: await comparePixels(designPng, rendered.render.png) };
 }

@@ -36,7 +36,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** The statuses of the user's errors that say more than 400 (the request is at fault). */
-const STATUS_OF_CODE: Partial<Record<UserErrorCode, number>> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409, CANCELLED: 409 };
+const STATUS_OF_CODE: Partial<Record<UserErrorCode, number>> = { INPUT_TOO_LARGE: 413, OUTPUT_EXISTS: 409, CANCELLED: 409, QUEUE_FULL: 429 };
 
 /** A failed request's answer: a user's error with its status, anything else as the engine's fault (500). */
 export function sendError(res: ServerResponse, error: unknown, headers: Record<string, string> = {}): void {

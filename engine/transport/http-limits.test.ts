@@ -1,0 +1,97 @@
+// Web mode's API at its limits (real HTTP on loopback, real Chromium): edited code that never
+// settles, or that navigates away from itself, gets a message saying what the code did, and the
+// engine goes on answering, the next render included; a full job queue refuses the next job.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { DesignSummary } from '../api/contract.ts';
+import { HistoryStore } from '../history/store.ts';
+import { closePerception } from '../perceive/index.ts';
+import { QUEUE_CAP } from '../service/jobs.ts';
+import { RenderPool } from '../render/pool.ts';
+import { startServer, type EngineServer } from './http.ts';
+
+const RENDER_S = 2;
+const pool = new RenderPool(1, { renderS: RENDER_S });
+let server: EngineServer;
+let versionId: string;
+let png: Buffer;
+
+const looping = '<p>Hello</p><script>addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))</script>';
+const navigating = '<p>Hello</p><script>location.href = "http://127.0.0.1:9/"</script>';
+const plain = '<p style="margin:20px;font:20px sans-serif">Hello</p>';
+
+test.before(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-render-limits-'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>Loupe</title>');
+  const historyPath = join(dir, 'history.sqlite');
+  png = await sharp({ create: { width: 200, height: 120, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const history = new HistoryStore(historyPath);
+  ({ versionId } = history.addDesign(
+    { name: 'small.png', width: 200, height: 120, png, textBlocks: [] },
+    {
+      kind: 'generated', stack: 'html-css', mode: 'fast', entry: 'index.html', files: [{ path: 'index.html', contents: plain }],
+      render: png, diff: png, scores: {}, checks: {}, timings: {}, origin: { backend: 'perception', fellBack: false, warnings: [] },
+    },
+  ));
+  history.close();
+  server = await startServer({ pool, appDir: dir, historyPath, figmaBridge: { port: 0 } });
+});
+test.after(async () => {
+  await server.close();
+  await pool.close();
+  await closePerception();
+});
+
+const post = async (method: string, body: unknown) => {
+  const response = await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+const scoreEdit = (contents: string) => post('edit', { versionId, files: [{ path: 'index.html', contents }], score: true });
+
+test('scoring code that loops for ever answers that it did not finish rendering, and the engine goes on', { timeout: 60_000 }, async () => {
+  // Two at once on a one-page pool: the second waits for the first, and both end.
+  const answers = await Promise.all([scoreEdit(looping), scoreEdit(looping)]);
+  for (const { status, json } of answers) {
+    assert.equal(status, 400, JSON.stringify(json));
+    assert.equal(json.code, 'RENDER_TIMEOUT');
+    assert.match(String(json.message), new RegExp(`did not finish rendering in ${RENDER_S} s`));
+  }
+  const next = await scoreEdit(plain);
+  assert.equal(next.status, 200, JSON.stringify(next.json));
+  assert.ok(next.json.scored);
+});
+
+test('scoring code that navigates away from itself says so', async () => {
+  const { status, json } = await scoreEdit(navigating);
+  assert.equal(status, 400, JSON.stringify(json));
+  assert.equal(json.code, 'RENDER_NAVIGATED');
+  assert.match(String(json.message), /navigated away from itself/);
+});
+
+test('saving such code is refused and adds no version', { timeout: 60_000 }, async () => {
+  const saved = await post('save', { versionId, files: [{ path: 'index.html', contents: looping }] });
+  assert.equal(saved.status, 400, JSON.stringify(saved.json));
+  assert.equal(saved.json.code, 'RENDER_TIMEOUT');
+  const history = (await post('history', {})).json as unknown as DesignSummary[];
+  assert.equal(history[0]!.versions.length, 1);
+});
+
+test('a full job queue answers 429 with what to do; cancelled, every queued job ends', { timeout: 60_000 }, async () => {
+  const convert = () => post('convert', { name: 'small.png', data: png.toString('base64'), stack: 'html-css' });
+  // One running, QUEUE_CAP waiting (asked one at a time: the first must have started).
+  const running = await convert();
+  assert.equal(running.status, 200, JSON.stringify(running.json));
+  const jobIds = [running.json.jobId as string];
+  for (let i = 0; i < QUEUE_CAP; i++) jobIds.push((await convert()).json.jobId as string);
+  assert.ok(jobIds.every((id) => typeof id === 'string'), 'every job up to the cap is queued');
+  const refused = await convert();
+  assert.equal(refused.status, 429, JSON.stringify(refused.json));
+  assert.equal(refused.json.code, 'QUEUE_FULL');
+  assert.match(String(refused.json.message), new RegExp(`${QUEUE_CAP} jobs are already waiting`));
+  for (const jobId of jobIds) assert.equal((await post('cancel', { jobId })).status, 200);
+  await server.jobs.idle();
+});
