@@ -43,7 +43,7 @@ export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): P
   page.on('response', (r) => {
     if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
   });
-  await page.goto(server.url);
+  await page.goto(server.openUrl);
   const session: AppSession = {
     page,
     server,
@@ -52,7 +52,7 @@ export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): P
     async restartEngine() {
       await server.close();
       server = session.server = await start();
-      await page.goto(server.url);
+      await page.goto(server.openUrl);
     },
     async close() {
       await browser.close();

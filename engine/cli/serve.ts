@@ -50,7 +50,7 @@ async function serveWeb(opts: ServeFlags, context: CliContext): Promise<void> {
   }
   const historyPath = historyFile(opts.data ?? defaultDataDir());
   const server = await startServer({ pool: context.pool(), appDir, port: opts.port ?? WEB_PORT, historyPath });
-  process.stdout.write(`Loupe is running at ${server.url} (Ctrl-C to stop); history in ${historyPath}\n`);
+  process.stdout.write(`Loupe is running: open ${server.openUrl} (the key in it is this launch's; Ctrl-C to stop); history in ${historyPath}\n`);
   process.stdout.write(
     server.figmaBridge
       ? `Figma plugin bridge at ${server.figmaBridge.url}: pair the plugin with the code in the app's Figma panel\n`

@@ -30,7 +30,7 @@ test.after(async () => {
 });
 
 const api = async <T>(method: string): Promise<T> =>
-  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as T;
+  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { ...server.appHeaders, 'content-type': 'application/json' }, body: '{}' })).json()) as T;
 
 const send = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(new URL(path, bridge), { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null', ...headers }, body: JSON.stringify(body) });

@@ -31,7 +31,7 @@ test.after(async () => {
 });
 
 const appState = async (method: 'figmaBridge' | 'figmaNewCode') =>
-  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as FigmaBridgeState;
+  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { ...server.appHeaders, 'content-type': 'application/json' }, body: '{}' })).json()) as FigmaBridgeState;
 
 test('the plugin builds to code.js and a ui.html with its script inlined', async () => {
   const build = spawnSync(process.execPath, ['scripts/build-plugin.mjs'], { encoding: 'utf8' });
