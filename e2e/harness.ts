@@ -31,7 +31,7 @@ export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): P
   execFileSync(process.execPath, ['scripts/build-renderer.mjs', '--production'], { cwd: root, stdio: 'inherit' });
   const pool = new RenderPool(1);
   const historyPath = join(await mkdtemp(join(tmpdir(), 'loupe-app-')), 'history.sqlite');
-  const start = () => startServer({ pool, appDir: `${root}renderer/dist`, historyPath, ...options });
+  const start = () => startServer({ pool, appDir: `${root}renderer/dist`, historyPath, exportsRoot: tmpdir(), ...options });
   let server = await start();
   const browser: Browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

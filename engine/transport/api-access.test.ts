@@ -18,7 +18,7 @@ let server: EngineServer;
 test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-access-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Loupe</title>');
-  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), figmaBridge: { port: 0 } });
+  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), exportsRoot: dir, figmaBridge: { port: 0 } });
 });
 test.after(async () => {
   await server.close();

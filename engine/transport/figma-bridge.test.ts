@@ -21,7 +21,7 @@ const exported = Object.values(frameJson.nodes)[0]!;
 test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-bridge-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Loupe</title>');
-  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), figmaBridge: { port: 0, maxBodyBytes: 2 * 1024 * 1024 } });
+  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), exportsRoot: dir, figmaBridge: { port: 0, maxBodyBytes: 2 * 1024 * 1024 } });
   bridge = server.figmaBridge!.url;
 });
 test.after(async () => {
@@ -156,7 +156,7 @@ test('a paired frame is converted, answered with its scores, and lands in the hi
 
 test('too many requests get 429 with a Retry-After', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-bridge-rate-'));
-  const limited = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), figmaBridge: { port: 0, rate: { limit: 3, windowMs: 60_000 } } });
+  const limited = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), exportsRoot: dir, figmaBridge: { port: 0, rate: { limit: 3, windowMs: 60_000 } } });
   try {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await fetch(new URL('figma/status', limited.figmaBridge!.url), { headers: { origin: 'null' } })).status);

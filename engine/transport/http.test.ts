@@ -26,7 +26,7 @@ let events: JobEvent[] = [];
 let stopEvents: AbortController;
 let modelDir: string;
 // Few tokens: the tiny model's random weights never write usable code, however long it goes on.
-const serve = () => startServer({ pool, appDir, historyPath, localModel: { maxTokens: 32 } });
+const serve = () => startServer({ pool, appDir, historyPath, exportsRoot: tmpdir(), localModel: { maxTokens: 32 } });
 const landing = (await readFile(new URL('../../examples/landing.png', import.meta.url))).toString('base64');
 const figmaFrame = (await readFile(join(FIGMA_DATA, 'grida-vector-frame.response.json'))).toString('base64');
 
@@ -523,6 +523,10 @@ test('export writes the version into the chosen folder, and asks before writing 
   assert.equal(again.status, 409);
   assert.equal(again.json.code, 'OUTPUT_EXISTS');
   assert.equal((await post('api/export', { versionId: converted.versionId, dir, format: 'files', overwrite: true })).status, 200);
+  // Only inside the exports folder (here the system's temporary folder), overwrite or not.
+  const outside = await post('api/export', { versionId: converted.versionId, dir: join(dir, '../../loupe-export-outside'), format: 'files', overwrite: true });
+  assert.equal(outside.status, 400);
+  assert.equal(outside.json.code, 'OUTPUT_UNSAFE');
 });
 
 test('a design converted again in another stack is its next version; the old one stays', async () => {

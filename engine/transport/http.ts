@@ -42,10 +42,12 @@ export interface ServeOptions {
   figmaBridge?: FigmaBridgeOptions;
   /** How conversions the app asks of the local model run (the app names only the model's folder). */
   localModel?: LocalModelSettings;
+  /** The folder exports go into: a page cannot open a folder dialog, so the API writes only inside this one. */
+  exportsRoot: string;
 }
 
 export async function startServer(options: ServeOptions): Promise<EngineServer> {
-  const service = new EngineService(options.pool, options.historyPath, options.localModel);
+  const service = new EngineService(options.pool, options.historyPath, options.localModel, options.exportsRoot);
   const host = LOOPBACK;
   let access: ApiAccess;
   const server = createServer((req, res) => {

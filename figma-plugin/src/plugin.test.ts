@@ -23,7 +23,7 @@ const fromIframe: typeof fetch = (url, init) => fetch(url, { ...init, headers: {
 test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-plugin-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html>');
-  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), figmaBridge: { port: 0 } });
+  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), exportsRoot: dir, figmaBridge: { port: 0 } });
 });
 test.after(async () => {
   await server.close();
