@@ -77,7 +77,7 @@ test('the client pairs with the app\'s code and its frame is converted into the 
   const client = new BridgeClient(server.figmaBridge!.url, undefined, fromIframe);
   assert.deepEqual(await client.status(), { reachable: true, paired: false });
   await assert.rejects(client.send(frame), (e: BridgeError) => e.code === 'NOT_PAIRED');
-  await assert.rejects(client.pair('000000' === (await appState('figmaBridge')).code ? '000001' : '000000'), (e: BridgeError) => e.code === 'NOT_PAIRED');
+  await assert.rejects(client.pair('22222-22222' === (await appState('figmaBridge')).code ? '33333-33333' : '22222-22222'), (e: BridgeError) => e.code === 'NOT_PAIRED');
   await client.pair((await appState('figmaNewCode')).code);
   assert.deepEqual(await client.status(), { reachable: true, paired: true });
   const result = await client.send(frame);
