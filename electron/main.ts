@@ -102,6 +102,12 @@ app.whenReady().then(() => {
   window.webContents.on('will-navigate', (e, url) => {
     if (!isAppUrl(url)) e.preventDefault();
   });
+  // Nor does the preview's frame navigate itself out of the app (CSP cannot stop a frame's own navigations).
+  window.webContents.on('will-frame-navigate', (e) => {
+    if (!isAppUrl(e.url)) e.preventDefault();
+  });
+  // CSP cannot block WebRTC either: without a proxy this policy leaves it no UDP (STUN, TURN over UDP).
+  window.webContents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https?:/.test(url)) void shell.openExternal(url);
     return { action: 'deny' };

@@ -9,6 +9,7 @@ import type { DesignSummary, EditResult, ExportResult, JobEvent, VersionView, Vi
 import sharp from 'sharp';
 import { createTestModel } from '../../testing/moe/test-models.ts';
 import { RenderPool } from '../render/pool.ts';
+import { launchBrowser } from '../render/browser.ts';
 import { closePerception } from '../perceive/index.ts';
 import { startServer, type EngineServer } from './http.ts';
 import { writeWalkthrough } from '../../testing/service/app-walkthrough.ts';
@@ -110,11 +111,29 @@ test('a design posted to the API is converted; its progress and result arrive as
   const preview = await get(converted.preview);
   assert.equal(preview.status, 200);
   // Generated code is served in its own sandbox with nothing to fetch.
-  assert.match(preview.headers.get('content-security-policy')!, /sandbox allow-scripts; default-src 'none'/);
+  assert.match(preview.headers.get('content-security-policy')!, /sandbox allow-scripts; default-src 'none'.*; frame-ancestors 'self'$/);
   assert.match(await preview.text(), /Ship reports/);
   const design = await get(converted.design.url);
   assert.equal(design.headers.get('content-type'), 'image/png');
   assert.equal(converted.design.width, 1280);
+});
+
+test('in a browser a preview shows only in a frame of the app: opened as a page of its own it is refused', async () => {
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.openUrl);
+    await page.evaluate(`new Promise((loaded) => document.body.append(Object.assign(document.createElement('iframe'), { src: ${JSON.stringify(converted.preview)}, onload: loaded })))`);
+    const frame = page.frames().find((f) => f.url().endsWith(converted.preview))!;
+    assert.match(await frame.content(), /Ship reports/);
+    const alone = await context.newPage();
+    const answer = await alone.goto(new URL(converted.preview, server.url).href);
+    assert.equal(answer!.status(), 403);
+    assert.doesNotMatch(await alone.content(), /Ship reports/);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('an edit re-previews the code; scoring it shows what the edit did to the match', async () => {

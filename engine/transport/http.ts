@@ -78,6 +78,12 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
       const item = service.artifact(path.slice('/artifacts/'.length));
       if (!item) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'This preview or picture has expired; convert again.' });
+      // A preview opened as a page of its own (its address in a tab) could navigate itself
+      // anywhere: the browser says what the request is for, and only a frame is served.
+      const dest = req.headers['sec-fetch-dest'];
+      if (item.mime === 'text/html' && dest !== undefined && dest !== 'iframe' && dest !== 'frame') {
+        return sendJson(res, 403, { code: 'FORBIDDEN', message: 'A preview opens only inside Loupe\'s preview pane.' });
+      }
       res.writeHead(200, artifactHeaders(item.mime));
       return void res.end(item.bytes);
     }
