@@ -23,7 +23,7 @@ const preview = () => page.frameLocator('[data-testid=preview-frame]');
 /** The file of the version on screen, as the engine holds it. */
 async function shownFile(path: string): Promise<string> {
   const call = async (method: string, body: unknown) =>
-    (await fetch(new URL(`api/${method}`, app.server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    (await fetch(new URL(`api/${method}`, app.server.url), { method: 'POST', headers: { ...app.server.appHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
   const history = (await call('history', {})) as { name: string; versions: { number: number; versionId: string }[] }[];
   const shown = Number(/v(\d+)/.exec(await page.getByTestId('version').innerText())![1]);
   const version = history.find((d) => d.name === 'landing.png')!.versions.find((v) => v.number === shown)!;

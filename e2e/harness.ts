@@ -31,7 +31,7 @@ export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): P
   execFileSync(process.execPath, ['scripts/build-renderer.mjs', '--production'], { cwd: root, stdio: 'inherit' });
   const pool = new RenderPool(1);
   const historyPath = join(await mkdtemp(join(tmpdir(), 'loupe-app-')), 'history.sqlite');
-  const start = () => startServer({ pool, appDir: `${root}renderer/dist`, historyPath, ...options });
+  const start = () => startServer({ pool, appDir: `${root}renderer/dist`, historyPath, exportsRoot: tmpdir(), ...options });
   let server = await start();
   const browser: Browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -43,7 +43,7 @@ export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): P
   page.on('response', (r) => {
     if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
   });
-  await page.goto(server.url);
+  await page.goto(server.openUrl);
   const session: AppSession = {
     page,
     server,
@@ -52,7 +52,7 @@ export async function openApp(options: Pick<ServeOptions, 'localModel'> = {}): P
     async restartEngine() {
       await server.close();
       server = session.server = await start();
-      await page.goto(server.url);
+      await page.goto(server.openUrl);
     },
     async close() {
       await browser.close();

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { headersFor, routeAppUrl } from './app-protocol.ts';
 import { EngineClient, EngineCallError } from './engine-client.ts';
 import { menuTemplate } from './menu.ts';
+import { PickedFolders } from './picked-folders.ts';
 import { ModelServerKeyFile, keyChannels, type Cipher } from './model-server-keys.ts';
 import { isAppUrl, windowOptions } from './window-options.ts';
 import { isApiMethod } from '../engine/api/contract.ts';
@@ -19,6 +20,7 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'loupe', privileges: { standard:
 let window: BrowserWindow | undefined;
 let engine: { process: UtilityProcess; client: EngineClient } | undefined;
 let keyFile: ModelServerKeyFile | undefined;
+const pickedFolders = new PickedFolders();
 
 // Linux without a secret service falls back to a key written in Chromium itself: no better than plain text.
 const systemCipher: Cipher = {
@@ -81,6 +83,7 @@ app.whenReady().then(() => {
       if (!isApiMethod(method)) {
         throw new EngineCallError('NOT_FOUND', `${String(method)} is not part of the API.`);
       }
+      pickedFolders.check(method, body);
       return { result: await engine!.client.call(method, body) };
     } catch (e) {
       return { error: { code: e instanceof EngineCallError ? e.code : 'INTERNAL', message: (e as Error).message } };
@@ -90,7 +93,7 @@ app.whenReady().then(() => {
   for (const [channel, handle] of Object.entries(keyChannels(keyFile))) ipcMain.handle(channel, (_e, ...args: unknown[]) => handle(...args));
   ipcMain.handle('loupe:pick-folder', async () => {
     const picked = await dialog.showOpenDialog(window!, { properties: ['openDirectory', 'createDirectory'] });
-    return picked.canceled ? undefined : picked.filePaths[0];
+    return picked.canceled || !picked.filePaths[0] ? undefined : pickedFolders.add(picked.filePaths[0]);
   });
 
   window = new BrowserWindow(windowOptions(join(root, 'electron/dist/preload.cjs')));
@@ -99,6 +102,12 @@ app.whenReady().then(() => {
   window.webContents.on('will-navigate', (e, url) => {
     if (!isAppUrl(url)) e.preventDefault();
   });
+  // Nor does the preview's frame navigate itself out of the app (CSP cannot stop a frame's own navigations).
+  window.webContents.on('will-frame-navigate', (e) => {
+    if (!isAppUrl(e.url)) e.preventDefault();
+  });
+  // CSP cannot block WebRTC either: without a proxy this policy leaves it no UDP (STUN, TURN over UDP).
+  window.webContents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https?:/.test(url)) void shell.openExternal(url);
     return { action: 'deny' };

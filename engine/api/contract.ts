@@ -394,8 +394,19 @@ export const FIGMA_BRIDGE_PORT = 4174;
 /** A frame's REST JSON plus a 2× PNG as base64 fit well within this. */
 export const MAX_FIGMA_FRAME_BYTES = 20 * 1024 * 1024;
 
-/** The code the app shows, typed into the plugin once; the answer is the token it sends from then on. */
-export const FigmaPairRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'the pairing code is 6 digits') });
+/** The pairing code's letters: no 0/O, 1/I/L nor U, so a code read aloud or retyped is not mistaken. */
+export const PAIRING_CODE_LETTERS = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const PAIRING_CODE_LENGTH = 10;
+/** A code as typed or pasted: case, spaces and dashes do not matter. */
+export const normalizePairingCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
+/** The code the app shows, typed or pasted into the plugin once; the answer is the token it sends from then on. */
+export const FigmaPairRequest = z.object({
+  code: z
+    .string()
+    .max(64)
+    .transform(normalizePairingCode)
+    .pipe(z.string().regex(new RegExp(`^[${PAIRING_CODE_LETTERS}]{${PAIRING_CODE_LENGTH}}$`), `the pairing code is ${PAIRING_CODE_LENGTH} letters and digits, as Loupe's Figma panel shows it`)),
+});
 export const FigmaPairResult = z.object({ token: z.string() });
 
 /** One frame from the plugin: `exportAsync({ format: 'JSON_REST_V1' })` and its PNG, the ground truth. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LoupeError } from '../errors.ts';
@@ -11,11 +12,13 @@ import { sayIfTestPackage } from './models.ts';
 import { parsePositiveInt } from './options.ts';
 
 const WEB_PORT = 4173;
+const EXPORTS_FOLDER = 'loupe-exports';
 
 interface ServeFlags {
   port?: number;
   app: string;
   data?: string;
+  exports?: string;
   openai?: boolean;
   model?: string;
   queue?: number;
@@ -28,12 +31,13 @@ export function registerServe(program: Command, context: CliContext): void {
     .option('--port <n>', `port to listen on (default ${WEB_PORT}; ${OPENAI_DEFAULT_PORT} with --openai)`, parsePositiveInt)
     .option('--app <dir>', 'the built UI', 'renderer/dist')
     .option('--data <dir>', 'where the history database lives (default: the user data folder, or LOUPE_DATA_DIR)')
+    .option('--exports <dir>', `exports go only into folders inside this one (default ${join('~', EXPORTS_FOLDER)})`)
     .option('--openai', 'serve the local model engine as an OpenAI-compatible API (/v1/models, /v1/chat/completions)')
     .option('--model <dir>', 'with --openai: the model package (loupe models convert)')
     .option('--queue <n>', `with --openai: requests that may wait while one generates; more get 429 (default ${DEFAULT_QUEUE})`, parsePositiveInt)
     .action(async (opts: ServeFlags, command: Command) => {
       if (opts.openai) {
-        const webOnly = ['app', 'data'].filter((name) => command.getOptionValueSource(name) === 'cli');
+        const webOnly = ['app', 'data', 'exports'].filter((name) => command.getOptionValueSource(name) === 'cli');
         if (webOnly.length) throw new LoupeError('INVALID_ARGUMENT', `${webOnly.map((n) => `--${n}`).join(' and ')} ${webOnly.length > 1 ? 'go' : 'goes'} with web mode (loupe serve without --openai).`);
         if (!opts.model) throw new LoupeError('INVALID_ARGUMENT', 'Name the model package: loupe serve --openai --model <dir>.');
         return serveOpenAi(opts.model, opts.port ?? OPENAI_DEFAULT_PORT, opts.queue ?? DEFAULT_QUEUE, context);
@@ -49,8 +53,9 @@ async function serveWeb(opts: ServeFlags, context: CliContext): Promise<void> {
     throw new LoupeError('INPUT_NOT_FOUND', `The app is not built in ${opts.app}; run \`npm run build:renderer\` (or \`npm run web\`, which builds and serves).`);
   }
   const historyPath = historyFile(opts.data ?? defaultDataDir());
-  const server = await startServer({ pool: context.pool(), appDir, port: opts.port ?? WEB_PORT, historyPath });
-  process.stdout.write(`Loupe is running at ${server.url} (Ctrl-C to stop); history in ${historyPath}\n`);
+  const exportsRoot = resolve(opts.exports ?? join(homedir(), EXPORTS_FOLDER));
+  const server = await startServer({ pool: context.pool(), appDir, port: opts.port ?? WEB_PORT, historyPath, exportsRoot });
+  process.stdout.write(`Loupe is running: open ${server.openUrl} (the key in it is this launch's; Ctrl-C to stop); history in ${historyPath}; exports into ${exportsRoot}\n`);
   process.stdout.write(
     server.figmaBridge
       ? `Figma plugin bridge at ${server.figmaBridge.url}: pair the plugin with the code in the app's Figma panel\n`

@@ -38,6 +38,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // Rendered code is untrusted and WebRTC bypasses both the rule below and the pages' request
+  // routing: with this policy it sends no UDP at all (no STUN, no TURN over UDP) without a proxy.
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
   // Even so it looked up update.googleapis.com and accounts.google.com. With this rule every host,
   // named or by address, is "not found" without a lookup, for pages and Chromium's own services
   // alike; loopback stays reachable, for the app's own server.

@@ -1,20 +1,23 @@
-// Pairing the Figma plugin with this engine: the app shows a short code, the user types it into
-// the plugin, and the plugin gets a token it sends with every frame. The code is short, so it
-// expires, is compared in constant time, and dies after a few wrong guesses.
+// Pairing the Figma plugin with this engine: the app shows a code, the user copies it into the
+// plugin, and the plugin gets a token it sends with every frame. Any web page can call the bridge
+// as the plugin does (Figma's plugin frames have the opaque origin `null`, which every sandboxed
+// frame on any site shares), so wrong guesses cannot be counted against the code: a page would
+// spend them and lock the real plugin out. The code is long enough instead that guessing is
+// hopeless (10 characters of 30, about 49 bits: a million guesses a second for the code's 10
+// minutes find it with a chance of about 1 in a million). It expires and is compared in constant time.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { FigmaBridgeState } from '../api/contract.ts';
+import { PAIRING_CODE_LENGTH, PAIRING_CODE_LETTERS, normalizePairingCode, type FigmaBridgeState } from '../api/contract.ts';
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
-const WRONG_GUESSES_PER_CODE = 5;
 
 /** Equal-length digests, so the comparison's time says nothing about where the inputs differ. */
 const digest = (text: string) => createHash('sha256').update(text).digest();
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 export class FigmaPairing {
+  /** As the app shows it: two groups of five, easier to read and type. */
   private code = '';
   private expiresAt = 0;
-  private wrongGuesses = 0;
   private readonly tokens = new Set<string>();
   private bridge: Pick<FigmaBridgeState, 'url' | 'problem'> = {};
 
@@ -23,22 +26,16 @@ export class FigmaPairing {
   }
 
   newCode(): void {
-    this.code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const letters = Array.from({ length: PAIRING_CODE_LENGTH }, () => PAIRING_CODE_LETTERS[randomInt(PAIRING_CODE_LETTERS.length)]).join('');
+    this.code = `${letters.slice(0, 5)}-${letters.slice(5)}`;
     this.expiresAt = this.now() + CODE_LIFETIME_MS;
-    this.wrongGuesses = 0;
   }
 
   /** The code, if right and fresh, for a new token (the code is then used up); else why not. */
   pair(code: string): { token: string } | { refused: string } {
-    const valid = this.now() < this.expiresAt && this.wrongGuesses < WRONG_GUESSES_PER_CODE;
-    // Compared even when the code is no longer valid, so expiry is not told apart by timing.
-    if (!sameSecret(code, this.code) || !valid) {
-      this.wrongGuesses++;
-      return {
-        refused: this.wrongGuesses <= WRONG_GUESSES_PER_CODE
-          ? 'Wrong or expired pairing code. Type the code Loupe shows in its Figma panel (get a new one there if it expired).'
-          : 'Too many wrong pairing codes. Get a new code in Loupe (Figma panel → New code) and type it.',
-      };
+    // Compared even when the code has expired, so expiry is not told apart by timing.
+    if (!sameSecret(normalizePairingCode(code), normalizePairingCode(this.code)) || this.now() >= this.expiresAt) {
+      return { refused: 'Wrong or expired pairing code. Copy the code Loupe shows in its Figma panel (get a new one there if it expired).' };
     }
     this.newCode();
     const token = randomBytes(32).toString('base64url');

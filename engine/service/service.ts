@@ -16,6 +16,7 @@ import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { checkBackend, modelFolder, type LocalModelSettings } from './backend.ts';
 import { conversionWork, type ConversionContext, type ConversionRequest } from './conversion-job.ts';
+import { exportFolderInside } from './export-folders.ts';
 import { ModelServerKeys } from './model-server-keys.ts';
 import { modelServerState } from './model-server.ts';
 import { parseMessage } from './validate.ts';
@@ -34,7 +35,16 @@ export class EngineService {
   /** Model servers' keys, in memory only (see model-server-keys.ts). */
   private readonly keys = new ModelServerKeys();
 
-  constructor(private readonly pool: RenderPool, historyPath: string, localModel: LocalModelSettings = {}) {
+  /**
+   * `exportsRoot`: the only folder exports may go into (web mode). The desktop app gives none: its
+   * shell lets through only exports into a folder picked in its dialog (electron/picked-folders.ts).
+   */
+  constructor(
+    private readonly pool: RenderPool,
+    historyPath: string,
+    localModel: LocalModelSettings = {},
+    private readonly exportsRoot?: string,
+  ) {
     this.history = new HistoryStore(historyPath);
     this.conversions = { pool, history: this.history, artifacts: this.artifacts, localModel, keys: this.keys };
     this.videos = new VideoSessions(this.conversions);
@@ -81,8 +91,9 @@ export class EngineService {
     },
     export: async (request) => {
       const { stack, entry, files } = 'appId' in request ? videoAppCode(this.history, request.appId) : this.history.version(request.versionId);
-      const written = await exportCode({ stack, entry, files, dir: request.dir, format: request.format, overwrite: request.overwrite });
-      return { dir: request.dir, files: written };
+      const dir = this.exportsRoot === undefined ? request.dir : await exportFolderInside(this.exportsRoot, request.dir);
+      const written = await exportCode({ stack, entry, files, dir, format: request.format, overwrite: request.overwrite });
+      return { dir, files: written };
     },
     figmaBridge: async () => this.figma.state(),
     figmaNewCode: async () => {

@@ -8,10 +8,13 @@ export const APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
   "worker-src 'self' blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
-/** Generated code: its own opaque origin, inline code and data: resources only, nothing fetched. */
+/**
+ * Generated code: its own opaque origin, inline code and data: resources only, nothing fetched,
+ * and shown only in a frame of the app's (a page of its own could navigate itself anywhere).
+ */
 export const PREVIEW_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
-  "font-src data:; media-src data: blob:";
+  "font-src data:; media-src data: blob:; frame-ancestors 'self'";
 
 /** Headers for a file of the built UI, by its path. */
 export function appFileHeaders(path: string): Record<string, string> {

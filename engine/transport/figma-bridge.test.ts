@@ -21,7 +21,7 @@ const exported = Object.values(frameJson.nodes)[0]!;
 test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-bridge-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Loupe</title>');
-  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), figmaBridge: { port: 0, maxBodyBytes: 2 * 1024 * 1024 } });
+  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), exportsRoot: dir, figmaBridge: { port: 0, maxBodyBytes: 2 * 1024 * 1024 } });
   bridge = server.figmaBridge!.url;
 });
 test.after(async () => {
@@ -30,7 +30,7 @@ test.after(async () => {
 });
 
 const api = async <T>(method: string): Promise<T> =>
-  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as T;
+  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { ...server.appHeaders, 'content-type': 'application/json' }, body: '{}' })).json()) as T;
 
 const send = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(new URL(path, bridge), { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null', ...headers }, body: JSON.stringify(body) });
@@ -44,10 +44,13 @@ async function pair(): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
-test('the app shows the bridge: its address and a 6-digit code; a new code replaces the old', async () => {
+/** A code of the right form that is not `code`. */
+const wrongFor = (code: string) => (code.startsWith('2') ? '3' : '2') + code.slice(1);
+
+test('the app shows the bridge: its address and a 10-character code; a new code replaces the old', async () => {
   const state = await api<FigmaBridgeState>('figmaBridge');
   assert.equal(state.url, bridge);
-  assert.match(state.code, /^\d{6}$/);
+  assert.match(state.code, /^[2-9A-HJKMNP-TV-Z]{5}-[2-9A-HJKMNP-TV-Z]{5}$/);
   assert.ok(state.expiresAt > Date.now());
   const next = await api<FigmaBridgeState>('figmaNewCode');
   assert.ok(next.code !== state.code || next.expiresAt >= state.expiresAt);
@@ -55,24 +58,26 @@ test('the app shows the bridge: its address and a 6-digit code; a new code repla
 
 test('pairing with a wrong code is refused; the right one gives a token once', async () => {
   const { code } = await api<FigmaBridgeState>('figmaBridge');
-  const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-  const refused = await send('figma/pair', { code: wrong });
+  const refused = await send('figma/pair', { code: wrongFor(code) });
   assert.equal(refused.status, 403);
   assert.match(((await refused.json()) as { message: string }).message, /Wrong or expired pairing code/);
   assert.equal((await send('figma/pair', { code: 'abc' })).status, 400);
-  const paired = await send('figma/pair', { code });
+  // As pasted: case, spaces and dashes do not matter.
+  const paired = await send('figma/pair', { code: ` ${code.toLowerCase().replace('-', ' ')} ` });
   assert.equal(paired.status, 200);
   assert.equal(paired.headers.get('access-control-allow-origin'), 'null');
   assert.equal((await send('figma/pair', { code })).status, 403, 'a code pairs once');
 });
 
-test('after five wrong codes even the right one is refused until a new code is made', async () => {
+test('a page guessing codes in its sandboxed frame (origin null, as the plugin) cannot lock the real plugin out', async () => {
   const { code } = await api<FigmaBridgeState>('figmaNewCode');
-  const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-  for (let i = 0; i < 5; i++) await send('figma/pair', { code: wrong });
-  const response = await send('figma/pair', { code });
-  assert.equal(response.status, 403);
-  assert.match(((await response.json()) as { message: string }).message, /Too many wrong pairing codes/);
+  const guesses = await Promise.all(Array.from({ length: 300 }, () => send('figma/pair', { code: wrongFor(code) }).then((r) => r.status)));
+  assert.deepEqual(new Set(guesses), new Set([403]));
+  const local = await fetch(new URL('figma/pair', bridge), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: wrongFor(code) }) });
+  assert.equal(local.status, 403, 'a local process without an Origin');
+  const plugin = await send('figma/pair', { code });
+  assert.equal(plugin.status, 200);
+  assert.ok(((await plugin.json()) as { token: string }).token);
 });
 
 test('an unpaired frame is refused before its body is read', async () => {
@@ -86,10 +91,10 @@ test('an unpaired frame is refused before its body is read', async () => {
 });
 
 test('CORS: a preflight from origin null gets exactly the allowed headers; another origin gets none', async () => {
-  const preflight = (origin: string) =>
+  const preflight = (origin: string, extra: Record<string, string> = {}) =>
     fetch(new URL('figma/frames', bridge), {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type', ...extra },
     });
   const ok = await preflight('null');
   assert.equal(ok.status, 204);
@@ -101,6 +106,14 @@ test('CORS: a preflight from origin null gets exactly the allowed headers; anoth
     const other = await preflight(origin);
     assert.equal(other.status, 403);
     assert.deepEqual(corsHeaders(other), [], origin);
+  }
+  // Private-network access (a page on the internet reaching this machine): the plugin's origin only.
+  const privateNetwork = { 'access-control-request-private-network': 'true' };
+  assert.equal((await preflight('null', privateNetwork)).headers.get('access-control-allow-private-network'), 'true');
+  for (const origin of ['https://evil.example', 'https://www.figma.com']) {
+    const other = await preflight(origin, privateNetwork);
+    assert.equal(other.status, 403);
+    assert.equal(other.headers.get('access-control-allow-private-network'), null, origin);
   }
   // The app's own API stays without CORS, even for the plugin's origin.
   const app = await fetch(new URL('api/history', server.url), { method: 'OPTIONS', headers: { origin: 'null' } });
@@ -154,16 +167,26 @@ test('a paired frame is converted, answered with its scores, and lands in the hi
   assert.deepEqual(await status.json(), { paired: true });
 });
 
-test('too many requests get 429 with a Retry-After', async () => {
+test('too many frames from one paired plugin get 429 with a Retry-After; another plugin is not held back', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-bridge-rate-'));
-  const limited = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), figmaBridge: { port: 0, rate: { limit: 3, windowMs: 60_000 } } });
+  const limited = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), exportsRoot: dir, figmaBridge: { port: 0, rate: { limit: 3, windowMs: 60_000 } } });
+  const limitedApi = async () => (await (await fetch(new URL('api/figmaNewCode', limited.url), { method: 'POST', headers: { ...limited.appHeaders, 'content-type': 'application/json' }, body: '{}' })).json()) as FigmaBridgeState;
+  const pairThere = async () => {
+    const response = await fetch(new URL('figma/pair', limited.figmaBridge!.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null' }, body: JSON.stringify({ code: (await limitedApi()).code }) });
+    return ((await response.json()) as { token: string }).token;
+  };
+  // A frame that is refused at once (malformed) still counts: the limit is on what a plugin sends.
+  const frame = (token: string) => fetch(new URL('figma/frames', limited.figmaBridge!.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null', authorization: `Bearer ${token}` }, body: '{}' });
   try {
+    const runaway = await pairThere();
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await fetch(new URL('figma/status', limited.figmaBridge!.url), { headers: { origin: 'null' } })).status);
-    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
-    const last = await fetch(new URL('figma/status', limited.figmaBridge!.url), { headers: { origin: 'null' } });
+    for (let i = 0; i < 5; i++) statuses.push((await frame(runaway)).status);
+    assert.deepEqual(statuses, [400, 400, 400, 429, 429]);
+    const last = await frame(runaway);
     assert.ok(Number(last.headers.get('retry-after')) >= 1);
     assert.equal(last.headers.get('access-control-allow-origin'), 'null', 'the plugin can read why');
+    assert.equal((await frame(await pairThere())).status, 400, 'another paired plugin still gets through');
+    assert.equal((await fetch(new URL('figma/status', limited.figmaBridge!.url), { headers: { origin: 'null' } })).status, 200);
   } finally {
     await limited.close();
   }

@@ -2,7 +2,9 @@
 // Figma runs plugin UIs in an iframe with an opaque origin, so its requests carry
 // `Origin: null`; only that origin gets CORS answers, and only on these routes. A plugin pairs
 // once with the code the app shows, then sends each frame with its token; a frame is queued on
-// the app's JobQueue, so it is saved in the history and the app sees it arrive.
+// the app's JobQueue, so it is saved in the history and the app sees it arrive. Any page's
+// sandboxed frame has that origin too: nothing a caller does counts against another (pairing has
+// no budget of wrong guesses, see figma-pairing.ts; each paired plugin has its own rate limit).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FIGMA_BRIDGE_PORT, FigmaPairRequest, MAX_FIGMA_FRAME_BYTES, type FigmaFrameResult, type JobEvent } from '../api/contract.ts';
@@ -16,7 +18,7 @@ export interface FigmaBridgeOptions {
   /** Default FIGMA_BRIDGE_PORT, the port the plugin's manifest allows; 0 for any free port. */
   port?: number;
   maxBodyBytes?: number;
-  /** Requests allowed per window, preflights included. */
+  /** Frames a paired plugin may send per window. */
   rate?: { limit: number; windowMs: number };
 }
 
@@ -32,7 +34,8 @@ const ALLOW_NULL_ORIGIN = { 'access-control-allow-origin': 'null', vary: 'origin
 export async function startFigmaBridge(service: EngineService, options: FigmaBridgeOptions = {}): Promise<FigmaBridge> {
   const port = options.port ?? FIGMA_BRIDGE_PORT;
   const maxBody = options.maxBodyBytes ?? MAX_FIGMA_FRAME_BYTES;
-  const limiter = new RateLimiter(options.rate?.limit ?? 120, options.rate?.windowMs ?? 60_000);
+  const limiters = new Map<string, RateLimiter>();
+  const limiterOf = (token: string) => limiters.get(token) ?? limiters.set(token, new RateLimiter(options.rate?.limit ?? 120, options.rate?.windowMs ?? 60_000)).get(token)!;
   const tooLarge = `The frame is over ${Math.round(maxBody / 1024 / 1024)} MB with its PNG. Send a smaller frame, or export the PNG at 1×.`;
 
   const server = createServer((req, res) => {
@@ -46,13 +49,11 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
       return sendJson(res, 403, { code: 'FORBIDDEN', message: 'The Figma bridge answers only the Loupe plugin, on this machine.' });
     }
     const cors = corsFor(req);
-    if (!limiter.take()) {
-      return sendJson(res, 429, { code: 'RATE_LIMITED', message: 'Too many requests to the Figma bridge; wait a moment and send again.' }, { ...cors, 'retry-after': String(limiter.retryAfter()) });
-    }
     const path = new URL(req.url ?? '/', 'http://bridge').pathname;
     if (!ROUTES.has(path)) return sendJson(res, 404, { code: 'NOT_FOUND', message: `${path} is not part of the Figma bridge.` }, cors);
     if (req.method === 'OPTIONS') return preflight(req, res);
-    const paired = service.figma.isPaired(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const paired = service.figma.isPaired(token);
     if (req.method === 'GET' && path === '/figma/status') return sendJson(res, 200, { paired }, cors);
     if (req.method !== 'POST') return sendJson(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${req.method} ${path}: use POST.` }, cors);
     if (path === '/figma/pair') {
@@ -63,6 +64,10 @@ export async function startFigmaBridge(service: EngineService, options: FigmaBri
     // Checked before the body is read: an unpaired caller never gets to send 20 MB.
     if (!paired) {
       return sendJson(res, 401, { code: 'NOT_PAIRED', message: 'This plugin is not paired with Loupe. Type the code from Loupe\'s Figma panel into the plugin.' }, { ...cors, connection: 'close' });
+    }
+    const limiter = limiterOf(token!);
+    if (!limiter.take()) {
+      return sendJson(res, 429, { code: 'RATE_LIMITED', message: 'Too many frames sent to Loupe; wait a moment and send again.' }, { ...cors, 'retry-after': String(limiter.retryAfter()), connection: 'close' });
     }
     const frame = await parseFigmaFrame(await readJsonBody(req, maxBody, tooLarge));
     const end = await convertAndWait(service, frame);
@@ -103,8 +108,9 @@ function preflight(req: IncomingMessage, res: ServerResponse): void {
     'access-control-allow-methods': 'GET, POST',
     'access-control-allow-headers': 'authorization, content-type',
     'access-control-max-age': '600',
-    // Chromium asks before a page on the internet (figma.com's iframe) may reach a local address.
-    ...(req.headers['access-control-request-private-network'] === 'true' && { 'access-control-allow-private-network': 'true' }),
+    // Chromium asks before a page on the internet (figma.com's iframe) may reach a local address;
+    // only the plugin's origin is let through (requests from other origins are refused before).
+    ...(req.headers.origin === 'null' && req.headers['access-control-request-private-network'] === 'true' && { 'access-control-allow-private-network': 'true' }),
   });
   res.end();
 }

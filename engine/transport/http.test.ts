@@ -9,6 +9,7 @@ import type { DesignSummary, EditResult, ExportResult, JobEvent, VersionView, Vi
 import sharp from 'sharp';
 import { createTestModel } from '../../testing/moe/test-models.ts';
 import { RenderPool } from '../render/pool.ts';
+import { launchBrowser } from '../render/browser.ts';
 import { closePerception } from '../perceive/index.ts';
 import { startServer, type EngineServer } from './http.ts';
 import { writeWalkthrough } from '../../testing/service/app-walkthrough.ts';
@@ -26,7 +27,7 @@ let events: JobEvent[] = [];
 let stopEvents: AbortController;
 let modelDir: string;
 // Few tokens: the tiny model's random weights never write usable code, however long it goes on.
-const serve = () => startServer({ pool, appDir, historyPath, localModel: { maxTokens: 32 } });
+const serve = () => startServer({ pool, appDir, historyPath, exportsRoot: tmpdir(), localModel: { maxTokens: 32 } });
 const landing = (await readFile(new URL('../../examples/landing.png', import.meta.url))).toString('base64');
 const figmaFrame = (await readFile(join(FIGMA_DATA, 'grida-vector-frame.response.json'))).toString('base64');
 
@@ -38,7 +39,7 @@ test.before(async () => {
   await createTestModel(modelDir, { size: 'tiny' });
   server = await serve();
   stopEvents = new AbortController();
-  const response = await fetch(new URL('api/events', server.url), { signal: stopEvents.signal });
+  const response = await fetch(new URL('api/events', server.url), { headers: server.appHeaders, signal: stopEvents.signal });
   void (async () => {
     let buffer = '';
     try {
@@ -62,9 +63,11 @@ test.after(async () => {
 });
 
 const post = async (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
-  const response = await fetch(new URL(path, server.url), { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(new URL(path, server.url), { method: 'POST', headers: { ...server.appHeaders, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
+/** A GET as the app's pages send it (with the launch's key). */
+const get = (path: string) => fetch(new URL(path, server.url), { headers: server.appHeaders });
 
 /** Waits until `reached()` holds for a job still running; a job that ends first fails the test with its end. */
 async function jobReaches(jobId: string, reached: () => boolean): Promise<void> {
@@ -105,14 +108,32 @@ test('a design posted to the API is converted; its progress and result arrive as
   assert.match(converted.files.find((f) => f.path === 'index.html')!.contents, /Ship reports/);
   assert.ok(converted.scores.text > 0.8);
 
-  const preview = await fetch(new URL(converted.preview, server.url));
+  const preview = await get(converted.preview);
   assert.equal(preview.status, 200);
   // Generated code is served in its own sandbox with nothing to fetch.
-  assert.match(preview.headers.get('content-security-policy')!, /sandbox allow-scripts; default-src 'none'/);
+  assert.match(preview.headers.get('content-security-policy')!, /sandbox allow-scripts; default-src 'none'.*; frame-ancestors 'self'$/);
   assert.match(await preview.text(), /Ship reports/);
-  const design = await fetch(new URL(converted.design.url, server.url));
+  const design = await get(converted.design.url);
   assert.equal(design.headers.get('content-type'), 'image/png');
   assert.equal(converted.design.width, 1280);
+});
+
+test('in a browser a preview shows only in a frame of the app: opened as a page of its own it is refused', async () => {
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.openUrl);
+    await page.evaluate(`new Promise((loaded) => document.body.append(Object.assign(document.createElement('iframe'), { src: ${JSON.stringify(converted.preview)}, onload: loaded })))`);
+    const frame = page.frames().find((f) => f.url().endsWith(converted.preview))!;
+    assert.match(await frame.content(), /Ship reports/);
+    const alone = await context.newPage();
+    const answer = await alone.goto(new URL(converted.preview, server.url).href);
+    assert.equal(answer!.status(), 403);
+    assert.doesNotMatch(await alone.content(), /Ship reports/);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('an edit re-previews the code; scoring it shows what the edit did to the match', async () => {
@@ -122,7 +143,7 @@ test('an edit re-previews the code; scoring it shows what the edit did to the ma
   const { status, json } = await post('api/edit', { versionId: converted.versionId, files: [{ path: 'index.html', contents: edited }], score: true });
   assert.equal(status, 200, JSON.stringify(json));
   const result = json as unknown as EditResult;
-  assert.match(await (await fetch(new URL(result.preview, server.url))).text(), /Completely different words here/);
+  assert.match(await (await get(result.preview)).text(), /Completely different words here/);
   // The heading no longer matches any text of the design: Block-Match counts it as unmatched.
   const before = converted.scores, after = result.scored!.scores;
   assert.ok(after.block < before.block, `block ${after.block} < ${before.block}`);
@@ -328,7 +349,7 @@ test("a walkthrough video is read for its screens off the server's thread: each 
   assert.ok(detection.screens.every((s) => s.visits.length === 1 && s.visits[0]!.toS >= s.visits[0]!.fromS));
   assert.deepEqual(detection.transitions.map((t) => [t.from, t.to]), [[0, 1], [1, 2]]);
   assert.deepEqual(detection.warnings, []);
-  const thumbnail = await fetch(new URL(detection.screens[0]!.thumbnail, server.url));
+  const thumbnail = await get(detection.screens[0]!.thumbnail);
   assert.equal(thumbnail.headers.get('content-type'), 'image/png');
   const { width } = await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata();
   assert.equal(width, 320);
@@ -369,7 +390,7 @@ test('generating a video with a screen merged into another builds an app of two 
   // Each screen is a design like any other: opened, previewed, with its own picture and scores.
   const second = (await post('api/open', { versionId: app.screens[1]!.versionId })).json as unknown as VersionView;
   assert.equal(second.name, 'walkthrough.mp4 screen-2');
-  assert.match(await (await fetch(new URL(second.preview, server.url))).text(), /Trees/);
+  assert.match(await (await get(second.preview)).text(), /Trees/);
   assert.deepEqual([second.design.width, second.design.height], [480, 320]);
   assert.ok(second.scores.text > 0.5, `text ${second.scores.text}`);
   assert.equal(second.app?.appId, app.appId);
@@ -397,7 +418,7 @@ test("a dropped screen is left out of the app and of its screens.json; in React 
   assert.deepEqual(app.screens.map((s) => s.name), ['screen-1', 'screen-3']);
   assert.deepEqual(app.transitions, []);
   assert.equal(first.entry, 'App.tsx');
-  assert.match(await (await fetch(new URL(first.preview, server.url))).text(), /Field guide/);
+  assert.match(await (await get(first.preview)).text(), /Field guide/);
   const dir = await mkdtemp(join(tmpdir(), 'loupe-export-app-'));
   assert.equal((await post('api/export', { appId: app.appId, dir, format: 'project' })).status, 200);
   const manifest = JSON.parse(await readFile(join(dir, 'screens.json'), 'utf8')) as { screens: { name: string }[]; transitions: unknown[] };
@@ -479,7 +500,7 @@ test('only loopback host names are answered', async () => {
     req.end();
   });
   assert.equal(status, 403);
-  const app = await fetch(server.url);
+  const app = await get('/');
   assert.equal(app.status, 200);
   assert.match(app.headers.get('content-security-policy')!, /script-src 'self'/);
 });
@@ -500,7 +521,7 @@ test('saved edits become versions in the history, which survives a restart of th
   assert.deepEqual(design.versions.map((v) => [v.number, v.kind]), [[1, 'generated'], [2, 'edited']]);
   const reopened = (await post('api/open', { versionId: v2.versionId })).json as unknown as VersionView;
   assert.match(reopened.files.find((f) => f.path === 'index.html')!.contents, /Send reports/);
-  assert.match(await (await fetch(new URL(reopened.preview, server.url))).text(), /Send reports/);
+  assert.match(await (await get(reopened.preview)).text(), /Send reports/);
   // Edits of a version from before the restart still preview and score.
   const edit = await post('api/edit', { versionId: converted.versionId, files: [{ path: 'index.html', contents: html }], score: true });
   assert.equal(edit.status, 200, JSON.stringify(edit.json));
@@ -521,6 +542,10 @@ test('export writes the version into the chosen folder, and asks before writing 
   assert.equal(again.status, 409);
   assert.equal(again.json.code, 'OUTPUT_EXISTS');
   assert.equal((await post('api/export', { versionId: converted.versionId, dir, format: 'files', overwrite: true })).status, 200);
+  // Only inside the exports folder (here the system's temporary folder), overwrite or not.
+  const outside = await post('api/export', { versionId: converted.versionId, dir: join(dir, '../../loupe-export-outside'), format: 'files', overwrite: true });
+  assert.equal(outside.status, 400);
+  assert.equal(outside.json.code, 'OUTPUT_UNSAFE');
 });
 
 test('a design converted again in another stack is its next version; the old one stays', async () => {
@@ -535,7 +560,7 @@ test('a design converted again in another stack is its next version; the old one
   const again = (await post('api/open', { versionId: design.versions[1]!.versionId })).json as unknown as VersionView;
   assert.equal(again.entry, 'App.tsx');
   // The app's preview knows where its elements come from in the code.
-  assert.match(await (await fetch(new URL(again.preview, server.url))).text(), /data-loupe-src":"App\.tsx:\d+-\d+"/);
+  assert.match(await (await get(again.preview)).text(), /data-loupe-src":"App\.tsx:\d+-\d+"/);
 
   const unknown = await post('api/regenerate', { designId: 'nope', stack: 'html-css' });
   assert.equal(unknown.status, 400);

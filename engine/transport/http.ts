@@ -1,6 +1,7 @@
 // Web mode: the engine's API over HTTP on loopback, plus the renderer's files, so the app runs
 // in any browser. Requests are JSON, checked against the contract; job events stream as
 // Server-Sent Events. Generated previews are served under a sandbox CSP with no network.
+// Everything it serves needs this launch's key (api-access.ts), which the printed address sets.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
@@ -10,6 +11,7 @@ import type { RenderPool } from '../render/pool.ts';
 import type { JobQueue } from '../service/jobs.ts';
 import { EngineService } from '../service/service.ts';
 import { appFileHeaders, artifactHeaders } from './app-headers.ts';
+import { ApiAccess } from './api-access.ts';
 import { LOOPBACK, isLoopbackHost, readJsonBody, sendError, sendJson } from './http-io.ts';
 import { startFigmaBridge, type FigmaBridge, type FigmaBridgeOptions } from './figma-bridge.ts';
 import type { LocalModelSettings } from '../service/backend.ts';
@@ -19,6 +21,10 @@ const UPLOAD_LIMIT = Math.ceil(MAX_UPLOAD_BYTES * 1.34) + 64 * 1024;
 
 export interface EngineServer {
   url: string;
+  /** The address to open in a browser: `url` with this launch's key, which it sets as a cookie. */
+  openUrl: string;
+  /** What the app's pages send with each call (the key's cookie, their origin), for clients that are not a browser. */
+  appHeaders: Record<string, string>;
   jobs: JobQueue;
   /** Absent when its port was taken; the app shows why. */
   figmaBridge?: FigmaBridge;
@@ -36,11 +42,14 @@ export interface ServeOptions {
   figmaBridge?: FigmaBridgeOptions;
   /** How conversions the app asks of the local model run (the app names only the model's folder). */
   localModel?: LocalModelSettings;
+  /** The folder exports go into: a page cannot open a folder dialog, so the API writes only inside this one. */
+  exportsRoot: string;
 }
 
 export async function startServer(options: ServeOptions): Promise<EngineServer> {
-  const service = new EngineService(options.pool, options.historyPath, options.localModel);
+  const service = new EngineService(options.pool, options.historyPath, options.localModel, options.exportsRoot);
   const host = LOOPBACK;
+  let access: ApiAccess;
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => sendError(res, error));
   });
@@ -51,6 +60,16 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     }
     const url = new URL(req.url ?? '/', 'http://engine');
     const path = url.pathname;
+    const key = url.searchParams.get('key');
+    if (req.method === 'GET' && key !== null) {
+      if (!access.isKey(key)) return sendJson(res, 401, { code: 'AUTH_MISSING', message: 'This key is not this launch\'s; open the address `loupe serve` printed last.' });
+      // The key leaves the address bar at once; the cookie carries it from here on. Always to the
+      // app's page: a path taken from the request could name another host (`//elsewhere`).
+      res.writeHead(303, { location: '/', 'set-cookie': access.setCookie(), 'cache-control': 'no-store' });
+      return void res.end();
+    }
+    const refused = access.refusal(req);
+    if (refused) return sendJson(res, refused.status, { code: refused.code, message: refused.message });
     if (req.method === 'GET' && path === '/api/events') return streamEvents(req, res, service);
     if (req.method === 'POST' && path.startsWith('/api/')) {
       const method = service.method(path.slice('/api/'.length));
@@ -59,6 +78,12 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     if (req.method === 'GET' && path.startsWith('/artifacts/')) {
       const item = service.artifact(path.slice('/artifacts/'.length));
       if (!item) return sendJson(res, 404, { code: 'NOT_FOUND', message: 'This preview or picture has expired; convert again.' });
+      // A preview opened as a page of its own (its address in a tab) could navigate itself
+      // anywhere: the browser says what the request is for, and only a frame is served.
+      const dest = req.headers['sec-fetch-dest'];
+      if (item.mime === 'text/html' && dest !== undefined && dest !== 'iframe' && dest !== 'frame') {
+        return sendJson(res, 403, { code: 'FORBIDDEN', message: 'A preview opens only inside Loupe\'s preview pane.' });
+      }
       res.writeHead(200, artifactHeaders(item.mime));
       return void res.end(item.bytes);
     }
@@ -71,10 +96,14 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
     server.listen(options.port ?? 0, host, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  access = new ApiAccess(port);
+  const url = `http://${host}:${port}/`;
   // The app works without the bridge; its pairing state says why it is missing.
   const figmaBridge = await startFigmaBridge(service, options.figmaBridge).catch(() => undefined);
   return {
-    url: `http://${host}:${port}/`,
+    url,
+    openUrl: `${url}?key=${access.key}`,
+    appHeaders: { cookie: access.requestCookie(), origin: url.slice(0, -1) },
     jobs: service.jobs,
     figmaBridge,
     close: async () => {

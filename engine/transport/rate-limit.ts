@@ -1,5 +1,5 @@
-// A cap on requests per time window: the bridge answers a plugin, which sends a frame at a time,
-// so a burst beyond this is a runaway loop or someone guessing.
+// A cap on requests per time window: a paired plugin sends a frame at a time, so a burst beyond
+// this is a runaway loop.
 export class RateLimiter {
   private readonly times: number[] = [];
 

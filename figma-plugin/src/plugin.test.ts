@@ -23,7 +23,7 @@ const fromIframe: typeof fetch = (url, init) => fetch(url, { ...init, headers: {
 test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-plugin-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html>');
-  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), figmaBridge: { port: 0 } });
+  server = await startServer({ pool, appDir: dir, historyPath: join(dir, 'history.sqlite'), exportsRoot: dir, figmaBridge: { port: 0 } });
 });
 test.after(async () => {
   await server.close();
@@ -31,7 +31,7 @@ test.after(async () => {
 });
 
 const appState = async (method: 'figmaBridge' | 'figmaNewCode') =>
-  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as FigmaBridgeState;
+  (await (await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { ...server.appHeaders, 'content-type': 'application/json' }, body: '{}' })).json()) as FigmaBridgeState;
 
 test('the plugin builds to code.js and a ui.html with its script inlined', async () => {
   const build = spawnSync(process.execPath, ['scripts/build-plugin.mjs'], { encoding: 'utf8' });
@@ -77,7 +77,7 @@ test('the client pairs with the app\'s code and its frame is converted into the 
   const client = new BridgeClient(server.figmaBridge!.url, undefined, fromIframe);
   assert.deepEqual(await client.status(), { reachable: true, paired: false });
   await assert.rejects(client.send(frame), (e: BridgeError) => e.code === 'NOT_PAIRED');
-  await assert.rejects(client.pair('000000' === (await appState('figmaBridge')).code ? '000001' : '000000'), (e: BridgeError) => e.code === 'NOT_PAIRED');
+  await assert.rejects(client.pair('22222-22222' === (await appState('figmaBridge')).code ? '33333-33333' : '22222-22222'), (e: BridgeError) => e.code === 'NOT_PAIRED');
   await client.pair((await appState('figmaNewCode')).code);
   assert.deepEqual(await client.status(), { reachable: true, paired: true });
   const result = await client.send(frame);

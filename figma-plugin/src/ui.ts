@@ -24,7 +24,7 @@ function show(kind: 'offline' | 'unpaired' | 'paired', text: string): void {
 async function refresh(): Promise<void> {
   const { reachable, paired } = await client.status();
   if (!reachable) show('offline', 'Loupe is not running on this computer. Open it, then this plugin again.');
-  else if (!paired) show('unpaired', 'Loupe is running. Type the code from its Figma panel to pair.');
+  else if (!paired) show('unpaired', 'Loupe is running. Copy the code from its Figma panel here to pair.');
   else show('paired', 'Paired with Loupe.');
 }
 

@@ -58,7 +58,9 @@ export function ExportDialog({ api, version, target: initialTarget, onClose }: P
           </label>
         )}
         <label>
-          Folder <input required value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/home/me/projects/landing" data-testid="export-dir" />
+          {/* The desktop app writes only into a folder picked in its dialog; web mode, only inside its exports folder (a name is taken there). */}
+          Folder{' '}
+          <input required value={dir} onChange={(e) => setDir(e.target.value)} readOnly={desktop !== undefined} placeholder={desktop ? 'Choose a folder' : 'landing'} data-testid="export-dir" />
         </label>
         {desktop && (
           <button type="button" onClick={() => void desktop.pickFolder().then((picked) => picked && setDir(picked))}>
