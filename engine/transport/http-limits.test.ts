@@ -38,7 +38,7 @@ test.before(async () => {
     },
   ));
   history.close();
-  server = await startServer({ pool, appDir: dir, historyPath, figmaBridge: { port: 0 } });
+  server = await startServer({ pool, appDir: dir, historyPath, exportsRoot: dir, figmaBridge: { port: 0 } });
 });
 test.after(async () => {
   await server.close();
@@ -47,7 +47,7 @@ test.after(async () => {
 });
 
 const post = async (method: string, body: unknown) => {
-  const response = await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { ...server.appHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
 const scoreEdit = (contents: string) => post('edit', { versionId, files: [{ path: 'index.html', contents }], score: true });
