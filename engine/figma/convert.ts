@@ -9,9 +9,11 @@ import { IR_VERSION, type Asset, type Box, type Design, type DesignNode, type Fr
 import { flowLayout } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { childSizing, hasAutoLayout, limitsOf, ownSizing, placeChildren, toLayout, type AutoLayoutFrame } from './auto-layout.ts';
+import { LoupeError } from '../errors.ts';
 import { isFrameLike, pickFigmaNode } from './document.ts';
 import { inferFrameLayout } from './infer-frames.ts';
 import { IMAGE_PLACEHOLDER, toBlend, toEffects, toPaints, type PaintContext } from './paint.ts';
+import { FIGMA_LIMITS } from './schema.ts';
 import { toStroke, type StrokeSource } from './stroke.ts';
 import { textRuns, textSizing, textStyleOf } from './text.ts';
 import { VariableBinder, type VariableNames } from './variables.ts';
@@ -68,7 +70,9 @@ class Converter {
     images: Record<string, Asset>,
     variables: VariableNames | undefined,
     private readonly components: ReadonlyMap<string, string>,
+    checked: readonly string[],
   ) {
+    this.warnings.push(...checked);
     this.variables = new VariableBinder(variables);
     this.paints = { images, assets: this.assets, variables: this.variables, warn: (m) => this.warnings.push(m) };
   }
@@ -280,10 +284,16 @@ function asFrame(n: AnyNode): AnyNode {
 
 /** Converts the text of a Figma JSON file (REST response, file or node) into a Design. */
 export function figmaToDesign(source: string, options: FigmaImportOptions): FigmaImport {
-  const { node, components } = pickFigmaNode(source, options.name, options.nodeId);
+  const { node, components, warnings: checked } = pickFigmaNode(source, options.name, options.nodeId);
   const picked = asFrame(node as AnyNode);
   const bounds = picked.absoluteBoundingBox ?? { x: 0, y: 0, width: 1, height: 1 };
-  const converter = new Converter(bounds, options.images ?? {}, options.variables, components);
+  if (bounds.width > FIGMA_LIMITS.maxFrameWidth || bounds.height > FIGMA_LIMITS.maxFrameHeight) {
+    throw new LoupeError(
+      'INPUT_TOO_LARGE',
+      `${options.name}: "${picked.name}" is ${Math.round(bounds.width)}×${Math.round(bounds.height)} px; Loupe converts frames up to ${FIGMA_LIMITS.maxFrameWidth} px wide and ${FIGMA_LIMITS.maxFrameHeight} px tall. Pick a smaller frame with --node.`,
+    );
+  }
+  const converter = new Converter(bounds, options.images ?? {}, options.variables, components, checked);
   const converted = converter.node(picked);
   const box = { x: 0, y: 0, width: bounds.width, height: bounds.height };
   const root: FrameNode =
