@@ -5,6 +5,7 @@ import { LoupeError } from '../errors.ts';
 import { EngineClient } from '../moe/runtime/engine-client.ts';
 import { startServer } from '../transport/http.ts';
 import { DEFAULT_QUEUE, OPENAI_DEFAULT_PORT, startOpenAiServer, type GenerationRecord } from '../transport/openai-server.ts';
+import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import { defaultDataDir, historyFile } from '../service/user-data.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
@@ -48,7 +49,9 @@ async function serveWeb(opts: ServeFlags, context: CliContext): Promise<void> {
   if (!existsSync(join(appDir, 'index.html'))) {
     throw new LoupeError('INPUT_NOT_FOUND', `The app is not built in ${opts.app}; run \`npm run build:renderer\` (or \`npm run web\`, which builds and serves).`);
   }
-  const historyPath = historyFile(opts.data ?? defaultDataDir());
+  const dataDir = opts.data ?? defaultDataDir();
+  await checkOutputFolder(dataDir, opts.data ? '--data' : 'the data folder (LOUPE_DATA_DIR)');
+  const historyPath = historyFile(dataDir);
   const server = await startServer({ pool: context.pool(), appDir, port: opts.port ?? WEB_PORT, historyPath });
   process.stdout.write(`Loupe is running at ${server.url} (Ctrl-C to stop); history in ${historyPath}\n`);
   process.stdout.write(
