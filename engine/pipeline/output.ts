@@ -17,9 +17,11 @@ export function resolveInside(outDir: string, path: string): string {
 /** Writes files (relative posix paths) under outDir; returns the paths written, relative to outDir. */
 export async function writeFilesInside(outDir: string, files: Array<{ path: string; contents: string | Uint8Array }>): Promise<string[]> {
   const root = resolve(outDir);
+  await mkdir(root, { recursive: true }).catch((error: unknown) => {
+    throw unwritable(outDir, error);
+  });
   const targets = files.map((f) => ({ target: resolveInside(root, f.path), contents: f.contents }));
   try {
-    await mkdir(root, { recursive: true });
     for (const { target, contents } of targets) {
       await mkdir(dirname(target), { recursive: true });
       await refuseLinksBetween(root, target);
