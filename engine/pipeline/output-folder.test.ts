@@ -1,0 +1,30 @@
+// Real paths of each kind --out or --data could name: a file, a path under a file, a device,
+// the kernel's folders, a new folder. What cannot take output is refused before any work.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LoupeError } from '../errors.ts';
+import { checkOutputFolder } from './output-folder.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'loupe-out-folder-'));
+const unsafe = (message: RegExp) => (e: unknown) => e instanceof LoupeError && e.code === 'OUTPUT_UNSAFE' && message.test(e.message);
+
+test('a new folder, or one that exists, is accepted', async () => {
+  await checkOutputFolder(join(dir, 'new', 'deeper'), '--out');
+  await checkOutputFolder(dir, '--out');
+});
+
+test('a file, a path under a file and a device are refused', async () => {
+  const file = join(dir, 'file.txt');
+  await writeFile(file, 'x');
+  await assert.rejects(checkOutputFolder(file, '--out'), unsafe(/file\.txt is a file; --out names a folder/));
+  await assert.rejects(checkOutputFolder(join(file, 'sub'), '--data'), unsafe(/file\.txt is a file, so .*sub cannot be made in it; --data names a folder/));
+  if (process.platform !== 'win32') await assert.rejects(checkOutputFolder('/dev/null', '--out'), unsafe(/\/dev\/null is a device/));
+});
+
+test("the kernel's folders are refused", { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
+  await assert.rejects(checkOutputFolder('/proc/self/loupe-out', '--out'), unsafe(/is in \/proc, which holds the kernel's files/));
+  await assert.rejects(checkOutputFolder('/sys/loupe-out', '--out'), unsafe(/is in \/sys/));
+});
