@@ -10,10 +10,10 @@ import { flowLayout } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { childSizing, hasAutoLayout, limitsOf, ownSizing, placeChildren, toLayout, type AutoLayoutFrame } from './auto-layout.ts';
 import { LoupeError } from '../errors.ts';
+import { IMAGE_LIMITS } from '../ingest/image.ts';
 import { isFrameLike, pickFigmaNode } from './document.ts';
 import { inferFrameLayout } from './infer-frames.ts';
 import { IMAGE_PLACEHOLDER, toBlend, toEffects, toPaints, type PaintContext } from './paint.ts';
-import { FIGMA_LIMITS } from './schema.ts';
 import { toStroke, type StrokeSource } from './stroke.ts';
 import { textRuns, textSizing, textStyleOf } from './text.ts';
 import { VariableBinder, type VariableNames } from './variables.ts';
@@ -287,10 +287,12 @@ export function figmaToDesign(source: string, options: FigmaImportOptions): Figm
   const { node, components, warnings: checked } = pickFigmaNode(source, options.name, options.nodeId);
   const picked = asFrame(node as AnyNode);
   const bounds = picked.absoluteBoundingBox ?? { x: 0, y: 0, width: 1, height: 1 };
-  if (bounds.width > FIGMA_LIMITS.maxFrameWidth || bounds.height > FIGMA_LIMITS.maxFrameHeight) {
+  // The frame is rendered and scored as a design image is: the same limits, said before any work.
+  const { maxWidth, maxHeight, maxPixels } = IMAGE_LIMITS;
+  if (bounds.width > maxWidth || bounds.height > maxHeight || bounds.width * bounds.height > maxPixels) {
     throw new LoupeError(
       'INPUT_TOO_LARGE',
-      `${options.name}: "${picked.name}" is ${Math.round(bounds.width)}×${Math.round(bounds.height)} px; Loupe converts frames up to ${FIGMA_LIMITS.maxFrameWidth} px wide and ${FIGMA_LIMITS.maxFrameHeight} px tall. Pick a smaller frame with --node.`,
+      `${options.name}: "${picked.name}" is ${Math.round(bounds.width)}×${Math.round(bounds.height)} px; Loupe converts frames up to ${maxWidth} px wide, ${maxHeight} px tall and ${maxPixels / 1e6} megapixels. Pick a smaller frame with --node.`,
     );
   }
   const converter = new Converter(bounds, options.images ?? {}, options.variables, components, checked);

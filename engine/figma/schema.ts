@@ -25,9 +25,6 @@ export const FIGMA_LIMITS = {
   maxNodes: 20_000,
   /** Layers directly inside one layer. */
   maxChildren: 2_000,
-  /** The converted frame's size, px: a design image's limits. */
-  maxFrameWidth: 8_192,
-  maxFrameHeight: 32_768,
   /** A layer's width or height, px. */
   maxLayerSize: 32_768,
   /** How far a layer may lie from the canvas origin, px. */

@@ -96,7 +96,8 @@ test('a layer out of range is left out; a frame out of range is refused', () => 
   const far = convertMutated((f) => (vector(f).absoluteBoundingBox.x = 1e9));
   assert.match(far.warnings.join('\n'), /lies over 1000000 px from the canvas' origin/);
   assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox.width = 1e6)), refusedWith('INPUT_TOO_LARGE', /1000000×\d+ px.*up to 8192×32768 px/));
-  assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox.width = 10_000)), refusedWith('INPUT_TOO_LARGE', /10000×\d+ px; Loupe converts frames up to 8192 px wide/));
+  assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox.width = 10_000)), refusedWith('INPUT_TOO_LARGE', /10000×\d+ px; Loupe converts frames up to 8192 px wide, 32768 px tall and 50 megapixels/));
+  assert.throws(() => convertMutated((f) => Object.assign(f.absoluteBoundingBox, { width: 8000, height: 8000 })), refusedWith('INPUT_TOO_LARGE', /8000×8000 px.*50 megapixels/));
   assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox = 'big')), refusedWith('INPUT_CORRUPT', /malformed bounding box/));
 });
 
@@ -107,6 +108,8 @@ test('100,000 fills keep the top ones; 100,000 siblings are refused at once', ()
     () => convertMutated((f) => (f.children = Array.from({ length: 100_000 }, (_, i) => rect(`5:${i}`)))),
     refusedWith('INPUT_TOO_LARGE', /"vector-frame" holds 100000 layers directly; Loupe converts up to 2000/),
   );
+  const groups = (f: Json) => (f.children = Array.from({ length: 11 }, (_, g) => ({ ...rect(`6:${g}`), type: 'GROUP', children: Array.from({ length: 2_000 }, (_, i) => rect(`7:${g}:${i}`)) })));
+  assert.throws(() => convertMutated(groups), refusedWith('INPUT_TOO_LARGE', /frame\.json has over 20000 layers in the node to convert/));
 });
 
 test('warnings stop at twenty, then say how many more there were', () => {
