@@ -67,4 +67,20 @@ export function readRegularFileSync(path: string, limit: FileLimit): Buffer {
   }
 }
 
+/**
+ * A descriptor of a regular file, for callers that read parts of a large file themselves (a
+ * checkpoint's shards); what is not a regular file is refused, and errors opening it are the
+ * system's, for the caller to word.
+ */
+export function openRegularFileSync(path: string, what: string): number {
+  const fd = openSync(path, OPEN_FLAGS);
+  try {
+    refuseIrregular(path, fstatSync(fd), what);
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
