@@ -4,16 +4,27 @@
 // and enumerations list the spec's values. A field that fails its schema is left out of the
 // node (validate.ts says so in a warning); what a node cannot be drawn without is in validate.ts.
 import type {
+  BaseBlurEffect,
+  BasePaint,
+  BaseShadowEffect,
   BlendMode,
+  CanvasNode,
+  ColorStop,
   FrameNode,
+  GradientPaint,
+  Hyperlink,
+  ImagePaint,
   HasFramePropertiesTrait,
   HasLayoutTrait,
   InstanceNode,
-  LayoutConstraint,
   MinimalStrokesTrait,
   Path,
+  Rectangle,
+  RGBA,
+  SolidPaint,
   TextNode,
   TypeStyle,
+  Vector as SpecVector,
 } from '@figma/rest-api-spec';
 import { z } from 'zod';
 
@@ -29,8 +40,10 @@ export const FIGMA_LIMITS = {
   maxLayerSize: 32_768,
   /** How far a layer may lie from the canvas origin, px. */
   maxCoordinate: 1_000_000,
-  /** Stroke weights, corner radii, spacing, padding, shadow and blur radii, px. */
+  /** Stroke weights, spacing, padding, letter spacing, shadow offsets and radii, blur radii, px. */
   maxLength: 1_000,
+  /** Gradient handles, as fractions of the layer's box. */
+  maxHandle: 1_000,
   /** Fills, strokes or effects of one layer; the topmost are kept. */
   maxPaints: 64,
   /** Stops of one gradient. */
@@ -50,38 +63,39 @@ const signedLength = z.number().min(-L.maxLength).max(L.maxLength);
 const fraction = z.number().min(0).max(1);
 /** Figma's own values of an enumeration; the compiler checks them against the spec's type. */
 const oneOf = <T extends string>(values: readonly [T, ...T[]]) => z.enum(values);
+/** An object's schema by the spec's field names (the compiler checks them), other fields kept as they are. */
+const fieldsOf = <T>(shape: Partial<Record<keyof T, z.ZodType>>) => z.looseObject(shape as z.ZodRawShape);
 
-const Rgba = z.object({ r: z.number(), g: z.number(), b: z.number(), a: z.number().optional() });
-const Vector = z.object({ x: z.number(), y: z.number() });
-const VariableAlias = z.looseObject({ id: z.string() });
-const Bound = z.looseObject({ color: VariableAlias.optional() }).optional();
-const Stop = z.looseObject({ position: z.number(), color: Rgba });
-const common = { visible: z.boolean().optional(), opacity: fraction.optional(), blendMode: z.string().optional() };
-const gradient = (type: readonly [string, ...string[]], handles: number) =>
-  z.looseObject({ ...common, type: z.enum(type), gradientHandlePositions: z.array(Vector).min(handles), gradientStops: z.array(Stop).min(1).max(L.maxStops), boundVariables: Bound });
+const Rgba = fieldsOf<RGBA>({ r: z.number(), g: z.number(), b: z.number(), a: z.number().optional() });
+const Handle = fieldsOf<SpecVector>({ x: z.number().min(-L.maxHandle).max(L.maxHandle), y: z.number().min(-L.maxHandle).max(L.maxHandle) });
+const Bound = z.looseObject({ color: z.looseObject({ id: z.string() }).optional() }).optional();
+const Stop = fieldsOf<ColorStop>({ position: z.number(), color: Rgba });
+const common = { visible: z.boolean().optional(), opacity: fraction.optional(), blendMode: z.string().optional() } satisfies Partial<Record<keyof BasePaint, z.ZodType>>;
+const gradient = (type: readonly [GradientPaint['type'], ...GradientPaint['type'][]], handles: number) =>
+  fieldsOf<GradientPaint>({ ...common, type: z.enum(type), gradientHandlePositions: z.array(Handle).min(handles), gradientStops: z.array(Stop).min(1).max(L.maxStops) });
 
 const gradient2 = gradient(['GRADIENT_LINEAR', 'GRADIENT_ANGULAR'], 2);
 const gradient3 = gradient(['GRADIENT_RADIAL', 'GRADIENT_DIAMOND'], 3);
 /** The paints the converter draws, by type; others (patterns, videos) pass, to be skipped as CSS cannot draw them. */
 const PAINTS: Record<string, z.ZodType> = {
-  SOLID: z.looseObject({ ...common, type: z.literal('SOLID'), color: Rgba, boundVariables: Bound }),
+  SOLID: fieldsOf<SolidPaint>({ ...common, type: z.literal('SOLID'), color: Rgba, boundVariables: Bound }),
   // Linear and angular gradients are placed by two handles, radial and diamond ones by three.
   GRADIENT_LINEAR: gradient2,
   GRADIENT_ANGULAR: gradient2,
   GRADIENT_RADIAL: gradient3,
   GRADIENT_DIAMOND: gradient3,
-  IMAGE: z.looseObject({ ...common, type: z.literal('IMAGE'), imageRef: z.string().min(1), scaleMode: oneOf(['FILL', 'FIT', 'TILE', 'STRETCH']) }),
+  IMAGE: fieldsOf<ImagePaint>({ ...common, type: z.literal('IMAGE'), imageRef: z.string().min(1), scaleMode: oneOf<ImagePaint['scaleMode']>(['FILL', 'FIT', 'TILE', 'STRETCH']) }),
 };
 
-const shadow = z.looseObject({ visible: z.boolean().optional(), offset: z.object({ x: signedLength, y: signedLength }), radius: length, spread: signedLength.optional(), color: Rgba });
-const blur = z.looseObject({ visible: z.boolean().optional(), radius: length });
+const shadow = fieldsOf<BaseShadowEffect>({ visible: z.boolean().optional(), offset: z.object({ x: signedLength, y: signedLength }), radius: length, spread: signedLength.optional(), color: Rgba });
+const blur = fieldsOf<BaseBlurEffect>({ visible: z.boolean().optional(), radius: length });
 const EFFECTS: Record<string, z.ZodType> = { DROP_SHADOW: shadow, INNER_SHADOW: shadow, LAYER_BLUR: blur, BACKGROUND_BLUR: blur };
 
 const Typed = z.looseObject({ type: z.string(), visible: z.boolean().optional() });
 /** A paint's or an effect's schema by its type: the type's own where the converter draws it, else only its type. */
 const byType = (schemas: Record<string, z.ZodType>) => (entry: unknown) => schemas[Typed.safeParse(entry).data?.type ?? ''] ?? Typed;
 
-const Outline = z.looseObject({ path: z.string().max(L.maxPathLength), windingRule: z.string().optional() } satisfies Partial<Record<keyof Path, z.ZodType>>);
+const Outline = fieldsOf<Path>({ path: z.string().max(L.maxPathLength), windingRule: z.string().optional() });
 
 /** Lists of paints, effects and outlines: each entry checked on its own by the schema its type picks (validate.ts). */
 export const LISTS: Record<'fills' | 'strokes' | 'effects' | 'fillGeometry' | 'strokeGeometry', (entry: unknown) => z.ZodType> = {
@@ -108,16 +122,12 @@ export const TEXT_STYLE_FIELDS = {
   textDecoration: oneOf<NonNullable<TypeStyle['textDecoration']>>(['NONE', 'STRIKETHROUGH', 'UNDERLINE']),
   textCase: oneOf<NonNullable<TypeStyle['textCase']>>(['ORIGINAL', 'UPPER', 'LOWER', 'TITLE', 'SMALL_CAPS', 'SMALL_CAPS_FORCED']),
   textAutoResize: oneOf<NonNullable<TypeStyle['textAutoResize']>>(['NONE', 'WIDTH_AND_HEIGHT', 'HEIGHT', 'TRUNCATE']),
-  hyperlink: z.looseObject({ type: z.string(), url: z.string().max(10_000).optional() }),
+  hyperlink: fieldsOf<Hyperlink>({ type: z.string(), url: z.string().max(10_000).optional() }),
 } satisfies Partial<Record<keyof TextFields, z.ZodType>>;
 
-type NodeFields = FrameNode & HasFramePropertiesTrait & HasLayoutTrait & MinimalStrokesTrait & Pick<TextNode, 'characterStyleOverrides'> & Pick<InstanceNode, 'componentId' | 'componentProperties'> & {
-  constraints: LayoutConstraint;
-  rectangleCornerRadii: number[];
-  backgroundColor: unknown;
-};
+/** The node types' fields the converter reads, by the spec's names: frames (auto layout, strokes, corners), text, instances, pages. */
+type NodeFields = FrameNode & Pick<TextNode, 'characterStyleOverrides'> & Pick<InstanceNode, 'componentId' | 'componentProperties'> & Pick<CanvasNode, 'backgroundColor'>;
 
-const Box = z.object({ x: z.number(), y: z.number(), width: z.number().min(0), height: z.number().min(0) });
 const sizing = oneOf<NonNullable<HasLayoutTrait['layoutSizingHorizontal']>>(['FIXED', 'HUG', 'FILL']);
 const axisAlign = oneOf<NonNullable<HasFramePropertiesTrait['primaryAxisAlignItems']>>(['MIN', 'CENTER', 'MAX', 'SPACE_BETWEEN']);
 const sizingMode = oneOf<NonNullable<HasFramePropertiesTrait['primaryAxisSizingMode']>>(['FIXED', 'AUTO']);
@@ -173,10 +183,10 @@ export const NODE_FIELDS = {
 } satisfies Partial<Record<keyof NodeFields, z.ZodType>>;
 
 /** A layer's box on the canvas. */
-export const BoundingBox = Box;
+export const BoundingBox = z.object({ x: z.number(), y: z.number(), width: z.number().min(0), height: z.number().min(0) } satisfies Record<keyof Rectangle, z.ZodType>);
 
 /** Why a well-formed box is out of range (over maxCoordinate from the origin, over maxLayerSize wide or tall), else undefined. */
-export function boxOutOfRange(b: z.infer<typeof Box>): string | undefined {
+export function boxOutOfRange(b: z.infer<typeof BoundingBox>): string | undefined {
   if (Math.max(Math.abs(b.x), Math.abs(b.y)) > L.maxCoordinate) return `lies over ${L.maxCoordinate} px from the canvas' origin`;
   if (Math.max(b.width, b.height) > L.maxLayerSize) return `is ${Math.round(b.width)}×${Math.round(b.height)} px, over the ${L.maxLayerSize} px a layer may measure`;
   return undefined;

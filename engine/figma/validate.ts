@@ -115,7 +115,8 @@ function checkNode(source: Json, where: string, report: Report): Json | undefine
     id: source.id,
     type: source.type,
     name: typeof source.name === 'string' ? source.name : String(source.type).toLowerCase(),
-    ...(isObject(source.absoluteBoundingBox) ? { absoluteBoundingBox: source.absoluteBoundingBox } : {}),
+    // unusable() let through only a well-formed box or none.
+    ...(isObject(source.absoluteBoundingBox) ? { absoluteBoundingBox: BoundingBox.parse(source.absoluteBoundingBox) } : {}),
     ...checkFields(source, NODE_FIELDS, where, report),
   };
   for (const key of Object.keys(LISTS) as Array<keyof typeof LISTS>) {
