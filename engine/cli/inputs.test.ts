@@ -41,10 +41,15 @@ test('a Figma file with a null layer and a fill without colour converts, saying 
   assert.match(stderr, /warning: "Vector 1": strokes\[0\] is left out \(color: /);
 });
 
-test('--png naming a device exits 2 at once', { skip: !posix && 'no /dev on Windows' }, async () => {
-  const { code, stderr } = await loupe('convert', frame, '--png', '/dev/zero', '--out', join(dir, 'png-out'));
-  assert.equal(code, 2, stderr);
-  assert.match(stderr, /^loupe: \/dev\/zero is a device; an image must be a regular file\.$/m);
+test('--png or --images naming a device exits 2 at once', { skip: !posix && 'no /dev on Windows' }, async () => {
+  for (const [flag, message] of [
+    ['--png', /^loupe: \/dev\/zero is a device; an image must be a regular file\.$/m],
+    ['--images', /^loupe: \/dev\/zero: not a folder \(--images names the folder of the file's images\)\.$/m],
+  ] as const) {
+    const { code, stderr } = await loupe('convert', frame, flag, '/dev/zero', '--out', join(dir, 'device-out'));
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, message);
+  }
 });
 
 // A file and the kernel's folders as --out: output-folder.test.ts.

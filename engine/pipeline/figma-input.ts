@@ -45,8 +45,9 @@ async function readJsonText(path: string): Promise<string> {
 
 /** The pictures in the --images folder by imageRef; what is not a readable picture is skipped with a warning. */
 async function readImages(dir: string): Promise<{ images: Record<string, Asset>; warnings: string[] }> {
-  const names = await readdir(dir).catch(() => {
-    throw new LoupeError('INPUT_NOT_FOUND', `${dir}: no such folder (--images names the folder of the file's images).`);
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    const what = error.code === 'ENOENT' ? 'no such folder' : error.code === 'ENOTDIR' ? 'not a folder' : `cannot be read (${error.code})`;
+    throw new LoupeError('INPUT_NOT_FOUND', `${dir}: ${what} (--images names the folder of the file's images).`);
   });
   const images: Record<string, Asset> = {};
   const warnings: string[] = [];
