@@ -279,7 +279,8 @@ function asFrame(n: AnyNode): AnyNode {
   const x = Math.min(...boxes.map((b) => b.x));
   const y = Math.min(...boxes.map((b) => b.y));
   const absoluteBoundingBox = { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
-  return { ...n, type: 'FRAME', absoluteBoundingBox, fills: [{ type: 'SOLID', color: n.backgroundColor, blendMode: 'NORMAL' }] } as unknown as AnyNode;
+  const fills = n.backgroundColor ? [{ type: 'SOLID', color: n.backgroundColor, blendMode: 'NORMAL' }] : [];
+  return { ...n, type: 'FRAME', absoluteBoundingBox, fills } as unknown as AnyNode;
 }
 
 /** Converts the text of a Figma JSON file (REST response, file or node) into a Design. */

@@ -95,7 +95,7 @@ test('a layer out of range is left out; a frame out of range is refused', () => 
   assert.match(child.warnings.join('\n'), /"Vector 1" is left out: it is 1000000×\d+ px, over the 32768 px a layer may measure/);
   const far = convertMutated((f) => (vector(f).absoluteBoundingBox.x = 1e9));
   assert.match(far.warnings.join('\n'), /lies over 1000000 px from the canvas' origin/);
-  assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox.width = 1e6)), refusedWith('INPUT_TOO_LARGE', /1000000×\d+ px.*up to 8192×32768 px/));
+  assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox.width = 1e6)), refusedWith('INPUT_TOO_LARGE', /the Figma node to convert is 1000000×\d+ px, over the 32768 px a layer may measure\. Pick another frame/));
   assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox.width = 10_000)), refusedWith('INPUT_TOO_LARGE', /10000×\d+ px; Loupe converts frames up to 8192 px wide, 32768 px tall and 50 megapixels/));
   assert.throws(() => convertMutated((f) => Object.assign(f.absoluteBoundingBox, { width: 8000, height: 8000 })), refusedWith('INPUT_TOO_LARGE', /8000×8000 px.*50 megapixels/));
   assert.throws(() => convertMutated((f) => (f.absoluteBoundingBox = 'big')), refusedWith('INPUT_CORRUPT', /malformed bounding box/));

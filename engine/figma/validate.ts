@@ -6,7 +6,6 @@
 import type { Node } from '@figma/rest-api-spec';
 import type { z } from 'zod';
 import { LoupeError } from '../errors.ts';
-import { IMAGE_LIMITS } from '../ingest/image.ts';
 import { BoundingBox, FIGMA_LIMITS, LISTS, NODE_FIELDS, TEXT_STYLE_FIELDS, boxOutOfRange } from './schema.ts';
 
 /** Warnings about what was left out, at most MAX_WARNINGS of them, then a count of the rest. */
@@ -139,7 +138,7 @@ export function checkFigmaTree(root: unknown, name: string): { node: Node; warni
   const report = new Report();
   const bad = unusable(root);
   if (bad?.tooLarge) {
-    throw new LoupeError('INPUT_TOO_LARGE', `${name}: the Figma node to convert ${bad.why}; Loupe converts frames up to ${IMAGE_LIMITS.maxWidth}×${IMAGE_LIMITS.maxHeight} px. Pick a smaller frame with --node.`);
+    throw new LoupeError('INPUT_TOO_LARGE', `${name}: the Figma node to convert ${bad.why}. Pick another frame with --node.`);
   }
   if (bad) throw new LoupeError('INPUT_CORRUPT', `${name}: the Figma node to convert ${bad.why}. Save the Figma API response or the plugin's export again.`);
   const out: Json[] = [];
