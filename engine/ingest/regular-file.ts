@@ -10,8 +10,10 @@ import { LoupeError } from '../errors.ts';
 export interface FileLimit {
   /** The most bytes the file may hold. */
   maxBytes: number;
-  /** What the file is for, as a message names it ("the design image", "--png"). */
+  /** What the file is for, as a message names it ("an image", "a video"). */
   what: string;
+  /** What to do instead when the file is over the limit. */
+  tooLarge?: string;
 }
 
 // Opening a FIFO for reading waits for a writer unless asked not to; O_NONBLOCK does nothing to
@@ -30,7 +32,7 @@ export function refuseIrregular(path: string, stats: Stats, what: string): void 
 export function checkRegularFile(path: string, stats: Stats, limit: FileLimit): number {
   refuseIrregular(path, stats, limit.what);
   if (stats.size > limit.maxBytes) {
-    throw new LoupeError('INPUT_TOO_LARGE', `${basename(path)} is ${mb(stats.size)} MB; ${limit.what} may be at most ${mb(limit.maxBytes)} MB.`);
+    throw new LoupeError('INPUT_TOO_LARGE', `${basename(path)} is ${mb(stats.size)} MB; ${limit.what} may be at most ${mb(limit.maxBytes)} MB.${limit.tooLarge ? ` ${limit.tooLarge}` : ''}`);
   }
   return stats.size;
 }

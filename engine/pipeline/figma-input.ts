@@ -38,7 +38,7 @@ export const FIGMA_THINK_REFUSED = 'Think mode repairs what perception misread; 
 
 /** A JSON file's text, unparsed (the Figma importer parses it), refused when missing, empty, not a regular file or over MAX_JSON_BYTES. */
 async function readJsonText(path: string): Promise<string> {
-  const bytes = await readRegularFile(path, { maxBytes: MAX_JSON_BYTES, what: 'a Figma JSON file (fetch only the frame: GET /v1/files/:key/nodes?ids=…)' });
+  const bytes = await readRegularFile(path, { maxBytes: MAX_JSON_BYTES, what: 'a Figma JSON file', tooLarge: 'Fetch only the frame (GET /v1/files/:key/nodes?ids=…).' });
   if (bytes.length === 0) throw new LoupeError('INPUT_EMPTY', `${basename(path)} is empty (0 bytes).`);
   return bytes.toString('utf8');
 }
