@@ -6,11 +6,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
-import { checkRegularFile } from './regular-file.ts';
 import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LoupeError } from '../errors.ts';
 import { findFfmpeg } from './ffmpeg.ts';
+import { checkRegularFile } from './regular-file.ts';
 
 const VIDEO_LIMITS = {
   /** 8K UHD, either way up: the sides of the largest frame read. */
