@@ -80,3 +80,10 @@ test('serve --data naming a file exits 2 with a message', async () => {
   assert.equal(code, 2, stderr);
   assert.match(stderr, /^loupe: .*data\.txt is a file; --data names a folder \(new or existing\) to write into\.$/m);
 });
+
+test('compare --diff naming a folder exits 2 before the images are read', async () => {
+  const png = join(FIGMA_DATA, 'grida-vector-frame.png');
+  const { code, stderr } = await loupe('compare', png, png, '--diff', dir);
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /is a folder; --diff names a file to write, in a folder you can write to\.$/m);
+});

@@ -1,5 +1,6 @@
-// The folder a command will write into (--out, --data), checked before any work starts: a
-// conversion that runs for a minute must not end in an error about where it could not write.
+// Where a command will write (the folder of --out and --data, the file of render's --out and
+// compare's --diff), checked before any work starts: a conversion that runs for a minute must
+// not end in an error about where it could not write.
 import { constants, type Stats } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
@@ -8,7 +9,7 @@ import { LoupeError } from '../errors.ts';
 /** Linux's kernel file systems: files there are the kernel's, never a place for output. */
 const KERNEL_FOLDERS = ['/proc', '/sys', '/dev'];
 
-const kindOf = (s: Stats) => (s.isFile() ? 'a file' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : s.isFIFO() ? 'a named pipe' : s.isSocket() ? 'a socket' : 'not a folder');
+const kindOf = (s: Stats) => (s.isFile() ? 'a file' : s.isDirectory() ? 'a folder' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : s.isFIFO() ? 'a named pipe' : s.isSocket() ? 'a socket' : 'not a folder');
 
 /** The path itself when it exists, else its nearest existing parent, with what is there. */
 async function nearestExisting(path: string): Promise<{ path: string; stats: Stats }> {
@@ -24,17 +25,31 @@ async function nearestExisting(path: string): Promise<{ path: string; stats: Sta
  * kernel's file systems, or (nor its nearest existing parent) cannot be written. `flag` is the
  * option that named it, for the message. The folder itself is made later, by the writer.
  */
-export async function checkOutputFolder(dir: string, flag: string): Promise<void> {
+export const checkOutputFolder = (dir: string, flag: string): Promise<void> => checkFolder(dir, `${flag} names a folder (new or existing) to write into`);
+
+/**
+ * Refuses a file a command will write (render's --out, compare's --diff): one that exists as
+ * something other than a file (a folder, a device), or whose folder cannot take output.
+ */
+export async function checkOutputFile(path: string, flag: string): Promise<void> {
+  const need = `${flag} names a file to write, in a folder you can write to`;
+  const stats = await stat(path).catch(() => undefined);
+  if (stats && !stats.isFile()) throw new LoupeError('OUTPUT_UNSAFE', `${path} is ${kindOf(stats)}; ${need}.`);
+  await checkFolder(dirname(resolve(path)), need);
+}
+
+/** `dir` as a place to write, or a refusal saying what is wrong and then `need`. */
+async function checkFolder(dir: string, need: string): Promise<void> {
   const target = resolve(dir);
   const existing = await nearestExisting(target);
   if (!existing.stats.isDirectory()) {
     const where = existing.path === target ? `${dir} is ${kindOf(existing.stats)}` : `${existing.path} is ${kindOf(existing.stats)}, so ${dir} cannot be made in it`;
-    throw new LoupeError('OUTPUT_UNSAFE', `${where}; ${flag} names a folder (new or existing) to write into.`);
+    throw new LoupeError('OUTPUT_UNSAFE', `${where}; ${need}.`);
   }
   const real = await realpath(existing.path);
   const kernel = process.platform === 'linux' ? KERNEL_FOLDERS.find((k) => real === k || real.startsWith(k + sep)) : undefined;
-  if (kernel) throw new LoupeError('OUTPUT_UNSAFE', `${dir} is in ${kernel}, which holds the kernel's files, not yours; ${flag} names a folder on disk.`);
+  if (kernel) throw new LoupeError('OUTPUT_UNSAFE', `${dir} is in ${kernel}, which holds the kernel's files, not yours; ${need}.`);
   await access(existing.path, constants.W_OK | constants.X_OK).catch(() => {
-    throw new LoupeError('OUTPUT_UNSAFE', `${existing.path} is not writable by you, so ${flag} ${dir} cannot be written; pick another folder or change its permissions.`);
+    throw new LoupeError('OUTPUT_UNSAFE', `${existing.path} is not writable by you, so ${dir} cannot be written; ${need}.`);
   });
 }
