@@ -87,13 +87,13 @@ function checkText(source: Json, where: string, report: Report): Json | undefine
     report.warn(`${where} is left out: it has no text style.`);
     return undefined;
   }
-  const table: Json = {};
-  if (isObject(styleOverrideTable)) {
-    for (const [id, override] of Object.entries(styleOverrideTable)) {
+  // Built from entries, so an id such as "__proto__" stays a key like any other.
+  const table = Object.fromEntries(
+    Object.entries(isObject(styleOverrideTable) ? styleOverrideTable : {}).flatMap(([id, override]) => {
       const checked = checkTextStyle(override, `${where}'s style override ${id}`, report);
-      if (checked) table[id] = checked;
-    }
-  }
+      return checked ? [[id, checked]] : [];
+    }),
+  );
   return { characters, style: checkedStyle, styleOverrideTable: table };
 }
 
