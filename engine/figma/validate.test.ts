@@ -137,6 +137,12 @@ test('nesting 1,000 and 100,000 deep is refused with the limit, and --node finds
   assert.deepEqual(within.warnings, []);
 });
 
+test('layers each lying within the last, which layout nests past its limit, are refused', () => {
+  const inside = (i: number) => rect(`5:${i}`, { absoluteBoundingBox: { x: 1.5 * i, y: 1.5 * i, width: 2000 - 3 * i, height: 2000 - 3 * i } });
+  const nest = (f: Json) => Object.assign(f, { absoluteBoundingBox: { x: 0, y: 0, width: 2000, height: 2000 }, children: Array.from({ length: 600 }, (_, i) => inside(i)) });
+  assert.throws(() => convertMutated(nest), refusedWith('INPUT_TOO_LARGE', /The design nests boxes over 300 deep/));
+});
+
 test('the node itself malformed is refused', () => {
   const copy = structuredClone(response);
   copy.nodes[FRAME_ID].document.id = 7;
