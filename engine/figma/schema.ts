@@ -53,6 +53,8 @@ export const FIGMA_LIMITS = {
   maxPathLength: 1_000_000,
   /** Characters of one text layer. */
   maxTextLength: 100_000,
+  /** Runs of one text layer in a style of their own (a bold word, a link); each becomes an element. */
+  maxTextRuns: 1_000,
   /** Font sizes, px. */
   maxFontSize: 1_000,
 } as const;

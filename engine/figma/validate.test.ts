@@ -88,6 +88,10 @@ test('text without characters or style, or with a bad style field, is left out o
   assert.match(odd.warnings.join('\n'), /its fontSize is left out/);
   assert.match(odd.warnings.join('\n'), /its textAlignHorizontal is left out/);
   assert.ok(nodesOf(odd.design).some((n) => n.type === 'text' && n.text === 'Hi'));
+  const alternating = { characters: 'ab'.repeat(50_000), characterStyleOverrides: Array.from({ length: 100_000 }, (_, i) => i % 2), styleOverrideTable: { 1: { fontWeight: 700 } } };
+  const runs = convertMutated((f) => f.children.push(text(alternating)));
+  assert.match(runs.warnings.join('\n'), /"Label" has 100000 runs in styles of their own; Loupe keeps up to 1000, so the text is drawn in its own style throughout/);
+  assert.ok(nodesOf(runs.design).some((n) => n.type === 'text' && n.text.length === 100_000 && !n.runs));
 });
 
 test('a layer out of range is left out; a frame out of range is refused', () => {

@@ -75,6 +75,16 @@ function checkTextStyle(value: unknown, where: string, report: Report): Json | u
   return fills ? { ...style, fills } : style;
 }
 
+/** The text's style overrides (checked by NODE_FIELDS), left out past maxTextRuns runs: the text is then drawn in its own style. */
+function checkRuns(overrides: unknown, where: string, report: Report): Json {
+  if (!Array.isArray(overrides)) return {};
+  let runs = 1;
+  for (let i = 1; i < overrides.length; i++) if (overrides[i] !== overrides[i - 1]) runs++;
+  if (runs <= FIGMA_LIMITS.maxTextRuns) return {};
+  report.warn(`${where} has ${runs} runs in styles of their own; Loupe keeps up to ${FIGMA_LIMITS.maxTextRuns}, so the text is drawn in its own style throughout.`);
+  return { characterStyleOverrides: undefined };
+}
+
 /** The text layer's characters, style and overrides, or undefined when it has no characters or style. */
 function checkText(source: Json, where: string, report: Report): Json | undefined {
   const { characters, style, styleOverrideTable } = source;
@@ -94,7 +104,7 @@ function checkText(source: Json, where: string, report: Report): Json | undefine
       return checked ? [[id, checked]] : [];
     }),
   );
-  return { characters, style: checkedStyle, styleOverrideTable: table };
+  return { characters, style: checkedStyle, styleOverrideTable: table, ...checkRuns(source.characterStyleOverrides, where, report) };
 }
 
 /** Why a layer cannot be drawn anywhere (malformed, or a box out of range), else undefined. */
