@@ -66,6 +66,7 @@ test('bad fills, gradients, effects, outlines and component properties are left 
     [(v) => (v.fillGeometry = [{ path: 5 }, null]), /fillGeometry\[0\] is left out \(path: .*expected string/],
     [(v) => (v.effects = [{ type: 'DROP_SHADOW' }, null, { type: 'LAYER_BLUR', radius: -4 }]), /effects\[0\] is left out \(offset/],
     [(v) => Object.assign(v, { type: 'INSTANCE', componentProperties: { Label: null } }), /its componentProperties is left out/],
+    [(v) => Object.assign(v, { type: 'INSTANCE', componentProperties: Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`P${i}`, { type: 'TEXT', value: 'x' }])) }), /its componentProperties is left out \(more than 256 properties/],
     [(v) => (v.strokeWeight = 1e9), /its strokeWeight is left out \(.*<=1000/],
     [(v) => (v.opacity = 'half'), /its opacity is left out/],
     [(v) => (v.blendMode = 7), /its blendMode is left out/],
@@ -92,6 +93,9 @@ test('text without characters or style, or with a bad style field, is left out o
   const runs = convertMutated((f) => f.children.push(text(alternating)));
   assert.match(runs.warnings.join('\n'), /"Label" has 100000 runs in styles of their own; Loupe keeps up to 1000, so the text is drawn in its own style throughout/);
   assert.ok(nodesOf(runs.design).some((n) => n.type === 'text' && n.text.length === 100_000 && !n.runs));
+  const table = Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [String(i + 1), { fontWeight: 700 }]));
+  const many = convertMutated((f) => f.children.push(text({ characterStyleOverrides: [0, 1], styleOverrideTable: table })));
+  assert.match(many.warnings.join('\n'), /"Label" has 2000 style overrides; Loupe keeps up to 1000/);
 });
 
 test('a layer out of range is left out; a frame out of range is refused', () => {

@@ -97,9 +97,14 @@ function checkText(source: Json, where: string, report: Report): Json | undefine
     report.warn(`${where} is left out: it has no text style.`);
     return undefined;
   }
+  const overrides = Object.entries(isObject(styleOverrideTable) ? styleOverrideTable : {});
+  if (overrides.length > FIGMA_LIMITS.maxTextRuns) {
+    report.warn(`${where} has ${overrides.length} style overrides; Loupe keeps up to ${FIGMA_LIMITS.maxTextRuns}, so the text is drawn in its own style throughout.`);
+    return { characters, style: checkedStyle };
+  }
   // Built from entries, so an id such as "__proto__" stays a key like any other.
   const table = Object.fromEntries(
-    Object.entries(isObject(styleOverrideTable) ? styleOverrideTable : {}).flatMap(([id, override]) => {
+    overrides.flatMap(([id, override]) => {
       const checked = checkTextStyle(override, `${where}'s style override ${id}`, report);
       return checked ? [[id, checked]] : [];
     }),
