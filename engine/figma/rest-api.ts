@@ -3,6 +3,7 @@
 // are downloaded from the storage URLs the API hands out, which must never see it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoupeError } from '../errors.ts';
+import { IMAGE_REF } from './schema.ts';
 import { checkFigmaTree } from './validate.ts';
 
 export const FIGMA_API = 'https://api.figma.com';
@@ -152,7 +153,7 @@ async function imageFills(api: Client, file: string, fileKey: string, refs: stri
   return { images: images.sort((a, b) => a.ref.localeCompare(b.ref)), warnings };
 }
 
-/** Every imageRef under a node (fills, strokes, backgrounds), once each; its own stack, so no nesting is too deep. */
+/** Every well-formed imageRef under a node (fills, strokes, backgrounds), once each; its own stack, so no nesting is too deep. */
 function imageRefsIn(node: unknown): string[] {
   const refs = new Set<string>();
   const stack = [node];
@@ -160,7 +161,7 @@ function imageRefsIn(node: unknown): string[] {
     const v = stack.pop();
     if (!v || typeof v !== 'object') continue;
     for (const [key, value] of Object.entries(v)) {
-      if (key === 'imageRef' && typeof value === 'string' && value) refs.add(value);
+      if (key === 'imageRef' && typeof value === 'string' && IMAGE_REF.test(value)) refs.add(value);
       else stack.push(value);
     }
   }

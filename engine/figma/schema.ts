@@ -51,6 +51,8 @@ export const FIGMA_LIMITS = {
   /** Outlines (fillGeometry, strokeGeometry) of one layer, and characters of one outline. */
   maxPaths: 1_000,
   maxPathLength: 1_000_000,
+  /** Characters of a layer's name; the rest is cut off. */
+  maxNameLength: 1_000,
   /** Characters of one text layer. */
   maxTextLength: 100_000,
   /** Component properties of one instance. */
@@ -62,6 +64,9 @@ export const FIGMA_LIMITS = {
 } as const;
 
 const L = FIGMA_LIMITS;
+
+/** An image fill's reference: Figma's are 40 hex digits; it names a file in --images and in <out>/figma/images. */
+export const IMAGE_REF = /^[A-Za-z0-9_-]{1,128}$/;
 const length = z.number().min(0).max(L.maxLength);
 const signedLength = z.number().min(-L.maxLength).max(L.maxLength);
 const fraction = z.number().min(0).max(1);
@@ -76,7 +81,7 @@ const Bound = z.looseObject({ color: z.looseObject({ id: z.string() }).optional(
 const Stop = fieldsOf<ColorStop>({ position: z.number(), color: Rgba });
 const common = { visible: z.boolean().optional(), opacity: fraction.optional(), blendMode: z.string().optional() } satisfies Partial<Record<keyof BasePaint, z.ZodType>>;
 const gradient = (type: readonly [GradientPaint['type'], ...GradientPaint['type'][]], handles: number) =>
-  fieldsOf<GradientPaint>({ ...common, type: z.enum(type), gradientHandlePositions: z.array(Handle).min(handles), gradientStops: z.array(Stop).min(1).max(L.maxStops) });
+  fieldsOf<GradientPaint>({ ...common, type: z.enum(type), gradientHandlePositions: z.array(Handle).min(handles).max(3), gradientStops: z.array(Stop).min(1).max(L.maxStops) });
 
 const gradient2 = gradient(['GRADIENT_LINEAR', 'GRADIENT_ANGULAR'], 2);
 const gradient3 = gradient(['GRADIENT_RADIAL', 'GRADIENT_DIAMOND'], 3);
@@ -88,7 +93,7 @@ const PAINTS: Record<string, z.ZodType> = {
   GRADIENT_ANGULAR: gradient2,
   GRADIENT_RADIAL: gradient3,
   GRADIENT_DIAMOND: gradient3,
-  IMAGE: fieldsOf<ImagePaint>({ ...common, type: z.literal('IMAGE'), imageRef: z.string().min(1), scaleMode: oneOf<ImagePaint['scaleMode']>(['FILL', 'FIT', 'TILE', 'STRETCH']) }),
+  IMAGE: fieldsOf<ImagePaint>({ ...common, type: z.literal('IMAGE'), imageRef: z.string().regex(IMAGE_REF), scaleMode: oneOf<ImagePaint['scaleMode']>(['FILL', 'FIT', 'TILE', 'STRETCH']) }),
 };
 
 const shadow = fieldsOf<BaseShadowEffect>({ visible: z.boolean().optional(), offset: z.object({ x: signedLength, y: signedLength }), radius: length, spread: signedLength.optional(), color: Rgba });

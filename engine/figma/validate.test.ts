@@ -64,6 +64,7 @@ test('bad fills, gradients, effects, outlines and component properties are left 
     [(v) => (v.fills = [{ type: 'GRADIENT_LINEAR', gradientHandlePositions: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }]), /fills\[0\] is left out \(gradientStops: .*expected array/],
     [(v) => (v.strokes = [{ type: 'GRADIENT_RADIAL', gradientHandlePositions: [{ x: 0, y: 0 }], gradientStops: 'x' }]), /strokes\[0\] is left out/],
     [(v) => (v.fillGeometry = [{ path: 5 }, null]), /fillGeometry\[0\] is left out \(path: .*expected string/],
+    [(v) => (v.fills = [{ type: 'IMAGE', scaleMode: 'FILL', imageRef: '../../outside' }]), /fills\[0\] is left out \(imageRef: /],
     [(v) => (v.effects = [{ type: 'DROP_SHADOW' }, null, { type: 'LAYER_BLUR', radius: -4 }]), /effects\[0\] is left out \(offset/],
     [(v) => Object.assign(v, { type: 'INSTANCE', componentProperties: { Label: null } }), /its componentProperties is left out/],
     [(v) => Object.assign(v, { type: 'INSTANCE', componentProperties: Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`P${i}`, { type: 'TEXT', value: 'x' }])) }), /its componentProperties is left out \(more than 256 properties/],
@@ -77,6 +78,11 @@ test('bad fills, gradients, effects, outlines and component properties are left 
     assert.match(warnings.join('\n'), message);
     assert.ok(nodesOf(design).some((n) => n.name === 'Vector 1'), `the layer is kept (${message})`);
   }
+});
+
+test('a name of a page is cut to 1,000 characters', () => {
+  const { design } = convertMutated((f) => (vector(f).name = 'n'.repeat(100_000)));
+  assert.ok(nodesOf(design).some((n) => n.name === 'n'.repeat(1_000)));
 });
 
 test('text without characters or style, or with a bad style field, is left out or loses that field', () => {

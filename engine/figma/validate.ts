@@ -128,7 +128,8 @@ function checkNode(source: Json, where: string, report: Report): Json | undefine
   const node: Json = {
     id: source.id,
     type: source.type,
-    name: typeof source.name === 'string' ? source.name : String(source.type).toLowerCase(),
+    // Names become class names, component names and comments: a page of a name is cut short.
+    name: typeof source.name === 'string' ? source.name.slice(0, FIGMA_LIMITS.maxNameLength) : String(source.type).toLowerCase(),
     // unusable() let through only a well-formed box or none.
     ...(isObject(source.absoluteBoundingBox) ? { absoluteBoundingBox: BoundingBox.parse(source.absoluteBoundingBox) } : {}),
     ...checkFields(source, NODE_FIELDS, where, report),
