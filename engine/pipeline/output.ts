@@ -34,7 +34,7 @@ export async function writeFilesInside(outDir: string, files: Array<{ path: stri
 }
 
 /** What the file system refused (no permission, no space, a file in the way), as a message; anything else as it was. */
-const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST', 'EISDIR']);
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST', 'EISDIR', 'ENAMETOOLONG']);
 function unwritable(outDir: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!code || !UNWRITABLE.has(code)) return error;
