@@ -67,6 +67,7 @@ const L = FIGMA_LIMITS;
 
 /** An image fill's reference: Figma's are 40 hex digits; it names a file in --images and in <out>/figma/images. */
 export const IMAGE_REF = /^[A-Za-z0-9_-]{1,128}$/;
+
 const length = z.number().min(0).max(L.maxLength);
 const signedLength = z.number().min(-L.maxLength).max(L.maxLength);
 const fraction = z.number().min(0).max(1);
