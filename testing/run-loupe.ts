@@ -1,5 +1,5 @@
 // Runs the `loupe` command as a user would, in its own process: for the CLI's tests.
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -11,14 +11,12 @@ export interface LoupeRun {
   stderr: string;
 }
 
-export function loupe(...args: string[]): Promise<LoupeRun> {
-  return loupeIn({}, ...args);
-}
+export const loupe = (...args: string[]): Promise<LoupeRun> => loupeWith({}, ...args);
 
-/** `loupe` run from another folder or with another environment (a fresh home, a private temp folder). */
-export async function loupeIn(where: { cwd?: string; env?: NodeJS.ProcessEnv }, ...args: string[]): Promise<LoupeRun> {
+/** `loupe` with the process's options: another user (uid), environment, working folder. */
+export async function loupeWith(options: ExecFileOptions, ...args: string[]): Promise<LoupeRun> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { ...where, maxBuffer: 1 << 26 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 26, ...options, encoding: 'utf8' });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as LoupeRun;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { failedCodeChecks } from '../compare/index.ts';
 import { RenderPool } from '../render/pool.ts';
-import { loupe, loupeIn } from '../../testing/run-loupe.ts';
+import { loupe, loupeWith } from '../../testing/run-loupe.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
 
@@ -40,7 +40,7 @@ async function elsewhere() {
 test('convert writes code, preview, render, diff and scores, and --json describes them; nothing outside --out', async () => {
   const out = join(dir, 'out');
   const { cwd, env, written } = await elsewhere();
-  const { code, stdout, stderr } = await loupeIn({ cwd, env }, 'convert', design, '--out', out, '--json');
+  const { code, stdout, stderr } = await loupeWith({ cwd, env }, 'convert', design, '--out', out, '--json');
   assert.equal(code, 0, stderr);
   // OCR (onnxruntime's telemetry) and Chromium (its crash reporter, GTK's cache) used to leave files in all three.
   assert.deepEqual(await written(), [], 'nothing written to the home, temp or working folder');

@@ -5,6 +5,7 @@ import { LoupeError } from '../errors.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
 import { convertVideo, type VideoConversionResult } from '../pipeline/convert-video.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
+import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
 import { STACK_CHOICES, parseChoice, parseMode, parsePositiveInt, parseStack } from './options.ts';
@@ -26,6 +27,7 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model <dir>; falls back to perception when its code is not usable) | openai (an OpenAI-compatible server: --base-url, --model)', parseChoice(BACKENDS), 'perception')
     .option('--model <name>', '--backend local: the model package folder; --backend openai: the model the server serves');
   withModelServerOptions(command).action(async (design: string, opts: ConvertFlags) => {
+      await checkOutputFolder(opts.out, '--out');
       if (isVideoName(design)) {
         if (opts.backend !== 'perception' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'A walkthrough video is converted by perception in fast mode: leave out --backend and --mode think.');
         reportVideoConversion(await runVideoConversion(design, opts, context), opts.json);

@@ -7,6 +7,7 @@ import { LoupeError } from '../errors.ts';
 import { FIGMA_API, TOKEN_HELP, fetchFigmaFrame, normaliseNodeId, parseFigmaTarget } from '../figma/rest-api.ts';
 import { FIGMA_THINK_REFUSED } from '../pipeline/figma-input.ts';
 import { writeFilesInside } from '../pipeline/output.ts';
+import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import { reportConversion, runConversion, withConversionOptions, type ConversionFlags } from './convert.ts';
 import type { CliContext } from './main.ts';
 
@@ -29,6 +30,7 @@ export function registerFigma(program: Command, context: CliContext): void {
       if (opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${FIGMA_THINK_REFUSED} Leave out --mode think.`);
       const token = process.env.FIGMA_TOKEN?.trim();
       if (!token) throw new LoupeError('AUTH_MISSING', `No Figma token: FIGMA_TOKEN is not set. ${TOKEN_HELP}`);
+      await checkOutputFolder(opts.out, '--out');
 
       if (process.stderr.isTTY) process.stderr.write(`fetching node ${nodeId} of ${target.fileKey} from Figma…\n`);
       const frame = await fetchFigmaFrame(target.fileKey, nodeId, {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { previewFromFile } from '../codegen/index.ts';
+import { checkOutputFile } from '../pipeline/output-folder.ts';
 import type { CliContext } from './main.ts';
 import { parsePositiveInt } from './options.ts';
 
@@ -13,6 +14,7 @@ export function registerRender(program: Command, context: CliContext): void {
     .option('--height <px>', 'initial viewport height (the page still renders full length)', parsePositiveInt, 800)
     .requiredOption('--out <png>', 'where to write the PNG')
     .action(async (file: string, opts: { width: number; height: number; out: string }) => {
+      await checkOutputFile(opts.out, '--out');
       const html = await previewFromFile(file);
       const shot = await context.pool().screenshot(html, { width: opts.width, height: opts.height }, { signal: context.signal });
       await writeFile(opts.out, shot.png);

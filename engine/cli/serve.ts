@@ -6,6 +6,7 @@ import { LoupeError } from '../errors.ts';
 import { EngineClient } from '../moe/runtime/engine-client.ts';
 import { startServer } from '../transport/http.ts';
 import { DEFAULT_QUEUE, OPENAI_DEFAULT_PORT, startOpenAiServer, type GenerationRecord } from '../transport/openai-server.ts';
+import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import { defaultDataDir, historyFile } from '../service/user-data.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
@@ -52,7 +53,9 @@ async function serveWeb(opts: ServeFlags, context: CliContext): Promise<void> {
   if (!existsSync(join(appDir, 'index.html'))) {
     throw new LoupeError('INPUT_NOT_FOUND', `The app is not built in ${opts.app}; run \`npm run build:renderer\` (or \`npm run web\`, which builds and serves).`);
   }
-  const historyPath = historyFile(opts.data ?? defaultDataDir());
+  const dataDir = opts.data ?? defaultDataDir();
+  await checkOutputFolder(dataDir, opts.data ? '--data' : 'the data folder (LOUPE_DATA_DIR)');
+  const historyPath = historyFile(dataDir);
   const exportsRoot = resolve(opts.exports ?? join(homedir(), EXPORTS_FOLDER));
   const server = await startServer({ pool: context.pool(), appDir, port: opts.port ?? WEB_PORT, historyPath, exportsRoot });
   process.stdout.write(`Loupe is running: open ${server.openUrl} (the key in it is this launch's; Ctrl-C to stop); history in ${historyPath}; exports into ${exportsRoot}\n`);

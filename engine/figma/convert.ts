@@ -9,6 +9,8 @@ import { IR_VERSION, type Asset, type Box, type Design, type DesignNode, type Fr
 import { flowLayout } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { childSizing, hasAutoLayout, limitsOf, ownSizing, placeChildren, toLayout, type AutoLayoutFrame } from './auto-layout.ts';
+import { LoupeError } from '../errors.ts';
+import { IMAGE_LIMITS } from '../ingest/image.ts';
 import { isFrameLike, pickFigmaNode } from './document.ts';
 import { inferFrameLayout } from './infer-frames.ts';
 import { IMAGE_PLACEHOLDER, toBlend, toEffects, toPaints, type PaintContext } from './paint.ts';
@@ -68,7 +70,9 @@ class Converter {
     images: Record<string, Asset>,
     variables: VariableNames | undefined,
     private readonly components: ReadonlyMap<string, string>,
+    checked: readonly string[],
   ) {
+    this.warnings.push(...checked);
     this.variables = new VariableBinder(variables);
     this.paints = { images, assets: this.assets, variables: this.variables, warn: (m) => this.warnings.push(m) };
   }
@@ -275,15 +279,24 @@ function asFrame(n: AnyNode): AnyNode {
   const x = Math.min(...boxes.map((b) => b.x));
   const y = Math.min(...boxes.map((b) => b.y));
   const absoluteBoundingBox = { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
-  return { ...n, type: 'FRAME', absoluteBoundingBox, fills: [{ type: 'SOLID', color: n.backgroundColor, blendMode: 'NORMAL' }] } as unknown as AnyNode;
+  const fills = n.backgroundColor ? [{ type: 'SOLID', color: n.backgroundColor, blendMode: 'NORMAL' }] : [];
+  return { ...n, type: 'FRAME', absoluteBoundingBox, fills } as unknown as AnyNode;
 }
 
 /** Converts the text of a Figma JSON file (REST response, file or node) into a Design. */
 export function figmaToDesign(source: string, options: FigmaImportOptions): FigmaImport {
-  const { node, components } = pickFigmaNode(source, options.name, options.nodeId);
+  const { node, components, warnings: checked } = pickFigmaNode(source, options.name, options.nodeId);
   const picked = asFrame(node as AnyNode);
   const bounds = picked.absoluteBoundingBox ?? { x: 0, y: 0, width: 1, height: 1 };
-  const converter = new Converter(bounds, options.images ?? {}, options.variables, components);
+  // The frame is rendered and scored as a design image is: the same limits, said before any work.
+  const { maxWidth, maxHeight, maxPixels } = IMAGE_LIMITS;
+  if (bounds.width > maxWidth || bounds.height > maxHeight || bounds.width * bounds.height > maxPixels) {
+    throw new LoupeError(
+      'INPUT_TOO_LARGE',
+      `${options.name}: "${picked.name}" is ${Math.round(bounds.width)}×${Math.round(bounds.height)} px; Loupe converts frames up to ${maxWidth} px wide, ${maxHeight} px tall and ${maxPixels / 1e6} megapixels. Pick a smaller frame with --node.`,
+    );
+  }
+  const converter = new Converter(bounds, options.images ?? {}, options.variables, components, checked);
   const converted = converter.node(picked);
   const box = { x: 0, y: 0, width: bounds.width, height: bounds.height };
   const root: FrameNode =

@@ -1,8 +1,11 @@
 // Which Figma node a JSON file holds: a GET /v1/files/:key/nodes response (`nodes: {id:
 // {document}}`), a GET /v1/files/:key response (`document`), or a single node as the plugin's
-// JSON_REST_V1 export writes it. The frame to convert is `--node` or the first top-level frame.
+// JSON_REST_V1 export writes it. The frame to convert is `--node` or the first top-level frame,
+// checked by validate.ts before the converter sees it. Searching the document keeps its own
+// stack, so no nesting is too deep to search.
 import type { Node } from '@figma/rest-api-spec';
 import { LoupeError } from '../errors.ts';
+import { checkFigmaTree } from './validate.ts';
 
 const FRAME_TYPES = new Set(['FRAME', 'COMPONENT', 'COMPONENT_SET', 'INSTANCE', 'SECTION']);
 
@@ -29,7 +32,8 @@ function componentNamesOf(json: unknown): Map<string, string> {
     if (typeof src !== 'object' || src === null) continue;
     const { components, componentSets } = src as { components?: Record<string, ComponentMeta>; componentSets?: Record<string, { name: string }> };
     for (const [id, c] of Object.entries(components ?? {})) {
-      const name = (c.componentSetId && componentSets?.[c.componentSetId]?.name) || c.name;
+      if (typeof c !== 'object' || c === null) continue;
+      const name = (typeof c.componentSetId === 'string' && componentSets?.[c.componentSetId]?.name) || c.name;
       if (typeof name === 'string' && name) names.set(id, name);
     }
   }
@@ -47,25 +51,28 @@ function rootsOf(json: unknown): Node[] {
   return isNode(json) ? [json] : [];
 }
 
-const childrenOf = (n: Node): Node[] => ('children' in n && Array.isArray(n.children) ? (n.children as Node[]) : []);
+const childrenOf = (n: Node): Node[] => ('children' in n && Array.isArray(n.children) ? (n.children as unknown[]).filter(isNode) : []);
 
-function find(n: Node, id: string): Node | undefined {
-  if (n.id === id) return n;
-  for (const c of childrenOf(n)) {
-    const hit = find(c, id);
-    if (hit) return hit;
+/** The tree's nodes in document order, going into those `into` accepts. */
+function* walk(root: Node, into: (n: Node) => boolean): Generator<Node> {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    yield n;
+    if (!into(n)) continue;
+    const kids = childrenOf(n);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
+}
+
+function find(root: Node, id: string): Node | undefined {
+  for (const n of walk(root, () => true)) if (n.id === id) return n;
   return undefined;
 }
 
 /** The first frame at the top of the tree: the node itself, or under the document and its pages. */
-function firstFrame(n: Node): Node | undefined {
-  if (isFrameLike(n)) return n;
-  if (n.type !== 'DOCUMENT' && n.type !== 'CANVAS') return undefined;
-  for (const c of childrenOf(n)) {
-    const hit = firstFrame(c);
-    if (hit) return hit;
-  }
+function firstFrame(root: Node): Node | undefined {
+  for (const n of walk(root, (x) => x.type === 'DOCUMENT' || x.type === 'CANVAS')) if (isFrameLike(n)) return n;
   return undefined;
 }
 
@@ -73,12 +80,15 @@ export interface PickedNode {
   node: Node;
   /** Component names by component id, where the file lists its components. */
   components: Map<string, string>;
+  /** What the check of the node left out. */
+  warnings: string[];
 }
 
-/** Parses a Figma JSON file's text and picks the node to convert. */
+/** Parses a Figma JSON file's text, picks the node to convert and checks it (validate.ts). */
 export function pickFigmaNode(source: string, name: string, nodeId?: string): PickedNode {
   const json = parseJson(source, name);
-  return { node: pickNode(json, name, nodeId), components: componentNamesOf(json) };
+  const { node, warnings } = checkFigmaTree(pickNode(json, name, nodeId), name);
+  return { node, components: componentNamesOf(json), warnings };
 }
 
 function parseJson(source: string, name: string): unknown {

@@ -178,3 +178,12 @@ test('a redirect is not followed with the token, and cancelling stops the fetch'
   setTimeout(() => abort.abort(), 100);
   await refusal(fetchFigmaFrame(KEY, recorded.node, options({ signal: abort.signal })), 'CANCELLED', /Cancelled/);
 });
+
+test('a node nested past the limit is refused before its render or any image is fetched', async () => {
+  reset();
+  let document: unknown = { id: '0:1', name: 'Leaf', type: 'RECTANGLE' };
+  for (let i = 0; i < 1_000; i++) document = { id: i === 999 ? recorded.node : `1:${i}`, name: 'Level', type: 'FRAME', children: [document] };
+  api.answers.set(`/v1/files/${KEY}/nodes?ids=${ids}&geometry=paths`, jsonAnswer({ nodes: { [recorded.node]: { document } } }));
+  await refusal(fetchFigmaFrame(KEY, recorded.node, options()), 'INPUT_TOO_LARGE', /Node 1038:24 of GridaVectorFile42 nests layers over 100 deep/);
+  assert.deepEqual(api.paths(), [`/v1/files/${KEY}/nodes?ids=${ids}&geometry=paths`]);
+});

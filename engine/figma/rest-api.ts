@@ -3,6 +3,8 @@
 // are downloaded from the storage URLs the API hands out, which must never see it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoupeError } from '../errors.ts';
+import { IMAGE_REF } from './schema.ts';
+import { checkFigmaTree } from './validate.ts';
 
 export const FIGMA_API = 'https://api.figma.com';
 
@@ -84,6 +86,8 @@ export async function fetchFigmaFrame(fileKey: string, nodeId: string, options: 
   if (!node) {
     throw new LoupeError('INPUT_NOT_FOUND', `Figma file ${fileKey} has no node ${nodeId}; copy the node-id from the frame's link (node-id=1-2 is 1:2).`);
   }
+  // A node the converter would refuse costs no render and no downloads; what it would leave out is said when it is converted.
+  checkFigmaTree(node, `Node ${nodeId} of ${fileKey}`);
   const refs = imageRefsIn(node);
   const [png, fills, variables] = await Promise.all([
     renderOf(api, file, nodeId),
@@ -149,19 +153,18 @@ async function imageFills(api: Client, file: string, fileKey: string, refs: stri
   return { images: images.sort((a, b) => a.ref.localeCompare(b.ref)), warnings };
 }
 
-/** Every imageRef under a node (fills, strokes, backgrounds), once each. */
+/** Every well-formed imageRef under a node (fills, strokes, backgrounds), once each; its own stack, so no nesting is too deep. */
 function imageRefsIn(node: unknown): string[] {
   const refs = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      for (const [key, value] of Object.entries(v)) {
-        if (key === 'imageRef' && typeof value === 'string' && value) refs.add(value);
-        else visit(value);
-      }
+  const stack = [node];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    for (const [key, value] of Object.entries(v)) {
+      if (key === 'imageRef' && typeof value === 'string' && IMAGE_REF.test(value)) refs.add(value);
+      else stack.push(value);
     }
-  };
-  visit(node);
+  }
   return [...refs];
 }
 

@@ -1,11 +1,11 @@
 // Reads a design image from disk or memory and normalises it to RGBA. Every check that a
 // user's file can fail happens here, before any expensive work, with a message that names
 // the file and the limit.
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import { LoupeError } from '../errors.ts';
 import type { DecodedImage } from './decoded-image.ts';
+import { readRegularFile } from './regular-file.ts';
 
 export const IMAGE_LIMITS = {
   /** Bytes on disk. */
@@ -20,13 +20,7 @@ export const IMAGE_LIMITS = {
 export const IMAGE_FORMATS: ReadonlySet<string> = new Set(['png', 'jpeg', 'webp']);
 
 export async function readDesignImage(path: string): Promise<DecodedImage> {
-  const name = basename(path);
-  const info = await stat(path).catch(() => undefined);
-  if (!info || !info.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
-  if (info.size > IMAGE_LIMITS.maxFileBytes) {
-    throw new LoupeError('INPUT_TOO_LARGE', `${name} is ${mb(info.size)} MB; the limit is ${mb(IMAGE_LIMITS.maxFileBytes)} MB.`);
-  }
-  return decodeDesignImage(await readFile(path), name);
+  return decodeDesignImage(await readRegularFile(path, { maxBytes: IMAGE_LIMITS.maxFileBytes, what: 'an image' }), basename(path));
 }
 
 export async function decodeDesignImage(bytes: Buffer, name: string): Promise<DecodedImage> {
@@ -73,5 +67,3 @@ export async function decodeDesignImage(bytes: Buffer, name: string): Promise<De
 export function encodePng(image: DecodedImage): Promise<Buffer> {
   return sharp(image.rgba, { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer();
 }
-
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;

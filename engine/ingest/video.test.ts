@@ -1,6 +1,6 @@
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -148,6 +148,8 @@ async function cut(path: string, name: string, share: number): Promise<string> {
 
 test('files that are not readable videos are refused with a reason, naming the file', async () => {
   await mkdir(join(dir, 'folder.mp4'));
+  // ffmpeg would wait on a FIFO for a writer forever.
+  if (process.platform !== 'win32') execFileSync('mkfifo', [join(dir, 'pipe.mp4')]);
   await writeFile(join(dir, 'empty.mp4'), '');
   await writeFile(join(dir, 'noise.mp4'), Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 251)));
   await make('picture.mp4', '-f', 'lavfi', '-i', 'color=c=red:s=32x16', '-frames:v', '1', '-f', 'image2', '-c:v', 'png');
@@ -157,7 +159,8 @@ test('files that are not readable videos are refused with a reason, naming the f
   await cut(mp4, 'unindexed.mp4', 0.5);
   const cases: Array<[string, string, RegExp]> = [
     ['missing.mp4', 'INPUT_NOT_FOUND', /no such file/],
-    ['folder.mp4', 'INPUT_NOT_FOUND', /no such file/],
+    ['folder.mp4', 'INPUT_UNSUPPORTED', /is a folder; a video must be a regular file/],
+    ...(process.platform === 'win32' ? [] : [['pipe.mp4', 'INPUT_UNSUPPORTED', /is a named pipe \(FIFO\)/] as [string, string, RegExp]]),
     ['empty.mp4', 'INPUT_EMPTY', /empty/],
     ['noise.mp4', 'INPUT_UNSUPPORTED', /not a video/],
     ['picture.mp4', 'INPUT_UNSUPPORTED', /still image/],

@@ -10,11 +10,14 @@ import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LoupeError } from '../errors.ts';
 import { findFfmpeg } from './ffmpeg.ts';
+import { checkRegularFile } from './regular-file.ts';
 
 const VIDEO_LIMITS = {
   /** 8K UHD, either way up: the sides of the largest frame read. */
   maxLongSide: 7680,
   maxShortSide: 4320,
+  /** Bytes on disk: ffmpeg streams the file, so this only keeps a wrong file (a disk image) out. */
+  maxFileBytes: 8 * 1024 ** 3,
 };
 
 /**
@@ -130,8 +133,9 @@ interface OpenVideo {
 async function openVideo(path: string, signal: AbortSignal | undefined): Promise<OpenVideo> {
   const name = basename(path);
   const file = await stat(path).catch(() => undefined);
-  if (!file || !file.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
-  if (file.size === 0) throw new LoupeError('INPUT_EMPTY', `${name} is empty (0 bytes).`);
+  if (!file) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
+  // ffmpeg opens the file itself; it is checked here, before ffmpeg can block on a FIFO.
+  if (checkRegularFile(path, file, { maxBytes: VIDEO_LIMITS.maxFileBytes, what: 'a video' }) === 0) throw new LoupeError('INPUT_EMPTY', `${name} is empty (0 bytes).`);
   // "file:" keeps a name that looks like an option or a URL ("-x.mp4", "http:…") a file name.
   const source = `file:${resolve(path)}`;
   const { stderr } = await runFfmpeg(['-hide_banner', '-nostdin', ...input(source)], name, HEADER_TIMEOUT_MS, signal);

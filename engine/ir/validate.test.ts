@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDesign, frame, text, IR_VERSION } from './index.ts';
+import { MAX_DESIGN_DEPTH } from './validate.ts';
 import { LoupeError } from '../errors.ts';
 
 const valid = () => ({
@@ -44,4 +45,15 @@ test('negative sizes and non-finite numbers are rejected', () => {
   const e = valid();
   e.root.box.x = Number.NaN;
   assert.throws(() => parseDesign(e), LoupeError);
+});
+
+test('a design nested past the limit is refused before it is parsed, however deep', () => {
+  for (const depth of [MAX_DESIGN_DEPTH + 1, 100_000]) {
+    let node = frame('leaf', { x: 0, y: 0, width: 10, height: 10 }, []);
+    for (let i = 1; i < depth; i++) node = frame(`f${i}`, { x: 0, y: 0, width: 10, height: 10 }, [node]);
+    assert.throws(() => parseDesign({ ...valid(), root: node }), (e) => e instanceof LoupeError && e.code === 'INPUT_TOO_LARGE' && /nests boxes over 300 deep/.test(e.message));
+  }
+  let node = frame('leaf', { x: 0, y: 0, width: 10, height: 10 }, []);
+  for (let i = 1; i < MAX_DESIGN_DEPTH; i++) node = frame(`f${i}`, { x: 0, y: 0, width: 10, height: 10 }, [node]);
+  assert.equal(parseDesign({ ...valid(), root: node }).root.id, `f${MAX_DESIGN_DEPTH - 1}`);
 });

@@ -1,4 +1,5 @@
 import test from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,6 +166,13 @@ test('a missing directory, config or weights is MODEL_NOT_FOUND; a bad config is
   assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED');
   writeFileSync(join(dir, 'config.json'), '{"quantization_config": {"quant_method": "gptq", "bits": 4}, "text_config": {}}');
   assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'MODEL_UNSUPPORTED' && e.message.includes('"gptq"') && e.message.includes("original release"));
+});
+
+test('a FIFO named config.json is refused at once, not waited on', { skip: process.platform === 'win32' && 'no FIFOs on Windows' }, () => {
+  const dir = fresh();
+  mkdirSync(dir);
+  execFileSync('mkfifo', [join(dir, 'config.json')]);
+  assert.throws(() => openCheckpoint(dir), (e) => isLoupeError(e) && e.code === 'INPUT_UNSUPPORTED' && /config\.json is a named pipe \(FIFO\); the model configuration must be a regular file/.test(e.message));
 });
 
 test('the tensor list follows the config: tied embeddings drop lm_head, text-only drops the vision tower', async () => {

@@ -9,9 +9,10 @@
 // experts), MoonViT under `vision_tower.` and KimiVLMultiModalProjector under
 // `multi_modal_projector.`. A flat checkpoint names its decoder without `language_model.`;
 // tensor-names.ts maps it, and the Checkpoint answers to Loupe's names whatever the layout.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
+import { openRegularFileSync } from '../ingest/regular-file.ts';
 import { isMoeLayer, parseModelConfig, type ModelConfig } from './config.ts';
 import { locateWeight, parseCheckpointQuantisation, storedTensorsOf, type CheckpointQuantisation, type StoredWeight } from './quantised-checkpoint.ts';
 import { dequantiseFp8Blocks, dequantisePackedInt4, fp8SlabScales } from './repack.ts';
@@ -146,8 +147,15 @@ export const INDEX_FILE = 'model.safetensors.index.json';
 function readJson(path: string, what: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Opened without waiting and refused unless a regular file: a FIFO named config.json would block forever.
+    const fd = openRegularFileSync(path, what);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
+    if (e instanceof LoupeError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LoupeError('MODEL_NOT_FOUND', `${path}: no such file (${what}).`, { cause: e });
     throw new LoupeError('MODEL_CORRUPT', `${path}: cannot be read (${what}).`, { cause: e });
   }

@@ -14,6 +14,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, 
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { LoupeError } from '../errors.ts';
+import { readRegularFileSync, refuseIrregular } from '../ingest/regular-file.ts';
 import { checkpointTensors } from './checkpoint.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
 import { addToMarker, fileStamp, verifiedFiles, writeMarker } from './package-marker.ts';
@@ -25,6 +26,8 @@ import type { Tensor, WeightSource } from './tensor.ts';
 export const PACKAGE_FORMAT = 'loupe-moe';
 export const PACKAGE_VERSION = 1;
 const MANIFEST = 'manifest.json';
+/** A manifest lists tensors and files; a few MB for the largest checkpoints. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 /** The __metadata__ of every weights file of a package. */
 export const WEIGHTS_METADATA = { format: 'loupe-moe' };
 
@@ -529,7 +532,7 @@ export function openPackage(dir: string, options: OpenPackageOptions = {}): Mode
     throw new LoupeError('MODEL_NOT_FOUND', `${dir}: no ${MANIFEST}, so no complete model package (a conversion that did not finish leaves none). Convert the model into it again (\`loupe models convert <hf-dir> ${dir}\`).`);
   }
   let json: unknown;
-  const manifestText = readFileSync(manifestPath, 'utf8');
+  const manifestText = readRegularFileSync(manifestPath, { maxBytes: MAX_MANIFEST_BYTES, what: 'a model manifest' }).toString('utf8');
   try {
     json = JSON.parse(manifestText);
   } catch (e) {
@@ -578,7 +581,9 @@ function checkFiles(dir: string, manifest: PackageManifest, verified: ReadonlySe
   for (const [file, { bytes, sha256: sum }] of Object.entries(manifest.files)) {
     const path = join(dir, file);
     if (!existsSync(path)) throw new LoupeError('MODEL_CORRUPT', `${path}: missing from the model package. ${reconvert}, or copy the whole package again.`);
-    const size = statSync(path).size;
+    const stats = statSync(path);
+    refuseIrregular(path, stats, 'a model package file');
+    const size = stats.size;
     if (size !== bytes) {
       throw new LoupeError('MODEL_CORRUPT', `${path}: ${size} bytes where the manifest says ${bytes}: the file is ${size < bytes ? 'truncated' : 'not the one converted'}. ${reconvert}, or copy the whole package again.`);
     }

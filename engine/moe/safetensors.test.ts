@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SafetensorsFile, SafetensorsWriter, bf16ToF32, decodeFloat32, f32ToBf16, writeSafetensors } from './safetensors.ts';
 import { isLoupeError } from '../errors.ts';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-safetensors-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -107,6 +108,12 @@ test('rows of a tensor are read alone, along its first dimension', () => {
 const entry = (dtype: string, shape: number[], offsets: number[]) => ({ dtype, shape, data_offsets: offsets });
 
 test('a missing file is MODEL_NOT_FOUND', () => rejects(join(dir, 'absent.safetensors'), 'MODEL_NOT_FOUND', 'absent.safetensors'));
+
+test('a FIFO named as a shard is refused at once, not waited on', { skip: process.platform === 'win32' && 'no FIFOs on Windows' }, () => {
+  const fifo = join(dir, 'pipe.safetensors');
+  execFileSync('mkfifo', [fifo]);
+  rejects(fifo, 'INPUT_UNSUPPORTED', 'pipe.safetensors is a named pipe (FIFO); a safetensors file must be a regular file');
+});
 
 test('a truncated file is named with the tensor that runs past its end', () => {
   const path = join(dir, 'cut.safetensors');

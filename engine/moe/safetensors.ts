@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LoupeError } from '../errors.ts';
+import { openRegularFileSync } from '../ingest/regular-file.ts';
 import { decodeE4M3 } from './fp8.ts';
 
 /** The dtypes Loupe reads and writes. */
@@ -82,8 +83,9 @@ export class SafetensorsFile {
   static open(path: string): SafetensorsFile {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      fd = openRegularFileSync(path, 'a safetensors file');
     } catch (e) {
+      if (e instanceof LoupeError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new LoupeError('MODEL_NOT_FOUND', `${path}: no such file.`, { cause: e });
       throw new LoupeError('MODEL_CORRUPT', `${path}: cannot be read (${code ?? String(e)}).`, { cause: e });

@@ -1,12 +1,13 @@
 // A Figma JSON file on disk, with what may come beside it: its images (by imageRef) and a PNG
 // of the frame as Figma drew it, the ground truth a render is compared with.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { LoupeError } from '../errors.ts';
 import { Asset, type Design } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
-import { IMAGE_FORMATS, readDesignImage } from '../ingest/image.ts';
+import { IMAGE_FORMATS, IMAGE_LIMITS, readDesignImage } from '../ingest/image.ts';
+import { readRegularFile } from '../ingest/regular-file.ts';
 import { MEDIA_TYPES } from '../codegen/media-types.ts';
 import { figmaToDesign, parseVariables } from '../figma/index.ts';
 
@@ -35,29 +36,34 @@ export const isFigmaFile = (path: string) => extname(path).toLowerCase() === '.j
 /** Why think mode is refused for Figma input; each caller adds how to ask for fast mode instead. */
 export const FIGMA_THINK_REFUSED = 'Think mode repairs what perception misread; a Figma file has exact values.';
 
-/** A JSON file's text, unparsed (the Figma importer parses it), refused when missing, empty or over MAX_JSON_BYTES. */
+/** A JSON file's text, unparsed (the Figma importer parses it), refused when missing, empty, not a regular file or over MAX_JSON_BYTES. */
 async function readJsonText(path: string): Promise<string> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info || !info.isFile()) throw new LoupeError('INPUT_NOT_FOUND', `${path}: no such file.`);
-  if (info.size === 0) throw new LoupeError('INPUT_EMPTY', `${basename(path)} is empty (0 bytes).`);
-  if (info.size > MAX_JSON_BYTES) throw new LoupeError('INPUT_TOO_LARGE', `${basename(path)} is over ${MAX_JSON_BYTES / 1024 / 1024} MB; fetch only the frame (GET /v1/files/:key/nodes?ids=…).`);
-  return readFile(path, 'utf8');
+  const bytes = await readRegularFile(path, { maxBytes: MAX_JSON_BYTES, what: 'a Figma JSON file', tooLarge: 'Fetch only the frame (GET /v1/files/:key/nodes?ids=…).' });
+  if (bytes.length === 0) throw new LoupeError('INPUT_EMPTY', `${basename(path)} is empty (0 bytes).`);
+  return bytes.toString('utf8');
 }
 
-async function readImages(dir: string): Promise<Record<string, Asset>> {
-  const names = await readdir(dir).catch(() => {
-    throw new LoupeError('INPUT_NOT_FOUND', `${dir}: no such folder (--images names the folder of the file's images).`);
+/** The pictures in the --images folder by imageRef; what is not a readable picture is skipped with a warning. */
+async function readImages(dir: string): Promise<{ images: Record<string, Asset>; warnings: string[] }> {
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    const what = error.code === 'ENOENT' ? 'no such folder' : error.code === 'ENOTDIR' ? 'not a folder' : `cannot be read (${error.code})`;
+    throw new LoupeError('INPUT_NOT_FOUND', `${dir}: ${what} (--images names the folder of the file's images).`);
   });
   const images: Record<string, Asset> = {};
+  const warnings: string[] = [];
   for (const name of names) {
-    const bytes = await readFile(join(dir, name)).catch(() => undefined);
+    const bytes = await readRegularFile(join(dir, name), { maxBytes: IMAGE_LIMITS.maxFileBytes, what: 'an image fill' }).catch((error: unknown) => {
+      if (!(error instanceof LoupeError)) throw error;
+      warnings.push(`--images: ${error.message} It is skipped.`);
+      return undefined;
+    });
     const meta = bytes && (await sharp(bytes).metadata().catch(() => undefined));
     // The pictures Loupe reads, typed as the IR's assets are.
     const mime = meta?.format && IMAGE_FORMATS.has(meta.format) ? Asset.shape.mime.safeParse(MEDIA_TYPES[`.${meta.format}`]).data : undefined;
     if (!bytes || !meta || !mime || !meta.width || !meta.height) continue;
     images[basename(name, extname(name))] = { mime, width: meta.width, height: meta.height, data: bytes.toString('base64') };
   }
-  return images;
+  return { images, warnings };
 }
 
 /** Figma exports at 1×, 2× or more: the picture is compared at the design's own width. */
@@ -72,9 +78,11 @@ export async function atWidth(image: DecodedImage, width: number): Promise<Decod
 
 export async function readFigmaInput(path: string, options: FigmaInputOptions): Promise<FigmaInput> {
   const source = await readJsonText(path);
-  const images = options.imagesDir ? await readImages(options.imagesDir) : {};
+  const { images, warnings: skipped } = options.imagesDir ? await readImages(options.imagesDir) : { images: {}, warnings: [] };
   const variables = options.variables ? parseVariables(await readJsonText(options.variables), basename(options.variables)) : undefined;
-  const { design, warnings } = figmaToDesign(source, { name: basename(path), nodeId: options.nodeId, images, variables });
+  const converted = figmaToDesign(source, { name: basename(path), nodeId: options.nodeId, images, variables });
+  const design = converted.design;
+  const warnings = [...skipped, ...converted.warnings];
   if (!options.png) return { design, warnings };
   const reference = await atWidth(await readDesignImage(options.png), design.viewport.width);
   return { design, warnings, reference };

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, symlink, mkdir, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, symlink, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFilesInside } from './output.ts';
@@ -32,4 +32,10 @@ test('a symbolic link inside the folder is not written through', async () => {
   await symlink(join(base, 'elsewhere'), join(base, 'out', 'assets'));
   await assert.rejects(writeFilesInside(join(base, 'out'), [{ path: 'assets/a.png', contents: 'x' }]), unsafe);
   assert.deepEqual(await readdir(join(base, 'elsewhere')), []);
+});
+
+test('a file where a folder should go is a message, not a crash', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'loupe-out-'));
+  await writeFile(join(out, 'assets'), 'a file, not a folder');
+  await assert.rejects(writeFilesInside(out, [{ path: 'assets/a.png', contents: 'x' }]), (e) => unsafe(e) && /Could not write the output into .*assets/.test((e as Error).message));
 });

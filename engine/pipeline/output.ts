@@ -17,14 +17,28 @@ export function resolveInside(outDir: string, path: string): string {
 /** Writes files (relative posix paths) under outDir; returns the paths written, relative to outDir. */
 export async function writeFilesInside(outDir: string, files: Array<{ path: string; contents: string | Uint8Array }>): Promise<string[]> {
   const root = resolve(outDir);
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true }).catch((error: unknown) => {
+    throw unwritable(outDir, error);
+  });
   const targets = files.map((f) => ({ target: resolveInside(root, f.path), contents: f.contents }));
-  for (const { target, contents } of targets) {
-    await mkdir(dirname(target), { recursive: true });
-    await refuseLinksBetween(root, target);
-    await writeFile(target, contents);
+  try {
+    for (const { target, contents } of targets) {
+      await mkdir(dirname(target), { recursive: true });
+      await refuseLinksBetween(root, target);
+      await writeFile(target, contents);
+    }
+  } catch (error) {
+    throw unwritable(outDir, error);
   }
   return targets.map(({ target }) => relative(root, target).split(sep).join('/'));
+}
+
+/** What the file system refused (no permission, no space, a file in the way), as a message; anything else as it was. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST', 'EISDIR', 'ENAMETOOLONG']);
+function unwritable(outDir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !UNWRITABLE.has(code)) return error;
+  return new LoupeError('OUTPUT_UNSAFE', `Could not write the output into ${outDir}: ${(error as Error).message}. Free some space, or pick another folder.`, { cause: error });
 }
 
 // A symbolic link already inside the output folder could point anywhere; never write through one.

@@ -145,6 +145,11 @@ test('a malformed frame is refused with what is wrong', async () => {
   const notFigma = await send('figma/frames', { name: 'x', document: { hello: 1 }, png: framePng }, auth);
   assert.equal(notFigma.status, 400);
   assert.match(((await notFigma.json()) as { message: string }).message, /not a Figma document/);
+  let deep: unknown = { id: '0:1', name: 'Leaf', type: 'RECTANGLE' };
+  for (let i = 0; i < 1_000; i++) deep = { id: `1:${i}`, name: 'Level', type: 'FRAME', children: [deep] };
+  const tooDeep = await send('figma/frames', { name: 'deep', document: deep, png: framePng }, auth);
+  assert.equal(tooDeep.status, 413);
+  assert.match(((await tooDeep.json()) as { message: string }).message, /deep nests layers over 100 deep/);
 });
 
 test('a paired frame is converted, answered with its scores, and lands in the history', async () => {

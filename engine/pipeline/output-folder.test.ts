@@ -1,0 +1,42 @@
+// Real paths of each kind --out, --data or --diff could name: a file, a folder, a path under a
+// file, a device, the kernel's folders, a new folder. What cannot take output is refused before
+// any work.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LoupeError } from '../errors.ts';
+import { checkOutputFile, checkOutputFolder } from './output-folder.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'loupe-out-folder-'));
+const unsafe = (message: RegExp) => (e: unknown) => e instanceof LoupeError && e.code === 'OUTPUT_UNSAFE' && message.test(e.message);
+
+test('a new folder, or one that exists, is accepted', async () => {
+  await checkOutputFolder(join(dir, 'new', 'deeper'), '--out');
+  await checkOutputFolder(dir, '--out');
+});
+
+test('a file, a path under a file and a device are refused', async () => {
+  const file = join(dir, 'file.txt');
+  await writeFile(file, 'x');
+  await assert.rejects(checkOutputFolder(file, '--out'), unsafe(/file\.txt is a file; --out names a folder/));
+  await assert.rejects(checkOutputFolder(join(file, 'sub'), '--data'), unsafe(/file\.txt is a file, so .*sub cannot be made in it; --data names a folder/));
+  if (process.platform !== 'win32') await assert.rejects(checkOutputFolder('/dev/null', '--out'), unsafe(/\/dev\/null is a device/));
+});
+
+test("the kernel's folders are refused", { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
+  await assert.rejects(checkOutputFolder('/proc/self/loupe-out', '--out'), unsafe(/is in \/proc, which holds the kernel's files/));
+  await assert.rejects(checkOutputFolder('/sys/loupe-out', '--out'), unsafe(/is in \/sys/));
+});
+
+test('a file to write: a new or existing file is accepted; a folder, a device or a path under a file is refused', async () => {
+  const file = join(dir, 'heat.png');
+  await checkOutputFile(file, '--diff');
+  await writeFile(file, 'x');
+  await checkOutputFile(file, '--diff');
+  await assert.rejects(checkOutputFile(dir, '--out'), unsafe(/is a folder; --out names a file to write, in a folder you can write to/));
+  await assert.rejects(checkOutputFile(join(file, 'x.png'), '--out'), unsafe(/heat\.png is a file; --out names a file to write/));
+  if (process.platform !== 'win32') await assert.rejects(checkOutputFile('/dev/null', '--diff'), unsafe(/\/dev\/null is a device; --diff names a file/));
+  if (process.platform === 'linux') await assert.rejects(checkOutputFile('/proc/self/heat.png', '--diff'), unsafe(/is in \/proc/));
+});
