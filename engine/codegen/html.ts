@@ -1,6 +1,6 @@
 // Writes the element tree as HTML: with a <style> block of readable class rules (html-css)
 // or with Tailwind utilities and a compiled styles.css (html-tailwind).
-import type { Decl, Element, Page } from './tree.ts';
+import { mediaCondition, type Decl, type Element, type Narrow, type Page } from './tree.ts';
 import { DEFAULT_FONT } from './fonts.ts';
 
 export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -107,23 +107,26 @@ export function variableRules(variables: ReadonlyMap<string, string>): string {
 const ruleText = (selector: string, decls: readonly Decl[]) => `${selector} {\n${decls.map(([p, v]) => `  ${p}: ${v};`).join('\n')}\n}\n`;
 
 /**
- * One rule per element, in document order; then one media query per breakpoint, widest first,
- * with the rules of the elements that reflow there (after the rules they override).
+ * One rule per element, in document order; then one media query per range, the widest `below`
+ * first, with the rules of the elements that reflow there (after the rules they override).
  */
 export function classRules(root: Element): string {
   const rules: string[] = [];
-  const narrow = new Map<number, string[]>();
+  const narrow = new Map<string, { range: Narrow; rules: string[] }>();
   walk(root, (el) => {
     const rule = (selector: string, decls: readonly Decl[]) => rules.push(ruleText(selector, decls));
-    for (const n of el.narrow ?? []) narrow.set(n.below, [...(narrow.get(n.below) ?? []), ruleText(`.${el.name}`, n.decls)]);
+    for (const n of el.narrow ?? []) {
+      const key = mediaCondition(n);
+      const group = narrow.get(key) ?? narrow.set(key, { range: n, rules: [] }).get(key)!;
+      group.rules.push(ruleText(`.${el.name}`, n.decls));
+    }
     if (el.decls.length > 0) rule(`.${el.name}`, el.decls);
     if (el.placeholder?.length) rule(`.${el.name}::placeholder`, el.placeholder);
     // Nested under the element's class, so that one segment's rules cannot reach another's.
     if (el.markup?.css.trim()) rules.push(`.${el.name} {\n${el.markup.css.trim()}\n}\n`);
   });
-  for (const below of [...narrow.keys()].sort((a, b) => b - a)) {
-    rules.push(`@media (width < ${below}px) {\n${narrow.get(below)!.join('\n')}}\n`);
-  }
+  const widestFirst = [...narrow].sort(([, a], [, b]) => b.range.below - a.range.below || (a.range.from ?? 0) - (b.range.from ?? 0));
+  for (const [condition, group] of widestFirst) rules.push(`@media (${condition}) {\n${group.rules.join('\n')}}\n`);
   return rules.join('\n');
 }
 

@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '@tailwindcss/node';
-import type { Decl, Element } from './tree.ts';
+import type { Decl, Element, Narrow } from './tree.ts';
 import { DEFAULT_FONT } from './fonts.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -199,15 +199,18 @@ export function toTailwind(decls: readonly Decl[], fonts: ReadonlyMap<string, st
 
 /**
  * An element's classes: its own declarations, its placeholder's under the `placeholder:` variant,
- * and what changes below each breakpoint under `max-[…]:` (Tailwind's `width < …` media query).
+ * and what changes below each breakpoint under `max-[…]:` (Tailwind's `width < …` media query),
+ * within a range from a width up under `min-[…]:` as well.
  */
 export function elementClasses(el: Pick<Element, 'decls' | 'placeholder' | 'narrow'>, fonts: ReadonlyMap<string, string>): string[] {
   return [
     ...toTailwind(el.decls, fonts),
     ...toTailwind(el.placeholder ?? [], fonts).map((c) => `placeholder:${c}`),
-    ...(el.narrow ?? []).flatMap((n) => toTailwind(n.decls, fonts).map((c) => `max-[${n.below}px]:${c}`)),
+    ...(el.narrow ?? []).flatMap((n) => toTailwind(n.decls, fonts).map((c) => `${rangeVariant(n)}${c}`)),
   ];
 }
+
+const rangeVariant = (n: Narrow) => `${n.from === undefined ? '' : `min-[${n.from}px]:`}${n.below === Infinity ? '' : `max-[${n.below}px]:`}`;
 
 /** `font-arimo`-style theme names for the font stacks in use, stable and distinct. */
 export function fontThemeNames(stacks: Iterable<string>): Map<string, string> {

@@ -11,10 +11,21 @@ import { isSingleLine, px, type Decl } from './css-measures.ts';
 
 export { isSingleLine, px, type Decl };
 
-/** Declarations that apply only while the viewport is narrower than `below` px (a media query, a `max-[…]:` variant). */
+/**
+ * Declarations that apply only while the viewport is narrower than `below` px (a media query, a
+ * `max-[…]:` variant) and, where `from` is given, at least `from` px wide (`min-[…]:`): a page
+ * made from two designs gives each its own range. `below` may be Infinity (from `from` up).
+ */
 export interface Narrow {
   below: number;
+  from?: number;
   decls: Decl[];
+}
+
+/** The media condition of a range: `width < 768px`, `width >= 768px`, `768px <= width < 1100px`. */
+export function mediaCondition(n: Pick<Narrow, 'below' | 'from'>): string {
+  if (n.from === undefined) return `width < ${n.below}px`;
+  return n.below === Infinity ? `width >= ${n.from}px` : `${n.from}px <= width < ${n.below}px`;
 }
 
 export interface Element {
@@ -121,7 +132,7 @@ interface Ctx {
 
 /** `narrow` split by whether each declaration places the element (`placesElement`) or not. */
 export function splitNarrow(narrow: readonly Narrow[] | undefined, keep: (d: Decl) => boolean): Narrow[] | undefined {
-  const out = (narrow ?? []).map((n) => ({ below: n.below, decls: n.decls.filter(keep) })).filter((n) => n.decls.length > 0);
+  const out = (narrow ?? []).map((n) => ({ ...n, decls: n.decls.filter(keep) })).filter((n) => n.decls.length > 0);
   return out.length > 0 ? out : undefined;
 }
 
