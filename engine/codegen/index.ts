@@ -14,10 +14,11 @@ import { designComponentSource, designComponents } from './design-components.ts'
 import { componentSource, elementJsx, importName, type JsxContext } from './react.ts';
 import { compileTailwind, elementClasses, fontThemeNames } from './tailwind.ts';
 import { buildPage, placesElement, splitNarrow, type Element, type Markup, type Page } from './tree.ts';
+import { mergeWidths, type TwoWidthsReport } from './two-widths.ts';
 
 export { previewFromFile } from './preview.ts';
 export { STACK_NAMES, type Stack };
-export type { Markup };
+export type { Markup, TwoWidthsReport };
 
 export interface GeneratedFile {
   /** Relative posix path: 'index.html', 'assets/img-1.png', 'fonts/arimo-latin-400-normal.woff2'. */
@@ -46,7 +47,18 @@ const format = (source: string, parser: string) => prettier.format(source, { ...
 export async function generate(design: Design, stack: Stack, markup: ReadonlyMap<string, Markup> = new Map()): Promise<GeneratedCode> {
   if (!(STACK_NAMES as readonly string[]).includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACK_NAMES.join(', ')}.`);
   if (markup.size > 0 && stack !== 'html-css') throw new LoupeError('INVALID_ARGUMENT', `Code written outside the IR goes into html-css only, not ${stack}.`);
-  const page = buildPage(design, (screen) => screenHref(stack, screen), markup);
+  return writePage(buildPage(design, (screen) => screenHref(stack, screen), markup), stack, packageName(design));
+}
+
+/** A page from two designs of different widths (two-widths.ts): one element tree, each design's look in its range. */
+export async function generateTwoWidths(wide: Design, narrow: Design, stack: Stack): Promise<GeneratedCode & { merge: TwoWidthsReport }> {
+  if (!(STACK_NAMES as readonly string[]).includes(stack)) throw new LoupeError('INVALID_ARGUMENT', `Unknown stack "${stack}"; choose one of ${STACK_NAMES.join(', ')}.`);
+  const href = (screen: string) => screenHref(stack, screen);
+  const { page, report } = mergeWidths(buildPage(wide, href), buildPage(narrow, href));
+  return { ...(await writePage(page, stack, packageName(wide))), merge: report };
+}
+
+async function writePage(page: Page, stack: Stack, name: string): Promise<GeneratedCode> {
   const faces = facesFor(page.textStyles);
   const binary: GeneratedFile[] = [
     ...page.assets.map((a) => ({ path: a.path, contents: a.bytes })),
@@ -83,7 +95,7 @@ export async function generate(design: Design, stack: Stack, markup: ReadonlyMap
     { path: 'main.tsx', contents: await format(MAIN_TSX, 'typescript') },
     { path: 'index.html', contents: await format(reactIndexHtml(page), 'html') },
     ...styles,
-    { path: 'package.json', contents: await format(packageJson(design), 'json') },
+    { path: 'package.json', contents: await format(packageJson(name), 'json') },
     { path: 'vite.config.ts', contents: await format(VITE_CONFIG, 'typescript') },
     { path: 'vite-env.d.ts', contents: '/// <reference types="vite/client" />\n' },
     ...binary,
@@ -131,8 +143,9 @@ function reactIndexHtml(page: Page): string {
   return htmlDocument(page, '', '    <div id="root"></div>\n    <script type="module" src="/main.tsx"></script>');
 }
 
-function packageJson(design: Design): string {
-  const name = (design.source?.name ?? design.root.name ?? 'design').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'design';
+const packageName = (design: Design) => (design.source?.name ?? design.root.name ?? 'design').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'design';
+
+function packageJson(name: string): string {
   return JSON.stringify({
     name,
     private: true,
