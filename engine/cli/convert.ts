@@ -4,6 +4,7 @@ import { failedCodeChecks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
 import { convertVideo, type VideoConversionResult } from '../pipeline/convert-video.ts';
+import { convertTwoWidthsFile, type TwoWidthsFileResult } from '../pipeline/convert-widths.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import type { CliContext } from './main.ts';
@@ -23,6 +24,7 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--png <file>', 'Figma input: the frame as Figma rendered it (any scale), the ground truth the render is scored against')
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
     .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
+    .option('--also <design>', 'a narrower design of the same page (a phone screenshot beside a desktop one): one codebase that looks like each design at its own width, the narrow one below a breakpoint')
     .option('--variables <file>', "Figma input: the file's variables (GET /v1/files/:key/variables/local), so colours bound to them become CSS custom properties")
     .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model <dir>; falls back to perception when its code is not usable) | openai (an OpenAI-compatible server: --base-url, --model)', parseChoice(BACKENDS), 'perception')
     .option('--model <name>', '--backend local: the model package folder; --backend openai: the model the server serves');
@@ -31,6 +33,12 @@ export function registerConvert(program: Command, context: CliContext): void {
       if (isVideoName(design)) {
         if (opts.backend !== 'perception' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'A walkthrough video is converted by perception in fast mode: leave out --backend and --mode think.');
         reportVideoConversion(await runVideoConversion(design, opts, context), opts.json);
+        return;
+      }
+      if (opts.also !== undefined) {
+        if (isVideoName(opts.also)) throw new LoupeError('INVALID_ARGUMENT', '--also takes a second design image of the same page (PNG, JPEG, WebP), not a video.');
+        if (opts.backend !== 'perception' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'Two designs of one page are converted by perception in fast mode: leave out --backend and --mode think.');
+        reportTwoWidths(await withProgressBar((onProgress) => convertTwoWidthsFile(design, opts.also!, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress })), opts.json);
         return;
       }
       const backend = conversionBackend(opts);
@@ -117,6 +125,17 @@ export function reportConversion<R extends ConvertFileResult>(result: R, json: b
   );
 }
 
+function reportTwoWidths(r: TwoWidthsFileResult, json: boolean | undefined): void {
+  reportConversion(r, json);
+  if (json) return;
+  const s = r.also.scores;
+  const m = r.merge;
+  process.stdout.write(
+    `at ${r.also.width} px (${r.also.input}): block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}\n` +
+      `one page for both: ${m.shared} element(s) shared, ${m.wideOnly} only in the wide design, ${m.narrowOnly} only in the narrow one (below ${m.breakpoint} px)\n`,
+  );
+}
+
 function modelServerLine(m: NonNullable<ConvertFileResult['modelServer']>): string {
   const fromModel = m.segments.filter((s) => s.from === 'model').length;
   return `${m.model} (${m.strategy}): ${fromModel} of ${m.segments.length} segment(s) from the model, ${m.segments.length - fromModel} from perception; ${m.requests} request(s), ${m.promptTokens} prompt and ${m.completionTokens} answer tokens\n`;
@@ -131,6 +150,7 @@ interface ConvertFlags extends BackendFlags {
   node?: string;
   images?: string;
   variables?: string;
+  also?: string;
   json?: boolean;
 }
 
