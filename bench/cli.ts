@@ -21,19 +21,23 @@ export const registerCommands: RegisterCommands = (program, context) => {
     .option('--budget <ms>', "think mode: the time each page's conversion may take, repair rounds included, ms (default 8000)", parsePositiveInt)
     .option('--cache <dir>', 'where reference renders are cached', '.loupe-cache/d2c')
     .option('--reflow <px>', 'also render the code and the original page at this viewport width and score them against each other, and count the pages whose code scrolls sideways where the original does not (repeatable, or a comma list)', parseWidths, [])
+    .option('--also <px>', 'render each page at this width too, as a second design of it (a phone design): convert both into one codebase and score it at each width', parsePositiveInt)
     .option('--backend <backend>', 'who writes the code: perception (the default) | local (--model <dir>) | openai (--base-url, --model, --strategy)', parseChoice(BACKENDS), 'perception')
     .option('--model <name>', '--backend local: the model package folder; --backend openai: the model the server serves');
   withModelServerOptions(d2c).action(async (opts: BenchFlags & BackendFlags) => {
       const think = opts.mode === 'think';
       const backend = conversionBackend(opts);
+      if (opts.also !== undefined && (backend || think)) throw new InvalidArgumentError('--also converts two designs by perception in fast mode: leave out --backend and --mode think.');
       const reflowColumns = opts.reflow.flatMap((w) => [`ssim@${w}`, `side@${w}`]);
-      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : []), ...(backend ? ['model', 'requests'] : []), 'strict', ...reflowColumns]) + '\n');
+      const alsoColumns = opts.also === undefined ? [] : [`block@${opts.also}`, `ssim@${opts.also}`, 'shared'];
+      process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : []), ...(backend ? ['model', 'requests'] : []), 'strict', ...reflowColumns, ...alsoColumns]) + '\n');
       const { summary, results } = await runD2CBench({
         ...pageRun(opts, context),
         mode: opts.mode,
         budgetMs: opts.budget,
         backend,
         reflow: opts.reflow,
+        also: opts.also,
       });
       await report(summary, results, opts.json);
     });
@@ -203,6 +207,7 @@ interface BenchFlags {
   mode: ReturnType<typeof parseMode>;
   budget?: number;
   reflow: number[];
+  also?: number;
   json?: string;
   cache: string;
 }
@@ -219,7 +224,10 @@ function pageRow(r: PageResult): string {
   const strict = r.strictBlock === undefined ? [] : [r.strictBlock.toFixed(3)];
   // Reflow widths: SSIM against the original, and which of code / original scroll sideways.
   const reflow = (r.reflow ?? []).flatMap((f) => [f.metrics.ssim.toFixed(3), `${f.scrollsSideways.code ? 'C' : '-'}${f.scrollsSideways.original ? 'O' : '-'}`]);
-  return row([r.page, ...figures, String(r.convertMs), ...rounds, ...served, ...strict, ...reflow]);
+  // A second design: the one codebase's Block and SSIM at its width, and elements shared / all.
+  const m2 = r.also?.merge;
+  const also = r.also && m2 ? [r.also.metrics.block.toFixed(3), r.also.metrics.ssim.toFixed(3), `${m2.shared}/${m2.shared + m2.wideOnly + m2.narrowOnly}`] : [];
+  return row([r.page, ...figures, String(r.convertMs), ...rounds, ...served, ...strict, ...reflow, ...also]);
 }
 
 const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(9))).join(' ');

@@ -11,6 +11,8 @@ import { renderReference } from './reference-pages.ts';
 import { benchPages, failedPage, listPages, scoredPage, summarizeResults, type PageResult, type ResultsSummary } from './page-results.ts';
 import { mean, round } from './stats.ts';
 import { scoreReflow, strictBlockScore, summarizeReflow } from './reflow.ts';
+import { alsoResult, summarizeAlso } from './two-widths.ts';
+import { convertTwoWidths, type TwoWidthsConversion } from '../engine/pipeline/convert-widths.ts';
 
 export type { PageResult };
 
@@ -35,6 +37,8 @@ export interface BenchOptions {
   width?: number;
   /** Other viewport widths the code and the original are also rendered and scored at (see reflow.ts). */
   reflow?: number[];
+  /** The page rendered this wide is a second design of it: both converted into one codebase (see two-widths.ts). */
+  also?: number;
   pool: RenderPool;
   cacheDir: string;
   signal?: AbortSignal;
@@ -54,6 +58,7 @@ export async function runD2CBench(options: BenchOptions): Promise<{ summary: Ben
   const summary: BenchSummary = {
     ...summarized,
     ...(options.reflow?.length && { reflow: summarizeReflow(results, options.reflow) }),
+    ...(options.also && { also: summarizeAlso(results) }),
     timing: { ...summarized.timing, rendersPerSecond: round(await warmRenderRate(previews.slice(-8), options.width ?? BENCH_WIDTH, options.pool), 2) },
   };
   const thought = ok.filter((r) => r.think);
@@ -78,15 +83,11 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     // Timed from the design PNG on: the reference render is the benchmark's, not the user's.
     const started = performance.now();
     const image = await decodeDesignImage(reference.png, page.replace(/\.html$/, '.png'));
-    const conversion = await convertImage(image, {
-      stack: options.stack,
-      mode: options.mode,
-      budgetMs: options.budgetMs,
-      pool: options.pool,
-      signal: options.signal,
-      referenceBlocks: reference.blocks,
-      backend: options.backend,
-    });
+    const convert = { stack: options.stack, mode: options.mode, budgetMs: options.budgetMs, pool: options.pool, signal: options.signal, referenceBlocks: reference.blocks, backend: options.backend };
+    const second = options.also ? await renderReference(pagePath, options.also, options.pool, options.cacheDir) : undefined;
+    const conversion = second
+      ? await convertTwoWidths(image, await decodeDesignImage(second.png, page.replace(/\.html$/, `@${options.also}.png`)), { ...convert, narrowReferenceBlocks: second.blocks })
+      : await convertImage(image, convert);
     const convertMs = Math.round(performance.now() - started);
     previews.push(conversion.preview);
     const think = conversion.think && { rounds: conversion.think.rounds.length - 1, kept: conversion.think.best };
@@ -95,7 +96,8 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     const strictBlock = strictBlockScore(reference.blocks, conversion.renderBlocks, image, conversion.render);
     // After the timing: the reflow renders are the benchmark's, not the conversion's.
     const reflow = options.reflow?.length ? await Promise.all(options.reflow.map((width) => scoreReflow(pagePath, conversion.preview, width, options.pool, options.cacheDir))) : undefined;
-    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), strictBlock, ...(reflow && { reflow }), stageMs: conversion.timings as Record<string, number>, ...(think && { think }), ...(modelServer && { modelServer }) };
+    const also = second && 'narrow' in conversion ? alsoResult(conversion as TwoWidthsConversion, second) : undefined;
+    return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), strictBlock, ...(reflow && { reflow }), ...(also && { also }), stageMs: conversion.timings as Record<string, number>, ...(think && { think }), ...(modelServer && { modelServer }) };
   } catch (error) {
     return failedPage(page, error);
   }

@@ -5,6 +5,7 @@ import { failedCodeChecks, type CodeChecks } from '../engine/compare/index.ts';
 import type { Scores } from '../engine/pipeline/convert.ts';
 import { mean, median, percentile, round } from './stats.ts';
 import type { ReflowResult, ReflowSummary } from './reflow.ts';
+import type { AlsoResult, AlsoSummary } from './two-widths.ts';
 
 export const METRICS = ['block', 'text', 'position', 'color', 'ssim'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -18,6 +19,8 @@ export interface PageResult {
   strictBlock?: number;
   /** The same page's code and original rendered at other widths (`--reflow`). */
   reflow?: ReflowResult[];
+  /** `--also`: the page at a second width as a second design, one codebase for both, scored there. */
+  also?: AlsoResult;
   checks?: CodeChecks;
   convertMs?: number;
   stageMs?: Record<string, number>;
@@ -37,6 +40,8 @@ export interface ResultsSummary {
   strictBlock?: MeanAndMedian;
   /** Where the run asked for them: the figures at each reflow width. */
   reflow?: ReflowSummary[];
+  /** Where the run asked for it: the one codebase's figures at the second design's width. */
+  also?: AlsoSummary;
   /** The worst page's figures, and the pages whose code breaks a limit (see compare/code-checks.ts). */
   checks: { largestImageShare: number; absoluteShare: number; failingPages: string[] };
   timing: { medianMs: number; p95Ms: number };
