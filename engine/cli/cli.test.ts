@@ -14,6 +14,8 @@ const dir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
 
 
 const design = join(dir, 'design.png');
+/** The same page at a phone's width: a second design of it. */
+const phone = join(dir, 'phone.png');
 test.before(async () => {
   const pool = new RenderPool(1);
   const html = `<html><body style="margin:0;font-family:Arial;background:#fafafa">
@@ -22,6 +24,7 @@ test.before(async () => {
     <p style="margin:0;font-size:16px;color:#444">Dashboards that load in a second and answer real questions.</p></main></body></html>`;
   const shot = await pool.screenshot(html, { width: 640, height: 300 }, { fullPage: false });
   await writeFile(design, shot.png);
+  await writeFile(phone, (await pool.screenshot(html, { width: 360, height: 300 }, { fullPage: false })).png);
   await pool.close();
 });
 
@@ -61,6 +64,26 @@ test('convert writes code, preview, render, diff and scores, and --json describe
   assert.match(html, /Acme Analytics/);
   const preview = await readFile(join(out, 'preview.html'), 'utf8');
   assert.doesNotMatch(preview, /https?:\/\/(?!www\.w3\.org)/, 'preview loads nothing from the network');
+});
+
+test('convert --also makes one codebase from a desktop and a phone design, scored at each width', async () => {
+  const out = join(dir, 'two');
+  // The phone design given first: the wider one is still the base.
+  const { code, stdout, stderr } = await loupe('convert', phone, '--also', design, '--out', out, '--json');
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(stdout);
+  assert.equal(result.input, design);
+  assert.deepEqual([result.also.input, result.also.width], [phone, 360]);
+  for (const f of ['index.html', 'render.png', 'narrow-render.png', 'narrow-design.png', 'narrow-diff.png', 'narrow-design.ir.json']) assert.ok(result.files.includes(f), f);
+  const scores = JSON.parse(await readFile(join(out, 'scores.json'), 'utf8'));
+  assert.ok(scores.ssim > 0.9 && scores.narrow.ssim > 0.9, `SSIM ${scores.ssim} at 640 px, ${scores.narrow.ssim} at 360 px`);
+  assert.ok(result.merge.shared > 0 && result.merge.breakpoint === 640, JSON.stringify(result.merge));
+  // The phone's layout is written as a range below the breakpoint (the desktop design's width, under a tablet's).
+  assert.match(await readFile(join(out, 'index.html'), 'utf8'), /@media \(width < 640px\)/);
+
+  const refused = await loupe('convert', design, '--also', phone, '--mode', 'think', '--out', join(dir, 'two-think'));
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /perception in fast mode/);
 });
 
 test('each stack converts', async () => {
