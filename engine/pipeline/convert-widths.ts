@@ -1,13 +1,12 @@
 // Two designs of one page at two widths (a desktop and a phone screenshot) → one codebase:
 // each design is perceived on its own, the two element trees become one (codegen/two-widths.ts),
 // and the code is rendered and scored at each design's width against that design.
-import type { Design, TextBlock } from '../ir/index.ts';
+import type { TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { encodePng, readDesignImage } from '../ingest/image.ts';
 import { perceive } from '../perceive/index.ts';
 import { buildPreview, generateTwoWidths, type TwoWidthsReport } from '../codegen/index.ts';
 import { comparePixels, scoreBlocks, type CodeChecks } from '../compare/index.ts';
-import type { Screenshot } from '../render/pool.ts';
 import { LoupeError } from '../errors.ts';
 import { renderCode } from '../think/attempt.ts';
 import type { Conversion, ConvertOptions, Scores } from './convert.ts';
@@ -16,19 +15,8 @@ import { isFigmaFile } from './figma-input.ts';
 import { writeFilesInside } from './output.ts';
 import { StageRunner } from './timer.ts';
 
-/** The code at the narrower design's width, scored against that design. */
-export interface AtNarrowWidth {
-  width: number;
-  /** The narrow design as perception read it. */
-  design: Design;
-  designPng: Buffer;
-  render: Screenshot;
-  renderBlocks: TextBlock[];
-  heatmap: Buffer;
-  scores: Scores;
-  checks: CodeChecks;
-  textBlocks: TextBlock[];
-}
+/** The code at the narrower design's width, scored against that design (and that design as perception read it). */
+export type AtNarrowWidth = Pick<Conversion, 'design' | 'designPng' | 'render' | 'renderBlocks' | 'heatmap' | 'scores' | 'checks' | 'textBlocks'> & { width: number };
 
 export interface TwoWidthsConversion extends Conversion {
   narrow: AtNarrowWidth;
