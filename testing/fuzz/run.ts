@@ -153,15 +153,16 @@ function runWorker(kind: FuzzKindName, cases: number[], scratch: string, options
   });
 }
 
-const reproCommand = (kind: FuzzKindName, seed: number, n: number) => `npm run fuzz -- --kind ${kind} --seed ${seed} --case ${n}`;
+const reproCommand = (kind: FuzzKindName, n: number, o: FuzzOptions) =>
+  `npm run fuzz -- --kind ${kind} --seed ${o.seed} --case ${n} --case-limit ${o.caseLimitS} --memory-limit ${Math.round(o.memoryLimitBytes / 1024 / 1024)}`;
 
 async function keepFailure(kind: FuzzKindName, n: number, input: string, name: string, why: Failure['why'], detail: string, options: FuzzOptions, summary: FuzzSummary): Promise<void> {
   const folder = join(options.failuresDir, `${kind}-${options.seed}-${n}`);
   await mkdir(folder, { recursive: true });
   await copyFile(input, join(folder, name)).catch(() => {});
   const cli = CLI_KINDS.has(kind) ? `# the same input through the CLI:\n# node bin/loupe.js convert "$(dirname "$0")/${name}" --out "$(mktemp -d)"\n` : '';
-  await writeFile(join(folder, 'repro.sh'), `#!/bin/sh\n# ${kind} case ${n} of seed ${options.seed}: ${why}. Run from the repository root.\n${cli}${reproCommand(kind, options.seed, n)}\n`, { mode: 0o755 });
-  await writeFile(join(folder, 'README.md'), `# ${kind} case ${n}, seed ${options.seed}: ${why}\n\nInput: \`${name}\`. Reproduce: \`${reproCommand(kind, options.seed, n)}\`\n\n\`\`\`\n${detail}\n\`\`\`\n`);
+  await writeFile(join(folder, 'repro.sh'), `#!/bin/sh\n# ${kind} case ${n} of seed ${options.seed}: ${why}. Run from the repository root.\n${cli}${reproCommand(kind, n, options)}\n`, { mode: 0o755 });
+  await writeFile(join(folder, 'README.md'), `# ${kind} case ${n}, seed ${options.seed}: ${why}\n\nInput: \`${name}\`. Reproduce: \`${reproCommand(kind, n, options)}\`\n\n\`\`\`\n${detail}\n\`\`\`\n`);
   summary.failures.push({ kind, n, why, detail: detail.split('\n').slice(0, 4).join('\n'), folder });
 }
 
