@@ -37,6 +37,8 @@ export interface FuzzSummary {
   overMemory: number;
   /** The highest peak RSS of any worker: no single case used more. */
   peakRssBytes: number;
+  /** The same, kind by kind. */
+  peakRssByKind: Partial<Record<FuzzKindName, number>>;
   cliChecked: number;
   failures: Failure[];
 }
@@ -46,7 +48,7 @@ const SETUP_LIMIT_MS = 120_000;
 const WORKER = new URL('./worker.ts', import.meta.url).pathname;
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
-  const summary: FuzzSummary = { cases: 0, accepted: 0, refused: 0, internalErrors: 0, hangs: 0, overMemory: 0, peakRssBytes: 0, cliChecked: 0, failures: [] };
+  const summary: FuzzSummary = { cases: 0, accepted: 0, refused: 0, internalErrors: 0, hangs: 0, overMemory: 0, peakRssBytes: 0, peakRssByKind: {}, cliChecked: 0, failures: [] };
   const log = options.log ?? (() => {});
   for (const [i, kind] of options.kinds.entries()) {
     const share = Math.floor(options.cases / options.kinds.length) + (i < options.cases % options.kinds.length ? 1 : 0);
@@ -54,7 +56,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     if (numbers.length === 0) continue;
     const started = performance.now();
     const refusedInputs = await runKind(kind, numbers, options, summary);
-    log(`${kind}: ${numbers.length} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(`${kind}: ${numbers.length} cases in ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${mb(summary.peakRssByKind[kind] ?? 0)}`);
     for (const input of refusedInputs) await checkCli(kind, input, options, summary);
     await Promise.all(refusedInputs.map((input) => rm(input.dir, { recursive: true, force: true })));
   }
@@ -126,6 +128,7 @@ function runWorker(kind: FuzzKindName, cases: number[], scratch: string, options
       handled++;
       summary.cases++;
       summary.peakRssBytes = Math.max(summary.peakRssBytes, report.peakRssBytes);
+      summary.peakRssByKind[kind] = Math.max(summary.peakRssByKind[kind] ?? 0, report.peakRssBytes);
       // The peak only grows: the case that first takes it over the limit is the one kept.
       const overMemory = report.peakRssBytes > options.memoryLimitBytes && !overReported;
       overReported ||= overMemory;
