@@ -27,6 +27,9 @@ export type WorkerReport =
 
 const send = (report: WorkerReport) => new Promise<void>((resolve) => process.send!(report, () => resolve()));
 
+// A runner stopped (Ctrl-C, killed) leaves no worker running cases for nobody.
+process.once('disconnect', () => process.exit(1));
+
 process.once('message', async (order: WorkerOrder) => {
   const target = await START[order.kind]();
   await send({ type: 'ready' });
