@@ -6,6 +6,7 @@ import { FigmaFrameRequest } from '../api/contract.ts';
 import type { Stack } from '../codegen/index.ts';
 import { LoupeError } from '../errors.ts';
 import { figmaToDesign, parseVariables } from '../figma/index.ts';
+import { FIGMA_LIMITS } from '../figma/schema.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
 import type { Design } from '../ir/index.ts';
@@ -27,9 +28,22 @@ export interface FigmaFrameJob {
 export async function parseFigmaFrame(body: unknown): Promise<FigmaFrameJob> {
   const frame = parseMessage(FigmaFrameRequest, body, 'Figma frame');
   const variables = frame.variables ? parseVariables(JSON.stringify({ variables: frame.variables }), `${frame.name}'s variables`) : undefined;
-  const { design, warnings } = figmaToDesign(JSON.stringify(frame.document), { name: frame.name, variables });
+  const { design, warnings } = figmaToDesign(documentText(frame.document, frame.name), { name: frame.name, variables });
   const picture = await decodeDesignImage(Buffer.from(frame.png, 'base64'), `${frame.name}.png`);
   return { name: frame.name, stack: frame.stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings };
+}
+
+/**
+ * The plugin's node as the importer reads it, JSON text. JSON.stringify recurses, so a document
+ * nested thousands deep overflows the stack: that is a frame past the nesting limit, refused.
+ */
+function documentText(document: Record<string, unknown>, name: string): string {
+  try {
+    return JSON.stringify(document);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new LoupeError('INPUT_TOO_LARGE', `${name} nests layers thousands deep; Loupe converts up to ${FIGMA_LIMITS.maxDepth} levels. Send a frame further down, or flatten groups in Figma.`);
+  }
 }
 
 /**
