@@ -76,6 +76,31 @@ test('one element where the designs agree, each design’s declarations in its o
   assert.deepEqual(queries, ['width >= 768px', '768px <= width < 1000px', 'width < 768px']);
 });
 
+test('a box only one design draws is itself at its widths and display: contents at the other, so what it holds is written once', () => {
+  const wide = page(1280, box('page', [box('bar', [text('logo', 'Acme'), text('nav', 'Pricing Docs')], [['display', 'flex']]), text('body', 'Welcome')]));
+  const narrow = page(390, box('page', [text('logo', 'Acme'), text('nav', 'Pricing Docs'), box('card', [text('body', 'Welcome')], [['padding', '16px']])]));
+  const { page: merged, report } = mergeWidths(wide, narrow);
+  const [bar, card] = merged.root.children;
+  assert.equal(bar!.name, 'bar');
+  assert.deepEqual(bar!.decls, []);
+  assert.deepEqual(bar!.narrow, [{ from: 768, below: Infinity, decls: [['display', 'flex']] }, { below: 768, decls: [['display', 'contents']] }]);
+  assert.deepEqual(bar!.children.map((c) => c.name), ['logo', 'nav']);
+  assert.equal(card!.name, 'card');
+  assert.deepEqual(card!.narrow, [{ from: 768, below: Infinity, decls: [['display', 'contents']] }, { below: 768, decls: [['padding', '16px']] }]);
+  assert.deepEqual(card!.children.map((c) => c.name), ['body']);
+  assert.deepEqual([report.shared, report.wideOnly, report.narrowOnly], [6, 0, 0]);
+});
+
+test('text pairs only with the same text: a heading cut in two at the other width stays two elements', () => {
+  const wide = page(1280, box('page', [text('heading', 'View our Diversity and Inclusion Mission Statement')]));
+  const narrow = page(390, box('page', [text('heading', 'View our Diversity and Inclusion Mission'), text('rest', 'Statement')]));
+  const { report } = mergeWidths(wide, narrow);
+  assert.deepEqual([report.shared, report.wideOnly, report.narrowOnly], [1, 1, 2]);
+  // A word read differently still pairs.
+  const misread = mergeWidths(wide, page(390, box('page', [text('heading', 'View our Diversity and Inclusion Mision Statement')])));
+  assert.equal(misread.report.shared, 2);
+});
+
 test('two designs must be of different widths, the wide one first', () => {
   const one = page(390, box('page', []));
   assert.throws(() => mergeWidths(one, page(1280, box('page', []))), /narrower/);

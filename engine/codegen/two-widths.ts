@@ -14,7 +14,7 @@ const SAME_ELEMENT = 0.5;
  * Text pairs only when it says the same (a few words read differently at most): one element
  * holds one text, so a heading cut into other lines at the other width is two elements.
  */
-const SAME_TEXT = 0.9;
+const SAME_TEXT = 0.8;
 
 /** Where the narrow design takes over: a tablet-sized viewport keeps the wide design's fluid layout. */
 export function defaultBreakpoint(wideWidth: number, narrowWidth: number): number {
@@ -112,9 +112,12 @@ class Merger {
     if (total === 0) return SAME_ELEMENT;
     const dice = (2 * common) / total;
     if (k !== 'text') return dice;
-    // Hard line breaks are written as they are: text broken into other lines is other text.
+    // As many words, so a word read differently pairs but a text cut into two elements at the
+    // other width does not pair with its first piece; hard line breaks are written as they are,
+    // so text broken into other lines is other text.
+    const words = (bag: Bag) => [...bag.values()].reduce((t, n) => t + n, 0);
     const lines = (el: Element) => el.text?.length ?? 1;
-    return dice >= SAME_TEXT && (lines(a) === lines(b) || (lines(a) === 1 && lines(b) === 1)) ? dice : 0;
+    return dice >= SAME_TEXT && words(A) === words(B) && lines(a) === lines(b) ? dice : 0;
   }
 
   /** `a` of the wide design and `b` of the narrow one as one element. */
@@ -145,12 +148,67 @@ class Merger {
       const alike = a.children.length === b.children.length && a.children.every((c, i) => this.similarity(c, b.children[i]!) >= SAME_ELEMENT);
       return alike ? a.children.map((c, i) => this.pair(c, b.children[i]!)) : a.children.map((c) => this.keepWide(c, false));
     }
+    return this.sequence(a.children, b.children);
+  }
+
+  /**
+   * Two runs of siblings as one: alike elements paired in order; between two pairs, a box that
+   * only one design draws around elements the other has loose is kept as a box at its own widths
+   * and `display: contents` at the other's, so its content pairs with the loose elements there.
+   */
+  private sequence(wide: readonly Element[], narrow: readonly Element[]): Element[] {
     const out: Element[] = [];
-    for (const step of align(a.children, b.children, (x, y) => this.similarity(x, y))) {
-      if (step.wide && step.narrow) out.push(this.pair(step.wide, step.narrow));
-      else if (step.wide) out.push(this.onlyWide(step.wide));
-      else out.push(this.onlyNarrow(step.narrow!));
+    let gap: { wide: Element[]; narrow: Element[] } = { wide: [], narrow: [] };
+    const flush = () => {
+      out.push(...this.gap(gap.wide, gap.narrow));
+      gap = { wide: [], narrow: [] };
+    };
+    for (const step of align(wide, narrow, (x, y) => this.similarity(x, y))) {
+      if (step.wide && step.narrow) {
+        flush();
+        out.push(this.pair(step.wide, step.narrow));
+      } else if (step.wide) gap.wide.push(step.wide);
+      else gap.narrow.push(step.narrow!);
     }
+    flush();
+    return out;
+  }
+
+  /** Siblings between two pairs: the box whose content pairs best with the other side's loose elements becomes a wrapper, and the rest on either side of it goes the same way. */
+  private gap(wide: readonly Element[], narrow: readonly Element[]): Element[] {
+    type Cut = { of: 'wide' | 'narrow'; at: number; from: number; to: number; pairs: number };
+    let best: Cut | undefined;
+    const consider = (of: Cut['of'], at: number, inside: readonly Element[], loose: readonly Element[]) => {
+      const steps = align(of === 'wide' ? inside : loose, of === 'wide' ? loose : inside, (p, q) => this.similarity(p, q));
+      const paired: number[] = [];
+      let j = 0;
+      for (const s of steps) {
+        const other = of === 'wide' ? s.narrow : s.wide;
+        if (s.wide && s.narrow) paired.push(j);
+        if (other) j++;
+      }
+      if (paired.length > (best?.pairs ?? 0)) best = { of, at, from: paired[0]!, to: paired[paired.length - 1]!, pairs: paired.length };
+    };
+    wide.forEach((w, i) => kind(w) === 'box' && consider('wide', i, w.children, narrow));
+    narrow.forEach((n, i) => kind(n) === 'box' && consider('narrow', i, n.children, wide));
+    if (!best) return [...wide.map((w) => this.onlyWide(w)), ...narrow.map((n) => this.onlyNarrow(n))];
+    const { of, at, from, to } = best;
+    const [boxes, loose] = of === 'wide' ? [wide, narrow] : [narrow, wide];
+    const box = boxes[at]!;
+    const inner = loose.slice(from, to + 1);
+    const wrapped = this.wrapper(box, of, of === 'wide' ? this.sequence(box.children, inner) : this.sequence(inner, box.children));
+    const side = (b: readonly Element[], l: readonly Element[]) => (of === 'wide' ? this.gap(b, l) : this.gap(l, b));
+    return [...side(boxes.slice(0, at), loose.slice(0, from)), wrapped, ...side(boxes.slice(at + 1), loose.slice(to + 1))];
+  }
+
+  /** A box of one design only around `children`: itself at its own widths, `display: contents` at the other's. */
+  private wrapper(box: Element, of: 'wide' | 'narrow', children: Element[]): Element {
+    this.counts.shared++;
+    const own: Narrow[] = of === 'wide'
+      ? [...(box.decls.length ? [{ from: this.breakpoint, below: Infinity, decls: box.decls }] : []), ...this.wideRanges(box.narrow), { below: this.breakpoint, decls: [['display', 'contents']] }]
+      : [{ from: this.breakpoint, below: Infinity, decls: [['display', 'contents']] }, ...(box.decls.length ? [{ below: this.breakpoint, decls: box.decls }] : []), ...(box.narrow ?? [])];
+    const out: Element = { ...box, name: of === 'wide' ? box.name : this.freshName(box.name), decls: [], narrow: own, children };
+    delete out.component;
     return out;
   }
 
