@@ -12,7 +12,7 @@ import { benchPages, failedPage, listPages, scoredPage, summarizeResults, type P
 import { mean, round } from './stats.ts';
 import { scoreReflow, strictBlockScore, summarizeReflow } from './reflow.ts';
 import { alsoResult, summarizeAlso } from './two-widths.ts';
-import { convertTwoWidths, type TwoWidthsConversion } from '../engine/pipeline/convert-widths.ts';
+import { convertTwoWidths } from '../engine/pipeline/convert-widths.ts';
 
 export type { PageResult };
 
@@ -85,9 +85,8 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     const image = await decodeDesignImage(reference.png, page.replace(/\.html$/, '.png'));
     const convert = { stack: options.stack, mode: options.mode, budgetMs: options.budgetMs, pool: options.pool, signal: options.signal, referenceBlocks: reference.blocks, backend: options.backend };
     const second = options.also ? await renderReference(pagePath, options.also, options.pool, options.cacheDir) : undefined;
-    const conversion = second
-      ? await convertTwoWidths(image, await decodeDesignImage(second.png, page.replace(/\.html$/, `@${options.also}.png`)), { ...convert, narrowReferenceBlocks: second.blocks })
-      : await convertImage(image, convert);
+    const twoWidths = second && (await convertTwoWidths(image, await decodeDesignImage(second.png, page.replace(/\.html$/, `@${options.also}.png`)), { ...convert, narrowReferenceBlocks: second.blocks }));
+    const conversion = twoWidths || (await convertImage(image, convert));
     const convertMs = Math.round(performance.now() - started);
     previews.push(conversion.preview);
     const think = conversion.think && { rounds: conversion.think.rounds.length - 1, kept: conversion.think.best };
@@ -96,7 +95,7 @@ async function benchPage(page: string, options: BenchOptions, previews: string[]
     const strictBlock = strictBlockScore(reference.blocks, conversion.renderBlocks, image, conversion.render);
     // After the timing: the reflow renders are the benchmark's, not the conversion's.
     const reflow = options.reflow?.length ? await Promise.all(options.reflow.map((width) => scoreReflow(pagePath, conversion.preview, width, options.pool, options.cacheDir))) : undefined;
-    const also = second && 'narrow' in conversion ? alsoResult(conversion as TwoWidthsConversion, second) : undefined;
+    const also = second && twoWidths ? alsoResult(twoWidths, second) : undefined;
     return { ...scoredPage(page, conversion.scores, conversion.checks, convertMs), strictBlock, ...(reflow && { reflow }), ...(also && { also }), stageMs: conversion.timings as Record<string, number>, ...(think && { think }), ...(modelServer && { modelServer }) };
   } catch (error) {
     return failedPage(page, error);
