@@ -98,7 +98,8 @@ class Merger {
   /** How alike two elements are, 0…1: the overlap of what they show (Dice), for elements of one kind. */
   similarity(a: Element, b: Element): number {
     const k = kind(a);
-    if (k !== kind(b)) return 0;
+    // One tag, so that what the browser gives a tag by default (a list item's marker, a span's inline flow) is what each design's declarations assumed.
+    if (k !== kind(b) || a.tag !== b.tag) return 0;
     const A = this.bag(a);
     const B = this.bag(b);
     let total = 0;
