@@ -1,8 +1,9 @@
 // The main window locked down: the UI gets no Node, runs sandboxed and isolated from the preload,
-// and reaches the engine only through the preload's one bridge.
+// and reaches the engine only through the preload's one bridge. The developer tools open only in
+// a development run (see menu.ts).
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string, development: boolean): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,
@@ -19,6 +20,7 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      devTools: development,
     },
   };
 }
