@@ -24,6 +24,8 @@ test('the window gives the UI no Node, a sandbox and context isolation, and deve
   );
   assert.equal(web.preload, '/app/preload.cjs');
   assert.equal(web.devTools, false);
+  // Left at Electron's safe defaults: no insecure content, no experimental or extra Blink features.
+  assert.deepEqual([web.allowRunningInsecureContent, web.experimentalFeatures, web.enableBlinkFeatures], [undefined, undefined, undefined]);
   assert.equal(windowOptions('/app/preload.cjs', true).webPreferences!.devTools, true);
   assert.ok(isAppUrl('loupe://app/index.html'));
   assert.ok(!isAppUrl('https://example.com/'));
