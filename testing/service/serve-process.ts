@@ -83,6 +83,8 @@ export class ServeClient {
       }
       throw new Error('the event stream ended before the event came');
     })();
+    // A caller that stops the server without waiting for the event is not told that it never came.
+    found.catch(() => undefined);
     return () => found;
   }
 }
