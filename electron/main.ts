@@ -14,7 +14,7 @@ import { EngineClient, EngineCallError } from './engine-client.ts';
 import { menuTemplate } from './menu.ts';
 import { PickedFolders } from './picked-folders.ts';
 import { ModelServerKeyFile, keyChannels, type Cipher } from './model-server-keys.ts';
-import { isAppUrl, windowOptions } from './window-options.ts';
+import { isAppUrl, opensInSystemBrowser, windowOptions } from './window-options.ts';
 import { isApiMethod } from '../engine/api/contract.ts';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
@@ -120,7 +120,7 @@ app.whenReady().then(() => {
   // CSP cannot block WebRTC either: without a proxy this policy leaves it no UDP (STUN, TURN over UDP).
   window.webContents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:/.test(url)) void shell.openExternal(url);
+    if (opensInSystemBrowser(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => window?.show());

@@ -6,7 +6,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { windowOptions, isAppUrl } from './window-options.ts';
+import { windowOptions, isAppUrl, opensInSystemBrowser } from './window-options.ts';
 import { menuTemplate, type MenuCommand } from './menu.ts';
 import { headersFor, routeAppUrl } from './app-protocol.ts';
 import { EngineClient, EngineCallError } from './engine-client.ts';
@@ -30,6 +30,13 @@ test('the window gives the UI no Node, a sandbox and context isolation, and deve
   assert.ok(isAppUrl('loupe://app/index.html'));
   assert.ok(!isAppUrl('https://example.com/'));
   assert.ok(!isAppUrl('loupe://app.evil/'));
+});
+
+test('only web addresses are handed to the system browser', () => {
+  for (const url of ['https://example.com/', 'http://127.0.0.1:8080/x']) assert.ok(opensInSystemBrowser(url), url);
+  for (const url of ['file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'loupe://app/', 'ms-settings:', 'https:example.com', 'data:text/html,x']) {
+    assert.ok(!opensInSystemBrowser(url), url);
+  }
 });
 
 const menuItems = (template: ReturnType<typeof menuTemplate>) => template.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []));

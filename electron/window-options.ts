@@ -27,3 +27,9 @@ export function windowOptions(preloadPath: string, development: boolean): Browse
 
 /** Only the app's own pages may load in the window; everything else is refused. */
 export const isAppUrl = (url: string): boolean => url.startsWith('loupe://app/');
+
+/**
+ * Whether a link the app's page opens goes to the system browser: web addresses only. Other
+ * schemes (file:, smb:, custom ones that start programs) never reach shell.openExternal.
+ */
+export const opensInSystemBrowser = (url: string): boolean => /^https?:\/\//.test(url);
