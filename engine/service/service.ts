@@ -84,9 +84,12 @@ export class EngineService {
     regenerate: async ({ designId, stack, mode, backend }) => {
       const design = this.history.design(designId);
       await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
-      // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it; a picture is perceived again.
-      const request = design.ir !== undefined ? await storedIrJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
-      return { jobId: this.submitConversion(request, designId) };
+      // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it.
+      if (design.ir !== undefined) return { jobId: this.submitConversion(await storedIrJob({ ...design, ir: design.ir }, stack, mode), designId) };
+      // A picture is perceived again, read from the history when its turn comes rather than held while it waits.
+      const settings = { name: design.name, stack, mode, backend };
+      const work: JobWork = (...run) => conversionWork({ ...settings, data: Buffer.from(this.history.design(designId).png) }, designId, this.conversions)(...run);
+      return { jobId: this.jobs.submit(design.name, work) };
     },
     cancel: async ({ jobId }) => {
       this.jobs.cancel(jobId);
