@@ -4,12 +4,18 @@
 import { normalize } from 'node:path';
 import { appFileHeaders, artifactHeaders } from '../engine/transport/app-headers.ts';
 
-export type AppRequest = { kind: 'file'; path: string } | { kind: 'artifact'; id: string } | { kind: 'refused' };
+export type AppRequest = { kind: 'file'; path: string } | { kind: 'artifact'; id: string } | { kind: 'refused' } | { kind: 'malformed' };
 
 export function routeAppUrl(url: string): AppRequest {
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'loupe:' || parsed.host !== 'app') return { kind: 'refused' };
-  const path = decodeURIComponent(parsed.pathname);
+  const parsed = URL.parse(url);
+  if (parsed?.protocol !== 'loupe:' || parsed.host !== 'app') return { kind: 'refused' };
+  let path: string;
+  try {
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    // A `%` not followed by two hex digits: a bad request, answered as one, never a thrown error.
+    return { kind: 'malformed' };
+  }
   if (path.startsWith('/artifacts/')) return { kind: 'artifact', id: path.slice('/artifacts/'.length) };
   const relative = normalize(path === '/' ? 'index.html' : path.slice(1));
   if (relative.startsWith('..') || relative.startsWith('/')) return { kind: 'refused' };

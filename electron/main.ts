@@ -1,16 +1,20 @@
 // The desktop shell: one locked-down window showing the UI from loupe://app, the engine in a
 // utility process (restarted if it dies), the API bridged over IPC, menus and shortcuts, and
-// model servers' keys kept encrypted by the system (model-server-keys.ts).
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, shell, utilityProcess, type UtilityProcess } from 'electron';
+// model servers' keys kept encrypted by the system (model-server-keys.ts). Every IPC channel answers
+// only the app's own top frame (app-frame.ts), and the session grants no web permission but the
+// clipboard to that frame (permissions.ts).
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, utilityProcess, type UtilityProcess } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { headersFor, routeAppUrl } from './app-protocol.ts';
+import { fromAppFrame } from './app-frame.ts';
+import { grantsPermission } from './permissions.ts';
 import { EngineClient, EngineCallError } from './engine-client.ts';
 import { menuTemplate } from './menu.ts';
 import { PickedFolders } from './picked-folders.ts';
 import { ModelServerKeyFile, keyChannels, type Cipher } from './model-server-keys.ts';
-import { isAppUrl, windowOptions } from './window-options.ts';
+import { isAppUrl, opensInSystemBrowser, windowOptions } from './window-options.ts';
 import { isApiMethod } from '../engine/api/contract.ts';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
@@ -62,9 +66,14 @@ app.on('before-quit', () => {
 
 app.whenReady().then(() => {
   engine = startEngine();
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, grant, asker) => grant(grantsPermission(permission, asker)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, asker) => grantsPermission(permission, asker));
+  // USB, serial and HID devices: none, whoever asks.
+  session.defaultSession.setDevicePermissionHandler(() => false);
   protocol.handle('loupe', async (request) => {
     const route = routeAppUrl(request.url);
     if (route.kind === 'refused') return new Response('not found', { status: 404 });
+    if (route.kind === 'malformed') return new Response('bad request: the address has a malformed % escape', { status: 400 });
     if (route.kind === 'artifact') {
       const { bytes, mime } = await engine!.client.artifact(route.id);
       if (!bytes) return new Response('This preview or picture has expired; convert again.', { status: 404 });
@@ -78,7 +87,7 @@ app.whenReady().then(() => {
   });
 
   // Answers travel as an envelope: Electron would reduce a thrown error to its message and lose its code.
-  ipcMain.handle('loupe:call', async (_e, method: unknown, body: unknown) => {
+  ipcMain.handle('loupe:call', fromAppFrame(async (method: unknown, body: unknown) => {
     try {
       if (!isApiMethod(method)) {
         throw new EngineCallError('NOT_FOUND', `${String(method)} is not part of the API.`);
@@ -88,16 +97,18 @@ app.whenReady().then(() => {
     } catch (e) {
       return { error: { code: e instanceof EngineCallError ? e.code : 'INTERNAL', message: (e as Error).message } };
     }
-  });
+  }));
   keyFile = new ModelServerKeyFile(join(app.getPath('userData'), 'model-server-keys.json'), systemCipher);
-  for (const [channel, handle] of Object.entries(keyChannels(keyFile))) ipcMain.handle(channel, (_e, ...args: unknown[]) => handle(...args));
-  ipcMain.handle('loupe:pick-folder', async () => {
+  for (const [channel, handle] of Object.entries(keyChannels(keyFile))) ipcMain.handle(channel, fromAppFrame(handle));
+  ipcMain.handle('loupe:pick-folder', fromAppFrame(async () => {
     const picked = await dialog.showOpenDialog(window!, { properties: ['openDirectory', 'createDirectory'] });
     return picked.canceled || !picked.filePaths[0] ? undefined : pickedFolders.add(picked.filePaths[0]);
-  });
+  }));
 
-  window = new BrowserWindow(windowOptions(join(root, 'electron/dist/preload.cjs')));
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate((command) => window?.webContents.send('loupe:command', command), process.platform === 'darwin')));
+  // Reloading and the developer tools only where the app runs unpackaged (npm start).
+  const development = !app.isPackaged;
+  window = new BrowserWindow(windowOptions(join(root, 'electron/dist/preload.cjs'), development));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate((command) => window?.webContents.send('loupe:command', command), process.platform === 'darwin', development)));
   // Generated code never navigates the app or opens windows; links go to the system browser.
   window.webContents.on('will-navigate', (e, url) => {
     if (!isAppUrl(url)) e.preventDefault();
@@ -109,7 +120,7 @@ app.whenReady().then(() => {
   // CSP cannot block WebRTC either: without a proxy this policy leaves it no UDP (STUN, TURN over UDP).
   window.webContents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:/.test(url)) void shell.openExternal(url);
+    if (opensInSystemBrowser(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => window?.show());

@@ -45,3 +45,27 @@ test('a full queue refuses the next job with a message, and takes jobs again onc
   assert.doesNotThrow(() => jobs.submit('c.png', quick));
   await jobs.idle();
 });
+
+test('what a job holds is released once: when it ends, when it is cancelled before its turn, and when the full queue refuses it', async () => {
+  const jobs = new JobQueue(1);
+  const released: string[] = [];
+  const releasing = (name: string) => async () => void released.push(name);
+  let finish = () => {};
+  const running = new Promise<void>((resolve) => (finish = resolve));
+  const work = async () => {
+    await running;
+    return { type: 'done', result: {} } as unknown as JobEnd;
+  };
+  let started = () => {};
+  const isRunning = new Promise<void>((resolve) => (started = resolve));
+  jobs.submit('running.png', async () => (started(), work()), releasing('running.png'));
+  await isRunning;
+  const waitingId = jobs.submit('waiting.png', work, releasing('waiting.png'));
+  assert.throws(() => jobs.submit('refused.png', work, releasing('refused.png')), (e: LoupeError) => e.code === 'QUEUE_FULL');
+  jobs.cancel(waitingId);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(released, ['refused.png', 'waiting.png'], 'released before the running job ends');
+  finish();
+  await jobs.idle();
+  assert.deepEqual(released, ['refused.png', 'waiting.png', 'running.png']);
+});

@@ -1,7 +1,8 @@
 // The work the app asked for (conversions, videos read for their screens, apps built from them),
 // run one job at a time in arrival order (each uses the whole machine), each cancellable, each
 // reporting its progress as events and ending with one that says how it went. The queue has a
-// cap: a job waiting holds its upload, so an unbounded queue is unbounded memory.
+// cap, and what a job holds while it waits (its upload, spooled to disk: upload-spool.ts) is
+// released when it ends, or at once when it is cancelled before its turn.
 import { randomUUID } from 'node:crypto';
 import { LoupeError, isLoupeError } from '../errors.ts';
 import type { JobEvent } from '../api/contract.ts';
@@ -24,6 +25,9 @@ interface Job {
   name: string;
   work: JobWork;
   abort: AbortController;
+  started: boolean;
+  /** Frees what the job holds; runs once, however the job ends. */
+  release: () => Promise<void>;
 }
 
 /** Jobs that may wait behind the running one, by default. */
@@ -42,13 +46,19 @@ export class JobQueue {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queues the work; `name` is what the job list shows (the design's or the video's file name). */
-  submit(name: string, work: JobWork): string {
+  /**
+   * Queues the work; `name` is what the job list shows (the design's or the video's file name).
+   * `release` frees what the job holds when it ends, is cancelled while waiting, or is refused here.
+   */
+  submit(name: string, work: JobWork, release: () => Promise<void> = async () => {}): string {
+    let released: Promise<void> | undefined;
+    const releaseOnce = () => (released ??= release().catch(() => undefined));
     if (this.waiting >= this.cap) {
+      void releaseOnce();
       throw new LoupeError('QUEUE_FULL', `${this.cap} jobs are already waiting their turn: let some finish (or cancel them), then send ${name} again.`);
     }
     const jobId = randomUUID();
-    const job: Job = { name, work, abort: new AbortController() };
+    const job: Job = { name, work, abort: new AbortController(), started: false, release: releaseOnce };
     this.jobs.set(jobId, job);
     this.emit({ type: 'queued', jobId, name, position: this.waiting++ });
     this.tail = this.tail.then(async () => {
@@ -59,7 +69,10 @@ export class JobQueue {
   }
 
   cancel(jobId: string): void {
-    this.known(jobId).abort.abort();
+    const job = this.known(jobId);
+    job.abort.abort();
+    // A job still waiting ends when its turn comes; what it holds need not wait for that.
+    if (!job.started) void job.release();
   }
 
   /** Resolves when every job submitted so far has ended. */
@@ -73,7 +86,9 @@ export class JobQueue {
     return job;
   }
 
-  private async run(jobId: string, { name, work, abort }: Job): Promise<void> {
+  private async run(jobId: string, job: Job): Promise<void> {
+    const { name, work, abort } = job;
+    job.started = true;
     // Work still winding down after its job ended (requests a cancel has not reached yet) must
     // not report: the app would take its progress for a job running again.
     let ended = false;
@@ -94,6 +109,7 @@ export class JobQueue {
       this.emit({ type: 'failed', jobId, code, message: isLoupeError(error) ? message : `The engine failed on ${name}: ${message}` });
     } finally {
       this.jobs.delete(jobId);
+      await job.release();
     }
   }
 

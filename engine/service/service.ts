@@ -1,6 +1,7 @@
 // The engine's API, independent of what carries it: each method takes the raw message, checks
 // it against the contract's request for that method, and does the work. Web mode serves it over
 // HTTP (http.ts); the desktop app over Electron IPC. Transports only forward.
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { API, isApiMethod, type ApiError, type ApiMethod, type ApiRequest, type ApiResponse, type JobEvent } from '../api/contract.ts';
 import { buildPreview } from '../codegen/index.ts';
@@ -13,12 +14,13 @@ import { ArtifactStore, type Artifact } from './artifacts.ts';
 import { editedCode, renderAndScore } from './edits.ts';
 import { parseFigmaFile, storedIrJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
-import { JobQueue } from './jobs.ts';
+import { JobQueue, type JobWork } from './jobs.ts';
 import { checkBackend, modelFolder, type LocalModelSettings } from './backend.ts';
 import { conversionWork, type ConversionContext, type ConversionRequest } from './conversion-job.ts';
 import { exportFolderInside } from './export-folders.ts';
 import { ModelServerKeys } from './model-server-keys.ts';
 import { modelServerState } from './model-server.ts';
+import { UploadSpool } from './upload-spool.ts';
 import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
 import { VideoSessions } from './video/videos.ts';
@@ -34,6 +36,8 @@ export class EngineService {
   private readonly videos: VideoSessions;
   /** Model servers' keys, in memory only (see model-server-keys.ts). */
   private readonly keys = new ModelServerKeys();
+  /** Uploads waiting their turn, on disk in the data folder's scratch area. */
+  private readonly uploads: UploadSpool;
 
   /**
    * `exportsRoot`: the only folder exports may go into (web mode). The desktop app gives none: its
@@ -46,6 +50,7 @@ export class EngineService {
     private readonly exportsRoot?: string,
   ) {
     this.history = new HistoryStore(historyPath);
+    this.uploads = new UploadSpool(dirname(historyPath));
     this.conversions = { pool, history: this.history, artifacts: this.artifacts, localModel, keys: this.keys };
     this.videos = new VideoSessions(this.conversions);
   }
@@ -58,13 +63,20 @@ export class EngineService {
   /** The API's methods by name, each given its request as checked against the contract. */
   private readonly handlers: { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponse<M>> } = {
     convert: async (checked) => {
-      const request = { ...checked, data: Buffer.from(checked.data, 'base64') };
-      const figma = isFigmaFile(request.name);
-      await checkBackend(request, figma ? 'figma' : 'image');
-      // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
-      return { jobId: this.submitConversion(figma ? parseFigmaFile(request) : request) };
+      const { data: base64, ...settings } = checked;
+      const upload = Buffer.from(base64, 'base64');
+      const figma = isFigmaFile(settings.name);
+      await checkBackend(settings, figma ? 'figma' : 'image');
+      // A Figma JSON file is parsed before it is queued, so a broken one is refused at once, and
+      // parsed again from the spooled file when its turn comes rather than held parsed meanwhile.
+      if (figma) parseFigmaFile({ ...settings, data: upload });
+      const jobId = await this.submitUpload(settings.name, upload, (data) => {
+        const request = { ...settings, data };
+        return conversionWork(figma ? parseFigmaFile(request) : request, undefined, this.conversions);
+      });
+      return { jobId };
     },
-    detectVideo: async ({ name, data }) => ({ jobId: this.jobs.submit(name, this.videos.detectWork(name, Buffer.from(data, 'base64'))) }),
+    detectVideo: async ({ name, data }) => ({ jobId: await this.submitUpload(name, Buffer.from(data, 'base64'), (bytes) => this.videos.detectWork(name, bytes)) }),
     generateVideo: async (request) => {
       const { name, work } = await this.videos.generation(request);
       return { jobId: this.jobs.submit(name, work) };
@@ -72,9 +84,12 @@ export class EngineService {
     regenerate: async ({ designId, stack, mode, backend }) => {
       const design = this.history.design(designId);
       await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
-      // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it; a picture is perceived again.
-      const request = design.ir !== undefined ? await storedIrJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
-      return { jobId: this.submitConversion(request, designId) };
+      // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it.
+      if (design.ir !== undefined) return { jobId: this.submitConversion(await storedIrJob({ ...design, ir: design.ir }, stack, mode), designId) };
+      // A picture is perceived again, read from the history when its turn comes rather than held while it waits.
+      const settings = { name: design.name, stack, mode, backend };
+      const work: JobWork = (...run) => conversionWork({ ...settings, data: Buffer.from(this.history.design(designId).png) }, designId, this.conversions)(...run);
+      return { jobId: this.jobs.submit(design.name, work) };
     },
     cancel: async ({ jobId }) => {
       this.jobs.cancel(jobId);
@@ -126,7 +141,14 @@ export class EngineService {
 
   close(): void {
     this.history.close();
+    this.uploads.close();
     void this.videos.close();
+  }
+
+  /** Queues work on an upload, which waits on disk and is read back when the job's turn comes. */
+  private async submitUpload(name: string, bytes: Buffer, work: (data: Buffer) => JobWork): Promise<string> {
+    const upload = await this.uploads.put(bytes);
+    return this.jobs.submit(name, async (signal, progress, update) => work(await upload.read())(signal, progress, update), upload.remove);
   }
 
   private async edit(edit: ApiRequest<'edit'>): Promise<ApiResponse<'edit'>> {

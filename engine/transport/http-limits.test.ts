@@ -1,9 +1,10 @@
 // Web mode's API at its limits (real HTTP on loopback, real Chromium): edited code that never
 // settles, or that navigates away from itself, gets a message saying what the code did, and the
-// engine goes on answering, the next render included; a full job queue refuses the next job.
+// engine goes on answering, the next render included; a full job queue refuses the next job;
+// uploads wait their turn on disk, not in memory.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -11,6 +12,7 @@ import type { DesignSummary } from '../api/contract.ts';
 import { HistoryStore } from '../history/store.ts';
 import { closePerception } from '../perceive/index.ts';
 import { QUEUE_CAP } from '../service/jobs.ts';
+import { uploadsDir } from '../service/upload-spool.ts';
 import { RenderPool } from '../render/pool.ts';
 import { startServer, type EngineServer } from './http.ts';
 
@@ -19,6 +21,7 @@ const pool = new RenderPool(1, { renderS: RENDER_S });
 let server: EngineServer;
 let versionId: string;
 let png: Buffer;
+let dataDir: string;
 
 const looping = '<p>Hello</p><script>addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))</script>';
 const navigating = '<p>Hello</p><script>location.href = "http://127.0.0.1:9/"</script>';
@@ -26,6 +29,7 @@ const plain = '<p style="margin:20px;font:20px sans-serif">Hello</p>';
 
 test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-render-limits-'));
+  dataDir = dir;
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Loupe</title>');
   const historyPath = join(dir, 'history.sqlite');
   png = await sharp({ create: { width: 200, height: 120, channels: 3, background: '#ffffff' } }).png().toBuffer();
@@ -94,4 +98,37 @@ test('a full job queue answers 429 with what to do; cancelled, every queued job 
   assert.match(String(refused.json.message), new RegExp(`${QUEUE_CAP} jobs are already waiting`));
   for (const jobId of jobIds) assert.equal((await post('cancel', { jobId })).status, 200);
   await server.jobs.idle();
+});
+
+/** Every upload this server has spooled and not yet removed, by its bytes (base64). */
+async function spooled(): Promise<Set<string>> {
+  const root = uploadsDir(dataDir);
+  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+  return new Set(await Promise.all(files.map(async (f) => (await readFile(join(f.parentPath, f.name))).toString('base64'))));
+}
+
+const until = async (holds: () => Promise<boolean>) => {
+  while (!(await holds())) await new Promise((r) => setTimeout(r, 20));
+};
+
+test('uploads wait their turn on disk in the data folder, byte for byte, and are removed when cancelled or when their job ends', { timeout: 60_000 }, async () => {
+  // Four designs told apart by their colour: the first runs, three wait behind it.
+  const designs = await Promise.all(['#ffffff', '#ff0000', '#00ff00', '#0000ff'].map(async (background) => (await sharp({ create: { width: 200, height: 120, channels: 3, background } }).png().toBuffer()).toString('base64')));
+  const jobIds: string[] = [];
+  for (const data of designs) {
+    const queued = await post('convert', { name: 'small.png', data, stack: 'html-css' });
+    assert.equal(queued.status, 200, JSON.stringify(queued.json));
+    jobIds.push(queued.json.jobId as string);
+  }
+  const waiting = designs.slice(1);
+  const onDisk = await spooled();
+  for (const data of waiting) assert.ok(onDisk.has(data), 'a waiting upload is on disk');
+
+  // Cancelled before its turn: its bytes go at once, not when its turn would have come.
+  assert.equal((await post('cancel', { jobId: jobIds[2] })).status, 200);
+  await until(async () => !(await spooled()).has(designs[2]!));
+  assert.ok((await spooled()).has(designs[3]!), 'the other waiting upload stays');
+
+  await server.jobs.idle();
+  assert.deepEqual([...(await spooled())], [], 'every job ended, every upload removed');
 });
