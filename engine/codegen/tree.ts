@@ -541,7 +541,10 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   const [mainProp, crossProp] = row ? ['width', heightProp(n)] : [heightProp(n), 'width'];
   const l = n.limits ?? {};
   const [mainMin, mainMax, crossMin, crossMax] = row ? [l.minWidth, l.maxWidth, l.minHeight, l.maxHeight] : [l.minHeight, l.maxHeight, l.minWidth, l.maxWidth];
-  if (main === 'fixed') {
+  if (main === 'fixed' && !row && cross !== 'hug' && keepsShape(n)) {
+    // Narrower than drawn, a picture keeps its proportions, as an <img> with height: auto does.
+    d.push(['aspect-ratio', `${round2(w)} / ${round2(h)}`], ['flex-shrink', '0']);
+  } else if (main === 'fixed') {
     d.push([mainProp, px(mainSize)]);
     // Only what the content cannot do without keeps its width as the row narrows (an icon, a
     // line that must not wrap); a picture may scale down to nothing.
@@ -559,6 +562,12 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   if (crossMax !== undefined) d.push([`max-${crossProp}`, px(crossMax)]);
   return d;
 }
+
+/** A picture, or a painted box with nothing in it, too big to keep its size at every width. */
+const keepsShape = (n: DesignNode) =>
+  !isSmall(n) && (n.type === 'image' || (n.type === 'frame' && n.children.length === 0 && n.role !== 'divider' && n.style.fills.length > 0));
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** What a row's or grid's own layout becomes below its breakpoint. */
 function reflowDecls(r: Reflow): Decl[] {

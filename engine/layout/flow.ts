@@ -68,7 +68,7 @@ function absorbTwins(f: FrameNode): void {
 
 /** Lays out the children of `node` (already arranged themselves) in bands. */
 function arrangeChildren(node: FrameNode, newId: () => string): FrameNode {
-  const items = toBands(node.children).map((band) => (band.length === 1 ? band[0]! : toRow(band, newId)));
+  const items = joinColumnRuns(toBands(node.children)).map((band) => (band.length === 1 ? band[0]! : toRow(band, newId)));
   placeColumn(node, mergeGrids(items, newId));
   return node;
 }
@@ -99,6 +99,55 @@ function toBands(children: DesignNode[]): DesignNode[][] {
     }
   }
   return bands;
+}
+
+/**
+ * Consecutive bands cut by the same vertical gutters are one band: columns of loose parts (a
+ * footer's columns of links, cards whose boxes are not drawn) are read column by column, so each
+ * column stays one element that wraps as a whole, as its page's markup has it, instead of one row
+ * per line across the columns. A grid of boxes or pictures stays rows.
+ */
+function joinColumnRuns(bands: DesignNode[][]): DesignNode[][] {
+  const out: DesignNode[][] = [];
+  for (let i = 0; i < bands.length; ) {
+    const tracks = xGroups(bands[i]!).length;
+    let run = bands[i]!;
+    let j = i + 1;
+    if (tracks >= 2) {
+      const joins = (band: DesignNode[]) =>
+        xGroups([...run, ...band]).length === tracks && !stacksBoxes([...run, ...band]) && continuesTracks(run, band);
+      while (j < bands.length && joins(bands[j]!)) run = [...run, ...bands[j++]!];
+    }
+    if (j - i >= 2) out.push(run);
+    else out.push(...bands.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Whether `band` goes on the columns of `run` above it: in each column it reaches, it follows
+ * that column's last item no further apart than the column's items are from each other (a
+ * longer list in one card, the cards' buttons), not after a section's gap (a grid below them).
+ * A band reaching one column only joins a column whose spacing is known.
+ */
+function continuesTracks(run: DesignNode[], band: DesignNode[]): boolean {
+  const tracks = xGroups([...run, ...band]).filter((g) => g.some((n) => band.includes(n)));
+  return tracks.every((track) => {
+    const above = track.filter((n) => !band.includes(n)).sort((a, b) => a.box.y - b.box.y);
+    if (above.length < 2) return tracks.length >= 2;
+    const spacing = Math.max(...above.slice(1).map((n, k) => n.box.y - bottom(above[k]!.box)));
+    const top = Math.min(...track.filter((n) => band.includes(n)).map((n) => n.box.y));
+    return top - Math.max(...above.map((n) => bottom(n.box))) <= spacing + 2;
+  });
+}
+
+/** Whether a column of `items` holds two boxes or pictures one above the other: a grid of cards (captions and all), read row by row. */
+function stacksBoxes(items: DesignNode[]): boolean {
+  return xGroups(items).some((column) => {
+    const boxes = column.filter((n) => n.type !== 'text').sort((a, b) => a.box.y - b.box.y);
+    return boxes.some((n, k) => k > 0 && n.box.y >= bottom(boxes[k - 1]!.box) - 1);
+  });
 }
 
 /** A band of several items as a row frame. */
@@ -179,10 +228,17 @@ function toClusters(items: DesignNode[]): DesignNode[][] {
  * a column of several items becomes a column frame laid out in its own bands.
  */
 function toColumns(band: DesignNode[], newId: () => string): DesignNode[] {
-  const sorted = [...band].sort((a, b) => a.box.x - b.box.x);
+  const groups = xGroups(band);
+  // One group means the items overlap both ways: no cut exists, the row places them as they are.
+  if (groups.length === 1) return band;
+  return groups.map((g) => (g.length === 1 ? g[0]! : arrangeChildren(group(newId, g, 'column'), newId)));
+}
+
+/** `items` grouped left to right where their horizontal extents overlap (the columns of an XY cut). */
+function xGroups(items: DesignNode[]): DesignNode[][] {
   const groups: DesignNode[][] = [];
   let end = -Infinity;
-  for (const c of sorted) {
+  for (const c of [...items].sort((a, b) => a.box.x - b.box.x)) {
     if (groups.length && c.box.x < end - 1) {
       groups[groups.length - 1]!.push(c);
       end = Math.max(end, right(c.box));
@@ -191,9 +247,7 @@ function toColumns(band: DesignNode[], newId: () => string): DesignNode[] {
       end = right(c.box);
     }
   }
-  // One group means the items overlap both ways: no cut exists, the row places them as they are.
-  if (groups.length === 1) return band;
-  return groups.map((g) => (g.length === 1 ? g[0]! : arrangeChildren(group(newId, g, 'column'), newId)));
+  return groups;
 }
 
 /** A plain row (gap, no clusters, nothing absolute) whose cells have these lefts and widths. */

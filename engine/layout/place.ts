@@ -122,7 +122,8 @@ export function placeColumn(f: FrameNode, all: DesignNode[]): void {
     setMargin(c, { top: i === 0 ? 0 : extras[i - 1]!, right: rightM, bottom: 0, left });
     const spans = before <= ALIGN_SLACK / 2 && after <= ALIGN_SLACK / 2;
     if (spans && c.type === 'frame') {
-      c.sizing = { ...c.sizing, width: 'fill' };
+      // In a column as wide as its content, the widest box is what makes it that wide.
+      if (f.sizing.width !== 'hug') c.sizing = { ...c.sizing, width: 'fill' };
       spanning = true;
     }
     if (c.type === 'text') alignText(c, align, before, after);
