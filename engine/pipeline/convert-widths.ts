@@ -31,7 +31,7 @@ export interface TwoWidthsOptions extends ConvertOptions {
 /** Converts `wide` and `narrow`, two designs of one page, into one codebase; the wider is the page's base. */
 export async function convertTwoWidths(wide: DecodedImage, narrow: DecodedImage, options: TwoWidthsOptions): Promise<TwoWidthsConversion> {
   if (options.backend || options.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'Two designs of one page are converted by perception in fast mode: leave out --backend and --mode think.');
-  if (narrow.width >= wide.width) throw new LoupeError('INVALID_ARGUMENT', `The second design (${narrow.width} px wide) must be narrower than the first (${wide.width} px): give the desktop design first and the phone design with --also.`);
+  if (narrow.width >= wide.width) throw new LoupeError('INVALID_ARGUMENT', `The second design (${narrow.width} px wide) must be narrower than the first (${wide.width} px): one page at two widths is a desktop design and a narrower phone design of it.`);
   const stages = new StageRunner(options.signal, options.onProgress);
   const [widePng, narrowPng] = await stages.run('ingest', () => Promise.all([encodePng(wide), encodePng(narrow)]));
   const perceived = await stages.run('perceive', async (report) => {
@@ -75,6 +75,12 @@ export async function convertTwoWidths(wide: DecodedImage, narrow: DecodedImage,
   };
 }
 
+/** Two designs of one page given in either order: the wider is the page's base. `swapped`: the second was the wider. */
+export async function convertEitherOrder(first: DecodedImage, second: DecodedImage, options: TwoWidthsOptions): Promise<{ conversion: TwoWidthsConversion; swapped: boolean }> {
+  const swapped = second.width > first.width;
+  return { conversion: await convertTwoWidths(swapped ? second : first, swapped ? first : second, options), swapped };
+}
+
 export interface TwoWidthsFileResult extends ConvertFileResult {
   /** The second design: its file, its width and the code's scores there. */
   also: { input: string; width: number; scores: Scores; checks: CodeChecks };
@@ -89,9 +95,7 @@ export async function convertTwoWidthsFile(input: string, also: string, outDir: 
   const started = performance.now();
   if ([input, also].some(isFigmaFile)) throw new LoupeError('INVALID_ARGUMENT', 'Two designs of one page are read from design images (PNG, JPEG, WebP); convert a Figma frame on its own.');
   const [first, second] = await Promise.all([readDesignImage(input), readDesignImage(also)]);
-  // The wider design is the page's base whichever came first.
-  const swapped = second.width > first.width;
-  const c = await convertTwoWidths(swapped ? second : first, swapped ? first : second, options);
+  const { conversion: c, swapped } = await convertEitherOrder(first, second, options);
   options.onProgress?.({ stage: 'write', fraction: 0 });
   const writeStarted = performance.now();
   const n = c.narrow;

@@ -10,7 +10,7 @@ import { exportCode } from '../pipeline/export.ts';
 import { isFigmaFile } from '../pipeline/figma-input.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore, type Artifact } from './artifacts.ts';
-import { editedCode, renderAndScore } from './edits.ts';
+import { editedCode, renderAndScore, type ScoredRender } from './edits.ts';
 import { parseFigmaFile, storedIrJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
@@ -19,6 +19,7 @@ import { conversionWork, type ConversionContext, type ConversionRequest } from '
 import { exportFolderInside } from './export-folders.ts';
 import { ModelServerKeys } from './model-server-keys.ts';
 import { modelServerState } from './model-server.ts';
+import { checkTwoDesigns } from './two-designs.ts';
 import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
 import { VideoSessions } from './video/videos.ts';
@@ -57,8 +58,12 @@ export class EngineService {
 
   /** The API's methods by name, each given its request as checked against the contract. */
   private readonly handlers: { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponse<M>> } = {
-    convert: async (checked) => {
+    convert: async ({ also, ...checked }) => {
       const request = { ...checked, data: Buffer.from(checked.data, 'base64') };
+      if (also) {
+        checkTwoDesigns([request.name, also.name], request);
+        return { jobId: this.submitConversion({ ...request, also: { name: also.name, data: Buffer.from(also.data, 'base64') } }) };
+      }
       const figma = isFigmaFile(request.name);
       await checkBackend(request, figma ? 'figma' : 'image');
       // A Figma JSON file is parsed before it is queued, so a broken one is refused at once.
@@ -71,6 +76,13 @@ export class EngineService {
     },
     regenerate: async ({ designId, stack, mode, backend }) => {
       const design = this.history.design(designId);
+      if (design.narrow) {
+        // One page at two widths is converted again from both its designs.
+        const { narrow } = design;
+        checkTwoDesigns([design.name, narrow.name], { mode, backend });
+        const also = { name: narrow.name, data: Buffer.from(narrow.png) };
+        return { jobId: this.submitConversion({ name: design.name, data: Buffer.from(design.png), stack, mode, backend, also }, designId) };
+      }
       await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
       // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it; a picture is perceived again.
       const request = design.ir !== undefined ? await storedIrJob({ ...design, ir: design.ir }, stack, mode) : { name: design.name, data: Buffer.from(design.png), stack, mode, backend };
@@ -137,7 +149,10 @@ export class EngineService {
       edit.score ? renderAndScore(this.history, version.designId, code, this.pool) : undefined,
     ]);
     const result: ApiResponse<'edit'> = { preview: this.artifacts.put(preview, 'text/html', 'html'), ms: 0 };
-    if (scored) result.scored = { render: this.artifacts.put(scored.render, 'image/png', 'png'), diff: this.artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
+    if (scored) {
+      const urls = (s: ScoredRender) => ({ render: this.artifacts.put(s.render, 'image/png', 'png'), diff: this.artifacts.put(s.diff, 'image/png', 'png'), scores: s.scores });
+      result.scored = { ...urls(scored), ...(scored.narrow && { narrow: urls(scored.narrow) }) };
+    }
     result.ms = Math.round(performance.now() - started);
     return result;
   }
@@ -158,6 +173,7 @@ export class EngineService {
       timings: {},
       // The code under the edit was made as its version's was.
       origin: { ...version.origin, editOf: version.number },
+      ...(scored.narrow && { narrow: { render: scored.narrow.render, diff: scored.narrow.diff, scores: { ...scored.narrow.scores }, checks: { ...scored.narrow.checks } } }),
     });
     return versionView(this.history, this.artifacts, versionId);
   }
