@@ -42,6 +42,8 @@ export interface NarrowDesign {
   height: number;
   png: Uint8Array;
   textBlocks: TextBlock[];
+  /** A Figma frame's Design IR as JSON, as the wide design's `ir`. */
+  ir?: string;
 }
 
 /** A version's code rendered and scored at the narrower design's width. */
@@ -143,6 +145,7 @@ const DESIGN_NARROW_COLUMNS = [
   'narrow_width INTEGER',
   'narrow_height INTEGER',
   'narrow_text_blocks TEXT',
+  'narrow_ir TEXT REFERENCES blobs(hash)',
 ];
 const VERSION_NARROW_COLUMN_LIST = ['narrow_render TEXT REFERENCES blobs(hash)', 'narrow_diff TEXT REFERENCES blobs(hash)', 'narrow_scores TEXT', 'narrow_checks TEXT'];
 const VERSION_NARROW_COLUMNS = VERSION_NARROW_COLUMN_LIST.join(', ');
@@ -263,6 +266,7 @@ export class HistoryStore {
           height: d.narrow_height as number,
           png: this.blob(d.narrow_png as string),
           textBlocks: JSON.parse(d.narrow_text_blocks as string) as TextBlock[],
+          ...(d.narrow_ir !== null && { ir: Buffer.from(this.blob(d.narrow_ir as string)).toString('utf8') }),
         },
       }),
       ...appPlace(d),
@@ -317,7 +321,7 @@ export class HistoryStore {
     this.db
       .prepare(
         `INSERT INTO designs (id, name, width, height, png, text_blocks, created_at, ir, app_id, app_screen,
-        narrow_name, narrow_png, narrow_width, narrow_height, narrow_text_blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        narrow_name, narrow_png, narrow_width, narrow_height, narrow_text_blocks, narrow_ir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         designId,
@@ -335,6 +339,7 @@ export class HistoryStore {
         design.narrow?.width ?? null,
         design.narrow?.height ?? null,
         design.narrow ? JSON.stringify(design.narrow.textBlocks) : null,
+        design.narrow?.ir === undefined ? null : this.putBlob(new TextEncoder().encode(design.narrow.ir)),
       );
     return { designId, versionId: this.insertVersion(designId, first) };
   }
@@ -404,7 +409,7 @@ export class HistoryStore {
     this.db.exec(`DELETE FROM apps WHERE id NOT IN (SELECT app_id FROM designs WHERE app_id IS NOT NULL);
       DELETE FROM blobs WHERE hash NOT IN (
       SELECT png FROM designs UNION SELECT ir FROM designs WHERE ir IS NOT NULL UNION SELECT render FROM versions UNION SELECT diff FROM versions
-      UNION SELECT narrow_png FROM designs WHERE narrow_png IS NOT NULL
+      UNION SELECT narrow_png FROM designs WHERE narrow_png IS NOT NULL UNION SELECT narrow_ir FROM designs WHERE narrow_ir IS NOT NULL
       UNION SELECT narrow_render FROM versions WHERE narrow_render IS NOT NULL UNION SELECT narrow_diff FROM versions WHERE narrow_diff IS NOT NULL
       UNION SELECT blob FROM files UNION SELECT blob FROM app_files)`);
   }

@@ -11,7 +11,7 @@ import { isFigmaFile } from '../pipeline/figma-input.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore, type Artifact } from './artifacts.ts';
 import { editedCode, renderAndScore, type ScoredRender } from './edits.ts';
-import { parseFigmaFile, storedIrJob } from './figma-frame.ts';
+import { parseFigmaFile, parseFigmaPair, storedIrJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue } from './jobs.ts';
 import { checkBackend, modelFolder, type LocalModelSettings } from './backend.ts';
@@ -61,8 +61,10 @@ export class EngineService {
     convert: async ({ also, ...checked }) => {
       const request = { ...checked, data: Buffer.from(checked.data, 'base64') };
       if (also) {
-        checkTwoDesigns([request.name, also.name], request);
-        return { jobId: this.submitConversion({ ...request, also: { name: also.name, data: Buffer.from(also.data, 'base64') } }) };
+        const second = { name: also.name, data: Buffer.from(also.data, 'base64') };
+        // Two Figma files are parsed before they are queued, as one is.
+        const { figma } = checkTwoDesigns([request.name, also.name], request);
+        return { jobId: this.submitConversion(figma ? parseFigmaPair(request, second) : { ...request, also: second }) };
       }
       const figma = isFigmaFile(request.name);
       await checkBackend(request, figma ? 'figma' : 'image');
@@ -77,9 +79,13 @@ export class EngineService {
     regenerate: async ({ designId, stack, mode, backend }) => {
       const design = this.history.design(designId);
       if (design.narrow) {
-        // One page at two widths is converted again from both its designs.
+        // One page at two widths is converted again from both its designs (two Figma frames, from their IRs).
         const { narrow } = design;
         checkTwoDesigns([design.name, narrow.name], { mode, backend });
+        if (design.ir !== undefined && narrow.ir !== undefined) {
+          const [wide, second] = await Promise.all([storedIrJob({ ...design, ir: design.ir }, stack, mode), storedIrJob({ ...narrow, ir: narrow.ir }, stack, mode)]);
+          return { jobId: this.submitConversion({ ...wide, also: second }, designId) };
+        }
         const also = { name: narrow.name, data: Buffer.from(narrow.png) };
         return { jobId: this.submitConversion({ name: design.name, data: Buffer.from(design.png), stack, mode, backend, also }, designId) };
       }

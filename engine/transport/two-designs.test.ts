@@ -1,6 +1,7 @@
 // One page at two widths through web mode's API: a desktop and a phone design of a real page sent
 // as one conversion over real HTTP on loopback, converted by the real engine, rendered in real
 // Chromium; the result, the history, edits and saves keep both designs and the scores at each width.
+// Two Figma frames go the same way, from their exact values.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { RenderPool } from '../render/pool.ts';
 import { closePerception } from '../perceive/index.ts';
 import { startServer, type EngineServer } from './http.ts';
 import { writeDesignPair } from '../../testing/service/two-widths-pair.ts';
+import { writeTwoFrameFigmaFile } from '../../testing/figma/two-frames.ts';
 
 const pool = new RenderPool(1);
 let server: EngineServer;
@@ -98,7 +100,7 @@ test('what one page at two widths cannot take is refused at once with what to do
     assert.match(String(json.message), message);
   };
   await refused({ also: { name: 'walkthrough.mp4', data: phone } }, /walkthrough\.mp4 is a video; one page at two widths is two design images/);
-  await refused({ also: { name: 'frame.json', data: phone } }, /frame\.json is a Figma file.*--also-node/);
+  await refused({ also: { name: 'frame.json', data: phone } }, /two design images \(PNG, JPEG, WebP\) or two Figma frames \(JSON\), not one of each/);
   await refused({ also: { name: 'phone.png', data: phone }, mode: 'think' }, /perception in fast mode/);
 
   const corrupt = await converted('convert', { name: 'desktop.png', data: desktop, stack: 'html-css', also: { name: 'phone.png', data: Buffer.from('not a picture').toString('base64') } });
@@ -113,4 +115,20 @@ test('one page at two widths converted again is converted from both its designs,
   const again = done(await converted('regenerate', { designId: version.designId, stack: 'html-css' }));
   assert.deepEqual([again.number, again.design.width, again.narrow?.design.width], [3, 1280, 390]);
   assert.ok(again.narrow!.scores.ssim > 0.65, `SSIM ${again.narrow!.scores.ssim} at 390 px`);
+});
+
+test('two Figma frames sent as one page become one codebase from their exact values, kept with both IRs, and are converted again from them', { timeout: 240_000 }, async () => {
+  const file = await writeTwoFrameFigmaFile(pool, await mkdtemp(join(tmpdir(), 'loupe-two-frames-')));
+  const [desktopFrame, phoneFrame] = await Promise.all([readFile(file.frames.desktop.json, 'base64'), readFile(file.frames.phone.json, 'base64')]);
+  const first = done(await converted('convert', { name: 'phone.json', data: phoneFrame, stack: 'html-css', also: { name: 'desktop.json', data: desktopFrame } }));
+  assert.deepEqual([first.name, first.design.width, first.narrow?.name, first.narrow?.design.width], ['desktop.json', 1280, 'phone.json', 390]);
+  // Scored against each frame's IR converted alone (the app has no Figma picture): the merge moves nothing.
+  assert.ok(first.scores.ssim > 0.99 && first.narrow!.scores.ssim > 0.99, `SSIM ${first.scores.ssim} at 1280 px, ${first.narrow!.scores.ssim} at 390 px`);
+  assert.equal(first.narrow!.scores.text, 1, "the phone frame's exact text, all rendered");
+  const again = done(await converted('regenerate', { designId: first.designId, stack: 'react-tailwind' }));
+  assert.deepEqual([again.number, again.stack, again.narrow?.design.width], [2, 'react-tailwind', 390]);
+  assert.ok(again.narrow!.scores.text > 0.95, `text ${again.narrow!.scores.text} at 390 px`);
+  const think = await post('regenerate', { designId: first.designId, stack: 'html-css', mode: 'think' });
+  assert.equal(think.status, 400);
+  assert.match(String(think.json.message), /fast mode/);
 });

@@ -10,10 +10,13 @@ export const ACCEPTED_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'applica
 /** A screen recording (by its name, as the engine tells them): read for its screens before anything is generated. */
 export const isVideoFile = (file: File) => isVideoName(file.name);
 
-/** Two design images given at once (not videos, not Figma files): they may be one page at two widths, which the person is asked. */
+const isFigmaFile = (file: File) => file.name.toLowerCase().endsWith('.json') || file.type === 'application/json';
+
+/** Two design images, or two Figma frames (JSON), given at once: they may be one page at two widths, which the person is asked. */
 export function designPair(files: File[]): [File, File] | undefined {
-  const images = files.filter((f) => !isVideoFile(f) && !f.name.toLowerCase().endsWith('.json') && f.type !== 'application/json');
-  return files.length === 2 && images.length === 2 ? [images[0]!, images[1]!] : undefined;
+  if (files.length !== 2 || files.some(isVideoFile)) return undefined;
+  const [a, b] = files as [File, File];
+  return isFigmaFile(a) === isFigmaFile(b) ? [a, b] : undefined;
 }
 
 /** The file's bytes as base64, or a message saying why it cannot be converted. */
