@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { DeleteRequest, DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../engine/api/contract.ts';
 import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
-import { designPair, isVideoFile, readDesignFile } from './files.ts';
+import { designPair, isVideoFile, readDesignFile, readDesignPair } from './files.ts';
 import { designWidths, shownWidth, type WidthKey } from './design-widths.ts';
 import { PairQuestion } from './PairQuestion.tsx';
 import { WidthSwitch } from './WidthSwitch.tsx';
@@ -133,9 +133,9 @@ export function App({ api }: { api: LoupeApi }) {
       setPair(undefined);
       const choice = conversionChoice(settings);
       if ('missing' in choice) return setNotice(choice.missing);
-      const [a, b] = await Promise.all([readDesignFile(first), readDesignFile(second)]);
-      if ('error' in a || 'error' in b) return setNotice('error' in a ? a.error : (b as { error: string }).error);
-      await api.convert({ name: first.name, data: a.data, ...choice, also: { name: second.name, data: b.data } });
+      const read = await readDesignPair([first, second]);
+      if ('error' in read) return setNotice(read.error);
+      await api.convert({ name: first.name, data: read.data[0], ...choice, also: { name: second.name, data: read.data[1] } });
     });
 
   useEffect(() => {
