@@ -215,12 +215,17 @@ export const GenerateVideoRequest = ScreenEdits.extend({
   backend: Backend.default({ kind: 'perception' }),
 });
 
-/** Converts a design of the history again (say, in another stack): its result is a new version. */
+/**
+ * Converts a design of the history again (say, in another stack): its result is a new version.
+ * `also`: a narrower design of the same page added to a design image (a phone's to a desktop's):
+ * from this version on it is one page at two widths.
+ */
 export const RegenerateRequest = z.object({
   designId: z.string().min(1),
   stack: z.enum(STACK_NAMES),
   mode: z.enum(MODES).default('fast'),
   backend: Backend.default({ kind: 'perception' }),
+  also: AlsoDesign.optional(),
 });
 
 export const TextFile = z.object({ path: z.string().min(1), contents: z.string() });

@@ -226,9 +226,15 @@ export class HistoryStore {
     return { appId, name: a.name as string, stack: a.stack as string, createdAt: a.created_at as number, files, screens };
   }
 
-  addVersion(designId: string, version: NewVersion): string {
+  /** `narrow`: the design becomes one page at two widths with this narrower design, from this version on. */
+  addVersion(designId: string, version: NewVersion, narrow?: NarrowDesign): string {
     return this.db.transaction(() => {
       this.design(designId);
+      if (narrow) {
+        this.db
+          .prepare('UPDATE designs SET narrow_name = ?, narrow_png = ?, narrow_width = ?, narrow_height = ?, narrow_text_blocks = ?, narrow_ir = ? WHERE id = ?')
+          .run(...this.narrowColumns(narrow), designId);
+      }
       return this.insertVersion(designId, version);
     })();
   }
@@ -334,12 +340,7 @@ export class HistoryStore {
         design.ir === undefined ? null : this.putBlob(new TextEncoder().encode(design.ir)),
         app?.appId ?? null,
         app?.screen ?? null,
-        design.narrow?.name ?? null,
-        design.narrow ? this.putBlob(design.narrow.png) : null,
-        design.narrow?.width ?? null,
-        design.narrow?.height ?? null,
-        design.narrow ? JSON.stringify(design.narrow.textBlocks) : null,
-        design.narrow?.ir === undefined ? null : this.putBlob(new TextEncoder().encode(design.narrow.ir)),
+        ...(design.narrow ? this.narrowColumns(design.narrow) : Array<null>(6).fill(null)),
       );
     return { designId, versionId: this.insertVersion(designId, first) };
   }
@@ -380,6 +381,12 @@ export class HistoryStore {
     const insertFile = this.db.prepare('INSERT INTO files (version_id, path, blob, is_text) VALUES (?, ?, ?, ?)');
     for (const f of v.files) insertFile.run(versionId, f.path, ...this.putFile(f));
     return versionId;
+  }
+
+  /** The designs table's narrow_* columns, in order, for the narrower design of one page at two widths. */
+  private narrowColumns(narrow: NarrowDesign): [string, string, number, number, string, string | null] {
+    const ir = narrow.ir === undefined ? null : this.putBlob(new TextEncoder().encode(narrow.ir));
+    return [narrow.name, this.putBlob(narrow.png), narrow.width, narrow.height, JSON.stringify(narrow.textBlocks), ir];
   }
 
   /** A file's blob and whether it is text, as the files tables hold them. */

@@ -68,7 +68,7 @@ export const conversionWork =
     const backend = 'backend' in request ? request.backend : { kind: 'perception' as const };
     const version = { ...generatedVersion(conversion, request.stack, request.mode, backend, warnings), ...(converted.narrow && { narrow: converted.narrow.result }) };
     const versionId = designId
-      ? history.addVersion(designId, version)
+      ? history.addVersion(designId, version, converted.narrow?.design)
       : history.addDesign(
           {
             name: converted.name,

@@ -19,7 +19,7 @@ import { conversionWork, type ConversionContext, type ConversionRequest } from '
 import { exportFolderInside } from './export-folders.ts';
 import { ModelServerKeys } from './model-server-keys.ts';
 import { modelServerState } from './model-server.ts';
-import { checkTwoDesigns } from './two-designs.ts';
+import { checkAddedDesign, checkTwoDesigns } from './two-designs.ts';
 import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
 import { VideoSessions } from './video/videos.ts';
@@ -76,8 +76,14 @@ export class EngineService {
       const { name, work } = await this.videos.generation(request);
       return { jobId: this.jobs.submit(name, work) };
     },
-    regenerate: async ({ designId, stack, mode, backend }) => {
+    regenerate: async ({ designId, stack, mode, backend, also }) => {
       const design = this.history.design(designId);
+      if (also) {
+        // A narrower design added: the design image converted again with it, as one page at two widths.
+        const added = { name: also.name, data: Buffer.from(also.data, 'base64') };
+        await checkAddedDesign(design, added, { mode, backend });
+        return { jobId: this.submitConversion({ name: design.name, data: Buffer.from(design.png), stack, mode, backend, also: added }, designId) };
+      }
       if (design.narrow) {
         // One page at two widths is converted again from both its designs (two Figma frames, from their IRs).
         const { narrow } = design;

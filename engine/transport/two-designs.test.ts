@@ -132,3 +132,23 @@ test('two Figma frames sent as one page become one codebase from their exact val
   assert.equal(think.status, 400);
   assert.match(String(think.json.message), /fast mode/);
 });
+
+test('a phone design added to a desktop design of the history makes it one page at two widths from its next version; one not narrower, not a picture, or a second one is refused at once', { timeout: 240_000 }, async () => {
+  const single = done(await converted('convert', { name: 'landing.png', data: desktop, stack: 'html-css' }));
+  assert.equal(single.narrow, undefined);
+  const add = (name: string, data: string) => post('regenerate', { designId: single.designId, stack: 'html-css', also: { name, data } });
+  const wider = await add('wide.png', desktop);
+  assert.equal(wider.status, 400);
+  assert.match(String(wider.json.message), /wide\.png is 1280 px wide, not narrower than landing\.png \(1280 px\): add a narrower design/);
+  const broken = await add('phone.png', Buffer.from('not a picture').toString('base64'));
+  assert.equal(broken.status, 400);
+  assert.match(String(broken.json.message), /phone\.png is not a PNG, JPEG or WebP image/);
+
+  const added = done(await converted('regenerate', { designId: single.designId, stack: 'html-css', also: { name: 'phone.png', data: phone } }));
+  assert.deepEqual([added.number, added.design.width, added.narrow?.name, added.narrow?.design.width], [2, 1280, 'phone.png', 390]);
+  const history = (await post('history', {})).json as unknown as DesignSummary[];
+  assert.equal(history.find((d) => d.designId === single.designId)?.narrowWidth, 390);
+  const again = await add('phone.png', phone);
+  assert.equal(again.status, 400);
+  assert.match(String(again.json.message), /already one page at two widths, with phone\.png/);
+});
