@@ -93,3 +93,23 @@ test('one page with a design that is not a picture fails its job saying which fi
   assert.match(await failed.innerText(), /broken\.png is not a PNG, JPEG or WebP image/);
   await shot('5-broken');
 });
+
+test('a phone design added to a design on screen makes it one page at two widths; one not narrower is refused with what to do', async () => {
+  const desktopBytes = await readFile(pair.desktop);
+  const done = await page.locator('.job[data-status=done]').count();
+  await page.getByTestId('file-input').setInputFiles({ name: 'article.png', mimeType: 'image/png', buffer: desktopBytes });
+  await until('the conversion', async () => (await page.locator('.job[data-status=done]').count()) > done, 180_000);
+  await page.locator('.job[data-status=done] .job-name', { hasText: 'article.png' }).click();
+  await until('article.png on screen', async () => (await page.getByTestId('width-switch').count()) === 0);
+
+  await page.getByTestId('add-narrow-input').setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: desktopBytes });
+  await until('the refusal', async () => /wide\.png is 1280 px wide, not narrower than article\.png/.test(await page.getByTestId('notice').innerText().catch(() => '')));
+  await page.getByTestId('add-narrow-input').setInputFiles(pair.phone);
+  await until('version 2 on screen, at two widths', async () => (await page.getByTestId('version').innerText()).includes('v2 generated') && (await page.getByTestId('width-switch').count()) === 1, 180_000);
+  await page.locator('[data-testid=width-switch] button[data-width="390"]').click();
+  await until('the phone width', async () => (await frameWidth()) === 390);
+  assert.equal(await pictureWidth('design-image'), 390);
+  assert.match(await page.locator('[data-design="article.png"] header').innerText(), /and 390 px/);
+  assert.equal(await page.getByTestId('add-narrow').count(), 0, 'one page at two widths takes no third design');
+  await shot('6-added');
+});

@@ -180,6 +180,18 @@ export function App({ api }: { api: LoupeApi }) {
       const { jobId } = await api.regenerate({ designId: current.designId, ...choice });
       dispatch({ type: 'follow', jobId });
     });
+  // A narrower design picked for the design on screen: the page converted again as one page at two widths, shown when it ends.
+  const addNarrow = (file: File) =>
+    attempt(async () => {
+      if (!current) return;
+      const choice = conversionChoice(settings);
+      if ('missing' in choice) return setNotice(choice.missing);
+      const read = await readDesignFile(file);
+      if ('error' in read) return setNotice(read.error);
+      const { jobId } = await api.regenerate({ designId: current.designId, ...choice, also: { name: file.name, data: read.data } });
+      setNotice(undefined);
+      dispatch({ type: 'follow', jobId });
+    });
   // The video's app, in the toolbar's stack (its backend and mode are checked by the engine); its
   // first screen is shown when it ends unless the user has moved on.
   const generate = (edits: { drop: number[]; merge: [number, number][] }) =>
@@ -261,7 +273,7 @@ export function App({ api }: { api: LoupeApi }) {
               <CodePane key={current.versionId} result={current} onEdit={edit} reveal={reveal?.versionId === current.versionId ? reveal.pick : undefined} onCursor={link.cursor} />
               <section className="preview-column">
                 <WidthSwitch widths={widths} shown={shown.key} onChange={setWidth} />
-                <ScoreBar result={current} shown={shown} live={live} onSave={() => void save()} onRegenerate={() => void regenerate()} onExport={() => setExporting('version')} />
+                <ScoreBar result={current} shown={shown} live={live} onSave={() => void save()} onRegenerate={() => void regenerate()} onAddNarrow={(file) => void addNarrow(file)} onExport={() => setExporting('version')} />
                 <PreviewPane
                   result={current}
                   design={shown.design}

@@ -1,4 +1,5 @@
 import type { VersionView } from '../../engine/api/contract.ts';
+import { AddNarrowDesign } from './AddNarrowDesign.tsx';
 import type { DesignWidth } from './design-widths.ts';
 import type { LiveEdits } from './use-live-edits.ts';
 
@@ -11,10 +12,12 @@ interface Props {
   live: LiveEdits;
   onSave: () => void;
   onRegenerate: () => void;
+  /** A narrower design of the page picked: it is converted again as one page at two widths. */
+  onAddNarrow: (file: File) => void;
   onExport: () => void;
 }
 
-export function ScoreBar({ result, shown, live, onSave, onRegenerate, onExport }: Props) {
+export function ScoreBar({ result, shown, live, onSave, onRegenerate, onAddNarrow, onExport }: Props) {
   const { scores, checks } = shown;
   // Stage timings of the conversion; a saved edit has none.
   const converted = Object.values(result.timings).reduce((a, b) => a + b, 0);
@@ -42,6 +45,8 @@ export function ScoreBar({ result, shown, live, onSave, onRegenerate, onExport }
       <button type="button" onClick={onRegenerate} title="Convert the design again with the backend, stack and mode chosen in the toolbar, as a new version">
         Re-generate
       </button>
+      {/* A video's screen is one of its app's; the engine says why for any other design that cannot take one. */}
+      {!result.narrow && !result.app && <AddNarrowDesign onFile={onAddNarrow} />}
       <button type="button" onClick={onExport}>
         Export…
       </button>
