@@ -111,6 +111,16 @@ export function modelServerRefusal(stack: Stack): string | undefined {
   return undefined;
 }
 
+/**
+ * A second design of the same page at another width (a phone's beside a desktop's): the two
+ * become one codebase that looks like each at its own width (the wider is the page's base).
+ */
+export const AlsoDesign = z.object({
+  name: z.string().min(1).max(255),
+  /** The design image's bytes, base64. */
+  data: z.base64().min(1),
+});
+
 export const ConvertRequest = z.object({
   name: z.string().min(1).max(255),
   /** The design file's bytes, base64. */
@@ -118,6 +128,7 @@ export const ConvertRequest = z.object({
   stack: z.enum(STACK_NAMES),
   mode: z.enum(MODES).default('fast'),
   backend: Backend.default({ kind: 'perception' }),
+  also: AlsoDesign.optional(),
 });
 
 export const JobRef = z.object({ jobId: z.string().min(1) });
@@ -204,12 +215,17 @@ export const GenerateVideoRequest = ScreenEdits.extend({
   backend: Backend.default({ kind: 'perception' }),
 });
 
-/** Converts a design of the history again (say, in another stack): its result is a new version. */
+/**
+ * Converts a design of the history again (say, in another stack): its result is a new version.
+ * `also`: a narrower design of the same page added to a design image (a phone's to a desktop's):
+ * from this version on it is one page at two widths.
+ */
 export const RegenerateRequest = z.object({
   designId: z.string().min(1),
   stack: z.enum(STACK_NAMES),
   mode: z.enum(MODES).default('fast'),
   backend: Backend.default({ kind: 'perception' }),
+  also: AlsoDesign.optional(),
 });
 
 export const TextFile = z.object({ path: z.string().min(1), contents: z.string() });
@@ -298,6 +314,17 @@ export const VersionView = z.object({
   diff: z.string(),
   scores: Scores,
   checks: CodeChecks,
+  /** One page at two widths: the narrower design, and the same code rendered and scored at its width. */
+  narrow: z
+    .object({
+      name: z.string(),
+      design: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }),
+      render: z.string(),
+      diff: z.string(),
+      scores: Scores,
+      checks: CodeChecks,
+    })
+    .optional(),
   timings: z.record(z.string(), z.number()),
   createdAt: z.number(),
   origin: VersionOrigin,
@@ -321,6 +348,8 @@ export const DesignSummary = z.object({
   name: z.string(),
   width: z.number().int(),
   height: z.number().int(),
+  /** One page at two widths: the narrower design's width. */
+  narrowWidth: z.number().int().optional(),
   createdAt: z.number(),
   versions: z.array(VersionSummary),
 });
@@ -358,10 +387,11 @@ export const JobEvent = z.discriminatedUnion('type', [
 /** Edited code → a new preview; `score` also renders it and scores it against the design. */
 export const EditRequest = z.object({ versionId: z.string().min(1), files: z.array(TextFile).min(1), score: z.boolean().default(false) });
 
+const ScoredEdit = z.object({ render: z.string(), diff: z.string(), scores: Scores });
 export const EditResult = z.object({
   preview: z.string(),
-  /** Present when the request asked for scoring. */
-  scored: z.object({ render: z.string(), diff: z.string(), scores: Scores }).optional(),
+  /** Present when the request asked for scoring; `narrow`, for one page at two widths, at the narrower design's width. */
+  scored: ScoredEdit.extend({ narrow: ScoredEdit.optional() }).optional(),
   ms: z.number(),
 });
 

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { failedCodeChecks } from '../compare/index.ts';
 import { RenderPool } from '../render/pool.ts';
 import { loupe, loupeWith } from '../../testing/run-loupe.ts';
+import { writeTwoFrameFigmaFile } from '../../testing/figma/two-frames.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
 
@@ -84,6 +85,35 @@ test('convert --also makes one codebase from a desktop and a phone design, score
   const refused = await loupe('convert', design, '--also', phone, '--mode', 'think', '--out', join(dir, 'two-think'));
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /perception in fast mode/);
+});
+
+test('convert --node --also-node makes one codebase from two frames of a Figma file, from their exact values, scored at each width', async () => {
+  const pool = new RenderPool(1);
+  const file = await writeTwoFrameFigmaFile(pool, await mkdtemp(join(dir, 'figma-')));
+  await pool.close();
+  const { desktop, phone } = file.frames;
+  const out = join(dir, 'two-frames');
+  // The phone frame named first: the wider is still the base.
+  const { code, stdout, stderr } = await loupe('convert', file.json, '--node', phone.node, '--also-node', desktop.node, '--png', phone.png, '--also-png', desktop.png, '--out', out, '--json');
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(stdout);
+  assert.deepEqual([result.measuredAgainst, result.also.node, result.also.width], ['design image', phone.node, 390]);
+  const scores = JSON.parse(await readFile(join(out, 'scores.json'), 'utf8'));
+  // Measured when written: SSIM 0.976 at 1280 px and 0.907 at 390 px, as each frame converted alone scores.
+  assert.ok(scores.ssim > 0.95 && scores.narrow.ssim > 0.85, `SSIM ${scores.ssim} at 1280 px, ${scores.narrow.ssim} at 390 px`);
+  assert.ok(result.merge.shared > 50, `exact values pair across the frames: ${JSON.stringify(result.merge)}`);
+  assert.equal((await sharp(join(out, 'narrow-render.png')).metadata()).width, 390);
+
+  for (const [args, message] of [
+    [[design, '--also-node', '1:1'], /--also-node names a second frame of a Figma JSON file/],
+    [[file.json, '--also', phone.png], /not --also/],
+    [[file.json, '--also-png', desktop.png], /name that frame with --also-node/],
+    [[file.json, '--also-node', '9:9'], /has no node 9:9/],
+  ] as const) {
+    const refused = await loupe('convert', ...args, '--out', join(dir, 'two-frames-refused'));
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, message);
+  }
 });
 
 test('each stack converts', async () => {

@@ -4,7 +4,7 @@ import { failedCodeChecks } from '../compare/index.ts';
 import { LoupeError } from '../errors.ts';
 import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
 import { convertVideo, type VideoConversionResult } from '../pipeline/convert-video.ts';
-import { convertTwoWidthsFile, type TwoWidthsFileResult } from '../pipeline/convert-widths.ts';
+import { convertTwoWidthsFile, type SecondDesign, type TwoWidthsFileResult } from '../pipeline/convert-widths.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import type { CliContext } from './main.ts';
@@ -25,6 +25,8 @@ export function registerConvert(program: Command, context: CliContext): void {
     .option('--node <id>', 'Figma input: the node to convert (default: the first top-level frame)')
     .option('--images <dir>', "Figma input: the file's image fills, each file named by its imageRef")
     .option('--also <design>', 'a narrower design of the same page (a phone screenshot beside a desktop one): one codebase that looks like each design at its own width, the narrow one below a breakpoint')
+    .option('--also-node <id>', 'Figma input: a narrower frame of the same page in the same file (the phone frame beside the desktop one named by --node), converted with it as --also is')
+    .option('--also-png <file>', "Figma input: the --also-node frame as Figma rendered it (any scale), what the code is scored against at that frame's width")
     .option('--variables <file>', "Figma input: the file's variables (GET /v1/files/:key/variables/local), so colours bound to them become CSS custom properties")
     .option('--backend <backend>', 'who writes the code for a design image: perception (the IR, the default) | local (the local model, --model <dir>; falls back to perception when its code is not usable) | openai (an OpenAI-compatible server: --base-url, --model)', parseChoice(BACKENDS), 'perception')
     .option('--model <name>', '--backend local: the model package folder; --backend openai: the model the server serves');
@@ -35,10 +37,11 @@ export function registerConvert(program: Command, context: CliContext): void {
         reportVideoConversion(await runVideoConversion(design, opts, context), opts.json);
         return;
       }
-      if (opts.also !== undefined) {
-        if (isVideoName(opts.also)) throw new LoupeError('INVALID_ARGUMENT', '--also takes a second design image of the same page (PNG, JPEG, WebP), not a video.');
-        if (opts.backend !== 'perception' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'Two designs of one page are converted by perception in fast mode: leave out --backend and --mode think.');
-        reportTwoWidths(await withProgressBar((onProgress) => convertTwoWidthsFile(design, opts.also!, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress })), opts.json);
+      const second = secondDesign(opts);
+      if (second) {
+        if (opts.backend !== 'perception' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'Two designs of one page are converted by perception in fast mode (two frames of a Figma file, from their exact values): leave out --backend and --mode think.');
+        const figma = { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables };
+        reportTwoWidths(await withProgressBar((onProgress) => convertTwoWidthsFile(design, second, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress, figma })), opts.json);
         return;
       }
       const backend = conversionBackend(opts);
@@ -46,6 +49,16 @@ export function registerConvert(program: Command, context: CliContext): void {
       const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables }, backend);
       reportConversion(result, opts.json);
     });
+}
+
+/** The second design of one page at two widths, if one is given: a design image (--also) or a Figma frame (--also-node). */
+function secondDesign(opts: ConvertFlags): SecondDesign | undefined {
+  if (opts.also !== undefined && opts.alsoNode !== undefined) throw new LoupeError('INVALID_ARGUMENT', 'Give the second design once: --also for a design image, or --also-node for a frame of the Figma file.');
+  if (opts.alsoPng !== undefined && opts.alsoNode === undefined) throw new LoupeError('INVALID_ARGUMENT', "--also-png is Figma's picture of the --also-node frame: name that frame with --also-node.");
+  if (opts.alsoNode !== undefined) return { node: opts.alsoNode, png: opts.alsoPng };
+  if (opts.also === undefined) return undefined;
+  if (isVideoName(opts.also)) throw new LoupeError('INVALID_ARGUMENT', '--also takes a second design image of the same page (PNG, JPEG, WebP), not a video.');
+  return { file: opts.also };
 }
 
 /** The options every conversion takes: where it writes, the stack, the mode, how it reports. */
@@ -131,7 +144,7 @@ function reportTwoWidths(r: TwoWidthsFileResult, json: boolean | undefined): voi
   const s = r.also.scores;
   const m = r.merge;
   process.stdout.write(
-    `at ${r.also.width} px (${r.also.input}): block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}\n` +
+    `at ${r.also.width} px (${r.also.input}${r.also.node ? `, node ${r.also.node}` : ''}): block ${f(s.block)}  text ${f(s.text)}  position ${f(s.position)}  color ${f(s.color)}  ssim ${f(s.ssim)}\n` +
       `one page for both: ${m.shared} element(s) shared, ${m.wideOnly} only in the wide design, ${m.narrowOnly} only in the narrow one (below ${m.breakpoint} px)\n`,
   );
 }
@@ -151,6 +164,8 @@ interface ConvertFlags extends BackendFlags {
   images?: string;
   variables?: string;
   also?: string;
+  alsoNode?: string;
+  alsoPng?: string;
   json?: boolean;
 }
 

@@ -330,3 +330,58 @@ test('a file of schema 4 (before the openai backend) opens with its designs, ver
   assert.equal(db.prepare('SELECT COUNT(*) AS n FROM files').get().n, 2 + 2, "the other old versions' files and the new version's two");
   again.close();
 });
+
+test('one page at two widths keeps its narrower design, and each version its render and scores there; deleting it takes them', async () => {
+  const store = new HistoryStore(await tempDb());
+  const narrowPng = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9]);
+  const narrow = { name: 'phone.png', width: 390, height: 900, png: narrowPng, textBlocks: [] };
+  const atNarrow = { render: new Uint8Array([3]), diff: new Uint8Array([4]), scores: { ssim: 0.8 }, checks: { absoluteShare: 0 } };
+  const { designId, versionId } = store.addDesign({ ...design, narrow }, { ...version('<p>both</p>'), narrow: atNarrow });
+  assert.deepEqual(store.design(designId).narrow, narrow);
+  assert.deepEqual(store.version(versionId).narrow, atNarrow);
+  assert.equal(store.list()[0]!.narrowWidth, 390);
+  store.deleteDesign(designId);
+  const db = (store as unknown as { db: { prepare(s: string): { get(): { n: number } } } }).db;
+  assert.equal(db.prepare('SELECT COUNT(*) AS n FROM blobs').get().n, 0);
+  store.close();
+});
+
+test('a file of schema 5 (before one page at two widths) opens with its versions and their model servers, and takes two widths from then on', async () => {
+  const path = await tempDb();
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path);
+  old.pragma('foreign_keys = ON');
+  // Schema 5 as Loupe wrote it.
+  old.exec(`CREATE TABLE blobs (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+    CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE app_files (app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (app_id, path));
+    CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL, ir TEXT REFERENCES blobs(hash),
+      app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT);
+    CREATE TABLE versions (id TEXT PRIMARY KEY, design_id TEXT NOT NULL REFERENCES designs(id) ON DELETE CASCADE,
+      number INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('generated', 'edited')),
+      stack TEXT NOT NULL, mode TEXT NOT NULL, entry TEXT NOT NULL,
+      render TEXT NOT NULL REFERENCES blobs(hash), diff TEXT NOT NULL REFERENCES blobs(hash),
+      scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL,
+      backend TEXT NOT NULL CHECK (backend IN ('perception', 'local', 'openai', 'unknown')), model_dir TEXT,
+      fell_back INTEGER NOT NULL, warnings TEXT NOT NULL, edit_of INTEGER, model_server TEXT, UNIQUE (design_id, number));
+    CREATE TABLE files (version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, path TEXT NOT NULL,
+      blob TEXT NOT NULL REFERENCES blobs(hash), is_text INTEGER NOT NULL, PRIMARY KEY (version_id, path));
+    CREATE INDEX versions_by_design ON versions(design_id, number);
+    INSERT INTO blobs VALUES ('p', x'89504e47'), ('h', CAST('<p>kept</p>' AS BLOB));
+    INSERT INTO designs VALUES ('picture', 'old.png', 10, 10, 'p', '[]', 1, NULL, NULL, NULL);
+    INSERT INTO versions VALUES ('served', 'picture', 1, 'generated', 'html-css', 'fast', 'index.html', 'p', 'p', '{}', '{}', '{}', 1, 'openai', NULL, 0, '[]', NULL, '${JSON.stringify(fromServer.modelServer)}');
+    INSERT INTO files VALUES ('served', 'index.html', 'h', 1);
+    PRAGMA user_version = 5;`);
+  old.close();
+
+  const store = new HistoryStore(path);
+  assert.deepEqual(store.version('served').origin, fromServer);
+  assert.deepEqual(store.version('served').files, [{ path: 'index.html', contents: '<p>kept</p>' }]);
+  assert.equal(store.design('picture').narrow, undefined);
+  const atNarrow = { render: new Uint8Array([3]), diff: new Uint8Array([4]), scores: { ssim: 0.8 }, checks: {} };
+  const next = store.addDesign({ ...design, narrow: { name: 'phone.png', width: 390, height: 900, png, textBlocks: [] } }, { ...version('<p>6</p>'), narrow: atNarrow });
+  assert.deepEqual(store.version(next.versionId).narrow, atNarrow);
+  store.close();
+});

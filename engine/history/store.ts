@@ -5,6 +5,8 @@
 // Each version records what made it (the backend, whether the local model's code fell back to
 // perception's, the warnings; a model server's segments, requests and tokens; an edit, which
 // version it was edited from), so the history tells the truth about it.
+// One page at two widths (a desktop and a phone design) is one design that keeps both pictures;
+// each of its versions keeps the code's render and scores at both widths.
 // A walkthrough video becomes an app: one design per screen (so each is previewed, edited,
 // scored and converted again like any design), grouped under the app with its own files.
 import Database from 'better-sqlite3';
@@ -30,6 +32,26 @@ export interface NewDesign {
   textBlocks: TextBlock[];
   /** The Design IR as JSON, for designs whose values are exact (Figma): converting again starts from it, not from the picture. */
   ir?: string;
+  /** One page at two widths: the narrower design, scored against the same way. */
+  narrow?: NarrowDesign;
+}
+
+export interface NarrowDesign {
+  name: string;
+  width: number;
+  height: number;
+  png: Uint8Array;
+  textBlocks: TextBlock[];
+  /** A Figma frame's Design IR as JSON, as the wide design's `ir`. */
+  ir?: string;
+}
+
+/** A version's code rendered and scored at the narrower design's width. */
+export interface NarrowResult {
+  render: Uint8Array;
+  diff: Uint8Array;
+  scores: Record<string, number>;
+  checks: Record<string, number>;
 }
 
 /** An app made of several designs (a walkthrough video's screens) and its own files (screens.json). */
@@ -51,6 +73,8 @@ export interface NewVersion {
   checks: Record<string, number>;
   timings: Record<string, number>;
   origin: VersionOrigin;
+  /** For a design of one page at two widths. */
+  narrow?: NarrowResult;
 }
 
 export interface VersionSummary {
@@ -75,6 +99,7 @@ export interface DesignSummary {
   name: string;
   width: number;
   height: number;
+  narrowWidth?: number;
   createdAt: number;
   versions: VersionSummary[];
   app?: AppPlace;
@@ -91,7 +116,7 @@ export interface StoredVersion extends VersionSummary, Omit<NewVersion, 'kind' |
   designId: string;
 }
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 const APPS = `
 CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, stack TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE app_files (
@@ -109,9 +134,21 @@ function versionsTable(name: string): string {
   scores TEXT NOT NULL, checks TEXT NOT NULL, timings TEXT NOT NULL, created_at INTEGER NOT NULL,
   backend TEXT NOT NULL CHECK (backend IN ('perception', 'local', 'openai', 'unknown')), model_dir TEXT,
   fell_back INTEGER NOT NULL, warnings TEXT NOT NULL, edit_of INTEGER, model_server TEXT,
+  ${VERSION_NARROW_COLUMNS},
   UNIQUE (design_id, number)
 );`;
 }
+/** Schema 6: one page at two widths, the narrower design and each version's render and scores at its width. */
+const DESIGN_NARROW_COLUMNS = [
+  'narrow_name TEXT',
+  'narrow_png TEXT REFERENCES blobs(hash)',
+  'narrow_width INTEGER',
+  'narrow_height INTEGER',
+  'narrow_text_blocks TEXT',
+  'narrow_ir TEXT REFERENCES blobs(hash)',
+];
+const VERSION_NARROW_COLUMN_LIST = ['narrow_render TEXT REFERENCES blobs(hash)', 'narrow_diff TEXT REFERENCES blobs(hash)', 'narrow_scores TEXT', 'narrow_checks TEXT'];
+const VERSION_NARROW_COLUMNS = VERSION_NARROW_COLUMN_LIST.join(', ');
 const VERSIONS_INDEX = 'CREATE INDEX versions_by_design ON versions(design_id, number);';
 /** The versions table's columns up to schema 4, which a rebuild copies. */
 const VERSION_COLUMNS_4 =
@@ -123,7 +160,8 @@ CREATE TABLE designs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
   png TEXT NOT NULL REFERENCES blobs(hash), text_blocks TEXT NOT NULL, created_at INTEGER NOT NULL,
   ir TEXT REFERENCES blobs(hash),
-  app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT
+  app_id TEXT REFERENCES apps(id) ON DELETE CASCADE, app_screen TEXT,
+  ${DESIGN_NARROW_COLUMNS.join(', ')}
 );
 ${versionsTable('versions')}
 CREATE TABLE files (
@@ -188,21 +226,28 @@ export class HistoryStore {
     return { appId, name: a.name as string, stack: a.stack as string, createdAt: a.created_at as number, files, screens };
   }
 
-  addVersion(designId: string, version: NewVersion): string {
+  /** `narrow`: the design becomes one page at two widths with this narrower design, from this version on. */
+  addVersion(designId: string, version: NewVersion, narrow?: NarrowDesign): string {
     return this.db.transaction(() => {
       this.design(designId);
+      if (narrow) {
+        this.db
+          .prepare('UPDATE designs SET narrow_name = ?, narrow_png = ?, narrow_width = ?, narrow_height = ?, narrow_text_blocks = ?, narrow_ir = ? WHERE id = ?')
+          .run(...this.narrowColumns(narrow), designId);
+      }
       return this.insertVersion(designId, version);
     })();
   }
 
   list(): DesignSummary[] {
-    const designs = this.db.prepare('SELECT id, name, width, height, created_at, app_id, app_screen FROM designs ORDER BY created_at DESC, rowid DESC').all() as Row[];
+    const designs = this.db.prepare('SELECT id, name, width, height, narrow_width, created_at, app_id, app_screen FROM designs ORDER BY created_at DESC, rowid DESC').all() as Row[];
     const versions = this.db.prepare('SELECT * FROM versions ORDER BY number').all() as Row[];
     return designs.map((d) => ({
       designId: d.id as string,
       name: d.name as string,
       width: d.width as number,
       height: d.height as number,
+      ...(d.narrow_width !== null && { narrowWidth: d.narrow_width as number }),
       createdAt: d.created_at as number,
       versions: versions.filter((v) => v.design_id === d.id).map(toSummary),
       ...appPlace(d),
@@ -220,6 +265,16 @@ export class HistoryStore {
       png: this.blob(d.png as string),
       textBlocks: JSON.parse(d.text_blocks as string) as TextBlock[],
       ...(d.ir ? { ir: Buffer.from(this.blob(d.ir as string)).toString('utf8') } : {}),
+      ...(d.narrow_png !== null && {
+        narrow: {
+          name: d.narrow_name as string,
+          width: d.narrow_width as number,
+          height: d.narrow_height as number,
+          png: this.blob(d.narrow_png as string),
+          textBlocks: JSON.parse(d.narrow_text_blocks as string) as TextBlock[],
+          ...(d.narrow_ir !== null && { ir: Buffer.from(this.blob(d.narrow_ir as string)).toString('utf8') }),
+        },
+      }),
       ...appPlace(d),
     };
   }
@@ -237,6 +292,14 @@ export class HistoryStore {
       diff: this.blob(v.diff as string),
       checks: JSON.parse(v.checks as string) as Record<string, number>,
       timings: JSON.parse(v.timings as string) as Record<string, number>,
+      ...(v.narrow_render !== null && {
+        narrow: {
+          render: this.blob(v.narrow_render as string),
+          diff: this.blob(v.narrow_diff as string),
+          scores: JSON.parse(v.narrow_scores as string) as Record<string, number>,
+          checks: JSON.parse(v.narrow_checks as string) as Record<string, number>,
+        },
+      }),
     };
   }
 
@@ -262,7 +325,10 @@ export class HistoryStore {
   private insertDesign(design: NewDesign, first: NewVersion, app?: AppPlace): { designId: string; versionId: string } {
     const designId = randomUUID();
     this.db
-      .prepare('INSERT INTO designs (id, name, width, height, png, text_blocks, created_at, ir, app_id, app_screen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        `INSERT INTO designs (id, name, width, height, png, text_blocks, created_at, ir, app_id, app_screen,
+        narrow_name, narrow_png, narrow_width, narrow_height, narrow_text_blocks, narrow_ir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(
         designId,
         design.name,
@@ -274,6 +340,7 @@ export class HistoryStore {
         design.ir === undefined ? null : this.putBlob(new TextEncoder().encode(design.ir)),
         app?.appId ?? null,
         app?.screen ?? null,
+        ...(design.narrow ? this.narrowColumns(design.narrow) : Array<null>(6).fill(null)),
       );
     return { designId, versionId: this.insertVersion(designId, first) };
   }
@@ -283,8 +350,8 @@ export class HistoryStore {
     const { next } = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM versions WHERE design_id = ?').get(designId) as { next: number };
     this.db
       .prepare(
-        `INSERT INTO versions (${VERSION_COLUMNS_4}, model_server)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO versions (${VERSION_COLUMNS_4}, model_server, narrow_render, narrow_diff, narrow_scores, narrow_checks)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         versionId,
@@ -306,10 +373,20 @@ export class HistoryStore {
         JSON.stringify(v.origin.warnings),
         v.origin.editOf ?? null,
         v.origin.modelServer ? JSON.stringify(v.origin.modelServer) : null,
+        v.narrow ? this.putBlob(v.narrow.render) : null,
+        v.narrow ? this.putBlob(v.narrow.diff) : null,
+        v.narrow ? JSON.stringify(v.narrow.scores) : null,
+        v.narrow ? JSON.stringify(v.narrow.checks) : null,
       );
     const insertFile = this.db.prepare('INSERT INTO files (version_id, path, blob, is_text) VALUES (?, ?, ?, ?)');
     for (const f of v.files) insertFile.run(versionId, f.path, ...this.putFile(f));
     return versionId;
+  }
+
+  /** The designs table's narrow_* columns, in order, for the narrower design of one page at two widths. */
+  private narrowColumns(narrow: NarrowDesign): [string, string, number, number, string, string | null] {
+    const ir = narrow.ir === undefined ? null : this.putBlob(new TextEncoder().encode(narrow.ir));
+    return [narrow.name, this.putBlob(narrow.png), narrow.width, narrow.height, JSON.stringify(narrow.textBlocks), ir];
   }
 
   /** A file's blob and whether it is text, as the files tables hold them. */
@@ -339,6 +416,8 @@ export class HistoryStore {
     this.db.exec(`DELETE FROM apps WHERE id NOT IN (SELECT app_id FROM designs WHERE app_id IS NOT NULL);
       DELETE FROM blobs WHERE hash NOT IN (
       SELECT png FROM designs UNION SELECT ir FROM designs WHERE ir IS NOT NULL UNION SELECT render FROM versions UNION SELECT diff FROM versions
+      UNION SELECT narrow_png FROM designs WHERE narrow_png IS NOT NULL UNION SELECT narrow_ir FROM designs WHERE narrow_ir IS NOT NULL
+      UNION SELECT narrow_render FROM versions WHERE narrow_render IS NOT NULL UNION SELECT narrow_diff FROM versions WHERE narrow_diff IS NOT NULL
       UNION SELECT blob FROM files UNION SELECT blob FROM app_files)`);
   }
 
@@ -350,7 +429,8 @@ export class HistoryStore {
     }
     this.db.transaction(() => {
       // A new file gets the whole schema; schema 1 lacked the designs' IR, schema 2 the apps,
-      // schema 3 what made each version, schema 4 the openai backend and a model server's report.
+      // schema 3 what made each version, schema 4 the openai backend and a model server's report,
+      // schema 5 the narrower design of one page at two widths.
       if (current === 0) this.db.exec(SCHEMA);
       if (current === 1) this.db.exec('ALTER TABLE designs ADD COLUMN ir TEXT REFERENCES blobs(hash)');
       if (current === 1 || current === 2) {
@@ -372,7 +452,7 @@ export class HistoryStore {
           UPDATE versions SET backend = 'perception'
             WHERE stack <> 'html-css' OR mode <> 'fast' OR design_id IN (SELECT id FROM designs WHERE ir IS NOT NULL OR app_id IS NOT NULL);`);
       }
-      if (current >= 1) {
+      if (current >= 1 && current <= 4) {
         // SQLite cannot widen a CHECK constraint in place: the table is rebuilt and its rows
         // copied (foreign keys are off, so the files that refer to the versions stay).
         this.db.exec(`${versionsTable('versions_5')}
@@ -383,6 +463,9 @@ export class HistoryStore {
         const broken = [...(this.db.pragma('foreign_key_check(versions)') as unknown[]), ...(this.db.pragma('foreign_key_check(files)') as unknown[])];
         if (broken.length > 0) throw new Error(`${broken.length} rows refer to data that is missing`);
       }
+      // The rebuilt versions table above has the narrow columns already; schema 5's gets them here.
+      if (current === 5) for (const column of VERSION_NARROW_COLUMN_LIST) this.db.exec(`ALTER TABLE versions ADD COLUMN ${column}`);
+      if (current >= 1) for (const column of DESIGN_NARROW_COLUMNS) this.db.exec(`ALTER TABLE designs ADD COLUMN ${column}`);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   }

@@ -1,6 +1,6 @@
 // Hand edits of a stored version: the edited text files replace the version's; the code is
 // previewed (fast: no browser) and on request rendered and scored against the design, the same
-// way the conversion was scored.
+// way the conversion was scored (one page at two widths: against each of its designs).
 import { buildPreview, type GeneratedCode, type Stack } from '../codegen/index.ts';
 import { comparePixels, scoreBlocks, type CodeChecks } from '../compare/index.ts';
 import { decodeDesignImage } from '../ingest/image.ts';
@@ -10,6 +10,7 @@ import type { RenderPool } from '../render/pool.ts';
 import type { HistoryStore, StoredVersion } from '../history/store.ts';
 import { LoupeError } from '../errors.ts';
 import type { TextFile } from '../api/contract.ts';
+import type { TextBlock } from '../ir/index.ts';
 
 export interface EditedCode {
   version: StoredVersion;
@@ -39,10 +40,15 @@ export interface ScoredRender {
   checks: CodeChecks;
 }
 
-/** Renders the code at the design's size and scores it against the design's pixels and text. */
-export async function renderAndScore(history: HistoryStore, designId: string, code: GeneratedCode, pool: RenderPool): Promise<ScoredRender> {
+/** Renders the code at the design's size and scores it against the design's pixels and text; `narrow`, for one page at two widths, at its narrower design's. */
+export async function renderAndScore(history: HistoryStore, designId: string, code: GeneratedCode, pool: RenderPool): Promise<ScoredRender & { narrow?: ScoredRender }> {
   const design = history.design(designId);
   const preview = await buildPreview(code);
+  const [wide, narrow] = await Promise.all([scoreAgainst(design, preview, pool), design.narrow && scoreAgainst(design.narrow, preview, pool)]);
+  return narrow ? { ...wide, narrow } : wide;
+}
+
+async function scoreAgainst(design: { name: string; png: Uint8Array; textBlocks: TextBlock[] }, preview: string, pool: RenderPool): Promise<ScoredRender> {
   const png = Buffer.from(design.png);
   const image = await decodeDesignImage(png, design.name);
   const rendered = await renderCode(pool, preview, image);

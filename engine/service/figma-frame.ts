@@ -23,6 +23,15 @@ export interface FigmaFrameJob {
   /** Figma's PNG of the frame at the design's width; a JSON file alone has none, and is then scored against the IR's own render. */
   reference?: DecodedImage;
   warnings: string[];
+  /** One page at two widths: a second frame of it, at another width. */
+  also?: FigmaFrame;
+}
+
+/** A Figma frame as a conversion takes it: its name, its exact values, and its picture where known. */
+export interface FigmaFrame {
+  name: string;
+  design: Design;
+  reference?: DecodedImage;
 }
 
 export async function parseFigmaFrame(body: unknown): Promise<FigmaFrameJob> {
@@ -55,6 +64,13 @@ export async function storedIrJob(stored: { name: string; png: Uint8Array; ir: s
   const design = parseDesign(JSON.parse(stored.ir));
   const picture = await decodeDesignImage(Buffer.from(stored.png), `${stored.name}.png`);
   return { name: stored.name, stack, mode: 'fast', design, reference: await atWidth(picture, design.viewport.width), warnings: [] };
+}
+
+/** Two Figma JSON files, a frame each, sent through the app's `convert` as one page at two widths. */
+export function parseFigmaPair(request: ConvertRequestParsed, also: { name: string; data: Buffer }): FigmaFrameJob {
+  const first = parseFigmaFile(request);
+  const second = parseFigmaFile({ ...request, ...also });
+  return { ...first, warnings: [...new Set([...first.warnings, ...second.warnings])], also: { name: second.name, design: second.design } };
 }
 
 /** A Figma JSON file (what `loupe convert frame.json` takes) sent through the app's `convert`. */

@@ -11,8 +11,8 @@ import { exportCode } from '../pipeline/export.ts';
 import { isFigmaFile } from '../pipeline/figma-input.ts';
 import type { RenderPool } from '../render/pool.ts';
 import { ArtifactStore, type Artifact } from './artifacts.ts';
-import { editedCode, renderAndScore } from './edits.ts';
-import { parseFigmaFile, storedIrJob } from './figma-frame.ts';
+import { editedCode, renderAndScore, type ScoredRender } from './edits.ts';
+import { parseFigmaFile, parseFigmaPair, storedIrJob } from './figma-frame.ts';
 import { FigmaPairing } from './figma-pairing.ts';
 import { JobQueue, type JobWork } from './jobs.ts';
 import { checkBackend, modelFolder, type LocalModelSettings } from './backend.ts';
@@ -20,6 +20,7 @@ import { conversionWork, type ConversionContext, type ConversionRequest } from '
 import { exportFolderInside } from './export-folders.ts';
 import { ModelServerKeys } from './model-server-keys.ts';
 import { modelServerState } from './model-server.ts';
+import { checkAddedDesign, checkTwoDesigns } from './two-designs.ts';
 import { UploadSpool } from './upload-spool.ts';
 import { parseMessage } from './validate.ts';
 import { videoAppCode } from './video/video-app.ts';
@@ -62,9 +63,16 @@ export class EngineService {
 
   /** The API's methods by name, each given its request as checked against the contract. */
   private readonly handlers: { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponse<M>> } = {
-    convert: async (checked) => {
+    convert: async ({ also, ...checked }) => {
       const { data: base64, ...settings } = checked;
       const upload = Buffer.from(base64, 'base64');
+      if (also) {
+        const request = { ...settings, data: upload };
+        const second = { name: also.name, data: Buffer.from(also.data, 'base64') };
+        // Two Figma files are parsed before they are queued, as one is.
+        const { figma } = checkTwoDesigns([request.name, also.name], request);
+        return { jobId: this.submitConversion(figma ? parseFigmaPair(request, second) : { ...request, also: second }) };
+      }
       const figma = isFigmaFile(settings.name);
       await checkBackend(settings, figma ? 'figma' : 'image');
       // A Figma JSON file is parsed before it is queued, so a broken one is refused at once, and
@@ -81,8 +89,25 @@ export class EngineService {
       const { name, work } = await this.videos.generation(request);
       return { jobId: this.jobs.submit(name, work) };
     },
-    regenerate: async ({ designId, stack, mode, backend }) => {
+    regenerate: async ({ designId, stack, mode, backend, also }) => {
       const design = this.history.design(designId);
+      if (also) {
+        // A narrower design added: the design image converted again with it, as one page at two widths.
+        const added = { name: also.name, data: Buffer.from(also.data, 'base64') };
+        await checkAddedDesign(design, added, { mode, backend });
+        return { jobId: this.submitConversion({ name: design.name, data: Buffer.from(design.png), stack, mode, backend, also: added }, designId) };
+      }
+      if (design.narrow) {
+        // One page at two widths is converted again from both its designs (two Figma frames, from their IRs).
+        const { narrow } = design;
+        checkTwoDesigns([design.name, narrow.name], { mode, backend });
+        if (design.ir !== undefined && narrow.ir !== undefined) {
+          const [wide, second] = await Promise.all([storedIrJob({ ...design, ir: design.ir }, stack, mode), storedIrJob({ ...narrow, ir: narrow.ir }, stack, mode)]);
+          return { jobId: this.submitConversion({ ...wide, also: second }, designId) };
+        }
+        const also = { name: narrow.name, data: Buffer.from(narrow.png) };
+        return { jobId: this.submitConversion({ name: design.name, data: Buffer.from(design.png), stack, mode, backend, also }, designId) };
+      }
       await checkBackend({ name: design.name, stack, mode, backend }, design.app ? 'video' : design.ir !== undefined ? 'figma' : 'image');
       // A design with an IR of its own (Figma's exact values; a video screen's, with its links) is converted again from it.
       if (design.ir !== undefined) return { jobId: this.submitConversion(await storedIrJob({ ...design, ir: design.ir }, stack, mode), designId) };
@@ -159,7 +184,10 @@ export class EngineService {
       edit.score ? renderAndScore(this.history, version.designId, code, this.pool) : undefined,
     ]);
     const result: ApiResponse<'edit'> = { preview: this.artifacts.put(preview, 'text/html', 'html'), ms: 0 };
-    if (scored) result.scored = { render: this.artifacts.put(scored.render, 'image/png', 'png'), diff: this.artifacts.put(scored.diff, 'image/png', 'png'), scores: scored.scores };
+    if (scored) {
+      const urls = (s: ScoredRender) => ({ render: this.artifacts.put(s.render, 'image/png', 'png'), diff: this.artifacts.put(s.diff, 'image/png', 'png'), scores: s.scores });
+      result.scored = { ...urls(scored), ...(scored.narrow && { narrow: urls(scored.narrow) }) };
+    }
     result.ms = Math.round(performance.now() - started);
     return result;
   }
@@ -180,6 +208,7 @@ export class EngineService {
       timings: {},
       // The code under the edit was made as its version's was.
       origin: { ...version.origin, editOf: version.number },
+      ...(scored.narrow && { narrow: { render: scored.narrow.render, diff: scored.narrow.diff, scores: { ...scored.narrow.scores }, checks: { ...scored.narrow.checks } } }),
     });
     return versionView(this.history, this.artifacts, versionId);
   }

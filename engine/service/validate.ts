@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import type { ApiRequest } from '../api/contract.ts';
 import { LoupeError } from '../errors.ts';
 
-/** A convert request with the design's bytes decoded. */
-export type ConvertRequestParsed = Omit<ApiRequest<'convert'>, 'data'> & { data: Buffer };
+/** A convert request with the designs' bytes decoded. */
+export type ConvertRequestParsed = Omit<ApiRequest<'convert'>, 'data' | 'also'> & { data: Buffer; also?: { name: string; data: Buffer } };
 
 export function parseMessage<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(body);

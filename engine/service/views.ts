@@ -1,6 +1,7 @@
 // A stored version as the app shows it: text files inline, pictures and the preview as URLs (the
 // app's preview, whose elements can be picked to find their code); a screen of a walkthrough
-// video's app comes with the app.
+// video's app comes with the app; one page at two widths, with its narrower design and the code's
+// render and scores at that width.
 import { buildPreview, type Stack } from '../codegen/index.ts';
 import type { HistoryStore } from '../history/store.ts';
 import type { VersionView } from '../api/contract.ts';
@@ -29,6 +30,17 @@ export async function versionView(history: HistoryStore, artifacts: ArtifactStor
     diff: artifacts.put(v.diff, 'image/png', 'png'),
     scores: v.scores as VersionView['scores'],
     checks: v.checks as VersionView['checks'],
+    ...(design.narrow &&
+      v.narrow && {
+        narrow: {
+          name: design.narrow.name,
+          design: { url: artifacts.put(design.narrow.png, 'image/png', 'png'), width: design.narrow.width, height: design.narrow.height },
+          render: artifacts.put(v.narrow.render, 'image/png', 'png'),
+          diff: artifacts.put(v.narrow.diff, 'image/png', 'png'),
+          scores: v.narrow.scores as VersionView['scores'],
+          checks: v.narrow.checks as VersionView['checks'],
+        },
+      }),
     timings: v.timings,
     createdAt: v.createdAt,
     origin: v.origin,

@@ -1,10 +1,13 @@
 // The app: designs in (drop, paste, pick), code out (Monaco), the render beside the design with
-// its scores; a walkthrough video's screens are looked at and edited first, then generated as an
+// its scores (two designs given at once may be one page at two widths, compared at each); a walkthrough video's screens are looked at and edited first, then generated as an
 // app whose screens are shown one at a time. State lives here; each panel is its own component.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { DeleteRequest, DesignSummary, LoupeApi, PreviewPick, VersionView } from '../../engine/api/contract.ts';
 import { closeReview, emptyJobs, followJob, reduceJobEvent, selectJob, showVersion, stopFollowing, type JobsState } from './jobs-state.ts';
-import { isVideoFile, readDesignFile } from './files.ts';
+import { designPair, isVideoFile, readDesignFile, readDesignPair } from './files.ts';
+import { designWidths, shownWidth, type WidthKey } from './design-widths.ts';
+import { PairQuestion } from './PairQuestion.tsx';
+import { WidthSwitch } from './WidthSwitch.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { conversionChoice, loadSettings, saveSettings, serverAddress, type Settings } from './settings.ts';
 import { JobList } from './JobList.tsx';
@@ -59,6 +62,10 @@ export function App({ api }: { api: LoupeApi }) {
   const [dragging, setDragging] = useState(false);
   const [history, setHistory] = useState<DesignSummary[]>([]);
   const [exporting, setExporting] = useState<ExportTarget>();
+  /** Two design images given at once, while the person says whether they are one page at two widths. */
+  const [pair, setPair] = useState<[File, File]>();
+  /** Which design of one page at two widths the code is compared with. */
+  const [width, setWidth] = useState<WidthKey>('wide');
 
   const refreshHistory = useCallback(() => {
     api.history().then(setHistory, (e: Error) => setNotice(e.message));
@@ -85,7 +92,7 @@ export function App({ api }: { api: LoupeApi }) {
   const serverKey = useModelServerKey(api, settings.backend === 'openai' ? serverAddress(settings.serverUrl) : '');
 
   // Designs are converted with the toolbar's choices; a video is first read for its screens.
-  const convertFiles = useCallback(
+  const convertEach = useCallback(
     async (files: File[]) => {
       setNotice(undefined);
       const choice = conversionChoice(settings);
@@ -110,6 +117,26 @@ export function App({ api }: { api: LoupeApi }) {
     },
     [api, settings],
   );
+  // Two design images at once: the person says whether they are one page at two widths.
+  const convertFiles = useCallback(
+    async (files: File[]) => {
+      const two = designPair(files);
+      if (two) {
+        setNotice(undefined);
+        setPair(two);
+      } else await convertEach(files);
+    },
+    [convertEach],
+  );
+  const convertOnePage = ([first, second]: [File, File]) =>
+    attempt(async () => {
+      setPair(undefined);
+      const choice = conversionChoice(settings);
+      if ('missing' in choice) return setNotice(choice.missing);
+      const read = await readDesignPair([first, second]);
+      if ('error' in read) return setNotice(read.error);
+      await api.convert({ name: first.name, data: read.data[0], ...choice, also: { name: second.name, data: read.data[1] } });
+    });
 
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
@@ -122,6 +149,8 @@ export function App({ api }: { api: LoupeApi }) {
 
   const current = state.current;
   const live = useLiveEdits(api, current);
+  const widths = current ? designWidths(current, live.scored) : [];
+  const shown = current && shownWidth(widths, width);
   // A pick belongs to the version whose preview it came from.
   const [reveal, setReveal] = useState<{ pick: PreviewPick; versionId: string }>();
   const link = usePreviewLink((pick) => current && setReveal({ pick, versionId: current.versionId }));
@@ -149,6 +178,18 @@ export function App({ api }: { api: LoupeApi }) {
       const choice = conversionChoice(settings);
       if ('missing' in choice) return setNotice(choice.missing);
       const { jobId } = await api.regenerate({ designId: current.designId, ...choice });
+      dispatch({ type: 'follow', jobId });
+    });
+  // A narrower design picked for the design on screen: the page converted again as one page at two widths, shown when it ends.
+  const addNarrow = (file: File) =>
+    attempt(async () => {
+      if (!current) return;
+      const choice = conversionChoice(settings);
+      if ('missing' in choice) return setNotice(choice.missing);
+      const read = await readDesignFile(file);
+      if ('error' in read) return setNotice(read.error);
+      const { jobId } = await api.regenerate({ designId: current.designId, ...choice, also: { name: file.name, data: read.data } });
+      setNotice(undefined);
       dispatch({ type: 'follow', jobId });
     });
   // The video's app, in the toolbar's stack (its backend and mode are checked by the engine); its
@@ -215,18 +256,31 @@ export function App({ api }: { api: LoupeApi }) {
               onClose={() => dispatch({ type: 'close-review' })}
             />
           )}
+          {pair && (
+            <PairQuestion
+              pair={pair}
+              onOnePage={() => void convertOnePage(pair)}
+              onSeparate={() => {
+                setPair(undefined);
+                void convertEach(pair);
+              }}
+              onCancel={() => setPair(undefined)}
+            />
+          )}
           {current?.app && <AppScreens app={current.app} designId={current.designId} onOpen={(id) => void open(id)} onExport={() => setExporting('app')} />}
-          {current ? (
+          {current && shown ? (
             <main className="workspace">
               <CodePane key={current.versionId} result={current} onEdit={edit} reveal={reveal?.versionId === current.versionId ? reveal.pick : undefined} onCursor={link.cursor} />
               <section className="preview-column">
-                <ScoreBar result={current} live={live} onSave={() => void save()} onRegenerate={() => void regenerate()} onExport={() => setExporting('version')} />
+                <WidthSwitch widths={widths} shown={shown.key} onChange={setWidth} />
+                <ScoreBar result={current} shown={shown} live={live} onSave={() => void save()} onRegenerate={() => void regenerate()} onAddNarrow={(file) => void addNarrow(file)} onExport={() => setExporting('version')} />
                 <PreviewPane
                   result={current}
+                  design={shown.design}
                   previewUrl={live.previewUrl ?? current.preview}
                   view={settings.view}
                   viewport={settings.viewport}
-                  diffUrl={live.scored?.diff ?? current.diff}
+                  diffUrl={shown.diff}
                   frameRef={link.frame}
                   onFrameLoad={(url) => {
                     live.frameLoaded(url);
@@ -239,6 +293,7 @@ export function App({ api }: { api: LoupeApi }) {
             !state.review && (
               <main className="empty" data-testid="drop-hint">
                 <p>Drop a screenshot or a walkthrough video here, paste one, or open a file.</p>
+                <p className="hint">Two screenshots at once, a desktop and a phone design of one page, can become one codebase that fits both.</p>
                 <p className="hint">PNG, JPEG or WebP; MP4, WebM or MOV. Loupe writes the code, renders it, and shows how close it is.</p>
               </main>
             )

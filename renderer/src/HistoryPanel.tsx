@@ -25,7 +25,11 @@ export function HistoryPanel({ history, currentVersionId, onOpen, onDelete }: Pr
       {history.map((d) => (
         <section key={d.designId} className="history-design" data-design={d.name}>
           <header>
-            <strong>{d.name}</strong> <span className="hint">{d.width}×{d.height}</span>
+            <strong>{d.name}</strong>{' '}
+            <span className="hint" title={d.narrowWidth ? 'One page at two widths: its desktop and its phone design' : undefined}>
+              {d.width}×{d.height}
+              {d.narrowWidth && ` and ${d.narrowWidth} px`}
+            </span>
             <button type="button" className="link" aria-label={`Delete ${d.name}`} onClick={() => confirm(`Delete ${d.name} and all its versions?`) && onDelete({ designId: d.designId })}>
               delete
             </button>

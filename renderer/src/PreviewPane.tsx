@@ -2,6 +2,7 @@
 // Generated code runs in a sandboxed frame (its own origin, no network: the engine serves it
 // with a sandbox CSP too), scaled to fit the pane. Beside the design it is laid out at the
 // chosen viewport's width; over the design, at the design's width, since it is compared with it.
+// One page at two widths is compared with the design chosen beside the views (WidthSwitch.tsx).
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { VersionView } from '../../engine/api/contract.ts';
 import type { Settings } from './settings.ts';
@@ -9,6 +10,8 @@ import { frameLayout, viewportWidth } from './viewports.ts';
 
 interface Props {
   result: VersionView;
+  /** The design the code is compared with: the version's, or one of one page at two widths. */
+  design: VersionView['design'];
   previewUrl: string;
   diffUrl: string;
   view: Settings['view'];
@@ -17,7 +20,7 @@ interface Props {
   onFrameLoad: (url: string) => void;
 }
 
-export function PreviewPane({ result, previewUrl, diffUrl, view, viewport, frameRef, onFrameLoad }: Props) {
+export function PreviewPane({ result, design: shown, previewUrl, diffUrl, view, viewport, frameRef, onFrameLoad }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [paneWidth, setPaneWidth] = useState(600);
   const [opacity, setOpacity] = useState(0.5);
@@ -27,7 +30,7 @@ export function PreviewPane({ result, previewUrl, diffUrl, view, viewport, frame
     if (box.current) observer.observe(box.current);
     return () => observer.disconnect();
   }, []);
-  const { width, height } = result.design;
+  const { width, height } = shown;
   const columns = view === 'side' ? 2 : 1;
   const columnWidth = (paneWidth - 8 * (columns - 1)) / columns;
   const scale = Math.min(1, columnWidth / width);
@@ -47,7 +50,7 @@ export function PreviewPane({ result, previewUrl, diffUrl, view, viewport, frame
     />
   );
   const frameSized = { width: layout.width * layout.scale, height: sized.height };
-  const design = <img src={result.design.url} alt={`The design ${result.name}`} width={sized.width} height={sized.height} data-testid="design-image" />;
+  const design = <img src={shown.url} alt={`The design ${result.name} at ${width} px`} width={sized.width} height={sized.height} data-testid="design-image" />;
   return (
     <div className="preview" ref={box} data-view={view}>
       {view === 'side' && (

@@ -80,7 +80,9 @@ const TEXT_CASE = { none: 'ORIGINAL', uppercase: 'UPPER', lowercase: 'LOWER', ca
 class NodeBuilder {
   readonly images = new Map<string, Buffer>();
   private serial = 1;
-  private readonly nextId = () => `1:${++this.serial}`;
+  private readonly nextId = () => `${this.idPrefix}:${++this.serial}`;
+
+  constructor(private readonly idPrefix: number) {}
 
   item(it: WalkedItem): SubcanvasNode {
     return it.kind === 'text' ? this.text(it) : this.box(it);
@@ -160,11 +162,14 @@ class NodeBuilder {
   }
 }
 
-/** Walks the loaded page's DOM and returns it as a Figma nodes response with the page as one frame. */
-export async function exportPageToFigma(page: Page, name: string): Promise<DomExport> {
+/**
+ * Walks the loaded page's DOM and returns it as a Figma nodes response with the page as one frame.
+ * `idPrefix`: the first number of its node ids (`1:…`), so that pages exported apart can be frames of one file.
+ */
+export async function exportPageToFigma(page: Page, name: string, idPrefix = 1): Promise<DomExport> {
   const walked = await page.evaluate<WalkedPage>(await pageScript(DOM_WALK));
-  const builder = new NodeBuilder();
-  const frameId = '1:1';
+  const builder = new NodeBuilder(idPrefix);
+  const frameId = `${idPrefix}:1`;
   const frame: FrameNode = {
     ...layerBase(frameId, name, [0, 0, walked.width, walked.height]),
     type: 'FRAME',
