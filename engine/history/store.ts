@@ -36,15 +36,8 @@ export interface NewDesign {
   narrow?: NarrowDesign;
 }
 
-export interface NarrowDesign {
-  name: string;
-  width: number;
-  height: number;
-  png: Uint8Array;
-  textBlocks: TextBlock[];
-  /** A Figma frame's Design IR as JSON, as the wide design's `ir`. */
-  ir?: string;
-}
+/** The narrower design of one page at two widths: kept as the wide one is (`ir` for a Figma frame). */
+export type NarrowDesign = Omit<NewDesign, 'narrow'>;
 
 /** A version's code rendered and scored at the narrower design's width. */
 export interface NarrowResult {

@@ -15,6 +15,7 @@ import { QUEUE_CAP } from '../service/jobs.ts';
 import { uploadsDir } from '../service/upload-spool.ts';
 import { RenderPool } from '../render/pool.ts';
 import { startServer, type EngineServer } from './http.ts';
+import { postApi } from '../../testing/service/api-calls.ts';
 
 const RENDER_S = 2;
 const pool = new RenderPool(1, { renderS: RENDER_S });
@@ -50,10 +51,7 @@ test.after(async () => {
   await closePerception();
 });
 
-const post = async (method: string, body: unknown) => {
-  const response = await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { ...server.appHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-};
+const post = (method: string, body: unknown) => postApi(server, method, body);
 const scoreEdit = (contents: string) => post('edit', { versionId, files: [{ path: 'index.html', contents }], score: true });
 
 test('scoring code that loops for ever answers that it did not finish rendering, and the engine goes on', { timeout: 60_000 }, async () => {

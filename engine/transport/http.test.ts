@@ -13,6 +13,7 @@ import { launchBrowser } from '../render/browser.ts';
 import { closePerception } from '../perceive/index.ts';
 import { startServer, type EngineServer } from './http.ts';
 import { writeWalkthrough } from '../../testing/service/app-walkthrough.ts';
+import { jobEvents } from '../../testing/service/api-calls.ts';
 import { readdir } from 'node:fs/promises';
 import { FIGMA_DATA } from '../../testing/data.ts';
 import { watchWorkers } from '../../testing/worker-watch.ts';
@@ -41,14 +42,8 @@ test.before(async () => {
   stopEvents = new AbortController();
   const response = await fetch(new URL('api/events', server.url), { headers: server.appHeaders, signal: stopEvents.signal });
   void (async () => {
-    let buffer = '';
     try {
-      for await (const chunk of response.body!) {
-        buffer += Buffer.from(chunk).toString('utf8');
-        const parts = buffer.split('\n\n');
-        buffer = parts.pop()!;
-        for (const p of parts) if (p.startsWith('data: ')) events.push(JSON.parse(p.slice(6)) as JobEvent);
-      }
+      for await (const event of jobEvents(response)) events.push(event);
     } catch {
       // aborted at the end of the tests
     }

@@ -14,6 +14,7 @@ import { closePerception } from '../perceive/index.ts';
 import { startServer, type EngineServer } from './http.ts';
 import { writeDesignPair } from '../../testing/service/two-widths-pair.ts';
 import { writeTwoFrameFigmaFile } from '../../testing/figma/two-frames.ts';
+import { postApi } from '../../testing/service/api-calls.ts';
 
 const pool = new RenderPool(1);
 let server: EngineServer;
@@ -33,10 +34,7 @@ test.after(async () => {
   await closePerception();
 });
 
-const post = async (method: string, body: unknown) => {
-  const response = await fetch(new URL(`api/${method}`, server.url), { method: 'POST', headers: { ...server.appHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-};
+const post = (method: string, body: unknown) => postApi(server, method, body);
 const picture = async (url: string) => sharp(Buffer.from(await (await fetch(new URL(url, server.url), { headers: server.appHeaders })).arrayBuffer())).metadata();
 
 /** The job's last event, read off the event stream from before it was sent. */

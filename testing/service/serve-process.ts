@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { JobEvent } from '../../engine/api/contract.ts';
+import { jobEvents } from './api-calls.ts';
 
 const bin = new URL('../../bin/loupe.js', import.meta.url).pathname;
 
@@ -65,18 +66,8 @@ export class ServeClient {
     const stop = new AbortController();
     const response = await fetch(new URL('api/events', this.base), { headers: this.headers, signal: stop.signal });
     const found = (async () => {
-      let buffer = '';
       try {
-        for await (const chunk of response.body!) {
-          buffer += Buffer.from(chunk).toString('utf8');
-          const parts = buffer.split('\n\n');
-          buffer = parts.pop()!;
-          for (const part of parts) {
-            if (!part.startsWith('data: ')) continue;
-            const event = JSON.parse(part.slice('data: '.length)) as JobEvent;
-            if (wanted(event)) return event;
-          }
-        }
+        for await (const event of jobEvents(response)) if (wanted(event)) return event;
       } finally {
         // Leaving the loop cancels the body; the connection goes with it.
         stop.abort();
