@@ -25,16 +25,24 @@ export function kernelPartBytes(N: number, K: number): { qweight: number; scales
   return { qweight: N * blocks * (KERNEL_BLOCK / 2), scales: N * blocks * 4, zeroPoints: N * Math.ceil(blocks / 2) };
 }
 
+// Node's WebAssembly API, which this project's type libraries (ES2023, @types/node 20) do not
+// declare: the part used here.
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface Exports {
-  memory: WebAssembly.Memory;
-  __heap_base: WebAssembly.Global;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  __heap_base: { value: number };
   quantise_activations(x: number, rows: number, K: number, B: number, xq: number, sx: number, xs: number): void;
   arrange_activations(x: number, rows: number, K: number, B: number, xa: number, xs: number): void;
   gemv_int8(qweight: number, scales: number, zeroPoints: number, N: number, B: number, rows: number, xq: number, sx: number, xs: number, y: number): void;
   gemv_f32(qweight: number, scales: number, zeroPoints: number, N: number, B: number, rows: number, xa: number, xs: number, y: number): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: object | undefined;
 const PAGE = 65536;
 const align = (n: number) => Math.ceil(n / 64) * 64;
 
@@ -45,9 +53,9 @@ export class Int4Kernel {
   private weightBytes = 0;
 
   constructor(readonly accuracy: KernelAccuracy) {
-    compiled ??= new WebAssembly.Module(readFileSync(new URL('./int4-gemv.wasm', import.meta.url)));
-    this.k = new WebAssembly.Instance(compiled).exports as unknown as Exports;
-    this.base = align(this.k.__heap_base.value as number);
+    compiled ??= new wasm.Module(readFileSync(new URL('./int4-gemv.wasm', import.meta.url)));
+    this.k = new wasm.Instance(compiled).exports as unknown as Exports;
+    this.base = align(this.k.__heap_base.value);
   }
 
   /** The kernel's memory as bytes (a new view after the memory grows). */
