@@ -14,6 +14,13 @@ const PROJECTIONS = ['gate_proj', 'up_proj', 'down_proj'] as const;
 
 type Stored = QuantisedWeight | LocatedWeight;
 
+/** An expert's three weights in the kernel's memory. */
+export interface PlacedExpert {
+  gate: KernelWeight;
+  up: KernelWeight;
+  down: KernelWeight;
+}
+
 export class StoredExperts {
   private readonly kernel: Int4Kernel;
   /** Open package files, by their name in the package. */
@@ -36,11 +43,24 @@ export class StoredExperts {
 
   /** SwiGLU of x [rows, hidden]: down(silu(gate(x)) · up(x)), from the expert's stored bytes. */
   run(stem: string, x: Float32Array, rows: number): Float32Array {
+    return this.apply(this.load(stem), x, rows);
+  }
+
+  /**
+   * Reads the expert's gate, up and down weights, as stored, into the kernel's memory (in place
+   * of the expert loaded before).
+   */
+  load(stem: string): PlacedExpert {
     const [gate, up, down] = this.place(PROJECTIONS.map((p) => this.stored(`${stem}.${p}.weight`)!));
-    const g = this.kernel.matVec(gate!, x, rows);
-    const u = this.kernel.matVec(up!, x, rows);
+    return { gate: gate!, up: up!, down: down! };
+  }
+
+  /** Runs the expert `load` placed last on x [rows, hidden]. */
+  apply({ gate, up, down }: PlacedExpert, x: Float32Array, rows: number): Float32Array {
+    const g = this.kernel.matVec(gate, x, rows);
+    const u = this.kernel.matVec(up, x, rows);
     for (let i = 0; i < g.length; i++) g[i] = (g[i]! / (1 + Math.exp(-g[i]!))) * u[i]!;
-    return this.kernel.matVec(down!, g, rows);
+    return this.kernel.matVec(down, g, rows);
   }
 
   close(): void {

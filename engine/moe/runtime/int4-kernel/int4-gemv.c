@@ -76,6 +76,12 @@ static inline v128_t block_dot_int8(const uint8_t *q, const int16_t *x) {
   return wasm_i32x4_add(d, wasm_i32x4_dot_i16x8(wasm_u16x8_shr(w, 12), wasm_v128_load(x + 24)));
 }
 
+// Lanes holding whole numbers below 2^23 as floats: 2^23 + n has n as its low mantissa bits.
+// (clang 14 turns an extend and convert_i32x4 into one scalar conversion a lane.)
+static inline v128_t small_to_f32(v128_t n) {
+  return wasm_f32x4_sub(wasm_v128_or(n, wasm_i32x4_splat(0x4B000000)), wasm_f32x4_splat(8388608.0f));
+}
+
 // Σ q·x over one block in float32, as four partial sums.
 static inline v128_t block_dot_f32(const uint8_t *q, const float *x) {
   v128_t w = wasm_v128_load(q);
@@ -83,8 +89,8 @@ static inline v128_t block_dot_f32(const uint8_t *q, const float *x) {
   v128_t n[4] = {wasm_v128_and(w, nibble), wasm_v128_and(wasm_u16x8_shr(w, 4), nibble), wasm_v128_and(wasm_u16x8_shr(w, 8), nibble), wasm_u16x8_shr(w, 12)};
   v128_t s = wasm_f32x4_splat(0);
   for (int r = 0; r < 4; r++) {
-    s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_low_u16x8(n[r])), wasm_v128_load(x + r * 8)));
-    s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_high_u16x8(n[r])), wasm_v128_load(x + r * 8 + 4)));
+    s = wasm_f32x4_add(s, wasm_f32x4_mul(small_to_f32(wasm_u32x4_extend_low_u16x8(n[r])), wasm_v128_load(x + r * 8)));
+    s = wasm_f32x4_add(s, wasm_f32x4_mul(small_to_f32(wasm_u32x4_extend_high_u16x8(n[r])), wasm_v128_load(x + r * 8 + 4)));
   }
   return s;
 }
