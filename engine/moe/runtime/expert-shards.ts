@@ -34,7 +34,8 @@ export function byShard(uses: readonly ExpertUse[], shards: number): ExpertUse[]
 
 /**
  * A shard's expert store; its sessions get the threads the shards leave (one each when there is
- * a shard per core). Experts no pool admits run from their stored bytes in the shard's own kernel.
+ * a shard per core). Experts no pool admits run from their stored bytes in the shard's own kernel
+ * (on up to STORED_MAX_ROWS rows; more rows build a session for that use).
  */
 export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number, threads: number): ExpertStore {
   const stored = new StoredExperts(weights, graph.accuracyLevel);
@@ -42,7 +43,7 @@ export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readon
     {
       build: (layer, e) => mlpGraph(weights, c, expertStem(layer, e), graph),
       bytes: (layer, e) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0),
-      runStored: (layer, e, x, rows) => (stored.takes(expertStem(layer, e)) ? stored.run(expertStem(layer, e), x, rows) : undefined),
+      runStored: (layer, e, x, rows) => (stored.takes(expertStem(layer, e), rows) ? stored.run(expertStem(layer, e), x, rows) : undefined),
       close: () => stored.close(),
     },
     shardPools(pools, shards),

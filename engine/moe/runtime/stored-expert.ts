@@ -12,6 +12,14 @@ import { Int4Kernel, kernelTakes, type KernelAccuracy, type KernelWeight } from 
 
 const PROJECTIONS = ['gate_proj', 'up_proj', 'down_proj'] as const;
 
+/**
+ * The most rows the kernel runs an expert on. Its cost grows with the rows (about 0.7 ms each on
+ * Kimi-VL's widths, one thread), while a session is built once and then multiplies many rows at
+ * onnxruntime's speed: past about 16 to 32 rows (a long prompt's prefill), building the session
+ * for that one use is cheaper. A decoded token is one row.
+ */
+export const STORED_MAX_ROWS = 16;
+
 type Stored = QuantisedWeight | LocatedWeight;
 
 /** An expert's three weights in the kernel's memory. */
@@ -33,9 +41,9 @@ export class StoredExperts {
     this.kernel = new Int4Kernel(accuracy);
   }
 
-  /** Whether the kernel takes the expert under `stem` (int4, block 32); otherwise it needs a session. */
-  takes(stem: string): boolean {
-    return PROJECTIONS.every((p) => {
+  /** Whether the kernel takes the expert under `stem` (int4, block 32) on `rows` rows; otherwise it needs a session. */
+  takes(stem: string, rows: number): boolean {
+    return rows <= STORED_MAX_ROWS && PROJECTIONS.every((p) => {
       const w = this.stored(`${stem}.${p}.weight`);
       return w !== undefined && kernelTakes(w);
     });

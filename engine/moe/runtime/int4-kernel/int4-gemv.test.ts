@@ -14,7 +14,7 @@ import { createTestModel } from '../../../../testing/moe/test-models.ts';
 import { Builder, expertStem, mlpGraph } from '../graphs.ts';
 import { OrtSession, tensor } from '../ort-session.ts';
 import { packageWeights } from '../package-weights.ts';
-import { StoredExperts } from '../stored-expert.ts';
+import { STORED_MAX_ROWS, StoredExperts } from '../stored-expert.ts';
 import { Int4Kernel, kernelPartBytes } from './int4-gemv.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'loupe-int4-kernel-'));
@@ -64,7 +64,7 @@ test("a tiny package's routed experts, run by the kernel from the package's file
       const experts = new StoredExperts(weights, accuracyLevel);
       for (const [layer, expert, rows] of [[1, 0, 1], [1, 3, 5], [c.num_hidden_layers - 1, c.n_routed_experts - 1, 2]] as const) {
         const stem = expertStem(layer, expert);
-        assert.ok(experts.takes(stem));
+        assert.ok(experts.takes(stem, rows) && !experts.takes(stem, STORED_MAX_ROWS + 1));
         const x = random(rows * c.hidden_size, layer * 100 + expert);
         const session = OrtSession.of(mlpGraph(weights, c, stem, { accuracyLevel }), { device: 'cpu', threads: 1 }, stem);
         const expected = session.run({ x: tensor(x, [rows, c.hidden_size]) }).out!.data as Float32Array;
