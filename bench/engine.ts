@@ -213,13 +213,13 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
 
 type ExpertStats = ReturnType<MoeEngine['stats']>['experts'];
 
-/** Between two readings of the expert stats: pool hits, experts loaded into a pool (a session built), and runs outside the pools. */
+/** Between two readings of the expert stats: how the pools ran their experts, and how the experts outside them ran. */
 function expertWaysOf(before: ExpertStats, after: ExpertStats): string {
-  const sum = (s: ExpertStats, pick: (p: ExpertStats['pools'][number]) => number) => s.pools.reduce((n, p) => n + pick(p), 0);
-  const hits = sum(after, (p) => p.hits) - sum(before, (p) => p.hits);
-  const loads = sum(after, (p) => p.misses - p.bypasses) - sum(before, (p) => p.misses - p.bypasses);
+  const pools = (pick: (p: ExpertStats['pools'][number]) => number) => after.pools.reduce((n, p) => n + pick(p), 0) - before.pools.reduce((n, p) => n + pick(p), 0);
+  const outside = after.transientRuns - before.transientRuns;
   const stored = after.storedRuns - before.storedRuns;
-  const built = after.transientRuns - before.transientRuns - stored;
-  const ms = after.transientMs - before.transientMs;
-  return `${hits} pool hits, ${loads} loaded into a pool (a session built), ${stored} run from stored bytes by the int4 kernel and ${built} in a session built for that use (${ms.toFixed(0)} ms outside the pools)`;
+  return (
+    `in the pools ${pools((p) => p.runs)} runs (${pools((p) => p.storedRuns)} of them by the int4 kernel on stored bytes), ${pools((p) => p.misses - p.bypasses)} experts admitted, ${pools((p) => p.builds)} sessions built; ` +
+    `outside them ${outside} runs (${stored} by the int4 kernel, ${outside - stored} in a session built for that use), ${(after.transientMs - before.transientMs).toFixed(0)} ms`
+  );
 }
