@@ -1,7 +1,8 @@
 #!/bin/sh
 # Rebuilds engine/moe/runtime/int4-kernel/int4-gemv.wasm from its C source with clang and lld
 # (Debian: apt-get install clang lld). The .wasm is committed, so running the engine needs no
-# compiler; int4-gemv.test.ts checks the committed file is what this script builds.
+# compiler; int4-gemv.test.ts checks the committed file is what this script builds, where the
+# clang is the one that built it (Debian 12's clang 14.0.6; other versions build other bytes).
 # Usage: scripts/build-int4-kernel.sh [out.wasm]
 set -eu
 here=$(dirname "$0")/../engine/moe/runtime/int4-kernel
