@@ -9,9 +9,10 @@
 // before in the kernel: under a tight budget the pool admits and evicts experts all the time
 // (about a hundred a benchmark run at 1 GiB on the bench model), and most of those it evicts
 // again before they would have repaid a build. Only what the kernel does not take (int8, a
-// block size other than 32, more than STORED_MAX_ROWS rows) still builds a session at once. Every way computes the same thing (the
-// kernel within 1e-5 of a session, relative), so the tokens do not depend on where the experts
-// ran (on the CPU-as-accelerator pool they are bit for bit the same).
+// block size other than 32, more than STORED_MAX_ROWS rows) still builds a session at once.
+// Every way computes the same thing (the kernel within 1e-5 of a session, relative), so the
+// tokens do not depend on where the experts ran; which way an expert runs depends only on its
+// own uses, so the same budgets give the same bits at any number of expert shards.
 import { cachePolicy, expertKey, type CachePolicy, type CacheStats, type ExpertKey } from '../expert-cache.ts';
 import type { BuiltGraph } from './graphs.ts';
 import { OrtSession, tensor, type Device } from './ort-session.ts';
