@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { runD2CBench, type PageResult } from './d2c.ts';
 import { runEngineBench } from './engine.ts';
+import { runExpertKernelBench } from './moe/expert-kernel.ts';
 import type { EngineOptions } from '../engine/moe/runtime/engine.ts';
 import { runFigmaBench } from './figma.ts';
 import { runSwarmBench } from './model-server.ts';
@@ -49,6 +50,7 @@ export const registerCommands: RegisterCommands = (program, context) => {
       await report(summary, results, opts.json);
     });
   engineBench(bench);
+  expertKernelBench(bench);
   videoBench(bench, context);
   swarmBench(bench, context);
   weightFormatsBench(bench);
@@ -163,6 +165,21 @@ function engineBench(bench: Command): void {
         repeats: opts.repeats,
         onLine: (line) => process.stderr.write(line + '\n'),
       });
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
+    });
+}
+
+function expertKernelBench(bench: Command): void {
+  bench
+    .command('expert-kernel')
+    .description("one routed expert of the bench model (hidden 2048, width 1408, int4) on one token: its onnxruntime session (1 and 2 threads), the session's build, and the int4 kernel on the stored bytes (already in its memory, and read from the package file each call), at both accuracy levels: median ms a call and the stored bytes read a second")
+    .option('--model <dir>', 'a model package (default: the bench model, written once into --cache)')
+    .option('--cache <dir>', 'where the bench model is kept', '.loupe-cache/engine')
+    .option('--calls <n>', 'timed calls of each way (builds: a tenth of them)', parsePositiveInt, 200)
+    .option('--json <file>', 'write the figures here')
+    .action(async (opts: { model?: string; cache: string; calls: number; json?: string }) => {
+      const result = await runExpertKernelBench({ modelDir: opts.model, cacheDir: opts.cache, calls: opts.calls, onLine: (line) => process.stderr.write(line + '\n') });
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
     });

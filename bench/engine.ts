@@ -96,15 +96,18 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   const prefillRates: number[] = [];
   const modelBytes: number[] = [];
   const runtimeBytes: number[] = [];
+  const expertWays: string[] = [];
   for (let r = 0; r < o.repeats; r++) {
+    const before = engine.stats().experts;
     const run = generate({ tokens: promptOf(o.promptTokens, r + 1, t.vocab_size), maxTokens: o.decodeTokens + 1 });
+    expertWays.push(expertWaysOf(before, engine.stats().experts));
     // The last token is sampled but not run through the model: decode steps are one fewer, and routing[0] is the prefill's.
     const steps = run.routing!.slice(1);
     decodeRates.push((steps.length * 1000) / run.timings.decodeMs);
     prefillRates.push((o.promptTokens * 1000) / run.timings.prefillMs);
     modelBytes.push(steps.reduce((sum, step) => sum + bytes.ofStep(step), 0) / steps.length);
     runtimeBytes.push(run.weightBytes.decode / steps.length);
-    say(`run ${r + 1}: prefill ${prefillRates.at(-1)!.toFixed(0)} tok/s, decode ${decodeRates.at(-1)!.toFixed(2)} tok/s; a decoded token must read ${(modelBytes.at(-1)! / MB).toFixed(1)} MiB as stored (the runtime's sessions ran ${(runtimeBytes.at(-1)! / MB).toFixed(1)} MiB)`);
+    say(`run ${r + 1}: prefill ${prefillRates.at(-1)!.toFixed(0)} tok/s, decode ${decodeRates.at(-1)!.toFixed(2)} tok/s; a decoded token must read ${(modelBytes.at(-1)! / MB).toFixed(1)} MiB as stored (the runtime's sessions ran ${(runtimeBytes.at(-1)! / MB).toFixed(1)} MiB); experts: ${expertWays.at(-1)}`);
   }
   const decodeTokPerS = median(decodeRates);
   const bytesPerToken = median(modelBytes);
@@ -198,6 +201,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
         : 'the package has no vision encoder',
       peakRssMB: `the RSS high-water mark (VmHWM) ${memory.peakSince === 'reset' ? 'since just before the engine opened' : 'of the whole process (it could not be reset)'}, read right after the decode runs, in MiB; rssMB is the RSS at that moment`,
       workingSetMB: `weights the engine held loaded at that moment (the sessions built, the experts the pools hold), out of ${(packageBytes / MB).toFixed(0)} MiB in the package`,
+      expertsPerRun: `how each timed run (prompt and decode) ran its routed experts: ${expertWays.join('; ')}`,
       pools: JSON.stringify(stats.experts.pools.map((p) => ({ device: p.device, budgetMB: p.budgetBytes / MB, hitRate: +hitRate(p).toFixed(3) }))),
       cacheHitRate: `the engine's own routing during this benchmark (every forward pass in order: ${trace.length} tokens, a prefill's tokens one by one), replayed through the frequency-aware policy from empty at ${budgetLine}; no prediction`,
       lruHitRate: 'the same trace and budget through LRU',
@@ -205,4 +209,17 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
       synthetic: `SYNTHETIC, not the engine's routing: ${synthetic.trace}; each policy without a prediction and with the same prediction prefetched`,
     },
   };
+}
+
+type ExpertStats = ReturnType<MoeEngine['stats']>['experts'];
+
+/** Between two readings of the expert stats: how the pools ran their experts, and how the experts outside them ran. */
+function expertWaysOf(before: ExpertStats, after: ExpertStats): string {
+  const pools = (pick: (p: ExpertStats['pools'][number]) => number) => after.pools.reduce((n, p) => n + pick(p), 0) - before.pools.reduce((n, p) => n + pick(p), 0);
+  const outside = after.transientRuns - before.transientRuns;
+  const stored = after.storedRuns - before.storedRuns;
+  return (
+    `in the pools ${pools((p) => p.runs)} runs (${pools((p) => p.storedRuns)} of them by the int4 kernel on stored bytes), ${pools((p) => p.misses - p.bypasses)} experts admitted, ${pools((p) => p.builds)} sessions built; ` +
+    `outside them ${outside} runs (${stored} by the int4 kernel, ${outside - stored} in a session built for that use), ${(after.transientMs - before.transientMs).toFixed(0)} ms`
+  );
 }

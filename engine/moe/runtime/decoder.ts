@@ -261,6 +261,7 @@ export class RuntimeDecoder {
       pools: a.pools.map((p, i) => add(p, b.pools[i]!)),
       transientRuns: a.transientRuns + b.transientRuns,
       transientMs: a.transientMs + b.transientMs,
+      storedRuns: a.storedRuns + b.storedRuns,
     }));
   }
 

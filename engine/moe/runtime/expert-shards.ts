@@ -13,7 +13,7 @@ import type { EngineOptions } from './engine.ts';
 import { ExpertStore, type PoolOptions } from './expert-store.ts';
 import { expertStem, mlpGraph, type GraphOptions } from './graphs.ts';
 import type { DecoderWeights } from './decoder.ts';
-import { tensor } from './ort-session.ts';
+import { StoredExperts } from './stored-expert.ts';
 
 /** One expert's work in a layer: the rows routed to it and their weights. */
 export interface ExpertUse {
@@ -32,12 +32,19 @@ export function byShard(uses: readonly ExpertUse[], shards: number): ExpertUse[]
   return parts;
 }
 
-/** A shard's expert store; its sessions get the threads the shards leave (one each when there is a shard per core). */
+/**
+ * A shard's expert store; its sessions get the threads the shards leave (one each when there is
+ * a shard per core). Experts no pool admits run from their stored bytes in the shard's own kernel
+ * (on up to STORED_MAX_ROWS rows; more rows build a session for that use).
+ */
 export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number, threads: number): ExpertStore {
+  const stored = new StoredExperts(weights, graph.accuracyLevel);
   return new ExpertStore(
     {
       build: (layer, e) => mlpGraph(weights, c, expertStem(layer, e), graph),
       bytes: (layer, e) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0),
+      runStored: (layer, e, x, rows) => (stored.takes(expertStem(layer, e), rows) ? stored.run(expertStem(layer, e), x, rows) : undefined),
+      close: () => stored.close(),
     },
     shardPools(pools, shards),
     Math.max(1, Math.floor(threads / shards)),
@@ -55,10 +62,7 @@ export function runShard(store: ExpertStore, layer: number, uses: readonly Exper
   for (const u of uses) {
     const x = new Float32Array(u.rows.length * hidden);
     u.rows.forEach((r, i) => x.set(y.subarray(r * hidden, (r + 1) * hidden), i * hidden));
-    out.set(
-      store.run(layer, u.expert, step, (session) => session.run({ x: tensor(x, [u.rows.length, hidden]) }).out!.data as Float32Array),
-      at,
-    );
+    out.set(store.run(layer, u.expert, step, x, u.rows.length, hidden), at);
     at += u.rows.length * hidden;
     bytes += store.bytesOf(layer, u.expert);
   }

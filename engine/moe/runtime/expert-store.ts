@@ -1,13 +1,24 @@
 // Where each expert runs. Two pools, each with a byte budget and a cache policy: the
 // accelerator (a GPU through CUDA or WebGPU where there is one; on a CPU-only machine a second
 // CPU pool, so placement, eviction and admission are exercised the same way) and the CPU. An
-// expert is built into a session the first time a pool admits it, from the model's stored bytes,
-// and released when the pool evicts it; an expert neither pool admits runs in a session made for
-// that one use. Every pool's sessions compute the same thing, so the tokens do not depend on
-// where the experts ran (on the CPU-as-accelerator pool they are bit for bit the same).
+// expert a pool admits is built into a session from the model's stored bytes, and released when
+// the pool evicts it. Building costs 7.5–12 ms on Kimi-VL's widths, running the built session
+// 0.2–0.3 ms, and running the int4 kernel on the stored bytes (stored-expert.ts) about 1.5 ms,
+// reading them included. So an expert neither pool admits runs in the kernel, and a CPU pool
+// builds an expert's session only at its BUILD_AT_USE-th use while resident, running the uses
+// before in the kernel: under a tight budget the pool admits and evicts experts all the time
+// (about a hundred a benchmark run at 1 GiB on the bench model), and most of those it evicts
+// again before they would have repaid a build. Only what the kernel does not take (int8, a
+// block size other than 32, more than STORED_MAX_ROWS rows) still builds a session at once.
+// Every way computes the same thing (the kernel within 1e-5 of a session, relative), so the
+// tokens do not depend on where the experts ran; which way an expert runs depends only on its
+// own uses, so the same budgets give the same bits at any number of expert shards.
 import { cachePolicy, expertKey, type CachePolicy, type CacheStats, type ExpertKey } from '../expert-cache.ts';
 import type { BuiltGraph } from './graphs.ts';
-import { OrtSession, type Device } from './ort-session.ts';
+import { OrtSession, tensor, type Device } from './ort-session.ts';
+
+/** The use, while resident, at which a CPU pool builds an expert's session (ski rental: about when the kernel's extra time would have paid for a build). */
+export const BUILD_AT_USE = 4;
 
 export interface PoolOptions {
   device: Device;
@@ -22,6 +33,10 @@ export interface PoolStats extends CacheStats {
   /** Experts run here and the time they took, ms. */
   runs: number;
   runMs: number;
+  /** Of those runs, the ones the int4 kernel made from stored bytes, before a session was built. */
+  storedRuns: number;
+  /** Sessions built. */
+  builds: number;
 }
 
 export interface ExpertSource {
@@ -29,13 +44,21 @@ export interface ExpertSource {
   build(layer: number, expert: number): BuiltGraph;
   /** Weight bytes of the expert, without building it. */
   bytes(layer: number, expert: number): number;
+  /** Runs the expert on x [rows, hidden] from its stored bytes, without a session; undefined where it cannot. */
+  runStored(layer: number, expert: number, x: Float32Array, rows: number): Float32Array | undefined;
+  /** Lets go of the files it holds open. */
+  close(): void;
 }
 
 class Pool {
   readonly policy: CachePolicy;
   readonly sessions = new Map<ExpertKey, OrtSession>();
+  /** Resident experts with no session yet: their uses so far. */
+  private readonly unbuilt = new Map<ExpertKey, number>();
   runs = 0;
   runMs = 0;
+  storedRuns = 0;
+  builds = 0;
 
   constructor(
     readonly options: PoolOptions,
@@ -44,29 +67,44 @@ class Pool {
     this.policy = cachePolicy(options.policy, options.budgetBytes);
   }
 
-  session(key: ExpertKey, build: () => BuiltGraph): OrtSession {
+  /** Runs resident expert `key`: from its stored bytes until its BUILD_AT_USE-th use on a CPU pool, in its session from then on. */
+  run(key: ExpertKey, build: () => BuiltGraph, stored: () => Float32Array | undefined, feed: (s: OrtSession) => Float32Array): Float32Array {
     let s = this.sessions.get(key);
-    if (!s) this.sessions.set(key, (s = OrtSession.of(build(), { device: this.options.device, threads: this.threads }, `expert ${key}`)));
-    return s;
+    if (!s) {
+      const uses = (this.unbuilt.get(key) ?? 0) + 1;
+      const out = this.options.device === 'cpu' && uses < BUILD_AT_USE ? stored() : undefined;
+      if (out) {
+        this.unbuilt.set(key, uses);
+        this.storedRuns++;
+        return out;
+      }
+      this.unbuilt.delete(key);
+      this.sessions.set(key, (s = OrtSession.of(build(), { device: this.options.device, threads: this.threads }, `expert ${key}`)));
+      this.builds++;
+    }
+    return feed(s);
   }
 
   drop(keys: readonly ExpertKey[]): void {
     for (const k of keys) {
       this.sessions.get(k)?.release();
       this.sessions.delete(k);
+      this.unbuilt.delete(k);
     }
   }
 
   stats(): PoolStats {
-    return { ...this.policy.stats, device: this.options.device, budgetBytes: this.options.budgetBytes, usedBytes: this.policy.usedBytes, runs: this.runs, runMs: this.runMs };
+    return { ...this.policy.stats, device: this.options.device, budgetBytes: this.options.budgetBytes, usedBytes: this.policy.usedBytes, runs: this.runs, runMs: this.runMs, storedRuns: this.storedRuns, builds: this.builds };
   }
 }
 
 export class ExpertStore {
   private readonly pools: Pool[];
-  /** Runs of experts no pool admitted (built for one use). */
+  /** Runs of experts no pool admitted (from their stored bytes, or built for one use). */
   private transientRuns = 0;
   private transientMs = 0;
+  /** Of those, the runs the int4 kernel made from stored bytes (the others built a session). */
+  private storedRuns = 0;
   /** Each expert's weight bytes, asked for on every use: looked up once. */
   private readonly sizes = new Map<ExpertKey, number>();
 
@@ -80,29 +118,39 @@ export class ExpertStore {
   }
 
   /**
-   * Runs expert `expert` of `layer` through `feed` in the session of the pool that holds it.
+   * Runs expert `expert` of `layer` on x [rows, hidden] where the pools placed it.
    * `step` holds the experts of the same layer and token(s), which must not evict each other.
    */
-  run(layer: number, expert: number, step: ReadonlySet<ExpertKey>, feed: (s: OrtSession) => Float32Array): Float32Array {
+  run(layer: number, expert: number, step: ReadonlySet<ExpertKey>, x: Float32Array, rows: number, hidden: number): Float32Array {
     const key = expertKey(layer, expert);
     const bytes = this.bytesOf(layer, expert);
     const build = () => this.source.build(layer, expert);
+    const feed = (s: OrtSession) => s.run({ x: tensor(x, [rows, hidden]) }).out!.data as Float32Array;
+    const stored = () => this.source.runStored(layer, expert, x, rows);
     for (const pool of this.pools) {
       const { resident, evicted } = pool.policy.use(key, bytes, step);
       pool.drop(evicted);
       if (!resident) continue;
       const t0 = performance.now();
-      const out = feed(pool.session(key, build));
+      const out = pool.run(key, build, stored, feed);
       pool.runs++;
       pool.runMs += performance.now() - t0;
       return out;
     }
     const t0 = performance.now();
-    const once = OrtSession.of(build(), { device: 'cpu', threads: this.threads }, `expert ${key}`);
     try {
-      return feed(once);
+      const out = stored();
+      if (out) {
+        this.storedRuns++;
+        return out;
+      }
+      const once = OrtSession.of(build(), { device: 'cpu', threads: this.threads }, `expert ${key}`);
+      try {
+        return feed(once);
+      } finally {
+        once.release();
+      }
     } finally {
-      once.release();
       this.transientRuns++;
       this.transientMs += performance.now() - t0;
     }
@@ -120,11 +168,12 @@ export class ExpertStore {
     for (const p of this.pools) p.policy.tick();
   }
 
-  stats(): { pools: PoolStats[]; transientRuns: number; transientMs: number } {
-    return { pools: this.pools.map((p) => p.stats()), transientRuns: this.transientRuns, transientMs: this.transientMs };
+  stats(): { pools: PoolStats[]; transientRuns: number; transientMs: number; storedRuns: number } {
+    return { pools: this.pools.map((p) => p.stats()), transientRuns: this.transientRuns, transientMs: this.transientMs, storedRuns: this.storedRuns };
   }
 
   release(): void {
     for (const p of this.pools) p.drop([...p.sessions.keys()]);
+    this.source.close();
   }
 }
