@@ -6,7 +6,7 @@
 // the decoding thread weighs and adds them in expert id order, so the result is the same bit for
 // bit whatever the number of shards.
 import { receiveMessageOnPort, MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import type { TextConfig } from '../config.ts';
+import { isMoeLayer, type TextConfig } from '../config.ts';
 import { expertKey, type ExpertKey } from '../expert-cache.ts';
 import { startTsWorker } from '../../threads/ts-worker.ts';
 import type { EngineOptions } from './engine.ts';
@@ -39,15 +39,19 @@ export function byShard(uses: readonly ExpertUse[], shards: number): ExpertUse[]
  */
 export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number, threads: number): ExpertStore {
   const stored = new StoredExperts(weights, graph.accuracyLevel);
+  const bytes = (layer: number, e: number) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0);
+  let all = 0;
+  for (let layer = 0; layer < c.num_hidden_layers; layer++) if (isMoeLayer(c, layer)) for (let e = 0; e < c.n_routed_experts; e++) all += bytes(layer, e);
   return new ExpertStore(
     {
       build: (layer, e) => mlpGraph(weights, c, expertStem(layer, e), graph),
-      bytes: (layer, e) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0),
+      bytes,
       runStored: (layer, e, x, rows) => (stored.takes(expertStem(layer, e), rows) ? stored.run(expertStem(layer, e), x, rows) : undefined),
       close: () => stored.close(),
     },
     shardPools(pools, shards),
     Math.max(1, Math.floor(threads / shards)),
+    all / shards,
   );
 }
 

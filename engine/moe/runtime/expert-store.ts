@@ -5,14 +5,16 @@
 // the pool evicts it. Building costs 7.5–12 ms on Kimi-VL's widths, running the built session
 // 0.2–0.3 ms, and running the int4 kernel on the stored bytes (stored-expert.ts) about 1.5 ms,
 // reading them included. So an expert neither pool admits runs in the kernel, and a CPU pool
-// builds an expert's session only at its BUILD_AT_USE-th use while resident, running the uses
-// before in the kernel: under a tight budget the pool admits and evicts experts all the time
-// (about a hundred a benchmark run at 1 GiB on the bench model), and most of those it evicts
-// again before they would have repaid a build. Only what the kernel does not take (int8, a
+// too small for every expert builds an expert's session only at its BUILD_AT_USE-th use while
+// resident, running the uses before in the kernel: under a tight budget the pool admits and
+// evicts experts all the time (about a hundred a benchmark run at 1 GiB on the bench model), and
+// most of those it evicts again before they would have repaid a build. A pool that holds every
+// expert never evicts, so it builds at the first use: the kernel would only slow it down. Only what the kernel does not take (int8, a
 // block size other than 32, more than STORED_MAX_ROWS rows) still builds a session at once.
 // Every way computes the same thing (the kernel within 1e-5 of a session, relative), so the
 // tokens do not depend on where the experts ran; which way an expert runs depends only on its
-// own uses, so the same budgets give the same bits at any number of expert shards.
+// own uses and on whether its pool holds every expert (each shard's share of the budget against
+// its share of the experts), so the same budgets give the same bits at any number of expert shards.
 import { cachePolicy, expertKey, type CachePolicy, type CacheStats, type ExpertKey } from '../expert-cache.ts';
 import type { BuiltGraph } from './graphs.ts';
 import { OrtSession, tensor, type Device } from './ort-session.ts';
@@ -55,6 +57,8 @@ class Pool {
   readonly sessions = new Map<ExpertKey, OrtSession>();
   /** Resident experts with no session yet: their uses so far. */
   private readonly unbuilt = new Map<ExpertKey, number>();
+  /** Whether a newly admitted expert runs in the kernel until its BUILD_AT_USE-th use. */
+  private readonly defers: boolean;
   runs = 0;
   runMs = 0;
   storedRuns = 0;
@@ -63,16 +67,20 @@ class Pool {
   constructor(
     readonly options: PoolOptions,
     private readonly threads: number,
+    /** The bytes of the experts the pool may be asked for: a budget as large never evicts. */
+    expertBytes: number,
   ) {
     this.policy = cachePolicy(options.policy, options.budgetBytes);
+    this.defers = options.device === 'cpu' && options.budgetBytes < expertBytes;
   }
 
-  /** Runs resident expert `key`: from its stored bytes until its BUILD_AT_USE-th use on a CPU pool, in its session from then on. */
+
+  /** Runs resident expert `key`: from its stored bytes until its BUILD_AT_USE-th use on a CPU pool that defers, in its session from then on. */
   run(key: ExpertKey, build: () => BuiltGraph, stored: () => Float32Array | undefined, feed: (s: OrtSession) => Float32Array): Float32Array {
     let s = this.sessions.get(key);
     if (!s) {
       const uses = (this.unbuilt.get(key) ?? 0) + 1;
-      const out = this.options.device === 'cpu' && uses < BUILD_AT_USE ? stored() : undefined;
+      const out = this.defers && uses < BUILD_AT_USE ? stored() : undefined;
       if (out) {
         this.unbuilt.set(key, uses);
         this.storedRuns++;
@@ -109,12 +117,14 @@ export class ExpertStore {
   private readonly sizes = new Map<ExpertKey, number>();
 
   /** `pools` in order of preference: the accelerator first, then the CPU. */
+  /** `expertBytes`: the stored bytes of the routed experts this store holds its share of. */
   constructor(
     private readonly source: ExpertSource,
     pools: PoolOptions[],
     private readonly threads: number,
+    expertBytes: number,
   ) {
-    this.pools = pools.map((p) => new Pool(p, threads));
+    this.pools = pools.map((p) => new Pool(p, threads, expertBytes));
   }
 
   /**
