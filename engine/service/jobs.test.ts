@@ -69,3 +69,21 @@ test('what a job holds is released once: when it ends, when it is cancelled befo
   await jobs.idle();
   assert.deepEqual(released, ['refused.png', 'waiting.png', 'running.png']);
 });
+
+test('cancelling every job, as the engine does when it closes, ends the running one and those waiting, none of which starts', { timeout: 10_000 }, async () => {
+  const jobs = new JobQueue();
+  const events: JobEvent[] = [];
+  jobs.subscribe((e) => events.push(e));
+  const started: string[] = [];
+  const untilCancelled = (name: string) => (signal: AbortSignal) => {
+    started.push(name);
+    return new Promise<JobEnd>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`${name} stopped`))));
+  };
+  const ids = ['running.png', 'a.png', 'b.png'].map((name) => jobs.submit(name, untilCancelled(name)));
+  await new Promise((r) => setTimeout(r, 10));
+  await jobs.cancelAll();
+  assert.deepEqual(started, ['running.png']);
+  const ends = events.filter((e) => e.type === 'failed');
+  assert.deepEqual(ends.map((e) => e.jobId).sort(), [...ids].sort(), 'every job ended');
+  assert.ok(ends.filter((e) => e.jobId !== ids[0]).every((e) => e.code === 'CANCELLED'), JSON.stringify(ends));
+});

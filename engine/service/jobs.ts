@@ -80,6 +80,15 @@ export class JobQueue {
     return this.tail;
   }
 
+  /**
+   * Cancels every job, running or waiting, and resolves when all have ended: only then may what
+   * they use (the history, the browser, perception's workers) be closed under them.
+   */
+  cancelAll(): Promise<void> {
+    for (const jobId of this.jobs.keys()) this.cancel(jobId);
+    return this.tail;
+  }
+
   private known(jobId: string): Job {
     const job = this.jobs.get(jobId);
     if (!job) throw new LoupeError('INVALID_ARGUMENT', `No job ${jobId}; it may belong to an earlier run of the engine.`);

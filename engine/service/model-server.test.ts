@@ -99,7 +99,7 @@ test('the key reaches its server and is written nowhere: history, printed lines,
     const exported = join(work, 'export');
     await call('export', { versionId: done.result.versionId, dir: exported, format: 'project' });
     await call('modelServerKey', { baseUrl: server.baseUrl, key: null });
-    service.close();
+    await service.close();
 
     const written = [...(await filesUnder(work)), ...(await filesUnder(exported))];
     assert.ok(written.length > 3, `${written.length} files`);

@@ -164,7 +164,8 @@ export class EngineService {
     return this.artifacts.get(id);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.jobs.cancelAll();
     this.history.close();
     this.uploads.close();
     void this.videos.close();

@@ -102,7 +102,13 @@ test('a full job queue answers 429 with what to do; cancelled, every queued job 
 async function spooled(): Promise<Set<string>> {
   const root = uploadsDir(dataDir);
   const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
-  return new Set(await Promise.all(files.map(async (f) => (await readFile(join(f.parentPath, f.name))).toString('base64'))));
+  // An upload removed between the listing and its reading is gone, as the server meant.
+  const read = (path: string) => readFile(path).then((bytes) => bytes.toString('base64'), (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  const contents = await Promise.all(files.map((f) => read(join(f.parentPath, f.name))));
+  return new Set(contents.filter((c) => c !== undefined));
 }
 
 const until = async (holds: () => Promise<boolean>) => {

@@ -110,11 +110,9 @@ export async function startServer(options: ServeOptions): Promise<EngineServer> 
       await figmaBridge?.close();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => {
-          service.close();
-          resolve();
-        });
+        server.close(() => resolve());
       });
+      await service.close();
     },
   };
 }
