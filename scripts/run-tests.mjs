@@ -15,9 +15,12 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// A file whose tests have all ended exits even if something it started is still running (a
+// failed test's server, say): otherwise the run waits for it for ever and CI runs out of time
+// instead of reporting the failure.
 const { status } = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', ...files],
   { stdio: 'inherit' },
 );
 process.exit(status ?? 1);
