@@ -321,10 +321,15 @@ class Builder {
     const runs = n.runs.map((r): Element => {
       const style = { ...n.style, ...r.style };
       this.textStyles.push(style);
-      const own = this.typography({ ...n, style }, ctx).filter(([p, v]) => !decls.some(([q, w]) => p === q && v === w) && p !== 'white-space');
       // A link inside the text is an inline <a>, unless the text is already a link or a button.
       const link = r.link && !ctx.phrasing && tag !== 'a' && tag !== 'button';
-      return { tag: link ? 'a' : 'span', name: this.uniqueName(`${name}-${link ? 'link' : 'run'}`), attrs: link ? [['href', '#']] : [], decls: own, children: [], text: r.text.split('\n') };
+      // Bold or italic words in regular text are emphasis: <strong> and <em> draw them so by default.
+      const strong = !link && style.fontWeight === 700 && n.style.fontWeight === 400;
+      const em = !link && !strong && style.italic && !n.style.italic;
+      const implied = (p: string) => (strong && p === 'font-weight') || (em && p === 'font-style');
+      const own = this.typography({ ...n, style }, ctx).filter(([p, v]) => !decls.some(([q, w]) => p === q && v === w) && p !== 'white-space' && !implied(p));
+      const runTag = link ? 'a' : strong ? 'strong' : em ? 'em' : 'span';
+      return { tag: runTag, name: this.uniqueName(`${name}-${link ? 'link' : runTag === 'span' ? 'run' : runTag}`), attrs: link ? [['href', '#']] : [], decls: own, children: [], text: r.text.split('\n') };
     });
     return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: runs, inline: true };
   }

@@ -148,8 +148,9 @@ test('auto layout renders as the flex layout Figma computes', async () => {
     assert.equal(await css(p, '.styled', 'text-align'), 'center');
     assert.match(await css(p, '.styled', 'font-family'), /Cousine/);
     assert.equal(await p.evaluate(`document.querySelector('.styled').textContent`), 'Hello bold world');
-    const run = await p.evaluate<{ text: string; weight: string; color: string }>(`(() => { const s = [...document.querySelectorAll('.styled span')].find((e) => getComputedStyle(e).fontWeight === '700'); return { text: s.textContent, weight: getComputedStyle(s).fontWeight, color: getComputedStyle(s).color }; })()`);
-    assert.deepEqual(run, { text: 'bold', weight: '700', color: 'rgb(255, 0, 0)' });
+    // Bold in regular text is emphasis: a <strong>.
+    const run = await p.evaluate<{ tag: string; text: string; weight: string; color: string }>(`(() => { const s = [...document.querySelectorAll('.styled *')].find((e) => getComputedStyle(e).fontWeight === '700'); return { tag: s.localName, text: s.textContent, weight: getComputedStyle(s).fontWeight, color: getComputedStyle(s).color }; })()`);
+    assert.deepEqual(run, { tag: 'strong', text: 'bold', weight: '700', color: 'rgb(255, 0, 0)' });
 
     // A frame without auto layout: its stacked texts become a flex column, nothing absolute.
     assert.equal(await css(p, '.card', 'display'), 'flex');

@@ -20,6 +20,7 @@ import { bulletNode, marks, splitBullets } from './bullets.ts';
 import { regionNodes } from './region-nodes.ts';
 import { splitAtSeparators } from './separators.ts';
 import { joinSentences } from './inline-runs.ts';
+import { markEmphasis } from './emphasis.ts';
 
 export interface Perception {
   design: Design;
@@ -48,7 +49,7 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
   const { lines: measured, bullets } = splitBullets(image, boxes
     .flatMap((b) => measureLines(image, b))
     .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0));
-  const lines = joinSentences(splitAtSeparators(image, (await readLines(image, measured, signal)).filter((l) => l.text.length > 0)));
+  const lines = markEmphasis(image, joinSentences(splitAtSeparators(image, (await readLines(image, measured, signal)).filter((l) => l.text.length > 0))));
   check();
   onProgress?.(0.8);
 

@@ -46,3 +46,22 @@ test('a wrapped paragraph with a link in it is one <p> with an inline <a>, wrapp
     assert.ok(textSimilarity(p.links[0], LINK) >= 0.85, `${stack}: link ${p.links[0]}`);
   }
 });
+
+test('bold words inside a sentence are a <strong> in its paragraph; a line set bold throughout and regular sentences have none', async () => {
+  const EMPHASIS = 'two working days';
+  const text = (top: number, weight: number, html: string) => `<p style="position:absolute;left:40px;top:${top}px;width:700px;margin:0;font:${weight} 16px/24px Arial;color:#333333">${html}</p>`;
+  const design = `<body style="margin:0;background:#ffffff">${[
+    text(30, 700, 'Delivery and returns'),
+    text(80, 400, `Every parcel leaves within <strong>${EMPHASIS}</strong> of your order, tracked all the way.`),
+    text(130, 400, 'Returns are free for thirty days from delivery, whatever the reason may be.'),
+  ].join('')}</body>`;
+  const { design: ir } = await perceive(await renderImage(pool, design, VIEWPORT.width, VIEWPORT.height));
+  for (const stack of STACK_NAMES) {
+    const html = await buildPreview(await generate(ir, stack));
+    const found = await pool.withPage(html, VIEWPORT, (page) => page.evaluate(`[...document.querySelectorAll('strong, b')].map((s) => ({ text: s.textContent.trim(), weight: getComputedStyle(s).fontWeight, in: s.parentElement.textContent.replace(/\\s+/g, ' ').trim() }))`)) as Array<{ text: string; weight: string; in: string }>;
+    assert.equal(found.length, 1, `${stack}: ${JSON.stringify(found)}`);
+    assert.ok(textSimilarity(found[0].text, EMPHASIS) >= 0.85, `${stack}: ${found[0].text}`);
+    assert.equal(found[0].weight, '700', `${stack}: drawn bold`);
+    assert.ok(textSimilarity(found[0].in, `Every parcel leaves within ${EMPHASIS} of your order, tracked all the way.`) >= 0.9, `${stack}: inside ${found[0].in}`);
+  }
+});

@@ -28,7 +28,13 @@ export interface TextLine {
   runs?: InkRun[];
 }
 
-export interface InkRun { text: string; color: Rgb; underline: boolean }
+export interface InkRun {
+  text: string;
+  color: Rgb;
+  underline: boolean;
+  /** Bold words in a line that is regular otherwise (emphasis.ts). */
+  bold?: boolean;
+}
 
 /** The line's pieces in their inks: its runs, or the line itself when it is in one ink. */
 export const inkRuns = (l: TextLine): InkRun[] => l.runs ?? [{ text: l.text, color: l.color, underline: l.underline }];
@@ -305,6 +311,30 @@ function stemWidth(img: DecodedImage, ink: IntRect, background: Rgb, color: Rgb)
     }
   }
   return runs.length ? median(runs) : 1;
+}
+
+/**
+ * Stem width, px, as twice the ink's area over the length of its outline (a stroke of width w and
+ * length L covers w·L and is outlined by about 2·L), both weighed by coverage. Unlike the median
+ * run across rows (stemWidth), it does not depend on which letters a word has (the bars of e and
+ * s are long runs), so it weighs one word against another.
+ */
+export function outlineStroke(img: DecodedImage, r: IntRect, background: Rgb, color: Rgb): number {
+  const { rgba, width } = img;
+  const contrast = Math.max(1, dist(color, background));
+  const cover = (x: number, y: number) => {
+    if (x < r.x0 || x >= r.x1 || y < r.y0 || y >= r.y1) return 0;
+    const i = (y * width + x) * 4;
+    return Math.min(1, dist([rgba[i], rgba[i + 1], rgba[i + 2]], background) / contrast);
+  };
+  let area = 0, outline = 0;
+  for (let y = r.y0 - 1; y < r.y1; y++)
+    for (let x = r.x0 - 1; x < r.x1; x++) {
+      const c = cover(x, y);
+      area += c;
+      outline += Math.abs(c - cover(x + 1, y)) + Math.abs(c - cover(x, y + 1));
+    }
+  return outline ? (2 * area) / outline : 0;
 }
 
 export { readLines } from './read-lines.ts';

@@ -53,8 +53,12 @@ export interface LineType {
   baseline: number;
 }
 
-const ink = (face: FaceClass, text: string, fontSize: number, bold: boolean, letterSpacing = 0) =>
-  textWidth(faceMetrics(face, bold), text, fontSize, letterSpacing) - BEARINGS * fontSize - letterSpacing;
+/** A line's ink width in the bundled face, its bold runs (emphasis.ts) at the bold face's advances. */
+function ink(face: FaceClass, l: Pick<TextLine, 'text' | 'runs'>, fontSize: number, bold: boolean, letterSpacing = 0): number {
+  const runs = l.runs?.some((r) => r.bold) ? l.runs : [{ text: l.text, bold }];
+  const advances = runs.reduce((w, r, k) => w + textWidth(faceMetrics(face, bold || !!r.bold), k ? ` ${r.text}` : r.text, fontSize, letterSpacing), 0);
+  return advances - BEARINGS * fontSize - letterSpacing;
+}
 
 /**
  * Size, weight and spacing of one line. The ink height gives the size to a pixel; the ink
@@ -67,11 +71,11 @@ export function lineType(l: TextLine, face: FaceClass = 'sans'): LineType {
   const byHeight = estimateFontSize(l.ink.y1 - l.ink.y0, l.text, face);
   const fontWeight = estimateWeight(l.stroke, byHeight);
   const bold = fontWeight === 700;
-  const perPx = ink(face, l.text, 1, bold);
+  const perPx = ink(face, l, 1, bold);
   const byWidth = perPx > 0 ? inkW / perPx : byHeight;
   const fontSize = Math.round(Math.min(byHeight * (1 + WIDTH_TRUST), Math.max(byHeight * (1 - WIDTH_TRUST), byWidth)) * 2) / 2;
   const gaps = Math.max(1, [...l.text].length - 1);
-  const spacing = (inkW - ink(face, l.text, fontSize, bold)) / gaps;
+  const spacing = (inkW - ink(face, l, fontSize, bold)) / gaps;
   const letterSpacing = Math.abs(spacing) < 0.1 ? 0 : Math.round(Math.max(-0.05 * fontSize, Math.min(0.1 * fontSize, spacing)) * 10) / 10;
   const deep = /[gjpqy,;]/.test(l.text);
   // A glyph or two may lean on their own (A, V, /); a word's worth of them is italic.
@@ -137,7 +141,7 @@ function continues(para: TextLine[], l: TextLine, types: Map<TextLine, LineType>
 function wrapsLikeDesign(para: TextLine[], types: Map<TextLine, LineType>, face: FaceClass): number | null {
   const { fontSize, fontWeight, letterSpacing } = paragraphType(para, types);
   const bold = fontWeight === 700;
-  const widths = para.map((l) => ink(face, l.text, fontSize, bold, letterSpacing) + BEARINGS * fontSize);
+  const widths = para.map((l) => ink(face, l, fontSize, bold, letterSpacing) + BEARINGS * fontSize);
   // A little room, so rounding in the browser does not push a last word down.
   const width = Math.ceil(Math.max(...widths) + 0.15 * fontSize);
   for (let i = 0; i + 1 < para.length; i++) {
@@ -201,13 +205,13 @@ function textRuns(para: TextLine[], main: TextLine): TextNode['runs'] {
   const runs: InkRun[] = [];
   for (const r of para.flatMap(inkRuns)) {
     const last = runs.at(-1);
-    if (last && sameInk(last.color, r.color, main.background) && last.underline === r.underline) last.text += ` ${r.text}`;
-    else runs.push({ text: last ? ` ${r.text}` : r.text, color: r.color, underline: r.underline });
+    if (last && sameInk(last.color, r.color, main.background) && last.underline === r.underline && !!last.bold === !!r.bold) last.text += ` ${r.text}`;
+    else runs.push({ text: last ? ` ${r.text}` : r.text, color: r.color, underline: r.underline, bold: r.bold });
   }
   if (runs.length < 2) return undefined;
   return runs.map((r) => ({
     text: r.text,
-    style: { color: toHex(r.color), decoration: r.underline ? 'underline' : 'none' },
+    style: { color: toHex(r.color), decoration: r.underline ? 'underline' : 'none', ...(r.bold ? { fontWeight: 700 } : {}) },
     ...(!sameInk(r.color, main.color, main.background) || r.underline !== main.underline ? { link: true } : {}),
   }));
 }
