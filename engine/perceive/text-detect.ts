@@ -31,9 +31,9 @@ export interface DetectOptions {
 
 export const DEFAULT_DETECT: DetectOptions = { scale: 0.75, tileHeight: 2048, overlap: 96, maxTilePixels: 1280 * 2048 };
 
-/** Tile height for an image `width` px wide: the full height where the area allows, never under 4 overlaps. */
+/** Tile height for an image `width` px wide: the full height where the area allows, never under 3 overlaps. */
 export function tileHeightFor(width: number, opts: DetectOptions): number {
-  return Math.min(opts.tileHeight, Math.max(4 * opts.overlap, Math.floor(opts.maxTilePixels / width)));
+  return Math.min(opts.tileHeight, Math.max(3 * opts.overlap, Math.floor(opts.maxTilePixels / width)));
 }
 
 const MEAN = [0.485, 0.456, 0.406];
