@@ -3,7 +3,7 @@
 // the browser's processes than the same page taken in bands of 8 megapixels (measured on one
 // such page), and up to 1.7 GB during a conversion. Bands are joined into one PNG here.
 import type { CDPSession } from 'playwright-core';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 
 /** The most pixels Chromium is asked to draw in one capture: a 1280 px wide page 6,500 px tall is still one. */
 export const MAX_CAPTURE_PIXELS = 8192 * 1024;
@@ -18,7 +18,7 @@ async function captureClip(cdp: CDPSession, y: number, width: number, height: nu
 export async function capturePage(cdp: CDPSession, width: number, height: number, maxPixels = MAX_CAPTURE_PIXELS): Promise<Buffer> {
   const band = Math.max(1, Math.floor(maxPixels / width));
   if (height <= band) return captureClip(cdp, 0, width, height);
-  const bands: sharp.OverlayOptions[] = [];
+  const bands: OverlayOptions[] = [];
   for (let top = 0; top < height; top += band) bands.push({ input: await captureClip(cdp, top, width, Math.min(band, height - top)), top, left: 0 });
   return sharp({ create: { width, height, channels: 4, background: '#ffffff' } }).composite(bands).png().toBuffer();
 }

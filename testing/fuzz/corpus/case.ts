@@ -43,6 +43,18 @@ export function fileCase(category: Category, name: string, file: string, bytes: 
   };
 }
 
+/** An input that is made rather than written (a FIFO, a folder, a link), converted into the given --out. */
+export function madeCase(category: Category, name: string, file: string, make: (path: string) => unknown): CorpusCase {
+  return {
+    category,
+    name,
+    async prepare({ dir, out }) {
+      await make(join(dir, file));
+      return ['convert', join(dir, file), '--out', out];
+    },
+  };
+}
+
 export const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
 
 /** A file that says it holds `bytes` without taking the disk: sizes past a limit cost nothing. */

@@ -8,7 +8,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { pngDeclaring, jpegDeclaring } from '../kinds/images.ts';
 import { caseValue, mutatedBytes } from '../mutate.ts';
-import { fileCase, folder, mkfifo, sparseFile, type CorpusCase } from './case.ts';
+import { fileCase, folder, madeCase, mkfifo, sparseFile, type CorpusCase } from './case.ts';
 import { EXAMPLE_HTML, README, jpeg, pictures, png } from './sources.ts';
 
 const SEED = 18;
@@ -31,7 +31,7 @@ function pngBomb(width: number, height: number, extraChunks: Buffer[] = []): Buf
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([1, 0, 0, 0, 0], 8);
-  // Each row: a filter byte, then width bits. Deflated in slices so no huge buffer is built twice.
+  // Each row: a filter byte, then width bits, all zero (30000 × 30000 is 112 MB before deflating).
   const raw = Buffer.alloc((1 + Math.ceil(width / 8)) * height);
   return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), ...extraChunks, chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
@@ -96,13 +96,9 @@ function bombs(): CorpusCase[] {
     image('bomb-ztxt-200mb', 'design.png', async () => pngBomb(64, 64, [ztxt(200)])),
     image('idat-in-1-byte-chunks', 'design.png', async () => splitIdat(await png(), 1)),
     image('exif-rotated-1600x30000', 'design.jpg', () => sharp({ create: { width: 1600, height: 30000, channels: 3, background: '#fff' } }).jpeg({ quality: 50 }).withMetadata({ orientation: 6 }).toBuffer()),
-    image('sparse-100mb-plus-one', 'design.png', () => Buffer.alloc(0)),
+    madeCase('images', 'sparse-100mb-plus-one', 'design.png', (path) => sparseFile(path, 100 * 1024 * 1024 + 1)),
     image('webp-8200-wide', 'design.webp', () => sharp({ create: { width: 8200, height: 100, channels: 3, background: '#fff' } }).webp().toBuffer()),
-  ].map((c) =>
-    c.name !== 'sparse-100mb-plus-one'
-      ? c
-      : { ...c, prepare: async ({ dir, out }) => (await sparseFile(join(dir, 'design.png'), 100 * 1024 * 1024 + 1), ['convert', join(dir, 'design.png'), '--out', out]) },
-  );
+  ];
 }
 
 function animatedAndOtherFormats(): CorpusCase[] {
@@ -136,14 +132,7 @@ function animatedAndOtherFormats(): CorpusCase[] {
 }
 
 function notPictures(): CorpusCase[] {
-  const at = (name: string, make: (path: string) => unknown, file = 'design.png'): CorpusCase => ({
-    category: 'images',
-    name,
-    async prepare({ dir, out }) {
-      await make(join(dir, file));
-      return ['convert', join(dir, file), '--out', out];
-    },
-  });
+  const at = (name: string, make: (path: string) => unknown, file = 'design.png') => madeCase('images', name, file, make);
   return [
     image('readme-named-png', 'design.png', () => readFile(README)),
     image('html-named-jpg', 'design.jpg', () => readFile(EXAMPLE_HTML)),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findFfmpeg } from '../../../engine/ingest/ffmpeg.ts';
 import { caseValue, mutatedBytes } from '../mutate.ts';
-import { fileCase, folder, mkfifo, sparseFile, type CorpusCase } from './case.ts';
+import { fileCase, folder, madeCase, mkfifo, sparseFile, type CorpusCase } from './case.ts';
 import { EXAMPLE_PNG, README, clips, png } from './sources.ts';
 
 const SEED = 18;
@@ -27,14 +27,7 @@ function truncated(): CorpusCase[] {
 }
 
 function notVideos(): CorpusCase[] {
-  const at = (name: string, make: (path: string) => unknown, file = 'recording.mp4'): CorpusCase => ({
-    category: 'videos',
-    name,
-    async prepare({ dir, out }) {
-      await make(join(dir, file));
-      return ['convert', join(dir, file), '--out', out];
-    },
-  });
+  const at = (name: string, make: (path: string) => unknown, file = 'recording.mp4') => madeCase('videos', name, file, make);
   return [
     video('readme-named-mp4', 'recording.mp4', () => readFile(README)),
     video('png-named-mp4', 'recording.mp4', () => png()),
