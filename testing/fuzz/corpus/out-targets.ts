@@ -25,7 +25,7 @@ export const outCases = (): CorpusCase[] => [
   outCase('under-read-only-folder', (d) => made(join(d, 'ro'), async (p) => (await mkdir(p), await chmod(p, 0o555)))().then((p) => join(p, 'new', 'out'))),
   outCase('dev-null', () => '/dev/null'),
   outCase('dev-zero', () => '/dev/zero'),
-  outCase('dev-shm-is-fine', (d) => join('/dev/shm', `loupe-corpus-${d.split('/').pop()}`)),
+  outCase('dev-shm', (d) => join('/dev/shm', `loupe-corpus-${d.split('/').pop()}`)),
   outCase('proc-self', () => '/proc/self'),
   outCase('proc-new-folder', () => '/proc/loupe-out'),
   outCase('sys-kernel', () => '/sys/kernel/loupe-out'),
