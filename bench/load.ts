@@ -3,13 +3,13 @@
 // a refusal with its status and code), how they ended, the slowest and median answers of the API
 // (`history`, as the app's list asks it) while they ran, and the peak memory (RSS) of the
 // server's process tree, its browsers included. A measurement, not a test.
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JobEvent } from '../engine/api/contract.ts';
+import { treeRssBytes } from '../testing/processes.ts';
 import { ServeClient, spawnServe } from '../testing/service/serve-process.ts';
 import { median, percentile } from './stats.ts';
 
@@ -18,25 +18,7 @@ const jobs = Number(values.jobs);
 if (!Number.isSafeInteger(jobs) || jobs < 1) throw new Error(`--jobs takes a whole number of conversions, not ${values.jobs}`);
 const SAMPLE_MS = 250;
 
-/** RSS of `root` and every process under it, in MB (Linux and macOS `ps`). */
-function treeRssMb(root: number): number {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number, number]);
-  const inTree = new Set([root]);
-  // Parents come before children in no guaranteed order: sweep until nothing joins.
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of rows) {
-      if (inTree.has(ppid) && !inTree.has(pid)) {
-        inTree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return rows.filter(([pid]) => inTree.has(pid)).reduce((sum, [, , kb]) => sum + kb, 0) / 1024;
-}
+const treeRssMb = (root: number) => treeRssBytes(root) / 1024 / 1024;
 
 const dir = await mkdtemp(join(tmpdir(), 'loupe-load-'));
 const app = join(dir, 'app');

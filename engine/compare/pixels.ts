@@ -46,9 +46,9 @@ const SSIM_TARGET_SIDE = 256;
  * top-left) to fit.
  */
 export async function comparePixels(reference: Buffer, candidate: Buffer): Promise<PixelComparison> {
-  const [ref, cand] = await Promise.all([decodeRgba(reference), decodeRgba(candidate)]);
+  const ref = await decodeRgba(reference);
   const { width, height } = ref;
-  const fitted = fitTo(cand, width, height);
+  const fitted = await decodeFitted(candidate, width, height);
 
   const diff = Buffer.alloc(width * height * 4);
   const mismatched = pixelmatch(ref.data, fitted, diff, width, height, { threshold: PIXEL_THRESHOLD, alpha: 0.15 });
@@ -74,13 +74,21 @@ async function decodeRgba(png: Buffer): Promise<Rgba> {
   return { data, width: info.width, height: info.height };
 }
 
-/** The candidate on a white canvas of the given size, top-left anchored. */
-function fitTo(img: Rgba, width: number, height: number): Buffer {
-  if (img.width === width && img.height === height) return img.data;
-  const out = Buffer.alloc(width * height * 4, 255);
-  const rowBytes = Math.min(width, img.width) * 4;
-  for (let y = 0; y < Math.min(height, img.height); y++) img.data.copy(out, y * width * 4, y * img.width * 4, y * img.width * 4 + rowBytes);
-  return out;
+/**
+ * The candidate decoded onto a white canvas of the given size, top-left anchored: cropped and
+ * padded by sharp as it decodes, so a 50-megapixel page is held once, not decoded and then copied.
+ */
+async function decodeFitted(png: Buffer, width: number, height: number): Promise<Buffer> {
+  const meta = await sharp(png).metadata();
+  const w = Math.min(width, meta.width ?? 0);
+  const h = Math.min(height, meta.height ?? 0);
+  return sharp(png)
+    .flatten({ background: '#ffffff' })
+    .extract({ left: 0, top: 0, width: w, height: h })
+    .extend({ right: width - w, bottom: height - h, background: '#ffffff' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer();
 }
 
 async function ssimOf(a: Buffer, b: Buffer, width: number, height: number): Promise<number> {

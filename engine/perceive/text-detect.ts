@@ -21,9 +21,20 @@ export interface DetectOptions {
   /** Tile height in image px; tiles overlap by `overlap`. */
   tileHeight: number;
   overlap: number;
+  /**
+   * The most image pixels in one tile: a wider image gets shorter tiles. The detector's memory
+   * grows with its input's area (about 2.5 GB for an 8192 px wide tile 2048 px tall), so this
+   * keeps an 8192 px wide design near what a 1280 px wide page (a tile of 1280 × 2048) costs.
+   */
+  maxTilePixels: number;
 }
 
-export const DEFAULT_DETECT: DetectOptions = { scale: 0.75, tileHeight: 2048, overlap: 96 };
+export const DEFAULT_DETECT: DetectOptions = { scale: 0.75, tileHeight: 2048, overlap: 96, maxTilePixels: 1280 * 2048 };
+
+/** Tile height for an image `width` px wide: the full height where the area allows, never under 3 overlaps. */
+export function tileHeightFor(width: number, opts: DetectOptions): number {
+  return Math.min(opts.tileHeight, Math.max(3 * opts.overlap, Math.floor(opts.maxTilePixels / width)));
+}
 
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
@@ -136,10 +147,11 @@ export class TextDetector {
    */
   async detect(rgba: Buffer, width: number, height: number, opts: DetectOptions = DEFAULT_DETECT, stopped = () => false): Promise<PixelBox[]> {
     const out: PixelBox[] = [];
-    const step = opts.tileHeight - opts.overlap;
+    const tileHeight = tileHeightFor(width, opts);
+    const step = tileHeight - opts.overlap;
     for (let y0 = 0; y0 < height; y0 += step) {
       if (stopped()) throw new DetectionStopped();
-      const y1 = Math.min(height, y0 + opts.tileHeight);
+      const y1 = Math.min(height, y0 + tileHeight);
       const { data, w, h } = toDetInput(rgba, width, y0, y1, opts.scale);
       const input = new this.ort.Tensor('float32', data, [1, 3, h, w]);
       const result = await this.session.run({ [this.session.inputNames[0]]: input });

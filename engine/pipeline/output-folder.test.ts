@@ -3,7 +3,7 @@
 // any work.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
@@ -39,4 +39,12 @@ test('a file to write: a new or existing file is accepted; a folder, a device or
   await assert.rejects(checkOutputFile(join(file, 'x.png'), '--out'), unsafe(/heat\.png is a file; --out names a file to write/));
   if (process.platform !== 'win32') await assert.rejects(checkOutputFile('/dev/null', '--diff'), unsafe(/\/dev\/null is a device; --diff names a file/));
   if (process.platform === 'linux') await assert.rejects(checkOutputFile('/proc/self/heat.png', '--diff'), unsafe(/is in \/proc/));
+});
+
+test('a link that loops, as a folder or as a file to write, is refused with what is wrong', { skip: process.platform === 'win32' && 'POSIX links' }, async () => {
+  const loop = join(dir, 'loop');
+  await symlink(join(dir, 'loop-back'), loop);
+  await symlink(loop, join(dir, 'loop-back'));
+  await assert.rejects(checkOutputFolder(loop, '--out'), unsafe(/loop cannot be used: its symbolic links go round in a loop; --out names a folder/));
+  await assert.rejects(checkOutputFile(loop, '--diff'), unsafe(/loop cannot be used: its symbolic links go round in a loop; --diff names a file/));
 });

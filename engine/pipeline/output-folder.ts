@@ -11,10 +11,20 @@ const KERNEL_FOLDERS = ['/proc', '/sys', '/dev'];
 
 const kindOf = (s: Stats) => (s.isFile() ? 'a file' : s.isDirectory() ? 'a folder' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : s.isFIFO() ? 'a named pipe' : s.isSocket() ? 'a socket' : 'not a folder');
 
+const WHY: Record<string, string> = { ELOOP: 'its symbolic links go round in a loop', EACCES: 'you may not look inside a folder on its way', ENAMETOOLONG: 'its name is too long' };
+
+/** What is at `path`, or undefined when nothing is (or a file stands where a folder on its way should); any other failure refuses it. */
+async function statIfThere(path: string, need: string): Promise<Stats | undefined> {
+  return stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw new LoupeError('OUTPUT_UNSAFE', `${path} cannot be used: ${WHY[error.code ?? ''] ?? error.message}; ${need}.`);
+  });
+}
+
 /** The path itself when it exists, else its nearest existing parent, with what is there. */
-async function nearestExisting(path: string): Promise<{ path: string; stats: Stats }> {
+async function nearestExisting(path: string, need: string): Promise<{ path: string; stats: Stats }> {
   for (let at = path; ; at = dirname(at)) {
-    const stats = await stat(at).catch(() => undefined);
+    const stats = await statIfThere(at, need);
     if (stats) return { path: at, stats };
     if (dirname(at) === at) throw new LoupeError('OUTPUT_UNSAFE', `${path}: no folder on its way can be read.`);
   }
@@ -33,7 +43,7 @@ export const checkOutputFolder = (dir: string, flag: string): Promise<void> => c
  */
 export async function checkOutputFile(path: string, flag: string): Promise<void> {
   const need = `${flag} names a file to write, in a folder you can write to`;
-  const stats = await stat(path).catch(() => undefined);
+  const stats = await statIfThere(path, need);
   if (stats && !stats.isFile()) throw new LoupeError('OUTPUT_UNSAFE', `${path} is ${kindOf(stats)}; ${need}.`);
   await checkFolder(dirname(resolve(path)), need);
 }
@@ -41,7 +51,7 @@ export async function checkOutputFile(path: string, flag: string): Promise<void>
 /** `dir` as a place to write, or a refusal saying what is wrong and then `need`. */
 async function checkFolder(dir: string, need: string): Promise<void> {
   const target = resolve(dir);
-  const existing = await nearestExisting(target);
+  const existing = await nearestExisting(target, need);
   if (!existing.stats.isDirectory()) {
     const where = existing.path === target ? `${dir} is ${kindOf(existing.stats)}` : `${existing.path} is ${kindOf(existing.stats)}, so ${dir} cannot be made in it`;
     throw new LoupeError('OUTPUT_UNSAFE', `${where}; ${need}.`);

@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { LoupeError } from '../errors.ts';
 import { cancellable } from '../threads/cancellable.ts';
 import { startBrowser, type RunningBrowser } from './browser.ts';
+import { capturePage } from './capture.ts';
 
 /** Seconds a page may take by default to load, settle and be captured. */
 export const RENDER_LIMIT_S = 30;
@@ -98,15 +99,8 @@ export class RenderPool {
         options.fullPage === false
           ? viewport.height
           : Math.max(viewport.height, await page.evaluate<number>('Math.ceil(document.documentElement.scrollHeight)'));
-      // CDP directly: Playwright's full-page path re-measures and re-encodes, about twice
-      // the time; optimizeForSpeed trades PNG size for encoding time (still lossless).
-      const { data } = await cdp.send('Page.captureScreenshot', {
-        format: 'png',
-        optimizeForSpeed: true,
-        captureBeyondViewport: true,
-        clip: { x: 0, y: 0, width: viewport.width, height, scale: 1 },
-      });
-      const png = Buffer.from(data, 'base64');
+      // CDP directly: Playwright's full-page path re-measures and re-encodes, about twice the time.
+      const png = await capturePage(cdp, viewport.width, height);
       // The PNG header's own size (IHDR: width at byte 16, height at 20) is what was captured.
       return { png, width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
     }, options);

@@ -3,11 +3,12 @@
 // folder of its own with the command that runs it again. A few refused inputs of the kinds the
 // CLI reads are then given to the real `loupe convert`, which must exit 2 without a stack trace.
 import { fork, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loupe } from '../run-loupe.ts';
 import { CLI_KINDS, type FuzzKindName } from './kind.ts';
+import { writeRepro } from './repro.ts';
 import type { WorkerOrder, WorkerReport } from './worker.ts';
 
 export interface FuzzOptions {
@@ -161,11 +162,13 @@ const reproCommand = (kind: FuzzKindName, n: number, o: FuzzOptions) =>
 
 async function keepFailure(kind: FuzzKindName, n: number, input: string, name: string, why: Failure['why'], detail: string, options: FuzzOptions, summary: FuzzSummary): Promise<void> {
   const folder = join(options.failuresDir, `${kind}-${options.seed}-${n}`);
-  await mkdir(folder, { recursive: true });
-  await copyFile(input, join(folder, name)).catch(() => {});
-  const cli = CLI_KINDS.has(kind) ? `# the same input through the CLI:\n# node bin/loupe.js convert "$(dirname "$0")/${name}" --out "$(mktemp -d)"\n` : '';
-  await writeFile(join(folder, 'repro.sh'), `#!/bin/sh\n# ${kind} case ${n} of seed ${options.seed}: ${why}. Run from the repository root.\n${cli}${reproCommand(kind, n, options)}\n`, { mode: 0o755 });
-  await writeFile(join(folder, 'README.md'), `# ${kind} case ${n}, seed ${options.seed}: ${why}\n\nInput: \`${name}\`. Reproduce: \`${reproCommand(kind, n, options)}\`\n\n\`\`\`\n${detail}\n\`\`\`\n`);
+  await writeRepro(folder, {
+    title: `${kind} case ${n} of seed ${options.seed}: ${why}`,
+    command: reproCommand(kind, n, options),
+    cli: CLI_KINDS.has(kind) ? `node bin/loupe.js convert "$(dirname "$0")/${name}" --out "$(mktemp -d)"` : undefined,
+    input: { path: input, name },
+    detail,
+  });
   summary.failures.push({ kind, n, why, detail: detail.split('\n').slice(0, 4).join('\n'), folder });
 }
 

@@ -13,7 +13,7 @@ import { caseValue, mutatedBytes } from '../mutate.ts';
 const SIDES = [0, 1, 8193, 32769, 65535, 1 << 20, 0x7fffffff, 0xffffffff];
 
 /** A PNG declaring width × height in its header (IHDR), with the header's checksum made right so only the size is wrong. */
-function pngDeclaring(png: Buffer, width: number, height: number): Buffer {
+export function pngDeclaring(png: Buffer, width: number, height: number): Buffer {
   const out = Buffer.from(png);
   out.writeUInt32BE(width, 16);
   out.writeUInt32BE(height, 20);
@@ -22,7 +22,7 @@ function pngDeclaring(png: Buffer, width: number, height: number): Buffer {
 }
 
 /** A JPEG declaring width × height in its frame header (SOF0–SOF2). */
-function jpegDeclaring(jpeg: Buffer, width: number, height: number): Buffer {
+export function jpegDeclaring(jpeg: Buffer, width: number, height: number): Buffer {
   const out = Buffer.from(jpeg);
   for (let i = 2; i + 9 < out.length; ) {
     if (out[i] !== 0xff) break;

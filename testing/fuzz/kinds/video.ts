@@ -15,7 +15,7 @@ const HEIGHT = 48;
 const FRAMES = 10;
 
 /** A clip of moving bars: every frame differs, as a walkthrough's do. */
-async function encodeClip(path: string, codec: (typeof VIDEO_CODECS)[number]): Promise<Buffer> {
+export async function encodeClip(path: string, codec: (typeof VIDEO_CODECS)[number]): Promise<Buffer> {
   const encoder = startVideoEncoder({ path, codec, width: WIDTH, height: HEIGHT, fps: 10 });
   for (let f = 0; f < FRAMES; f++) {
     const rgba = new Uint8Array(WIDTH * HEIGHT * 4);
