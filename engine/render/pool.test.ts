@@ -2,6 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { RenderPool } from './pool.ts';
+import { MAX_CAPTURE_PIXELS } from './capture.ts';
+import { runningProcesses } from '../../testing/processes.ts';
 import type { LoupeError } from '../errors.ts';
 
 const pool = new RenderPool(2);
@@ -110,4 +112,40 @@ test('a cancelled render ends as cancelled, not at the time limit, and the next 
   await assert.rejects(rendering, (e: LoupeError) => e.code === 'CANCELLED');
   const shot = await pool.screenshot('<body style="margin:0;background:#00f"></body>', { width: 50, height: 40 });
   assert.deepEqual([shot.width, shot.height], [50, 40]);
+});
+
+test("after a capture past the most pixels drawn at once, the browser is closed when no page is in use, and the next render starts another; after an ordinary one it stays", { timeout: 120_000 }, async () => {
+  const own = new RenderPool(1);
+  // The browser is a child of this process; so is each `ps` that lists them, seen once only.
+  const listChildren = () => runningProcesses().filter((p) => p.ppid === process.pid).map((p) => p.pid);
+  const children = () => {
+    const again = new Set(listChildren());
+    return new Set(listChildren().filter((pid) => again.has(pid)));
+  };
+  const before = children();
+  const browserPids = () => [...children()].filter((pid) => !before.has(pid));
+  const alive = (pids: number[]) => pids.filter((pid) => children().has(pid));
+  const settle = () => new Promise((r) => setTimeout(r, 1500));
+  try {
+    const small = { width: 320, height: 200 };
+    await own.screenshot('<p>small</p>', small);
+    const first = browserPids();
+    assert.ok(first.length > 0, 'the render started a browser');
+    await own.screenshot('<p>small again</p>', small);
+    await settle();
+    assert.deepEqual(alive(first), first, 'an ordinary render keeps the browser');
+
+    const width = 4096;
+    const height = Math.ceil(MAX_CAPTURE_PIXELS / width) + 100;
+    const large = await own.screenshot(`<body style="margin:0"><div style="height:${height}px;background:#00ff00"></div></body>`, { width, height: 600 });
+    assert.equal(large.height, height);
+    for (let waited = 0; alive(first).length > 0 && waited < 20; waited++) await settle();
+    assert.deepEqual(alive(first), [], 'the browser that drew the large page has ended');
+
+    const next = await own.screenshot('<p>after</p>', small);
+    assert.equal(next.width, 320);
+    assert.ok(browserPids().some((pid) => !first.includes(pid)), 'a fresh browser drew the next page');
+  } finally {
+    await own.close();
+  }
 });

@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { LoupeError } from '../errors.ts';
 import { cancellable } from '../threads/cancellable.ts';
 import { startBrowser, type RunningBrowser } from './browser.ts';
-import { capturePage } from './capture.ts';
+import { MAX_CAPTURE_PIXELS, capturePage } from './capture.ts';
 
 /** Seconds a page may take by default to load, settle and be captured. */
 export const RENDER_LIMIT_S = 30;
@@ -62,6 +62,8 @@ export class RenderPool {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly renderS: number;
+  /** Set by a capture past MAX_CAPTURE_PIXELS: the browser is closed once no page is in use. */
+  private retireWhenIdle = false;
 
   constructor(
     private readonly size = 2,
@@ -101,6 +103,9 @@ export class RenderPool {
           : Math.max(viewport.height, await page.evaluate<number>('Math.ceil(document.documentElement.scrollHeight)'));
       // CDP directly: Playwright's full-page path re-measures and re-encodes, about twice the time.
       const png = await capturePage(cdp, viewport.width, height);
+      // Chromium's processes keep most of what drawing a page this large took (about 1 GB at 50
+      // megapixels) for as long as they run, through the comparison that follows.
+      if (viewport.width * height > MAX_CAPTURE_PIXELS) this.retireWhenIdle = true;
       // The PNG header's own size (IHDR: width at byte 16, height at 20) is what was captured.
       return { png, width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
     }, options);
@@ -169,8 +174,13 @@ export class RenderPool {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
+    if (next) return next();
+    this.active--;
+    if (this.active === 0 && this.retireWhenIdle) {
+      this.retireWhenIdle = false;
+      // The next render starts a fresh browser (about a second).
+      void this.close();
+    }
   }
 }
 
