@@ -52,8 +52,12 @@ test('a card over a band and a badge over a form are each placed in a frame that
 
 test('a Design2Code page: its cookie notice, laid over the content beside a column of icons, is placed in a frame with a width of its own', async () => {
   const html = await readReferenceHtml(join(DESIGN2CODE_DATA, '4300.html'));
-  const shot = await pool.screenshot(html, { width: 1280, height: 800 });
+  // A browser page of its own: the notice is fixed to the viewport, so where a full-page shot
+  // draws it depends on what the page showed before.
+  const own = new RenderPool(1);
+  const shot = await own.screenshot(html, { width: 1280, height: 800 }).finally(() => own.close());
   const { design } = await perceive(await decodeDesignImage(shot.png, '4300.png'));
-  assert.ok([...placed(design.root)].some(([n]) => texts(n).some((t) => t.startsWith('We use cookies'))), 'the cookie notice is in the flow');
+  const all = [...placed(design.root)];
+  assert.ok(all.some(([n]) => texts(n).some((t) => /we use cookies/i.test(t))), `the cookie notice is in the flow; placed from their boxes: ${JSON.stringify(all.map(([n]) => texts(n).join(' ').slice(0, 30)))}`);
   assertAnchored(design.root);
 });
