@@ -2,6 +2,7 @@
 // as the viewport narrows: at the design's width it is the design's, below it the content keeps
 // its width for as long as it can and the space shrinks first.
 import type { DesignNode, FrameNode } from '../ir/schema.ts';
+import { isSmall } from './breakpoints.ts';
 import { px, type Decl } from './css-measures.ts';
 
 /** Horizontal space at most this wide stays as drawn: it fits any screen. */
@@ -27,10 +28,18 @@ export interface ColumnInset {
   maxWidth: string;
 }
 
+/** A length of horizontal space in a box `width` px wide: as drawn when small, else that share of the box. */
+const spaceIn = (width: number) => {
+  const share = (v: number) => (v > SMALL_SPACE ? round((v / width) * 100) : 0);
+  return { share, value: (v: number) => (share(v) ? `${share(v)}%` : px(v)) };
+};
+
 /**
  * The horizontal margins of `n`, an item of the column `p`, and the widest it may get beside them:
  * an item centred by large margins gets auto margins; a large margin on one side stays that share
- * of the column; small margins stay as drawn.
+ * of the column; small margins stay as drawn. An item that keeps its size (a short label, an
+ * icon) set off by a large margin towards the right edge is held at that edge: a share of the
+ * column would push it past the edge once the column is narrower than the item needs.
  */
 export function columnInset(n: DesignNode, p: FrameNode): ColumnInset | undefined {
   const left = n.margin?.left ?? 0;
@@ -40,8 +49,8 @@ export function columnInset(n: DesignNode, p: FrameNode): ColumnInset | undefine
   const contentLeft = p.box.x + p.layout.padding.left + (p.style.border?.width.left ?? 0);
   const rightGap = contentLeft + width - (n.box.x + n.box.width);
   if (left > SMALL_SPACE && right === 0 && Math.abs(left - rightGap) <= 2) return { left: 'auto', right: 'auto', maxWidth: '100%' };
-  const share = (v: number) => (v > SMALL_SPACE ? round((v / width) * 100) : 0);
-  const value = (v: number) => (share(v) ? `${share(v)}%` : px(v));
+  const { share, value } = spaceIn(width);
+  if (isSmall(n) && left > SMALL_SPACE && right === 0 && rightGap >= 0 && rightGap < left) return { left: 'auto', right: value(rightGap), maxWidth: '100%' };
   const fixed = (share(left) ? 0 : left) + (share(right) ? 0 : right);
   const rest = round(100 - share(left) - share(right));
   return { left: value(left), right: value(right), maxWidth: fixed ? `calc(${rest}% - ${px(fixed)})` : `${rest}%` };
@@ -73,4 +82,27 @@ export function fluidPadding(n: FrameNode, containing: number): Decl[] | undefin
   if (pad.bottom) d.push(['padding-bottom', px(pad.bottom)]);
   d.push(['padding-left', side(pad.left)], ['padding-right', side(pad.right)]);
   return d.filter(([, v]) => v !== '0');
+}
+
+/** How an absolutely placed item keeps its place in its parent below the design's width. */
+export interface AbsoluteInset {
+  /** The side it is held by, the nearer one, and its distance from it, as a CSS value. */
+  side: 'left' | 'right';
+  offset: string;
+  /** The widest it may get beside that offset. */
+  maxWidth: string;
+}
+
+/**
+ * Where an item placed from its box sits in a parent whose padding box is `width` px wide, `left`
+ * and `right` px from its sides: held by the nearer side, at a share of the parent when far from
+ * it (as a column's large margins are), and no wider than the parent leaves it beside that offset,
+ * so that it stays inside the parent as the parent narrows.
+ */
+export function absoluteInset(left: number, right: number, width: number): AbsoluteInset {
+  const side = right < left ? 'right' : 'left';
+  const offset = Math.min(left, right);
+  const { share, value } = spaceIn(width);
+  const maxWidth = share(offset) ? `${round(100 - share(offset))}%` : offset > 0 ? `calc(100% - ${px(offset)})` : '100%';
+  return { side, offset: value(offset), maxWidth };
 }

@@ -8,6 +8,15 @@ export const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, 
 
 const VOID = new Set(['img', 'hr', 'br', 'input']);
 
+/**
+ * The one rule both HTML stacks add to the resets: a word longer than the line (a long name set
+ * in large type) breaks onto the next line rather than push the page wider than a phone's screen.
+ */
+export const LONG_WORDS_CSS = `html {
+  overflow-wrap: break-word;
+}
+`;
+
 /** The same resets Tailwind's preflight makes, so both HTML stacks start from one baseline. */
 export const RESET_CSS = `*,
 ::before,
@@ -58,7 +67,7 @@ hr {
   color: inherit;
   border-top-width: 1px;
 }
-`;
+${LONG_WORDS_CSS}`;
 
 /** The element as HTML; `classOf` gives its class attribute. */
 export function elementHtml(el: Element, classOf: (el: Element) => string, depth = 0): string {

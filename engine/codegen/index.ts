@@ -6,7 +6,7 @@ import { STACK_NAMES, type Stack } from './stacks.ts';
 import type { Design } from '../ir/schema.ts';
 import { LoupeError } from '../errors.ts';
 import { facesFor, fontFaceCss, fontStack, readFace } from './fonts.ts';
-import { RESET_CSS, classRules, elementHtml, htmlDocument, variableRules, walk } from './html.ts';
+import { LONG_WORDS_CSS, RESET_CSS, classRules, elementHtml, htmlDocument, variableRules, walk } from './html.ts';
 import { inlineHtml, bundleScript, memoryFiles, mountEntry, type FileReader } from './preview.ts';
 import { withPickingScript } from './preview-picking.ts';
 import { markHtml, markJsx } from './source-marks.ts';
@@ -79,7 +79,7 @@ async function writePage(page: Page, stack: Stack, name: string): Promise<Genera
     place: elementClasses({ decls: el.decls.filter(placesElement), narrow: splitNarrow(el.narrow, placesElement) }, fonts).join(' '),
     draw: elementClasses({ ...el, decls: el.decls.filter((d) => !placesElement(d)), narrow: splitNarrow(el.narrow, (d) => !placesElement(d)) }, fonts).join(' '),
   });
-  const tw = await compileTailwind([...classes.values()].flatMap((c) => c.split(' ')).filter(Boolean), fonts, fontCss, page.variables);
+  const tw = await compileTailwind([...classes.values()].flatMap((c) => c.split(' ')).filter(Boolean), fonts, `${fontCss}\n@layer base {\n${LONG_WORDS_CSS}}\n`, page.variables);
   const styles: GeneratedFile[] = [
     { path: 'styles.css', contents: await format(tw.css, 'css') },
     { path: 'tailwind.css', contents: await format(tw.source, 'css') },

@@ -6,7 +6,7 @@ import type { Design, DesignNode, FrameNode, ImageNode, Paint, Sides, TextNode, 
 import { fontStack } from './fonts.ts';
 import { extensionOf } from './media-types.ts';
 import { isSmall, minWidth, reflowOf, type Reflow } from './breakpoints.ts';
-import { columnInset, contentWidth, fluidPadding } from './fluid-spacing.ts';
+import { absoluteInset, columnInset, contentWidth, fluidPadding } from './fluid-spacing.ts';
 import { isSingleLine, px, type Decl } from './css-measures.ts';
 
 export { isSingleLine, px, type Decl };
@@ -314,9 +314,11 @@ class Builder {
     const decls = [...placement(n, ctx), ...sizing(n, ctx), ...margin(n, ctx), ...this.typography(n, ctx)];
     const name = this.nameFor(n, 'text');
     // A line kept on one line at the design's width may wrap once the viewport is narrower, and
-    // take no more than the line it is on (a short label never needs to).
+    // take no more than the line it is on (a short label never needs to); a limit it has already
+    // (what its column's margins leave it) stays.
     const wraps = isSingleLine(n) && !isSmall(n);
-    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal'], ['width', 'auto'], ['max-width', '100%']] }] : undefined;
+    const limit: Decl[] = decls.some(([p]) => p === 'max-width') ? [] : [['max-width', '100%']];
+    const narrow: Narrow[] | undefined = wraps ? [{ below: Math.floor(this.design.viewport.width), decls: [['white-space', 'normal'], ['width', 'auto'], ...limit] }] : undefined;
     if (!n.runs) return { tag, name, attrs, decls, ...(narrow ? { narrow } : {}), children: [], text: n.text.split('\n') };
     const runs = n.runs.map((r): Element => {
       const style = { ...n.style, ...r.style };
@@ -439,16 +441,17 @@ function cleanSvg(svg: string): string {
 
 const isAbsolute = (n: DesignNode, ctx: Ctx) => ctx.parent !== undefined && (ctx.parent.layout.mode === 'none' || n.absolute === true);
 
-/** The distances of `n` from the left and right of its parent's padding box, in the design. */
-function absoluteInset(n: DesignNode, p: FrameNode): { left: number; right: number } {
+/** The distances of `n` from the left and right of its parent's padding box, and that box's width, in the design. */
+function insets(n: DesignNode, p: FrameNode): { left: number; right: number; width: number } {
   const bw = p.style.border?.width;
   const left = n.box.x - p.box.x - (bw?.left ?? 0);
-  return { left, right: p.box.width - (bw?.left ?? 0) - (bw?.right ?? 0) - left - n.box.width };
+  const width = p.box.width - (bw?.left ?? 0) - (bw?.right ?? 0);
+  return { left, right: width - left - n.box.width, width };
 }
 
 /** An absolutely placed node as wide as its parent: it stays so at every width. */
 const spansParent = (n: DesignNode, p: FrameNode) => {
-  const { left, right } = absoluteInset(n, p);
+  const { left, right } = insets(n, p);
   return Math.abs(left) < 0.5 && Math.abs(right) < 0.5;
 };
 
@@ -457,10 +460,9 @@ function placement(n: DesignNode, ctx: Ctx): Decl[] {
   const d: Decl[] = [];
   const p = ctx.parent;
   if (p && isAbsolute(n, ctx)) {
-    const bw = p.style.border?.width;
-    const { left, right } = absoluteInset(n, p);
-    // Held by the nearer side, so that it stays in its parent as the parent narrows.
-    d.push(['position', 'absolute'], right < left ? ['right', px(right)] : ['left', px(left)], ['top', px(n.box.y - p.box.y - (bw?.top ?? 0))]);
+    const { left, right, width } = insets(n, p);
+    const { side, offset } = absoluteInset(left, right, width);
+    d.push(['position', 'absolute'], [side, offset], ['top', px(n.box.y - p.box.y - (p.style.border?.width.top ?? 0))]);
   } else if (n.type === 'frame' && n.children.length > 0 && (n.layout.mode === 'none' || n.children.some((c) => c.absolute))) {
     d.push(['position', 'relative']);
   }
@@ -526,7 +528,11 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   // The page takes the viewport's width up to the design's.
   if (!p) return [['max-width', px(w)], ['margin', '0 auto'], ['min-height', px(h)]];
   if (isAbsolute(n, ctx)) {
-    d.push(['width', spansParent(n, p) ? '100%' : px(w)]);
+    if (spansParent(n, p)) d.push(['width', '100%']);
+    else {
+      const { left, right, width } = insets(n, p);
+      d.push(['width', px(w)], ['max-width', absoluteInset(left, right, width).maxWidth]);
+    }
     if (n.type !== 'text' || n.sizing.height === 'fixed') d.push(['height', px(h)]);
     return d;
   }
@@ -552,9 +558,10 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   } else if (main === 'fixed') {
     d.push([mainProp, px(mainSize)]);
     // Only what the content cannot do without keeps its width as the row narrows (an icon, a
-    // line that must not wrap); a picture may scale down to nothing.
+    // line that must not wrap); a picture may scale down to nothing, and a box may get narrower
+    // than the widths drawn inside it (a field's, a line's), which give way in turn.
     if (!row || isSmall(n) || (n.type === 'text' && isSingleLine(n))) d.push(['flex-shrink', '0']);
-    else if (n.type === 'image') d.push(['min-width', '0']);
+    else if (n.type === 'image' || n.type === 'frame') d.push(['min-width', '0']);
   } else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
   else if (mainMin !== undefined) d.push([`min-${mainProp}`, px(mainMin)]);
   if (mainMax !== undefined) d.push([`max-${mainProp}`, px(mainMax)]);
