@@ -11,9 +11,10 @@ import { inkRuns, measureRun, outlineStroke, type InkRun, type TextLine } from '
 /** Fewest letters or digits a word needs for its stems to be weighed on its own: shorter ones (I'll, All) have too few. */
 const WEIGHED_CHARS = 4;
 /**
- * How much thicker than the line's median word a bold word's stems are, at least. Measured on
- * paragraphs in six faces at 12–20 px with bold words in them: regular words 0.87–1.16 of
- * their line's median, bold ones 1.16–1.82 (median 1.38).
+ * How much thicker than the line's median word a bold word's stems are, at least (the median is
+ * of a line mostly regular, see below). Measured on paragraphs in six faces at 12–20 px with bold
+ * words in them, against the median of each line's regular words: regular words 0.87–1.16, bold
+ * ones 1.16–1.82 (median 1.38).
  */
 const BOLDER = 1.25;
 /** Fewest words a line needs weighed for its regular stems to be known. */
