@@ -50,7 +50,7 @@ const page = frame('Page', { x: 1000, y: 500, width: 400, height: 700 }, [
   }, { characterStyleOverrides: [0, 0, 0, 0, 0, 0, 1, 1, 1, 1], styleOverrideTable: { 1: { fontWeight: 700, fills: [solid('#ff0000')] } }, layoutSizingHorizontal: 'FILL', layoutSizingVertical: 'HUG' }),
   frame('Card', { x: 1016, y: 1044, width: 368, height: 140 }, [
     text('Title', { x: 1032, y: 1060, width: 120, height: 24 }, 'Title', { fontSize: 20, lineHeightPx: 24, fontWeight: 700 }),
-    text('Body one', { x: 1032, y: 1092, width: 200, height: 20 }, 'Body one'),
+    text('Body one', { x: 1032, y: 1092, width: 200, height: 20 }, 'Body one', {}, { characterStyleOverrides: [0, 0, 0, 0, 0, 1, 1, 1], styleOverrideTable: { 1: { italic: true } } }),
     text('Body two', { x: 1032, y: 1120, width: 200, height: 20 }, 'Body two'),
     text('Hidden', { x: 1032, y: 1150, width: 200, height: 20 }, 'Hidden', {}, { visible: false }),
   ], { fills: [solid('#f5f5f5')] }),
@@ -151,6 +151,9 @@ test('auto layout renders as the flex layout Figma computes', async () => {
     // Bold in regular text is emphasis: a <strong>.
     const run = await p.evaluate<{ tag: string; text: string; weight: string; color: string }>(`(() => { const s = [...document.querySelectorAll('.styled *')].find((e) => getComputedStyle(e).fontWeight === '700'); return { tag: s.localName, text: s.textContent, weight: getComputedStyle(s).fontWeight, color: getComputedStyle(s).color }; })()`);
     assert.deepEqual(run, { tag: 'strong', text: 'bold', weight: '700', color: 'rgb(255, 0, 0)' });
+    // Italic in upright text is emphasis too: an <em>.
+    const em = await p.evaluate<{ text: string; style: string }[]>(`[...document.querySelectorAll('.body-one em')].map((e) => ({ text: e.textContent, style: getComputedStyle(e).fontStyle }))`);
+    assert.deepEqual(em, [{ text: 'one', style: 'italic' }]);
 
     // A frame without auto layout: its stacked texts become a flex column, nothing absolute.
     assert.equal(await css(p, '.card', 'display'), 'flex');
