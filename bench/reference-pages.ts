@@ -13,8 +13,8 @@ export interface ReferencePage extends RenderedPage {
   name: string;
 }
 
-/** Part of every cache key: raised when the cached fields change, so older entries are not read. */
-const CACHE_FORMAT = 2;
+/** Part of every cache key: raised when the cached fields or how pages are captured change (3: animations run to their end), so older entries are not read. */
+const CACHE_FORMAT = 3;
 
 /** Inlines images that sit beside the page (Design2Code pages use rick.jpg), since renders have no file or network access. */
 export async function inlineLocalImages(html: string, pageDir: string): Promise<string> {

@@ -96,6 +96,9 @@ export class RenderPool {
   /** Renders `html` at the viewport and returns a PNG (full page unless told otherwise). */
   screenshot(html: string, viewport: Viewport, options: RenderOptions = {}): Promise<Screenshot> {
     return this.withPage(html, viewport, async (page, cdp) => {
+      // Animations and transitions run to their end first: a page caught mid-fade (a notice
+      // fading in) would look different from one capture to the next. Endless ones stay as they are.
+      await page.evaluate('document.getAnimations().forEach((a) => { try { a.finish(); } catch {} })');
       await options.inspect?.(page);
       const height =
         options.fullPage === false
