@@ -150,8 +150,8 @@ test("after a capture past the most pixels drawn at once, the browser is closed 
   }
 });
 
-test('a page is captured with its animations run to their end, not caught halfway through a fade', async () => {
-  const html = '<style>@keyframes in { from { opacity: 0 } to { opacity: 1 } } div { width: 100px; height: 100px; background: #ff0000; animation: in 30s linear }</style><body style="margin:0;background:#ffffff"><div></div></body>';
+test('a page is captured with its animations run to their end, not caught halfway through a fade; an endless one is left running', async () => {
+  const html = '<style>@keyframes in { from { opacity: 0 } to { opacity: 1 } } div { width: 100px; height: 100px; background: #ff0000; animation: in 30s linear } p { animation: in 1s linear infinite }</style><body style="margin:0;background:#ffffff"><div></div><p>spinner</p></body>';
   const shot = await pool.screenshot(html, { width: 200, height: 200 });
   const { data, info } = await sharp(shot.png).raw().toBuffer({ resolveWithObject: true });
   const at = (50 * info.width + 50) * info.channels;

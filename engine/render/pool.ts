@@ -98,7 +98,7 @@ export class RenderPool {
     return this.withPage(html, viewport, async (page, cdp) => {
       // Animations and transitions run to their end first: a page caught mid-fade (a notice
       // fading in) would look different from one capture to the next. Endless ones stay as they are.
-      await page.evaluate('document.getAnimations().forEach((a) => { try { a.finish(); } catch {} })');
+      await page.evaluate('document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).forEach((a) => a.finish())');
       await options.inspect?.(page);
       const height =
         options.fullPage === false
