@@ -35,26 +35,29 @@ const FLAT_SPAN = 6;
 const SMOOTH = 3;
 
 /**
- * Fits a gradient to `pixels` (image indices inside `rect`; text excluded by the caller):
+ * Fits a gradient to `pixels` (image indices inside `rect`), leaving out text (`textOf` ≥ 0):
  * the mean colour of every row and of every column, and whichever axis explains the pixels
  * best. Null when neither does (a picture, or a box with content), or when the colour hardly
  * changes (a flat fill is found by other means).
  */
-export function fitRamp(img: DecodedImage, rect: IntRect, pixels: Int32Array): Ramp | null {
+export function fitRamp(img: DecodedImage, rect: IntRect, pixels: Int32Array, textOf: Int32Array): Ramp | null {
   const w = rect.x1 - rect.x0, h = rect.y1 - rect.y0;
   const rows = new Float64Array(h * 4), cols = new Float64Array(w * 4);
   const rgba = img.rgba;
   for (let j = 0; j < pixels.length; j++) {
     const p = pixels[j], i = p * 4;
+    if (textOf[p] >= 0) continue;
     const x = (p % img.width) - rect.x0, y = ((p / img.width) | 0) - rect.y0;
     rows[y * 4] += rgba[i]; rows[y * 4 + 1] += rgba[i + 1]; rows[y * 4 + 2] += rgba[i + 2]; rows[y * 4 + 3]++;
     cols[x * 4] += rgba[i]; cols[x * 4 + 1] += rgba[i + 1]; cols[x * 4 + 2] += rgba[i + 2]; cols[x * 4 + 3]++;
   }
   const rowRamp = means(rows, rect.y0, 'y'), colRamp = means(cols, rect.x0, 'x');
   if (!rowRamp || !colRamp) return null;
-  let rowErr = 0, colErr = 0;
+  let rowErr = 0, colErr = 0, own = 0;
   for (let j = 0; j < pixels.length; j++) {
     const p = pixels[j], i = p * 4;
+    if (textOf[p] >= 0) continue;
+    own++;
     const x = p % img.width, y = (p / img.width) | 0;
     const a = lineAt(rowRamp, y), b = lineAt(colRamp, x);
     for (let c = 0; c < 3; c++) {
@@ -63,7 +66,7 @@ export function fitRamp(img: DecodedImage, rect: IntRect, pixels: Int32Array): R
     }
   }
   const best = rowErr <= colErr ? rowRamp : colRamp;
-  const err = Math.sqrt(Math.min(rowErr, colErr) / Math.max(1, pixels.length));
+  const err = Math.sqrt(Math.min(rowErr, colErr) / Math.max(1, own));
   if (err > SMOOTH) return null;
   const n = best.colours.length / 3;
   if (n < 8) return null;

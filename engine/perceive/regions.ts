@@ -89,29 +89,33 @@ interface Ctx {
   maxPicture: number;
 }
 
-/** Only the given pixels are searched: for the parts that differ from the backdrop (by `differs`), or (`same`) for those that match it. */
+/**
+ * Only some pixels of the rectangle are searched (`allowed`, a byte per pixel of it): for the
+ * parts that differ from the backdrop (by `differs`), or (`same`) for those that match it.
+ */
 interface Within {
-  pixels: Int32Array;
+  allowed: Uint8Array;
   same: boolean;
   differs: number;
 }
 
-/** Regions inside `rect` against what lies behind them. */
-function search(ctx: Ctx, rect: IntRect, behind: Ramp, depth: number, within?: Within): Region[] {
+/**
+ * Regions inside `rect` against what lies behind them. `spare` is an array the caller no longer
+ * needs, at least as long as the rectangle's pixels, used rather than a new one: the searches
+ * nested inside a 50-megapixel page then share one 200 MB array instead of one per level.
+ */
+function search(ctx: Ctx, rect: IntRect, behind: Ramp, depth: number, within?: Within, spare?: Int32Array): Region[] {
   const { img, textOf, texts } = ctx;
   const w = rect.x1 - rect.x0, h = rect.y1 - rect.y0;
   if (w < 3 || h < 3) return [];
-  let allowed: Uint8Array | undefined;
-  if (within) {
-    allowed = new Uint8Array(w * h);
-    for (const p of within.pixels) allowed[(((p / img.width) | 0) - rect.y0) * w + (p % img.width) - rect.x0] = 1;
-  }
+  const allowed = within?.allowed;
   const wanted = !within?.same;
   const rgba = img.rgba;
   const differs = within?.differs ?? ctx.differs;
   const far = texts.map((t) => dist(t.background, colourAt(behind, (t.rect.x0 + t.rect.x1) >> 1, (t.rect.y0 + t.rect.y1) >> 1)) > differs);
   const limit = differs * differs;
   const bg = behind.colours;
+  // 1: part of something, not reached yet; 2: reached.
   const mask = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     let p = (rect.y0 + y) * img.width + rect.x0;
@@ -128,51 +132,51 @@ function search(ctx: Ctx, rect: IntRect, behind: Ramp, depth: number, within?: W
     }
   }
   // Flood fill with typed arrays: components are disjoint, so every component's pixels (as
-  // image indices) fit one after another in `members`; big pages have millions of them.
-  const seen = new Uint8Array(w * h);
-  const stack = new Int32Array(w * h);
-  const members = new Int32Array(w * h);
+  // image indices) fit one after another at the front of `pixels`. The fill's stack grows down
+  // from its end: a pixel is on the stack or among the members, never both, so the two never
+  // meet, and one array does for both. Once a component is classified its pixels are not read
+  // again, so the array is lent to the searches nested inside it.
+  const n = w * h;
+  const pixels = spare && spare.length >= n ? spare : new Int32Array(n);
+  const end = pixels.length;
   let used = 0;
   const out: Region[] = [];
-  for (let s = 0; s < w * h; s++) {
-    if (!mask[s] || seen[s]) continue;
+  for (let s = 0; s < n; s++) {
+    if (mask[s] !== 1) continue;
     const start = used;
     let top = 0;
-    seen[s] = 1;
-    stack[top++] = s;
+    const push = (q: number) => {
+      mask[q] = 2;
+      pixels[end - 1 - top++] = q;
+    };
+    push(s);
     let x0 = w, y0 = h, x1 = -1, y1 = -1;
     while (top > 0) {
-      const p = stack[--top];
+      const p = pixels[end - top--];
       const x = p % w, y = (p - x) / w;
-      members[used++] = (rect.y0 + y) * img.width + rect.x0 + x;
+      pixels[used++] = (rect.y0 + y) * img.width + rect.x0 + x;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      if (x > 0 && mask[p - 1] && !seen[p - 1]) { seen[p - 1] = 1; stack[top++] = p - 1; }
-      if (x < w - 1 && mask[p + 1] && !seen[p + 1]) { seen[p + 1] = 1; stack[top++] = p + 1; }
-      if (y > 0 && mask[p - w] && !seen[p - w]) { seen[p - w] = 1; stack[top++] = p - w; }
-      if (y < h - 1 && mask[p + w] && !seen[p + w]) { seen[p + w] = 1; stack[top++] = p + w; }
+      if (x > 0 && mask[p - 1] === 1) push(p - 1);
+      if (x < w - 1 && mask[p + 1] === 1) push(p + 1);
+      if (y > 0 && mask[p - w] === 1) push(p - w);
+      if (y < h - 1 && mask[p + w] === 1) push(p + w);
     }
     const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
     if (used - start < MIN_AREA || Math.max(bw, bh) < MIN_LINE && Math.min(bw, bh) < 2) continue;
     const r: IntRect = { x0: rect.x0 + x0, y0: rect.y0 + y0, x1: rect.x0 + x1 + 1, y1: rect.y0 + y1 + 1 };
-    const region = classify(ctx, r, members.subarray(start, used), bw * bh, behind, depth);
+    const region = classify(ctx, r, pixels.subarray(start, used), bw * bh, behind, depth, pixels);
     if (region) out.push(region);
   }
   return out;
 }
 
-function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, behind: Ramp, depth: number): Region | null {
+/** What the component `pixels` (within `r`) is; `spare` is lent to the searches inside it once its pixels are no longer read. */
+function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, behind: Ramp, depth: number, spare: Int32Array): Region | null {
   const { img } = ctx;
-  // Colour statistics over the non-text pixels (sampled on big areas). Plain loops: typed
-  // array filter() with a closure costs seconds on full-page components.
-  const own = new Int32Array(pixels.length);
-  let ownCount = 0;
-  for (let i = 0; i < pixels.length; i++) if (ctx.textOf[pixels[i]] < 0) own[ownCount++] = pixels[i];
-  const step = Math.max(1, Math.floor(ownCount / 40000));
-  const sample = new Int32Array(Math.ceil(ownCount / step));
-  for (let i = 0, taken = 0; i < ownCount; i += step) sample[taken++] = own[i];
+  const { ownCount, sample } = ownSample(ctx.textOf, pixels);
   const { color, share } = dominantColour(img, sample);
   const bins = new Map<number, number>();
   for (const p of sample) {
@@ -202,16 +206,16 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
     const line = Math.min(tw, th) <= 3 && Math.max(tw, th) >= MIN_LINE;
     if ((tw >= 2 && th >= 2 || line) && t.count >= 0.8 * tw * th && (share >= 0.85 || tw * th > 40000 || fill >= 0.8)) {
       if (line) return { kind: 'divider', rect: t.rect, fill: flat(color), children: [] };
-      return boxRegion(ctx, t.rect, r, color, behind, depth);
+      return boxRegion(ctx, t.rect, r, color, behind, depth, spare);
     }
   }
   if (fill >= 0.85 && w >= 8 && h >= 8 && area >= 2000) {
     // A smooth run of colour along one axis: a gradient band, with its content searched against it.
-    const ramp = fitRamp(img, r, own.subarray(0, ownCount));
+    const ramp = fitRamp(img, r, pixels, ctx.textOf);
     if (ramp) {
       const region: Region = { kind: 'solid', rect: r, fill: ramp, children: [] };
       decorate(ctx, region, r, behind);
-      if (depth < MAX_DEPTH) region.children = search(ctx, r, ramp, depth + 1).filter((c) => !inCorner(c, r, region.radius, behind));
+      if (depth < MAX_DEPTH) region.children = search(ctx, r, ramp, depth + 1, undefined, spare).filter((c) => !inCorner(c, r, region.radius, behind));
       return region;
     }
   }
@@ -229,22 +233,40 @@ function classify(ctx: Ctx, r: IntRect, pixels: Int32Array, boxArea: number, beh
       // their edges or by faint fringes (shadows, anti-aliasing): its parts that stand out clearly
       // from the backdrop, each on their own; failing that, its parts of the main colour and
       // those of other colours.
-      const clear = search(ctx, r, behind, depth + 1, { pixels, same: false, differs: SAME_COLOUR });
+      const allowed = bitmap(ctx.img, r, pixels);
+      const clear = search(ctx, r, behind, depth + 1, { allowed, same: false, differs: SAME_COLOUR }, spare);
       const apart = clear.length > 1 || (clear.length === 1 && !sameRect(clear[0].rect, r));
-      const parts = (same: boolean) => search(ctx, r, flat(color), depth + 1, { pixels, same, differs: ctx.differs });
+      const parts = (same: boolean) => search(ctx, r, flat(color), depth + 1, { allowed, same, differs: ctx.differs }, spare);
       return { kind: 'solid', rect: r, fill: null, children: apart ? clear : [...parts(true), ...parts(false)] };
     }
     // A background of its main colour (its mean, for a texture) with its parts found inside. A
     // part as big as the whole is the same texture again: its own parts are kept instead.
     const c = share >= 0.5 ? color : meanOf(img, sample);
-    const children = search(ctx, r, flat(c), depth + 1).flatMap((k) => (sameRect(k.rect, r) ? k.children : [k]));
+    const children = search(ctx, r, flat(c), depth + 1, undefined, spare).flatMap((k) => (sameRect(k.rect, r) ? k.children : [k]));
     return { kind: 'solid', rect: r, fill: flat(c), children };
   }
   return null;
 }
 
+/**
+ * How many of the component's pixels are not text, and every k-th of them (about 40,000 in all),
+ * for colour statistics. Plain loops, and no copy of the pixels: typed array filter() with a
+ * closure costs seconds on full-page components, and a copy 200 MB at 50 megapixels.
+ */
+function ownSample(textOf: Int32Array, pixels: Int32Array): { ownCount: number; sample: Int32Array } {
+  let ownCount = 0;
+  for (let i = 0; i < pixels.length; i++) if (textOf[pixels[i]] < 0) ownCount++;
+  const step = Math.max(1, Math.floor(ownCount / 40000));
+  const sample = new Int32Array(Math.ceil(ownCount / step));
+  for (let i = 0, own = 0, taken = 0; i < pixels.length; i++) {
+    if (textOf[pixels[i]] >= 0) continue;
+    if (own++ % step === 0) sample[taken++] = pixels[i];
+  }
+  return { ownCount, sample };
+}
+
 /** A filled box: its fill rectangle `fill` grown by any border ring, with corners and shadow measured within `outer`. */
-function boxRegion(ctx: Ctx, fill: IntRect, outer: IntRect, color: Rgb, behind: Ramp, depth: number): Region {
+function boxRegion(ctx: Ctx, fill: IntRect, outer: IntRect, color: Rgb, behind: Ramp, depth: number, spare: Int32Array): Region {
   const { img } = ctx;
   const border = borderAround(img, fill, outer, color, behind) ?? undefined;
   const [bt, br, bb, bl] = border?.width ?? [0, 0, 0, 0];
@@ -253,7 +275,7 @@ function boxRegion(ctx: Ctx, fill: IntRect, outer: IntRect, color: Rgb, behind: 
   decorate(ctx, region, outer, behind);
   const w = fill.x1 - fill.x0, h = fill.y1 - fill.y0;
   // What the component holds outside the fill (e.g. a badge overlapping its edge) is lost; fine for now.
-  if (depth < MAX_DEPTH && w > 6 && h > 6) region.children = search(ctx, fill, flat(color), depth + 1).filter((c) => !inCorner(c, fill, region.radius, behind));
+  if (depth < MAX_DEPTH && w > 6 && h > 6) region.children = search(ctx, fill, flat(color), depth + 1, undefined, spare).filter((c) => !inCorner(c, fill, region.radius, behind));
   return region;
 }
 
@@ -280,8 +302,7 @@ function outlineRegion(ctx: Ctx, ring: IntRect, outer: IntRect, color: Rgb, behi
 function hollowBox(ctx: Ctx, r: IntRect, pixels: Int32Array): IntRect | null {
   const { img } = ctx;
   const w = r.x1 - r.x0, h = r.y1 - r.y0;
-  const own = new Uint8Array(w * h);
-  for (const p of pixels) own[(((p / img.width) | 0) - r.y0) * w + (p % img.width) - r.x0] = 1;
+  const own = bitmap(img, r, pixels);
   const mx = w >> 1, my = h >> 1;
   if (own[my * w + mx]) return null;
   const reach = (dx: number, dy: number) => {
@@ -300,6 +321,14 @@ function hollowBox(ctx: Ctx, r: IntRect, pixels: Int32Array): IntRect | null {
   };
   const thickest = Math.max(box.x0 - r.x0, r.x1 - box.x1, box.y0 - r.y0, r.y1 - box.y1);
   return box.x1 - box.x0 >= 16 && box.y1 - box.y0 >= 16 && thickest <= MAX_FRINGE ? box : null;
+}
+
+/** A byte per pixel of `r`: 1 where `pixels` (image indices inside it) has one. */
+function bitmap(img: DecodedImage, r: IntRect, pixels: Int32Array): Uint8Array {
+  const w = r.x1 - r.x0;
+  const on = new Uint8Array(w * (r.y1 - r.y0));
+  for (const p of pixels) on[(((p / img.width) | 0) - r.y0) * w + (p % img.width) - r.x0] = 1;
+  return on;
 }
 
 /** Sets the box region's corner radii, when any is rounded, and its drop shadow, when it casts one. */
