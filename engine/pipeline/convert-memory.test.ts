@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { decodeDesignImage } from '../ingest/image.ts';
-import { closePerception } from '../perceive/index.ts';
+import { RELEASE_OCR_PIXELS, closePerception } from '../perceive/index.ts';
 import { RenderPool } from '../render/pool.ts';
 import { watchWorkers } from '../../testing/worker-watch.ts';
-import { RELEASE_OCR_PIXELS, convertImage } from './convert.ts';
+import { convertImage } from './convert.ts';
 
 const workers = watchWorkers();
 const pool = new RenderPool(1);

@@ -3,7 +3,7 @@
 import type { Design, TextBlock } from '../ir/index.ts';
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { encodePng } from '../ingest/image.ts';
-import { closePerception, perceive } from '../perceive/index.ts';
+import { perceive } from '../perceive/index.ts';
 import type { GeneratedCode, Stack } from '../codegen/index.ts';
 import { comparePixels, scoreBlocks, type CodeChecks } from '../compare/index.ts';
 import type { RenderPool, Screenshot } from '../render/pool.ts';
@@ -73,19 +73,11 @@ export interface Conversion {
   modelServer?: ModelServerReport;
 }
 
-/**
- * Past this many pixels the text reader's workers are closed once perception is done: after a
- * design of 50 megapixels they held about 1 GB more than when started, through the render and the
- * comparison that follow. The next conversion starts them again (about 2 s).
- */
-export const RELEASE_OCR_PIXELS = 8_000_000;
-
 export async function convertImage(image: DecodedImage, options: ConvertOptions): Promise<Conversion> {
   const started = performance.now();
   const stages = new StageRunner(options.signal, options.onProgress);
   const designPng = await stages.run('ingest', () => encodePng(image));
   const perception = await stages.run('perceive', (report) => perceive(image, { signal: options.signal, onProgress: report }));
-  if (image.width * image.height > RELEASE_OCR_PIXELS) await closePerception();
   const warnings: string[] = [];
   let fellBack = false;
   let server: { run: ModelServerRun; client: ReturnType<typeof clientFor>; segments: SegmentView[] } | undefined;
