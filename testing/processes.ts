@@ -1,6 +1,7 @@
 // The machine's processes as `ps` lists them: for tests that check what a process left running.
 // POSIX only (a test using it is skipped on Windows).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface ProcessEntry {
   pid: number;
@@ -45,6 +46,24 @@ export function processTree(root: number): Array<{ pid: number; rssBytes: number
 /** Resident memory (RSS) of `root` and every process under it, in bytes: a command's tree, its browsers included. */
 export const treeRssBytes = (root: number): number => processTree(root).reduce((sum, p) => sum + p.rssBytes, 0);
 
+/**
+ * Proportional memory (PSS) of `root` and every process under it, in bytes: each page counted
+ * once however many of the processes map it, where summed RSS counts Chromium's binary and the
+ * memory its processes share once per process. Linux only (`/proc/<pid>/smaps_rollup`); a
+ * process whose figure cannot be read (it just ended) counts by its RSS.
+ */
+export function treePssBytes(root: number): number {
+  let sum = 0;
+  for (const { pid, rssBytes } of processTree(root)) {
+    try {
+      sum += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))![1]) * 1024;
+    } catch {
+      sum += rssBytes;
+    }
+  }
+  return sum;
+}
+
 /** Running processes whose command line holds `text` (a scratch folder they were given). */
 export function processesMentioning(text: string): number[] {
   return execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
@@ -54,12 +73,21 @@ export function processesMentioning(text: string): number[] {
     .map((m) => Number(m[1]));
 }
 
-/** Samples the tree's RSS every `everyMs` until stopped; `peak()` is the highest sample so far. */
-export function watchTreeRss(root: number, everyMs = 200): { peak(): number; stop(): number } {
-  let peak = 0;
+export interface TreeMemory {
+  /** Summed RSS of the tree's processes, bytes. */
+  rss: number;
+  /** Summed PSS of the tree's processes (shared pages counted once), bytes; 0 where the system has no such figure. */
+  pss: number;
+}
+
+/** Samples the tree's summed RSS (and, on Linux, PSS) every `everyMs` until stopped; `peak()` is the highest of each so far. */
+export function watchTreeMemory(root: number, everyMs = 200): { peak(): TreeMemory; stop(): TreeMemory } {
+  const peak: TreeMemory = { rss: 0, pss: 0 };
+  const pss = process.platform === 'linux';
   const sample = () => {
     try {
-      peak = Math.max(peak, treeRssBytes(root));
+      peak.rss = Math.max(peak.rss, treeRssBytes(root));
+      if (pss) peak.pss = Math.max(peak.pss, treePssBytes(root));
     } catch {
       // ps failed (the machine is out of processes or memory): the next sample may not.
     }
@@ -67,10 +95,10 @@ export function watchTreeRss(root: number, everyMs = 200): { peak(): number; sto
   sample();
   const timer = setInterval(sample, everyMs);
   return {
-    peak: () => peak,
+    peak: () => ({ ...peak }),
     stop: () => {
       clearInterval(timer);
-      return peak;
+      return { ...peak };
     },
   };
 }

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { processTree, processesMentioning, watchTreeRss } from '../../processes.ts';
+import { processTree, processesMentioning, watchTreeMemory } from '../../processes.ts';
 
 const BIN = new URL('../../../bin/loupe.js', import.meta.url).pathname;
 
@@ -86,7 +86,7 @@ export async function runCase(args: string[], inputs: string, sandbox: Sandbox, 
   const child = spawn(process.execPath, [BIN, ...args], { cwd: sandbox.cwd, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-8000)));
-  const memory = watchTreeRss(child.pid!, 200);
+  const memory = watchTreeMemory(child.pid!, 200);
   let killedFor: 'hang' | 'memory' | undefined;
   const killTree = () => {
     // Chromium starts in a process group of its own: the tree is found by parent ids instead.
@@ -94,11 +94,11 @@ export async function runCase(args: string[], inputs: string, sandbox: Sandbox, 
     kill(-child.pid!);
   };
   const timer = setTimeout(() => ((killedFor = 'hang'), killTree()), limits.seconds * 1000);
-  const guard = setInterval(() => memory.peak() > limits.killBytes && ((killedFor = 'memory'), killTree()), 200);
+  const guard = setInterval(() => memory.peak().rss > limits.killBytes && ((killedFor = 'memory'), killTree()), 200);
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
   clearTimeout(timer);
   clearInterval(guard);
-  const peakBytes = memory.stop();
+  const peakBytes = memory.stop().rss;
   const seconds = (performance.now() - started) / 1000;
   // What the CLI started must end with it: Chromium names its profile in TMPDIR, ffmpeg the input.
   const left = [...new Set([...processesMentioning(sandbox.tmp), ...processesMentioning(inputs)])];
