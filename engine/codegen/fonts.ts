@@ -38,7 +38,12 @@ export function nearestWeight(available: readonly number[], weight: number): num
   return best;
 }
 
-const quote = (family: string) => `"${family.replace(/["\\]/g, '')}"`;
+/**
+ * A family name as a CSS string. A font's name is letters, digits, spaces and a little
+ * punctuation; anything else is dropped, since a name comes from the design file and lands
+ * inside a `<style>` element (a name holding `</style><script>` would end it).
+ */
+const quote = (family: string) => `"${family.replace(/[^\p{L}\p{M}\p{N} _.,'&+()-]/gu, '').replace(/ +/g, ' ').trim()}"`;
 
 /** `"Arimo", "Helvetica Neue", sans-serif`: the CSS font-family for a text style. */
 export function fontStack(style: Pick<TextStyle, 'fontFamily' | 'fontClass'>): string {

@@ -40,6 +40,11 @@ test('fonts map to the bundled metric-compatible families and nearest weights', 
   assert.equal(fontStack({ fontFamily: 'Helvetica Neue', fontClass: 'sans' }), '"Arimo", "Helvetica Neue", sans-serif');
   assert.equal(fontStack({ fontFamily: 'Arimo', fontClass: 'sans' }), '"Arimo", sans-serif');
   assert.equal(fontStack({ fontFamily: 'serif', fontClass: 'serif' }), '"Tinos", serif');
+  assert.equal(fontStack({ fontFamily: 'Noto Sans JP', fontClass: 'sans' }), '"Arimo", "Noto Sans JP", sans-serif');
+  assert.equal(fontStack({ fontFamily: 'ヒラギノ角ゴ Pro', fontClass: 'sans' }), '"Arimo", "ヒラギノ角ゴ Pro", sans-serif');
+  // A name from a design file lands inside a <style> element: nothing in it may end the element or the string.
+  assert.equal(fontStack({ fontFamily: `Inter'; } </style><script>alert(1)</script>`, fontClass: 'sans' }), `"Arimo", "Inter' stylescriptalert(1)script", sans-serif`);
+  assert.equal(fontStack({ fontFamily: 'A"B\\C', fontClass: 'sans' }), '"Arimo", "ABC", sans-serif');
   assert.equal(nearestWeight([400, 700], 600), 700);
   assert.equal(nearestWeight([400, 700], 500), 400);
   assert.equal(nearestWeight([400, 500, 600, 700], 900), 700);
