@@ -2,7 +2,7 @@
 // needs written on demand into a folder of its own. Cases are listed by hand or made from the
 // repository's own data with a fixed seed, so the same list comes back on every machine.
 import { execFileSync } from 'node:child_process';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const CATEGORIES = ['images', 'videos', 'figma', 'figma-flags', 'out'] as const;
@@ -65,3 +65,30 @@ export async function sparseFile(path: string, bytes: number): Promise<void> {
 }
 
 export const folder = (path: string) => mkdir(path, { recursive: true });
+
+const isRoot = () => process.getuid?.() === 0;
+
+/**
+ * A folder no one may write into. Root writes past permissions, so under root it is also made
+ * immutable (`chattr +i`, where the file system allows it): what a read-only folder is to a user.
+ */
+export async function readOnlyFolder(path: string): Promise<string> {
+  await mkdir(path);
+  await chmod(path, 0o555);
+  if (isRoot()) lockAttribute(path, '+i');
+  return path;
+}
+
+/** Makes the folder writable again, so it can be removed. */
+export async function writableFolder(path: string): Promise<void> {
+  if (isRoot()) lockAttribute(path, '-i');
+  await chmod(path, 0o755).catch(() => {});
+}
+
+function lockAttribute(path: string, flag: '+i' | '-i'): void {
+  try {
+    execFileSync('chattr', [flag, path], { stdio: 'ignore' });
+  } catch {
+    // No chattr, or a file system without the attribute: root can write there after all.
+  }
+}

@@ -1,10 +1,10 @@
 // The hostile-CLI corpus of issue 18: every case by category, and a run of some or all of them
 // through the real `loupe`, one at a time, each in a folder of its own that is removed after.
-import { chmod, lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRepro } from '../repro.ts';
-import { CATEGORIES, type Category, type CorpusCase } from './case.ts';
+import { CATEGORIES, writableFolder, type Category, type CorpusCase } from './case.ts';
 import { figmaCases } from './figma.ts';
 import { flagCases } from './flags.ts';
 import { imageCases } from './images.ts';
@@ -44,7 +44,7 @@ export async function runCorpus(options: CorpusOptions): Promise<CaseOutcome[]> 
       options.log?.(`${String(i + 1).padStart(3)}/${options.cases.length} ${outcome.id}: ${run.verdict}, exit ${run.code}, ${run.seconds.toFixed(1)} s, ${mb(run.peakBytes)}`);
       if (run.verdict !== 'clear') await keep(outcome, args, options.failuresDir);
       // Read-only folders a case made would stop its removal.
-      await chmodTree(dir);
+      await unlockTree(dir);
       await rm(dir, { recursive: true, force: true });
       await rm(join(root, 'out', `${i}`), { recursive: true, force: true });
     }
@@ -54,10 +54,10 @@ export async function runCorpus(options: CorpusOptions): Promise<CaseOutcome[]> 
   return outcomes;
 }
 
-async function chmodTree(dir: string): Promise<void> {
+async function unlockTree(dir: string): Promise<void> {
   for (const name of await readdir(dir, { recursive: true }).catch(() => [] as string[])) {
     const path = join(dir, name);
-    if ((await lstat(path).catch(() => undefined))?.isDirectory()) await chmod(path, 0o755).catch(() => {});
+    if ((await lstat(path).catch(() => undefined))?.isDirectory()) await writableFolder(path);
   }
 }
 

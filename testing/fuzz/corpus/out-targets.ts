@@ -2,9 +2,9 @@
 // kernel's folders, a FIFO, links to those, a path through a file, a name too long, a folder
 // whose entries Loupe will write are themselves folders or links out of it; and `serve --data`
 // at a file. Each is refused with a message before any work, or written inside the folder.
-import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mkfifo, type CorpusCase } from './case.ts';
+import { mkfifo, readOnlyFolder, type CorpusCase } from './case.ts';
 import { FRAME_RESPONSE } from './sources.ts';
 
 /** `convert` of the test frame into the `--out` that `target` makes in the case's folder. */
@@ -20,9 +20,8 @@ const made = (path: string, make: (path: string) => Promise<unknown> | unknown) 
 
 export const outCases = (): CorpusCase[] => [
   outCase('a-file', (d) => made(join(d, 'file'), (p) => writeFile(p, 'x'))()),
-  // Root writes anywhere; the runner runs the CLI as its own user, so this means something when it is not root.
-  outCase('read-only-folder', (d) => made(join(d, 'read-only'), async (p) => (await mkdir(p), await chmod(p, 0o555)))()),
-  outCase('under-read-only-folder', (d) => made(join(d, 'ro'), async (p) => (await mkdir(p), await chmod(p, 0o555)))().then((p) => join(p, 'new', 'out'))),
+  outCase('read-only-folder', (d) => readOnlyFolder(join(d, 'read-only'))),
+  outCase('under-read-only-folder', async (d) => join(await readOnlyFolder(join(d, 'ro')), 'new', 'out')),
   outCase('dev-null', () => '/dev/null'),
   outCase('dev-zero', () => '/dev/zero'),
   outCase('dev-shm', (d) => join('/dev/shm', `loupe-corpus-${d.split('/').pop()}`)),
