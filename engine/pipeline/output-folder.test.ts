@@ -25,6 +25,12 @@ test('a file, a path under a file and a device are refused', async () => {
   if (process.platform !== 'win32') await assert.rejects(checkOutputFolder('/dev/null', '--out'), unsafe(/\/dev\/null is a device/));
 });
 
+test('an empty name, which would mean the working folder, is refused', async () => {
+  await assert.rejects(checkOutputFolder('', '--out'), unsafe(/^The name given is empty; --out names a folder/));
+  await assert.rejects(checkOutputFolder('  ', '--data'), unsafe(/empty; --data names a folder/));
+  await assert.rejects(checkOutputFile('', '--diff'), unsafe(/empty; --diff names a file/));
+});
+
 test("the kernel's folders are refused", { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
   await assert.rejects(checkOutputFolder('/proc/self/loupe-out', '--out'), unsafe(/is in \/proc, which holds the kernel's files/));
   await assert.rejects(checkOutputFolder('/sys/loupe-out', '--out'), unsafe(/is in \/sys/));

@@ -43,13 +43,20 @@ export const checkOutputFolder = (dir: string, flag: string): Promise<void> => c
  */
 export async function checkOutputFile(path: string, flag: string): Promise<void> {
   const need = `${flag} names a file to write, in a folder you can write to`;
+  refuseEmpty(path, need);
   const stats = await statIfThere(path, need);
   if (stats && !stats.isFile()) throw new LoupeError('OUTPUT_UNSAFE', `${path} is ${kindOf(stats)}; ${need}.`);
   await checkFolder(dirname(resolve(path)), need);
 }
 
+/** An empty name would resolve to the working folder, which the user did not name. */
+function refuseEmpty(path: string, need: string): void {
+  if (path.trim() === '') throw new LoupeError('OUTPUT_UNSAFE', `The name given is empty; ${need}.`);
+}
+
 /** `dir` as a place to write, or a refusal saying what is wrong and then `need`. */
 async function checkFolder(dir: string, need: string): Promise<void> {
+  refuseEmpty(dir, need);
   const target = resolve(dir);
   const existing = await nearestExisting(target, need);
   if (!existing.stats.isDirectory()) {
