@@ -1,6 +1,6 @@
 // The hostile-CLI corpus of issue 18: every case by category, and a run of some or all of them
 // through the real `loupe`, one at a time, each in a folder of its own that is removed after.
-import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRepro } from '../repro.ts';
@@ -9,7 +9,7 @@ import { figmaCases } from './figma.ts';
 import { flagCases } from './flags.ts';
 import { imageCases } from './images.ts';
 import { outCases } from './out-targets.ts';
-import { runCase, type CaseRun, type RunLimits, type Verdict } from './run-case.ts';
+import { runCase, walk, type CaseRun, type RunLimits, type Verdict } from './run-case.ts';
 import { videoCases } from './videos.ts';
 
 export const corpus = (): CorpusCase[] => [...imageCases(), ...videoCases(), ...figmaCases(), ...flagCases(), ...outCases()];
@@ -55,10 +55,7 @@ export async function runCorpus(options: CorpusOptions): Promise<CaseOutcome[]> 
 }
 
 async function unlockTree(dir: string): Promise<void> {
-  for (const name of await readdir(dir, { recursive: true }).catch(() => [] as string[])) {
-    const path = join(dir, name);
-    if ((await lstat(path).catch(() => undefined))?.isDirectory()) await writableFolder(path);
-  }
+  for (const { path, stats } of await walk(dir)) if (stats.isDirectory()) await writableFolder(path);
 }
 
 const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);

@@ -3,6 +3,7 @@
 // the working folder are the runner's own, and must hold nothing new when it ends; the case's
 // inputs must be as they were, apart from what lies under its --out.
 import { spawn } from 'node:child_process';
+import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { processTree, processesMentioning, watchTreeMemory } from '../../processes.ts';
@@ -35,16 +36,29 @@ export interface CaseRun {
   detail: string;
 }
 
-/** Every entry under `root` with its size and modification time; `skip` paths are left out (with what lies under them). */
+/**
+ * Every entry under `root` (links listed, never followed) with what `lstat` says of it. Node 20's
+ * recursive readdir follows links to folders, and a case's link to /proc/self never ends.
+ */
+export async function walk(root: string): Promise<Array<{ path: string; stats: Stats }>> {
+  const found: Array<{ path: string; stats: Stats }> = [];
+  const folders = [root];
+  for (let folder; (folder = folders.pop()) !== undefined; ) {
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const path = join(folder, name);
+      const stats = await lstat(path).catch(() => undefined);
+      if (!stats) continue;
+      found.push({ path, stats });
+      if (stats.isDirectory()) folders.push(path);
+    }
+  }
+  return found;
+}
+
+/** Every entry under `root` with its size and modification time; `skip` paths are left out. */
 async function snapshot(root: string, skip: (path: string) => boolean): Promise<Map<string, string>> {
   const entries = new Map<string, string>();
-  const names = await readdir(root, { recursive: true }).catch(() => [] as string[]);
-  for (const name of names) {
-    const path = join(root, name);
-    if (skip(path)) continue;
-    const stats = await lstat(path).catch(() => undefined);
-    if (stats) entries.set(path, stats.isDirectory() ? 'dir' : `${stats.size}@${stats.mtimeMs}`);
-  }
+  for (const { path, stats } of await walk(root)) if (!skip(path)) entries.set(path, stats.isDirectory() ? 'dir' : `${stats.size}@${stats.mtimeMs}`);
   return entries;
 }
 
