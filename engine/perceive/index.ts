@@ -8,7 +8,7 @@ import type { TextBlock } from '../ir/text-block.ts';
 import { frame, noStyle } from '../ir/build.ts';
 import { parseDesign } from '../ir/validate.ts';
 import { LoupeError } from '../errors.ts';
-import { collectGarbage } from '../collect-garbage.ts';
+import { collectGarbage } from './collect-garbage.ts';
 import { inferLayout } from '../layout/index.ts';
 import { closeOcr, detectText, recogniser, RECOGNISERS } from './ocr.ts';
 import { toHex } from '../ir/color.ts';
