@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { LoupeError } from '../errors.ts';
+import { noWayOutFlags } from './no-way-out.ts';
 
 const CANDIDATES: Record<string, string[]> = {
   linux: [
@@ -40,6 +41,7 @@ export const CHROMIUM_FLAGS = [
   '--disable-quic',
   // Rendered code is untrusted and WebRTC bypasses both the rule below and the pages' request
   // routing: with this policy it sends no UDP at all (no STUN, no TURN over UDP) without a proxy.
+  // TURN over TCP is stopped by the render pool's proxy (startBrowser).
   '--webrtc-ip-handling-policy=disable_non_proxied_udp',
   // Even so it looked up update.googleapis.com and accounts.google.com. With this rule every host,
   // named or by address, is "not found" without a lookup, for pages and Chromium's own services
@@ -79,13 +81,13 @@ export function findChromium(): string {
  * however it ends: Playwright kills its process group on exit, and Chromium quits when the
  * engine's end of its pipe closes, even on SIGKILL.
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraFlags: string[] = []): Promise<Browser> {
   const scratch = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
   // Synchronous, so that a process that exits as soon as the browser is closed still removes it.
   const remove = () => rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
   const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache') };
   try {
-    const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS, headless: true, env, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_FLAGS, ...extraFlags], headless: true, env, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     browser.once('disconnected', remove);
     return browser;
   } catch (error) {
@@ -102,12 +104,13 @@ export interface RunningBrowser {
 }
 
 /**
- * Launches a browser whose process can be killed. Its id is read at launch, while the browser
- * still answers: one stuck later cannot be asked. Playwright starts it leading a process group
- * of its own, so killing the group takes its renderers with it.
+ * Launches a browser for untrusted code, whose process can be killed. It reaches nothing: every
+ * connection it opens goes to a proxy that closes it (see no-way-out.ts). Its id is read at
+ * launch, while the browser still answers: one stuck later cannot be asked. Playwright starts it
+ * leading a process group of its own, so killing the group takes its renderers with it.
  */
 export async function startBrowser(): Promise<RunningBrowser> {
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(await noWayOutFlags());
   const pid = await browserProcessId(browser).catch(() => undefined);
   const kill = () => {
     // A browser without Chromium's SystemInfo domain did not say its id: it can only be asked to close.
