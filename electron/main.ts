@@ -16,6 +16,7 @@ import { PickedFolders } from './picked-folders.ts';
 import { ModelServerKeyFile, keyChannels, type Cipher } from './model-server-keys.ts';
 import { isAppUrl, opensInSystemBrowser, windowOptions } from './window-options.ts';
 import { isApiMethod } from '../engine/api/contract.ts';
+import { noWayOut } from '../engine/render/no-way-out.ts';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
 const appDir = join(root, 'renderer/dist');
@@ -64,8 +65,13 @@ app.on('before-quit', () => {
   engine?.process.kill();
 });
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   engine = startEngine();
+  // The window needs no network (the engine answers over its message port, the app's files come
+  // from loupe://): every connection goes to a proxy that closes it, so a preview's TURN over TCP,
+  // which no CSP or switch blocks, reaches nothing.
+  const { proxy, bypass } = await noWayOut();
+  await session.defaultSession.setProxy({ proxyRules: proxy, proxyBypassRules: bypass });
   session.defaultSession.setPermissionRequestHandler((_contents, permission, grant, asker) => grant(grantsPermission(permission, asker)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, asker) => grantsPermission(permission, asker));
   // USB, serial and HID devices: none, whoever asks.
@@ -117,7 +123,7 @@ app.whenReady().then(() => {
   window.webContents.on('will-frame-navigate', (e) => {
     if (!isAppUrl(e.url)) e.preventDefault();
   });
-  // CSP cannot block WebRTC either: without a proxy this policy leaves it no UDP (STUN, TURN over UDP).
+  // CSP cannot block WebRTC either: with this policy it sends no UDP (STUN, TURN over UDP), and TCP goes to the proxy above.
   window.webContents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (opensInSystemBrowser(url)) void shell.openExternal(url);

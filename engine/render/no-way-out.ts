@@ -3,7 +3,9 @@
 // STUN and TURN over UDP, but a TURN server over TCP named by its address is still dialled, and
 // no Chromium switch turns peer connections off. With a proxy set and loopback not exempt, Chromium
 // sends those connections (and its own services' attempts) to the proxy instead: here, a loopback
-// port of this process that closes every connection as it comes.
+// port of this process that closes every connection as it comes. The desktop app's window, whose
+// previews run generated code and which talks to the engine over a message port rather than the
+// network, gets the same proxy.
 import { createServer, type Server } from 'node:net';
 
 let sink: Promise<number> | undefined;
@@ -20,11 +22,17 @@ function listen(): Promise<number> {
   });
 }
 
-/** Chromium flags that route every connection it makes to the closing port. */
-export async function noWayOutFlags(): Promise<string[]> {
+/** The proxy that closes every connection, and the bypass list that leaves loopback no exemption. */
+export async function noWayOut(): Promise<{ proxy: string; bypass: string }> {
   sink ??= listen().catch((error: unknown) => {
     sink = undefined;
     throw error;
   });
-  return [`--proxy-server=http://127.0.0.1:${await sink}`, '--proxy-bypass-list=<-loopback>'];
+  return { proxy: `http://127.0.0.1:${await sink}`, bypass: '<-loopback>' };
+}
+
+/** Chromium flags that route every connection it makes to the closing port. */
+export async function noWayOutFlags(): Promise<string[]> {
+  const { proxy, bypass } = await noWayOut();
+  return [`--proxy-server=${proxy}`, `--proxy-bypass-list=${bypass}`];
 }
