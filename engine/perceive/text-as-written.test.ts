@@ -1,6 +1,7 @@
 // Text as written, from the design's pixels to the code's render: a wrapped paragraph with a
 // link inside it is one paragraph element that wraps by itself where the design's lines broke,
-// with the link an inline <a> in it, in every stack.
+// with the link an inline <a> in it, in every stack; bold and italic words in a sentence are
+// <strong> and <em> in it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { RenderPool } from '../render/pool.ts';
@@ -63,5 +64,24 @@ test('bold words inside a sentence are a <strong> in its paragraph; a line set b
     assert.ok(textSimilarity(found[0].text, EMPHASIS) >= 0.85, `${stack}: ${found[0].text}`);
     assert.equal(found[0].weight, '700', `${stack}: drawn bold`);
     assert.ok(textSimilarity(found[0].in, `Every parcel leaves within ${EMPHASIS} of your order, tracked all the way.`) >= 0.9, `${stack}: inside ${found[0].in}`);
+  }
+});
+
+test('italic words inside an upright sentence are an <em> in its paragraph; a line set italic throughout and upright sentences have none', async () => {
+  const EMPHASIS = 'before the courier arrives';
+  const text = (top: number, style: string, html: string) => `<p style="position:absolute;left:40px;top:${top}px;width:700px;margin:0;font:${style} 16px/24px Arial;color:#333333">${html}</p>`;
+  const design = `<body style="margin:0;background:#ffffff">${[
+    text(30, 'italic 400', 'Notes from the warehouse team'),
+    text(80, 'normal 400', `Please print the label and seal the parcel <em>${EMPHASIS}</em> at your door.`),
+    text(130, 'normal 400', 'Returns are free for thirty days from delivery, whatever the reason may be.'),
+  ].join('')}</body>`;
+  const { design: ir } = await perceive(await renderImage(pool, design, VIEWPORT.width, VIEWPORT.height));
+  for (const stack of STACK_NAMES) {
+    const html = await buildPreview(await generate(ir, stack));
+    const found = await pool.withPage(html, VIEWPORT, (page) => page.evaluate(`[...document.querySelectorAll('em, i')].map((s) => ({ text: s.textContent.trim(), style: getComputedStyle(s).fontStyle, in: s.parentElement.textContent.replace(/\\s+/g, ' ').trim() }))`)) as Array<{ text: string; style: string; in: string }>;
+    assert.equal(found.length, 1, `${stack}: ${JSON.stringify(found)}`);
+    assert.ok(textSimilarity(found[0].text, EMPHASIS) >= 0.85, `${stack}: ${found[0].text}`);
+    assert.equal(found[0].style, 'italic', `${stack}: drawn italic`);
+    assert.ok(textSimilarity(found[0].in, `Please print the label and seal the parcel ${EMPHASIS} at your door.`) >= 0.9, `${stack}: inside ${found[0].in}`);
   }
 });

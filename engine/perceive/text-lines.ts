@@ -34,6 +34,8 @@ export interface InkRun {
   underline: boolean;
   /** Bold words in a line that is regular otherwise (emphasis.ts). */
   bold?: boolean;
+  /** Italic words in a line that is upright otherwise (emphasis.ts). */
+  italic?: boolean;
 }
 
 /** The line's pieces in their inks: its runs, or the line itself when it is in one ink. */

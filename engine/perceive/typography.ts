@@ -23,7 +23,7 @@ const BEARINGS = 0.07;
  */
 const BOLD_STEM = 0.12;
 /** Slant (px per px) from which glyphs are italic: roman stems measure ~0, italic ones 0.1–0.25. */
-const ITALIC_SLANT = 0.08;
+export const ITALIC_SLANT = 0.08;
 /** Fewest words a line needs for the line below to count as its continuation. */
 const MIN_WRAPPED_WORDS = 4;
 /** How far the width may move the size found from the ink height (OCR may misread a glyph or two). */
@@ -205,13 +205,13 @@ function textRuns(para: TextLine[], main: TextLine): TextNode['runs'] {
   const runs: InkRun[] = [];
   for (const r of para.flatMap(inkRuns)) {
     const last = runs.at(-1);
-    if (last && sameInk(last.color, r.color, main.background) && last.underline === r.underline && !!last.bold === !!r.bold) last.text += ` ${r.text}`;
-    else runs.push({ text: last ? ` ${r.text}` : r.text, color: r.color, underline: r.underline, bold: r.bold });
+    if (last && sameInk(last.color, r.color, main.background) && last.underline === r.underline && !!last.bold === !!r.bold && !!last.italic === !!r.italic) last.text += ` ${r.text}`;
+    else runs.push({ text: last ? ` ${r.text}` : r.text, color: r.color, underline: r.underline, bold: r.bold, italic: r.italic });
   }
   if (runs.length < 2) return undefined;
   return runs.map((r) => ({
     text: r.text,
-    style: { color: toHex(r.color), decoration: r.underline ? 'underline' : 'none', ...(r.bold ? { fontWeight: 700 } : {}) },
+    style: { color: toHex(r.color), decoration: r.underline ? 'underline' : 'none', ...(r.bold ? { fontWeight: 700 } : {}), ...(r.italic ? { italic: true } : {}) },
     ...(!sameInk(r.color, main.color, main.background) || r.underline !== main.underline ? { link: true } : {}),
   }));
 }
