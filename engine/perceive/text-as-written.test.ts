@@ -48,40 +48,31 @@ test('a wrapped paragraph with a link in it is one <p> with an inline <a>, wrapp
   }
 });
 
-test('bold words inside a sentence are a <strong> in its paragraph; a line set bold throughout and regular sentences have none', async () => {
-  const EMPHASIS = 'two working days';
-  const text = (top: number, weight: number, html: string) => `<p style="position:absolute;left:40px;top:${top}px;width:700px;margin:0;font:${weight} 16px/24px Arial;color:#333333">${html}</p>`;
+/**
+ * A design of three lines, the first set in `emphasis.font` throughout and the second a sentence
+ * with one `<tag>` phrase; its code, in every stack, has exactly one element matching `selector`,
+ * on that phrase, inside the sentence, drawn with `property` at `value`.
+ */
+async function assertOnePhrase(emphasis: { tag: string; font: string; selector: string; property: string; value: string }, title: string, [before, phrase, after]: [string, string, string]) {
+  const text = (top: number, font: string, html: string) => `<p style="position:absolute;left:40px;top:${top}px;width:700px;margin:0;font:${font} 16px/24px Arial;color:#333333">${html}</p>`;
   const design = `<body style="margin:0;background:#ffffff">${[
-    text(30, 700, 'Delivery and returns'),
-    text(80, 400, `Every parcel leaves within <strong>${EMPHASIS}</strong> of your order, tracked all the way.`),
-    text(130, 400, 'Returns are free for thirty days from delivery, whatever the reason may be.'),
-  ].join('')}</body>`;
-  const { design: ir } = await perceive(await renderImage(pool, design, VIEWPORT.width, VIEWPORT.height));
-  for (const stack of STACK_NAMES) {
-    const html = await buildPreview(await generate(ir, stack));
-    const found = await pool.withPage(html, VIEWPORT, (page) => page.evaluate(`[...document.querySelectorAll('strong, b')].map((s) => ({ text: s.textContent.trim(), weight: getComputedStyle(s).fontWeight, in: s.parentElement.textContent.replace(/\\s+/g, ' ').trim() }))`)) as Array<{ text: string; weight: string; in: string }>;
-    assert.equal(found.length, 1, `${stack}: ${JSON.stringify(found)}`);
-    assert.ok(textSimilarity(found[0].text, EMPHASIS) >= 0.85, `${stack}: ${found[0].text}`);
-    assert.equal(found[0].weight, '700', `${stack}: drawn bold`);
-    assert.ok(textSimilarity(found[0].in, `Every parcel leaves within ${EMPHASIS} of your order, tracked all the way.`) >= 0.9, `${stack}: inside ${found[0].in}`);
-  }
-});
-
-test('italic words inside an upright sentence are an <em> in its paragraph; a line set italic throughout and upright sentences have none', async () => {
-  const EMPHASIS = 'before the courier arrives';
-  const text = (top: number, style: string, html: string) => `<p style="position:absolute;left:40px;top:${top}px;width:700px;margin:0;font:${style} 16px/24px Arial;color:#333333">${html}</p>`;
-  const design = `<body style="margin:0;background:#ffffff">${[
-    text(30, 'italic 400', 'Notes from the warehouse team'),
-    text(80, 'normal 400', `Please print the label and seal the parcel <em>${EMPHASIS}</em> at your door.`),
+    text(30, emphasis.font, title),
+    text(80, 'normal 400', `${before} <${emphasis.tag}>${phrase}</${emphasis.tag}> ${after}`),
     text(130, 'normal 400', 'Returns are free for thirty days from delivery, whatever the reason may be.'),
   ].join('')}</body>`;
   const { design: ir } = await perceive(await renderImage(pool, design, VIEWPORT.width, VIEWPORT.height));
   for (const stack of STACK_NAMES) {
     const html = await buildPreview(await generate(ir, stack));
-    const found = await pool.withPage(html, VIEWPORT, (page) => page.evaluate(`[...document.querySelectorAll('em, i')].map((s) => ({ text: s.textContent.trim(), style: getComputedStyle(s).fontStyle, in: s.parentElement.textContent.replace(/\\s+/g, ' ').trim() }))`)) as Array<{ text: string; style: string; in: string }>;
+    const found = await pool.withPage(html, VIEWPORT, (page) => page.evaluate(`[...document.querySelectorAll(${JSON.stringify(emphasis.selector)})].map((s) => ({ text: s.textContent.trim(), value: getComputedStyle(s).getPropertyValue(${JSON.stringify(emphasis.property)}), in: s.parentElement.textContent.replace(/\\s+/g, ' ').trim() }))`)) as Array<{ text: string; value: string; in: string }>;
     assert.equal(found.length, 1, `${stack}: ${JSON.stringify(found)}`);
-    assert.ok(textSimilarity(found[0].text, EMPHASIS) >= 0.85, `${stack}: ${found[0].text}`);
-    assert.equal(found[0].style, 'italic', `${stack}: drawn italic`);
-    assert.ok(textSimilarity(found[0].in, `Please print the label and seal the parcel ${EMPHASIS} at your door.`) >= 0.9, `${stack}: inside ${found[0].in}`);
+    assert.ok(textSimilarity(found[0].text, phrase) >= 0.85, `${stack}: ${found[0].text}`);
+    assert.equal(found[0].value, emphasis.value, `${stack}: drawn with ${emphasis.property} ${emphasis.value}`);
+    assert.ok(textSimilarity(found[0].in, `${before} ${phrase} ${after}`) >= 0.9, `${stack}: inside ${found[0].in}`);
   }
-});
+}
+
+test('bold words inside a sentence are a <strong> in its paragraph; a line set bold throughout and regular sentences have none', () =>
+  assertOnePhrase({ tag: 'strong', font: 'normal 700', selector: 'strong, b', property: 'font-weight', value: '700' }, 'Delivery and returns', ['Every parcel leaves within', 'two working days', 'of your order, tracked all the way.']));
+
+test('italic words inside an upright sentence are an <em> in its paragraph; a line set italic throughout and upright sentences have none', () =>
+  assertOnePhrase({ tag: 'em', font: 'italic 400', selector: 'em, i', property: 'font-style', value: 'italic' }, 'Notes from the warehouse team', ['Please print the label and seal the parcel', 'before the courier arrives', 'at your door.']));
