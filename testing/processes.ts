@@ -47,14 +47,14 @@ export function processTree(root: number): Array<{ pid: number; rssBytes: number
 export const treeRssBytes = (root: number): number => processTree(root).reduce((sum, p) => sum + p.rssBytes, 0);
 
 /**
- * Proportional memory (PSS) of `root` and every process under it, in bytes: each page counted
- * once however many of the processes map it, where summed RSS counts Chromium's binary and the
- * memory its processes share once per process. Linux only (`/proc/<pid>/smaps_rollup`); a
- * process whose figure cannot be read (it just ended) counts by its RSS.
+ * Proportional memory (PSS) of the processes, in bytes: each page counted once however many of
+ * them map it, where summed RSS counts Chromium's binary and the memory its processes share once
+ * per process. Linux only (`/proc/<pid>/smaps_rollup`); a process whose figure cannot be read (it
+ * just ended) counts by its RSS.
  */
-export function treePssBytes(root: number): number {
+function pssBytes(processes: Array<{ pid: number; rssBytes: number }>): number {
   let sum = 0;
-  for (const { pid, rssBytes } of processTree(root)) {
+  for (const { pid, rssBytes } of processes) {
     try {
       sum += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))![1]) * 1024;
     } catch {
@@ -76,18 +76,22 @@ export function processesMentioning(text: string): number[] {
 export interface TreeMemory {
   /** Summed RSS of the tree's processes, bytes. */
   rss: number;
-  /** Summed PSS of the tree's processes (shared pages counted once), bytes; 0 where the system has no such figure. */
+  /** Summed PSS of the tree's processes (shared pages counted once), bytes; 0 where it was not read. */
   pss: number;
 }
 
-/** Samples the tree's summed RSS (and, on Linux, PSS) every `everyMs` until stopped; `peak()` is the highest of each so far. */
-export function watchTreeMemory(root: number, everyMs = 200): { peak(): TreeMemory; stop(): TreeMemory } {
+/**
+ * Samples the tree's summed RSS every `everyMs` until stopped, and its summed PSS too where asked
+ * (Linux only; it reads every process's memory map, more work a sample); `peak()` is the highest
+ * of each so far.
+ */
+export function watchTreeMemory(root: number, everyMs = 200, { pss = process.platform === 'linux' } = {}): { peak(): TreeMemory; stop(): TreeMemory } {
   const peak: TreeMemory = { rss: 0, pss: 0 };
-  const pss = process.platform === 'linux';
   const sample = () => {
     try {
-      peak.rss = Math.max(peak.rss, treeRssBytes(root));
-      if (pss) peak.pss = Math.max(peak.pss, treePssBytes(root));
+      const tree = processTree(root);
+      peak.rss = Math.max(peak.rss, tree.reduce((sum, p) => sum + p.rssBytes, 0));
+      if (pss) peak.pss = Math.max(peak.pss, pssBytes(tree));
     } catch {
       // ps failed (the machine is out of processes or memory): the next sample may not.
     }

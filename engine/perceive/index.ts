@@ -45,6 +45,7 @@ export const RELEASE_OCR_PIXELS = 8_000_000;
 
 export async function perceive(image: DecodedImage, options: PerceiveOptions = {}): Promise<Perception> {
   const { signal, onProgress } = options;
+  const large = image.width * image.height > RELEASE_OCR_PIXELS;
   const check = () => {
     if (signal?.aborted) throw new LoupeError('CANCELLED', 'Perception was cancelled.');
   };
@@ -60,7 +61,7 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
     .flatMap((b) => measureLines(image, b))
     .sort((a, b) => a.ink.y0 - b.ink.y0 || a.ink.x0 - b.ink.x0));
   const lines = markEmphasis(image, joinSentences(splitAtSeparators(image, (await readLines(image, measured, signal)).filter((l) => l.text.length > 0))));
-  if (image.width * image.height > RELEASE_OCR_PIXELS) await closeOcr();
+  if (large) await closeOcr();
   check();
   onProgress?.(0.8);
 
@@ -96,7 +97,7 @@ export async function perceive(image: DecodedImage, options: PerceiveOptions = {
     assets,
     source: { kind: 'image', name: image.name },
   });
-  if (image.width * image.height > RELEASE_OCR_PIXELS) collectGarbage();
+  if (large) collectGarbage();
   onProgress?.(1);
   return { design, textBlocks };
 }

@@ -100,7 +100,8 @@ export async function runCase(args: string[], inputs: string, sandbox: Sandbox, 
   const child = spawn(process.execPath, [BIN, ...args], { cwd: sandbox.cwd, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-8000)));
-  const memory = watchTreeMemory(child.pid!, 200);
+  // Its verdict is on summed RSS: PSS is not read.
+  const memory = watchTreeMemory(child.pid!, 200, { pss: false });
   let killedFor: 'hang' | 'memory' | undefined;
   const killTree = () => {
     // Chromium starts in a process group of its own: the tree is found by parent ids instead.
