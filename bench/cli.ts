@@ -13,7 +13,7 @@ import { runWeightFormatsBench, type SyntheticFormat } from './weight-formats.ts
 import type { CliContext, RegisterCommands } from '../engine/cli/main.ts';
 import { BACKENDS } from '../engine/api/contract.ts';
 import { conversionBackend, withModelServerOptions, type BackendFlags } from '../engine/cli/model-server.ts';
-import { STACK_CHOICES, parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from '../engine/cli/options.ts';
+import { EXPERT_FORMS, EXPERTS_HELP, STACK_CHOICES, parseAccuracy, parseChoice, parseMode, parsePositiveInt, parseStack } from '../engine/cli/options.ts';
 
 export const registerCommands: RegisterCommands = (program, context) => {
   const bench = program.command('bench').description('benchmarks that print figures');
@@ -144,12 +144,13 @@ function engineBench(bench: Command): void {
     .option('--prompt <n>', 'prompt tokens', parsePositiveInt, 64)
     .option('--repeats <n>', 'timed runs (the median is reported)', parsePositiveInt, 3)
     .option('--threads <n>', "the engine's threads (default: every core)", parsePositiveInt)
-    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: half the cores)', parsePositiveInt)
+    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: half the cores with sessions, every core with stored experts)', parsePositiveInt)
+    .option('--experts <form>', EXPERTS_HELP, parseChoice(EXPERT_FORMS), 'auto')
     .option('--accelerator <device>', 'auto | none | cpu | cuda | webgpu, as engine run takes it', parseChoice(['auto', 'none', 'cpu', 'cuda', 'webgpu'] as const), 'auto')
     .option('--cpu-budget <MiB>', 'experts kept loaded on the CPU (default: half the machine memory)', parsePositiveInt)
     .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', parseAccuracy, 4 as 0 | 4)
     .option('--json <file>', 'write the figures here')
-    .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads?: number; expertThreads?: number; accelerator: NonNullable<EngineOptions['accelerator']>; cpuBudget?: number; accuracy: 0 | 4; json?: string }) => {
+    .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads?: number; expertThreads?: number; experts: NonNullable<EngineOptions['expertForm']>; accelerator: NonNullable<EngineOptions['accelerator']>; cpuBudget?: number; accuracy: 0 | 4; json?: string }) => {
       const result = await runEngineBench({
         modelDir: opts.model,
         cacheDir: opts.cache,
@@ -159,6 +160,7 @@ function engineBench(bench: Command): void {
           ...(opts.threads ? { threads: opts.threads } : {}),
           ...(opts.expertThreads ? { expertThreads: opts.expertThreads } : {}),
           ...(opts.cpuBudget ? { cpuBudget: opts.cpuBudget * 2 ** 20 } : {}),
+          expertForm: opts.experts,
         },
         decodeTokens: opts.tokens,
         promptTokens: opts.prompt,

@@ -185,7 +185,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
     routingSkew: skew,
     synthetic: { withoutPrediction: synthetic.withoutPrediction, withPrediction: synthetic.withPrediction },
     notes: {
-      decodeTokPerS: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens, each after its own ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${threads} thread(s) (the engine's --threads), experts shared out between ${engine.decoder.expertThreads} thread(s)`,
+      decodeTokPerS: `median of ${o.repeats} runs of ${o.decodeTokens} greedy tokens, each after its own ${o.promptTokens}-token prompt, warm engine, accuracy level ${o.engine.accuracyLevel ?? 4}, ${threads} thread(s) (the engine's --threads), experts shared out between ${engine.decoder.expertThreads} thread(s), the CPU's held as ${stats.experts.pools.at(-1)!.form === 'stored' ? 'their stored bytes, run by the int4 kernel' : 'onnxruntime sessions'}`,
       prefillTokPerS: `the same runs' prompts, median`,
       bytesPerToken: `stored bytes a decoded token must read, from the package's manifest and the engine's routing of each decoded token: every decoder weight outside the routed experts (attention and its norms, routers, the dense MLP or shared experts, final norm, LM head; ${(bytes.dense / MB).toFixed(1)} MiB with one ${(bytes.embeddingRow / 1024).toFixed(1)} KiB embedding row) plus the distinct routed experts chosen; median over runs of the per-run mean`,
       runtimeBytesPerToken: "weights the runtime's sessions ran per decoded token as it counts them (graph initializers, float32 expansions included): shown to explain the old figure, not used for rooflineShare",
@@ -202,7 +202,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
       peakRssMB: `the RSS high-water mark (VmHWM) ${memory.peakSince === 'reset' ? 'since just before the engine opened' : 'of the whole process (it could not be reset)'}, read right after the decode runs, in MiB; rssMB is the RSS at that moment`,
       workingSetMB: `weights the engine held loaded at that moment (the sessions built, the experts the pools hold), out of ${(packageBytes / MB).toFixed(0)} MiB in the package`,
       expertsPerRun: `how each timed run (prompt and decode) ran its routed experts: ${expertWays.join('; ')}`,
-      pools: JSON.stringify(stats.experts.pools.map((p) => ({ device: p.device, budgetMB: p.budgetBytes / MB, hitRate: +hitRate(p).toFixed(3) }))),
+      pools: JSON.stringify(stats.experts.pools.map((p) => ({ device: p.device, form: p.form, budgetMB: p.budgetBytes / MB, hitRate: +hitRate(p).toFixed(3) }))),
       cacheHitRate: `the engine's own routing during this benchmark (every forward pass in order: ${trace.length} tokens, a prefill's tokens one by one), replayed through the frequency-aware policy from empty at ${budgetLine}; no prediction`,
       lruHitRate: 'the same trace and budget through LRU',
       routingSkew: "how unevenly the engine's routing used the experts: the share of uses that went to the hottest quarter of each layer's experts (0.25 if uniform) and the entropy of expert use over log(experts) (1 if uniform); random weights give little skew for a cache policy to exploit",

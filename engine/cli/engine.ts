@@ -14,7 +14,8 @@ import { EngineClient } from '../moe/runtime/engine-client.ts';
 import type { EngineOptions, GenerateRequest, PromptVideo } from '../moe/runtime/engine.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
-import { parseAccuracy, parseChoice, parsePositiveInt } from './options.ts';
+import { EXPERT_FORMS, EXPERTS_HELP, parseAccuracy, parseChoice, parsePositiveInt } from './options.ts';
+import type { ExpertForm } from '../moe/runtime/expert-store.ts';
 
 interface RunFlags {
   model: string;
@@ -37,6 +38,7 @@ interface RunFlags {
   cpuBudget?: number;
   policy: 'frequency' | 'lru';
   expertThreads?: number;
+  experts: ExpertForm | 'auto';
   stats?: boolean;
 }
 
@@ -77,7 +79,8 @@ export function registerEngine(program: Command, context: CliContext): void {
     .option('--accelerator-budget <MB>', 'expert bytes the accelerator pool may hold', megabytes)
     .option('--cpu-budget <MB>', 'expert bytes kept loaded on the CPU (default: half the machine memory)', megabytes)
     .option('--policy <name>', 'expert cache policy: frequency | lru', parseChoice(['frequency', 'lru'] as const), 'frequency')
-    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: half the cores, at most the experts a token routes to); each expert session gets --threads ÷ this; 1 runs them all in the decoding thread', parsePositiveInt)
+    .option('--expert-threads <n>', 'threads the routed experts are shared out between (default: half the cores with sessions, every core with stored experts; at most the experts a token routes to); each expert session gets --threads ÷ this; 1 runs them all in the decoding thread', parsePositiveInt)
+    .option('--experts <form>', EXPERTS_HELP, parseChoice(EXPERT_FORMS), 'auto')
     .option('--stats', 'print where the experts ran and the speed on stderr')
     .action(async (opts: RunFlags) => {
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');
@@ -113,6 +116,7 @@ export function registerEngine(program: Command, context: CliContext): void {
         cpuBudget: opts.cpuBudget,
         policy: opts.policy,
         ...(opts.expertThreads ? { expertThreads: opts.expertThreads } : {}),
+        expertForm: opts.experts,
       });
       try {
         const { result, stats } = await client.generate(request, greedy ? undefined : (text) => process.stdout.write(text), context.signal);

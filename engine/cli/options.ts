@@ -17,6 +17,11 @@ export const STACK_CHOICES = STACK_NAMES.join(' | ');
 /** MatMulNBits' accuracy level for the model engine: 4 (int8 activations) or 0 (float32). */
 export const parseAccuracy = (value: string) => Number(parseChoice(['0', '4'] as const)(value)) as 0 | 4;
 
+/** How the engine's CPU pool holds the routed experts (engine/moe/runtime/expert-store.ts). */
+export const EXPERT_FORMS = ['auto', 'session', 'stored'] as const;
+export const EXPERTS_HELP =
+  'how the CPU holds the routed experts: auto (session when --cpu-budget holds every routed expert, else stored; the default) | session (onnxruntime sessions, the fastest multiply, about 1.4× the stored bytes in memory) | stored (the stored int4 bytes as they are, run by the int4 kernel: 1.0× in memory, no session builds, a slower multiply)';
+
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');

@@ -257,12 +257,7 @@ export class RuntimeDecoder {
     const parts = [this.experts.stats(), ...this.workers.map((w) => w.stats())];
     const add = <T extends object>(a: T, b: T): T =>
       Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'number' ? v + ((b as Record<string, number>)[k] ?? 0) : v])) as T;
-    return parts.reduce((a, b) => ({
-      pools: a.pools.map((p, i) => add(p, b.pools[i]!)),
-      transientRuns: a.transientRuns + b.transientRuns,
-      transientMs: a.transientMs + b.transientMs,
-      storedRuns: a.storedRuns + b.storedRuns,
-    }));
+    return parts.reduce((a, b) => ({ ...add(a, b), pools: a.pools.map((p, i) => add(p, b.pools[i]!)) }));
   }
 
   /** Weight bytes held in sessions now: the attention, MLP and head units built so far and every pool's experts. */

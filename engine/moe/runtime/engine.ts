@@ -17,7 +17,8 @@ import { mediaProcessorOf, preprocessPicture, VIDEO_NEEDS_K25, type MediaProcess
 import { RuntimeDecoder, type DecoderOptions, type ForwardResult } from './decoder.ts';
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
-import { ShardWorker } from './expert-shards.ts';
+import { routedExpertBytes, ShardWorker } from './expert-shards.ts';
+import type { ExpertForm } from './expert-store.ts';
 import { availableParallelism, totalmem } from 'node:os';
 
 export interface EngineOptions {
@@ -36,8 +37,14 @@ export interface EngineOptions {
   /** Bytes of experts kept loaded on the CPU (default half the machine's memory); experts beyond run from the files. */
   cpuBudget?: number;
   policy?: 'frequency' | 'lru';
-  /** Threads the routed experts are shared out between, by expert id (default half the cores, at most top-k, at least 1); each expert's session gets threads ÷ expertThreads. 1 runs them all in the decoding thread. */
+  /** Threads the routed experts are shared out between, by expert id (default half the cores for sessions, every core for stored experts; at most top-k, at least 1); each expert's session gets threads ÷ expertThreads. 1 runs them all in the decoding thread. */
   expertThreads?: number;
+  /**
+   * How the CPU pool holds the routed experts (expert-store.ts): onnxruntime sessions or their
+   * stored bytes, run by the int4 kernel. `auto` (the default): sessions when the CPU budget holds
+   * every routed expert, stored bytes when it must evict (sessions would be rebuilt all the time).
+   */
+  expertForm?: ExpertForm | 'auto';
 }
 
 /** A picture for an image part of the messages, in the order the parts come. */
@@ -93,6 +100,12 @@ const GiB = 1 << 30;
  */
 const defaultCpuBudget = () => Math.max(GiB, Math.floor(totalmem() / 2));
 
+/**
+ * `auto`: sessions (the fastest multiply) when the CPU budget holds every routed expert; the
+ * stored bytes when it does not, since a pool that must evict would build sessions over and over.
+ */
+export const expertFormFor = (asked: ExpertForm | 'auto', cpuBudget: number, routedBytes: number): ExpertForm => (asked !== 'auto' ? asked : cpuBudget >= routedBytes ? 'session' : 'stored');
+
 export class MoeEngine {
   private vision?: VisionRuntime;
 
@@ -111,17 +124,21 @@ export class MoeEngine {
     const accelerator = options.accelerator ?? 'auto';
     const device: Device | undefined = accelerator === 'none' ? undefined : accelerator === 'auto' ? availableDevices()[0] : accelerator;
     const policy = options.policy ?? 'frequency';
+    const c = pkg.config.text_config;
+    const cpuBudget = options.cpuBudget ?? defaultCpuBudget();
+    const form = expertFormFor(options.expertForm ?? 'auto', cpuBudget, routedExpertBytes(packageWeights(pkg), c));
     const pools: DecoderOptions['pools'] = [
       ...(device ? [{ device, budgetBytes: options.acceleratorBudget ?? GiB, policy }] : []),
-      { device: 'cpu' as const, budgetBytes: options.cpuBudget ?? defaultCpuBudget(), policy },
+      { device: 'cpu' as const, budgetBytes: cpuBudget, policy, form },
     ];
-    const c = pkg.config.text_config;
     const threads = options.threads ?? availableParallelism();
     // Each expert's session gets two threads where the cores allow: sharding by expert id leaves
     // one shard with more of a token's experts than another, while two threads split every expert
     // evenly (on 2 cores, one shard of 2-thread sessions decoded 6–17 % faster than two shards, in
-    // each of three pairs of runs). No more shards than a token's top-k: the rest would sit idle.
-    const shards = Math.min(options.expertThreads ?? Math.max(1, Math.min(Math.floor(availableParallelism() / 2), c.num_experts_per_tok)), c.n_routed_experts);
+    // each of three pairs of runs). The int4 kernel runs an expert in one thread, so stored experts
+    // get a shard per core. No more shards than a token's top-k: the rest would sit idle.
+    const perShard = form === 'stored' ? 1 : 2;
+    const shards = Math.min(options.expertThreads ?? Math.max(1, Math.min(Math.floor(availableParallelism() / perShard), c.num_experts_per_tok)), c.n_routed_experts);
     const started = await Promise.allSettled(Array.from({ length: shards - 1 }, () => ShardWorker.start(dir, options, pools, c, shards, threads)));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected');

@@ -39,20 +39,32 @@ export function byShard(uses: readonly ExpertUse[], shards: number): ExpertUse[]
  */
 export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number, threads: number): ExpertStore {
   const stored = new StoredExperts(weights, graph.accuracyLevel);
-  const bytes = (layer: number, e: number) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0);
-  let all = 0;
-  for (let layer = 0; layer < c.num_hidden_layers; layer++) if (isMoeLayer(c, layer)) for (let e = 0; e < c.n_routed_experts; e++) all += bytes(layer, e);
+  const bytes = (layer: number, e: number) => expertBytes(weights, layer, e);
   return new ExpertStore(
     {
       build: (layer, e) => mlpGraph(weights, c, expertStem(layer, e), graph),
       bytes,
       runStored: (layer, e, x, rows) => (stored.takes(expertStem(layer, e), rows) ? stored.run(expertStem(layer, e), x, rows) : undefined),
+      runHeld: (layer, e, x, rows) => (stored.takes(expertStem(layer, e), rows) ? stored.runHeld(expertStem(layer, e), x, rows) : undefined),
+      kernelTakes: (layer, e) => stored.takes(expertStem(layer, e), 1),
+      drop: (layer, e) => stored.drop(expertStem(layer, e)),
+      kernelBytes: () => stored.weightBytes(),
       close: () => stored.close(),
     },
     shardPools(pools, shards),
     Math.max(1, Math.floor(threads / shards)),
-    all / shards,
+    routedExpertBytes(weights, c) / shards,
   );
+}
+
+/** The stored bytes of one routed expert's three weights. */
+const expertBytes = (weights: DecoderWeights, layer: number, e: number) => ['gate_proj', 'up_proj', 'down_proj'].reduce((sum, p) => sum + weights.storedBytes(`${expertStem(layer, e)}.${p}.weight`), 0);
+
+/** The stored bytes of every routed expert of the model. */
+export function routedExpertBytes(weights: DecoderWeights, c: TextConfig): number {
+  let all = 0;
+  for (let layer = 0; layer < c.num_hidden_layers; layer++) if (isMoeLayer(c, layer)) for (let e = 0; e < c.n_routed_experts; e++) all += expertBytes(weights, layer, e);
+  return all;
 }
 
 /**

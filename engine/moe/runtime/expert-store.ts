@@ -22,14 +22,24 @@ import { OrtSession, tensor, type Device } from './ort-session.ts';
 /** The use, while resident, at which a CPU pool builds an expert's session (ski rental: about when the kernel's extra time would have paid for a build). */
 export const BUILD_AT_USE = 4;
 
+/**
+ * How a CPU pool holds its experts: `session`, each in an onnxruntime session (prepacked by
+ * onnxruntime: about 1.4× the stored bytes, the fastest arithmetic); `stored`, as the package
+ * stores them, in the int4 kernel's memory (1.0×, no build, a slower multiply).
+ */
+export type ExpertForm = 'session' | 'stored';
+
 export interface PoolOptions {
   device: Device;
   budgetBytes: number;
   policy: CachePolicy['name'];
+  /** Only for the CPU; default `session`. */
+  form?: ExpertForm;
 }
 
 export interface PoolStats extends CacheStats {
   device: Device;
+  form: ExpertForm;
   budgetBytes: number;
   usedBytes: number;
   /** Experts run here and the time they took, ms. */
@@ -48,8 +58,26 @@ export interface ExpertSource {
   bytes(layer: number, expert: number): number;
   /** Runs the expert on x [rows, hidden] from its stored bytes, without a session; undefined where it cannot. */
   runStored(layer: number, expert: number, x: Float32Array, rows: number): Float32Array | undefined;
+  /** The same from a copy kept in the kernel's memory until `drop`; undefined where the kernel does not take the expert on these rows. */
+  runHeld(layer: number, expert: number, x: Float32Array, rows: number): Float32Array | undefined;
+  /** Whether the kernel takes the expert at all (on one row). */
+  kernelTakes(layer: number, expert: number): boolean;
+  /** Lets go of the copy `runHeld` kept. */
+  drop(layer: number, expert: number): void;
+  /** Bytes the int4 kernel's memory took for weights: the experts held as stored bytes, regions to reuse, copies read for one use. */
+  kernelBytes(): number;
   /** Lets go of the files it holds open. */
   close(): void;
+}
+
+/** The ways an expert can run, for one use. */
+interface Ways {
+  build(): BuiltGraph;
+  feed(s: OrtSession): Float32Array;
+  stored(): Float32Array | undefined;
+  held(): Float32Array | undefined;
+  kernelTakes(): boolean;
+  drop(): void;
 }
 
 class Pool {
@@ -57,8 +85,11 @@ class Pool {
   readonly sessions = new Map<ExpertKey, OrtSession>();
   /** Resident experts with no session yet: their uses so far. */
   private readonly unbuilt = new Map<ExpertKey, number>();
+  /** Experts held as stored bytes in the kernel's memory, each with the way to let go of it. */
+  private readonly held = new Map<ExpertKey, () => void>();
   /** Whether a newly admitted expert runs in the kernel until its BUILD_AT_USE-th use. */
   private readonly defers: boolean;
+  private readonly holdsStored: boolean;
   runs = 0;
   runMs = 0;
   storedRuns = 0;
@@ -71,26 +102,40 @@ class Pool {
     expertBytes: number,
   ) {
     this.policy = cachePolicy(options.policy, options.budgetBytes);
-    this.defers = options.device === 'cpu' && options.budgetBytes < expertBytes;
+    this.holdsStored = options.device === 'cpu' && options.form === 'stored';
+    this.defers = options.device === 'cpu' && !this.holdsStored && options.budgetBytes < expertBytes;
   }
 
-
-  /** Runs resident expert `key`: from its stored bytes until its BUILD_AT_USE-th use on a CPU pool that defers, in its session from then on. */
-  run(key: ExpertKey, build: () => BuiltGraph, stored: () => Float32Array | undefined, feed: (s: OrtSession) => Float32Array): Float32Array {
+  /**
+   * Runs resident expert `key`. A pool of stored experts runs it from its copy in the kernel's
+   * memory (a prefill's many rows in a session built for that use); otherwise from its stored
+   * bytes until its BUILD_AT_USE-th use on a CPU pool that defers, in its session from then on.
+   */
+  run(key: ExpertKey, ways: Ways): Float32Array {
+    if (this.holdsStored && ways.kernelTakes()) {
+      const out = ways.held();
+      if (out) {
+        this.held.set(key, ways.drop);
+        this.storedRuns++;
+        return out;
+      }
+      this.builds++;
+      return runOnce(OrtSession.of(ways.build(), { device: 'cpu', threads: this.threads }, `expert ${key}`), ways.feed);
+    }
     let s = this.sessions.get(key);
     if (!s) {
       const uses = (this.unbuilt.get(key) ?? 0) + 1;
-      const out = this.defers && uses < BUILD_AT_USE ? stored() : undefined;
+      const out = this.defers && uses < BUILD_AT_USE ? ways.stored() : undefined;
       if (out) {
         this.unbuilt.set(key, uses);
         this.storedRuns++;
         return out;
       }
       this.unbuilt.delete(key);
-      this.sessions.set(key, (s = OrtSession.of(build(), { device: this.options.device, threads: this.threads }, `expert ${key}`)));
+      this.sessions.set(key, (s = OrtSession.of(ways.build(), { device: this.options.device, threads: this.threads }, `expert ${key}`)));
       this.builds++;
     }
-    return feed(s);
+    return ways.feed(s);
   }
 
   drop(keys: readonly ExpertKey[]): void {
@@ -98,11 +143,27 @@ class Pool {
       this.sessions.get(k)?.release();
       this.sessions.delete(k);
       this.unbuilt.delete(k);
+      this.held.get(k)?.();
+      this.held.delete(k);
     }
   }
 
+  /** Every expert the pool holds, in whatever form. */
+  keys(): ExpertKey[] {
+    return [...new Set([...this.sessions.keys(), ...this.held.keys()])];
+  }
+
   stats(): PoolStats {
-    return { ...this.policy.stats, device: this.options.device, budgetBytes: this.options.budgetBytes, usedBytes: this.policy.usedBytes, runs: this.runs, runMs: this.runMs, storedRuns: this.storedRuns, builds: this.builds };
+    return { ...this.policy.stats, device: this.options.device, form: this.holdsStored ? 'stored' : 'session', budgetBytes: this.options.budgetBytes, usedBytes: this.policy.usedBytes, runs: this.runs, runMs: this.runMs, storedRuns: this.storedRuns, builds: this.builds };
+  }
+}
+
+/** Runs a session built for one use, then lets it go. */
+function runOnce(session: OrtSession, feed: (s: OrtSession) => Float32Array): Float32Array {
+  try {
+    return feed(session);
+  } finally {
+    session.release();
   }
 }
 
@@ -134,32 +195,32 @@ export class ExpertStore {
   run(layer: number, expert: number, step: ReadonlySet<ExpertKey>, x: Float32Array, rows: number, hidden: number): Float32Array {
     const key = expertKey(layer, expert);
     const bytes = this.bytesOf(layer, expert);
-    const build = () => this.source.build(layer, expert);
-    const feed = (s: OrtSession) => s.run({ x: tensor(x, [rows, hidden]) }).out!.data as Float32Array;
-    const stored = () => this.source.runStored(layer, expert, x, rows);
+    const ways: Ways = {
+      build: () => this.source.build(layer, expert),
+      feed: (s) => s.run({ x: tensor(x, [rows, hidden]) }).out!.data as Float32Array,
+      stored: () => this.source.runStored(layer, expert, x, rows),
+      held: () => this.source.runHeld(layer, expert, x, rows),
+      kernelTakes: () => this.source.kernelTakes(layer, expert),
+      drop: () => this.source.drop(layer, expert),
+    };
     for (const pool of this.pools) {
       const { resident, evicted } = pool.policy.use(key, bytes, step);
       pool.drop(evicted);
       if (!resident) continue;
       const t0 = performance.now();
-      const out = pool.run(key, build, stored, feed);
+      const out = pool.run(key, ways);
       pool.runs++;
       pool.runMs += performance.now() - t0;
       return out;
     }
     const t0 = performance.now();
     try {
-      const out = stored();
+      const out = ways.stored();
       if (out) {
         this.storedRuns++;
         return out;
       }
-      const once = OrtSession.of(build(), { device: 'cpu', threads: this.threads }, `expert ${key}`);
-      try {
-        return feed(once);
-      } finally {
-        once.release();
-      }
+      return runOnce(OrtSession.of(ways.build(), { device: 'cpu', threads: this.threads }, `expert ${key}`), ways.feed);
     } finally {
       this.transientRuns++;
       this.transientMs += performance.now() - t0;
@@ -178,12 +239,12 @@ export class ExpertStore {
     for (const p of this.pools) p.policy.tick();
   }
 
-  stats(): { pools: PoolStats[]; transientRuns: number; transientMs: number; storedRuns: number } {
-    return { pools: this.pools.map((p) => p.stats()), transientRuns: this.transientRuns, transientMs: this.transientMs, storedRuns: this.storedRuns };
+  stats(): { pools: PoolStats[]; transientRuns: number; transientMs: number; storedRuns: number; kernelBytes: number } {
+    return { pools: this.pools.map((p) => p.stats()), transientRuns: this.transientRuns, transientMs: this.transientMs, storedRuns: this.storedRuns, kernelBytes: this.source.kernelBytes() };
   }
 
   release(): void {
-    for (const p of this.pools) p.drop([...p.sessions.keys()]);
+    for (const p of this.pools) p.drop(p.keys());
     this.source.close();
   }
 }

@@ -12,11 +12,11 @@ import { MoeEngine } from './engine.ts';
 
 const ids = [3, 99, 512, 7, 260, 41, 900, 18];
 
-test('a budget no expert fits: every expert runs from its stored bytes, with the same greedy tokens and logits within 1e-3 as an unlimited budget; only a pool that must evict defers its builds', async () => {
+test('sessions: a budget no expert fits: every expert runs from its stored bytes, with the same greedy tokens and logits within 1e-3 as an unlimited budget; only a pool that must evict defers its builds', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'loupe-stored-expert-')), 'tiny');
   await createTestModel(dir, { size: 'tiny' });
   const run = async (cpuBudget: number | undefined) => {
-    const engine = await MoeEngine.open(dir, { accelerator: 'none', ...(cpuBudget === undefined ? {} : { cpuBudget }) });
+    const engine = await MoeEngine.open(dir, { accelerator: 'none', expertForm: 'session', ...(cpuBudget === undefined ? {} : { cpuBudget }) });
     try {
       return { result: engine.generate({ tokens: ids, maxTokens: 12, promptLogits: true }, () => {}), experts: engine.stats().experts };
     } finally {
@@ -38,4 +38,36 @@ test('a budget no expert fits: every expert runs from its stored bytes, with the
   assert.ok(evicting.evictions > 0 && evicting.storedRuns > 0 && evicting.storedRuns + evicting.builds <= evicting.runs, `the pool that evicts ran ${evicting.runs}: ${evicting.storedRuns} from stored bytes, ${evicting.builds} sessions built`);
   assert.equal(none.experts.pools[0]!.hits, 0);
   assert.ok(none.experts.storedRuns > 0 && none.experts.storedRuns === none.experts.transientRuns, `${none.experts.storedRuns} of ${none.experts.transientRuns} runs from stored bytes`);
+});
+
+test('experts held as stored bytes: the same greedy tokens and logits within 1e-3 as sessions, no session built for a decoded token, and a tight budget evicts them from the kernel memory it reuses', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'loupe-stored-form-')), 'tiny');
+  await createTestModel(dir, { size: 'tiny' });
+  const run = async (expertForm: 'session' | 'stored' | 'auto', cpuBudget?: number) => {
+    const engine = await MoeEngine.open(dir, { accelerator: 'none', expertForm, ...(cpuBudget === undefined ? {} : { cpuBudget }) });
+    try {
+      const result = engine.generate({ tokens: ids, maxTokens: 12, promptLogits: true }, () => {});
+      return { result, experts: engine.stats().experts, threads: engine.decoder.expertThreads };
+    } finally {
+      engine.close();
+    }
+  };
+  const sessions = await run('session');
+  const stored = await run('stored');
+  assert.deepEqual(stored.result.tokens, sessions.result.tokens);
+  const diff = stored.result.promptLogits!.reduce((m, v, i) => Math.max(m, Math.abs(v - sessions.result.promptLogits![i]!)), 0);
+  assert.ok(diff < 1e-3, `prompt logits differ by ${diff}`);
+  const pool = stored.experts.pools[0]!;
+  // The 8-token prompt and each decoded token are within the kernel's rows: nothing is built.
+  assert.equal(pool.builds, 0);
+  assert.equal(pool.storedRuns, pool.runs);
+  assert.ok(stored.experts.kernelBytes >= pool.usedBytes, `the kernels' weight regions (${stored.experts.kernelBytes} bytes) holds the ${pool.usedBytes} bytes of experts in the pool`);
+  assert.equal(sessions.experts.kernelBytes, 0, 'sessions with every expert in the pool leave the kernel unused');
+
+  // Under a budget that must evict, `auto` holds stored bytes; evicted experts' regions are reused.
+  const tight = await run('auto', Math.floor(pool.usedBytes / 2));
+  assert.deepEqual(tight.result.tokens, sessions.result.tokens);
+  const evicting = tight.experts.pools[0]!;
+  assert.ok(evicting.evictions > 0 && evicting.builds === 0 && evicting.storedRuns === evicting.runs, JSON.stringify(evicting));
+  assert.ok(tight.experts.kernelBytes < stored.experts.kernelBytes, `a tight budget's kernel weight regions ${tight.experts.kernelBytes} against ${stored.experts.kernelBytes} holding every expert`);
 });

@@ -22,24 +22,28 @@ export const STORED_MAX_ROWS = 16;
 
 type Stored = QuantisedWeight | LocatedWeight;
 
-/** An expert's three weights in the kernel's memory. */
+/** An expert's three weights in a kernel's memory, in the region at `at` of `bytes`. */
 export interface PlacedExpert {
+  kernel: Int4Kernel;
+  at: number;
+  bytes: number;
   gate: KernelWeight;
   up: KernelWeight;
   down: KernelWeight;
 }
 
 export class StoredExperts {
-  private readonly kernel: Int4Kernel;
+  /** Kernel instances in the order they were made: one memory holds under 4 GiB of weights. */
+  private readonly kernels: Int4Kernel[] = [];
+  /** Experts kept in the kernels' memory until dropped, by stem. */
+  private readonly held = new Map<string, PlacedExpert>();
   /** Open package files, by their name in the package. */
   private readonly files = new Map<string, number>();
 
   constructor(
     private readonly weights: RuntimeWeights,
-    accuracy: KernelAccuracy,
-  ) {
-    this.kernel = new Int4Kernel(accuracy);
-  }
+    private readonly accuracy: KernelAccuracy,
+  ) {}
 
   /** Whether the kernel takes the expert under `stem` (int4, block 32) on `rows` rows; otherwise it needs a session. */
   takes(stem: string, rows: number): boolean {
@@ -49,50 +53,86 @@ export class StoredExperts {
     });
   }
 
-  /** SwiGLU of x [rows, hidden]: down(silu(gate(x)) · up(x)), from the expert's stored bytes. */
+  /** SwiGLU of x [rows, hidden]: down(silu(gate(x)) · up(x)), from the expert's stored bytes read for this use only. */
   run(stem: string, x: Float32Array, rows: number): Float32Array {
-    return this.apply(this.load(stem), x, rows);
+    const placed = this.held.get(stem) ?? this.load(stem);
+    try {
+      return this.apply(placed, x, rows);
+    } finally {
+      if (!this.held.has(stem)) this.free(placed);
+    }
   }
 
-  /**
-   * Reads the expert's gate, up and down weights, as stored, into the kernel's memory (in place
-   * of the expert loaded before).
-   */
+  /** The same, from a copy of the stored bytes kept in the kernel's memory (read at the first use) until `drop`. */
+  runHeld(stem: string, x: Float32Array, rows: number): Float32Array {
+    let placed = this.held.get(stem);
+    if (!placed) this.held.set(stem, (placed = this.load(stem)));
+    return this.apply(placed, x, rows);
+  }
+
+  /** Lets go of the copy `runHeld` kept. */
+  drop(stem: string): void {
+    const placed = this.held.get(stem);
+    if (!placed) return;
+    this.held.delete(stem);
+    this.free(placed);
+  }
+
+  /** Reads the expert's gate, up and down weights, as stored, into a region of a kernel's memory. */
   load(stem: string): PlacedExpert {
-    const [gate, up, down] = this.place(PROJECTIONS.map((p) => this.stored(`${stem}.${p}.weight`)!));
-    return { gate: gate!, up: up!, down: down! };
+    const weights = PROJECTIONS.map((p) => this.stored(`${stem}.${p}.weight`)!);
+    const parts = weights.flatMap((w) => [w.qweight, w.scales, w.zeroPoints]);
+    const bytes = parts.reduce((n, p) => n + byteLength(p), 0);
+    const { kernel, at } = this.allocate(bytes);
+    const memory = kernel.bytes;
+    let offset = at;
+    const offsets = parts.map((part) => {
+      const start = offset;
+      this.copy(part, memory.subarray(start, start + byteLength(part)));
+      offset += byteLength(part);
+      return start;
+    });
+    const [gate, up, down] = weights.map((w, i): KernelWeight => ({ N: w.N, K: w.K, qweight: offsets[3 * i]!, scales: offsets[3 * i + 1]!, zeroPoints: offsets[3 * i + 2]! }));
+    return { kernel, at, bytes, gate: gate!, up: up!, down: down! };
   }
 
-  /** Runs the expert `load` placed last on x [rows, hidden]. */
-  apply({ gate, up, down }: PlacedExpert, x: Float32Array, rows: number): Float32Array {
-    const g = this.kernel.matVec(gate, x, rows);
-    const u = this.kernel.matVec(up, x, rows);
+  /** Runs an expert `load` placed on x [rows, hidden]. */
+  apply({ kernel, gate, up, down }: PlacedExpert, x: Float32Array, rows: number): Float32Array {
+    const g = kernel.matVec(gate, x, rows);
+    const u = kernel.matVec(up, x, rows);
     for (let i = 0; i < g.length; i++) g[i] = (g[i]! / (1 + Math.exp(-g[i]!))) * u[i]!;
-    return this.kernel.matVec(down, g, rows);
+    return kernel.matVec(down, g, rows);
+  }
+
+  /** Bytes the kernels' memories took for weights: experts held, regions to reuse, the copies read for one use. */
+  weightBytes(): number {
+    return this.kernels.reduce((n, k) => n + k.weightBytes, 0);
   }
 
   close(): void {
+    for (const stem of [...this.held.keys()]) this.drop(stem);
     this.files.forEach((fd) => closeSync(fd));
     this.files.clear();
   }
 
-  private stored(name: string): Stored | undefined {
-    return this.weights.located?.(name) ?? this.weights.quantised(name);
+  private allocate(bytes: number): { kernel: Int4Kernel; at: number } {
+    for (const kernel of this.kernels) {
+      const at = kernel.allocate(bytes);
+      if (at !== undefined) return { kernel, at };
+    }
+    const kernel = new Int4Kernel(this.accuracy);
+    this.kernels.push(kernel);
+    const at = kernel.allocate(bytes);
+    if (at === undefined) throw new RangeError(`an expert of ${bytes} bytes does not fit in the int4 kernel's memory`);
+    return { kernel, at };
   }
 
-  /** Copies the weights' stored parts, one after another, into the kernel's weight region. */
-  private place(weights: Stored[]): KernelWeight[] {
-    const parts = weights.flatMap((w) => [w.qweight, w.scales, w.zeroPoints]);
-    const base = this.kernel.reserveWeights(parts.reduce((n, p) => n + byteLength(p), 0));
-    const memory = this.kernel.bytes;
-    let at = base;
-    const offsets = parts.map((part) => {
-      const offset = at;
-      this.copy(part, memory.subarray(at, at + byteLength(part)));
-      at += byteLength(part);
-      return offset;
-    });
-    return weights.map((w, i) => ({ N: w.N, K: w.K, qweight: offsets[3 * i]!, scales: offsets[3 * i + 1]!, zeroPoints: offsets[3 * i + 2]! }));
+  private free(placed: PlacedExpert): void {
+    placed.kernel.free(placed.at, placed.bytes);
+  }
+
+  private stored(name: string): Stored | undefined {
+    return this.weights.located?.(name) ?? this.weights.quantised(name);
   }
 
   private copy(part: ArrayBufferView | StoredLocation, into: Uint8Array): void {

@@ -15,7 +15,7 @@ import { Builder, expertStem, mlpGraph } from '../graphs.ts';
 import { OrtSession, tensor } from '../ort-session.ts';
 import { packageWeights } from '../package-weights.ts';
 import { STORED_MAX_ROWS, StoredExperts } from '../stored-expert.ts';
-import { Int4Kernel, kernelPartBytes } from './int4-gemv.ts';
+import { Int4Kernel, KERNEL_WEIGHT_LIMIT, kernelPartBytes } from './int4-gemv.ts';
 
 /** The clang that built the committed int4-gemv.wasm (Debian 12's). */
 const KERNEL_CLANG = '14.0.6';
@@ -46,7 +46,7 @@ test('one weight, K = 200 (7 blocks, the last partial): the kernel computes what
 
     const kernel = new Int4Kernel(accuracyLevel);
     const sizes = kernelPartBytes(N, K);
-    const base = kernel.reserveWeights(sizes.qweight + sizes.scales + sizes.zeroPoints);
+    const base = kernel.allocate(sizes.qweight + sizes.scales + sizes.zeroPoints)!;
     const memory = kernel.bytes;
     memory.set(w.qweight, base);
     memory.set(new Uint8Array(w.scales.buffer, w.scales.byteOffset, w.scales.byteLength), base + sizes.qweight);
@@ -91,4 +91,17 @@ test('the committed int4-gemv.wasm is what scripts/build-int4-kernel.sh builds f
   const build = spawnSync('sh', [new URL('../../../../scripts/build-int4-kernel.sh', import.meta.url).pathname, out], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
   assert.ok(readFileSync(out).equals(readFileSync(new URL('./int4-gemv.wasm', import.meta.url))), 'int4-gemv.wasm differs from its source: run scripts/build-int4-kernel.sh and commit it');
+});
+
+test("the kernel's weight regions: a region given back is handed out again for weights of its size, and weights past the memory's limit are refused, not grown into", () => {
+  const kernel = new Int4Kernel(4);
+  const a = kernel.allocate(5000)!;
+  const b = kernel.allocate(5000)!;
+  assert.notEqual(a, b);
+  const taken = kernel.weightBytes;
+  kernel.free(a, 5000);
+  assert.equal(kernel.allocate(4999), a, 'the same size (after alignment) reuses the region');
+  assert.equal(kernel.weightBytes, taken);
+  assert.ok(kernel.allocate(9000)! >= b + 5000, 'another size takes new room');
+  assert.equal(kernel.allocate(KERNEL_WEIGHT_LIMIT), undefined);
 });

@@ -45,17 +45,25 @@ interface Exports {
 let compiled: object | undefined;
 const PAGE = 65536;
 const align = (n: number) => Math.ceil(n / 64) * 64;
+/**
+ * Bytes of weights one kernel instance holds at most: a 32-bit WebAssembly memory ends at 4 GiB,
+ * and the scratch (activations, outputs) goes after the weights.
+ */
+export const KERNEL_WEIGHT_LIMIT = 3.75 * 2 ** 30;
 
 export class Int4Kernel {
   private readonly k: Exports;
   private readonly base: number;
-  /** Bytes reserved for weights, from `base`; scratch (activations, outputs) follows them. */
-  private weightBytes = 0;
+  /** The end of the weight regions handed out; scratch (activations, outputs) follows. */
+  private top: number;
+  /** Regions given back, by size: weights of one shape (a layer's experts) reuse each other's. */
+  private readonly spare = new Map<number, number[]>();
 
   constructor(readonly accuracy: KernelAccuracy) {
     compiled ??= new wasm.Module(readFileSync(new URL('./int4-gemv.wasm', import.meta.url)));
     this.k = new wasm.Instance(compiled).exports as unknown as Exports;
     this.base = align(this.k.__heap_base.value);
+    this.top = this.base;
   }
 
   /** The kernel's memory as bytes (a new view after the memory grows). */
@@ -63,21 +71,34 @@ export class Int4Kernel {
     return new Uint8Array(this.k.memory.buffer);
   }
 
-  /**
-   * A region of `bytes` for weights, at the offset returned; reserving again replaces the
-   * previous region (the weights of one expert at a time).
-   */
-  reserveWeights(bytes: number): number {
-    this.weightBytes = align(bytes);
-    this.ensure(this.base + this.weightBytes);
-    return this.base;
+  /** Bytes of the regions handed out for weights (given back or not): what the weights took of the memory. */
+  get weightBytes(): number {
+    return this.top - this.base;
+  }
+
+  /** A region of `bytes` for weights, kept until `free`; undefined when this instance has no room left. */
+  allocate(bytes: number): number | undefined {
+    const size = align(bytes);
+    const reused = this.spare.get(size)?.pop();
+    if (reused !== undefined) return reused;
+    if (this.top + size - this.base > KERNEL_WEIGHT_LIMIT) return undefined;
+    const at = this.top;
+    this.top += size;
+    this.ensure(this.top);
+    return at;
+  }
+
+  /** Gives back a region `allocate` handed out, for the next weights of its size. */
+  free(offset: number, bytes: number): void {
+    const size = align(bytes);
+    const list = this.spare.get(size) ?? this.spare.set(size, []).get(size)!;
+    list.push(offset);
   }
 
   /** y [rows, N] = x [rows, K] · Wᵀ for W in the kernel's memory. */
   matVec(w: KernelWeight, x: Float32Array, rows: number): Float32Array {
     const B = Math.ceil(w.K / KERNEL_BLOCK);
-    const at = this.base + this.weightBytes;
-    const xIn = at;
+    const xIn = this.top;
     const arranged = align(xIn + x.byteLength);
     const perBlock = align(arranged + rows * B * KERNEL_BLOCK * (this.accuracy === 4 ? 2 : 4));
     const sums = align(perBlock + rows * B * 4);
