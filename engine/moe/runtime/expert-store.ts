@@ -1,16 +1,23 @@
 // Where each expert runs. Two pools, each with a byte budget and a cache policy: the
 // accelerator (a GPU through CUDA or WebGPU where there is one; on a CPU-only machine a second
-// CPU pool, so placement, eviction and admission are exercised the same way) and the CPU. An
-// expert a pool admits is built into a session from the model's stored bytes, and released when
-// the pool evicts it. Building costs 7.5–12 ms on Kimi-VL's widths, running the built session
-// 0.2–0.3 ms, and running the int4 kernel on the stored bytes (stored-expert.ts) about 1.5 ms,
-// reading them included. So an expert neither pool admits runs in the kernel, and a CPU pool
-// too small for every expert builds an expert's session only at its BUILD_AT_USE-th use while
-// resident, running the uses before in the kernel: under a tight budget the pool admits and
-// evicts experts all the time (about a hundred a benchmark run at 1 GiB on the bench model), and
-// most of those it evicts again before they would have repaid a build. A pool that holds every
-// expert never evicts, so it builds at the first use: the kernel would only slow it down. Only what the kernel does not take (int8, a
-// block size other than 32, more than STORED_MAX_ROWS rows) still builds a session at once.
+// CPU pool, so placement, eviction and admission are exercised the same way) and the CPU.
+//
+// A CPU pool holds its experts in one of two forms (ExpertForm). As sessions: an expert it
+// admits is built into an onnxruntime session from the model's stored bytes (7.5–12 ms on
+// Kimi-VL's widths; onnxruntime prepacks it to about 1.4× those bytes) and runs in 0.2–0.3 ms.
+// As stored bytes: it is read into the int4 kernel's memory as the package stores it (1.0×, no
+// build) and runs there in about 0.7 ms; an evicted expert's region is reused by the next.
+//
+// With sessions, an expert neither pool admits runs in the kernel from the package's file (about
+// 1.25 ms, reading included), and a CPU pool too small for every expert builds an expert's
+// session only at its BUILD_AT_USE-th use while resident, running the uses before in the kernel:
+// under a tight budget the pool admits and evicts experts all the time (about a hundred a
+// benchmark run at 1 GiB on the bench model), and most of those it evicts again before they
+// would have repaid a build. A pool that holds every expert never evicts, so it builds at the
+// first use. Only what the kernel does not take (int8, a block size other than 32, more than
+// STORED_MAX_ROWS rows) still builds a session at once; a pool of stored bytes builds one for
+// that use only.
+//
 // Every way computes the same thing (the kernel within 1e-5 of a session, relative), so the
 // tokens do not depend on where the experts ran; which way an expert runs depends only on its
 // own uses and on whether its pool holds every expert (each shard's share of the budget against

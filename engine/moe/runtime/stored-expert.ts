@@ -1,8 +1,9 @@
-// A routed expert run straight from its stored int4 bytes: its three weights are read from the
-// package's files (or copied from memory) into the int4 kernel's memory, one expert at a time,
-// and multiplied there. For an expert no pool admits: building an onnxruntime session for one
-// use takes 7.5–12 ms on Kimi-VL's widths (reading, parsing and prepacking 5.3 MB), the kernel
-// reads and runs it in about a millisecond.
+// Routed experts run straight from their stored int4 bytes: an expert's three weights are read
+// from the package's files (or copied from memory) into a region of the int4 kernel's memory and
+// multiplied there. Either for one use (an expert no pool admits: building an onnxruntime session
+// for one use takes 7.5–12 ms on Kimi-VL's widths, reading, parsing and prepacking 5.3 MB, where
+// the kernel reads and runs it in about a millisecond), or held there until its pool evicts it
+// (a pool of stored experts: the weights once, as stored, with no session).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocatedWeight, StoredLocation } from '../package.ts';
