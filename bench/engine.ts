@@ -53,6 +53,7 @@ export interface EngineBenchResult {
   peakRssMB: number;
   rssMB: number;
   /** Weights the engine held loaded when peakRssMB was taken. */
+  beforeOpenRssMB: number;
   workingSetMB: number;
   /** The engine's own routing replayed through the frequency-aware policy and LRU at equal budget. */
   cacheHitRate: number;
@@ -75,6 +76,8 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   const dir = o.modelDir ?? (await benchModel(o.cacheDir, say));
   // From here the RSS high-water mark is the engine's.
   const peakWasReset = resetPeakRss();
+  // What the process held before the engine opened (the CLI's modules, the bench's own): the peak less this is the engine's.
+  const beforeOpenRssMB = memorySnapshot(peakWasReset).rssMB;
   const open0 = performance.now();
   const engine = await MoeEngine.open(dir, o.engine);
   const t = engine.pkg.config.text_config;
@@ -115,7 +118,8 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   // Memory right after generation, before anything else the bench allocates (vision, QMoE, the bandwidth buffer).
   const memory = memorySnapshot(peakWasReset);
   const workingSetMB = engine.decoder.residentWeightBytes() / MB;
-  say(`peak RSS ${memory.peakRssMB.toFixed(0)} MiB (since ${memory.peakSince}; RSS now ${memory.rssMB.toFixed(0)} MiB) against ${workingSetMB.toFixed(0)} MiB of weights loaded: ×${(memory.peakRssMB / workingSetMB).toFixed(2)}`);
+  const engineRssMB = memory.peakRssMB - beforeOpenRssMB;
+  say(`peak RSS ${memory.peakRssMB.toFixed(0)} MiB (since ${memory.peakSince}; RSS now ${memory.rssMB.toFixed(0)} MiB) against ${workingSetMB.toFixed(0)} MiB of weights loaded: ×${(memory.peakRssMB / workingSetMB).toFixed(2)}; the process held ${beforeOpenRssMB.toFixed(0)} MiB before the engine opened, so the engine's own peak is ${engineRssMB.toFixed(0)} MiB, ×${(engineRssMB / workingSetMB).toFixed(2)}`);
 
   const vision = engine.pkg.config.vision_config;
   let screenshot: { ms: number; promptTokens: number } | undefined;
@@ -179,6 +183,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
     ...(screenshot && { ttftScreenshotMs: screenshot.ms, screenshotPromptTokens: screenshot.promptTokens }),
     peakRssMB: memory.peakRssMB,
     rssMB: memory.rssMB,
+    beforeOpenRssMB,
     workingSetMB,
     cacheHitRate: own.frequency,
     lruHitRate: own.lru,
@@ -200,6 +205,7 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
         ? `warm engine (sessions built, vision runtime warmed on a 56×56 picture): a random ${SCREENSHOT.width}×${SCREENSHOT.height} screenshot in a chat prompt, preprocessing, vision encoder and the prefill of its ${screenshot.promptTokens} prompt tokens, to the first token`
         : 'the package has no vision encoder',
       peakRssMB: `the RSS high-water mark (VmHWM) ${memory.peakSince === 'reset' ? 'since just before the engine opened' : 'of the whole process (it could not be reset)'}, read right after the decode runs, in MiB; rssMB is the RSS at that moment`,
+      beforeOpenRssMB: "the RSS just before the engine opened (the CLI's and the bench's own modules): peakRssMB less this is what the engine itself took at its peak",
       workingSetMB: `weights the engine held loaded at that moment (the sessions built, the experts the pools hold), out of ${(packageBytes / MB).toFixed(0)} MiB in the package`,
       expertsPerRun: `how each timed run (prompt and decode) ran its routed experts: ${expertWays.join('; ')}`,
       pools: JSON.stringify(stats.experts.pools.map((p) => ({ device: p.device, form: p.form, budgetMB: p.budgetBytes / MB, hitRate: +hitRate(p).toFixed(3) }))),

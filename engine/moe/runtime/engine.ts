@@ -96,7 +96,7 @@ const GiB = 1 << 30;
 /**
  * Routed experts live in RAM and run on the CPU cores (KTransformers' and llama.cpp's placement):
  * by default they may take half of the machine's memory, the rest left to the dense part, the
- * KV cache and everything else running. An expert no pool admits is rebuilt on every use.
+ * KV cache and everything else running. An expert no pool admits runs from the package's file in the int4 kernel.
  */
 const defaultCpuBudget = () => Math.max(GiB, Math.floor(totalmem() / 2));
 
