@@ -157,3 +157,21 @@ test('a screenshot of a page with a menu and a row of cards comes back as a nav 
     assert.ok((await checkCode(page)).absoluteShare <= 0.1);
   });
 });
+
+test('a paragraph of several lines with equal room on both sides keeps its flush-left alignment; a centred line is centred', async () => {
+  let n = 0;
+  const id = () => `p${++n}`;
+  const body = 'Not often. However, email me your ideas and I will see what I can do about them soon.';
+  const root = frame('root', { x: 0, y: 0, width: 390, height: 320 }, [], { sizing: fixed, style: fill('#ffffff') });
+  inferLayout(root, [
+    // A band as wide as the page: the column has no side padding, so the text's room is its own.
+    frame(id(), { x: 0, y: 0, width: 390, height: 120 }, [], { sizing: fixed, style: fill('#1a2b3c') }),
+    text(id(), { x: 120, y: 140, width: 150, height: 26 }, 'Our Clients', { fontSize: 22, lineHeight: 26, fontWeight: 700 }, { sizing: { width: 'fixed', height: 'hug' } }),
+    text(id(), { x: 16, y: 190, width: 358, height: 72 }, body, { fontSize: 16, lineHeight: 24 }, { sizing: { width: 'fixed', height: 'hug' } }),
+  ], id);
+  const design = parseDesign({ version: 1, viewport: { width: 390, height: 320 }, root, assets: {} });
+  const html = await buildPreview(await generate(design, 'html-css'));
+  const aligns = await pool.withPage(html, { width: 390, height: 320 }, (page) =>
+    page.evaluate(`[...document.querySelectorAll('h1, h2, h3, p')].map((e) => [e.textContent.trim(), getComputedStyle(e).textAlign])`));
+  assert.deepEqual(aligns, [['Our Clients', 'center'], [body, 'start']]);
+});

@@ -195,10 +195,12 @@ export function placeRow(f: FrameNode, children: DesignNode[]): void {
 
 /**
  * Text that sits centred (or against the right edge) in its column is aligned that way; a line
- * that spans the column takes the column's alignment.
+ * that spans the column takes the column's alignment. A paragraph of several lines keeps the
+ * alignment it came with: where its box sits says nothing of where its lines start (perception
+ * joins lines into one only where they share a left edge; a Figma text states its own).
  */
 function alignText(t: Extract<DesignNode, { type: 'text' }>, column: Align, before: number, after: number): void {
-  if (t.style.align === 'justify') return;
+  if (t.style.align === 'justify' || t.box.height >= 1.5 * t.style.lineHeight) return;
   const f = fits(before, after);
   const own = f.length === 3 ? column : f.includes('start') ? 'start' : f.includes('center') ? 'center' : f.includes('end') ? 'end' : 'start';
   t.style.align = own === 'center' ? 'center' : own === 'end' ? 'right' : 'left';

@@ -6,6 +6,7 @@ import { textSimilarity } from '../compare/index.ts';
 import { perceive, closePerception, type Perception } from './index.ts';
 import { estimateFontSize, estimateWeight } from './typography.ts';
 import { allNodes, hexDist, renderImage } from '../../testing/perceive/support.ts';
+import { buildPreview, generate } from '../codegen/index.ts';
 
 const pool = new RenderPool(1);
 test.after(async () => {
@@ -150,4 +151,33 @@ test('size and weight rules on measured glyph zones and stems', () => {
   assert.ok(Math.abs(estimateFontSize(16 * 0.52, 'mean once') - 16) <= 1.5);
   assert.equal(estimateWeight(16 * 0.09, 16), 400);
   assert.equal(estimateWeight(16 * 0.14, 16), 700);
+});
+
+/** First and last rows (image px) with dark ink between columns x0 and x1, from row y0 to y1. */
+function inkRows(img: Awaited<ReturnType<typeof render>>, x0: number, x1: number, y0: number, y1: number): [number, number] {
+  const rows: number[] = [];
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      const i = (y * img.width + x) * 4;
+      if (img.rgba[i]! + img.rgba[i + 1]! + img.rgba[i + 2]! < 3 * 160) {
+        rows.push(y);
+        break;
+      }
+    }
+  return [rows[0]!, rows.at(-1)!];
+}
+
+test('lines whose ink ends at brackets or parentheses, not a g, are set on the design baseline in the code', async () => {
+  // No lowercase descender in any line: only their brackets and parentheses reach below the baseline.
+  const LINES = ['Phone: [NUMBER HIDDEN]', 'Call (0100) at noon', 'Home About Contact'];
+  const rows = LINES.map((t, k) => `<div style="position:absolute;left:20px;top:${20 + 40 * k}px;font:12px Arial;color:#222222;white-space:nowrap">${t}</div>`).join('');
+  const design = await render(`<body style="margin:0;background:#ffffff">${rows}</body>`, 390, 160);
+  const perceived = await perceive(design);
+  const code = await render(await buildPreview(await generate(perceived.design, 'html-css')), 390, 160);
+  for (const [k, t] of LINES.entries()) {
+    const band = [12 + 40 * k, 12 + 40 * k + 36] as const;
+    const [top, bottom] = inkRows(design, 20, 200, ...band);
+    const [codeTop, codeBottom] = inkRows(code, 20, 200, ...band);
+    assert.ok(Math.abs(codeTop - top) <= 1 && Math.abs(codeBottom - bottom) <= 1, `${t}: ink rows ${codeTop}–${codeBottom} in the code, ${top}–${bottom} in the design`);
+  }
 });
