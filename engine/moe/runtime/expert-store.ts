@@ -6,7 +6,8 @@
 // admits is built into an onnxruntime session from the model's stored bytes (7.5–12 ms on
 // Kimi-VL's widths; onnxruntime prepacks it to about 1.4× those bytes) and runs in 0.2–0.3 ms.
 // As stored bytes: it is read into the int4 kernel's memory as the package stores it (1.0×, no
-// build) and runs there in about 0.7 ms; an evicted expert's region is reused by the next.
+// build) and runs there in 0.6–1.0 ms (its weights in or out of the processor's caches); an evicted
+// expert's region is reused by the next.
 //
 // With sessions, an expert neither pool admits runs in the kernel from the package's file (about
 // 1.25 ms, reading included), and a CPU pool too small for every expert builds an expert's
