@@ -16,10 +16,12 @@ const CAP = 0.716;
 const X_HEIGHT = 0.519;
 const DESCENT = 0.21;
 /**
- * Glyphs that reach below the baseline by about DESCENT: with one in the line, its ink ends that
- * far under the baseline. Not `|`, which the reader also gives for a capital I.
+ * Whether a line's ink reaches below the baseline by about DESCENT: it holds a glyph that does,
+ * or a bar standing on its own (a separator: `Home | Shop`). A bar inside a word is the reader's
+ * capital I (`|nformation`), which stays on the baseline.
  */
-const DESCENDERS = /[gjpqy(){}[\],;]/;
+const descends = (text: string) => /[gjpqy(){}[\],;]/.test(text) || /(^|\s)\|(\s|$)/.test(text);
+
 /** Side bearings of a line's first and last glyphs together, em: ink is this much narrower than the advances. */
 const BEARINGS = 0.07;
 /**
@@ -37,7 +39,7 @@ const WIDTH_TRUST = 0.1;
 /** Font size from the ink height and which glyph zones the text reaches. */
 export function estimateFontSize(inkHeight: number, text: string, face: FaceClass = 'sans'): number {
   const tall = /[A-Z0-9bdfhklt!?%&$#@(){}[\]|/\\]/.test(text);
-  const deep = DESCENDERS.test(text);
+  const deep = descends(text);
   const m = faceMetrics(face, false), sans = faceMetrics('sans', false);
   const em = (tall ? (CAP + 0.02) * (m.capHeight / sans.capHeight) : X_HEIGHT * (m.xHeight / sans.xHeight)) + (deep ? DESCENT : 0);
   return Math.max(6, Math.round((inkHeight / em) * 2) / 2);
@@ -83,7 +85,7 @@ export function lineType(l: TextLine, face: FaceClass = 'sans'): LineType {
   const spacing = (inkW - ink(face, l, fontSize, bold)) / gaps;
   const letterSpacing = Math.abs(spacing) < 0.1 ? 0 : Math.round(Math.max(-0.05 * fontSize, Math.min(0.1 * fontSize, spacing)) * 10) / 10;
   // The same glyphs the size was read with: brackets end as low as a g's tail.
-  const deep = DESCENDERS.test(l.text);
+  const deep = descends(l.text);
   // A glyph or two may lean on their own (A, V, /); a word's worth of them is italic.
   const italic = l.slant >= ITALIC_SLANT && l.text.replace(/\W/g, '').length >= 3;
   return { fontSize, fontWeight, letterSpacing, italic, baseline: l.ink.y1 - (deep ? DESCENT * fontSize : 0) };
