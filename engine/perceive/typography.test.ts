@@ -151,6 +151,10 @@ test('size and weight rules on measured glyph zones and stems', () => {
   assert.ok(Math.abs(estimateFontSize(16 * 0.52, 'mean once') - 16) <= 1.5);
   assert.equal(estimateWeight(16 * 0.09, 16), 400);
   assert.equal(estimateWeight(16 * 0.14, 16), 700);
+  // A separator bar descends like a g; a bar inside a word is the reader's capital I, on the baseline.
+  assert.equal(estimateFontSize(16 * 0.93, 'HOME | ABOUT'), estimateFontSize(16 * 0.93, 'HOME, ABOUT'));
+  assert.ok(estimateFontSize(16 * 0.93, 'HOME | ABOUT') < estimateFontSize(16 * 0.93, 'HOME ABOUT'));
+  assert.equal(estimateFontSize(16 * 0.74, '|NFORMATION'), estimateFontSize(16 * 0.74, 'INFORMATION'));
 });
 
 /** First and last rows (image px) with dark ink between columns x0 and x1, from row y0 to y1. */
