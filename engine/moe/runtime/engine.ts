@@ -126,7 +126,8 @@ export class MoeEngine {
     const policy = options.policy ?? 'frequency';
     const c = pkg.config.text_config;
     const cpuBudget = options.cpuBudget ?? defaultCpuBudget();
-    const form = expertFormFor(options.expertForm ?? 'auto', cpuBudget, routedExpertBytes(packageWeights(pkg), c));
+    const weights = packageWeights(pkg);
+    const form = expertFormFor(options.expertForm ?? 'auto', cpuBudget, routedExpertBytes(weights, c));
     const pools: DecoderOptions['pools'] = [
       ...(device ? [{ device, budgetBytes: options.acceleratorBudget ?? GiB, policy }] : []),
       { device: 'cpu' as const, budgetBytes: cpuBudget, policy, form },
@@ -149,7 +150,7 @@ export class MoeEngine {
     }
     // A GPU takes the dense units first and the hottest experts in its pool; a CPU standing in as the accelerator takes experts only.
     const denseDevice: Device = device === 'cuda' || device === 'webgpu' ? device : 'cpu';
-    const decoder = new RuntimeDecoder(packageWeights(pkg), c, { accuracyLevel: options.accuracyLevel ?? 4, threads, pools, workers, denseDevice });
+    const decoder = new RuntimeDecoder(weights, c, { accuracyLevel: options.accuracyLevel ?? 4, threads, pools, workers, denseDevice });
     return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, mediaProcessorOf(pkg), threads);
   }
 
