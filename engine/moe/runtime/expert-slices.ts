@@ -7,14 +7,9 @@
 // as stored bytes are sliced, and every core works on every expert.
 import { isMoeLayer, type TextConfig } from '../config.ts';
 import { weightBlocks, weightRows } from '../quant-slices.ts';
-import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
-import { quantLayout, type QuantisedWeight } from '../quant.ts';
+import { quantLayout } from '../quant.ts';
 import type { DecoderWeights } from './decoder.ts';
 import { expertStem } from './graphs.ts';
-import { readPart } from './stored-expert.ts';
-
-const align4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /** A slice of every expert: blocks [start, end) of the `of` blocks along its width. */
 export interface ExpertSlice {
@@ -40,38 +35,14 @@ export function expertSlices(weights: DecoderWeights, c: TextConfig, count: numb
 /** The weights a shard reads: each routed expert's projections as `slice` of them, every other weight as it is. */
 export function slicedWeights(weights: DecoderWeights, slice: ExpertSlice): DecoderWeights {
   const projection = (name: string) => PROJECTION.exec(name)?.[1];
-  // A whole down projection is read only to copy its slice out: into one buffer, reused, rather
-  // than fresh ones whose garbage (megabytes an expert, hundreds of experts) lifts the peak RSS.
-  let scratch = new Uint8Array(0);
-  const readDown = (name: string): QuantisedWeight | undefined => {
-    const q = weights.located?.(name);
-    if (!q || !weights.folder) return undefined;
-    const parts = [q.qweight, q.scales, q.zeroPoints];
-    const total = parts.reduce((n, part) => n + align4(part.length), 0);
-    if (scratch.length < total) scratch = new Uint8Array(total);
-    const fd = openSync(join(weights.folder, q.qweight.file), 'r');
-    try {
-      let at = 0;
-      const [qweight, scales, zeroPoints] = parts.map((part) => {
-        if (part.file !== q.qweight.file) throw new Error(`${name}: its parts lie in different files`);
-        const view = scratch.subarray(at, at + part.length);
-        readPart(fd, part, view);
-        at += align4(part.length);
-        return view;
-      });
-      return { bits: q.bits, blockSize: q.blockSize, N: q.N, K: q.K, qweight: qweight!, scales: new Float32Array(scales!.buffer, scales!.byteOffset, scales!.length / 4), zeroPoints: zeroPoints! };
-    } finally {
-      closeSync(fd);
-    }
-  };
   const rows = (N: number, blockSize: number) => ({ start: slice.start * blockSize, count: Math.min(slice.end * blockSize, N) - slice.start * blockSize });
   return {
     ...weights,
     quantised: (name) => {
       const p = projection(name);
-      if (p === 'down_proj') return weightBlocks(readDown(name) ?? weights.quantised(name)!, slice.start, slice.end);
       const q = weights.quantised(name);
       if (!p || !q) return q;
+      if (p === 'down_proj') return weightBlocks(q, slice.start, slice.end);
       const r = rows(q.N, q.blockSize);
       return weightRows(q, r.start, r.count);
     },

@@ -40,8 +40,6 @@ export class StoredExperts {
   private readonly held = new Map<string, PlacedExpert>();
   /** Open package files, by their name in the package. */
   private readonly files = new Map<string, number>();
-  /** Whether the kernel takes each expert asked about, by stem. */
-  private readonly kernelTakes = new Map<string, boolean>();
 
   constructor(
     private readonly weights: RuntimeWeights,
@@ -50,17 +48,10 @@ export class StoredExperts {
 
   /** Whether the kernel takes the expert under `stem` (int4, block 32) on `rows` rows; otherwise it needs a session. */
   takes(stem: string, rows: number): boolean {
-    if (rows > STORED_MAX_ROWS) return false;
-    // Asked on every use, and finding a weight may read it (a slice of a down projection is copied): once per expert.
-    let takes = this.kernelTakes.get(stem);
-    if (takes === undefined) {
-      takes = PROJECTIONS.every((p) => {
-        const w = this.stored(`${stem}.${p}.weight`);
-        return w !== undefined && kernelTakes(w);
-      });
-      this.kernelTakes.set(stem, takes);
-    }
-    return takes;
+    return rows <= STORED_MAX_ROWS && PROJECTIONS.every((p) => {
+      const w = this.stored(`${stem}.${p}.weight`);
+      return w !== undefined && kernelTakes(w);
+    });
   }
 
   /** SwiGLU of x [rows, hidden]: down(silu(gate(x)) · up(x)), from the expert's stored bytes read for this use only. */
@@ -150,7 +141,12 @@ export class StoredExperts {
       into.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
       return;
     }
-    readPart(this.fd(part.file), part, into);
+    const fd = this.fd(part.file);
+    for (let done = 0; done < part.length; ) {
+      const n = readSync(fd, into, done, part.length - done, part.offset + done);
+      if (n === 0) throw new Error(`${part.file}: ended at byte ${part.offset + done}, inside a weight`);
+      done += n;
+    }
   }
 
   private fd(file: string): number {
@@ -161,12 +157,3 @@ export class StoredExperts {
 }
 
 const byteLength = (part: ArrayBufferView | StoredLocation) => ('file' in part ? part.length : part.byteLength);
-
-/** Reads a stored part from its open file into `into` (its first part.length bytes). */
-export function readPart(fd: number, part: StoredLocation, into: Uint8Array): void {
-  for (let done = 0; done < part.length; ) {
-    const n = readSync(fd, into, done, part.length - done, part.offset + done);
-    if (n === 0) throw new Error(`${part.file}: ended at byte ${part.offset + done}, inside a weight`);
-    done += n;
-  }
-}
