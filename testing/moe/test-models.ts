@@ -22,8 +22,6 @@ export interface TestModelOptions {
   size: TestModelSize;
   /** tiny only (bench is int4): default int4. */
   quant?: QuantChoice;
-  /** tiny only: text config fields to change (e.g. `moe_intermediate_size` for wider experts). */
-  textConfig?: Record<string, unknown>;
   seed?: number;
   overwrite?: boolean;
   onProgress?: (p: PackageProgress) => void;
@@ -67,7 +65,7 @@ export async function createTestModel(outDir: string, options: TestModelOptions)
     }
     const tokenizer = await writeTokenizer(work, TINY_VOCAB, 'kimi-k2.5');
     const hf = join(work, 'checkpoint');
-    await writeTestCheckpoint(hf, { seed, vocabSize: TINY_VOCAB, mediaPlaceholderTokenId: tokenizer.specialTokens['<|media_pad|>'], configOverrides: { text_config: options.textConfig } });
+    await writeTestCheckpoint(hf, { seed, vocabSize: TINY_VOCAB, mediaPlaceholderTokenId: tokenizer.specialTokens['<|media_pad|>'] });
     return await convertCheckpoint(hf, outDir, {
       quant: options.quant ?? 'int4',
       tokenizer,

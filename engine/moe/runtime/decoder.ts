@@ -5,7 +5,6 @@
 import { isMoeLayer, type TextConfig } from '../config.ts';
 import type { ExpertStore, PoolOptions } from './expert-store.ts';
 import { byShard, outputLength, runShard, shardStore, type ExpertUse, type ShardWorker } from './expert-shards.ts';
-import type { ExpertSlice } from './expert-slices.ts';
 import { attentionGraph, denseStem, headGraph, mlpGraph, routerBias, sharedStem, type BuiltGraph, type GraphOptions, type RuntimeWeights } from './graphs.ts';
 import { OrtSession, int64Tensor, tensor, type Device } from './ort-session.ts';
 import { route } from './routing.ts';
@@ -18,8 +17,6 @@ export interface DecoderOptions extends GraphOptions {
   pools: PoolOptions[];
   /** Expert shards 1… in threads of their own; shard 0 runs in the decoding thread. None: every expert runs here. */
   workers?: readonly ShardWorker[];
-  /** Each shard's slice of every expert (shard 0's first), where the shards hold slices rather than whole experts. */
-  slices?: readonly ExpertSlice[];
   /**
    * Where the dense units run (attention, routers, shared and dense MLPs, head): a GPU when there
    * is one, as KTransformers and llama.cpp place them, since every token reads them; default the CPU.
@@ -82,7 +79,7 @@ export class RuntimeDecoder {
     private readonly options: DecoderOptions,
   ) {
     this.workers = options.workers ?? [];
-    this.experts = shardStore(weights, c, options.pools, { accuracyLevel: options.accuracyLevel }, this.workers.length + 1, options.threads, options.slices?.[0]);
+    this.experts = shardStore(weights, c, options.pools, { accuracyLevel: options.accuracyLevel }, this.workers.length + 1, options.threads);
   }
 
   private unit(graph: BuiltGraph, what: string): Unit {
@@ -212,17 +209,17 @@ export class RuntimeDecoder {
       }),
     );
     const uses = [...byExpert.values()].sort((a, b) => a.expert - b.expert);
-    const parts = byShard(uses, this.workers.length + 1, this.options.slices !== undefined);
+    const parts = byShard(uses, this.workers.length + 1);
     this.workers.forEach((w, i) => parts[i + 1]!.length > 0 && w.submit(layer, parts[i + 1]!, y, rows));
     const local = new Float32Array(outputLength(parts[0]!, H));
     const bytes = runShard(this.experts, layer, parts[0]!, y, H, local);
     return { experts, uses, parts, local, bytes };
   }
 
-  /** Adds every expert's weighted output (its parts, where the shards hold slices, in shard order) into `acc` in expert id order; returns the choices. */
+  /** Adds every expert's weighted output into `acc` in expert id order (whichever shard ran it); returns the choices. */
   private addExperts(r: ReturnType<RuntimeDecoder['runExperts']>, acc: Float32Array): Int32Array[] {
     const H = this.c.hidden_size;
-    const where = new Map<number, { out: Float32Array<ArrayBufferLike>; at: number }[]>();
+    const where = new Map<number, { out: Float32Array<ArrayBufferLike>; at: number }>();
     r.parts.forEach((uses, s) => {
       let out: Float32Array<ArrayBufferLike> = r.local;
       if (s > 0) {
@@ -233,21 +230,19 @@ export class RuntimeDecoder {
       }
       let at = 0;
       for (const u of uses) {
-        const parts = where.get(u.expert) ?? where.set(u.expert, []).get(u.expert)!;
-        parts.push({ out, at });
+        where.set(u.expert, { out, at });
         at += u.rows.length * H;
       }
     });
     this.traffic.weightBytes += r.bytes;
     this.traffic.runs += r.uses.length;
     for (const u of r.uses) {
-      for (const { out, at } of where.get(u.expert)!) {
-        u.rows.forEach((row, i) => {
-          const w = u.weights[i]!;
-          const from = at + i * H;
-          for (let d = 0; d < H; d++) acc[row * H + d]! += w * out[from + d]!;
-        });
-      }
+      const { out, at } = where.get(u.expert)!;
+      u.rows.forEach((row, i) => {
+        const w = u.weights[i]!;
+        const from = at + i * H;
+        for (let d = 0; d < H; d++) acc[row * H + d]! += w * out[from + d]!;
+      });
     }
     return r.experts;
   }

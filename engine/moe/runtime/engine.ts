@@ -18,7 +18,6 @@ import { RuntimeDecoder, type DecoderOptions, type ForwardResult } from './decod
 import { availableDevices, type Device } from './ort-session.ts';
 import { VisionRuntime } from './vision.ts';
 import { routedExpertBytes, ShardWorker } from './expert-shards.ts';
-import { expertSlices } from './expert-slices.ts';
 import type { ExpertForm } from './expert-store.ts';
 import { availableParallelism, totalmem } from 'node:os';
 
@@ -137,15 +136,11 @@ export class MoeEngine {
     // Each expert's session gets two threads where the cores allow: sharding by expert id leaves
     // one shard with more of a token's experts than another, while two threads split every expert
     // evenly (on 2 cores, one shard of 2-thread sessions decoded 6–17 % faster than two shards, in
-    // each of three pairs of runs); no more shards than a token's top-k, the rest would sit idle.
-    // The int4 kernel runs an expert in one thread, so stored experts get a shard per core, each
-    // holding a slice of every expert (expert-slices.ts).
-    // Experts too narrow to slice are sharded by id, as sessions are.
-    const cores = availableParallelism();
-    const slices = form === 'stored' && (options.expertThreads ?? cores) > 1 ? expertSlices(weights, c, options.expertThreads ?? cores) : undefined;
+    // each of three pairs of runs). The int4 kernel runs an expert in one thread, so stored experts
+    // get a shard per core. No more shards than a token's top-k: the rest would sit idle.
     const perShard = form === 'stored' ? 1 : 2;
-    const shards = slices?.length ?? Math.min(options.expertThreads ?? Math.max(1, Math.min(Math.floor(cores / perShard), c.num_experts_per_tok)), c.n_routed_experts);
-    const started = await Promise.allSettled(Array.from({ length: shards - 1 }, (_, i) => ShardWorker.start(dir, options, pools, c, shards, threads, slices?.[i + 1])));
+    const shards = Math.min(options.expertThreads ?? Math.max(1, Math.min(Math.floor(availableParallelism() / perShard), c.num_experts_per_tok)), c.n_routed_experts);
+    const started = await Promise.allSettled(Array.from({ length: shards - 1 }, () => ShardWorker.start(dir, options, pools, c, shards, threads)));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
@@ -155,7 +150,7 @@ export class MoeEngine {
     }
     // A GPU takes the dense units first and the hottest experts in its pool; a CPU standing in as the accelerator takes experts only.
     const denseDevice: Device = device === 'cuda' || device === 'webgpu' ? device : 'cpu';
-    const decoder = new RuntimeDecoder(weights, c, { accuracyLevel: options.accuracyLevel ?? 4, threads, pools, workers, slices, denseDevice });
+    const decoder = new RuntimeDecoder(weights, c, { accuracyLevel: options.accuracyLevel ?? 4, threads, pools, workers, denseDevice });
     return new MoeEngine(pkg, prompts.tokenizer, decoder, prompts, mediaProcessorOf(pkg), threads);
   }
 

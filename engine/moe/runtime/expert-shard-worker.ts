@@ -7,9 +7,8 @@ import type { EngineOptions } from './engine.ts';
 import { packageWeights } from './package-weights.ts';
 import { COMMAND, CONTROL, readJob, runShard, shardStore, type ShardBuffers } from './expert-shards.ts';
 import type { PoolOptions } from './expert-store.ts';
-import type { ExpertSlice } from './expert-slices.ts';
 
-const { dir, options, pools, shards, threads, slice } = workerData as { dir: string; options: EngineOptions; pools: PoolOptions[]; shards: number; threads: number; slice?: ExpertSlice; buffers: ShardBuffers };
+const { dir, options, pools, shards, threads } = workerData as { dir: string; options: EngineOptions; pools: PoolOptions[]; shards: number; threads: number; buffers: ShardBuffers };
 let buffers = (workerData as { buffers: ShardBuffers }).buffers;
 const control = new Int32Array(buffers.control);
 
@@ -17,7 +16,7 @@ parentPort!.once('message', ({ port }: { port: MessagePort }) => {
   try {
     const pkg = openPackage(dir);
     const c = pkg.config.text_config;
-    const store = shardStore(packageWeights(pkg), c, pools, { accuracyLevel: options.accuracyLevel ?? 4 }, shards, threads, slice);
+    const store = shardStore(packageWeights(pkg), c, pools, { accuracyLevel: options.accuracyLevel ?? 4 }, shards, threads);
     parentPort!.postMessage({ ready: true });
     // A layer no later than the last one starts the next token: the pools' clocks advance then, as the decoding thread's do once a token.
     let lastLayer = Infinity;

@@ -1,13 +1,10 @@
-// The routed experts of a layer, split into shards, one shard per core: shard 0 runs in the
-// decoding thread, each other one in a worker thread of its own (expert-shard-worker.ts), each
-// with its own expert store holding its share of every pool's budget. One thread reads weights at
-// about half the rate the memory can deliver, so a token's experts are read by every core at once.
-// Experts in sessions are sharded by expert id (expert e in shard e mod S; each session splits its
-// expert between its own threads): each shard hands back every expert's own output, and the
-// decoding thread weighs and adds them in expert id order, so the result is the same bit for bit
-// whatever the number of shards. Experts held as stored bytes run in one thread each, so every
-// shard holds a slice of every expert instead (expert-slices.ts) and hands back its part of each
-// routed expert's output; the decoding thread adds the parts in shard order.
+// The routed experts of a layer, split into shards by expert id (expert e in shard e mod S), one
+// shard per core: shard 0 runs in the decoding thread, each other one in a worker thread of its
+// own (expert-shard-worker.ts), each with its own expert store holding its share of every pool's
+// budget. One thread reads weights at about half the rate the memory can deliver, so a token's
+// experts are read by every core at once. Each shard hands back every expert's own output, and
+// the decoding thread weighs and adds them in expert id order, so the result is the same bit for
+// bit whatever the number of shards.
 import { receiveMessageOnPort, MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { isMoeLayer, type TextConfig } from '../config.ts';
 import { expertKey, type ExpertKey } from '../expert-cache.ts';
@@ -17,7 +14,6 @@ import { ExpertStore, type PoolOptions } from './expert-store.ts';
 import { expertStem, mlpGraph, type GraphOptions } from './graphs.ts';
 import type { DecoderWeights } from './decoder.ts';
 import { StoredExperts } from './stored-expert.ts';
-import { slicedWeights, type ExpertSlice } from './expert-slices.ts';
 
 /** One expert's work in a layer: the rows routed to it and their weights. */
 export interface ExpertUse {
@@ -26,26 +22,22 @@ export interface ExpertUse {
   weights: number[];
 }
 
-/** Each shard's pools: the same devices and policies, `share` of each budget. */
-export const shardPools = (pools: readonly PoolOptions[], share: number): PoolOptions[] => pools.map((p) => ({ ...p, budgetBytes: Math.floor(p.budgetBytes * share) }));
+/** Each shard's pools: the same devices and policies, an equal share of each budget. */
+export const shardPools = (pools: readonly PoolOptions[], shards: number): PoolOptions[] => pools.map((p) => ({ ...p, budgetBytes: Math.floor(p.budgetBytes / shards) }));
 
-/** A layer's expert uses (in expert id order) by shard: every use to every shard where the shards hold slices, else by expert id. */
-export function byShard(uses: readonly ExpertUse[], shards: number, sliced: boolean): ExpertUse[][] {
-  if (sliced) return Array.from({ length: shards }, () => [...uses]);
+/** Splits a layer's expert uses (in expert id order) by shard. */
+export function byShard(uses: readonly ExpertUse[], shards: number): ExpertUse[][] {
   const parts = Array.from({ length: shards }, (): ExpertUse[] => []);
   for (const u of uses) parts[u.expert % shards]!.push(u);
   return parts;
 }
 
 /**
- * A shard's expert store, of whole experts or of `slice` of every expert; its sessions get the
- * threads the shards leave (one each when there is a shard per core). Experts no pool admits run
- * from their stored bytes in the shard's own kernel (on up to STORED_MAX_ROWS rows; more rows
- * build a session for that use).
+ * A shard's expert store; its sessions get the threads the shards leave (one each when there is
+ * a shard per core). Experts no pool admits run from their stored bytes in the shard's own kernel
+ * (on up to STORED_MAX_ROWS rows; more rows build a session for that use).
  */
-export function shardStore(whole: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number, threads: number, slice?: ExpertSlice): ExpertStore {
-  const weights = slice ? slicedWeights(whole, slice) : whole;
-  const share = slice ? (slice.end - slice.start) / slice.of : 1 / shards;
+export function shardStore(weights: DecoderWeights, c: TextConfig, pools: readonly PoolOptions[], graph: GraphOptions, shards: number, threads: number): ExpertStore {
   const stored = new StoredExperts(weights, graph.accuracyLevel);
   const bytes = (layer: number, e: number) => expertBytes(weights, layer, e);
   return new ExpertStore(
@@ -59,9 +51,9 @@ export function shardStore(whole: DecoderWeights, c: TextConfig, pools: readonly
       kernelBytes: () => stored.weightBytes(),
       close: () => stored.close(),
     },
-    shardPools(pools, share),
+    shardPools(pools, shards),
     Math.max(1, Math.floor(threads / shards)),
-    routedExpertBytes(whole, c) * share,
+    routedExpertBytes(weights, c) / shards,
   );
 }
 
@@ -164,12 +156,12 @@ export class ShardWorker {
     this.control = new Int32Array(buffers.control);
   }
 
-  /** Starts the worker on the model package in `dir`, as one of `shards` (holding `slice` of every expert, if given); resolves once it has opened it. */
-  static async start(dir: string, options: EngineOptions, pools: readonly PoolOptions[], c: TextConfig, shards: number, threads: number, slice?: ExpertSlice): Promise<ShardWorker> {
+  /** Starts the worker on the model package in `dir`, as one of `shards`; resolves once it has opened it. */
+  static async start(dir: string, options: EngineOptions, pools: readonly PoolOptions[], c: TextConfig, shards: number, threads: number): Promise<ShardWorker> {
     const maxRows = 64;
     const buffers = shardBuffers(maxRows, c.num_experts_per_tok, c.hidden_size);
     const { port1, port2 } = new MessageChannel();
-    const worker = startTsWorker(new URL('./expert-shard-worker.ts', import.meta.url), { dir, options, pools, shards, threads, slice, buffers });
+    const worker = startTsWorker(new URL('./expert-shard-worker.ts', import.meta.url), { dir, options, pools, shards, threads, buffers });
     worker.postMessage({ port: port2 }, [port2]);
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`the expert worker could not start: ${m.error}`))));

@@ -13,7 +13,6 @@
 import type { TextConfig } from '../config.ts';
 import { buildModel, node, type GraphNode, type GraphValue, type Initializer } from '../onnx-graph.ts';
 import type { LocatedWeight, StoredLocation } from '../package.ts';
-import { weightRows } from '../quant-slices.ts';
 import { quantLayout, type QuantisedWeight } from '../quant.ts';
 import type { Tensor } from '../tensor.ts';
 import { attentionScale } from './rope.ts';
@@ -112,7 +111,15 @@ export class Builder {
    */
   linearRows(x: string, weight: string, start: number, count: number): string {
     const q = this.weights.located?.(weight) ?? this.weights.quantised(weight);
-    return q ? this.matMulNBits(x, weightRows(q, start, count)) : this.linearFloat(x, weight, start, count);
+    if (!q) return this.linearFloat(x, weight, start, count);
+    const layout = quantLayout(q.N, q.K, q.bits, q.blockSize);
+    const per = { qweight: layout.blocksPerRow * layout.blobSize, scales: layout.blocksPerRow * 4, zeroPoints: layout.zeroPointsLength / q.N };
+    const rows = <T extends ArrayBufferView | StoredLocation>(part: T, bytesPerRow: number): T => {
+      if ('file' in part) return { ...part, offset: part.offset + start * bytesPerRow, length: count * bytesPerRow };
+      const view = part as ArrayBufferView;
+      return new (view.constructor as new (b: ArrayBufferLike, o: number, n: number) => T)(view.buffer, view.byteOffset + start * bytesPerRow, (count * bytesPerRow) / (view instanceof Float32Array ? 4 : 1));
+    };
+    return this.matMulNBits(x, { ...q, N: count, qweight: rows(q.qweight, per.qweight), scales: rows(q.scales, per.scales), zeroPoints: rows(q.zeroPoints, per.zeroPoints) } as QuantisedWeight | LocatedWeight);
   }
 
   /**
