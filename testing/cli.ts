@@ -2,8 +2,8 @@
 // `loupe bench engine`. A development command of a source checkout (bin/loupe.js adds it).
 import type { QuantChoice } from '../engine/moe/convert-checkpoint.ts';
 import type { RegisterCommands } from '../engine/cli/main.ts';
-import { QUANTS, reportWritten } from '../engine/cli/models.ts';
-import { parseChoice as choice, parsePositiveInt } from '../engine/cli/options.ts';
+import { reportWritten } from '../engine/cli/models.ts';
+import { QUANTS, parseChoice as choice, parsePositiveInt } from '../engine/cli/options.ts';
 import { progressBar } from '../engine/cli/progress-bar.ts';
 import { createTestModel, type TestModelSize } from './moe/test-models.ts';
 

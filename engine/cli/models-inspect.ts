@@ -2,8 +2,8 @@
 import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import type { QuantChoice } from '../moe/convert-checkpoint.ts';
-import { inspectCheckpoint, QUANTS, type InspectReport } from '../moe/inspect/inspect-checkpoint.ts';
-import { parseChoice, parsePositiveInt, parseSize } from './options.ts';
+import { inspectCheckpoint, type InspectReport } from '../moe/inspect/inspect-checkpoint.ts';
+import { QUANTS, parseChoice, parsePositiveInt, parseSize } from './options.ts';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;

@@ -8,10 +8,8 @@ import { openPackage, verifyPackage, type WrittenPackage } from '../moe/package.
 import type { CliContext } from './main.ts';
 import { registerInspect } from './models-inspect.ts';
 import { registerPlan } from './models-plan.ts';
-import { parseChoice as choice, parsePositiveInt } from './options.ts';
+import { QUANTS, parseChoice as choice, parsePositiveInt } from './options.ts';
 import { progressBar } from './progress-bar.ts';
-
-export const QUANTS = ['int4', 'int8', 'none'] as const;
 
 export function reportWritten(written: WrittenPackage, ms: number): void {
   process.stdout.write(`Wrote ${written.dir}: ${(written.bytes / 1e9).toFixed(2)} GB in ${(ms / 1000).toFixed(1)} s\n`);

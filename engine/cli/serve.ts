@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { LoupeError } from '../errors.ts';
 import { EngineClient } from '../moe/runtime/engine-client.ts';
 import { startServer } from '../transport/http.ts';
-import { DEFAULT_QUEUE, OPENAI_DEFAULT_PORT, startOpenAiServer, type GenerationRecord } from '../transport/openai-server.ts';
+import { DEFAULT_QUEUE } from '../transport/generation-queue.ts';
+import { startOpenAiServer, type GenerationRecord } from '../transport/openai-server.ts';
 import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import { defaultDataDir, historyFile } from '../service/user-data.ts';
 import type { CliContext } from './main.ts';
@@ -13,6 +14,8 @@ import { sayIfTestPackage } from './models.ts';
 import { parsePositiveInt } from './options.ts';
 
 const WEB_PORT = 4173;
+/** The port `loupe serve --openai` listens on unless told: vLLM's and SGLang's default, so clients set up for those find it. */
+const OPENAI_DEFAULT_PORT = 8000;
 const EXPORTS_FOLDER = 'loupe-exports';
 
 interface ServeFlags {
