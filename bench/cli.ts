@@ -2,14 +2,9 @@
 // them); each prints its figures as it goes and can write them all as JSON.
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { runD2CBench, type PageResult } from './d2c.ts';
-import { runEngineBench } from './engine.ts';
-import { runExpertKernelBench } from './moe/expert-kernel.ts';
+import type { PageResult } from './d2c.ts';
 import type { EngineOptions } from '../engine/moe/runtime/engine.ts';
-import { runFigmaBench } from './figma.ts';
-import { runSwarmBench } from './model-server.ts';
-import { runVideoBench } from './video.ts';
-import { runWeightFormatsBench, type SyntheticFormat } from './weight-formats.ts';
+import type { SyntheticFormat } from './weight-formats.ts';
 import type { CliContext, RegisterCommands } from '../engine/cli/main.ts';
 import { BACKENDS } from '../engine/api/contract.ts';
 import { conversionBackend, withModelServerOptions, type BackendFlags } from '../engine/cli/model-server.ts';
@@ -31,9 +26,10 @@ export const registerCommands: RegisterCommands = (program, context) => {
       if (opts.also !== undefined && (backend || think)) throw new InvalidArgumentError('--also converts two designs by perception in fast mode: leave out --backend and --mode think.');
       const reflowColumns = opts.reflow.flatMap((w) => [`ssim@${w}`, `side@${w}`]);
       const alsoColumns = opts.also === undefined ? [] : [`block@${opts.also}`, `ssim@${opts.also}`, 'shared'];
+      const { runD2CBench } = await context.perceiving(import('./d2c.ts'));
       process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms', ...(think ? ['rounds'] : []), ...(backend ? ['model', 'requests'] : []), 'strict', ...reflowColumns, ...alsoColumns]) + '\n');
       const { summary, results } = await runD2CBench({
-        ...pageRun(opts, context),
+        ...(await pageRun(opts, context)),
         mode: opts.mode,
         budgetMs: opts.budget,
         backend,
@@ -45,8 +41,9 @@ export const registerCommands: RegisterCommands = (program, context) => {
   pageBench(bench, 'figma', "Figma import: export each reference page's DOM as Figma JSON (fixtures under --cache), convert it, score against the page's render")
     .option('--cache <dir>', 'where reference renders and the Figma fixtures are kept', '.loupe-cache/d2c')
     .action(async (opts: Omit<BenchFlags, 'mode' | 'budget'>) => {
+      const { runFigmaBench } = await context.perceiving(import('./figma.ts'));
       process.stdout.write(row(['page', 'block', 'text', 'position', 'color', 'ssim', 'img', 'abs', 'ms']) + '\n');
-      const { summary, results } = await runFigmaBench(pageRun(opts, context));
+      const { summary, results } = await runFigmaBench(await pageRun(opts, context));
       await report(summary, results, opts.json);
     });
   engineBench(bench);
@@ -66,6 +63,7 @@ function swarmBench(bench: Command, context: CliContext): void {
     .option('--repeats <n>', 'timed runs of the speed-up comparison (the median is reported)', parsePositiveInt, 3)
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { segments: number; concurrency: number; latency: number; repeats: number; json?: string }) => {
+      const { runSwarmBench } = await import('./model-server.ts');
       const result = await runSwarmBench({
         segments: opts.segments,
         blocksPerPage: 12,
@@ -73,7 +71,7 @@ function swarmBench(bench: Command, context: CliContext): void {
         latencyMs: opts.latency,
         faults: { rateLimited: 0.1, timeout: 0.05, garbage: 0.05 },
         repeats: opts.repeats,
-        pool: context.pool(),
+        pool: await context.pool(),
         onLine: (line) => process.stdout.write(line + '\n'),
       });
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -91,7 +89,8 @@ function videoBench(bench: Command, context: CliContext): void {
     .option('--limit <n>', 'only the first N walkthroughs (the 1080p one still runs)', parsePositiveInt)
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { set: 'bench' | 'test'; cache: string; stack: ReturnType<typeof parseStack>; limit?: number; json?: string }) => {
-      const result = await runVideoBench({ cacheDir: opts.cache, set: opts.set, stack: opts.stack, pool: context.pool(), limit: opts.limit, onLine: (line) => process.stderr.write(line + '\n') });
+      const { runVideoBench } = await context.perceiving(import('./video.ts'));
+      const result = await runVideoBench({ cacheDir: opts.cache, set: opts.set, stack: opts.stack, pool: await context.pool(), limit: opts.limit, onLine: (line) => process.stderr.write(line + '\n') });
       const { rows: _rows, ...summary } = result;
       process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
@@ -128,6 +127,7 @@ function weightFormatsBench(bench: Command): void {
     .option('--work <dir>', 'where the synthetic checkpoints and packages are written, then removed', '.loupe-cache/weight-formats')
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { layers: number; hidden?: number; vocab?: number; formats: SyntheticFormat[]; threads?: number; kernels: boolean; work: string; json?: string }) => {
+      const { runWeightFormatsBench } = await import('./weight-formats.ts');
       const result = await runWeightFormatsBench({ workDir: opts.work, layers: opts.layers, hidden: opts.hidden, vocab: opts.vocab, formats: opts.formats, threads: opts.threads, kernels: opts.kernels, onLine: (line) => process.stderr.write(line + '\n') });
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
@@ -151,6 +151,7 @@ function engineBench(bench: Command): void {
     .option('--accuracy <level>', 'MatMulNBits accuracy level: 4 or 0', parseAccuracy, 4 as 0 | 4)
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { model?: string; cache: string; tokens: number; prompt: number; repeats: number; threads?: number; expertThreads?: number; experts: NonNullable<EngineOptions['expertForm']>; accelerator: NonNullable<EngineOptions['accelerator']>; cpuBudget?: number; accuracy: 0 | 4; json?: string }) => {
+      const { runEngineBench } = await import('./engine.ts');
       const result = await runEngineBench({
         modelDir: opts.model,
         cacheDir: opts.cache,
@@ -181,6 +182,7 @@ function expertKernelBench(bench: Command): void {
     .option('--calls <n>', 'timed calls of each way (builds: a tenth of them)', parsePositiveInt, 200)
     .option('--json <file>', 'write the figures here')
     .action(async (opts: { model?: string; cache: string; calls: number; json?: string }) => {
+      const { runExpertKernelBench } = await import('./moe/expert-kernel.ts');
       const result = await runExpertKernelBench({ modelDir: opts.model, cacheDir: opts.cache, calls: opts.calls, onLine: (line) => process.stderr.write(line + '\n') });
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       if (opts.json) await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
@@ -205,13 +207,13 @@ function pageBench(bench: Command, name: string, description: string): Command {
 }
 
 /** What every page benchmark runs with: the flags, the CLI's pool and signal, a row per page as it ends. */
-function pageRun(opts: Omit<BenchFlags, 'mode' | 'budget'>, context: CliContext) {
+async function pageRun(opts: Omit<BenchFlags, 'mode' | 'budget'>, context: CliContext) {
   return {
     pagesDir: opts.pages,
     limit: opts.limit,
     width: opts.width,
     stack: opts.stack,
-    pool: context.pool(),
+    pool: await context.pool(),
     cacheDir: opts.cache,
     signal: context.signal,
     onPage: (r: PageResult) => process.stdout.write(pageRow(r) + '\n'),

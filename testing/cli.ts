@@ -2,10 +2,10 @@
 // `loupe bench engine`. A development command of a source checkout (bin/loupe.js adds it).
 import type { QuantChoice } from '../engine/moe/convert-checkpoint.ts';
 import type { RegisterCommands } from '../engine/cli/main.ts';
-import { QUANTS, reportWritten } from '../engine/cli/models.ts';
-import { parseChoice as choice, parsePositiveInt } from '../engine/cli/options.ts';
+import { reportWritten } from '../engine/cli/models.ts';
+import { QUANTS, parseChoice as choice, parsePositiveInt } from '../engine/cli/options.ts';
 import { progressBar } from '../engine/cli/progress-bar.ts';
-import { createTestModel, type TestModelSize } from './moe/test-models.ts';
+import type { TestModelSize } from './moe/test-models.ts';
 
 export const registerCommands: RegisterCommands = (program, context) => {
   const models = program.commands.find((c) => c.name() === 'models');
@@ -19,6 +19,7 @@ export const registerCommands: RegisterCommands = (program, context) => {
     .option('--seed <n>', 'random seed', parsePositiveInt, 1)
     .option('--force', 'replace a package already in <dir>')
     .action(async (dir: string, opts: { size: TestModelSize; quant: QuantChoice; seed: number; force?: boolean }) => {
+      const { createTestModel } = await import('./moe/test-models.ts');
       const bar = progressBar('writing');
       const t0 = performance.now();
       try {

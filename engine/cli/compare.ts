@@ -1,7 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { comparePixels } from '../compare/index.ts';
-import { encodePng, readDesignImage } from '../ingest/image.ts';
 import { checkOutputFile } from '../pipeline/output-folder.ts';
 import type { CliContext } from './main.ts';
 
@@ -15,6 +13,7 @@ export function registerCompare(program: Command, _context: CliContext): void {
     .option('--json', 'print the scores as JSON')
     .action(async (reference: string, candidate: string, opts: { diff?: string; json?: boolean }) => {
       if (opts.diff) await checkOutputFile(opts.diff, '--diff');
+      const [{ comparePixels }, { encodePng, readDesignImage }] = await Promise.all([import('../compare/index.ts'), import('../ingest/image.ts')]);
       // Both go through ingest, so a bad file gets the same clear error as in convert.
       const [a, b] = await Promise.all([readDesignImage(reference), readDesignImage(candidate)]);
       const result = await comparePixels(await encodePng(a), await encodePng(b));

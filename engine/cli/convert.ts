@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { BACKENDS, isVideoName } from '../api/contract.ts';
-import { failedCodeChecks } from '../compare/index.ts';
+import { failedCodeChecks } from '../compare/code-checks.ts';
 import { LoupeError } from '../errors.ts';
-import { convertFile, type ConvertFileResult } from '../pipeline/convert-file.ts';
-import { convertVideo, type VideoConversionResult } from '../pipeline/convert-video.ts';
-import { convertTwoWidthsFile, type SecondDesign, type TwoWidthsFileResult } from '../pipeline/convert-widths.ts';
+import type { ConvertFileResult } from '../pipeline/convert-file.ts';
+import type { VideoConversionResult } from '../pipeline/convert-video.ts';
+import type { SecondDesign, TwoWidthsFileResult } from '../pipeline/convert-widths.ts';
 import type { FigmaInputOptions } from '../pipeline/figma-input.ts';
 import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import type { CliContext } from './main.ts';
@@ -41,11 +41,13 @@ export function registerConvert(program: Command, context: CliContext): void {
       if (second) {
         if (opts.backend !== 'perception' || opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', 'Two designs of one page are converted by perception in fast mode (two frames of a Figma file, from their exact values): leave out --backend and --mode think.');
         const figma = { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables };
-        reportTwoWidths(await withProgressBar((onProgress) => convertTwoWidthsFile(design, second, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress, figma })), opts.json);
+        const { convertTwoWidthsFile } = await context.perceiving(import('../pipeline/convert-widths.ts'));
+        const pool = await context.pool();
+        reportTwoWidths(await withProgressBar((onProgress) => convertTwoWidthsFile(design, second, opts.out, { stack: opts.stack, pool, signal: context.signal, onProgress, figma })), opts.json);
         return;
       }
       const backend = conversionBackend(opts);
-      if (backend?.kind === 'local') sayIfTestPackage(backend.modelDir);
+      if (backend?.kind === 'local') await sayIfTestPackage(backend.modelDir);
       const result = await runConversion(design, opts, context, { png: opts.png, nodeId: opts.node, imagesDir: opts.images, variables: opts.variables }, backend);
       reportConversion(result, opts.json);
     });
@@ -74,13 +76,15 @@ export function withConversionOptions(command: Command): Command {
 export type ConversionFlags = Pick<ConvertFlags, 'out' | 'stack' | 'mode' | 'budget' | 'json'>;
 
 /** Converts a file into opts.out with a progress bar; warnings go to stderr. */
-export function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions, backend?: ConvertOptions['backend']): Promise<ConvertFileResult> {
+export async function runConversion(design: string, opts: ConversionFlags, context: CliContext, figma?: FigmaInputOptions, backend?: ConvertOptions['backend']): Promise<ConvertFileResult> {
+  const { convertFile } = await context.perceiving(import('../pipeline/convert-file.ts'));
+  const pool = await context.pool();
   return withProgressBar((onProgress) =>
     convertFile(design, opts.out, {
       stack: opts.stack,
       mode: opts.mode,
       budgetMs: opts.budget,
-      pool: context.pool(),
+      pool,
       signal: context.signal,
       onProgress,
       figma,
@@ -89,8 +93,10 @@ export function runConversion(design: string, opts: ConversionFlags, context: Cl
   );
 }
 
-function runVideoConversion(video: string, opts: ConversionFlags, context: CliContext): Promise<VideoConversionResult> {
-  return withProgressBar((onProgress) => convertVideo(video, opts.out, { stack: opts.stack, pool: context.pool(), signal: context.signal, onProgress }));
+async function runVideoConversion(video: string, opts: ConversionFlags, context: CliContext): Promise<VideoConversionResult> {
+  const { convertVideo } = await context.perceiving(import('../pipeline/convert-video.ts'));
+  const pool = await context.pool();
+  return withProgressBar((onProgress) => convertVideo(video, opts.out, { stack: opts.stack, pool, signal: context.signal, onProgress }));
 }
 
 /** Runs a conversion under a progress bar, which is gone before its warnings go to stderr. */

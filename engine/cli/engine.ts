@@ -5,12 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { LoupeError } from '../errors.ts';
-import { readDesignImage } from '../ingest/image.ts';
+import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { npyFloat32 } from '../moe/npy.ts';
-import { readK25Video } from '../moe/k25-video.ts';
-import { mediaProcessorOf, VIDEO_NEEDS_K25 } from '../moe/media-processor.ts';
-import { openPackage } from '../moe/package.ts';
-import { EngineClient } from '../moe/runtime/engine-client.ts';
 import type { EngineOptions, GenerateRequest, PromptVideo } from '../moe/runtime/engine.ts';
 import type { CliContext } from './main.ts';
 import { sayIfTestPackage } from './models.ts';
@@ -85,7 +81,7 @@ export function registerEngine(program: Command, context: CliContext): void {
     .action(async (opts: RunFlags) => {
       if ((opts.prompt === undefined) === (opts.tokens === undefined)) throw new LoupeError('INVALID_ARGUMENT', 'Give either --prompt "…" or --tokens 1,2,3.');
       if ((opts.image?.length || opts.video?.length) && opts.tokens) throw new LoupeError('INVALID_ARGUMENT', '--image and --video go with --prompt: raw --tokens carry no media.');
-      const images = await Promise.all((opts.image ?? []).map(readDesignImage));
+      const images = opts.image?.length ? await readImages(opts.image) : [];
       const videos = opts.video?.length ? await readVideos(opts.model, opts.video, context.signal) : [];
       const greedy = opts.greedy !== undefined;
       const request: GenerateRequest = {
@@ -107,7 +103,8 @@ export function registerEngine(program: Command, context: CliContext): void {
         ...(opts.stop ? { stop: opts.stop } : {}),
         promptLogits: opts.logits !== undefined,
       };
-      sayIfTestPackage(opts.model);
+      await sayIfTestPackage(opts.model);
+      const { EngineClient } = await import('../moe/runtime/engine-client.ts');
       const client = await EngineClient.open(opts.model, {
         accuracyLevel: opts.accuracy,
         ...(opts.threads ? { threads: opts.threads } : {}),
@@ -144,8 +141,15 @@ export function registerEngine(program: Command, context: CliContext): void {
     });
 }
 
+/** The prompt's images, read as a design is: sharp is loaded only when there are some (the engine itself does not use it). */
+async function readImages(files: string[]): Promise<DecodedImage[]> {
+  const { readDesignImage } = await import('../ingest/image.ts');
+  return Promise.all(files.map(readDesignImage));
+}
+
 /** The videos sampled by the package's processor; a package whose processor reads no video is refused before any is read. */
 async function readVideos(model: string, files: string[], signal: AbortSignal | undefined): Promise<PromptVideo[]> {
+  const [{ openPackage }, { mediaProcessorOf, VIDEO_NEEDS_K25 }, { readK25Video }] = await Promise.all([import('../moe/package.ts'), import('../moe/media-processor.ts'), import('../moe/k25-video.ts')]);
   const pkg = openPackage(model);
   const processor = mediaProcessorOf(pkg);
   pkg.close();

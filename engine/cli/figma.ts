@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { LoupeError } from '../errors.ts';
 import { FIGMA_API, TOKEN_HELP, fetchFigmaFrame, normaliseNodeId, parseFigmaTarget } from '../figma/rest-api.ts';
-import { FIGMA_THINK_REFUSED } from '../pipeline/figma-input.ts';
 import { writeFilesInside } from '../pipeline/output.ts';
 import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import { reportConversion, runConversion, withConversionOptions, type ConversionFlags } from './convert.ts';
@@ -27,7 +26,10 @@ export function registerFigma(program: Command, context: CliContext): void {
     .action(async (file: string, opts: FigmaFlags) => {
       const target = parseFigmaTarget(file);
       const nodeId = frameOf(target.nodeId, opts.node);
-      if (opts.mode === 'think') throw new LoupeError('INVALID_ARGUMENT', `${FIGMA_THINK_REFUSED} Leave out --mode think.`);
+      if (opts.mode === 'think') {
+        const { FIGMA_THINK_REFUSED } = await import('../pipeline/figma-input.ts');
+        throw new LoupeError('INVALID_ARGUMENT', `${FIGMA_THINK_REFUSED} Leave out --mode think.`);
+      }
       const token = process.env.FIGMA_TOKEN?.trim();
       if (!token) throw new LoupeError('AUTH_MISSING', `No Figma token: FIGMA_TOKEN is not set. ${TOKEN_HELP}`);
       await checkOutputFolder(opts.out, '--out');

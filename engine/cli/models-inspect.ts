@@ -2,8 +2,8 @@
 import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import type { QuantChoice } from '../moe/convert-checkpoint.ts';
-import { inspectCheckpoint, QUANTS, type InspectReport } from '../moe/inspect/inspect-checkpoint.ts';
-import { parseChoice, parsePositiveInt, parseSize } from './options.ts';
+import type { InspectReport } from '../moe/inspect/inspect-checkpoint.ts';
+import { QUANTS, parseChoice, parsePositiveInt, parseSize } from './options.ts';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
@@ -76,7 +76,8 @@ export function registerInspect(models: Command): void {
     .option('--gpu-mem <size>', 'GPU memory for the engine, e.g. 24GiB (a plain number is GiB; none: no GPU)', parseSize)
     .option('--ram <size>', "RAM for the engine, e.g. 64GiB (default: this machine's)", parseSize)
     .option('--json', 'print the report as JSON')
-    .action((hfDir: string, opts: InspectFlags) => {
+    .action(async (hfDir: string, opts: InspectFlags) => {
+      const { inspectCheckpoint } = await import('../moe/inspect/inspect-checkpoint.ts');
       const report = inspectCheckpoint(hfDir, {
         quant: opts.quant,
         blockSize: opts.blockSize,

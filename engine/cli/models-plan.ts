@@ -6,11 +6,7 @@ import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { LoupeError } from '../errors.ts';
-import { openPackage } from '../moe/package.ts';
 import { estimateDecode, type DecodeEstimate } from '../moe/runtime/decode-estimate.ts';
-import { measureDeviceBandwidth } from '../moe/runtime/device-bandwidth.ts';
-import { measureBandwidth } from '../moe/runtime/memory-bandwidth.ts';
-import { availableDevices } from '../moe/runtime/ort-session.ts';
 import { placeModel, type Placement, type PlacedGroup, type Place } from '../moe/runtime/placement.ts';
 import { bytesText } from './models-inspect.ts';
 import { parseGBps, parsePositiveInt, parseSize } from './options.ts';
@@ -66,14 +62,17 @@ function readUsage(path: string): Record<number, number[]> {
 }
 
 /** The CPU's bandwidth: given, or measured as the engine benchmark measures it. */
-function cpuBandwidth(given: number | undefined): Bandwidth {
+async function cpuBandwidth(given: number | undefined): Promise<Bandwidth> {
   if (given !== undefined) return { gbps: given, source: 'given with --ram-bandwidth' };
+  // onnxruntime is loaded only to measure a bandwidth (here and for the GPU's), not for one given.
+  const { measureBandwidth } = await import('../moe/runtime/memory-bandwidth.ts');
   const r = measureBandwidth();
   return { gbps: r.gbps, source: `measured: ReduceSum over ${bytesText(r.bytes)}, ${r.singleThreadGBps.toFixed(1)} GB/s with 1 thread, ${r.multiThreadGBps.toFixed(1)} with ${r.threads}, the better taken` };
 }
 
-function gpuBandwidth(given: number | undefined): Bandwidth {
+async function gpuBandwidth(given: number | undefined): Promise<Bandwidth> {
   if (given !== undefined) return { gbps: given, source: 'given with --gpu-bandwidth' };
+  const [{ availableDevices }, { measureDeviceBandwidth }] = await Promise.all([import('../moe/runtime/ort-session.ts'), import('../moe/runtime/device-bandwidth.ts')]);
   if (!availableDevices().includes('cuda')) {
     throw new LoupeError('INVALID_ARGUMENT', 'no CUDA device is usable here to measure the GPU\'s bandwidth: give it with --gpu-bandwidth <GB/s> (an H100 SXM\'s HBM3 is rated 3350 GB/s), or install the CUDA provider (see the README).');
   }
@@ -82,6 +81,7 @@ function gpuBandwidth(given: number | undefined): Bandwidth {
 }
 
 export async function planModel(dir: string, flags: PlanFlags): Promise<PlanReport> {
+  const { openPackage } = await import('../moe/package.ts');
   const pkg = openPackage(dir);
   const tensors = pkg.names().map((name) => ({ name, bytes: pkg.storedBytes(name) }));
   const c = pkg.config.text_config;
@@ -98,8 +98,8 @@ export async function planModel(dir: string, flags: PlanFlags): Promise<PlanRepo
     ...(flags.expertUsage ? { expertUsage: readUsage(flags.expertUsage) } : {}),
   });
   const bandwidths = {
-    ...(placement.gpu ? { gpu: gpuBandwidth(flags.gpuBandwidth) } : {}),
-    cpu: cpuBandwidth(flags.ramBandwidth),
+    ...(placement.gpu ? { gpu: await gpuBandwidth(flags.gpuBandwidth) } : {}),
+    cpu: await cpuBandwidth(flags.ramBandwidth),
     disk: flags.diskBandwidth !== undefined ? { gbps: flags.diskBandwidth, source: 'given with --disk-bandwidth' } : { gbps: DEFAULT_DISK_GBPS, source: 'assumed, an NVMe SSD: give --disk-bandwidth' },
   };
   const estimate = estimateDecode(placement, { gpuGBps: bandwidths.gpu?.gbps, cpuGBps: bandwidths.cpu.gbps, diskGBps: bandwidths.disk.gbps });

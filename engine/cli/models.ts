@@ -3,15 +3,13 @@
 // `models create-test` (testing/cli.ts).
 import type { Command } from 'commander';
 import { testPackageNotice } from '../api/contract.ts';
-import { convertCheckpoint, type QuantChoice } from '../moe/convert-checkpoint.ts';
-import { openPackage, verifyPackage, type WrittenPackage } from '../moe/package.ts';
+import type { QuantChoice } from '../moe/convert-checkpoint.ts';
+import type { WrittenPackage } from '../moe/package.ts';
 import type { CliContext } from './main.ts';
 import { registerInspect } from './models-inspect.ts';
 import { registerPlan } from './models-plan.ts';
-import { parseChoice as choice, parsePositiveInt } from './options.ts';
+import { QUANTS, parseChoice as choice, parsePositiveInt } from './options.ts';
 import { progressBar } from './progress-bar.ts';
-
-export const QUANTS = ['int4', 'int8', 'none'] as const;
 
 export function reportWritten(written: WrittenPackage, ms: number): void {
   process.stdout.write(`Wrote ${written.dir}: ${(written.bytes / 1e9).toFixed(2)} GB in ${(ms / 1000).toFixed(1)} s\n`);
@@ -21,7 +19,8 @@ export function reportWritten(written: WrittenPackage, ms: number): void {
  * A line on stderr when the model package a command is given is a test package, whose random
  * weights will not write code. A folder that is no package is refused here, as the engine would.
  */
-export function sayIfTestPackage(dir: string): void {
+export async function sayIfTestPackage(dir: string): Promise<void> {
+  const { openPackage } = await import('../moe/package.ts');
   const pkg = openPackage(dir);
   const { testPackage } = pkg;
   pkg.close();
@@ -39,6 +38,7 @@ export function registerModels(program: Command, context: CliContext): void {
     .option('--block-size <n>', "values per quantisation block, a power of two ≥ 16 (default 32; an int4 release's own group size)", parsePositiveInt)
     .option('--force', 'replace a package already in <out-dir>')
     .action(async (hfDir: string, outDir: string, opts: { quant: QuantChoice; blockSize?: number; force?: boolean }) => {
+      const { convertCheckpoint } = await import('../moe/convert-checkpoint.ts');
       const bar = progressBar('converting');
       const t0 = performance.now();
       try {
@@ -56,6 +56,7 @@ export function registerModels(program: Command, context: CliContext): void {
     .description("check every weights file of a model package against its manifest's sha256s (a package copied or installed from elsewhere); on success, reads skip hashing until a file changes")
     .argument('<dir>', 'the package folder')
     .action(async (dir: string) => {
+      const { verifyPackage } = await import('../moe/package.ts');
       const bar = progressBar('verifying');
       try {
         const { tensors, bytes } = await verifyPackage(dir, { signal: context.signal, onProgress: bar.fraction });

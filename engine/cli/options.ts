@@ -14,6 +14,9 @@ export const parseStack: (value: string) => Stack = parseChoice(STACK_NAMES);
 /** --stack's help: the stacks there are. */
 export const STACK_CHOICES = STACK_NAMES.join(' | ');
 
+/** A model package's weights: `--quant` of `loupe models convert`, `inspect` and `create-test`. */
+export const QUANTS = ['int4', 'int8', 'none'] as const;
+
 /** MatMulNBits' accuracy level for the model engine: 4 (int8 activations) or 0 (float32). */
 export const parseAccuracy = (value: string) => Number(parseChoice(['0', '4'] as const)(value)) as 0 | 4;
 

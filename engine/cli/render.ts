@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { previewFromFile } from '../codegen/index.ts';
 import { checkOutputFile } from '../pipeline/output-folder.ts';
 import type { CliContext } from './main.ts';
 import { parsePositiveInt } from './options.ts';
@@ -15,8 +14,9 @@ export function registerRender(program: Command, context: CliContext): void {
     .requiredOption('--out <png>', 'where to write the PNG')
     .action(async (file: string, opts: { width: number; height: number; out: string }) => {
       await checkOutputFile(opts.out, '--out');
+      const { previewFromFile } = await import('../codegen/index.ts');
       const html = await previewFromFile(file);
-      const shot = await context.pool().screenshot(html, { width: opts.width, height: opts.height }, { signal: context.signal });
+      const shot = await (await context.pool()).screenshot(html, { width: opts.width, height: opts.height }, { signal: context.signal });
       await writeFile(opts.out, shot.png);
       process.stdout.write(`Wrote ${opts.out} (${shot.width}×${shot.height})\n`);
     });

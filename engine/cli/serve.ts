@@ -3,9 +3,8 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LoupeError } from '../errors.ts';
-import { EngineClient } from '../moe/runtime/engine-client.ts';
-import { startServer } from '../transport/http.ts';
-import { DEFAULT_QUEUE, OPENAI_DEFAULT_PORT, startOpenAiServer, type GenerationRecord } from '../transport/openai-server.ts';
+import { DEFAULT_QUEUE } from '../transport/generation-queue.ts';
+import type { GenerationRecord } from '../transport/openai-server.ts';
 import { checkOutputFolder } from '../pipeline/output-folder.ts';
 import { defaultDataDir, historyFile } from '../service/user-data.ts';
 import type { CliContext } from './main.ts';
@@ -13,6 +12,8 @@ import { sayIfTestPackage } from './models.ts';
 import { parsePositiveInt } from './options.ts';
 
 const WEB_PORT = 4173;
+/** The port `loupe serve --openai` listens on unless told: vLLM's and SGLang's default, so clients set up for those find it. */
+const OPENAI_DEFAULT_PORT = 8000;
 const EXPORTS_FOLDER = 'loupe-exports';
 
 interface ServeFlags {
@@ -57,7 +58,8 @@ async function serveWeb(opts: ServeFlags, context: CliContext): Promise<void> {
   await checkOutputFolder(dataDir, opts.data ? '--data' : 'the data folder (LOUPE_DATA_DIR)');
   const historyPath = historyFile(dataDir);
   const exportsRoot = resolve(opts.exports ?? join(homedir(), EXPORTS_FOLDER));
-  const server = await startServer({ pool: context.pool(), appDir, port: opts.port ?? WEB_PORT, historyPath, exportsRoot });
+  const { startServer } = await context.perceiving(import('../transport/http.ts'));
+  const server = await startServer({ pool: await context.pool(), appDir, port: opts.port ?? WEB_PORT, historyPath, exportsRoot });
   process.stdout.write(`Loupe is running: open ${server.openUrl} (the key in it is this launch's; Ctrl-C to stop); history in ${historyPath}; exports into ${exportsRoot}\n`);
   process.stdout.write(
     server.figmaBridge
@@ -70,7 +72,8 @@ async function serveWeb(opts: ServeFlags, context: CliContext): Promise<void> {
 
 /** The model's id is its package folder's name: what the user typed, where a converted package's recorded source may be a temporary folder's. */
 async function serveOpenAi(modelDir: string, port: number, queue: number, context: CliContext): Promise<void> {
-  sayIfTestPackage(modelDir);
+  await sayIfTestPackage(modelDir);
+  const [{ EngineClient }, { startOpenAiServer }] = await Promise.all([import('../moe/runtime/engine-client.ts'), import('../transport/openai-server.ts')]);
   const engine = await EngineClient.open(modelDir);
   try {
     const server = await startOpenAiServer({ engine, modelId: basename(resolve(modelDir)), port, queue, onGeneration: (r) => process.stdout.write(logLine(r)) });

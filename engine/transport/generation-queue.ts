@@ -8,6 +8,9 @@ export interface QueueTicket {
   release(): void;
 }
 
+/** Requests that may wait while one generates, unless told. */
+export const DEFAULT_QUEUE = 4;
+
 export class GenerationQueue {
   private running: QueueTicket | undefined;
   private readonly waiting: Array<{ ticket: QueueTicket; start: () => void }> = [];

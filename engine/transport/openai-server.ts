@@ -12,15 +12,11 @@ import { LoupeError, isLoupeError, type UserErrorCode } from '../errors.ts';
 import type { EngineClient } from '../moe/runtime/engine-client.ts';
 import type { GenerateResult } from '../moe/runtime/engine.ts';
 import { parseMessage } from '../service/validate.ts';
-import { GenerationQueue } from './generation-queue.ts';
+import { DEFAULT_QUEUE, GenerationQueue } from './generation-queue.ts';
 import { LOOPBACK, isLoopbackHost, readJsonBody } from './http-io.ts';
 import { decodeImages, planGeneration } from './openai-request.ts';
 import { ChatCompletionRequest } from './openai-schema.ts';
 
-/** The port `loupe serve --openai` listens on unless told: vLLM's and SGLang's default, so clients set up for those find it. */
-export const OPENAI_DEFAULT_PORT = 8000;
-/** Requests that may wait while one generates. */
-export const DEFAULT_QUEUE = 4;
 /** A request with its images inline as base64: room for a few full-page screenshots. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** A guess at when a place frees up: the local engine's answers take seconds. */
