@@ -79,3 +79,10 @@ test('a missing or corrupt detection model is a LoupeError that names the file',
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a capital I on its own, which Tesseract reads as a bar, is read as I; a separator bar, which reaches below the baseline, stays a bar', async () => {
+  const lines = await readPage(`
+    <p style="position:absolute;left:30px;top:20px;margin:0;font-size:16px;color:#222">So I roll with it and now I have to invent a name</p>
+    <p style="position:absolute;left:30px;top:80px;margin:0;font-size:16px;color:#222">Home | Search | Subscribe | About</p>`);
+  assert.deepEqual(texts(lines), ['So I roll with it and now I have to invent a name', 'Home | Search | Subscribe | About']);
+});

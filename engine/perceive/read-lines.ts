@@ -95,25 +95,44 @@ export async function readLines(img: DecodedImage, lines: MeasuredLine[], signal
 
 const area = (l: { ink: IntRect }) => (l.ink.x1 - l.ink.x0) * Math.min(STRIP_LINE, l.ink.y1 - l.ink.y0);
 
+interface StripWord { text: string; cx: number; cy: number; conf: number; sx0: number; sx1: number; sy1: number }
+
+/** A word's ink reaches below the baseline (a g's tail, a comma), or may. */
+const DESCENDER = /[gjpqy(){}[\],;|]/;
+/** How far below the line's baseline, strip px (a line's ink is STRIP_LINE high), a bar must reach to descend. */
+const BAR_DESCENT = 2;
+
+/**
+ * A line's words with every bar that stands on the baseline read as the capital I it is: Tesseract
+ * reads a sans-serif I on its own (`So I roll`) as a bar, but a separator's bar (`Home | Shop`)
+ * reaches below the baseline, as low as a g's tail, and an I ends on it with the other letters.
+ */
+function barsOnTheBaseline(ws: StripWord[]): StripWord[] {
+  const bottoms = ws.filter((w) => w.text.length > 1 && !DESCENDER.test(w.text)).map((w) => w.sy1).sort((a, b) => a - b);
+  if (bottoms.length === 0) return ws;
+  const baseline = bottoms[Math.floor(bottoms.length / 2)]!;
+  return ws.map((w) => (w.text.trim() === '|' && w.sy1 <= baseline + BAR_DESCENT ? { ...w, text: 'I' } : w));
+}
+
 async function readStrip(img: DecodedImage, lines: MeasuredLine[], slot: number, signal: AbortSignal | undefined): Promise<TextLine[]> {
   const strip = buildStrip(img, lines);
   // A binary PGM, the raw grey bytes behind a short header: Leptonica reads it as is, where a
   // PNG costs an encode here and a decode in the WASM worker (~15% of the reading time).
   const pgm = Buffer.concat([Buffer.from(`P5\n${strip.width} ${strip.height}\n255\n`), strip.grey]);
   const data = await recognise(pgm, slot, signal);
-  const words: Array<{ text: string; cx: number; cy: number; conf: number; sx0: number; sx1: number }> = [];
+  const words: StripWord[] = [];
   for (const block of data.blocks ?? [])
     for (const para of block.paragraphs)
       for (const line of para.lines)
         for (const w of line.words)
-          words.push({ text: w.text, cx: (w.bbox.x0 + w.bbox.x1) / 2, cy: (w.bbox.y0 + w.bbox.y1) / 2, conf: w.confidence, sx0: w.bbox.x0, sx1: w.bbox.x1 });
+          words.push({ text: w.text, cx: (w.bbox.x0 + w.bbox.x1) / 2, cy: (w.bbox.y0 + w.bbox.y1) / 2, conf: w.confidence, sx0: w.bbox.x0, sx1: w.bbox.x1, sy1: w.bbox.y1 });
   const perSlot: Array<typeof words> = strip.slots.map(() => []);
   for (const w of words) {
     const s = strip.slots.findIndex((sl) => w.cy >= sl.y0 - STRIP_GAP / 2 && w.cy < sl.y1 + STRIP_GAP / 2);
     if (s >= 0) perSlot[s].push(w);
   }
   return lines.map((l, i) => {
-    const ws = perSlot[i].sort((a, b) => a.cx - b.cx);
+    const ws = barsOnTheBaseline(perSlot[i].sort((a, b) => a.cx - b.cx));
     const text = ws.map((w) => w.text).join(' ').trim();
     const confidence = ws.length ? ws.reduce((s, w) => s + w.conf, 0) / ws.length / 100 : 0;
     const { x0, scale } = strip.slots[i];

@@ -17,8 +17,9 @@ const X_HEIGHT = 0.519;
 const DESCENT = 0.21;
 /**
  * Whether a line's ink reaches below the baseline by about DESCENT: it holds a glyph that does,
- * or a bar standing on its own (a separator: `Home | Shop`). A bar inside a word is the reader's
- * capital I (`|nformation`), which stays on the baseline.
+ * or a bar standing on its own (a separator: `Home | Shop`; a capital I on its own that the
+ * reader took for a bar is read as I, read-lines.ts). A bar inside a word is the reader's capital
+ * I (`|nformation`), which stays on the baseline.
  */
 const descends = (text: string) => /[gjpqy(){}[\],;]/.test(text) || /(^|\s)\|(\s|$)/.test(text);
 
