@@ -539,7 +539,10 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   // Hug means "as big as the content"; where content cannot say (images, absolutely laid out
   // frames, wrapped text), the measured box is the content size.
   const hugIsFixed = n.type === 'image' || n.type === 'vector' || (n.type === 'frame' && (n.layout.mode === 'none' || n.children.length === 0));
-  const wm = n.sizing.width === 'hug' && (hugIsFixed || (n.type === 'text' && !isSingleLine(n))) ? 'fixed' : n.sizing.width;
+  // What runs past the design's edge (a frame holds what is seen of it, layout/flow.ts) keeps its
+  // drawn width, as on the page it was read from: it neither stretches to nor shrinks with its parent.
+  const past = runsPast(n, p);
+  const wm = past || (n.sizing.width === 'hug' && (hugIsFixed || (n.type === 'text' && !isSingleLine(n)))) ? 'fixed' : n.sizing.width;
   const hm = n.sizing.height === 'hug' && hugIsFixed ? 'fixed' : n.sizing.height;
   if (p.layout.mode === 'grid') {
     if (wm === 'fixed') d.push(['width', px(w)]);
@@ -560,7 +563,7 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
     // Only what the content cannot do without keeps its width as the row narrows (an icon, a
     // line that must not wrap); a picture may scale down to nothing, and a box may get narrower
     // than the widths drawn inside it (a field's, a line's), which give way in turn.
-    if (!row || isSmall(n) || (n.type === 'text' && isSingleLine(n))) d.push(['flex-shrink', '0']);
+    if (!row || isSmall(n) || (n.type === 'text' && isSingleLine(n)) || past) d.push(['flex-shrink', '0']);
     else if (n.type === 'image' || n.type === 'frame') d.push(['min-width', '0']);
   } else if (main === 'fill') d.push(['flex', '1'], [`min-${mainProp}`, px(mainMin ?? 0)]);
   else if (mainMin !== undefined) d.push([`min-${mainProp}`, px(mainMin)]);
@@ -569,11 +572,14 @@ function sizing(n: DesignNode, ctx: Ctx): Decl[] {
   else if (cross === 'fill' && p.layout.crossAlign !== 'stretch') d.push(['align-self', 'stretch']);
   // A column's item, drawn or hugging its content, is no wider than the column: its content's
   // narrowest (a fixed width inside) must not push it out.
-  if (!row && cross !== 'fill' && crossMax === undefined && !isSmall(n)) d.push(['max-width', columnInset(n, p)?.maxWidth ?? '100%']);
+  if (!row && cross !== 'fill' && crossMax === undefined && !isSmall(n) && !past) d.push(['max-width', columnInset(n, p)?.maxWidth ?? '100%']);
   if (crossMin !== undefined) d.push([`min-${crossProp}`, px(crossMin)]);
   if (crossMax !== undefined) d.push([`max-${crossProp}`, px(crossMax)]);
   return d;
 }
+
+/** Whether `n` reaches past its parent's right edge: only what ran past the design's edge does. */
+const runsPast = (n: DesignNode, p: FrameNode) => n.box.x + n.box.width > p.box.x + p.box.width + 1;
 
 /** A picture, or a painted box with nothing in it, too big to keep its size at every width. */
 const keepsShape = (n: DesignNode) =>

@@ -12,6 +12,12 @@ export const containsPoint = (b: Box, p: { x: number; y: number }) => p.x >= b.x
 export const within = (inner: Box, outer: Box, slack = 0) =>
   inner.x >= outer.x - slack && inner.y >= outer.y - slack && inner.x + inner.width <= outer.x + outer.width + slack && inner.y + inner.height <= outer.y + outer.height + slack;
 
+/** The part of `b` inside `within` (empty: zero width or height). */
+export function clip(b: Box, within: Box): Box {
+  const x = Math.max(b.x, within.x), y = Math.max(b.y, within.y);
+  return { x, y, width: Math.max(0, Math.min(b.x + b.width, within.x + within.width) - x), height: Math.max(0, Math.min(b.y + b.height, within.y + within.height) - y) };
+}
+
 /** Intersection over union, 0…1. */
 export function iou(a: Box, b: Box): number {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);

@@ -7,7 +7,7 @@
 // absolute `box`; a box that overlaps its row neighbour is marked absolute.
 import type { Box, DesignNode, FrameNode, ImageNode } from '../ir/schema.ts';
 import { flowLayout, frame, noStyle } from '../ir/build.ts';
-import { area, within } from '../ir/geometry.ts';
+import { area, clip, within } from '../ir/geometry.ts';
 import { bottom, painted, placeColumn, placeRow, right } from './place.ts';
 
 /** `a` holds `b`, allowing a pixel of slack. */
@@ -26,9 +26,12 @@ export function nestByContainment(root: FrameNode, items: DesignNode[]): FrameNo
     .sort((a, b) => area(b.box) - area(a.box))
     .map((item, i, all) => (item.type === 'image' && all.slice(i + 1).some((o) => contains(item.box, o.box)) ? backdrop(item) : item));
   const frames: FrameNode[] = [root];
+  // What lies past the design's edges is not seen: an item cut there (a line running off a phone's
+  // screen, its box as wide as its paragraph) goes into the frame that holds what is seen of it.
+  const seen = (b: Box) => clip(b, root.box);
   for (const item of sorted) {
     let parent = root;
-    for (const f of frames) if (f !== item && contains(f.box, item.box) && area(f.box) <= area(parent.box)) parent = f;
+    for (const f of frames) if (f !== item && contains(seen(f.box), seen(item.box)) && area(f.box) <= area(parent.box)) parent = f;
     parent.children.push(item);
     if (item.type === 'frame') frames.push(item);
   }
