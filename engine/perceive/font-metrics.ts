@@ -27,6 +27,9 @@ export interface FaceMetrics {
   lineGap: number;
 }
 
+/** Glyphs whose ink reaches below the baseline, about as low as a g's tail (brackets and commas too). */
+export const DESCENDING_GLYPHS = /[gjpqy(){}[\],;]/;
+
 const cache = new Map<string, FaceMetrics>();
 
 export function faceMetrics(face: FaceClass, bold: boolean): FaceMetrics {

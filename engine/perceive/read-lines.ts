@@ -3,6 +3,8 @@
 // recogniser worker.
 import type { DecodedImage } from '../ingest/decoded-image.ts';
 import { dist, type IntRect } from './pixels.ts';
+import { median } from '../stats.ts';
+import { DESCENDING_GLYPHS } from './font-metrics.ts';
 import { RECOGNISERS, recognise } from './ocr.ts';
 import type { MeasuredLine, TextLine } from './text-lines.ts';
 
@@ -97,8 +99,6 @@ const area = (l: { ink: IntRect }) => (l.ink.x1 - l.ink.x0) * Math.min(STRIP_LIN
 
 interface StripWord { text: string; cx: number; cy: number; conf: number; sx0: number; sx1: number; sy1: number }
 
-/** A word's ink reaches below the baseline (a g's tail, a comma), or may. */
-const DESCENDER = /[gjpqy(){}[\],;|]/;
 /** How far below the line's baseline, strip px (a line's ink is STRIP_LINE high), a bar must reach to descend. */
 const BAR_DESCENT = 2;
 
@@ -108,9 +108,10 @@ const BAR_DESCENT = 2;
  * reaches below the baseline, as low as a g's tail, and an I ends on it with the other letters.
  */
 function barsOnTheBaseline(ws: StripWord[]): StripWord[] {
-  const bottoms = ws.filter((w) => w.text.length > 1 && !DESCENDER.test(w.text)).map((w) => w.sy1).sort((a, b) => a - b);
+  // The baseline: where the words end that have nothing to reach below it.
+  const bottoms = ws.filter((w) => w.text.length > 1 && !DESCENDING_GLYPHS.test(w.text) && !w.text.includes('|')).map((w) => w.sy1);
   if (bottoms.length === 0) return ws;
-  const baseline = bottoms[Math.floor(bottoms.length / 2)]!;
+  const baseline = median(bottoms);
   return ws.map((w) => (w.text.trim() === '|' && w.sy1 <= baseline + BAR_DESCENT ? { ...w, text: 'I' } : w));
 }
 

@@ -7,7 +7,7 @@ import { text as textNode } from '../ir/build.ts';
 import { median } from '../stats.ts';
 import { toHex } from '../ir/color.ts';
 import { dist } from './pixels.ts';
-import { faceMetrics, textWidth, type FaceClass } from './font-metrics.ts';
+import { DESCENDING_GLYPHS, faceMetrics, textWidth, type FaceClass } from './font-metrics.ts';
 import { inkRuns, sameInk, type InkRun, type TextLine } from './text-lines.ts';
 
 // Glyph zones of the common sans faces (Arial/Helvetica/Liberation Sans) as measured on their
@@ -21,7 +21,7 @@ const DESCENT = 0.21;
  * reader took for a bar is read as I, read-lines.ts). A bar inside a word is the reader's capital
  * I (`|nformation`), which stays on the baseline.
  */
-const descends = (text: string) => /[gjpqy(){}[\],;]/.test(text) || /(^|\s)\|(\s|$)/.test(text);
+const descends = (text: string) => DESCENDING_GLYPHS.test(text) || /(^|\s)\|(\s|$)/.test(text);
 
 /** Side bearings of a line's first and last glyphs together, em: ink is this much narrower than the advances. */
 const BEARINGS = 0.07;
