@@ -33,11 +33,12 @@ interface Shown {
 const READ = `(() => ${JSON.stringify(CUT)}.map((start) => {
   const e = [...document.querySelectorAll('body *')].filter((e) => e.textContent.replace(/\\s+/g, ' ').trim().startsWith(start)).pop();
   if (!e) return { shown: false, lines: 0 };
+  // elementFromPoint sees only the viewport: the text is brought into it first.
+  e.scrollIntoView({ block: 'center' });
   const range = document.createRange();
   range.selectNodeContents(e);
   const rects = [...range.getClientRects()].filter((r) => r.width > 0);
-  window.scrollTo(0, rects[0].top + window.scrollY - 100);
-  const first = [...range.getClientRects()].filter((r) => r.width > 0)[0];
+  const first = rects[0];
   const top = document.elementFromPoint(first.left + 5, (first.top + first.bottom) / 2);
   return { shown: !!top && (top === e || e.contains(top)), lines: new Set(rects.map((r) => Math.round(r.bottom))).size };
 }))()`;
